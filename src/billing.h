@@ -1,0 +1,130 @@
+/* billing.h — what a billing contact or an operator can do, for the UI and
+ * the command line alike: quotes for an account, the cart, placing orders,
+ * seats. Rights are enforced here (never in screens), every change attempt
+ * is audited, and all amounts come from quote.h. */
+#ifndef BC_BILLING_H
+#define BC_BILLING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "catalog.h"
+#include "date.h"
+#include "quote.h"
+#include "status.h"
+#include "store.h"
+#include "vat.h"
+
+struct payment_processor;
+
+enum billing_actor_kind { BILLING_ACTOR_OPERATOR, BILLING_ACTOR_CONTACT };
+
+/* Who is acting. Operators come from getuid() -> passwd (never $USER);
+ * contacts from the kiosk sign-in. */
+struct billing_actor {
+    enum billing_actor_kind kind;
+    char name[128];                    /* Unix name, or the contact's e-mail */
+    enum store_operator_role op_role;  /* operators */
+    int64_t contact_id;                /* contacts */
+    char origin[128];                  /* SSH_CLIENT when present, else "kiosk"/"local" */
+};
+
+/* One session of work: borrowed store, catalog and processor. */
+struct billing {
+    struct store *store;
+    const struct catalog *catalog;
+    struct payment_processor *processor;
+    bc_day today;                      /* --date, or today in the seller's time zone */
+    struct billing_actor actor;
+};
+
+/* Why a person may not change an account: BC_OK, BC_CORPORATE_ACCOUNT,
+ * BC_NOT_BILLING_CONTACT (who/email name the billing contact) or
+ * BC_READONLY_OPERATOR. */
+struct billing_rights {
+    enum bc_status may_change;
+    char billing_name[256];
+    char billing_email[256];
+};
+enum bc_status billing_rights(struct billing *b, const struct store_account *acct,
+                              struct billing_rights *out);
+
+/* A requested change of one subscription. */
+struct billing_change {
+    int64_t subscription_id;
+    char product[64];
+    char to_plan[64];
+    int to_seats;
+    enum bc_period to_period;
+};
+
+#define BILLING_MAX_ITEMS 32
+
+/* A quote for one change or for the whole cart. */
+struct billing_quote {
+    enum bc_status refusal;            /* BC_OK when everything can be ordered */
+    size_t refused_item;               /* index of the refused item */
+    char currency[4];
+    struct vat_decision vat;
+    size_t n;
+    struct billing_change changes[BILLING_MAX_ITEMS];
+    struct quote_item items[BILLING_MAX_ITEMS];
+    int64_t versions[BILLING_MAX_ITEMS];  /* subscription versions quoted */
+    struct quote_totals totals;
+    int64_t balance;                   /* C used for the totals */
+    struct billing_rights rights;
+};
+
+/* Quotes a change for an account in the store (rights included: a refusal
+ * is reported in out->refusal with BC_OK returned; errors are returned). */
+enum bc_status billing_quote_change(struct billing *b, int64_t account_id,
+                                    const struct billing_change *change, struct billing_quote *out);
+/* Quotes the account's cart as one order. */
+enum bc_status billing_quote_cart(struct billing *b, int64_t account_id, struct billing_quote *out);
+
+/* Cart edits (rights checked, audited). Putting a change for a subscription
+ * already in the cart replaces its item. */
+enum bc_status billing_cart_put(struct billing *b, int64_t account_id, const struct billing_change *change);
+enum bc_status billing_cart_remove(struct billing *b, int64_t account_id, int64_t subscription_id);
+
+/* Payment details given at checkout. All optional. */
+struct billing_payment {
+    const char *card_number;           /* NULL: use the card on file */
+    const char *card_expiry;           /* "MM/YY" */
+    bool save_card;                    /* keep brand/last4/expiry on file */
+    const char *vat_number;            /* NULL: keep the account's */
+    const char *country;               /* NULL: keep the account's */
+};
+
+struct billing_result {
+    int64_t order_id;
+    int64_t due;                       /* what was charged */
+    int64_t balance_after;
+    bool replayed;                     /* the key was used before: first order returned */
+    struct billing_quote quote;        /* the figures placed, or the new ones when stale */
+};
+
+/* Places an order: `change` for one item, or NULL to check out the cart.
+ * `expect_due` is the Total due the person was shown (-1: not checked).
+ * SPEC §4: same key twice -> first order, nothing charged again; a
+ * declined card changes nothing; a stale quote is refused with the new
+ * figures in result->quote. Every attempt leaves one audit row. */
+enum bc_status billing_place(struct billing *b, int64_t account_id, const struct billing_change *change,
+                             const char *idempotency_key, int64_t expect_due,
+                             const struct billing_payment *pay, struct billing_result *result);
+
+/* Seats (rights checked, audited). */
+enum bc_status billing_seat_set(struct billing *b, int64_t account_id, int64_t subscription_id,
+                                int64_t user_id, bool assigned);
+enum bc_status billing_user_add(struct billing *b, int64_t account_id, const char *name,
+                                const char *email, int64_t *user_id);
+
+/* Completes or refunds every charge whose order was not written (SPEC §4).
+ * Counts what it did. */
+enum bc_status billing_reconcile(struct billing *b, int *completed, int *refunded);
+
+/* A fresh random idempotency key (32 hex chars) from getrandom. */
+void billing_new_key(char out[33]);
+
+#endif

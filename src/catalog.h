@@ -1,0 +1,77 @@
+/* catalog.h — the product catalog read from plans/NAME.yaml (SPEC §5).
+ *
+ * Loaded whole or not at all: any defect yields one "file:line:column: message"
+ * diagnostic and no catalog. The loaded catalog is immutable and owned by the
+ * caller (catalog_destroy). */
+#ifndef BC_CATALOG_H
+#define BC_CATALOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "date.h"
+#include "quote.h"
+
+#define CATALOG_MAX_CURRENCIES 8
+
+struct catalog_price {
+    int64_t amount[2];                /* [BC_PERIOD_MONTHLY], [BC_PERIOD_ANNUAL], minor units */
+};
+
+struct catalog_plan {
+    char *id;
+    char *name;
+    int rank;
+    int seats_min, seats_max;
+    char **features;
+    size_t nfeatures;
+    struct catalog_price prices[CATALOG_MAX_CURRENCIES]; /* index = catalog currency index */
+};
+
+struct catalog_product {
+    char *id;
+    char *name;
+    char *seat_name;
+    struct catalog_plan *plans;       /* sorted by rank, ascending */
+    size_t nplans;
+};
+
+struct catalog_vat_rate {
+    char country[3];
+    int32_t rate_bp;
+};
+
+struct catalog {
+    char *seller_name;
+    char seller_country[3];
+    char *timezone;
+    char *care_phone, *care_email, *care_url;
+    enum quote_policy policy;
+    int idle_timeout;                 /* kiosk idle seconds (optional key kiosk: {idle_timeout: N}); 120 by default */
+    char currencies[CATALOG_MAX_CURRENCIES][4];
+    size_t ncurrencies;
+    struct catalog_vat_rate *vat;     /* EU members and their rates */
+    size_t nvat;
+    struct catalog_product *products; /* sorted by id */
+    size_t nproducts;
+};
+
+/* Loads DIR/catalog.yaml and every other DIR/NAME.yaml (one product each).
+ * On failure returns NULL and writes "file:line:column: message" into err
+ * (paths as given, e.g. "plans/gotomeeting.yaml:12:9: unknown key 'prise'"). */
+struct catalog *catalog_load(const char *dir, char *err, size_t errsize);
+void catalog_destroy(struct catalog *c);   /* accepts NULL */
+
+const struct catalog_product *catalog_product(const struct catalog *c, const char *id);
+const struct catalog_plan *catalog_plan(const struct catalog_product *p, const char *id);
+/* Index of a currency in c->currencies, or -1. */
+int catalog_currency_index(const struct catalog *c, const char *code);
+/* Per-seat price of a plan for a currency and period; false when absent. */
+bool catalog_price(const struct catalog *c, const struct catalog_plan *plan,
+                   const char *currency, enum bc_period period, int64_t *out);
+/* VAT rate of an EU member in the table; false when the country is not in it
+ * (outside the EU). Signature fits vat_decide's rate_of with ctx = catalog. */
+bool catalog_vat_rate(const void *catalog, const char *country, int32_t *bp);
+
+#endif

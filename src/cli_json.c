@@ -1,0 +1,1 @@
+/* cli_json.c — not written yet. */

@@ -1,0 +1,1 @@
+/* money.c — not written yet. */

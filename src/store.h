@@ -1,0 +1,282 @@
+/* store.h — the one narrow interface to persistence. All SQL lives behind it
+ * (store_sqlite.c, store_schema.c); callers see records and status codes, so
+ * a second backend can be added without touching them.
+ *
+ * Records own their strings (heap); *_clear() frees them and accepts zeroed
+ * records. Lists own their items; *_list_clear() frees them. */
+#ifndef BC_STORE_H
+#define BC_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "date.h"
+#include "status.h"
+
+struct store;
+
+#define STORE_SCHEMA_VERSION 1
+
+enum store_open_mode {
+    STORE_OPEN_EXISTING,  /* the file must exist and hold a billcenter schema */
+    STORE_OPEN_CREATE,    /* create (0600) and migrate when missing */
+};
+
+/* Opens with WAL, synchronous=FULL, foreign_keys=ON, busy_timeout (5 s),
+ * migrating older schemas. Refuses: a newer schema (BC_DB_NEWER), a file
+ * others can write (BC_DB_UNSAFE), a damaged file (BC_DB_CORRUPT). */
+enum bc_status store_open(const char *path, enum store_open_mode mode, struct store **out);
+void store_close(struct store *s);                /* accepts NULL */
+/* The last SQLite message, for diagnostics. Borrowed. */
+const char *store_errmsg(const struct store *s);
+
+/* ---- explicit transactions (demo generation, multi-step writes) ---- */
+enum bc_status store_begin(struct store *s);      /* BEGIN IMMEDIATE */
+enum bc_status store_commit(struct store *s);
+void store_rollback(struct store *s);
+
+/* ---- accounts ---- */
+enum store_account_kind { STORE_ACCOUNT_STANDARD, STORE_ACCOUNT_CORPORATE };
+
+struct store_account {
+    int64_t id;
+    char *name;
+    enum store_account_kind kind;
+    char currency[4];
+    char country[3];
+    char *vat_number;             /* NULL when none */
+    int64_t balance;              /* credit balance C >= 0, minor units */
+    int64_t billing_contact_id;   /* 0 when none */
+    int64_t balance_version;      /* bumps on every balance change */
+};
+void store_account_clear(struct store_account *a);
+
+struct store_account_list { struct store_account *items; size_t n; };
+void store_account_list_clear(struct store_account_list *l);
+
+enum bc_status store_account_get(struct store *s, int64_t id, struct store_account *out);
+/* Type-ahead search by account id (exact), name prefix or e-mail prefix
+ * (case-insensitive), through indexes only; at most `limit` rows, by name. */
+enum bc_status store_account_search(struct store *s, const char *query, size_t limit,
+                                    struct store_account_list *out);
+enum bc_status store_account_insert(struct store *s, struct store_account *a); /* sets a->id */
+enum bc_status store_account_set_vat(struct store *s, int64_t account_id, const char *vat_number,
+                                     const char *country);
+int64_t store_account_count(struct store *s);
+
+/* ---- contacts (people of an account who sign in) ---- */
+enum store_contact_role { STORE_ROLE_BILLING, STORE_ROLE_ADMIN, STORE_ROLE_USER };
+
+struct store_contact {
+    int64_t id;
+    int64_t account_id;
+    char *name;
+    char *email;
+    enum store_contact_role role;
+    char *pin_hash;               /* NULL when no PIN set */
+    int failed_attempts;
+    int64_t locked_until;         /* unix seconds, 0 when not locked */
+};
+void store_contact_clear(struct store_contact *c);
+struct store_contact_list { struct store_contact *items; size_t n; };
+void store_contact_list_clear(struct store_contact_list *l);
+
+enum bc_status store_contact_get(struct store *s, int64_t id, struct store_contact *out);
+enum bc_status store_contact_by_email(struct store *s, const char *email, struct store_contact *out);
+enum bc_status store_contacts(struct store *s, int64_t account_id, struct store_contact_list *out);
+enum bc_status store_contact_insert(struct store *s, struct store_contact *c); /* sets c->id */
+enum bc_status store_contact_set_pin(struct store *s, int64_t contact_id, const char *pin_hash);
+/* Records a sign-in result: failure increments the count and sets
+ * locked_until when it reaches the limit; success resets both. */
+enum bc_status store_contact_sign_in_result(struct store *s, int64_t contact_id, bool ok,
+                                            int failed_attempts, int64_t locked_until);
+
+/* ---- users of the products (who get seats) ---- */
+struct store_user { int64_t id; int64_t account_id; char *name; char *email; };
+void store_user_clear(struct store_user *u);
+struct store_user_list { struct store_user *items; size_t n; };
+void store_user_list_clear(struct store_user_list *l);
+enum bc_status store_users(struct store *s, int64_t account_id, struct store_user_list *out);
+enum bc_status store_user_insert(struct store *s, struct store_user *u); /* sets u->id */
+
+/* ---- subscriptions ---- */
+enum store_sub_status { STORE_SUB_ACTIVE, STORE_SUB_TRIAL, STORE_SUB_TRIAL_ENDED };
+
+struct store_subscription {
+    int64_t id;
+    int64_t account_id;
+    char *product;                /* catalog product id */
+    char *plan;                   /* catalog plan id */
+    int seats;
+    int seats_assigned;           /* computed from seat assignments */
+    enum bc_period period;
+    enum store_sub_status status;
+    bc_day period_start, period_end;  /* [P0, P1) */
+    bc_day item_start;                /* I0 */
+    int anchor_day;
+    int64_t billed;               /* B */
+    int64_t credited;
+    int64_t price;                /* per-seat price billed for the current item */
+    int64_t version;              /* bumps on every change; history is gapless */
+};
+void store_subscription_clear(struct store_subscription *x);
+struct store_subscription_list { struct store_subscription *items; size_t n; };
+void store_subscription_list_clear(struct store_subscription_list *l);
+
+enum bc_status store_subscriptions(struct store *s, int64_t account_id,
+                                   struct store_subscription_list *out); /* by product id */
+enum bc_status store_subscription_get(struct store *s, int64_t id, struct store_subscription *out);
+enum bc_status store_subscription_insert(struct store *s, struct store_subscription *x); /* sets id, version 1 */
+
+/* ---- seats ---- */
+/* Users of the account with, for one subscription, whether each holds a seat. */
+struct store_seat { int64_t user_id; char *name; char *email; bool assigned; };
+struct store_seat_list { struct store_seat *items; size_t n; };
+void store_seat_list_clear(struct store_seat_list *l);
+enum bc_status store_seats(struct store *s, int64_t subscription_id, struct store_seat_list *out);
+/* Assigns or unassigns; assigning beyond the subscription's seats is
+ * BC_SEATS_EXHAUSTED (checked inside the write transaction). */
+enum bc_status store_seat_set(struct store *s, int64_t subscription_id, int64_t user_id, bool assigned);
+
+/* ---- cart: at most one item per subscription ---- */
+struct store_cart_item {
+    int64_t subscription_id;
+    char *product;
+    char *to_plan;
+    int to_seats;
+    enum bc_period to_period;
+    int64_t base_version;         /* subscription version the choice was made on */
+};
+void store_cart_item_clear(struct store_cart_item *c);
+struct store_cart { struct store_cart_item *items; size_t n; };
+void store_cart_clear(struct store_cart *c);
+enum bc_status store_cart_get(struct store *s, int64_t account_id, struct store_cart *out);
+/* Inserts or replaces the item for that subscription. */
+enum bc_status store_cart_put(struct store *s, int64_t account_id, const struct store_cart_item *item);
+enum bc_status store_cart_remove(struct store *s, int64_t account_id, int64_t subscription_id);
+
+/* ---- payment methods: brand, last 4 and expiry only ---- */
+struct store_card { int64_t id; char brand[16]; char last4[5]; int exp_month; int exp_year; };
+/* BC_NOT_FOUND when the account keeps no card. */
+enum bc_status store_card_get(struct store *s, int64_t account_id, struct store_card *out);
+enum bc_status store_card_set(struct store *s, int64_t account_id, const struct store_card *card);
+
+/* ---- orders ---- */
+enum store_line_kind { STORE_LINE_CREDIT, STORE_LINE_CHARGE, STORE_LINE_TAX };
+
+struct store_order_line {
+    int64_t subscription_id;
+    char *product;
+    char *plan_from, *plan_to;
+    int seats_from, seats_to;
+    enum bc_period period_from, period_to;
+    enum store_line_kind kind;
+    int64_t amount;
+    bc_day from, to;
+    bool reverse_charge;
+};
+
+/* The new state of one subscription that an order writes. */
+struct store_sub_change {
+    int64_t subscription_id;
+    int64_t expect_version;       /* refused (BC_STALE_QUOTE) when it moved */
+    const char *plan;
+    int seats;
+    enum bc_period period;
+    bc_day period_start, period_end, item_start;
+    int anchor_day;
+    int64_t billed;
+    int64_t price;
+};
+
+struct store_order {
+    int64_t id;
+    int64_t account_id;
+    char *idempotency_key;
+    char currency[4];
+    bc_day day;                   /* the civil day it was placed */
+    int64_t created_at;           /* unix seconds */
+    int64_t subtotal, tax, total, balance_applied, due, balance_after;
+    char *actor;                  /* operator name or "contact:<id>" */
+    char *payment_ref;            /* processor reference, NULL when nothing was due */
+    struct store_order_line *lines;
+    size_t nlines;
+};
+void store_order_clear(struct store_order *o);
+struct store_order_list { struct store_order *items; size_t n; };
+void store_order_list_clear(struct store_order_list *l);
+
+/* One BEGIN IMMEDIATE transaction: re-checks each change's expect_version,
+ * that seats >= assigned, and that the account's balance still equals
+ * `expect_balance`; then writes the order, its lines, ledger entries
+ * (balance applied: -applied; credit added: +(-T)), the subscription changes
+ * (version + 1, history row), the new balance, removes the matching cart
+ * items, and appends `audit` — all or nothing. order->id is set on success.
+ * A key already used returns BC_OK with the first order in *existing and
+ * *replayed = true, writing nothing. */
+struct store_audit_entry;
+enum bc_status store_order_commit(struct store *s, struct store_order *order,
+                                  const struct store_sub_change *changes, size_t nchanges,
+                                  int64_t expect_balance,
+                                  const struct store_audit_entry *audit,
+                                  bool *replayed);
+enum bc_status store_order_by_key(struct store *s, const char *key, struct store_order *out);
+enum bc_status store_orders(struct store *s, int64_t account_id, struct store_order_list *out); /* newest first, with lines */
+
+/* ---- ledger (append-only) ---- */
+/* Sum of the account's ledger entries (equals its balance). */
+enum bc_status store_ledger_sum(struct store *s, int64_t account_id, int64_t *out);
+/* Opening balance for demo/import: one ledger row and the balance, together. */
+enum bc_status store_ledger_opening(struct store *s, int64_t account_id, int64_t amount);
+
+/* ---- audit (append-only) ---- */
+struct store_audit_entry {
+    int64_t id;
+    int64_t at;                   /* unix seconds */
+    const char *actor;            /* operator Unix name, or "contact:<id> <email>" */
+    const char *origin;           /* SSH_CLIENT, "kiosk", "local" */
+    int64_t account_id;           /* 0 when none */
+    const char *action;           /* "order.place", "cart.put", "seat.assign", ... */
+    const char *before;           /* JSON text or NULL */
+    const char *after;            /* JSON text or NULL */
+    const char *result;           /* "ok" or a bc_status code */
+};
+enum bc_status store_audit_append(struct store *s, const struct store_audit_entry *e);
+/* Rows in id order; filter by account (0 = all) and since (unix seconds, 0 = all).
+ * The callback's strings are borrowed for the call; return false to stop. */
+enum bc_status store_audit_each(struct store *s, int64_t account_id, int64_t since,
+                                bool (*cb)(void *ctx, const struct store_audit_entry *e), void *ctx);
+
+/* ---- operators ---- */
+enum store_operator_role { STORE_OP_ADMIN, STORE_OP_OPERATOR, STORE_OP_READONLY };
+/* BC_NOT_FOUND when the name is not an operator. */
+enum bc_status store_operator_get(struct store *s, const char *unix_name, enum store_operator_role *role);
+enum bc_status store_operator_put(struct store *s, const char *unix_name, enum store_operator_role role);
+enum bc_status store_operator_remove(struct store *s, const char *unix_name);
+enum bc_status store_operator_each(struct store *s,
+                                   bool (*cb)(void *ctx, const char *name, enum store_operator_role role),
+                                   void *ctx);
+int64_t store_operator_admin_count(struct store *s);
+
+/* ---- the test processor's own record and pending checkouts ---- */
+enum store_charge_state { STORE_CHARGE_APPROVED, STORE_CHARGE_DECLINED, STORE_CHARGE_REFUNDED };
+/* The built-in test processor's record, committed on its own (a real
+ * gateway's record lives elsewhere). BC_NOT_FOUND when the key is unknown. */
+enum bc_status store_test_charge_get(struct store *s, const char *key, enum store_charge_state *state,
+                                     int64_t *amount, char *reference, size_t refsize);
+enum bc_status store_test_charge_put(struct store *s, const char *key, enum store_charge_state state,
+                                     int64_t amount, const char *currency, const char *reference);
+
+/* A checkout about to be charged: written (own transaction) before the
+ * charge so that `reconcile` can find charges whose order was never written.
+ * `request` is the JSON of what was ordered. */
+enum bc_status store_pending_put(struct store *s, const char *key, int64_t account_id,
+                                 int64_t amount, const char *currency, const char *request);
+enum bc_status store_pending_done(struct store *s, const char *key, const char *outcome);
+enum bc_status store_pending_each(struct store *s,
+                                  bool (*cb)(void *ctx, const char *key, int64_t account_id,
+                                             int64_t amount, const char *currency, const char *request),
+                                  void *ctx);
+
+#endif

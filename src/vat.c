@@ -1,0 +1,1 @@
+/* vat.c — not written yet. */

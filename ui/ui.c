@@ -1,0 +1,1 @@
+/* ui.c — not written yet. */
