@@ -48,7 +48,10 @@ struct catalog {
     char *timezone;
     char *care_phone, *care_email, *care_url;
     enum quote_policy policy;
-    int idle_timeout;                 /* kiosk idle seconds (optional key kiosk: {idle_timeout: N}); 120 by default */
+    int idle_timeout;                 /* kiosk idle seconds (optional `kiosk: {idle_timeout: N}`); 120 by default */
+    char *payment_processor;          /* optional `payment: {processor: test|exec, command: "...", timeout_ms: N}`; "test" by default */
+    char *payment_command;            /* exec processor's command, NULL otherwise */
+    int payment_timeout_ms;           /* exec timeout, 10000 by default */
     char currencies[CATALOG_MAX_CURRENCIES][4];
     size_t ncurrencies;
     struct catalog_vat_rate *vat;     /* EU members and their rates */
