@@ -1,0 +1,326 @@
+/* test_catalog.c — the shipped catalog loads as sold, and every kind of defect
+ * in a catalog directory is reported once, exactly, with no catalog returned.
+ * Runs with workdir = source root, so fixture paths are relative to it. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "catalog.h"
+
+static struct catalog *load_ok(const char *dir)
+{
+    char err[512] = "";
+    struct catalog *c = catalog_load(dir, err, sizeof err);
+    if (!c)
+        fail_msg("%s", err);
+    return c;
+}
+
+static int64_t price(const struct catalog *c, const char *prod, const char *plan,
+                     const char *cur, enum bc_period per)
+{
+    int64_t v = -1;
+    const struct catalog_plan *p = catalog_plan(catalog_product(c, prod), plan);
+    assert_non_null(p);
+    assert_true(catalog_price(c, p, cur, per, &v));
+    return v;
+}
+
+static void shipped_catalog_loads(void **state)
+{
+    (void)state;
+    struct catalog *c = load_ok("plans");
+    assert_string_equal(c->seller_name, "LogMeIn Billing Example S.r.l.");
+    assert_string_equal(c->seller_country, "IT");
+    assert_string_equal(c->timezone, "Europe/Rome");
+    assert_string_equal(c->care_phone, "+39 02 3056 5599");
+    assert_int_equal(c->policy, QUOTE_ANCHOR_RESET);
+    assert_int_equal(c->idle_timeout, 120);
+    assert_string_equal(c->payment_processor, "test");
+    assert_null(c->payment_command);
+    assert_int_equal(c->payment_timeout_ms, 10000);
+
+    assert_int_equal(c->ncurrencies, 4);
+    assert_string_equal(c->currencies[0], "EUR");
+    assert_string_equal(c->currencies[3], "JPY");
+    assert_int_equal(catalog_currency_index(c, "GBP"), 2);
+    assert_int_equal(catalog_currency_index(c, "CHF"), -1);
+
+    assert_int_equal(c->nproducts, 3);
+    assert_string_equal(c->products[0].id, "gotomeeting");
+    assert_string_equal(c->products[1].id, "gototraining");
+    assert_string_equal(c->products[2].id, "gotowebinar");
+    assert_int_equal(c->products[2].nplans, 4);
+
+    const struct catalog_product *m = catalog_product(c, "gotomeeting");
+    assert_non_null(m);
+    assert_string_equal(m->name, "GoToMeeting");
+    assert_string_equal(m->seat_name, "organizer");
+    assert_int_equal(m->nplans, 3);
+    assert_string_equal(m->plans[0].id, "professional");
+    assert_string_equal(m->plans[1].id, "business");
+    assert_string_equal(m->plans[2].id, "enterprise");
+    assert_int_equal(m->plans[2].seats_min, 5);
+    assert_int_equal(m->plans[0].seats_max, 250);
+    assert_int_equal(m->plans[0].nfeatures, 3);
+    assert_string_equal(m->plans[0].features[0], "150 participants");
+
+    /* The SPEC §3 worked example depends on these two figures. */
+    assert_int_equal(price(c, "gotomeeting", "professional", "EUR", BC_PERIOD_MONTHLY), 1200);
+    assert_int_equal(price(c, "gotomeeting", "business", "EUR", BC_PERIOD_MONTHLY), 1600);
+    assert_int_equal(price(c, "gotomeeting", "business", "EUR", BC_PERIOD_ANNUAL), 16800);
+    assert_int_equal(price(c, "gotomeeting", "professional", "JPY", BC_PERIOD_MONTHLY), 1700);
+
+    assert_null(catalog_product(c, "gotomeetings"));
+    assert_null(catalog_plan(m, "free"));
+    int64_t v = 0;
+    assert_false(catalog_price(c, &m->plans[0], "CHF", BC_PERIOD_MONTHLY, &v));
+    catalog_destroy(c);
+}
+
+/* What sells: in every currency, annual is cheaper than twelve months, and
+ * higher tiers cost more per seat. */
+static void shipped_prices_are_coherent(void **state)
+{
+    (void)state;
+    struct catalog *c = load_ok("plans");
+    for (size_t i = 0; i < c->nproducts; i++) {
+        const struct catalog_product *p = &c->products[i];
+        assert_true(p->nplans >= 2);
+        for (size_t j = 0; j < p->nplans; j++) {
+            const struct catalog_plan *pl = &p->plans[j];
+            assert_true(pl->nfeatures >= 2 && pl->nfeatures <= 5);
+            assert_true(pl->seats_min >= 1 && pl->seats_min <= pl->seats_max);
+            if (j > 0)
+                assert_true(pl->rank > p->plans[j - 1].rank);
+            for (size_t k = 0; k < c->ncurrencies; k++) {
+                const struct catalog_price *pr = &pl->prices[k];
+                assert_true(pr->amount[BC_PERIOD_MONTHLY] > 0);
+                assert_true(pr->amount[BC_PERIOD_ANNUAL] < 12 * pr->amount[BC_PERIOD_MONTHLY]);
+                if (j > 0)
+                    assert_true(pr->amount[BC_PERIOD_MONTHLY] >
+                                p->plans[j - 1].prices[k].amount[BC_PERIOD_MONTHLY]);
+            }
+        }
+    }
+    catalog_destroy(c);
+}
+
+static void shipped_vat_table(void **state)
+{
+    (void)state;
+    struct catalog *c = load_ok("plans");
+    int32_t bp = -1;
+    assert_int_equal(c->nvat, 27);
+    assert_true(catalog_vat_rate(c, "IT", &bp));
+    assert_int_equal(bp, 2200);
+    assert_true(catalog_vat_rate(c, "DE", &bp));
+    assert_int_equal(bp, 1900);
+    assert_true(catalog_vat_rate(c, "HU", &bp));
+    assert_int_equal(bp, 2700);
+    assert_true(catalog_vat_rate(c, "FI", &bp));
+    assert_int_equal(bp, 2550);
+    assert_true(catalog_vat_rate(c, "LU", &bp));
+    assert_int_equal(bp, 1700);
+    bp = -1;
+    assert_false(catalog_vat_rate(c, "US", &bp));
+    assert_false(catalog_vat_rate(c, "GB", &bp));
+    assert_false(catalog_vat_rate(c, "CH", &bp));
+    assert_int_equal(bp, -1);
+    catalog_destroy(c);
+}
+
+/* Optional settings, plain-scalar prices, sorting by id and by rank. */
+static void optional_settings_and_plain_prices(void **state)
+{
+    (void)state;
+    struct catalog *c = load_ok("tests/catalog_ok");
+    assert_int_equal(c->policy, QUOTE_ANCHOR_KEEP);
+    assert_int_equal(c->idle_timeout, 30);
+    assert_string_equal(c->payment_processor, "exec");
+    assert_string_equal(c->payment_command, "/usr/local/bin/charge --live");
+    assert_int_equal(c->payment_timeout_ms, 2500);
+    assert_string_equal(c->currencies[0], "JPY");
+    assert_string_equal(c->currencies[1], "EUR");
+    assert_int_equal(c->nproducts, 2);
+    assert_string_equal(c->products[0].id, "alpha");
+    assert_string_equal(c->products[1].id, "zeta");
+
+    const struct catalog_product *z = catalog_product(c, "zeta");
+    assert_non_null(z);
+    assert_string_equal(z->seat_name, "host");
+    assert_string_equal(z->plans[0].id, "base");
+    assert_int_equal(z->plans[0].rank, 3);
+    assert_string_equal(z->plans[1].id, "top");
+    assert_int_equal(z->plans[1].nfeatures, 0);
+    assert_int_equal(price(c, "zeta", "top", "EUR", BC_PERIOD_MONTHLY), 1400);
+    assert_int_equal(price(c, "zeta", "top", "EUR", BC_PERIOD_ANNUAL), 14000);
+    assert_int_equal(price(c, "zeta", "top", "JPY", BC_PERIOD_MONTHLY), 1900);
+    assert_int_equal(price(c, "zeta", "top", "JPY", BC_PERIOD_ANNUAL), 0);
+    assert_int_equal(price(c, "zeta", "base", "EUR", BC_PERIOD_MONTHLY), 50);
+    assert_int_equal(price(c, "zeta", "base", "EUR", BC_PERIOD_ANNUAL), 525);
+
+    int32_t bp = 0;
+    assert_true(catalog_vat_rate(c, "FI", &bp));
+    assert_int_equal(bp, 2550);
+    assert_false(catalog_vat_rate(c, "DE", &bp));
+    catalog_destroy(c);
+}
+
+static const struct {
+    const char *dir;
+    const char *message;
+} bad_cases[] = {
+    {"bad_product_id",
+     "tests/catalog_bad/bad_product_id/meet.yaml:2:7: product id 'Go Meet' must be 1 to 64 lowercase letters, digits, '-' or '_'"},
+    {"duplicate_currency",
+     "tests/catalog_bad/duplicate_currency/catalog.yaml:3:24: duplicate currency 'EUR'"},
+    {"duplicate_key",
+     "tests/catalog_bad/duplicate_key/catalog.yaml:1:52: duplicate key 'name' in seller"},
+    {"duplicate_plan",
+     "tests/catalog_bad/duplicate_plan/meet.yaml:14:11: duplicate plan id 'basic' in product 'meet'"},
+    {"duplicate_product",
+     "tests/catalog_bad/duplicate_product/b.yaml:2:7: duplicate product id 'meet' (first defined at tests/catalog_bad/duplicate_product/a.yaml:2:7)"},
+    {"empty_file",
+     "tests/catalog_bad/empty_file/meet.yaml:1:1: the file is empty; a mapping was expected"},
+    {"empty_name",
+     "tests/catalog_bad/empty_name/meet.yaml:7:13: 'name' must not be empty"},
+    {"empty_plans",
+     "tests/catalog_bad/empty_plans/meet.yaml:5:10: 'plans' must not be empty"},
+    {"equal_rank",
+     "tests/catalog_bad/equal_rank/meet.yaml:16:13: rank 1 of plan 'plus' equals the rank of plan 'basic'"},
+    {"exec_without_command",
+     "tests/catalog_bad/exec_without_command/catalog.yaml:5:10: missing key 'command' in payment (processor 'exec' runs it)"},
+    {"jpy_decimals",
+     "tests/catalog_bad/jpy_decimals/meet.yaml:13:40: JPY annual price '15000.50' has too many decimals (JPY allows 0)"},
+    {"kiosk_idle_timeout",
+     "tests/catalog_bad/kiosk_idle_timeout/catalog.yaml:5:23: 'idle_timeout' must be an integer from 10 to 86400, not '5'"},
+    {"list_expected",
+     "tests/catalog_bad/list_expected/catalog.yaml:3:13: 'currencies' must be a list, not a scalar"},
+    {"malformed_price",
+     "tests/catalog_bad/malformed_price/meet.yaml:12:41: malformed EUR annual price '100,00'"},
+    {"mapping_expected",
+     "tests/catalog_bad/mapping_expected/meet.yaml:9:14: 'seats' must be a mapping, not a scalar"},
+    {"missing_annual",
+     "tests/catalog_bad/missing_annual/meet.yaml:13:14: missing key 'annual' in JPY price"},
+    {"missing_catalog",
+     "tests/catalog_bad/missing_catalog/catalog.yaml: cannot open: No such file or directory"},
+    {"missing_currency_price",
+     "tests/catalog_bad/missing_currency_price/meet.yaml:12:9: missing price in JPY"},
+    {"missing_key",
+     "tests/catalog_bad/missing_key/catalog.yaml:1:9: missing key 'timezone' in seller"},
+    {"negative_price",
+     "tests/catalog_bad/negative_price/meet.yaml:12:24: negative EUR monthly price '-10.00'"},
+    {"no_product_key",
+     "tests/catalog_bad/no_product_key/meet.yaml:1:1: unknown key 'products' in product file"},
+    {"no_products",
+     "tests/catalog_bad/no_products: no product files (NAME.yaml) beside catalog.yaml"},
+    {"nonscalar_feature",
+     "tests/catalog_bad/nonscalar_feature/meet.yaml:10:24: each item of 'features' must be a scalar, not a mapping"},
+    {"product_key_missing",
+     "tests/catalog_bad/product_key_missing/meet.yaml:2:1: missing key 'product' in product file"},
+    {"proration_anchor",
+     "tests/catalog_bad/proration_anchor/catalog.yaml:5:21: proration anchor must be 'reset' or 'keep', not 'sometimes'"},
+    {"rank_not_integer",
+     "tests/catalog_bad/rank_not_integer/meet.yaml:8:13: 'rank' must be an integer from 1 to 999999, not 'first'"},
+    {"root_is_list",
+     "tests/catalog_bad/root_is_list/catalog.yaml:1:1: the file must hold a mapping, not a list"},
+    {"scalar_expected",
+     "tests/catalog_bad/scalar_expected/meet.yaml:3:9: 'name' must be a scalar, not a list"},
+    {"seats_max_below_min",
+     "tests/catalog_bad/seats_max_below_min/meet.yaml:9:29: seats max 10 is below min 20"},
+    {"seats_min_zero",
+     "tests/catalog_bad/seats_min_zero/meet.yaml:9:20: 'min' must be an integer from 1 to 1000000, not '0'"},
+    {"seller_country",
+     "tests/catalog_bad/seller_country/catalog.yaml:1:48: seller country must be a two-letter uppercase code, not 'Italy'"},
+    {"syntax_error",
+     "tests/catalog_bad/syntax_error/catalog.yaml:4:4: syntax error: did not find expected ',' or ']'"},
+    {"too_many_decimals",
+     "tests/catalog_bad/too_many_decimals/meet.yaml:12:24: EUR monthly price '10.001' has too many decimals (EUR allows 2)"},
+    {"two_documents",
+     "tests/catalog_bad/two_documents/meet.yaml:15:1: only one YAML document per file"},
+    {"unknown_currency",
+     "tests/catalog_bad/unknown_currency/catalog.yaml:3:19: unknown currency 'XYZ'"},
+    {"unknown_key_catalog",
+     "tests/catalog_bad/unknown_key_catalog/catalog.yaml:5:1: unknown key 'discounts' in catalog"},
+    {"unknown_key_plan",
+     "tests/catalog_bad/unknown_key_plan/meet.yaml:9:7: unknown key 'prise' in plan"},
+    {"unlisted_currency",
+     "tests/catalog_bad/unlisted_currency/meet.yaml:14:9: price in 'USD', which is not one of the catalog's currencies"},
+    {"vat_country_lowercase",
+     "tests/catalog_bad/vat_country_lowercase/catalog.yaml:4:17: VAT country must be a two-letter uppercase code, not 'de'"},
+    {"vat_not_eu",
+     "tests/catalog_bad/vat_not_eu/catalog.yaml:4:17: VAT country 'CH' is not an EU member state"},
+    {"vat_rate_malformed",
+     "tests/catalog_bad/vat_rate_malformed/catalog.yaml:4:11: VAT rate for IT must be a percentage from 0 to 100 with at most two decimals, not '22%'"},
+    {"vat_rate_over_100",
+     "tests/catalog_bad/vat_rate_over_100/catalog.yaml:4:21: VAT rate for DE must be a percentage from 0 to 100 with at most two decimals, not '119'"},
+};
+
+/* Each fixture fails with exactly its message and yields no catalog; under
+ * ASan this also proves that a failed load frees everything it built. */
+static void bad_catalogs_are_reported_exactly(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof bad_cases / sizeof bad_cases[0]; i++) {
+        char dir[256], err[512];
+        snprintf(dir, sizeof dir, "tests/catalog_bad/%s", bad_cases[i].dir);
+        memset(err, 'x', sizeof err);
+        struct catalog *c = catalog_load(dir, err, sizeof err);
+        if (c || strcmp(err, bad_cases[i].message) != 0) {
+            catalog_destroy(c);
+            fail_msg("%s:\n  got      %s\n  expected %s", dir, c ? "(a catalog)" : err,
+                     bad_cases[i].message);
+        }
+    }
+}
+
+static void every_fixture_has_a_case(void **state)
+{
+    (void)state;
+    assert_true(sizeof bad_cases / sizeof bad_cases[0] >= 20);
+    for (size_t i = 1; i < sizeof bad_cases / sizeof bad_cases[0]; i++)
+        assert_true(strcmp(bad_cases[i - 1].dir, bad_cases[i].dir) < 0);
+}
+
+static void unreadable_directories(void **state)
+{
+    (void)state;
+    char err[256];
+    assert_null(catalog_load("tests/catalog_bad/no/such/dir", err, sizeof err));
+    assert_string_equal(err, "tests/catalog_bad/no/such/dir: cannot read directory: No such file or directory");
+    assert_null(catalog_load("tests/catalog_bad/no_products/README.txt", err, sizeof err));
+    assert_string_equal(err, "tests/catalog_bad/no_products/README.txt: cannot read directory: Not a directory");
+}
+
+/* A short buffer gets a truncated, terminated message; no buffer at all is allowed. */
+static void error_buffer_is_respected(void **state)
+{
+    (void)state;
+    char err[24];
+    memset(err, 'x', sizeof err);
+    assert_null(catalog_load("tests/catalog_bad/unknown_key_plan", err, 16));
+    assert_string_equal(err, "tests/catalog_b");
+    assert_int_equal(err[16], 'x');
+    assert_null(catalog_load("tests/catalog_bad/unknown_key_plan", NULL, 0));
+    catalog_destroy(NULL);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(shipped_catalog_loads),
+        cmocka_unit_test(shipped_prices_are_coherent),
+        cmocka_unit_test(shipped_vat_table),
+        cmocka_unit_test(optional_settings_and_plain_prices),
+        cmocka_unit_test(bad_catalogs_are_reported_exactly),
+        cmocka_unit_test(every_fixture_has_a_case),
+        cmocka_unit_test(unreadable_directories),
+        cmocka_unit_test(error_buffer_is_respected),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
