@@ -279,4 +279,9 @@ enum bc_status store_pending_each(struct store *s,
                                              int64_t amount, const char *currency, const char *request),
                                   void *ctx);
 
+/* ---- tests only ---- */
+/* Runs raw SQL on the connection (triggers, PRAGMA max_page_count, row
+ * counts by side effect). Never called by billcenter itself. */
+enum bc_status store_exec_for_test(struct store *s, const char *sql);
+
 #endif

@@ -1,1 +1,1263 @@
-/* store_sqlite.c — not written yet. */
+/* store_sqlite.c — the SQLite store: opening (permissions, pragmas,
+ * migrations), error mapping, the statement cache, transactions, and the
+ * account-side records (accounts, contacts, users, subscriptions, seats,
+ * cart, card). Orders, ledger, audit and the rest are in store_orders.c. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "store_internal.h"
+
+/* ---------------------------------------------------------------- helpers */
+
+void store_note(struct store *s, const char *msg)
+{
+    if (s)
+        snprintf(s->errmsg, sizeof s->errmsg, "%s", msg ? msg : "");
+}
+
+static enum bc_status map_rc(int rc)
+{
+    switch (rc & 0xff) {
+    case SQLITE_OK: case SQLITE_ROW: case SQLITE_DONE: return BC_OK;
+    case SQLITE_FULL: return BC_DB_FULL;
+    case SQLITE_BUSY: case SQLITE_LOCKED: return BC_DB_BUSY;
+    case SQLITE_READONLY: return BC_DB_READONLY;
+    case SQLITE_CORRUPT: case SQLITE_NOTADB: return BC_DB_CORRUPT;
+    case SQLITE_NOMEM: return BC_NO_MEMORY;
+    default: return BC_DB_ERROR;
+    }
+}
+
+enum bc_status store_fail(struct store *s, int rc)
+{
+    if (s && s->db)
+        store_note(s, sqlite3_errmsg(s->db));
+    enum bc_status st = map_rc(rc);
+    return st == BC_OK ? BC_DB_ERROR : st;
+}
+
+enum bc_status store_prep(struct store *s, enum store_slot slot, const char *sql,
+                          sqlite3_stmt **out)
+{
+    if (!s->cache[slot]) {
+        int rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+                                    &s->cache[slot], NULL);
+        if (rc != SQLITE_OK)
+            return store_fail(s, rc);
+    } else {
+        sqlite3_reset(s->cache[slot]);
+        sqlite3_clear_bindings(s->cache[slot]);
+    }
+    *out = s->cache[slot];
+    return BC_OK;
+}
+
+enum bc_status store_run(struct store *s, sqlite3_stmt *q)
+{
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+        ;
+    enum bc_status st = rc == SQLITE_DONE ? BC_OK : store_fail(s, rc);
+    sqlite3_reset(q);
+    return st;
+}
+
+enum bc_status store_row(struct store *s, sqlite3_stmt *q)
+{
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW)
+        return BC_OK;
+    enum bc_status st = rc == SQLITE_DONE ? BC_NOT_FOUND : store_fail(s, rc);
+    sqlite3_reset(q);
+    return st;
+}
+
+static enum bc_status exec_sql(struct store *s, const char *sql)
+{
+    int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+    return rc == SQLITE_OK ? BC_OK : store_fail(s, rc);
+}
+
+enum bc_status store_tx_begin(struct store *s, bool *own)
+{
+    *own = sqlite3_get_autocommit(s->db) != 0;
+    return exec_sql(s, *own ? "BEGIN IMMEDIATE" : "SAVEPOINT store_step");
+}
+
+enum bc_status store_tx_end(struct store *s, bool own, enum bc_status st)
+{
+    if (st == BC_OK) {
+        st = exec_sql(s, own ? "COMMIT" : "RELEASE store_step");
+        if (st == BC_OK)
+            return BC_OK;
+    }
+    /* Keep the first failure's message; SQLite may already have rolled back. */
+    char keep[sizeof s->errmsg];
+    memcpy(keep, s->errmsg, sizeof keep);
+    if (own) {
+        if (!sqlite3_get_autocommit(s->db))
+            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    } else {
+        sqlite3_exec(s->db, "ROLLBACK TO store_step; RELEASE store_step", NULL, NULL, NULL);
+    }
+    memcpy(s->errmsg, keep, sizeof keep);
+    return st;
+}
+
+char *store_col_dup(sqlite3_stmt *q, int col, bool *oom)
+{
+    const unsigned char *t = sqlite3_column_text(q, col);
+    if (!t)
+        return NULL;
+    char *d = strdup((const char *)t);
+    if (!d)
+        *oom = true;
+    return d;
+}
+
+int store_bind_text(sqlite3_stmt *q, int idx, const char *text)
+{
+    return text ? sqlite3_bind_text(q, idx, text, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(q, idx);
+}
+
+static void col_copy(sqlite3_stmt *q, int col, char *buf, size_t size)
+{
+    const unsigned char *t = sqlite3_column_text(q, col);
+    snprintf(buf, size, "%s", t ? (const char *)t : "");
+}
+
+const char *store_period_text(enum bc_period p)
+{
+    return p == BC_PERIOD_ANNUAL ? "annual" : "monthly";
+}
+
+enum bc_period store_period_from(const char *t)
+{
+    return t && strcmp(t, "annual") == 0 ? BC_PERIOD_ANNUAL : BC_PERIOD_MONTHLY;
+}
+
+static enum bc_period col_period(sqlite3_stmt *q, int col)
+{
+    return store_period_from((const char *)sqlite3_column_text(q, col));
+}
+
+static bool col_is(sqlite3_stmt *q, int col, const char *text)
+{
+    const unsigned char *t = sqlite3_column_text(q, col);
+    return t && strcmp((const char *)t, text) == 0;
+}
+
+/* Grows a list's array by one zeroed item; false on no memory. */
+static void *list_grow(void *items, size_t n, size_t size)
+{
+    char *p = realloc(items, (n + 1) * size);
+    if (p)
+        memset(p + n * size, 0, size);
+    return p;
+}
+
+/* ---------------------------------------------------------------- open */
+
+static enum bc_status read_version(struct store *s, int *version)
+{
+    sqlite3_stmt *q = NULL;
+    int rc = sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &q, NULL);
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(q);
+        if (rc == SQLITE_ROW) {
+            *version = sqlite3_column_int(q, 0);
+            rc = SQLITE_OK;
+        }
+    }
+    enum bc_status st = rc == SQLITE_OK ? BC_OK : store_fail(s, rc);
+    sqlite3_finalize(q);
+    return st;
+}
+
+static enum bc_status migrate(struct store *s, int from)
+{
+    for (int v = from + 1; v <= STORE_SCHEMA_VERSION; v++) {
+        bool own;
+        enum bc_status st = store_tx_begin(s, &own);
+        if (st != BC_OK)
+            return st;
+        st = exec_sql(s, store_schema_step(v));
+        if (st == BC_OK) {
+            char sql[64];
+            snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v);
+            st = exec_sql(s, sql);
+        }
+        st = store_tx_end(s, own, st);
+        if (st != BC_OK)
+            return st;
+    }
+    return BC_OK;
+}
+
+enum bc_status store_open(const char *path, enum store_open_mode mode, struct store **out)
+{
+    *out = NULL;
+    if (!path || !*path)
+        return BC_INVALID_ARGUMENT;
+    struct stat sb;
+    if (stat(path, &sb) != 0) {
+        if (errno != ENOENT)
+            return BC_IO_ERROR;
+        if (mode != STORE_OPEN_CREATE)
+            return BC_NOT_FOUND;
+        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd < 0 && errno != EEXIST)
+            return BC_IO_ERROR;
+        if (fd >= 0)
+            close(fd);
+        if (stat(path, &sb) != 0)
+            return BC_IO_ERROR;
+    }
+    if (!S_ISREG(sb.st_mode))
+        return BC_IO_ERROR;
+    if (sb.st_mode & S_IWOTH)
+        return BC_DB_UNSAFE;
+
+    struct store *s = calloc(1, sizeof *s);
+    if (!s)
+        return BC_NO_MEMORY;
+    /* A file its owner may not write is opened for reading only, even for
+     * root, so that a deliberately read-only database stays untouched. */
+    s->readonly = !(sb.st_mode & S_IWUSR) || access(path, W_OK) != 0;
+    int flags = (s->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
+                SQLITE_OPEN_NOMUTEX;
+    enum bc_status st;
+    int rc = sqlite3_open_v2(path, &s->db, flags, NULL);
+    if (rc != SQLITE_OK) {
+        st = store_fail(s, rc);
+        goto fail;
+    }
+    sqlite3_extended_result_codes(s->db, 1);
+    sqlite3_busy_timeout(s->db, 5000);
+
+    int version = 0;
+    st = read_version(s, &version);
+    if (st != BC_OK)
+        goto fail;
+    if (version > STORE_SCHEMA_VERSION) {
+        store_note(s, "database schema is newer than this billcenter");
+        st = BC_DB_NEWER;
+        goto fail;
+    }
+    if (version == 0 && mode != STORE_OPEN_CREATE) {
+        store_note(s, "no billcenter schema in this file");
+        st = BC_NOT_FOUND;
+        goto fail;
+    }
+    if (!s->readonly) {
+        st = exec_sql(s, "PRAGMA journal_mode = WAL");
+        if (st != BC_OK)
+            goto fail;
+    }
+    st = exec_sql(s, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
+                     "PRAGMA busy_timeout = 5000");
+    if (st != BC_OK)
+        goto fail;
+    if (version < STORE_SCHEMA_VERSION) {
+        st = migrate(s, version);
+        if (st != BC_OK)
+            goto fail;
+    }
+    *out = s;
+    return BC_OK;
+fail:
+    store_close(s);
+    return st;
+}
+
+void store_close(struct store *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < SL_COUNT; i++)
+        sqlite3_finalize(s->cache[i]);
+    sqlite3_close(s->db);
+    free(s);
+}
+
+const char *store_errmsg(const struct store *s)
+{
+    return s ? s->errmsg : "";
+}
+
+enum bc_status store_begin(struct store *s)
+{
+    return exec_sql(s, "BEGIN IMMEDIATE");
+}
+
+enum bc_status store_commit(struct store *s)
+{
+    enum bc_status st = exec_sql(s, "COMMIT");
+    if (st != BC_OK)
+        store_rollback(s);
+    return st;
+}
+
+void store_rollback(struct store *s)
+{
+    if (s && !sqlite3_get_autocommit(s->db))
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+enum bc_status store_exec_for_test(struct store *s, const char *sql)
+{
+    return exec_sql(s, sql);
+}
+
+/* ---------------------------------------------------------------- accounts */
+
+#define ACCOUNT_COLS "id, name, kind, currency, country, vat_number, balance_minor," \
+                     " coalesce(billing_contact_id, 0), balance_version"
+
+void store_account_clear(struct store_account *a)
+{
+    if (!a)
+        return;
+    free(a->name);
+    free(a->vat_number);
+    memset(a, 0, sizeof *a);
+}
+
+void store_account_list_clear(struct store_account_list *l)
+{
+    if (!l)
+        return;
+    for (size_t i = 0; i < l->n; i++)
+        store_account_clear(&l->items[i]);
+    free(l->items);
+    l->items = NULL;
+    l->n = 0;
+}
+
+static enum bc_status read_account(sqlite3_stmt *q, struct store_account *a)
+{
+    bool oom = false;
+    memset(a, 0, sizeof *a);
+    a->id = sqlite3_column_int64(q, 0);
+    a->name = store_col_dup(q, 1, &oom);
+    a->kind = col_is(q, 2, "corporate") ? STORE_ACCOUNT_CORPORATE : STORE_ACCOUNT_STANDARD;
+    col_copy(q, 3, a->currency, sizeof a->currency);
+    col_copy(q, 4, a->country, sizeof a->country);
+    a->vat_number = store_col_dup(q, 5, &oom);
+    a->balance = sqlite3_column_int64(q, 6);
+    a->billing_contact_id = sqlite3_column_int64(q, 7);
+    a->balance_version = sqlite3_column_int64(q, 8);
+    if (oom) {
+        store_account_clear(a);
+        return BC_NO_MEMORY;
+    }
+    return BC_OK;
+}
+
+enum bc_status store_account_get(struct store *s, int64_t id, struct store_account *out)
+{
+    sqlite3_stmt *q;
+    memset(out, 0, sizeof *out);
+    enum bc_status st = store_prep(s, SL_ACCOUNT_GET,
+                                   "SELECT " ACCOUNT_COLS " FROM accounts WHERE id = ?1", &q);
+    if (st != BC_OK)
+        return st;
+    sqlite3_bind_int64(q, 1, id);
+    st = store_row(s, q);
+    if (st != BC_OK)
+        return st;
+    st = read_account(q, out);
+    sqlite3_reset(q);
+    return st;
+}
+
+/* The exclusive upper bound of every string that starts with `prefix` under
+ * NOCASE, which folds ASCII A-Z to a-z and then compares bytes: fold the
+ * prefix, then raise its last byte (carrying past 0xFF). '@' + 1 would be
+ * 'A', which folds below '@'s successors, so '@' goes to '[' instead. */
+static bool prefix_bounds(const char *query, char **low, char **high)
+{
+    size_t n = strlen(query);
+    *low = malloc(n + 1);
+    *high = malloc(n + 2);
+    if (!*low || !*high)
+        return false;
+    for (size_t i = 0; i <= n; i++) {
+        char c = query[i];
+        (*low)[i] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+    }
+    memcpy(*high, *low, n + 1);
+    size_t k = n;
+    while (k > 0 && (unsigned char)(*high)[k - 1] == 0xff)
+        k--;
+    if (k == 0) {
+        /* Empty prefix (or all 0xFF): above every UTF-8 string. */
+        (*high)[0] = (char)0xf5;
+        (*high)[1] = '\0';
+        return true;
+    }
+    unsigned char c = (unsigned char)(*high)[k - 1];
+    (*high)[k - 1] = (char)(c == '@' ? '[' : c + 1);
+    (*high)[k] = '\0';
+    return true;
+}
+
+static bool all_digits(const char *q)
+{
+    size_t n = strlen(q);
+    if (n == 0 || n > 18)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (q[i] < '0' || q[i] > '9')
+            return false;
+    return true;
+}
+
+enum bc_status store_account_search(struct store *s, const char *query, size_t limit,
+                                    struct store_account_list *out)
+{
+    out->items = NULL;
+    out->n = 0;
+    if (!query)
+        return BC_INVALID_ARGUMENT;
+    if (limit == 0)
+        return BC_OK;
+    char *low = NULL, *high = NULL;
+    enum bc_status st = BC_NO_MEMORY;
+    if (!prefix_bounds(query, &low, &high))
+        goto done;
+    sqlite3_stmt *q;
+    /* Each branch stops at `limit` rows through its own index; the outer
+     * query only sorts the few ids that survive. */
+    st = store_prep(s, SL_ACCOUNT_SEARCH,
+        "SELECT " ACCOUNT_COLS " FROM accounts WHERE id IN ("
+        "  SELECT id FROM accounts WHERE id = ?1"
+        "  UNION ALL SELECT id FROM (SELECT id FROM accounts"
+        "    WHERE name >= ?2 COLLATE NOCASE AND name < ?3 COLLATE NOCASE"
+        "    ORDER BY name COLLATE NOCASE LIMIT ?4)"
+        "  UNION ALL SELECT account_id FROM (SELECT account_id FROM contacts"
+        "    WHERE email >= ?2 AND email < ?3 ORDER BY email LIMIT ?4))"
+        " ORDER BY name COLLATE NOCASE, id LIMIT ?4", &q);
+    if (st != BC_OK)
+        goto done;
+    if (all_digits(query))
+        sqlite3_bind_int64(q, 1, strtoll(query, NULL, 10));
+    sqlite3_bind_text(q, 2, low, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 3, high, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 4, limit > INT64_MAX ? INT64_MAX : (int64_t)limit);
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        struct store_account *items = list_grow(out->items, out->n, sizeof *items);
+        if (!items) {
+            st = BC_NO_MEMORY;
+            break;
+        }
+        out->items = items;
+        st = read_account(q, &out->items[out->n]);
+        if (st != BC_OK)
+            break;
+        out->n++;
+    }
+    if (st == BC_OK && rc != SQLITE_DONE)
+        st = store_fail(s, rc);
+    sqlite3_reset(q);
+    sqlite3_clear_bindings(q);   /* low/high are freed below */
+    if (st != BC_OK)
+        store_account_list_clear(out);
+done:
+    free(low);
+    free(high);
+    return st;
+}
+
+static const char *account_kind_text(enum store_account_kind k)
+{
+    return k == STORE_ACCOUNT_CORPORATE ? "corporate" : "standard";
+}
+
+enum bc_status store_account_insert(struct store *s, struct store_account *a)
+{
+    sqlite3_stmt *q;
+    enum bc_status st = store_prep(s, SL_ACCOUNT_INSERT,
+        "INSERT INTO accounts(name, kind, currency, country, vat_number, balance_minor,"
+        " billing_contact_id, balance_version) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", &q);
+    if (st != BC_OK)
+        return st;
+    store_bind_text(q, 1, a->name);
+    sqlite3_bind_text(q, 2, account_kind_text(a->kind), -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 3, a->currency, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(q, 4, a->country, -1, SQLITE_TRANSIENT);
+    store_bind_text(q, 5, a->vat_number);
+    sqlite3_bind_int64(q, 6, a->balance);
+    if (a->billing_contact_id > 0)
+        sqlite3_bind_int64(q, 7, a->billing_contact_id);
+    sqlite3_bind_int64(q, 8, a->balance_version);
+    st = store_run(s, q);
+    if (st == BC_OK)
+        a->id = sqlite3_last_insert_rowid(s->db);
+    return st;
+}
+
+enum bc_status store_account_set_vat(struct store *s, int64_t account_id, const char *vat_number,
+                                     const char *country)
+{
+    sqlite3_stmt *q;
+    enum bc_status st = store_prep(s, SL_ACCOUNT_SET_VAT,
+        "UPDATE accounts SET vat_number = ?2, country = coalesce(?3, country) WHERE id = ?1", &q);
+    if (st != BC_OK)
+        return st;
+    sqlite3_bind_int64(q, 1, account_id);
+    store_bind_text(q, 2, vat_number);
+    store_bind_text(q, 3, country);
+    st = store_run(s, q);
+    if (st == BC_OK && sqlite3_changes(s->db) == 0)
+        st = BC_NOT_FOUND;
+    return st;
+}
+
+int64_t store_account_count(struct store *s)
+{
+    sqlite3_stmt *q;
+    if (store_prep(s, SL_ACCOUNT_COUNT, "SELECT count(*) FROM accounts", &q) != BC_OK)
+        return -1;
+    if (store_row(s, q) != BC_OK)
+        return -1;
+    int64_t n = sqlite3_column_int64(q, 0);
+    sqlite3_reset(q);
+    return n;
+}
+
+/* ---------------------------------------------------------------- contacts */
+
+#define CONTACT_COLS "id, account_id, name, email, role, pin_hash, failed_attempts, locked_until"
+
+void store_contact_clear(struct store_contact *c)
+{
+    if (!c)
+        return;
+    free(c->name);
+    free(c->email);
+    free(c->pin_hash);
+    memset(c, 0, sizeof *c);
+}
+
+void store_contact_list_clear(struct store_contact_list *l)
+{
+    if (!l)
+        return;
+    for (size_t i = 0; i < l->n; i++)
+        store_contact_clear(&l->items[i]);
+    free(l->items);
+    l->items = NULL;
+    l->n = 0;
+}
+
+static const char *role_text(enum store_contact_role r)
+{
+    switch (r) {
+    case STORE_ROLE_BILLING: return "billing";
+    case STORE_ROLE_ADMIN: return "admin";
+    default: return "user";
+    }
+}
+
+static enum bc_status read_contact(sqlite3_stmt *q, struct store_contact *c)
+{
+    bool oom = false;
+    memset(c, 0, sizeof *c);
+    c->id = sqlite3_column_int64(q, 0);
+    c->account_id = sqlite3_column_int64(q, 1);
+    c->name = store_col_dup(q, 2, &oom);
+    c->email = store_col_dup(q, 3, &oom);
+    c->role = col_is(q, 4, "billing") ? STORE_ROLE_BILLING
+            : col_is(q, 4, "admin") ? STORE_ROLE_ADMIN : STORE_ROLE_USER;
+    c->pin_hash = store_col_dup(q, 5, &oom);
+    c->failed_attempts = sqlite3_column_int(q, 6);
+    c->locked_until = sqlite3_column_int64(q, 7);
+    if (oom) {
+        store_contact_clear(c);
+        return BC_NO_MEMORY;
+    }
+    return BC_OK;
+}
+
+static enum bc_status contact_one(struct store *s, enum store_slot slot, const char *sql,
+                                  int64_t id, const char *text, struct store_contact *out)
+{
+    sqlite3_stmt *q;
+    memset(out, 0, sizeof *out);
+    enum bc_status st = store_prep(s, slot, sql, &q);
+    if (st != BC_OK)
+        return st;
+    if (text)
+        sqlite3_bind_text(q, 1, text, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_int64(q, 1, id);
+    st = store_row(s, q);
+    if (st != BC_OK)
+        return st;
+    st = read_contact(q, out);
+    sqlite3_reset(q);
+    return st;
+}
+
+enum bc_status store_contact_get(struct store *s, int64_t id, struct store_contact *out)
+{
+    return contact_one(s, SL_CONTACT_GET,
+                       "SELECT " CONTACT_COLS " FROM contacts WHERE id = ?1", id, NULL, out);
+}
+
+enum bc_status store_contact_by_email(struct store *s, const char *email, struct store_contact *out)
+{
+    if (!email) {
+        memset(out, 0, sizeof *out);
+        return BC_INVALID_ARGUMENT;
+    }
+    return contact_one(s, SL_CONTACT_BY_EMAIL,
+                       "SELECT " CONTACT_COLS " FROM contacts WHERE email = ?1", 0, email, out);
+}
+
+enum bc_status store_contacts(struct store *s, int64_t account_id, struct store_contact_list *out)
+{
+    out->items = NULL;
+    out->n = 0;
+    sqlite3_stmt *q;
+    enum bc_status st = store_prep(s, SL_CONTACTS,
+        "SELECT " CONTACT_COLS " FROM contacts WHERE account_id = ?1 ORDER BY id", &q);
+    if (st != BC_OK)
+        return st;
+    sqlite3_bind_int64(q, 1, account_id);
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        struct store_contact *items = list_grow(out->items, out->n, sizeof *items);
+        if (!items) {
+            st = BC_NO_MEMORY;
+            break;
+        }
+        out->items = items;
+        if ((st = read_contact(q, &out->items[out->n])) != BC_OK)
+            break;
+        out->n++;
+    }
+    if (st == BC_OK && rc != SQLITE_DONE)
+        st = store_fail(s, rc);
+    sqlite3_reset(q);
+    if (st != BC_OK)
+        store_contact_list_clear(out);
+    return st;
+}
+
+/* A billing contact becomes the account's billing contact when it has none. */
+enum bc_status store_contact_insert(struct store *s, struct store_contact *c)
+{
+    bool own;
+    enum bc_status st = store_tx_begin(s, &own);
+    if (st != BC_OK)
+        return st;
+    sqlite3_stmt *q;
+    st = store_prep(s, SL_CONTACT_INSERT,
+        "INSERT INTO contacts(account_id, name, email, role, pin_hash, failed_attempts,"
+        " locked_until) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)", &q);
+    if (st == BC_OK) {
+        sqlite3_bind_int64(q, 1, c->account_id);
+        store_bind_text(q, 2, c->name);
+        store_bind_text(q, 3, c->email);
+        sqlite3_bind_text(q, 4, role_text(c->role), -1, SQLITE_STATIC);
+        store_bind_text(q, 5, c->pin_hash);
+        sqlite3_bind_int(q, 6, c->failed_attempts);
+        sqlite3_bind_int64(q, 7, c->locked_until);
+        st = store_run(s, q);
+    }
+    int64_t id = sqlite3_last_insert_rowid(s->db);
+    if (st == BC_OK && c->role == STORE_ROLE_BILLING) {
+        st = store_prep(s, SL_CONTACT_SET_BILLING,
+            "UPDATE accounts SET billing_contact_id = ?2"
+            " WHERE id = ?1 AND billing_contact_id IS NULL", &q);
+        if (st == BC_OK) {
+            sqlite3_bind_int64(q, 1, c->account_id);
+            sqlite3_bind_int64(q, 2, id);
+            st = store_run(s, q);
+        }
+    }
+    st = store_tx_end(s, own, st);
+    if (st == BC_OK)
+        c->id = id;
+    return st;
+}
+
+enum bc_status store_contact_set_pin(struct store *s, int64_t contact_id, const char *pin_hash)
+{
+    sqlite3_stmt *q;
+    enum bc_status st = store_prep(s, SL_CONTACT_SET_PIN,
+        "UPDATE contacts SET pin_hash = ?2, failed_attempts = 0, locked_until = 0"
+        " WHERE id = ?1", &q);
+    if (st != BC_OK)
+        return st;
+    sqlite3_bind_int64(q, 1, contact_id);
+    store_bind_text(q, 2, pin_hash);
+    st = store_run(s, q);
+    if (st == BC_OK && sqlite3_changes(s->db) == 0)
+        st = BC_NOT_FOUND;
+    return st;
+}
+
+enum bc_status store_contact_sign_in_result(struct store *s, int64_t contact_id, bool ok,
+                                            int failed_attempts, int64_t locked_until)
+{
+    sqlite3_stmt *q;
+    enum bc_status st = store_prep(s, SL_CONTACT_SIGN_IN,
+        "UPDATE contacts SET failed_attempts = ?2, locked_until = ?3 WHERE id = ?1", &q);
+    if (st != BC_OK)
+        return st;
+    sqlite3_bind_int64(q, 1, contact_id);
+    sqlite3_bind_int(q, 2, ok ? 0 : failed_attempts);
+    sqlite3_bind_int64(q, 3, ok ? 0 : locked_until);
+    st = store_run(s, q);
+    if (st == BC_OK && sqlite3_changes(s->db) == 0)
+        st = BC_NOT_FOUND;
+    return st;
+}
+
+/* ---------------------------------------------------------------- users */
+
+void store_user_clear(struct store_user *u)
+{
+    if (!u)
+        return;
+    free(u->name);
+    free(u->email);
+    memset(u, 0, sizeof *u);
+}
+
+void store_user_list_clear(struct store_user_list *l)
+{
+    if (!l)
+        return;
+    for (size_t i = 0; i < l->n; i++)
+        store_user_clear(&l->items[i]);
+    free(l->items);
+    l->items = NULL;
+    l->n = 0;
+}
+
+enum bc_status store_users(struct store *s, int64_t account_id, struct store_user_list *out)
+{
+    out->items = NULL;
+    out->n = 0;
+    sqlite3_stmt *q;
+    enum bc_status st = store_prep(s, SL_USERS,
+        "SELECT id, account_id, name, email FROM users WHERE account_id = ?1 ORDER BY id", &q);
+    if (st != BC_OK)
+        return st;
+    sqlite3_bind_int64(q, 1, account_id);
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        struct store_user *items = list_grow(out->items, out->n, sizeof *items);
+        if (!items) {
+            st = BC_NO_MEMORY;
+            break;
+        }
+        out->items = items;
+        struct store_user *u = &items[out->n++];
+        bool oom = false;
+        u->id = sqlite3_column_int64(q, 0);
+        u->account_id = sqlite3_column_int64(q, 1);
+        u->name = store_col_dup(q, 2, &oom);
+        u->email = store_col_dup(q, 3, &oom);
+        if (oom) {
+            st = BC_NO_MEMORY;
+            break;
+        }
+    }
+    if (st == BC_OK && rc != SQLITE_DONE)
+        st = store_fail(s, rc);
+    sqlite3_reset(q);
+    if (st != BC_OK)
+        store_user_list_clear(out);
+    return st;
+}
+
+enum bc_status store_user_insert(struct store *s, struct store_user *u)
+{
+    sqlite3_stmt *q;
+    enum bc_status st = store_prep(s, SL_USER_INSERT,
+        "INSERT INTO users(account_id, name, email) VALUES(?1, ?2, ?3)", &q);
+    if (st != BC_OK)
+        return st;
+    sqlite3_bind_int64(q, 1, u->account_id);
+    store_bind_text(q, 2, u->name);
+    store_bind_text(q, 3, u->email);
+    st = store_run(s, q);
+    if (st == BC_OK)
+        u->id = sqlite3_last_insert_rowid(s->db);
+    return st;
+}
+
+/* ---------------------------------------------------------------- subscriptions */
+
+#define SUB_COLS "id, account_id, product, plan, seats," \
+    " (SELECT count(*) FROM seat_assignments a WHERE a.subscription_id = subscriptions.id)," \
+    " period, status, period_start, period_end, item_start, anchor_day, billed_minor," \
+    " credited_minor, price_minor, version"
+
+void store_subscription_clear(struct store_subscription *x)
+{
+    if (!x)
+        return;
+    free(x->product);
+    free(x->plan);
+    memset(x, 0, sizeof *x);
+}
+
+void store_subscription_list_clear(struct store_subscription_list *l)
+{
+    if (!l)
+        return;
+    for (size_t i = 0; i < l->n; i++)
+        store_subscription_clear(&l->items[i]);
+    free(l->items);
+    l->items = NULL;
+    l->n = 0;
+}
+
+static const char *sub_status_text(enum store_sub_status st)
+{
+    switch (st) {
+    case STORE_SUB_TRIAL: return "trial";
+    case STORE_SUB_TRIAL_ENDED: return "trial_ended";
+    default: return "active";
+    }
+}
+
+static enum bc_status read_sub(sqlite3_stmt *q, struct store_subscription *x)
+{
+    bool oom = false;
+    memset(x, 0, sizeof *x);
+    x->id = sqlite3_column_int64(q, 0);
+    x->account_id = sqlite3_column_int64(q, 1);
+    x->product = store_col_dup(q, 2, &oom);
+    x->plan = store_col_dup(q, 3, &oom);
+    x->seats = sqlite3_column_int(q, 4);
+    x->seats_assigned = sqlite3_column_int(q, 5);
+    x->period = col_period(q, 6);
+    x->status = col_is(q, 7, "trial") ? STORE_SUB_TRIAL
+              : col_is(q, 7, "trial_ended") ? STORE_SUB_TRIAL_ENDED : STORE_SUB_ACTIVE;
+    x->period_start = (bc_day)sqlite3_column_int(q, 8);
+    x->period_end = (bc_day)sqlite3_column_int(q, 9);
+    x->item_start = (bc_day)sqlite3_column_int(q, 10);
+    x->anchor_day = sqlite3_column_int(q, 11);
+    x->billed = sqlite3_column_int64(q, 12);
+    x->credited = sqlite3_column_int64(q, 13);
+    x->price = sqlite3_column_int64(q, 14);
+    x->version = sqlite3_column_int64(q, 15);
+    if (oom) {
+        store_subscription_clear(x);
+        return BC_NO_MEMORY;
+    }
+    return BC_OK;
+}
+
+enum bc_status store_subscriptions(struct store *s, int64_t account_id,
+                                   struct store_subscription_list *out)
+{
+    out->items = NULL;
+    out->n = 0;
+    sqlite3_stmt *q;
+    enum bc_status st = store_prep(s, SL_SUBS,
+        "SELECT " SUB_COLS " FROM subscriptions WHERE account_id = ?1 ORDER BY product, id", &q);
+    if (st != BC_OK)
+        return st;
+    sqlite3_bind_int64(q, 1, account_id);
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        struct store_subscription *items = list_grow(out->items, out->n, sizeof *items);
+        if (!items) {
+            st = BC_NO_MEMORY;
+            break;
+        }
+        out->items = items;
+        if ((st = read_sub(q, &out->items[out->n])) != BC_OK)
+            break;
+        out->n++;
+    }
+    if (st == BC_OK && rc != SQLITE_DONE)
+        st = store_fail(s, rc);
+    sqlite3_reset(q);
+    if (st != BC_OK)
+        store_subscription_list_clear(out);
+    return st;
+}
+
+enum bc_status store_subscription_get(struct store *s, int64_t id, struct store_subscription *out)
+{
+    sqlite3_stmt *q;
+    memset(out, 0, sizeof *out);
+    enum bc_status st = store_prep(s, SL_SUB_GET,
+        "SELECT " SUB_COLS " FROM subscriptions WHERE id = ?1", &q);
+    if (st != BC_OK)
+        return st;
+    sqlite3_bind_int64(q, 1, id);
+    if ((st = store_row(s, q)) != BC_OK)
+        return st;
+    st = read_sub(q, out);
+    sqlite3_reset(q);
+    return st;
+}
+
+enum bc_status store_subscription_insert(struct store *s, struct store_subscription *x)
+{
+    bool own;
+    enum bc_status st = store_tx_begin(s, &own);
+    if (st != BC_OK)
+        return st;
+    sqlite3_stmt *q;
+    int64_t id = 0;
+    st = store_prep(s, SL_SUB_INSERT,
+        "INSERT INTO subscriptions(account_id, product, plan, seats, period, status,"
+        " period_start, period_end, item_start, anchor_day, billed_minor, credited_minor,"
+        " price_minor, version) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 1)",
+        &q);
+    if (st == BC_OK) {
+        sqlite3_bind_int64(q, 1, x->account_id);
+        store_bind_text(q, 2, x->product);
+        store_bind_text(q, 3, x->plan);
+        sqlite3_bind_int(q, 4, x->seats);
+        sqlite3_bind_text(q, 5, store_period_text(x->period), -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 6, sub_status_text(x->status), -1, SQLITE_STATIC);
+        sqlite3_bind_int(q, 7, x->period_start);
+        sqlite3_bind_int(q, 8, x->period_end);
+        sqlite3_bind_int(q, 9, x->item_start);
+        sqlite3_bind_int(q, 10, x->anchor_day);
+        sqlite3_bind_int64(q, 11, x->billed);
+        sqlite3_bind_int64(q, 12, x->credited);
+        sqlite3_bind_int64(q, 13, x->price);
+        st = store_run(s, q);
+        id = sqlite3_last_insert_rowid(s->db);
+    }
+    if (st == BC_OK)
+        st = store_history_append(s, id, 0);
+    st = store_tx_end(s, own, st);
+    if (st == BC_OK) {
+        x->id = id;
+        x->version = 1;
+    }
+    return st;
+}
+
+enum bc_status store_history_append(struct store *s, int64_t subscription_id, int64_t order_id)
+{
+    sqlite3_stmt *q;
+    enum bc_status st = store_prep(s, SL_HISTORY_INSERT,
+        "INSERT INTO subscription_history(subscription_id, version, plan, seats, period,"
+        " period_start, period_end, item_start, billed_minor, price_minor, order_id)"
+        " SELECT id, version, plan, seats, period, period_start, period_end, item_start,"
+        " billed_minor, price_minor, ?2 FROM subscriptions WHERE id = ?1", &q);
+    if (st != BC_OK)
+        return st;
+    sqlite3_bind_int64(q, 1, subscription_id);
+    if (order_id > 0)
+        sqlite3_bind_int64(q, 2, order_id);
+    st = store_run(s, q);
+    if (st == BC_OK && sqlite3_changes(s->db) != 1)
+        st = BC_NOT_FOUND;
+    return st;
+}
+
+/* ---------------------------------------------------------------- seats */
+
+void store_seat_list_clear(struct store_seat_list *l)
+{
+    if (!l)
+        return;
+    for (size_t i = 0; i < l->n; i++) {
+        free(l->items[i].name);
+        free(l->items[i].email);
+    }
+    free(l->items);
+    l->items = NULL;
+    l->n = 0;
+}
+
+/* Seats, assigned count and account of a subscription. */
+static enum bc_status sub_state(struct store *s, int64_t id, int64_t *version, int *seats,
+                                int *assigned, int64_t *account_id)
+{
+    sqlite3_stmt *q;
+    enum bc_status st = store_prep(s, SL_SUB_STATE,
+        "SELECT version, seats, (SELECT count(*) FROM seat_assignments a"
+        " WHERE a.subscription_id = subscriptions.id), account_id"
+        " FROM subscriptions WHERE id = ?1", &q);
+    if (st != BC_OK)
+        return st;
+    sqlite3_bind_int64(q, 1, id);
+    if ((st = store_row(s, q)) != BC_OK)
+        return st;
+    *version = sqlite3_column_int64(q, 0);
+    *seats = sqlite3_column_int(q, 1);
+    *assigned = sqlite3_column_int(q, 2);
+    *account_id = sqlite3_column_int64(q, 3);
+    sqlite3_reset(q);
+    return BC_OK;
+}
+
+/* Exposed to store_orders.c through this wrapper only. */
+enum bc_status store_sub_state(struct store *s, int64_t id, int64_t *version, int *seats,
+                               int *assigned, int64_t *account_id)
+{
+    return sub_state(s, id, version, seats, assigned, account_id);
+}
+
+enum bc_status store_seats(struct store *s, int64_t subscription_id, struct store_seat_list *out)
+{
+    out->items = NULL;
+    out->n = 0;
+    int64_t version, account_id;
+    int seats, assigned;
+    enum bc_status st = sub_state(s, subscription_id, &version, &seats, &assigned, &account_id);
+    if (st != BC_OK)
+        return st;
+    sqlite3_stmt *q;
+    st = store_prep(s, SL_SEATS,
+        "SELECT u.id, u.name, u.email, EXISTS(SELECT 1 FROM seat_assignments a"
+        " WHERE a.subscription_id = ?1 AND a.user_id = u.id)"
+        " FROM users u WHERE u.account_id = ?2 ORDER BY u.id", &q);
+    if (st != BC_OK)
+        return st;
+    sqlite3_bind_int64(q, 1, subscription_id);
+    sqlite3_bind_int64(q, 2, account_id);
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        struct store_seat *items = list_grow(out->items, out->n, sizeof *items);
+        if (!items) {
+            st = BC_NO_MEMORY;
+            break;
+        }
+        out->items = items;
+        struct store_seat *x = &items[out->n++];
+        bool oom = false;
+        x->user_id = sqlite3_column_int64(q, 0);
+        x->name = store_col_dup(q, 1, &oom);
+        x->email = store_col_dup(q, 2, &oom);
+        x->assigned = sqlite3_column_int(q, 3) != 0;
+        if (oom) {
+            st = BC_NO_MEMORY;
+            break;
+        }
+    }
+    if (st == BC_OK && rc != SQLITE_DONE)
+        st = store_fail(s, rc);
+    sqlite3_reset(q);
+    if (st != BC_OK)
+        store_seat_list_clear(out);
+    return st;
+}
+
+static enum bc_status seat_assign(struct store *s, int64_t subscription_id, int64_t user_id)
+{
+    int64_t version, account_id;
+    int seats, assigned;
+    enum bc_status st = sub_state(s, subscription_id, &version, &seats, &assigned, &account_id);
+    if (st != BC_OK)
+        return st;
+    sqlite3_stmt *q;
+    if ((st = store_prep(s, SL_USER_ACCOUNT, "SELECT account_id FROM users WHERE id = ?1", &q)) != BC_OK)
+        return st;
+    sqlite3_bind_int64(q, 1, user_id);
+    if ((st = store_row(s, q)) != BC_OK)
+        return st;
+    int64_t user_account = sqlite3_column_int64(q, 0);
+    sqlite3_reset(q);
+    if (user_account != account_id) {
+        store_note(s, "the user belongs to another account");
+        return BC_INVALID_ARGUMENT;
+    }
+    if ((st = store_prep(s, SL_SEAT_IS, "SELECT 1 FROM seat_assignments"
+                         " WHERE subscription_id = ?1 AND user_id = ?2", &q)) != BC_OK)
+        return st;
+    sqlite3_bind_int64(q, 1, subscription_id);
+    sqlite3_bind_int64(q, 2, user_id);
+    st = store_row(s, q);
+    if (st == BC_OK) {
+        sqlite3_reset(q);
+        return BC_OK;             /* already holds a seat */
+    }
+    if (st != BC_NOT_FOUND)
+        return st;
+    if (assigned >= seats) {
+        store_note(s, "every seat is assigned");
+        return BC_SEATS_EXHAUSTED;
+    }
+    if ((st = store_prep(s, SL_SEAT_ADD, "INSERT INTO seat_assignments(subscription_id, user_id)"
+                         " VALUES(?1, ?2)", &q)) != BC_OK)
+        return st;
+    sqlite3_bind_int64(q, 1, subscription_id);
+    sqlite3_bind_int64(q, 2, user_id);
+    return store_run(s, q);
+}
+
+enum bc_status store_seat_set(struct store *s, int64_t subscription_id, int64_t user_id, bool assigned)
+{
+    if (!assigned) {
+        sqlite3_stmt *q;
+        enum bc_status st = store_prep(s, SL_SEAT_DEL, "DELETE FROM seat_assignments"
+                                       " WHERE subscription_id = ?1 AND user_id = ?2", &q);
+        if (st != BC_OK)
+            return st;
+        sqlite3_bind_int64(q, 1, subscription_id);
+        sqlite3_bind_int64(q, 2, user_id);
+        return store_run(s, q);
+    }
+    bool own;
+    enum bc_status st = store_tx_begin(s, &own);
+    if (st != BC_OK)
+        return st;
+    return store_tx_end(s, own, seat_assign(s, subscription_id, user_id));
+}
+
+/* ---------------------------------------------------------------- cart */
+
+void store_cart_item_clear(struct store_cart_item *c)
+{
+    if (!c)
+        return;
+    free(c->product);
+    free(c->to_plan);
+    memset(c, 0, sizeof *c);
+}
+
+void store_cart_clear(struct store_cart *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->n; i++)
+        store_cart_item_clear(&c->items[i]);
+    free(c->items);
+    c->items = NULL;
+    c->n = 0;
+}
+
+enum bc_status store_cart_get(struct store *s, int64_t account_id, struct store_cart *out)
+{
+    out->items = NULL;
+    out->n = 0;
+    sqlite3_stmt *q;
+    enum bc_status st = store_prep(s, SL_CART_GET,
+        "SELECT c.subscription_id, s.product, c.to_plan, c.to_seats, c.to_period, c.base_version"
+        " FROM cart_items c JOIN subscriptions s ON s.id = c.subscription_id"
+        " WHERE c.account_id = ?1 ORDER BY s.product, c.subscription_id", &q);
+    if (st != BC_OK)
+        return st;
+    sqlite3_bind_int64(q, 1, account_id);
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        struct store_cart_item *items = list_grow(out->items, out->n, sizeof *items);
+        if (!items) {
+            st = BC_NO_MEMORY;
+            break;
+        }
+        out->items = items;
+        struct store_cart_item *c = &items[out->n++];
+        bool oom = false;
+        c->subscription_id = sqlite3_column_int64(q, 0);
+        c->product = store_col_dup(q, 1, &oom);
+        c->to_plan = store_col_dup(q, 2, &oom);
+        c->to_seats = sqlite3_column_int(q, 3);
+        c->to_period = col_period(q, 4);
+        c->base_version = sqlite3_column_int64(q, 5);
+        if (oom) {
+            st = BC_NO_MEMORY;
+            break;
+        }
+    }
+    if (st == BC_OK && rc != SQLITE_DONE)
+        st = store_fail(s, rc);
+    sqlite3_reset(q);
+    if (st != BC_OK)
+        store_cart_clear(out);
+    return st;
+}
+
+enum bc_status store_cart_put(struct store *s, int64_t account_id, const struct store_cart_item *item)
+{
+    sqlite3_stmt *q;
+    /* Only for a subscription of that account; one item per subscription. */
+    enum bc_status st = store_prep(s, SL_CART_PUT,
+        "INSERT INTO cart_items(account_id, subscription_id, to_plan, to_seats, to_period,"
+        " base_version) SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE EXISTS(SELECT 1 FROM subscriptions"
+        " WHERE id = ?2 AND account_id = ?1)"
+        " ON CONFLICT(subscription_id) DO UPDATE SET account_id = excluded.account_id,"
+        " to_plan = excluded.to_plan, to_seats = excluded.to_seats,"
+        " to_period = excluded.to_period, base_version = excluded.base_version", &q);
+    if (st != BC_OK)
+        return st;
+    sqlite3_bind_int64(q, 1, account_id);
+    sqlite3_bind_int64(q, 2, item->subscription_id);
+    store_bind_text(q, 3, item->to_plan);
+    sqlite3_bind_int(q, 4, item->to_seats);
+    sqlite3_bind_text(q, 5, store_period_text(item->to_period), -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 6, item->base_version);
+    st = store_run(s, q);
+    if (st == BC_OK && sqlite3_changes(s->db) == 0) {
+        store_note(s, "no such subscription on this account");
+        st = BC_NOT_FOUND;
+    }
+    return st;
+}
+
+enum bc_status store_cart_remove(struct store *s, int64_t account_id, int64_t subscription_id)
+{
+    sqlite3_stmt *q;
+    enum bc_status st = store_prep(s, SL_CART_REMOVE,
+        "DELETE FROM cart_items WHERE account_id = ?1 AND subscription_id = ?2", &q);
+    if (st != BC_OK)
+        return st;
+    sqlite3_bind_int64(q, 1, account_id);
+    sqlite3_bind_int64(q, 2, subscription_id);
+    return store_run(s, q);
+}
+
+/* ---------------------------------------------------------------- card */
+
+enum bc_status store_card_get(struct store *s, int64_t account_id, struct store_card *out)
+{
+    sqlite3_stmt *q;
+    memset(out, 0, sizeof *out);
+    enum bc_status st = store_prep(s, SL_CARD_GET,
+        "SELECT id, brand, last4, exp_month, exp_year FROM payment_methods"
+        " WHERE account_id = ?1", &q);
+    if (st != BC_OK)
+        return st;
+    sqlite3_bind_int64(q, 1, account_id);
+    if ((st = store_row(s, q)) != BC_OK)
+        return st;
+    out->id = sqlite3_column_int64(q, 0);
+    col_copy(q, 1, out->brand, sizeof out->brand);
+    col_copy(q, 2, out->last4, sizeof out->last4);
+    out->exp_month = sqlite3_column_int(q, 3);
+    out->exp_year = sqlite3_column_int(q, 4);
+    sqlite3_reset(q);
+    return BC_OK;
+}
+
+enum bc_status store_card_set(struct store *s, int64_t account_id, const struct store_card *card)
+{
+    sqlite3_stmt *q;
+    enum bc_status st = store_prep(s, SL_CARD_SET,
+        "INSERT INTO payment_methods(account_id, brand, last4, exp_month, exp_year)"
+        " VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(account_id) DO UPDATE SET"
+        " brand = excluded.brand, last4 = excluded.last4, exp_month = excluded.exp_month,"
+        " exp_year = excluded.exp_year", &q);
+    if (st != BC_OK)
+        return st;
+    sqlite3_bind_int64(q, 1, account_id);
+    sqlite3_bind_text(q, 2, card->brand, (int)strnlen(card->brand, sizeof card->brand), SQLITE_TRANSIENT);
+    sqlite3_bind_text(q, 3, card->last4, (int)strnlen(card->last4, sizeof card->last4), SQLITE_TRANSIENT);
+    sqlite3_bind_int(q, 4, card->exp_month);
+    sqlite3_bind_int(q, 5, card->exp_year);
+    return store_run(s, q);
+}

@@ -1,0 +1,74 @@
+/* store_internal.h — what the SQLite store's own files share: the connection,
+ * its prepared-statement cache, error mapping and transaction helpers.
+ * Only src/store_*.c include it; callers see store.h alone. */
+#ifndef BC_STORE_INTERNAL_H
+#define BC_STORE_INTERNAL_H
+
+#include <sqlite3.h>
+
+#include "store.h"
+
+/* Slots of the per-connection statement cache, one per hot statement. */
+enum store_slot {
+    SL_ACCOUNT_GET, SL_ACCOUNT_SEARCH, SL_ACCOUNT_INSERT, SL_ACCOUNT_SET_VAT, SL_ACCOUNT_COUNT,
+    SL_CONTACT_GET, SL_CONTACT_BY_EMAIL, SL_CONTACTS, SL_CONTACT_INSERT, SL_CONTACT_SET_BILLING,
+    SL_CONTACT_SET_PIN, SL_CONTACT_SIGN_IN,
+    SL_USERS, SL_USER_INSERT,
+    SL_SUBS, SL_SUB_GET, SL_SUB_INSERT, SL_HISTORY_INSERT, SL_SUB_STATE, SL_SUB_UPDATE,
+    SL_SEATS, SL_SEAT_IS, SL_SEAT_ADD, SL_SEAT_DEL, SL_USER_ACCOUNT,
+    SL_CART_GET, SL_CART_PUT, SL_CART_REMOVE, SL_CART_REMOVE_SUB,
+    SL_CARD_GET, SL_CARD_SET,
+    SL_ORDER_BY_KEY, SL_ORDERS, SL_ORDER_LINES, SL_ORDER_INSERT, SL_LINE_INSERT,
+    SL_BALANCE_GET, SL_BALANCE_SET, SL_LEDGER_INSERT, SL_LEDGER_SUM,
+    SL_AUDIT_INSERT,
+    SL_OP_GET, SL_OP_PUT, SL_OP_REMOVE, SL_OP_ADMINS,
+    SL_CHARGE_GET, SL_CHARGE_PUT, SL_PENDING_PUT, SL_PENDING_DONE,
+    SL_COUNT
+};
+
+struct store {
+    sqlite3 *db;
+    bool readonly;
+    sqlite3_stmt *cache[SL_COUNT];
+    char errmsg[512];
+};
+
+/* Schema migrations (store_schema.c): the SQL that lifts a database from
+ * version - 1 to `version` (1..STORE_SCHEMA_VERSION), NULL outside. */
+const char *store_schema_step(int version);
+
+/* Maps an SQLite result code to a status and keeps the connection's message. */
+enum bc_status store_fail(struct store *s, int rc);
+/* Keeps a message of our own (for refusals decided in C). */
+void store_note(struct store *s, const char *msg);
+/* The cached statement for `slot`, prepared from `sql` on first use, reset
+ * and unbound. Borrowed. */
+enum bc_status store_prep(struct store *s, enum store_slot slot, const char *sql,
+                          sqlite3_stmt **out);
+/* Steps a write statement to completion and resets it. */
+enum bc_status store_run(struct store *s, sqlite3_stmt *q);
+/* Runs a one-row query: BC_OK with the row current, BC_NOT_FOUND, or an error
+ * (the statement is then reset). The caller resets after reading. */
+enum bc_status store_row(struct store *s, sqlite3_stmt *q);
+
+/* A write of several statements: BEGIN IMMEDIATE when no transaction is
+ * open, a savepoint inside one. tx_end commits on BC_OK, else rolls back,
+ * and returns the final status. */
+enum bc_status store_tx_begin(struct store *s, bool *own);
+enum bc_status store_tx_end(struct store *s, bool own, enum bc_status st);
+
+/* Heap copy of a text column, NULL for SQL NULL; sets *oom on failure. */
+char *store_col_dup(sqlite3_stmt *q, int col, bool *oom);
+/* Binds text or NULL. */
+int store_bind_text(sqlite3_stmt *q, int idx, const char *text);
+
+/* Version, seats, assigned seats and account of a subscription. */
+enum bc_status store_sub_state(struct store *s, int64_t id, int64_t *version, int *seats,
+                               int *assigned, int64_t *account_id);
+/* Appends the subscription's current row to its history (order_id 0 = none). */
+enum bc_status store_history_append(struct store *s, int64_t subscription_id, int64_t order_id);
+
+const char *store_period_text(enum bc_period p);
+enum bc_period store_period_from(const char *t);
+
+#endif

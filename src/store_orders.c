@@ -1,0 +1,761 @@
+/* store_orders.c — the money side of the SQLite store: orders placed in one
+ * all-or-nothing transaction, the append-only ledger and audit log,
+ * operators, the test processor's charges and pending checkouts. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "store_internal.h"
+
+/* ---------------------------------------------------------------- orders */
+
+#define ORDER_COLS "id, account_id, idempotency_key, currency, day, created_at, subtotal_minor," \
+    " tax_minor, total_minor, balance_applied_minor, due_minor, balance_after_minor, actor," \
+    " payment_ref"
+
+static const char *line_kind_text(enum store_line_kind k)
+{
+    switch (k) {
+    case STORE_LINE_CREDIT: return "credit";
+    case STORE_LINE_TAX: return "tax";
+    default: return "charge";
+    }
+}
+
+static enum store_line_kind line_kind_from(const char *t)
+{
+    if (t && strcmp(t, "credit") == 0)
+        return STORE_LINE_CREDIT;
+    if (t && strcmp(t, "tax") == 0)
+        return STORE_LINE_TAX;
+    return STORE_LINE_CHARGE;
+}
+
+static void line_clear(struct store_order_line *l)
+{
+    free(l->product);
+    free(l->plan_from);
+    free(l->plan_to);
+}
+
+void store_order_clear(struct store_order *o)
+{
+    if (!o)
+        return;
+    free(o->idempotency_key);
+    free(o->actor);
+    free(o->payment_ref);
+    for (size_t i = 0; i < o->nlines; i++)
+        line_clear(&o->lines[i]);
+    free(o->lines);
+    memset(o, 0, sizeof *o);
+}
+
+void store_order_list_clear(struct store_order_list *l)
+{
+    if (!l)
+        return;
+    for (size_t i = 0; i < l->n; i++)
+        store_order_clear(&l->items[i]);
+    free(l->items);
+    l->items = NULL;
+    l->n = 0;
+}
+
+static enum bc_status read_lines(struct store *s, struct store_order *o)
+{
+    sqlite3_stmt *q;
+    enum bc_status st = store_prep(s, SL_ORDER_LINES,
+        "SELECT subscription_id, product, plan_from, plan_to, seats_from, seats_to, period_from,"
+        " period_to, kind, amount_minor, from_day, to_day, reverse_charge"
+        " FROM order_lines WHERE order_id = ?1 ORDER BY id", &q);
+    if (st != BC_OK)
+        return st;
+    sqlite3_bind_int64(q, 1, o->id);
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        struct store_order_line *lines = realloc(o->lines, (o->nlines + 1) * sizeof *lines);
+        if (!lines) {
+            st = BC_NO_MEMORY;
+            break;
+        }
+        o->lines = lines;
+        struct store_order_line *l = &lines[o->nlines++];
+        memset(l, 0, sizeof *l);
+        bool oom = false;
+        l->subscription_id = sqlite3_column_int64(q, 0);
+        l->product = store_col_dup(q, 1, &oom);
+        l->plan_from = store_col_dup(q, 2, &oom);
+        l->plan_to = store_col_dup(q, 3, &oom);
+        l->seats_from = sqlite3_column_int(q, 4);
+        l->seats_to = sqlite3_column_int(q, 5);
+        l->period_from = store_period_from((const char *)sqlite3_column_text(q, 6));
+        l->period_to = store_period_from((const char *)sqlite3_column_text(q, 7));
+        l->kind = line_kind_from((const char *)sqlite3_column_text(q, 8));
+        l->amount = sqlite3_column_int64(q, 9);
+        l->from = (bc_day)sqlite3_column_int(q, 10);
+        l->to = (bc_day)sqlite3_column_int(q, 11);
+        l->reverse_charge = sqlite3_column_int(q, 12) != 0;
+        if (oom) {
+            st = BC_NO_MEMORY;
+            break;
+        }
+    }
+    if (st == BC_OK && rc != SQLITE_DONE)
+        st = store_fail(s, rc);
+    sqlite3_reset(q);
+    return st;
+}
+
+/* The order row under q (without lines). */
+static enum bc_status read_order_row(sqlite3_stmt *q, struct store_order *o)
+{
+    bool oom = false;
+    memset(o, 0, sizeof *o);
+    o->id = sqlite3_column_int64(q, 0);
+    o->account_id = sqlite3_column_int64(q, 1);
+    o->idempotency_key = store_col_dup(q, 2, &oom);
+    const unsigned char *cur = sqlite3_column_text(q, 3);
+    snprintf(o->currency, sizeof o->currency, "%s", cur ? (const char *)cur : "");
+    o->day = (bc_day)sqlite3_column_int(q, 4);
+    o->created_at = sqlite3_column_int64(q, 5);
+    o->subtotal = sqlite3_column_int64(q, 6);
+    o->tax = sqlite3_column_int64(q, 7);
+    o->total = sqlite3_column_int64(q, 8);
+    o->balance_applied = sqlite3_column_int64(q, 9);
+    o->due = sqlite3_column_int64(q, 10);
+    o->balance_after = sqlite3_column_int64(q, 11);
+    o->actor = store_col_dup(q, 12, &oom);
+    o->payment_ref = store_col_dup(q, 13, &oom);
+    return oom ? BC_NO_MEMORY : BC_OK;
+}
+
+enum bc_status store_order_by_key(struct store *s, const char *key, struct store_order *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!key)
+        return BC_INVALID_ARGUMENT;
+    sqlite3_stmt *q;
+    enum bc_status st = store_prep(s, SL_ORDER_BY_KEY,
+        "SELECT " ORDER_COLS " FROM orders WHERE idempotency_key = ?1", &q);
+    if (st != BC_OK)
+        return st;
+    sqlite3_bind_text(q, 1, key, -1, SQLITE_TRANSIENT);
+    if ((st = store_row(s, q)) != BC_OK)
+        return st;
+    st = read_order_row(q, out);
+    sqlite3_reset(q);
+    if (st == BC_OK)
+        st = read_lines(s, out);
+    if (st != BC_OK)
+        store_order_clear(out);
+    return st;
+}
+
+enum bc_status store_orders(struct store *s, int64_t account_id, struct store_order_list *out)
+{
+    out->items = NULL;
+    out->n = 0;
+    sqlite3_stmt *q;
+    enum bc_status st = store_prep(s, SL_ORDERS,
+        "SELECT " ORDER_COLS " FROM orders WHERE account_id = ?1 ORDER BY id DESC", &q);
+    if (st != BC_OK)
+        return st;
+    sqlite3_bind_int64(q, 1, account_id);
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        struct store_order *items = realloc(out->items, (out->n + 1) * sizeof *items);
+        if (!items) {
+            st = BC_NO_MEMORY;
+            break;
+        }
+        out->items = items;
+        st = read_order_row(q, &items[out->n++]);
+        if (st != BC_OK)
+            break;
+    }
+    if (st == BC_OK && rc != SQLITE_DONE)
+        st = store_fail(s, rc);
+    sqlite3_reset(q);
+    /* Lines after the order cursor is done: one statement at a time. */
+    for (size_t i = 0; st == BC_OK && i < out->n; i++)
+        st = read_lines(s, &out->items[i]);
+    if (st != BC_OK)
+        store_order_list_clear(out);
+    return st;
+}
+
+static enum bc_status balance_get(struct store *s, int64_t account_id, int64_t *balance)
+{
+    sqlite3_stmt *q;
+    enum bc_status st = store_prep(s, SL_BALANCE_GET,
+        "SELECT balance_minor FROM accounts WHERE id = ?1", &q);
+    if (st != BC_OK)
+        return st;
+    sqlite3_bind_int64(q, 1, account_id);
+    if ((st = store_row(s, q)) != BC_OK)
+        return st;
+    *balance = sqlite3_column_int64(q, 0);
+    sqlite3_reset(q);
+    return BC_OK;
+}
+
+static enum bc_status balance_set(struct store *s, int64_t account_id, int64_t balance)
+{
+    sqlite3_stmt *q;
+    enum bc_status st = store_prep(s, SL_BALANCE_SET,
+        "UPDATE accounts SET balance_minor = ?2, balance_version = balance_version + 1"
+        " WHERE id = ?1", &q);
+    if (st != BC_OK)
+        return st;
+    sqlite3_bind_int64(q, 1, account_id);
+    sqlite3_bind_int64(q, 2, balance);
+    return store_run(s, q);
+}
+
+static enum bc_status ledger_add(struct store *s, int64_t account_id, int64_t order_id,
+                                 const char *kind, int64_t amount, int64_t balance_after,
+                                 int64_t at)
+{
+    sqlite3_stmt *q;
+    enum bc_status st = store_prep(s, SL_LEDGER_INSERT,
+        "INSERT INTO ledger(account_id, order_id, kind, amount_minor, balance_after, at)"
+        " VALUES(?1, ?2, ?3, ?4, ?5, ?6)", &q);
+    if (st != BC_OK)
+        return st;
+    sqlite3_bind_int64(q, 1, account_id);
+    if (order_id > 0)
+        sqlite3_bind_int64(q, 2, order_id);
+    sqlite3_bind_text(q, 3, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 4, amount);
+    sqlite3_bind_int64(q, 5, balance_after);
+    sqlite3_bind_int64(q, 6, at);
+    return store_run(s, q);
+}
+
+static enum bc_status insert_order_row(struct store *s, const struct store_order *o)
+{
+    sqlite3_stmt *q;
+    enum bc_status st = store_prep(s, SL_ORDER_INSERT,
+        "INSERT INTO orders(account_id, idempotency_key, currency, day, created_at,"
+        " subtotal_minor, tax_minor, total_minor, balance_applied_minor, due_minor,"
+        " balance_after_minor, actor, payment_ref)"
+        " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)", &q);
+    if (st != BC_OK)
+        return st;
+    sqlite3_bind_int64(q, 1, o->account_id);
+    store_bind_text(q, 2, o->idempotency_key);
+    sqlite3_bind_text(q, 3, o->currency, (int)strnlen(o->currency, sizeof o->currency),
+                      SQLITE_TRANSIENT);
+    sqlite3_bind_int(q, 4, o->day);
+    sqlite3_bind_int64(q, 5, o->created_at);
+    sqlite3_bind_int64(q, 6, o->subtotal);
+    sqlite3_bind_int64(q, 7, o->tax);
+    sqlite3_bind_int64(q, 8, o->total);
+    sqlite3_bind_int64(q, 9, o->balance_applied);
+    sqlite3_bind_int64(q, 10, o->due);
+    sqlite3_bind_int64(q, 11, o->balance_after);
+    store_bind_text(q, 12, o->actor);
+    store_bind_text(q, 13, o->payment_ref);
+    return store_run(s, q);
+}
+
+static enum bc_status insert_line(struct store *s, int64_t order_id, const struct store_order_line *l)
+{
+    sqlite3_stmt *q;
+    enum bc_status st = store_prep(s, SL_LINE_INSERT,
+        "INSERT INTO order_lines(order_id, subscription_id, product, plan_from, plan_to,"
+        " seats_from, seats_to, period_from, period_to, kind, amount_minor, from_day, to_day,"
+        " reverse_charge) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)", &q);
+    if (st != BC_OK)
+        return st;
+    sqlite3_bind_int64(q, 1, order_id);
+    sqlite3_bind_int64(q, 2, l->subscription_id);
+    store_bind_text(q, 3, l->product);
+    store_bind_text(q, 4, l->plan_from);
+    store_bind_text(q, 5, l->plan_to);
+    sqlite3_bind_int(q, 6, l->seats_from);
+    sqlite3_bind_int(q, 7, l->seats_to);
+    sqlite3_bind_text(q, 8, store_period_text(l->period_from), -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 9, store_period_text(l->period_to), -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 10, line_kind_text(l->kind), -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 11, l->amount);
+    sqlite3_bind_int(q, 12, l->from);
+    sqlite3_bind_int(q, 13, l->to);
+    sqlite3_bind_int(q, 14, l->reverse_charge ? 1 : 0);
+    return store_run(s, q);
+}
+
+static enum bc_status update_sub(struct store *s, const struct store_sub_change *c)
+{
+    sqlite3_stmt *q;
+    enum bc_status st = store_prep(s, SL_SUB_UPDATE,
+        "UPDATE subscriptions SET plan = ?3, seats = ?4, period = ?5, period_start = ?6,"
+        " period_end = ?7, item_start = ?8, anchor_day = ?9, billed_minor = ?10,"
+        " price_minor = ?11, credited_minor = 0, status = 'active', version = version + 1"
+        " WHERE id = ?1 AND version = ?2", &q);
+    if (st != BC_OK)
+        return st;
+    sqlite3_bind_int64(q, 1, c->subscription_id);
+    sqlite3_bind_int64(q, 2, c->expect_version);
+    store_bind_text(q, 3, c->plan);
+    sqlite3_bind_int(q, 4, c->seats);
+    sqlite3_bind_text(q, 5, store_period_text(c->period), -1, SQLITE_STATIC);
+    sqlite3_bind_int(q, 6, c->period_start);
+    sqlite3_bind_int(q, 7, c->period_end);
+    sqlite3_bind_int(q, 8, c->item_start);
+    sqlite3_bind_int(q, 9, c->anchor_day);
+    sqlite3_bind_int64(q, 10, c->billed);
+    sqlite3_bind_int64(q, 11, c->price);
+    st = store_run(s, q);
+    if (st == BC_OK && sqlite3_changes(s->db) != 1)
+        st = BC_STALE_QUOTE;
+    return st;
+}
+
+static enum bc_status cart_remove_sub(struct store *s, int64_t subscription_id)
+{
+    sqlite3_stmt *q;
+    enum bc_status st = store_prep(s, SL_CART_REMOVE_SUB,
+        "DELETE FROM cart_items WHERE subscription_id = ?1", &q);
+    if (st != BC_OK)
+        return st;
+    sqlite3_bind_int64(q, 1, subscription_id);
+    return store_run(s, q);
+}
+
+/* Everything after the replay check, inside the open transaction. */
+static enum bc_status order_write(struct store *s, struct store_order *o,
+                                  const struct store_sub_change *changes, size_t nchanges,
+                                  int64_t expect_balance, const struct store_audit_entry *audit)
+{
+    int64_t balance;
+    enum bc_status st = balance_get(s, o->account_id, &balance);
+    if (st != BC_OK)
+        return st;
+    if (balance != expect_balance) {
+        store_note(s, "the account balance moved since the quote");
+        return BC_STALE_QUOTE;
+    }
+    for (size_t i = 0; i < nchanges; i++) {
+        int64_t version, account_id;
+        int seats, assigned;
+        st = store_sub_state(s, changes[i].subscription_id, &version, &seats, &assigned, &account_id);
+        if (st != BC_OK)
+            return st;
+        if (account_id != o->account_id) {
+            store_note(s, "the subscription belongs to another account");
+            return BC_INVALID_ARGUMENT;
+        }
+        if (version != changes[i].expect_version) {
+            store_note(s, "the subscription changed since the quote");
+            return BC_STALE_QUOTE;
+        }
+        if (changes[i].seats < assigned) {
+            store_note(s, "fewer seats than are assigned");
+            return BC_SEATS_BELOW_ASSIGNED;
+        }
+    }
+    /* The balance entries, and the balance they must land on. */
+    int64_t credit = o->total < 0 ? -o->total : 0;
+    if (o->balance_applied < 0 || o->balance_applied > balance || o->total == INT64_MIN ||
+        (o->balance_applied > 0 && credit > 0) || balance - o->balance_applied > INT64_MAX - credit ||
+        balance - o->balance_applied + credit != o->balance_after) {
+        store_note(s, "the order's balance figures do not add up");
+        return BC_INVALID_ARGUMENT;
+    }
+    if ((st = insert_order_row(s, o)) != BC_OK)
+        return st;
+    int64_t order_id = sqlite3_last_insert_rowid(s->db);
+    for (size_t i = 0; i < o->nlines; i++)
+        if ((st = insert_line(s, order_id, &o->lines[i])) != BC_OK)
+            return st;
+    int64_t running = balance;
+    if (o->balance_applied > 0) {
+        running -= o->balance_applied;
+        st = ledger_add(s, o->account_id, order_id, "balance_applied", -o->balance_applied,
+                        running, o->created_at);
+        if (st != BC_OK)
+            return st;
+    }
+    if (credit > 0) {
+        running += credit;
+        st = ledger_add(s, o->account_id, order_id, "credit_added", credit, running, o->created_at);
+        if (st != BC_OK)
+            return st;
+    }
+    for (size_t i = 0; i < nchanges; i++) {
+        if ((st = update_sub(s, &changes[i])) != BC_OK)
+            return st;
+        if ((st = store_history_append(s, changes[i].subscription_id, order_id)) != BC_OK)
+            return st;
+        if ((st = cart_remove_sub(s, changes[i].subscription_id)) != BC_OK)
+            return st;
+    }
+    if (running != balance && (st = balance_set(s, o->account_id, running)) != BC_OK)
+        return st;
+    if (audit && (st = store_audit_append(s, audit)) != BC_OK)
+        return st;
+    o->id = order_id;
+    return BC_OK;
+}
+
+enum bc_status store_order_commit(struct store *s, struct store_order *order,
+                                  const struct store_sub_change *changes, size_t nchanges,
+                                  int64_t expect_balance,
+                                  const struct store_audit_entry *audit,
+                                  bool *replayed)
+{
+    if (replayed)
+        *replayed = false;
+    if (!order || !order->idempotency_key || (nchanges > 0 && !changes))
+        return BC_INVALID_ARGUMENT;
+    bool own;
+    enum bc_status st = store_tx_begin(s, &own);
+    if (st != BC_OK)
+        return st;
+    struct store_order first;
+    st = store_order_by_key(s, order->idempotency_key, &first);
+    if (st == BC_OK) {
+        /* The key was used: hand back the first order, write nothing. */
+        store_tx_end(s, own, BC_OK);
+        store_order_clear(order);
+        *order = first;
+        if (replayed)
+            *replayed = true;
+        return BC_OK;
+    }
+    if (st == BC_NOT_FOUND)
+        st = order_write(s, order, changes, nchanges, expect_balance, audit);
+    st = store_tx_end(s, own, st);
+    if (st != BC_OK)
+        order->id = 0;
+    return st;
+}
+
+/* ---------------------------------------------------------------- ledger */
+
+enum bc_status store_ledger_sum(struct store *s, int64_t account_id, int64_t *out)
+{
+    sqlite3_stmt *q;
+    *out = 0;
+    enum bc_status st = store_prep(s, SL_LEDGER_SUM,
+        "SELECT coalesce(sum(amount_minor), 0) FROM ledger WHERE account_id = ?1", &q);
+    if (st != BC_OK)
+        return st;
+    sqlite3_bind_int64(q, 1, account_id);
+    if ((st = store_row(s, q)) != BC_OK)
+        return st;
+    *out = sqlite3_column_int64(q, 0);
+    sqlite3_reset(q);
+    return BC_OK;
+}
+
+static enum bc_status opening(struct store *s, int64_t account_id, int64_t amount)
+{
+    int64_t balance;
+    enum bc_status st = balance_get(s, account_id, &balance);
+    if (st != BC_OK)
+        return st;
+    if ((amount > 0 && balance > INT64_MAX - amount) || balance + amount < 0) {
+        store_note(s, "the opening balance is out of range");
+        return amount > 0 ? BC_OVERFLOW : BC_INVALID_ARGUMENT;
+    }
+    st = ledger_add(s, account_id, 0, "opening", amount, balance + amount, (int64_t)time(NULL));
+    if (st == BC_OK)
+        st = balance_set(s, account_id, balance + amount);
+    return st;
+}
+
+enum bc_status store_ledger_opening(struct store *s, int64_t account_id, int64_t amount)
+{
+    bool own;
+    enum bc_status st = store_tx_begin(s, &own);
+    if (st != BC_OK)
+        return st;
+    return store_tx_end(s, own, opening(s, account_id, amount));
+}
+
+/* ---------------------------------------------------------------- audit */
+
+enum bc_status store_audit_append(struct store *s, const struct store_audit_entry *e)
+{
+    sqlite3_stmt *q;
+    enum bc_status st = store_prep(s, SL_AUDIT_INSERT,
+        "INSERT INTO audit(at, actor, origin, account_id, action, before_json, after_json, result)"
+        " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", &q);
+    if (st != BC_OK)
+        return st;
+    sqlite3_bind_int64(q, 1, e->at);
+    sqlite3_bind_text(q, 2, e->actor ? e->actor : "", -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(q, 3, e->origin ? e->origin : "", -1, SQLITE_TRANSIENT);
+    if (e->account_id > 0)
+        sqlite3_bind_int64(q, 4, e->account_id);
+    sqlite3_bind_text(q, 5, e->action ? e->action : "", -1, SQLITE_TRANSIENT);
+    store_bind_text(q, 6, e->before);
+    store_bind_text(q, 7, e->after);
+    sqlite3_bind_text(q, 8, e->result ? e->result : "ok", -1, SQLITE_TRANSIENT);
+    return store_run(s, q);
+}
+
+/* Iterations prepare their own statement, so a callback may use the store. */
+enum bc_status store_audit_each(struct store *s, int64_t account_id, int64_t since,
+                                bool (*cb)(void *ctx, const struct store_audit_entry *e), void *ctx)
+{
+    sqlite3_stmt *q = NULL;
+    int rc = sqlite3_prepare_v2(s->db,
+        "SELECT id, at, actor, origin, coalesce(account_id, 0), action, before_json,"
+        " after_json, result FROM audit"
+        " WHERE (?1 = 0 OR account_id = ?1) AND (?2 = 0 OR at >= ?2) ORDER BY id", -1, &q, NULL);
+    if (rc != SQLITE_OK)
+        return store_fail(s, rc);
+    sqlite3_bind_int64(q, 1, account_id);
+    sqlite3_bind_int64(q, 2, since);
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        struct store_audit_entry e = {
+            .id = sqlite3_column_int64(q, 0),
+            .at = sqlite3_column_int64(q, 1),
+            .actor = (const char *)sqlite3_column_text(q, 2),
+            .origin = (const char *)sqlite3_column_text(q, 3),
+            .account_id = sqlite3_column_int64(q, 4),
+            .action = (const char *)sqlite3_column_text(q, 5),
+            .before = (const char *)sqlite3_column_text(q, 6),
+            .after = (const char *)sqlite3_column_text(q, 7),
+            .result = (const char *)sqlite3_column_text(q, 8),
+        };
+        if (!cb(ctx, &e)) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    enum bc_status st = rc == SQLITE_DONE ? BC_OK : store_fail(s, rc);
+    sqlite3_finalize(q);
+    return st;
+}
+
+/* ---------------------------------------------------------------- operators */
+
+static const char *op_role_text(enum store_operator_role r)
+{
+    switch (r) {
+    case STORE_OP_ADMIN: return "admin";
+    case STORE_OP_OPERATOR: return "operator";
+    default: return "readonly";
+    }
+}
+
+static enum store_operator_role op_role_from(const char *t)
+{
+    if (t && strcmp(t, "admin") == 0)
+        return STORE_OP_ADMIN;
+    if (t && strcmp(t, "operator") == 0)
+        return STORE_OP_OPERATOR;
+    return STORE_OP_READONLY;
+}
+
+enum bc_status store_operator_get(struct store *s, const char *unix_name, enum store_operator_role *role)
+{
+    if (!unix_name)
+        return BC_INVALID_ARGUMENT;
+    sqlite3_stmt *q;
+    enum bc_status st = store_prep(s, SL_OP_GET, "SELECT role FROM operators WHERE unix_name = ?1", &q);
+    if (st != BC_OK)
+        return st;
+    sqlite3_bind_text(q, 1, unix_name, -1, SQLITE_TRANSIENT);
+    if ((st = store_row(s, q)) != BC_OK)
+        return st;
+    *role = op_role_from((const char *)sqlite3_column_text(q, 0));
+    sqlite3_reset(q);
+    return BC_OK;
+}
+
+enum bc_status store_operator_put(struct store *s, const char *unix_name, enum store_operator_role role)
+{
+    if (!unix_name || !*unix_name)
+        return BC_INVALID_ARGUMENT;
+    sqlite3_stmt *q;
+    enum bc_status st = store_prep(s, SL_OP_PUT,
+        "INSERT INTO operators(unix_name, role) VALUES(?1, ?2)"
+        " ON CONFLICT(unix_name) DO UPDATE SET role = excluded.role", &q);
+    if (st != BC_OK)
+        return st;
+    sqlite3_bind_text(q, 1, unix_name, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(q, 2, op_role_text(role), -1, SQLITE_STATIC);
+    return store_run(s, q);
+}
+
+enum bc_status store_operator_remove(struct store *s, const char *unix_name)
+{
+    if (!unix_name)
+        return BC_INVALID_ARGUMENT;
+    sqlite3_stmt *q;
+    enum bc_status st = store_prep(s, SL_OP_REMOVE, "DELETE FROM operators WHERE unix_name = ?1", &q);
+    if (st != BC_OK)
+        return st;
+    sqlite3_bind_text(q, 1, unix_name, -1, SQLITE_TRANSIENT);
+    st = store_run(s, q);
+    if (st == BC_OK && sqlite3_changes(s->db) == 0)
+        st = BC_NOT_FOUND;
+    return st;
+}
+
+enum bc_status store_operator_each(struct store *s,
+                                   bool (*cb)(void *ctx, const char *name, enum store_operator_role role),
+                                   void *ctx)
+{
+    sqlite3_stmt *q = NULL;
+    int rc = sqlite3_prepare_v2(s->db, "SELECT unix_name, role FROM operators ORDER BY unix_name",
+                                -1, &q, NULL);
+    if (rc != SQLITE_OK)
+        return store_fail(s, rc);
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        if (!cb(ctx, (const char *)sqlite3_column_text(q, 0),
+                op_role_from((const char *)sqlite3_column_text(q, 1)))) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    enum bc_status st = rc == SQLITE_DONE ? BC_OK : store_fail(s, rc);
+    sqlite3_finalize(q);
+    return st;
+}
+
+int64_t store_operator_admin_count(struct store *s)
+{
+    sqlite3_stmt *q;
+    if (store_prep(s, SL_OP_ADMINS, "SELECT count(*) FROM operators WHERE role = 'admin'", &q) != BC_OK)
+        return -1;
+    if (store_row(s, q) != BC_OK)
+        return -1;
+    int64_t n = sqlite3_column_int64(q, 0);
+    sqlite3_reset(q);
+    return n;
+}
+
+/* ---------------------------------------------------------------- test charges */
+
+static const char *charge_text(enum store_charge_state st)
+{
+    switch (st) {
+    case STORE_CHARGE_APPROVED: return "approved";
+    case STORE_CHARGE_DECLINED: return "declined";
+    default: return "refunded";
+    }
+}
+
+enum bc_status store_test_charge_get(struct store *s, const char *key, enum store_charge_state *state,
+                                     int64_t *amount, char *reference, size_t refsize)
+{
+    if (!key)
+        return BC_INVALID_ARGUMENT;
+    sqlite3_stmt *q;
+    enum bc_status st = store_prep(s, SL_CHARGE_GET,
+        "SELECT state, amount_minor, reference FROM test_charges WHERE key = ?1", &q);
+    if (st != BC_OK)
+        return st;
+    sqlite3_bind_text(q, 1, key, -1, SQLITE_TRANSIENT);
+    if ((st = store_row(s, q)) != BC_OK)
+        return st;
+    const char *t = (const char *)sqlite3_column_text(q, 0);
+    if (state)
+        *state = t && strcmp(t, "approved") == 0 ? STORE_CHARGE_APPROVED
+               : t && strcmp(t, "declined") == 0 ? STORE_CHARGE_DECLINED : STORE_CHARGE_REFUNDED;
+    if (amount)
+        *amount = sqlite3_column_int64(q, 1);
+    if (reference && refsize > 0) {
+        const unsigned char *r = sqlite3_column_text(q, 2);
+        snprintf(reference, refsize, "%s", r ? (const char *)r : "");
+    }
+    sqlite3_reset(q);
+    return BC_OK;
+}
+
+enum bc_status store_test_charge_put(struct store *s, const char *key, enum store_charge_state state,
+                                     int64_t amount, const char *currency, const char *reference)
+{
+    if (!key || !currency)
+        return BC_INVALID_ARGUMENT;
+    sqlite3_stmt *q;
+    enum bc_status st = store_prep(s, SL_CHARGE_PUT,
+        "INSERT INTO test_charges(key, state, amount_minor, currency, reference)"
+        " VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(key) DO UPDATE SET state = excluded.state,"
+        " amount_minor = excluded.amount_minor, currency = excluded.currency,"
+        " reference = excluded.reference", &q);
+    if (st != BC_OK)
+        return st;
+    sqlite3_bind_text(q, 1, key, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(q, 2, charge_text(state), -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 3, amount);
+    sqlite3_bind_text(q, 4, currency, -1, SQLITE_TRANSIENT);
+    store_bind_text(q, 5, reference);
+    return store_run(s, q);
+}
+
+/* ---------------------------------------------------------------- pending checkouts */
+
+enum bc_status store_pending_put(struct store *s, const char *key, int64_t account_id,
+                                 int64_t amount, const char *currency, const char *request)
+{
+    if (!key || !currency || !request)
+        return BC_INVALID_ARGUMENT;
+    sqlite3_stmt *q;
+    /* A retried checkout with the same key is pending again. */
+    enum bc_status st = store_prep(s, SL_PENDING_PUT,
+        "INSERT INTO pending_checkouts(key, account_id, amount_minor, currency, request, outcome, at)"
+        " VALUES(?1, ?2, ?3, ?4, ?5, NULL, ?6) ON CONFLICT(key) DO UPDATE SET"
+        " account_id = excluded.account_id, amount_minor = excluded.amount_minor,"
+        " currency = excluded.currency, request = excluded.request, outcome = NULL,"
+        " at = excluded.at", &q);
+    if (st != BC_OK)
+        return st;
+    sqlite3_bind_text(q, 1, key, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(q, 2, account_id);
+    sqlite3_bind_int64(q, 3, amount);
+    sqlite3_bind_text(q, 4, currency, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(q, 5, request, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(q, 6, (int64_t)time(NULL));
+    return store_run(s, q);
+}
+
+enum bc_status store_pending_done(struct store *s, const char *key, const char *outcome)
+{
+    if (!key)
+        return BC_INVALID_ARGUMENT;
+    sqlite3_stmt *q;
+    enum bc_status st = store_prep(s, SL_PENDING_DONE,
+        "UPDATE pending_checkouts SET outcome = ?2 WHERE key = ?1", &q);
+    if (st != BC_OK)
+        return st;
+    sqlite3_bind_text(q, 1, key, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(q, 2, outcome ? outcome : "done", -1, SQLITE_TRANSIENT);
+    st = store_run(s, q);
+    if (st == BC_OK && sqlite3_changes(s->db) == 0)
+        st = BC_NOT_FOUND;
+    return st;
+}
+
+/* Only checkouts still without an outcome, oldest first. */
+enum bc_status store_pending_each(struct store *s,
+                                  bool (*cb)(void *ctx, const char *key, int64_t account_id,
+                                             int64_t amount, const char *currency, const char *request),
+                                  void *ctx)
+{
+    sqlite3_stmt *q = NULL;
+    int rc = sqlite3_prepare_v2(s->db,
+        "SELECT key, account_id, amount_minor, currency, request FROM pending_checkouts"
+        " WHERE outcome IS NULL ORDER BY at, key", -1, &q, NULL);
+    if (rc != SQLITE_OK)
+        return store_fail(s, rc);
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        if (!cb(ctx, (const char *)sqlite3_column_text(q, 0), sqlite3_column_int64(q, 1),
+                sqlite3_column_int64(q, 2), (const char *)sqlite3_column_text(q, 3),
+                (const char *)sqlite3_column_text(q, 4))) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    enum bc_status st = rc == SQLITE_DONE ? BC_OK : store_fail(s, rc);
+    sqlite3_finalize(q);
+    return st;
+}
