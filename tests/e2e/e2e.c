@@ -1,0 +1,396 @@
+/* e2e.c — shared plumbing of the end-to-end scenarios (see e2e.h): per-test
+ * demo databases, CLI subprocesses with captured output, golden screens. */
+#include "e2e.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef SOURCE_ROOT
+#define SOURCE_ROOT "."
+#endif
+
+const char *e2e_bin;
+
+bool e2e_setup_args(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: %s PATH-TO-BILLCENTER\n", argv[0]);
+        return false;
+    }
+    e2e_bin = argv[1];
+    return true;
+}
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+struct growbuf {
+    char *data;
+    size_t len, cap;
+};
+
+static bool grow_append(struct growbuf *b, const char *p, size_t n)
+{
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 4096;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *d = realloc(b->data, cap);
+        if (!d)
+            return false;
+        b->data = d;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+    return true;
+}
+
+int e2e_run(const char *const argv[], char **out, char **err)
+{
+    int po[2] = {-1, -1}, pe[2] = {-1, -1};
+    struct growbuf bo = {0}, be = {0};
+    int code = -1;
+    grow_append(&bo, "", 0);
+    grow_append(&be, "", 0);
+    if (pipe2(po, O_CLOEXEC) < 0 || pipe2(pe, O_CLOEXEC) < 0)
+        goto done;
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0)
+        goto done;
+    if (pid == 0) {
+        int devnull = open("/dev/null", O_RDONLY);
+        if (devnull >= 0)
+            dup2(devnull, 0);
+        dup2(po[1], 1);
+        dup2(pe[1], 2);
+        execvp(argv[0], (char *const *)argv);
+        fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
+        _exit(127);
+    }
+    close(po[1]);
+    close(pe[1]);
+    po[1] = pe[1] = -1;
+    int64_t deadline = now_ms() + 30000;
+    bool open_o = true, open_e = true, timed_out = false;
+    while (open_o || open_e) {
+        struct pollfd pfd[2] = {{.fd = open_o ? po[0] : -1, .events = POLLIN},
+                                {.fd = open_e ? pe[0] : -1, .events = POLLIN}};
+        int64_t left = deadline - now_ms();
+        if (left <= 0) {
+            timed_out = true;
+            break;
+        }
+        int r = poll(pfd, 2, (int)left);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            break;
+        for (int i = 0; i < 2; i++) {
+            if (!pfd[i].revents)
+                continue;
+            char buf[8192];
+            ssize_t n = read(pfd[i].fd, buf, sizeof buf);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0) {
+                if (i == 0)
+                    open_o = false;
+                else
+                    open_e = false;
+                continue;
+            }
+            grow_append(i == 0 ? &bo : &be, buf, (size_t)n);
+        }
+    }
+    if (timed_out) {
+        fprintf(stderr, "e2e_run: %s ran past 30 s, killed\n", argv[0]);
+        kill(pid, SIGKILL);
+    }
+    int st;
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+        ;
+    if (!timed_out)
+        code = WIFEXITED(st) ? WEXITSTATUS(st) : WIFSIGNALED(st) ? 128 + WTERMSIG(st) : -1;
+done:
+    for (int i = 0; i < 2; i++) {
+        if (po[i] >= 0)
+            close(po[i]);
+        if (pe[i] >= 0)
+            close(pe[i]);
+    }
+    if (out)
+        *out = bo.data;
+    else
+        free(bo.data);
+    if (err)
+        *err = be.data;
+    else
+        free(be.data);
+    return code;
+}
+
+static void print_cmd(const char *const argv[])
+{
+    for (size_t i = 0; argv[i]; i++)
+        fprintf(stderr, "%s%s", i ? " " : "", argv[i]);
+}
+
+bool e2e_env_init(struct e2e_env *env)
+{
+    memset(env, 0, sizeof *env);
+    snprintf(env->dir, sizeof env->dir, "/tmp/bc-e2e-XXXXXX");
+    if (!mkdtemp(env->dir)) {
+        fprintf(stderr, "mkdtemp: %s\n", strerror(errno));
+        return false;
+    }
+    snprintf(env->db, sizeof env->db, "%s/b.db", env->dir);
+    const char *argv[] = {e2e_bin, "--db", env->db, "init", "--demo",
+                          "--date", E2E_DATE, NULL};
+    char *err = NULL;
+    int code = e2e_run(argv, NULL, &err);
+    if (code != 0) {
+        fprintf(stderr, "e2e: `");
+        print_cmd(argv);
+        fprintf(stderr, "` exited %d: %s\n", code, err ? err : "");
+    }
+    free(err);
+    return code == 0;
+}
+
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+void e2e_env_finish(struct e2e_env *env)
+{
+    if (env->dir[0] && !getenv("BC_E2E_KEEP"))
+        nftw(env->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    env->dir[0] = '\0';
+}
+
+json_t *e2e_cli_json(const struct e2e_env *env, const char *const args[], int *code)
+{
+    const char *argv[64];
+    size_t n = 0;
+    argv[n++] = e2e_bin;
+    argv[n++] = "--db";
+    argv[n++] = env->db;
+    for (size_t i = 0; args[i] && n < 60; i++)
+        argv[n++] = args[i];
+    argv[n++] = "--json";
+    argv[n] = NULL;
+    char *out = NULL, *err = NULL;
+    int c = e2e_run(argv, &out, &err);
+    if (code)
+        *code = c;
+    json_error_t jerr;
+    json_t *j = out ? json_loads(out, 0, &jerr) : NULL;
+    if (!j) {
+        fprintf(stderr, "e2e: `");
+        print_cmd(argv);
+        fprintf(stderr, "` exited %d, no JSON (%s)\nstdout: %s\nstderr: %s\n", c,
+                out ? jerr.text : "no output", out ? out : "", err ? err : "");
+    }
+    free(out);
+    free(err);
+    return j;
+}
+
+json_t *e2e_account(const struct e2e_env *env, int account_id)
+{
+    char id[32];
+    snprintf(id, sizeof id, "%d", account_id);
+    const char *args[] = {"account", "show", id, NULL};
+    return e2e_cli_json(env, args, NULL);
+}
+
+json_t *e2e_orders(const struct e2e_env *env, int account_id)
+{
+    char id[32];
+    snprintf(id, sizeof id, "%d", account_id);
+    const char *args[] = {"orders", id, NULL};
+    return e2e_cli_json(env, args, NULL);
+}
+
+json_t *e2e_subscription(json_t *account, const char *product)
+{
+    json_t *subs = json_object_get(account, "subscriptions");
+    size_t i;
+    json_t *s;
+    json_array_foreach(subs, i, s) {
+        const char *p = json_string_value(json_object_get(s, "product"));
+        if (p && strcmp(p, product) == 0)
+            return s;
+    }
+    fprintf(stderr, "e2e: no subscription for product %s\n", product);
+    return NULL;
+}
+
+long long e2e_int(json_t *obj, const char *key)
+{
+    json_t *v = json_object_get(obj, key);
+    if (!json_is_integer(v)) {
+        fprintf(stderr, "e2e: JSON member %s is missing or not an integer\n", key);
+        return -1;
+    }
+    return json_integer_value(v);
+}
+
+const char *e2e_str(json_t *obj, const char *key)
+{
+    const char *s = json_string_value(json_object_get(obj, key));
+    if (!s) {
+        fprintf(stderr, "e2e: JSON member %s is missing or not a string\n", key);
+        return "";
+    }
+    return s;
+}
+
+struct vt *e2e_ui(const struct e2e_env *env, const char *lang,
+                  const char *const extra[], const char *const envp_extra[],
+                  int rows, int cols)
+{
+    const char *argv[64];
+    size_t n = 0;
+    argv[n++] = e2e_bin;
+    argv[n++] = "--db";
+    argv[n++] = env->db;
+    argv[n++] = "--date";
+    argv[n++] = E2E_DATE;
+    if (lang) {
+        argv[n++] = "--lang";
+        argv[n++] = lang;
+    }
+    for (size_t i = 0; extra && extra[i] && n < 62; i++)
+        argv[n++] = extra[i];
+    argv[n] = NULL;
+    return vt_spawn(argv, envp_extra, rows, cols);
+}
+
+const char *e2e_screen(struct vt *vt)
+{
+    static char buf[64 * 1024];
+    vt_pump(vt, 0);
+    vt_screen_text(vt, buf, sizeof buf);
+    return buf;
+}
+
+static char *read_file(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    struct growbuf b = {0};
+    char buf[4096];
+    size_t n;
+    grow_append(&b, "", 0);
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        grow_append(&b, buf, n);
+    fclose(f);
+    return b.data;
+}
+
+static bool mkdirs(const char *path)
+{
+    char tmp[512];
+    snprintf(tmp, sizeof tmp, "%s", path);
+    for (char *p = tmp + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(tmp, 0755) < 0 && errno != EEXIST)
+            return false;
+        *p = '/';
+    }
+    return mkdir(tmp, 0755) == 0 || errno == EEXIST;
+}
+
+/* Prints expected vs actual line by line, marking each differing row. */
+static void print_diff(const char *path, const char *want, const char *got)
+{
+    fprintf(stderr, "--- %s (expected)\n+++ screen (actual)\n", path);
+    const char *a = want, *b = got;
+    for (int line = 1; *a || *b; line++) {
+        const char *ea = strchr(a, '\n'), *eb = strchr(b, '\n');
+        size_t la = ea ? (size_t)(ea - a) : strlen(a);
+        size_t lb = eb ? (size_t)(eb - b) : strlen(b);
+        if (la != lb || memcmp(a, b, la) != 0) {
+            fprintf(stderr, "@@ row %d @@\n-%.*s\n+%.*s\n", line, (int)la, a, (int)lb, b);
+        }
+        a = ea ? ea + 1 : a + la;
+        b = eb ? eb + 1 : b + lb;
+    }
+}
+
+bool e2e_golden(struct vt *vt, const char *lang, const char *screen, int timeout_ms)
+{
+    char dir[512], path[640];
+    snprintf(dir, sizeof dir, "%s/tests/e2e/golden/%s", SOURCE_ROOT, lang);
+    snprintf(path, sizeof path, "%s/%s.txt", dir, screen);
+    const char *upd = getenv("BC_UPDATE_GOLDEN");
+    if (upd && strcmp(upd, "1") == 0) {
+        vt_wait_quiet(vt, 300, timeout_ms);
+        const char *text = e2e_screen(vt);
+        if (!mkdirs(dir)) {
+            fprintf(stderr, "golden: mkdir %s: %s\n", dir, strerror(errno));
+            return false;
+        }
+        FILE *f = fopen(path, "wb");
+        if (!f || fprintf(f, "%s\n", text) < 0 || fclose(f) != 0) {
+            fprintf(stderr, "golden: write %s failed\n", path);
+            return false;
+        }
+        fprintf(stderr, "golden: wrote %s\n", path);
+        return true;
+    }
+    char *want = read_file(path);
+    if (!want) {
+        fprintf(stderr, "golden: %s is missing (run with BC_UPDATE_GOLDEN=1)\n", path);
+        vt_dump(vt, "screen with no golden file");
+        return false;
+    }
+    size_t wl = strlen(want);
+    if (wl > 0 && want[wl - 1] == '\n')
+        want[wl - 1] = '\0';
+    int64_t deadline = now_ms() + timeout_ms;
+    bool same = false;
+    for (;;) {
+        if (strcmp(e2e_screen(vt), want) == 0) {
+            same = true;
+            break;
+        }
+        int64_t left = deadline - now_ms();
+        if (left <= 0)
+            break;
+        if (!vt_pump(vt, (int)left) && strcmp(e2e_screen(vt), want) != 0)
+            break;
+    }
+    if (!same) {
+        fprintf(stderr, "golden: screen differs from %s (BC_UPDATE_GOLDEN=1 rewrites it)\n",
+                path);
+        print_diff(path, want, e2e_screen(vt));
+    }
+    free(want);
+    return same;
+}

@@ -1,0 +1,70 @@
+/* e2e.h — what billcenter's end-to-end scenarios share: a fresh demo
+ * database per scenario, the UI in a pseudo-terminal (vt.h), the CLI run as a
+ * subprocess with its --json output parsed by jansson, and golden screens. */
+#ifndef BC_E2E_E2E_H
+#define BC_E2E_E2E_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "vt.h"
+
+/* The date every scenario pretends is today. */
+#define E2E_DATE "2026-11-25"
+/* Generous bound for one screen change (a sanitizer build is slow). */
+#define E2E_WAIT 10000
+
+/* Path of the billcenter binary under test (argv[1] of each test). */
+extern const char *e2e_bin;
+
+/* Reads argv[1] into e2e_bin; false (message on stderr) when missing. */
+bool e2e_setup_args(int argc, char **argv);
+
+/* A scenario's own directory with a demo database at DIR/b.db created by
+ * `billcenter --db DIR/b.db init --demo --date 2026-11-25`. */
+struct e2e_env {
+    char dir[256];
+    char db[300];
+};
+bool e2e_env_init(struct e2e_env *env);
+/* Removes the directory and everything in it. */
+void e2e_env_finish(struct e2e_env *env);
+
+/* Runs argv (argv[0] searched in PATH); *out / *err get stdout / stderr
+ * (caller frees; either pointer may be NULL to discard). Returns the exit
+ * code, 128+signal if killed, -1 if it could not run or ran past 30 s. */
+int e2e_run(const char *const argv[], char **out, char **err);
+
+/* `billcenter --db DB ARGS... --json`, parsed. NULL (message on stderr) on
+ * a failed run or bad JSON; caller decrefs. *code gets the exit code when
+ * code is not NULL. */
+json_t *e2e_cli_json(const struct e2e_env *env, const char *const args[], int *code);
+json_t *e2e_account(const struct e2e_env *env, int account_id);
+json_t *e2e_orders(const struct e2e_env *env, int account_id);
+
+/* The subscription object for product in an `account show --json` result
+ * (borrowed), or NULL. */
+json_t *e2e_subscription(json_t *account, const char *product);
+/* Integer / string member helpers: fail the lookup loudly (stderr) and
+ * return -1 / "" when missing. */
+long long e2e_int(json_t *obj, const char *key);
+const char *e2e_str(json_t *obj, const char *key);
+
+/* Starts the UI: billcenter --db DB --date 2026-11-25 [--lang LANG]
+ * [extra args...] in rows x cols; envp_extra as for vt_spawn. lang may be
+ * NULL (no --lang). extra may be NULL. */
+struct vt *e2e_ui(const struct e2e_env *env, const char *lang,
+                  const char *const extra[], const char *const envp_extra[],
+                  int rows, int cols);
+
+/* Golden screens: polls until the 80x24 screen equals
+ * tests/e2e/golden/<lang>/<screen>.txt; on timeout prints a line diff.
+ * With BC_UPDATE_GOLDEN=1 it waits for the screen to settle and writes the
+ * file instead (and passes). */
+bool e2e_golden(struct vt *vt, const char *lang, const char *screen, int timeout_ms);
+
+/* The whole screen in a static buffer (valid until the next call). */
+const char *e2e_screen(struct vt *vt);
+
+#endif
