@@ -1,1 +1,529 @@
-/* billing.c — not written yet. */
+/* billing.c — rights, quotes for accounts in the store, the cart and seats.
+ *
+ * This is where a person's request meets the store and the catalog: rights
+ * are decided here (never in screens), every figure comes from quote.h, and
+ * every change attempt — allowed, refused or failed — leaves exactly one
+ * audit row. Read-only queries (quotes, rights) are not audited. Placing
+ * orders lives in order.c. */
+#include "billing.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+#include "billing_impl.h"
+
+/* ---------------------------------------------------------------- audit */
+
+void billing_actor_name(const struct billing *b, char *out, size_t size)
+{
+    if (b->actor.kind == BILLING_ACTOR_CONTACT)
+        snprintf(out, size, "contact:%lld %s", (long long)b->actor.contact_id, b->actor.name);
+    else
+        snprintf(out, size, "%s", b->actor.name);
+}
+
+enum bc_status billing_audit(struct billing *b, int64_t account_id, const char *action,
+                             const json_t *before, const json_t *after, enum bc_status result)
+{
+    char actor[300];
+    char *before_s = before ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    char *after_s = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    billing_actor_name(b, actor, sizeof actor);
+    struct store_audit_entry e = {
+        .at = (int64_t)time(NULL),
+        .actor = actor,
+        .origin = b->actor.origin[0] ? b->actor.origin : "local",
+        .account_id = account_id,
+        .action = action,
+        .before = before_s,
+        .after = after_s,
+        .result = bc_status_code(result),
+    };
+    enum bc_status st = store_audit_append(b->store, &e);
+    free(before_s);
+    free(after_s);
+    return st;
+}
+
+/* ---------------------------------------------------------------- rights */
+
+enum bc_status billing_rights(struct billing *b, const struct store_account *acct,
+                              struct billing_rights *out)
+{
+    memset(out, 0, sizeof *out);
+    out->may_change = BC_OK;
+    if (acct->billing_contact_id != 0) {
+        struct store_contact bc = {0};
+        enum bc_status st = store_contact_get(b->store, acct->billing_contact_id, &bc);
+        if (st == BC_OK) {
+            snprintf(out->billing_name, sizeof out->billing_name, "%s", bc.name ? bc.name : "");
+            snprintf(out->billing_email, sizeof out->billing_email, "%s", bc.email ? bc.email : "");
+        }
+        store_contact_clear(&bc);
+        if (st != BC_OK && st != BC_NOT_FOUND)
+            return st;
+    }
+    if (acct->kind == STORE_ACCOUNT_CORPORATE) {
+        out->may_change = BC_CORPORATE_ACCOUNT;
+    } else if (b->actor.kind == BILLING_ACTOR_OPERATOR) {
+        if (b->actor.op_role == STORE_OP_READONLY)
+            out->may_change = BC_READONLY_OPERATOR;
+    } else if (b->actor.contact_id == 0 || b->actor.contact_id != acct->billing_contact_id) {
+        out->may_change = BC_NOT_BILLING_CONTACT;
+    }
+    return BC_OK;
+}
+
+enum bc_status billing_load_rights(struct billing *b, int64_t account_id,
+                                   struct store_account *acct, struct billing_rights *rights)
+{
+    enum bc_status st = store_account_get(b->store, account_id, acct);
+    if (st != BC_OK)
+        return st;
+    return billing_rights(b, acct, rights);
+}
+
+/* ---------------------------------------------------------------- quotes */
+
+static bool copy_str(char *dst, size_t size, const char *src)
+{
+    if (!src || strlen(src) >= size)
+        return false;
+    memcpy(dst, src, strlen(src) + 1);
+    return true;
+}
+
+/* Quotes one change into out->items[i]. */
+static enum bc_status quote_one(struct billing *b, const struct store_account *acct,
+                                struct billing_change *change, const struct quote_tax *tax,
+                                bc_day day, struct billing_quote *out, size_t i)
+{
+    const struct catalog *c = b->catalog;
+    struct store_subscription sub = {0};
+    enum bc_status st = store_subscription_get(b->store, change->subscription_id, &sub);
+    if (st != BC_OK)
+        goto done;
+    if (sub.account_id != acct->id) {
+        st = BC_NOT_FOUND;
+        goto done;
+    }
+    if (change->product[0] && strcmp(change->product, sub.product) != 0) {
+        st = BC_INVALID_ARGUMENT;
+        goto done;
+    }
+    if (!copy_str(change->product, sizeof change->product, sub.product)) {
+        st = BC_INVALID_ARGUMENT;
+        goto done;
+    }
+    const struct catalog_product *prod = catalog_product(c, sub.product);
+    const struct catalog_plan *cur_plan = prod ? catalog_plan(prod, sub.plan) : NULL;
+    const struct catalog_plan *to_plan = prod ? catalog_plan(prod, change->to_plan) : NULL;
+    if (!prod || !cur_plan || !to_plan) {
+        st = BC_NOT_FOUND;
+        goto done;
+    }
+    int64_t price = 0;
+    if (!catalog_price(c, to_plan, acct->currency, change->to_period, &price)) {
+        st = BC_UNKNOWN_CURRENCY;
+        goto done;
+    }
+
+    struct quote_current cur = {
+        .rank = cur_plan->rank,
+        .seats = sub.seats,
+        .seats_assigned = sub.seats_assigned,
+        .period = sub.period,
+        .period_start = sub.period_start,
+        .period_end = sub.period_end,
+        .item_start = sub.item_start,
+        .anchor_day = sub.anchor_day,
+        .billed = sub.billed,
+        .credited = sub.credited,
+    };
+    struct quote_target to = {
+        .rank = to_plan->rank,
+        .seats_min = to_plan->seats_min,
+        .seats_max = to_plan->seats_max,
+        .seats = change->to_seats,
+        .period = change->to_period,
+        .unit_price = price,
+        .same_plan = strcmp(sub.plan, to_plan->id) == 0,
+    };
+    enum quote_policy policy = c->policy;
+    if (sub.status == STORE_SUB_TRIAL_ENDED) {
+        /* A new subscription: nothing to credit, the period starts today. */
+        cur.rank = -1;
+        cur.period = change->to_period;
+        cur.period_start = day;
+        cur.period_end = day + 1;
+        cur.item_start = day;
+        cur.anchor_day = date_mday(day);
+        cur.billed = 0;
+        cur.credited = 0;
+        to.same_plan = false;
+        policy = QUOTE_ANCHOR_RESET;
+    }
+    st = quote_item(&cur, &to, tax, day, policy, &out->items[i]);
+    out->versions[i] = sub.version;
+    if (st != BC_OK && bc_status_is_refusal(st)) {
+        if (out->refusal == BC_OK) {
+            out->refusal = st;
+            out->refused_item = i;
+        }
+        st = BC_OK;
+    }
+done:
+    store_subscription_clear(&sub);
+    return st;
+}
+
+enum bc_status billing_quote_changes(struct billing *b, const struct store_account *acct,
+                                     const struct billing_change *changes, size_t n,
+                                     const char *country, const char *vat_number,
+                                     bc_day day, struct billing_quote *out)
+{
+    struct billing_rights rights = out->rights;
+    memset(out, 0, sizeof *out);
+    out->rights = rights;
+    snprintf(out->currency, sizeof out->currency, "%s", acct->currency);
+    out->balance = acct->balance;
+    if (n > BILLING_MAX_ITEMS)
+        return BC_INVALID_ARGUMENT;
+    if (n == 0) {
+        out->refusal = BC_CART_EMPTY;
+        return BC_OK;
+    }
+
+    const struct catalog *c = b->catalog;
+    const char *cc = country ? country : acct->country;
+    const char *vn = vat_number ? vat_number : acct->vat_number;
+    bool valid = vn && *vn && vat_number_valid(cc, vn);
+    vat_decide(c->seller_country, cc, valid, catalog_vat_rate, c, &out->vat);
+    struct quote_tax tax = {.rate_bp = out->vat.rate_bp, .reverse_charge = out->vat.reverse_charge};
+
+    out->n = n;
+    for (size_t i = 0; i < n; i++) {
+        out->changes[i] = changes[i];
+        enum bc_status st = quote_one(b, acct, &out->changes[i], &tax, day, out, i);
+        if (st != BC_OK)
+            return st;
+    }
+    return quote_totals(out->items, n, acct->balance, &out->totals);
+}
+
+static void quote_rights_refusal(const struct store_account *acct, const struct billing_rights *rights,
+                                 struct billing_quote *out)
+{
+    out->rights = *rights;
+    out->refusal = rights->may_change;
+    snprintf(out->currency, sizeof out->currency, "%s", acct->currency);
+    out->balance = acct->balance;
+}
+
+enum bc_status billing_quote_change(struct billing *b, int64_t account_id,
+                                    const struct billing_change *change, struct billing_quote *out)
+{
+    struct store_account acct = {0};
+    struct billing_rights rights;
+    memset(out, 0, sizeof *out);
+    enum bc_status st = billing_load_rights(b, account_id, &acct, &rights);
+    if (st != BC_OK)
+        goto done;
+    if (rights.may_change != BC_OK) {
+        quote_rights_refusal(&acct, &rights, out);
+        out->n = 1;
+        out->changes[0] = *change;
+        goto done;
+    }
+    out->rights = rights;
+    st = billing_quote_changes(b, &acct, change, 1, NULL, NULL, b->today, out);
+done:
+    store_account_clear(&acct);
+    return st;
+}
+
+enum bc_status billing_cart_changes(struct billing *b, int64_t account_id,
+                                    struct billing_change *changes, size_t *n)
+{
+    struct store_cart cart = {0};
+    *n = 0;
+    enum bc_status st = store_cart_get(b->store, account_id, &cart);
+    if (st != BC_OK)
+        goto done;
+    if (cart.n > BILLING_MAX_ITEMS) {
+        st = BC_INVALID_ARGUMENT;
+        goto done;
+    }
+    for (size_t i = 0; i < cart.n; i++) {
+        struct billing_change *ch = &changes[i];
+        memset(ch, 0, sizeof *ch);
+        ch->subscription_id = cart.items[i].subscription_id;
+        if (!copy_str(ch->product, sizeof ch->product, cart.items[i].product) ||
+            !copy_str(ch->to_plan, sizeof ch->to_plan, cart.items[i].to_plan)) {
+            st = BC_INVALID_ARGUMENT;
+            goto done;
+        }
+        ch->to_seats = cart.items[i].to_seats;
+        ch->to_period = cart.items[i].to_period;
+    }
+    *n = cart.n;
+done:
+    store_cart_clear(&cart);
+    return st;
+}
+
+enum bc_status billing_quote_cart(struct billing *b, int64_t account_id, struct billing_quote *out)
+{
+    struct store_account acct = {0};
+    struct billing_rights rights;
+    struct billing_change *changes = calloc(BILLING_MAX_ITEMS, sizeof *changes);
+    size_t n = 0;
+    memset(out, 0, sizeof *out);
+    enum bc_status st = changes ? BC_OK : BC_NO_MEMORY;
+    if (st != BC_OK)
+        goto done;
+    st = billing_load_rights(b, account_id, &acct, &rights);
+    if (st != BC_OK)
+        goto done;
+    st = billing_cart_changes(b, account_id, changes, &n);
+    if (st != BC_OK)
+        goto done;
+    if (rights.may_change != BC_OK) {
+        quote_rights_refusal(&acct, &rights, out);
+        out->n = n;
+        memcpy(out->changes, changes, n * sizeof *changes);
+        goto done;
+    }
+    out->rights = rights;
+    st = billing_quote_changes(b, &acct, changes, n, NULL, NULL, b->today, out);
+done:
+    free(changes);
+    store_account_clear(&acct);
+    return st;
+}
+
+/* ---------------------------------------------------------------- cart */
+
+static json_t *change_json(const struct billing_change *c)
+{
+    return json_pack("{s:I, s:s, s:s, s:i, s:s}", "subscription_id", (json_int_t)c->subscription_id,
+                     "product", c->product, "plan", c->to_plan, "seats", c->to_seats,
+                     "period", bc_period_name(c->to_period));
+}
+
+static json_t *cart_item_json(const struct store_cart_item *it)
+{
+    return json_pack("{s:I, s:s, s:s, s:i, s:s, s:I}", "subscription_id",
+                     (json_int_t)it->subscription_id, "product", it->product ? it->product : "",
+                     "plan", it->to_plan ? it->to_plan : "", "seats", it->to_seats,
+                     "period", bc_period_name(it->to_period), "base_version",
+                     (json_int_t)it->base_version);
+}
+
+/* The account's cart item for a subscription as JSON, or NULL. */
+static json_t *cart_item_of(struct billing *b, int64_t account_id, int64_t subscription_id)
+{
+    struct store_cart cart = {0};
+    json_t *j = NULL;
+    if (store_cart_get(b->store, account_id, &cart) == BC_OK) {
+        for (size_t i = 0; i < cart.n; i++)
+            if (cart.items[i].subscription_id == subscription_id)
+                j = cart_item_json(&cart.items[i]);
+    }
+    store_cart_clear(&cart);
+    return j;
+}
+
+/* Audits and returns `st`; account 0 when it does not exist. */
+static enum bc_status audited(struct billing *b, int64_t account_id, bool account_known,
+                              const char *action, json_t *before, json_t *after, enum bc_status st)
+{
+    enum bc_status ast = billing_audit(b, account_known ? account_id : 0, action, before, after, st);
+    json_decref(before);
+    json_decref(after);
+    if (st == BC_OK && ast != BC_OK)
+        return ast;
+    return st;
+}
+
+enum bc_status billing_cart_put(struct billing *b, int64_t account_id, const struct billing_change *change)
+{
+    struct store_account acct = {0};
+    struct billing_rights rights;
+    struct billing_quote *q = calloc(1, sizeof *q);
+    json_t *before = NULL, *after = change_json(change);
+    bool known = false;
+    enum bc_status st = q ? BC_OK : BC_NO_MEMORY;
+    if (st != BC_OK)
+        goto done;
+    st = billing_load_rights(b, account_id, &acct, &rights);
+    if (st != BC_OK)
+        goto done;
+    known = true;
+    before = cart_item_of(b, account_id, change->subscription_id);
+    if (rights.may_change != BC_OK) {
+        st = rights.may_change;
+        goto done;
+    }
+    st = billing_quote_changes(b, &acct, change, 1, NULL, NULL, b->today, q);
+    if (st != BC_OK)
+        goto done;
+    if (q->refusal != BC_OK) {
+        st = q->refusal;
+        goto done;
+    }
+    struct store_cart_item item = {
+        .subscription_id = change->subscription_id,
+        .product = q->changes[0].product,
+        .to_plan = q->changes[0].to_plan,
+        .to_seats = change->to_seats,
+        .to_period = change->to_period,
+        .base_version = q->versions[0],
+    };
+    json_decref(after);
+    after = cart_item_json(&item);
+    st = store_cart_put(b->store, account_id, &item);
+done:
+    st = audited(b, account_id, known, "cart.put", before, after, st);
+    free(q);
+    store_account_clear(&acct);
+    return st;
+}
+
+enum bc_status billing_cart_remove(struct billing *b, int64_t account_id, int64_t subscription_id)
+{
+    struct store_account acct = {0};
+    struct billing_rights rights;
+    json_t *before = NULL;
+    bool known = false;
+    enum bc_status st = billing_load_rights(b, account_id, &acct, &rights);
+    if (st != BC_OK)
+        goto done;
+    known = true;
+    before = cart_item_of(b, account_id, subscription_id);
+    if (rights.may_change != BC_OK) {
+        st = rights.may_change;
+        goto done;
+    }
+    if (!before) {
+        st = BC_NOT_FOUND;
+        goto done;
+    }
+    st = store_cart_remove(b->store, account_id, subscription_id);
+done:
+    st = audited(b, account_id, known, "cart.remove", before, NULL, st);
+    store_account_clear(&acct);
+    return st;
+}
+
+/* ---------------------------------------------------------------- seats and users */
+
+enum bc_status billing_seat_set(struct billing *b, int64_t account_id, int64_t subscription_id,
+                                int64_t user_id, bool assigned)
+{
+    struct store_account acct = {0};
+    struct store_subscription sub = {0};
+    struct store_seat_list seats = {0};
+    struct billing_rights rights;
+    bool known = false;
+    json_t *before = NULL;
+    json_t *after = json_pack("{s:I, s:I, s:b}", "subscription_id", (json_int_t)subscription_id,
+                              "user_id", (json_int_t)user_id, "assigned", assigned);
+    enum bc_status st = billing_load_rights(b, account_id, &acct, &rights);
+    if (st != BC_OK)
+        goto done;
+    known = true;
+    if (rights.may_change != BC_OK) {
+        st = rights.may_change;
+        goto done;
+    }
+    st = store_subscription_get(b->store, subscription_id, &sub);
+    if (st != BC_OK)
+        goto done;
+    if (sub.account_id != account_id) {
+        st = BC_NOT_FOUND;
+        goto done;
+    }
+    st = store_seats(b->store, subscription_id, &seats);
+    if (st != BC_OK)
+        goto done;
+    st = BC_NOT_FOUND;
+    for (size_t i = 0; i < seats.n; i++) {
+        if (seats.items[i].user_id == user_id) {
+            before = json_pack("{s:I, s:I, s:b, s:i, s:i}", "subscription_id",
+                               (json_int_t)subscription_id, "user_id", (json_int_t)user_id,
+                               "assigned", seats.items[i].assigned, "seats", sub.seats,
+                               "seats_assigned", sub.seats_assigned);
+            st = BC_OK;
+        }
+    }
+    if (st != BC_OK)
+        goto done;
+    st = store_seat_set(b->store, subscription_id, user_id, assigned);
+done:
+    st = audited(b, account_id, known, assigned ? "seat.assign" : "seat.unassign", before, after, st);
+    store_seat_list_clear(&seats);
+    store_subscription_clear(&sub);
+    store_account_clear(&acct);
+    return st;
+}
+
+enum bc_status billing_user_add(struct billing *b, int64_t account_id, const char *name,
+                                const char *email, int64_t *user_id)
+{
+    struct store_account acct = {0};
+    struct billing_rights rights;
+    bool known = false;
+    json_t *after = json_pack("{s:s, s:s}", "name", name ? name : "", "email", email ? email : "");
+    enum bc_status st = billing_load_rights(b, account_id, &acct, &rights);
+    if (st != BC_OK)
+        goto done;
+    known = true;
+    if (rights.may_change != BC_OK) {
+        st = rights.may_change;
+        goto done;
+    }
+    if (!name || !*name || !email || !strchr(email, '@') || email[0] == '@' ||
+        strchr(email, ' ') || strlen(name) > 200 || strlen(email) > 200) {
+        st = BC_INVALID_ARGUMENT;
+        goto done;
+    }
+    struct store_user u = {.account_id = account_id, .name = (char *)name, .email = (char *)email};
+    st = store_user_insert(b->store, &u);
+    if (st == BC_OK) {
+        if (user_id)
+            *user_id = u.id;
+        json_object_set_new(after, "user_id", json_integer(u.id));
+    }
+done:
+    st = audited(b, account_id, known, "user.add", NULL, after, st);
+    store_account_clear(&acct);
+    return st;
+}
+
+/* ---------------------------------------------------------------- keys */
+
+void billing_new_key(char out[33])
+{
+    unsigned char raw[16] = {0};
+    size_t got = 0;
+    while (got < sizeof raw) {
+        ssize_t n = getrandom(raw + got, sizeof raw - got, 0);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            abort();   /* no randomness: never hand out a predictable key */
+        }
+        got += (size_t)n;
+    }
+    static const char hex[] = "0123456789abcdef";
+    for (size_t i = 0; i < sizeof raw; i++) {
+        out[2 * i] = hex[raw[i] >> 4];
+        out[2 * i + 1] = hex[raw[i] & 15];
+    }
+    out[32] = '\0';
+}

@@ -1,1 +1,758 @@
-/* order.c — not written yet. */
+/* order.c — placing orders exactly once, and reconciling charges (SPEC §4).
+ *
+ * The order of things is the contract: rights; a key that already names an
+ * order returns that order (nothing charged); quote; refusals and stale
+ * figures stop here; when something is due the checkout is written as
+ * pending, then charged with the key (outside any write transaction); only
+ * an approved charge reaches the one all-or-nothing commit, and a commit
+ * that finds the world moved refunds the charge with the same key. A
+ * declined card touches no business table. `reconcile` finishes what a dead
+ * process left between charge and commit: it completes the order when the
+ * figures still match the charge, and refunds it otherwise.
+ *
+ * Every attempt leaves exactly one audit row: the commit writes it for a
+ * placed order, every other path appends it here. */
+#include "billing.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "billing_impl.h"
+#include "payment.h"
+
+/* The card a checkout charges. */
+struct checkout_card {
+    char charge[64];          /* digits, or "on_file:brand:last4" */
+    bool is_new;
+    struct store_card keep;   /* brand/last4/expiry of a new card */
+};
+
+/* ---------------------------------------------------------------- JSON */
+
+static json_t *changes_json(const struct billing_quote *q)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; arr && i < q->n; i++) {
+        const struct billing_change *c = &q->changes[i];
+        json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:i, s:s, s:I}",
+            "subscription_id", (json_int_t)c->subscription_id, "product", c->product,
+            "plan", c->to_plan, "seats", c->to_seats, "period", bc_period_name(c->to_period),
+            "version", (json_int_t)q->versions[i]));
+    }
+    return arr;
+}
+
+/* What the attempt asked for and was quoted, for audit rows. */
+static json_t *attempt_json(const char *key, const struct billing_quote *q)
+{
+    json_t *j = json_pack("{s:s, s:s}", "key", key ? key : "", "currency", q->currency);
+    if (!j)
+        return NULL;
+    json_object_set_new(j, "changes", changes_json(q));
+    json_object_set_new(j, "total_minor", json_integer(q->totals.total));
+    json_object_set_new(j, "due_minor", json_integer(q->totals.due));
+    json_object_set_new(j, "balance_after_minor", json_integer(q->totals.balance_after));
+    return j;
+}
+
+/* The pending checkout's request: enough for reconcile to finish it. */
+static char *request_text(struct billing *b, const struct billing_quote *q, const char *country,
+                          const char *vat_number, const struct checkout_card *card)
+{
+    char day[11];
+    date_format(b->today, day);
+    json_t *j = json_pack("{s:s, s:s, s:I, s:I, s:I, s:s, s:s, s:I, s:s}",
+        "day", day, "currency", q->currency, "due_minor", (json_int_t)q->totals.due,
+        "total_minor", (json_int_t)q->totals.total, "balance_minor", (json_int_t)q->balance,
+        "actor_kind", b->actor.kind == BILLING_ACTOR_CONTACT ? "contact" : "operator",
+        "actor", b->actor.name, "contact_id", (json_int_t)b->actor.contact_id,
+        "origin", b->actor.origin);
+    if (!j)
+        return NULL;
+    json_object_set_new(j, "changes", changes_json(q));
+    json_object_set_new(j, "country", country ? json_string(country) : json_null());
+    json_object_set_new(j, "vat_number", vat_number ? json_string(vat_number) : json_null());
+    if (card && card->is_new)
+        json_object_set_new(j, "save_card", json_pack("{s:s, s:s, s:i, s:i}",
+            "brand", card->keep.brand, "last4", card->keep.last4,
+            "exp_month", card->keep.exp_month, "exp_year", card->keep.exp_year));
+    char *text = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(j);
+    return text;
+}
+
+/* ---------------------------------------------------------------- the commit */
+
+static enum store_line_kind line_kind(enum quote_line_kind k)
+{
+    switch (k) {
+    case QUOTE_LINE_CREDIT: return STORE_LINE_CREDIT;
+    case QUOTE_LINE_TAX: return STORE_LINE_TAX;
+    default: return STORE_LINE_CHARGE;
+    }
+}
+
+static char *dup_or_empty(const char *s)
+{
+    return strdup(s ? s : "");
+}
+
+/* Writes the quoted order in one transaction (store_order_commit), with the
+ * versions and balance it was quoted on. On success *order_id is set;
+ * *replayed when the key already had an order (nothing written). */
+static enum bc_status commit_order(struct billing *b, int64_t account_id, const struct billing_quote *q,
+                                   const char *key, const char *payment_ref,
+                                   int64_t *order_id, bool *replayed)
+{
+    enum bc_status st = BC_NO_MEMORY;
+    struct store_order order = {0};
+    struct store_subscription *subs = calloc(q->n ? q->n : 1, sizeof *subs);
+    struct store_sub_change *changes = calloc(q->n ? q->n : 1, sizeof *changes);
+    json_t *before = json_array(), *after = attempt_json(key, q);
+    char *before_s = NULL, *after_s = NULL;
+    char actor[300];
+    *order_id = 0;
+    *replayed = false;
+    if (!subs || !changes || !before || !after)
+        goto done;
+
+    size_t nlines = 0;
+    for (size_t i = 0; i < q->n; i++)
+        nlines += q->items[i].nlines;
+    order.lines = calloc(nlines ? nlines : 1, sizeof *order.lines);
+    if (!order.lines)
+        goto done;
+    billing_actor_name(b, actor, sizeof actor);
+    order.account_id = account_id;
+    order.idempotency_key = strdup(key);
+    order.actor = strdup(actor);
+    order.payment_ref = payment_ref && *payment_ref ? strdup(payment_ref) : NULL;
+    if (!order.idempotency_key || !order.actor || (payment_ref && *payment_ref && !order.payment_ref))
+        goto done;
+    snprintf(order.currency, sizeof order.currency, "%s", q->currency);
+    order.day = b->today;
+    order.created_at = (int64_t)time(NULL);
+    order.subtotal = q->totals.subtotal;
+    order.tax = q->totals.tax;
+    order.total = q->totals.total;
+    order.balance_applied = q->totals.balance_applied;
+    order.due = q->totals.due;
+    order.balance_after = q->totals.balance_after;
+
+    for (size_t i = 0; i < q->n; i++) {
+        const struct billing_change *c = &q->changes[i];
+        const struct quote_item *it = &q->items[i];
+        st = store_subscription_get(b->store, c->subscription_id, &subs[i]);
+        if (st != BC_OK)
+            goto done;
+        if (subs[i].version != q->versions[i]) {
+            st = BC_STALE_QUOTE;
+            goto done;
+        }
+        json_array_append_new(before, json_pack("{s:I, s:s, s:s, s:i, s:s, s:I}",
+            "subscription_id", (json_int_t)subs[i].id, "product", subs[i].product,
+            "plan", subs[i].plan, "seats", subs[i].seats, "period", bc_period_name(subs[i].period),
+            "version", (json_int_t)subs[i].version));
+        for (size_t k = 0; k < it->nlines; k++) {
+            struct store_order_line *l = &order.lines[order.nlines++];
+            l->subscription_id = c->subscription_id;
+            l->product = dup_or_empty(c->product);
+            l->plan_from = dup_or_empty(subs[i].plan);
+            l->plan_to = dup_or_empty(c->to_plan);
+            if (!l->product || !l->plan_from || !l->plan_to) {
+                st = BC_NO_MEMORY;
+                goto done;
+            }
+            l->seats_from = subs[i].seats;
+            l->seats_to = c->to_seats;
+            l->period_from = subs[i].period;
+            l->period_to = c->to_period;
+            l->kind = line_kind(it->lines[k].kind);
+            l->amount = it->lines[k].amount;
+            l->from = it->lines[k].from;
+            l->to = it->lines[k].to;
+            l->reverse_charge = it->lines[k].reverse_charge;
+        }
+        int64_t price = 0;
+        if (it->charge > 0 && c->to_seats > 0) {
+            const struct catalog_product *prod = catalog_product(b->catalog, c->product);
+            const struct catalog_plan *plan = prod ? catalog_plan(prod, c->to_plan) : NULL;
+            if (!plan || !catalog_price(b->catalog, plan, q->currency, c->to_period, &price)) {
+                st = BC_NOT_FOUND;
+                goto done;
+            }
+        }
+        changes[i] = (struct store_sub_change){
+            .subscription_id = c->subscription_id,
+            .expect_version = q->versions[i],
+            .plan = c->to_plan,
+            .seats = c->to_seats,
+            .period = c->to_period,
+            .period_start = it->period_start,
+            .period_end = it->period_end,
+            .item_start = it->item_start,
+            .anchor_day = it->anchor_day,
+            .billed = it->charge,
+            .price = price,
+        };
+    }
+    json_t *wrap = json_pack("{s:o, s:I}", "subscriptions", before, "balance_minor",
+                             (json_int_t)q->balance);
+    before = NULL;
+    if (!wrap)
+        goto done;
+    before_s = json_dumps(wrap, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(wrap);
+    after_s = json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS);
+    if (!before_s || !after_s) {
+        st = BC_NO_MEMORY;
+        goto done;
+    }
+    struct store_audit_entry audit = {
+        .at = order.created_at,
+        .actor = actor,
+        .origin = b->actor.origin[0] ? b->actor.origin : "local",
+        .account_id = account_id,
+        .action = "order.place",
+        .before = before_s,
+        .after = after_s,
+        .result = bc_status_code(BC_OK),
+    };
+    st = store_order_commit(b->store, &order, changes, q->n, q->balance, &audit, replayed);
+    if (st == BC_OK)
+        *order_id = order.id;
+
+done:
+    for (size_t i = 0; subs && i < q->n; i++)
+        store_subscription_clear(&subs[i]);
+    free(subs);
+    free(changes);
+    store_order_clear(&order);
+    json_decref(before);
+    json_decref(after);
+    free(before_s);
+    free(after_s);
+    return st;
+}
+
+/* Makes an order's after-effects stick: VAT details given at checkout and
+ * the card the person asked to keep. Best effort: the order stands. */
+static void after_commit(struct billing *b, const struct store_account *acct, const char *country,
+                         const char *vat_number, const struct store_card *keep)
+{
+    if (country || vat_number) {
+        const char *vn = vat_number ? (*vat_number ? vat_number : NULL) : acct->vat_number;
+        store_account_set_vat(b->store, acct->id, vn, country ? country : acct->country);
+    }
+    if (keep)
+        store_card_set(b->store, acct->id, keep);
+}
+
+/* Fills the result from the order a key names. */
+static enum bc_status result_from_order(struct billing *b, int64_t account_id, const char *key,
+                                        struct billing_result *result)
+{
+    struct store_order o = {0};
+    enum bc_status st = store_order_by_key(b->store, key, &o);
+    if (st == BC_OK && o.account_id != account_id)
+        st = BC_INVALID_ARGUMENT;   /* the key belongs to another account's order */
+    if (st == BC_OK) {
+        result->order_id = o.id;
+        result->due = o.due;
+        result->balance_after = o.balance_after;
+        result->replayed = true;
+    }
+    store_order_clear(&o);
+    return st;
+}
+
+/* ---------------------------------------------------------------- place */
+
+static bool country_ok(const char *in, char out[3])
+{
+    if (!in || strlen(in) != 2)
+        return false;
+    for (int i = 0; i < 2; i++) {
+        char c = in[i];
+        if (c >= 'a' && c <= 'z')
+            c = (char)(c - 'a' + 'A');
+        if (c < 'A' || c > 'Z')
+            return false;
+        out[i] = c;
+    }
+    out[2] = '\0';
+    return true;
+}
+
+static enum bc_status choose_card(struct billing *b, int64_t account_id,
+                                  const struct billing_payment *pay, struct checkout_card *card)
+{
+    int y, m, d;
+    date_to_civil(b->today, &y, &m, &d);
+    memset(card, 0, sizeof *card);
+    if (pay && pay->card_number && *pay->card_number) {
+        char digits[24];
+        if (!card_normalise(pay->card_number, digits, sizeof digits) || !card_luhn_ok(digits))
+            return BC_INVALID_CARD;
+        int em, ey;
+        if (!pay->card_expiry || !card_parse_expiry(pay->card_expiry, &em, &ey))
+            return BC_INVALID_ARGUMENT;
+        if (!card_expiry_ok(em, ey, y, m))
+            return BC_CARD_EXPIRED;
+        snprintf(card->charge, sizeof card->charge, "%s", digits);
+        card->is_new = true;
+        snprintf(card->keep.brand, sizeof card->keep.brand, "%s", card_brand(digits));
+        snprintf(card->keep.last4, sizeof card->keep.last4, "%s", digits + strlen(digits) - 4);
+        card->keep.exp_month = em;
+        card->keep.exp_year = ey;
+        return BC_OK;
+    }
+    struct store_card onfile;
+    memset(&onfile, 0, sizeof onfile);
+    enum bc_status st = store_card_get(b->store, account_id, &onfile);
+    if (st == BC_NOT_FOUND)
+        return BC_PAYMENT_REQUIRED;
+    if (st != BC_OK)
+        return st;
+    if (!card_expiry_ok(onfile.exp_month, onfile.exp_year, y, m))
+        return BC_CARD_EXPIRED;
+    snprintf(card->charge, sizeof card->charge, "on_file:%s:%s", onfile.brand, onfile.last4);
+    return BC_OK;
+}
+
+/* Undoes a charge whose order could not be written: refund with the same
+ * key; the pending checkout stays open for reconcile when that fails. */
+static bool refund_charge(struct billing *b, const char *key, int64_t amount, const char *currency)
+{
+    struct payment_request r = {.key = key, .amount = amount, .currency = currency, .card = NULL};
+    if (payment_refund(b->processor, &r) != PAYMENT_APPROVED)
+        return false;
+    store_pending_done(b->store, key, "refunded");
+    return true;
+}
+
+/* A fresh quote into result->quote after the world moved. */
+static void requote(struct billing *b, const struct store_account *old, const struct billing_change *changes,
+                    size_t n, const char *country, const char *vat_number, struct billing_result *result)
+{
+    struct store_account acct = {0};
+    if (store_account_get(b->store, old->id, &acct) == BC_OK)
+        billing_quote_changes(b, &acct, changes, n, country, vat_number, b->today, &result->quote);
+    store_account_clear(&acct);
+}
+
+enum bc_status billing_place(struct billing *b, int64_t account_id, const struct billing_change *change,
+                             const char *idempotency_key, int64_t expect_due,
+                             const struct billing_payment *pay, struct billing_result *result)
+{
+    struct store_account acct = {0};
+    struct billing_rights rights;
+    struct billing_change *changes = calloc(BILLING_MAX_ITEMS, sizeof *changes);
+    struct checkout_card card;
+    char country[3] = "", vat_norm[32] = "";
+    const char *cc = NULL, *vn = NULL;
+    char *request = NULL;
+    char reference[128] = "";
+    bool known = false, audit_done = false;
+    size_t n = 0;
+    const char *key = idempotency_key;
+    json_t *after = NULL;
+    memset(result, 0, sizeof *result);
+    memset(&card, 0, sizeof card);
+
+    enum bc_status st = changes ? BC_OK : BC_NO_MEMORY;
+    if (st != BC_OK)
+        goto audit;
+    st = billing_load_rights(b, account_id, &acct, &rights);
+    if (st != BC_OK)
+        goto audit;
+    known = true;
+    result->quote.rights = rights;
+    snprintf(result->quote.currency, sizeof result->quote.currency, "%s", acct.currency);
+    result->quote.balance = acct.balance;
+    if (rights.may_change != BC_OK) {
+        result->quote.refusal = rights.may_change;
+        st = rights.may_change;
+        goto audit;
+    }
+    if (!key || !*key || strlen(key) > 200) {
+        st = BC_INVALID_ARGUMENT;
+        goto audit;
+    }
+
+    /* Same key again: the first order, nothing charged. */
+    st = result_from_order(b, account_id, key, result);
+    if (st == BC_OK) {
+        after = json_pack("{s:s, s:I, s:b}", "key", key, "order_id", (json_int_t)result->order_id,
+                          "replayed", 1);
+        goto audit;
+    }
+    if (st != BC_NOT_FOUND)
+        goto audit;
+
+    if (change) {
+        changes[0] = *change;
+        n = 1;
+    } else {
+        st = billing_cart_changes(b, account_id, changes, &n);
+        if (st != BC_OK)
+            goto audit;
+        if (n == 0) {
+            result->quote.refusal = BC_CART_EMPTY;
+            st = BC_CART_EMPTY;
+            goto audit;
+        }
+    }
+
+    /* VAT details given at checkout count for this quote; they are kept
+     * only once the order is written. */
+    if (pay && pay->country && *pay->country) {
+        if (!country_ok(pay->country, country)) {
+            st = BC_UNKNOWN_COUNTRY;
+            goto audit;
+        }
+        cc = country;
+    }
+    if (pay && pay->vat_number) {
+        if (*pay->vat_number &&
+            !vat_number_normalise(cc ? cc : acct.country, pay->vat_number, vat_norm, sizeof vat_norm)) {
+            st = BC_INVALID_VAT_NUMBER;
+            goto audit;
+        }
+        vn = vat_norm;
+    }
+
+    st = billing_quote_changes(b, &acct, changes, n, cc, vn, b->today, &result->quote);
+    if (st != BC_OK)
+        goto audit;
+    after = attempt_json(key, &result->quote);
+    if (result->quote.refusal != BC_OK) {
+        st = result->quote.refusal;
+        goto audit;
+    }
+    int64_t due = result->quote.totals.due;
+    if (expect_due >= 0 && expect_due != due) {
+        st = BC_STALE_QUOTE;
+        goto audit;
+    }
+
+    if (due > 0) {
+        st = choose_card(b, account_id, pay, &card);
+        if (st != BC_OK)
+            goto audit;
+        if (!b->processor) {
+            st = BC_PAYMENT_ERROR;
+            goto audit;
+        }
+        /* A charge under this key may exist from an attempt that died
+         * before its commit: reuse it when it is for this amount. */
+        int64_t charged = 0;
+        bool have_charge = false;
+        if (payment_status(b->processor, key, &charged, reference, sizeof reference) == PAYMENT_APPROVED) {
+            if (charged != due) {
+                if (!refund_charge(b, key, charged, acct.currency)) {
+                    st = BC_PAYMENT_UNCONFIRMED;
+                    goto audit;
+                }
+                st = BC_STALE_QUOTE;
+                goto audit;
+            }
+            have_charge = true;
+        }
+        request = request_text(b, &result->quote, cc, vn, &card);
+        if (!request) {
+            st = BC_NO_MEMORY;
+            goto audit;
+        }
+        st = store_pending_put(b->store, key, account_id, due, acct.currency, request);
+        if (st != BC_OK)
+            goto audit;
+        if (!have_charge) {
+            struct payment_request r = {.key = key, .amount = due, .currency = acct.currency,
+                                        .card = card.charge};
+            switch (payment_charge(b->processor, &r, reference, sizeof reference)) {
+            case PAYMENT_APPROVED:
+                break;
+            case PAYMENT_DECLINED:
+                store_pending_done(b->store, key, "declined");
+                st = BC_PAYMENT_DECLINED;
+                goto audit;
+            case PAYMENT_UNKNOWN:
+                st = BC_PAYMENT_UNCONFIRMED;
+                goto audit;
+            }
+        }
+    }
+
+    bool replayed = false;
+    int64_t order_id = 0;
+    st = commit_order(b, account_id, &result->quote, key, due > 0 ? reference : NULL,
+                      &order_id, &replayed);
+    if (st == BC_OK) {
+        if (due > 0)
+            store_pending_done(b->store, key, "ordered");
+        if (replayed) {
+            st = result_from_order(b, account_id, key, result);
+            goto audit;
+        }
+        audit_done = true;
+        result->order_id = order_id;
+        result->due = due;
+        result->balance_after = result->quote.totals.balance_after;
+        after_commit(b, &acct, cc, vn, card.is_new && pay && pay->save_card ? &card.keep : NULL);
+        goto audit;
+    }
+    /* The commit refused: nothing was written; give the money back. */
+    if (due > 0)
+        refund_charge(b, key, due, acct.currency);
+    if (bc_status_is_refusal(st)) {
+        requote(b, &acct, changes, n, cc, vn, result);
+        st = BC_STALE_QUOTE;
+    }
+
+audit:
+    if (!audit_done && b->store) {
+        if (!after)
+            after = json_pack("{s:s}", "key", key ? key : "");
+        billing_audit(b, known ? account_id : 0, "order.place", NULL, after, st);
+    }
+    json_decref(after);
+    free(request);
+    free(changes);
+    store_account_clear(&acct);
+    return st;
+}
+
+/* ---------------------------------------------------------------- reconcile */
+
+struct pending {
+    char *key;
+    int64_t account_id;
+    int64_t amount;
+    char currency[4];
+    char *request;
+};
+
+struct pending_list {
+    struct pending *items;
+    size_t n;
+    bool oom;
+};
+
+static bool collect_pending(void *ctx, const char *key, int64_t account_id, int64_t amount,
+                            const char *currency, const char *request)
+{
+    struct pending_list *l = ctx;
+    struct pending *items = realloc(l->items, (l->n + 1) * sizeof *items);
+    if (!items) {
+        l->oom = true;
+        return false;
+    }
+    l->items = items;
+    struct pending *p = &items[l->n];
+    memset(p, 0, sizeof *p);
+    p->key = strdup(key ? key : "");
+    p->request = strdup(request ? request : "");
+    if (!p->key || !p->request) {
+        free(p->key);
+        free(p->request);
+        l->oom = true;
+        return false;
+    }
+    p->account_id = account_id;
+    p->amount = amount;
+    snprintf(p->currency, sizeof p->currency, "%s", currency ? currency : "");
+    l->n++;
+    return true;
+}
+
+static bool req_str_copy(char *dst, size_t size, json_t *v)
+{
+    const char *s = json_string_value(v);
+    if (!s || strlen(s) >= size)
+        return false;
+    memcpy(dst, s, strlen(s) + 1);
+    return true;
+}
+
+/* Parses a pending request back into changes, versions and checkout details. */
+static bool parse_request(json_t *req, struct billing *rb, struct billing_change *changes,
+                          int64_t *versions, size_t *n, char country[3], char vat[32],
+                          bool *has_country, bool *has_vat, struct store_card *keep, bool *has_keep,
+                          int64_t *balance)
+{
+    json_t *arr = json_object_get(req, "changes");
+    if (!json_is_array(arr) || json_array_size(arr) == 0 || json_array_size(arr) > BILLING_MAX_ITEMS)
+        return false;
+    if (!date_parse(json_string_value(json_object_get(req, "day")) ?
+                    json_string_value(json_object_get(req, "day")) : "", &rb->today))
+        return false;
+    *n = json_array_size(arr);
+    for (size_t i = 0; i < *n; i++) {
+        json_t *c = json_array_get(arr, i);
+        struct billing_change *ch = &changes[i];
+        memset(ch, 0, sizeof *ch);
+        if (!json_is_integer(json_object_get(c, "subscription_id")) ||
+            !req_str_copy(ch->product, sizeof ch->product, json_object_get(c, "product")) ||
+            !req_str_copy(ch->to_plan, sizeof ch->to_plan, json_object_get(c, "plan")) ||
+            !json_is_integer(json_object_get(c, "seats")) ||
+            !bc_period_parse(json_string_value(json_object_get(c, "period")) ?
+                             json_string_value(json_object_get(c, "period")) : "", &ch->to_period))
+            return false;
+        ch->subscription_id = (int64_t)json_integer_value(json_object_get(c, "subscription_id"));
+        ch->to_seats = (int)json_integer_value(json_object_get(c, "seats"));
+        versions[i] = (int64_t)json_integer_value(json_object_get(c, "version"));
+    }
+    *has_country = json_is_string(json_object_get(req, "country")) &&
+                   req_str_copy(country, 3, json_object_get(req, "country"));
+    *has_vat = json_is_string(json_object_get(req, "vat_number")) &&
+               req_str_copy(vat, 32, json_object_get(req, "vat_number"));
+    json_t *sc = json_object_get(req, "save_card");
+    *has_keep = json_is_object(sc) &&
+                req_str_copy(keep->brand, sizeof keep->brand, json_object_get(sc, "brand")) &&
+                req_str_copy(keep->last4, sizeof keep->last4, json_object_get(sc, "last4"));
+    if (*has_keep) {
+        keep->exp_month = (int)json_integer_value(json_object_get(sc, "exp_month"));
+        keep->exp_year = (int)json_integer_value(json_object_get(sc, "exp_year"));
+    }
+    *balance = (int64_t)json_integer_value(json_object_get(req, "balance_minor"));
+
+    const char *kind = json_string_value(json_object_get(req, "actor_kind"));
+    const char *actor = json_string_value(json_object_get(req, "actor"));
+    const char *origin = json_string_value(json_object_get(req, "origin"));
+    if (kind && actor) {
+        rb->actor.kind = strcmp(kind, "contact") == 0 ? BILLING_ACTOR_CONTACT : BILLING_ACTOR_OPERATOR;
+        snprintf(rb->actor.name, sizeof rb->actor.name, "%s", actor);
+        rb->actor.contact_id = (int64_t)json_integer_value(json_object_get(req, "contact_id"));
+    }
+    if (origin)
+        snprintf(rb->actor.origin, sizeof rb->actor.origin, "%s", origin);
+    return true;
+}
+
+enum outcome { OUTCOME_NONE, OUTCOME_COMPLETED, OUTCOME_REFUNDED };
+
+/* Completes one approved charge whose order was never written, or refunds it. */
+static enum outcome reconcile_one(struct billing *b, const struct pending *p, int64_t charged,
+                                  const char *reference)
+{
+    enum outcome out = OUTCOME_NONE;
+    struct billing rb = *b;
+    struct billing_change *changes = calloc(BILLING_MAX_ITEMS, sizeof *changes);
+    struct billing_quote *q = calloc(1, sizeof *q);
+    int64_t versions[BILLING_MAX_ITEMS] = {0};
+    size_t n = 0;
+    char country[3] = "", vat[32] = "";
+    bool has_country = false, has_vat = false, has_keep = false;
+    struct store_card keep;
+    int64_t balance = 0;
+    struct store_account acct = {0};
+    json_t *req = json_loads(p->request, 0, NULL);
+    json_t *after = NULL;
+    enum bc_status st = BC_INVALID_ARGUMENT;
+    memset(&keep, 0, sizeof keep);
+    if (!changes || !q) {
+        st = BC_NO_MEMORY;
+        goto refund;
+    }
+    if (!req || !parse_request(req, &rb, changes, versions, &n, country, vat, &has_country,
+                               &has_vat, &keep, &has_keep, &balance))
+        goto refund;
+    st = store_account_get(b->store, p->account_id, &acct);
+    if (st != BC_OK)
+        goto refund;
+    st = billing_quote_changes(&rb, &acct, changes, n, has_country ? country : NULL,
+                               has_vat ? vat : NULL, rb.today, q);
+    if (st != BC_OK)
+        goto refund;
+    after = attempt_json(p->key, q);
+    /* Only the figures that were charged may be ordered. */
+    bool same = q->refusal == BC_OK && q->totals.due == charged && q->totals.due == p->amount &&
+                q->balance == balance;
+    for (size_t i = 0; same && i < n; i++)
+        same = q->versions[i] == versions[i];
+    if (!same) {
+        st = BC_STALE_QUOTE;
+        goto refund;
+    }
+    bool replayed = false;
+    int64_t order_id = 0;
+    st = commit_order(&rb, p->account_id, q, p->key, reference, &order_id, &replayed);
+    if (st == BC_OK) {
+        store_pending_done(b->store, p->key, "ordered");
+        if (!replayed) {
+            after_commit(&rb, &acct, has_country ? country : NULL, has_vat ? vat : NULL,
+                         has_keep ? &keep : NULL);
+            out = OUTCOME_COMPLETED;
+        }
+        goto done;
+    }
+
+refund:
+    if (refund_charge(b, p->key, charged, p->currency))
+        out = OUTCOME_REFUNDED;
+    billing_audit(&rb, acct.id, "order.reconcile", NULL, after, st);
+done:
+    json_decref(after);
+    json_decref(req);
+    store_account_clear(&acct);
+    free(changes);
+    free(q);
+    return out;
+}
+
+enum bc_status billing_reconcile(struct billing *b, int *completed, int *refunded)
+{
+    struct pending_list l = {0};
+    int done = 0, back = 0;
+    enum bc_status st = b->processor ? BC_OK : BC_PAYMENT_ERROR;
+    if (st != BC_OK)
+        goto out;
+    st = store_pending_each(b->store, collect_pending, &l);
+    if (st == BC_OK && l.oom)
+        st = BC_NO_MEMORY;
+    if (st != BC_OK)
+        goto out;
+    for (size_t i = 0; i < l.n; i++) {
+        const struct pending *p = &l.items[i];
+        int64_t charged = 0;
+        char reference[128] = "";
+        switch (payment_status(b->processor, p->key, &charged, reference, sizeof reference)) {
+        case PAYMENT_DECLINED:
+            store_pending_done(b->store, p->key, "declined");
+            break;
+        case PAYMENT_UNKNOWN:
+            break;   /* ask again next time */
+        case PAYMENT_APPROVED: {
+            struct store_order o = {0};
+            enum bc_status ost = store_order_by_key(b->store, p->key, &o);
+            store_order_clear(&o);
+            if (ost == BC_OK) {
+                store_pending_done(b->store, p->key, "ordered");
+                break;
+            }
+            if (ost != BC_NOT_FOUND)
+                break;
+            switch (reconcile_one(b, p, charged, reference)) {
+            case OUTCOME_COMPLETED: done++; break;
+            case OUTCOME_REFUNDED: back++; break;
+            case OUTCOME_NONE: break;
+            }
+            break;
+        }
+        }
+    }
+out:
+    for (size_t i = 0; i < l.n; i++) {
+        free(l.items[i].key);
+        free(l.items[i].request);
+    }
+    free(l.items);
+    if (completed)
+        *completed = done;
+    if (refunded)
+        *refunded = back;
+    return st;
+}

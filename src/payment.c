@@ -1,1 +1,618 @@
-/* payment.c — not written yet. */
+/* payment.c — the processors every charge goes through, and card helpers.
+ *
+ * Two processors sit behind payment.h:
+ *
+ * `test` keeps its own record in the store (store_test_charge_*), committed
+ * on its own as a real gateway's would be. A key that is already approved is
+ * the same charge: its reference comes back and nothing is charged again. A
+ * declined or refunded key may be tried again (nothing is charged under it).
+ * Test card numbers (the README lists them):
+ *
+ *     4000 0000 0000 0002   declined (generic decline)
+ *     4000 0000 0000 9995   declined (insufficient funds)
+ *     4000 0000 0000 0069   declined (expired card)
+ *     4000 0000 0000 0119   processing error: PAYMENT_UNKNOWN, nothing recorded
+ *
+ * Every other Luhn-valid number, and every card on file ("on_file:brand:last4"),
+ * is approved.
+ *
+ * `exec` runs a configured command with /bin/sh -c, writes one JSON request
+ * {"op": "charge"|"refund"|"status", "key", "amount_minor", "currency", "card"}
+ * on its stdin and reads {"status": "approved"|"declined"|"unknown",
+ * "reference"} from its stdout. A command that exits non-zero, dies from a
+ * signal, prints something that is not that JSON or outlives timeout_ms (it is
+ * killed, with its whole process group) counts as PAYMENT_UNKNOWN. No fd and
+ * no child outlives a call. */
+#include "payment.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "store.h"
+
+enum processor_kind { PROCESSOR_TEST, PROCESSOR_EXEC };
+
+struct payment_processor {
+    enum processor_kind kind;
+    struct store *store;      /* test: borrowed */
+    char *command;            /* exec: owned */
+    int timeout_ms;           /* exec */
+};
+
+#define EXEC_MAX_OUTPUT 65536
+
+/* ---------------------------------------------------------------- create */
+
+struct payment_processor *payment_test_create(struct store *store)
+{
+    struct payment_processor *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    p->kind = PROCESSOR_TEST;
+    p->store = store;
+    return p;
+}
+
+struct payment_processor *payment_exec_create(const char *command, int timeout_ms)
+{
+    if (!command || !*command)
+        return NULL;
+    struct payment_processor *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    p->kind = PROCESSOR_EXEC;
+    p->command = strdup(command);
+    p->timeout_ms = timeout_ms > 0 ? timeout_ms : 10000;
+    if (!p->command) {
+        free(p);
+        return NULL;
+    }
+    return p;
+}
+
+void payment_destroy(struct payment_processor *p)
+{
+    if (!p)
+        return;
+    free(p->command);
+    free(p);
+}
+
+/* ---------------------------------------------------------------- test processor */
+
+enum test_card_outcome { TEST_APPROVE, TEST_DECLINE, TEST_ERROR };
+
+static enum test_card_outcome test_card_outcome(const char *card)
+{
+    static const char *const declined[] = {
+        "4000000000000002",   /* generic decline */
+        "4000000000009995",   /* insufficient funds */
+        "4000000000000069",   /* expired card */
+    };
+    if (!card)
+        return TEST_APPROVE;
+    if (strncmp(card, "on_file:", 8) == 0)
+        return TEST_APPROVE;
+    char digits[32];
+    if (!card_normalise(card, digits, sizeof digits) || !card_luhn_ok(digits))
+        return TEST_DECLINE;
+    for (size_t i = 0; i < sizeof declined / sizeof declined[0]; i++)
+        if (strcmp(digits, declined[i]) == 0)
+            return TEST_DECLINE;
+    if (strcmp(digits, "4000000000000119") == 0)
+        return TEST_ERROR;
+    return TEST_APPROVE;
+}
+
+static void test_new_reference(char *out, size_t size)
+{
+    unsigned char raw[8] = {0};
+    size_t got = 0;
+    while (got < sizeof raw) {
+        ssize_t n = getrandom(raw + got, sizeof raw - got, 0);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            break;
+        }
+        got += (size_t)n;
+    }
+    char hex[sizeof raw * 2 + 1];
+    for (size_t i = 0; i < sizeof raw; i++)
+        snprintf(hex + 2 * i, 3, "%02x", raw[i]);
+    snprintf(out, size, "test_%s", hex);
+}
+
+static void copy_ref(char *dst, size_t size, const char *src)
+{
+    if (dst && size > 0)
+        snprintf(dst, size, "%s", src ? src : "");
+}
+
+static enum payment_result test_charge(struct payment_processor *p, const struct payment_request *r,
+                                       char *reference, size_t refsize)
+{
+    enum store_charge_state state;
+    int64_t amount = 0;
+    char ref[128] = "";
+    enum bc_status st = store_test_charge_get(p->store, r->key, &state, &amount, ref, sizeof ref);
+    if (st == BC_OK && state == STORE_CHARGE_APPROVED) {
+        copy_ref(reference, refsize, ref);
+        return PAYMENT_APPROVED;
+    }
+    if (st != BC_OK && st != BC_NOT_FOUND)
+        return PAYMENT_UNKNOWN;
+
+    switch (test_card_outcome(r->card)) {
+    case TEST_ERROR:
+        return PAYMENT_UNKNOWN;
+    case TEST_DECLINE:
+        if (store_test_charge_put(p->store, r->key, STORE_CHARGE_DECLINED, r->amount,
+                                  r->currency, "") != BC_OK)
+            return PAYMENT_UNKNOWN;
+        return PAYMENT_DECLINED;
+    case TEST_APPROVE:
+        break;
+    }
+    test_new_reference(ref, sizeof ref);
+    if (store_test_charge_put(p->store, r->key, STORE_CHARGE_APPROVED, r->amount,
+                              r->currency, ref) != BC_OK)
+        return PAYMENT_UNKNOWN;
+    copy_ref(reference, refsize, ref);
+    return PAYMENT_APPROVED;
+}
+
+/* APPROVED when nothing stays charged under the key afterwards. */
+static enum payment_result test_refund(struct payment_processor *p, const struct payment_request *r)
+{
+    enum store_charge_state state;
+    int64_t amount = 0;
+    char ref[128] = "";
+    enum bc_status st = store_test_charge_get(p->store, r->key, &state, &amount, ref, sizeof ref);
+    if (st == BC_NOT_FOUND)
+        return PAYMENT_APPROVED;
+    if (st != BC_OK)
+        return PAYMENT_UNKNOWN;
+    if (state != STORE_CHARGE_APPROVED)
+        return PAYMENT_APPROVED;
+    if (store_test_charge_put(p->store, r->key, STORE_CHARGE_REFUNDED, amount,
+                              r->currency ? r->currency : "", ref) != BC_OK)
+        return PAYMENT_UNKNOWN;
+    return PAYMENT_APPROVED;
+}
+
+static enum payment_result test_status(struct payment_processor *p, const char *key,
+                                       int64_t *amount, char *reference, size_t refsize)
+{
+    enum store_charge_state state;
+    int64_t amt = 0;
+    char ref[128] = "";
+    enum bc_status st = store_test_charge_get(p->store, key, &state, &amt, ref, sizeof ref);
+    if (st == BC_NOT_FOUND)
+        return PAYMENT_DECLINED;
+    if (st != BC_OK)
+        return PAYMENT_UNKNOWN;
+    if (state != STORE_CHARGE_APPROVED)
+        return PAYMENT_DECLINED;
+    if (amount)
+        *amount = amt;
+    copy_ref(reference, refsize, ref);
+    return PAYMENT_APPROVED;
+}
+
+/* ---------------------------------------------------------------- exec processor */
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void close_fd(int *fd)
+{
+    if (*fd >= 0) {
+        close(*fd);
+        *fd = -1;
+    }
+}
+
+/* Kills the command's process group and reaps it. */
+static void exec_kill_and_reap(pid_t pid)
+{
+    kill(-pid, SIGKILL);
+    kill(pid, SIGKILL);
+    while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+        ;
+}
+
+/* Runs the command with `input` on stdin; on success *output (caller frees,
+ * NUL-terminated) holds its stdout and true is returned only when it exited 0
+ * within the deadline. */
+static bool exec_run(const struct payment_processor *p, const char *input, char **output)
+{
+    bool ok = false;
+    int in_sock[2] = {-1, -1};   /* [0] parent writes, [1] child's stdin */
+    int out_pipe[2] = {-1, -1};  /* [0] parent reads, [1] child's stdout */
+    char *buf = NULL;
+    size_t len = 0;
+    pid_t pid = -1;
+    *output = NULL;
+
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, in_sock) < 0)
+        goto cleanup;
+    if (pipe2(out_pipe, O_CLOEXEC) < 0)
+        goto cleanup;
+    buf = malloc(EXEC_MAX_OUTPUT + 1);
+    if (!buf)
+        goto cleanup;
+
+    int64_t deadline = now_ms() + p->timeout_ms;
+    pid = fork();
+    if (pid < 0)
+        goto cleanup;
+    if (pid == 0) {
+        /* Child: only async-signal-safe calls from here on. */
+        setpgid(0, 0);
+        signal(SIGPIPE, SIG_DFL);
+        int devnull = open("/dev/null", O_WRONLY);
+        if (dup2(in_sock[1], STDIN_FILENO) < 0 || dup2(out_pipe[1], STDOUT_FILENO) < 0)
+            _exit(127);
+        if (devnull >= 0)
+            dup2(devnull, STDERR_FILENO);
+        closefrom(3);
+        execl("/bin/sh", "sh", "-c", p->command, (char *)NULL);
+        _exit(127);
+    }
+    setpgid(pid, pid);   /* both sides set it: no race with kill(-pid) */
+    close_fd(&in_sock[1]);
+    close_fd(&out_pipe[1]);
+    fcntl(in_sock[0], F_SETFL, fcntl(in_sock[0], F_GETFL) | O_NONBLOCK);
+    fcntl(out_pipe[0], F_SETFL, fcntl(out_pipe[0], F_GETFL) | O_NONBLOCK);
+
+    size_t in_len = strlen(input), in_off = 0;
+    bool timed_out = false, too_big = false;
+    while (out_pipe[0] >= 0) {
+        int64_t left = deadline - now_ms();
+        if (left <= 0) {
+            timed_out = true;
+            break;
+        }
+        struct pollfd fds[2];
+        nfds_t nfds = 0;
+        int out_idx = -1, in_idx = -1;
+        fds[nfds] = (struct pollfd){.fd = out_pipe[0], .events = POLLIN};
+        out_idx = (int)nfds++;
+        if (in_sock[0] >= 0) {
+            fds[nfds] = (struct pollfd){.fd = in_sock[0], .events = POLLOUT};
+            in_idx = (int)nfds++;
+        }
+        int n = poll(fds, nfds, (int)(left > 1000 ? 1000 : left));
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            goto cleanup;
+        }
+        if (in_idx >= 0 && fds[in_idx].revents) {
+            if (fds[in_idx].revents & (POLLERR | POLLHUP)) {
+                close_fd(&in_sock[0]);   /* the command does not read its stdin */
+            } else {
+                ssize_t w = send(in_sock[0], input + in_off, in_len - in_off, MSG_NOSIGNAL);
+                if (w > 0) {
+                    in_off += (size_t)w;
+                } else if (w < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+                    close_fd(&in_sock[0]);
+                }
+                if (in_off == in_len) {
+                    shutdown(in_sock[0], SHUT_WR);
+                    close_fd(&in_sock[0]);
+                }
+            }
+        }
+        if (fds[out_idx].revents) {
+            ssize_t r = read(out_pipe[0], buf + len, EXEC_MAX_OUTPUT - len);
+            if (r > 0) {
+                len += (size_t)r;
+                if (len >= EXEC_MAX_OUTPUT) {
+                    too_big = true;
+                    break;
+                }
+            } else if (r == 0) {
+                close_fd(&out_pipe[0]);
+            } else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+                close_fd(&out_pipe[0]);
+            }
+        }
+    }
+    close_fd(&in_sock[0]);
+    close_fd(&out_pipe[0]);
+    if (timed_out || too_big) {
+        exec_kill_and_reap(pid);
+        pid = -1;
+        goto cleanup;
+    }
+
+    /* stdout is closed; the command still has until the deadline to exit. */
+    int status = 0;
+    for (;;) {
+        pid_t w = waitpid(pid, &status, WNOHANG);
+        if (w == pid)
+            break;
+        if (w < 0 && errno != EINTR) {
+            pid = -1;
+            goto cleanup;
+        }
+        if (now_ms() >= deadline) {
+            exec_kill_and_reap(pid);
+            pid = -1;
+            goto cleanup;
+        }
+        struct timespec nap = {0, 2 * 1000 * 1000};
+        nanosleep(&nap, NULL);
+    }
+    pid = -1;
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        goto cleanup;
+    buf[len] = '\0';
+    *output = buf;
+    buf = NULL;
+    ok = true;
+
+cleanup:
+    if (pid > 0)
+        exec_kill_and_reap(pid);
+    close_fd(&in_sock[0]);
+    close_fd(&in_sock[1]);
+    close_fd(&out_pipe[0]);
+    close_fd(&out_pipe[1]);
+    free(buf);
+    return ok;
+}
+
+static enum payment_result exec_call(struct payment_processor *p, const char *op, const char *key,
+                                     int64_t amount, const char *currency, const char *card,
+                                     int64_t *amount_out, char *reference, size_t refsize)
+{
+    enum payment_result result = PAYMENT_UNKNOWN;
+    char *request = NULL, *output = NULL;
+    json_t *reply = NULL;
+    json_t *req = json_pack("{s:s, s:s, s:I, s:s, s:s}", "op", op, "key", key ? key : "",
+                            "amount_minor", (json_int_t)amount, "currency",
+                            currency ? currency : "", "card", card ? card : "");
+    if (!req)
+        goto cleanup;
+    request = json_dumps(req, JSON_COMPACT);
+    if (!request)
+        goto cleanup;
+    if (!exec_run(p, request, &output))
+        goto cleanup;
+
+    json_error_t jerr;
+    reply = json_loads(output, JSON_REJECT_DUPLICATES, &jerr);
+    if (!json_is_object(reply))
+        goto cleanup;
+    const char *status = json_string_value(json_object_get(reply, "status"));
+    if (!status)
+        goto cleanup;
+    if (strcmp(status, "approved") == 0) {
+        json_t *ref = json_object_get(reply, "reference");
+        if (ref && !json_is_string(ref))
+            goto cleanup;
+        copy_ref(reference, refsize, json_string_value(ref));
+        json_t *amt = json_object_get(reply, "amount_minor");
+        if (amount_out)
+            *amount_out = json_is_integer(amt) ? (int64_t)json_integer_value(amt) : amount;
+        result = PAYMENT_APPROVED;
+    } else if (strcmp(status, "declined") == 0) {
+        result = PAYMENT_DECLINED;
+    }
+
+cleanup:
+    json_decref(req);
+    json_decref(reply);
+    free(request);
+    free(output);
+    return result;
+}
+
+/* ---------------------------------------------------------------- interface */
+
+enum payment_result payment_charge(struct payment_processor *p, const struct payment_request *r,
+                                   char *reference, size_t refsize)
+{
+    copy_ref(reference, refsize, "");
+    if (!p || !r || !r->key || !*r->key || r->amount <= 0)
+        return PAYMENT_UNKNOWN;
+    if (p->kind == PROCESSOR_TEST)
+        return test_charge(p, r, reference, refsize);
+    return exec_call(p, "charge", r->key, r->amount, r->currency, r->card, NULL,
+                     reference, refsize);
+}
+
+enum payment_result payment_refund(struct payment_processor *p, const struct payment_request *r)
+{
+    if (!p || !r || !r->key || !*r->key)
+        return PAYMENT_UNKNOWN;
+    if (p->kind == PROCESSOR_TEST)
+        return test_refund(p, r);
+    return exec_call(p, "refund", r->key, r->amount, r->currency, r->card, NULL, NULL, 0);
+}
+
+enum payment_result payment_status(struct payment_processor *p, const char *key,
+                                   int64_t *amount, char *reference, size_t refsize)
+{
+    copy_ref(reference, refsize, "");
+    if (!p || !key || !*key)
+        return PAYMENT_UNKNOWN;
+    if (p->kind == PROCESSOR_TEST)
+        return test_status(p, key, amount, reference, refsize);
+    return exec_call(p, "status", key, 0, "", "", amount, reference, refsize);
+}
+
+/* ---------------------------------------------------------------- cards */
+
+bool card_normalise(const char *input, char *out, size_t size)
+{
+    size_t n = 0;
+    if (!input || !out || size == 0)
+        return false;
+    for (const char *c = input; *c; c++) {
+        if (*c == ' ' || *c == '-')
+            continue;
+        if (*c < '0' || *c > '9')
+            return false;
+        if (n + 1 >= size || n >= 19)
+            return false;
+        out[n++] = *c;
+    }
+    out[n] = '\0';
+    return n >= 12 && n <= 19;
+}
+
+bool card_luhn_ok(const char *digits)
+{
+    if (!digits)
+        return false;
+    size_t n = strlen(digits);
+    if (n < 12 || n > 19)
+        return false;
+    int sum = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = digits[n - 1 - i];
+        if (c < '0' || c > '9')
+            return false;
+        int d = c - '0';
+        if (i % 2 == 1) {
+            d *= 2;
+            if (d > 9)
+                d -= 9;
+        }
+        sum += d;
+    }
+    return sum % 10 == 0;
+}
+
+static int prefix_num(const char *digits, size_t len)
+{
+    int v = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (digits[i] < '0' || digits[i] > '9')
+            return -1;
+        v = v * 10 + (digits[i] - '0');
+    }
+    return v;
+}
+
+const char *card_brand(const char *digits)
+{
+    if (!digits || strlen(digits) < 6)
+        return "card";
+    int p1 = prefix_num(digits, 1), p2 = prefix_num(digits, 2);
+    int p3 = prefix_num(digits, 3), p4 = prefix_num(digits, 4);
+    if (p1 == 4)
+        return "visa";
+    if ((p2 >= 51 && p2 <= 55) || (p4 >= 2221 && p4 <= 2720))
+        return "mastercard";
+    if (p2 == 34 || p2 == 37)
+        return "amex";
+    if (p4 == 6011 || p2 == 65 || (p3 >= 644 && p3 <= 649))
+        return "discover";
+    if (p4 >= 3528 && p4 <= 3589)
+        return "jcb";
+    return "card";
+}
+
+bool card_parse_expiry(const char *s, int *month, int *year)
+{
+    if (!s)
+        return false;
+    while (*s == ' ')
+        s++;
+    if (s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9')
+        return false;
+    int m = (s[0] - '0') * 10 + (s[1] - '0');
+    s += 2;
+    while (*s == ' ')
+        s++;
+    if (*s != '/')
+        return false;
+    s++;
+    while (*s == ' ')
+        s++;
+    int y = 0;
+    size_t nd = 0;
+    while (s[nd] >= '0' && s[nd] <= '9') {
+        y = y * 10 + (s[nd] - '0');
+        nd++;
+        if (nd > 4)
+            return false;
+    }
+    const char *rest = s + nd;
+    while (*rest == ' ')
+        rest++;
+    if (*rest || (nd != 2 && nd != 4) || m < 1 || m > 12)
+        return false;
+    if (nd == 2)
+        y += 2000;
+    if (y < 2000 || y > 2099)
+        return false;
+    *month = m;
+    *year = y;
+    return true;
+}
+
+bool card_expiry_ok(int exp_month, int exp_year, int today_y, int today_m)
+{
+    return exp_year > today_y || (exp_year == today_y && exp_month >= today_m);
+}
+
+size_t card_mask(const char *digits, bool ascii, char *out, size_t size)
+{
+    static const char bullet[] = "\xe2\x80\xa2";   /* U+2022 */
+    size_t w = 0;
+    if (!out || size == 0)
+        return 0;
+    out[0] = '\0';
+    if (!digits)
+        return 0;
+    size_t n = strlen(digits);
+    for (size_t i = 0; i < n; i++) {
+        char piece[4];
+        size_t plen;
+        if (i > 0 && i % 4 == 0) {
+            if (w + 1 >= size)
+                break;
+            out[w++] = ' ';
+        }
+        if (i + 4 < n) {
+            if (ascii) {
+                piece[0] = '*';
+                plen = 1;
+            } else {
+                memcpy(piece, bullet, 3);
+                plen = 3;
+            }
+        } else {
+            piece[0] = digits[i];
+            plen = 1;
+        }
+        if (w + plen >= size)
+            break;
+        memcpy(out + w, piece, plen);
+        w += plen;
+    }
+    out[w] = '\0';
+    return w;
+}
