@@ -1,1 +1,270 @@
-/* cli.c — not written yet. */
+/* cli.c — billcenter's command line (SPEC §6). One permuting getopt_long
+ * pass over a table holding the global options and every subcommand's
+ * options, so globals may stand before or after the subcommand; then the
+ * subcommand is looked up, options that do not apply to it are refused as bad
+ * usage, and it runs. With no subcommand the terminal UI takes over. */
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli_cmd.h"
+
+#ifndef BC_VERSION
+#define BC_VERSION "0.1.0"
+#endif
+
+/* getopt_long values sit above every character so none is mistaken for one. */
+#define V(o) (256 + (int)(o))
+
+static const struct option long_options[] = {
+    {"db", required_argument, NULL, V(CLI_OPT_DB)},
+    {"catalog", required_argument, NULL, V(CLI_OPT_CATALOG)},
+    {"lang", required_argument, NULL, V(CLI_OPT_LANG)},
+    {"kiosk", no_argument, NULL, V(CLI_OPT_KIOSK)},
+    {"date", required_argument, NULL, V(CLI_OPT_DATE)},
+    {"help", no_argument, NULL, V(CLI_OPT_HELP)},
+    {"version", no_argument, NULL, V(CLI_OPT_VERSION)},
+    {"json", no_argument, NULL, V(CLI_OPT_JSON)},
+    {"demo", no_argument, NULL, V(CLI_OPT_DEMO)},
+    {"scale", required_argument, NULL, V(CLI_OPT_SCALE)},
+    {"account", required_argument, NULL, V(CLI_OPT_ACCOUNT)},
+    {"product", required_argument, NULL, V(CLI_OPT_PRODUCT)},
+    {"to-plan", required_argument, NULL, V(CLI_OPT_TO_PLAN)},
+    {"to-seats", required_argument, NULL, V(CLI_OPT_TO_SEATS)},
+    {"to-period", required_argument, NULL, V(CLI_OPT_TO_PERIOD)},
+    {"from-plan", required_argument, NULL, V(CLI_OPT_FROM_PLAN)},
+    {"from-seats", required_argument, NULL, V(CLI_OPT_FROM_SEATS)},
+    {"from-period", required_argument, NULL, V(CLI_OPT_FROM_PERIOD)},
+    {"period-start", required_argument, NULL, V(CLI_OPT_PERIOD_START)},
+    {"period-end", required_argument, NULL, V(CLI_OPT_PERIOD_END)},
+    {"item-start", required_argument, NULL, V(CLI_OPT_ITEM_START)},
+    {"billed", required_argument, NULL, V(CLI_OPT_BILLED)},
+    {"credited", required_argument, NULL, V(CLI_OPT_CREDITED)},
+    {"balance", required_argument, NULL, V(CLI_OPT_BALANCE)},
+    {"country", required_argument, NULL, V(CLI_OPT_COUNTRY)},
+    {"vat-number", required_argument, NULL, V(CLI_OPT_VAT_NUMBER)},
+    {"currency", required_argument, NULL, V(CLI_OPT_CURRENCY)},
+    {"idempotency-key", required_argument, NULL, V(CLI_OPT_IDEMPOTENCY_KEY)},
+    {"expect-due", required_argument, NULL, V(CLI_OPT_EXPECT_DUE)},
+    {"card", required_argument, NULL, V(CLI_OPT_CARD)},
+    {"card-exp", required_argument, NULL, V(CLI_OPT_CARD_EXP)},
+    {"save-card", no_argument, NULL, V(CLI_OPT_SAVE_CARD)},
+    {"cart", no_argument, NULL, V(CLI_OPT_CART)},
+    {"since", required_argument, NULL, V(CLI_OPT_SINCE)},
+    {NULL, 0, NULL, 0},
+};
+
+/* A subcommand: its words, how many positional arguments follow them, the
+ * options it accepts besides the globals, and what runs it. */
+struct cli_command {
+    const char *word1, *word2;
+    int min_args, max_args;
+    const enum cli_opt *options;
+    size_t noptions;
+    int (*run)(struct cli *c);
+};
+
+static const enum cli_opt init_opts[] = {CLI_OPT_DEMO, CLI_OPT_SCALE};
+static const enum cli_opt quote_opts[] = {
+    CLI_OPT_JSON, CLI_OPT_ACCOUNT, CLI_OPT_PRODUCT, CLI_OPT_TO_PLAN, CLI_OPT_TO_SEATS,
+    CLI_OPT_TO_PERIOD, CLI_OPT_FROM_PLAN, CLI_OPT_FROM_SEATS, CLI_OPT_FROM_PERIOD,
+    CLI_OPT_PERIOD_START, CLI_OPT_PERIOD_END, CLI_OPT_ITEM_START, CLI_OPT_BILLED,
+    CLI_OPT_CREDITED, CLI_OPT_BALANCE, CLI_OPT_COUNTRY, CLI_OPT_VAT_NUMBER, CLI_OPT_CURRENCY,
+};
+static const enum cli_opt order_opts[] = {
+    CLI_OPT_JSON, CLI_OPT_ACCOUNT, CLI_OPT_PRODUCT, CLI_OPT_TO_PLAN, CLI_OPT_TO_SEATS,
+    CLI_OPT_TO_PERIOD, CLI_OPT_IDEMPOTENCY_KEY, CLI_OPT_EXPECT_DUE, CLI_OPT_CARD,
+    CLI_OPT_CARD_EXP, CLI_OPT_SAVE_CARD, CLI_OPT_VAT_NUMBER, CLI_OPT_COUNTRY, CLI_OPT_CART,
+};
+static const enum cli_opt json_opts[] = {CLI_OPT_JSON};
+static const enum cli_opt audit_opts[] = {CLI_OPT_JSON, CLI_OPT_ACCOUNT, CLI_OPT_SINCE};
+
+#define OPTS(a) a, sizeof a / sizeof a[0]
+
+static const struct cli_command commands[] = {
+    {"init", NULL, 0, 0, OPTS(init_opts), cli_cmd_init},
+    {"catalog", "check", 0, 1, NULL, 0, cli_cmd_catalog_check},
+    {"quote", NULL, 0, 0, OPTS(quote_opts), cli_cmd_quote},
+    {"order", "place", 0, 0, OPTS(order_opts), cli_cmd_order_place},
+    {"account", "show", 1, 1, OPTS(json_opts), cli_cmd_account_show},
+    {"orders", NULL, 1, 1, OPTS(json_opts), cli_cmd_orders},
+    {"audit", NULL, 0, 0, OPTS(audit_opts), cli_cmd_audit},
+    {"reconcile", NULL, 0, 0, OPTS(json_opts), cli_cmd_reconcile},
+};
+
+static const char *option_name(enum cli_opt o)
+{
+    for (const struct option *lo = long_options; lo->name; lo++)
+        if (lo->val == V(o))
+            return lo->name;
+    return "?";
+}
+
+static bool command_accepts(const struct cli_command *cmd, enum cli_opt o)
+{
+    if (o < CLI_OPT_GLOBAL_END)
+        return true;
+    for (size_t i = 0; i < cmd->noptions; i++)
+        if (cmd->options[i] == o)
+            return true;
+    return false;
+}
+
+/* LC_ALL, then LC_MESSAGES, then LANG: the first one set decides. */
+static const char *lang_from_locale(void)
+{
+    static const char *const vars[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
+
+    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+        const char *v = getenv(vars[i]);
+        if (v && v[0])
+            return strncmp(v, "it", 2) == 0 ? "it" : "en";
+    }
+    return "en";
+}
+
+static int resolve_globals(struct cli *c)
+{
+    const char *lang = c->opt[CLI_OPT_LANG];
+
+    if (lang) {
+        if (strcmp(lang, "en") != 0 && strcmp(lang, "it") != 0)
+            return cli_error("--lang: '%s' is not a language billcenter speaks (en, it)", lang);
+        c->lang = lang;
+    } else {
+        c->lang = lang_from_locale();
+    }
+    c->kiosk = c->opt[CLI_OPT_KIOSK] != NULL;
+    c->json = c->opt[CLI_OPT_JSON] != NULL;
+    if (c->opt[CLI_OPT_DATE]) {
+        if (!cli_parse_date("--date", c->opt[CLI_OPT_DATE], &c->date))
+            return CLI_EXIT_ERROR;
+        c->date_given = true;
+    }
+    return CLI_EXIT_OK;
+}
+
+static int run_ui_command(struct cli *c, cli_run_ui_fn run_ui)
+{
+    struct cli_ui_args args;
+    int rc = cli_open_billing(c);
+
+    if (rc != CLI_EXIT_OK)
+        return rc;
+    memset(&args, 0, sizeof args);
+    args.billing = &c->billing;
+    args.lang = c->lang;
+    args.kiosk = c->kiosk;
+    args.date_forced = c->date_given;
+    args.db_path = c->db_path;
+    args.catalog_dir = c->catalog_dir;
+    return run_ui(&args);
+}
+
+static int dispatch(struct cli *c, int argc, char **argv, cli_run_ui_fn run_ui)
+{
+    char **words = argv + optind;
+    int nwords = argc - optind;
+    const struct cli_command *cmd = NULL;
+    int used, rc;
+
+    if (nwords == 0) {
+        if (c->opt[CLI_OPT_HELP]) {
+            cli_print_usage(stdout, NULL);
+            return CLI_EXIT_OK;
+        }
+        for (int o = CLI_OPT_GLOBAL_END; o < CLI_OPT_COUNT; o++)
+            if (c->opt[o])
+                return cli_usage_error(c, "--%s needs a subcommand", option_name((enum cli_opt)o));
+        rc = resolve_globals(c);
+        return rc != CLI_EXIT_OK ? rc : run_ui_command(c, run_ui);
+    }
+
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(words[0], commands[i].word1) == 0)
+            cmd = &commands[i];
+    if (!cmd)
+        return cli_usage_error(c, "unknown command '%s'", words[0]);
+    c->command = cmd->word1;
+    used = 1;
+    if (cmd->word2) {
+        if (nwords < 2 || strcmp(words[1], cmd->word2) != 0) {
+            c->command = NULL;
+            return cli_usage_error(c, "'%s' is followed by '%s'", cmd->word1, cmd->word2);
+        }
+        c->command = strcmp(cmd->word1, "catalog") == 0 ? "catalog check"
+                   : strcmp(cmd->word1, "order") == 0 ? "order place" : "account show";
+        used = 2;
+    }
+    if (c->opt[CLI_OPT_HELP]) {
+        cli_print_usage(stdout, c->command);
+        return CLI_EXIT_OK;
+    }
+    c->args = words + used;
+    c->nargs = nwords - used;
+    if (c->nargs < cmd->min_args)
+        return cli_usage_error(c, "missing argument");
+    if (c->nargs > cmd->max_args)
+        return cli_usage_error(c, "unexpected argument '%s'", c->args[cmd->max_args]);
+    for (int o = CLI_OPT_GLOBAL_END; o < CLI_OPT_COUNT; o++)
+        if (c->opt[o] && !command_accepts(cmd, (enum cli_opt)o))
+            return cli_usage_error(c, "--%s does not apply to '%s'", option_name((enum cli_opt)o),
+                                   c->command);
+    if (c->kiosk)
+        return cli_usage_error(c, "--kiosk only opens the terminal UI");
+    rc = resolve_globals(c);
+    return rc != CLI_EXIT_OK ? rc : cmd->run(c);
+}
+
+int cli_main(int argc, char **argv, cli_run_ui_fn run_ui)
+{
+    struct cli *c = calloc(1, sizeof *c);
+    int opt, rc;
+
+    if (!c)
+        return cli_status(BC_NO_MEMORY, NULL);
+
+    optind = 0;   /* full re-initialisation of GNU getopt */
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, ":hV", long_options, NULL)) != -1) {
+        if (opt == ':') {
+            rc = cli_usage_error(c, "%s needs a value", argv[optind - 1]);
+            goto done;
+        }
+        if (opt == '?') {
+            if (optopt >= V(0))
+                rc = cli_usage_error(c, "--%s takes no value", option_name((enum cli_opt)(optopt - V(0))));
+            else if (optopt > ' ' && optopt < 127)
+                rc = cli_usage_error(c, "unknown option '-%c'", optopt);
+            else
+                rc = cli_usage_error(c, "unknown option '%s'", argv[optind - 1]);
+            goto done;
+        }
+        if (opt == 'h')
+            opt = V(CLI_OPT_HELP);
+        else if (opt == 'V')
+            opt = V(CLI_OPT_VERSION);
+        if (opt < V(0) || opt >= V(CLI_OPT_COUNT)) {
+            rc = cli_usage_error(c, "unknown option '%s'", argv[optind - 1]);
+            goto done;
+        }
+        c->opt[opt - V(0)] = optarg ? optarg : "";
+    }
+    if (c->opt[CLI_OPT_VERSION]) {
+        printf("billcenter %s\n", BC_VERSION);
+        rc = CLI_EXIT_OK;
+        goto done;
+    }
+    rc = dispatch(c, argc, argv, run_ui);
+done:
+    cli_release(c);
+    free(c);
+    fflush(stdout);
+    if (ferror(stdout) && rc == CLI_EXIT_OK)
+        rc = cli_status(BC_IO_ERROR, "standard output");
+    return rc;
+}

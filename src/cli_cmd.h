@@ -1,0 +1,121 @@
+/* cli_cmd.h — what the command line's files share: the parsed command
+ * (every option as given), resources opened on demand, value parsers that
+ * print one clear line on failure, and the subcommands themselves.
+ * Internal to src/cli*.c. */
+#ifndef BC_CLI_CMD_H
+#define BC_CLI_CMD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "billing.h"
+#include "catalog.h"
+#include "date.h"
+#include "status.h"
+#include "store.h"
+
+/* Exit codes (SPEC §6). */
+enum { CLI_EXIT_OK = 0, CLI_EXIT_ERROR = 1, CLI_EXIT_USAGE = 2, CLI_EXIT_REFUSED = 3 };
+
+/* Every option any subcommand knows; the first ones are global. */
+enum cli_opt {
+    CLI_OPT_DB, CLI_OPT_CATALOG, CLI_OPT_LANG, CLI_OPT_KIOSK, CLI_OPT_DATE,
+    CLI_OPT_HELP, CLI_OPT_VERSION,
+    CLI_OPT_GLOBAL_END,                /* options below belong to subcommands */
+    CLI_OPT_JSON = CLI_OPT_GLOBAL_END,
+    CLI_OPT_DEMO, CLI_OPT_SCALE,
+    CLI_OPT_ACCOUNT, CLI_OPT_PRODUCT, CLI_OPT_TO_PLAN, CLI_OPT_TO_SEATS, CLI_OPT_TO_PERIOD,
+    CLI_OPT_FROM_PLAN, CLI_OPT_FROM_SEATS, CLI_OPT_FROM_PERIOD,
+    CLI_OPT_PERIOD_START, CLI_OPT_PERIOD_END, CLI_OPT_ITEM_START,
+    CLI_OPT_BILLED, CLI_OPT_CREDITED, CLI_OPT_BALANCE,
+    CLI_OPT_COUNTRY, CLI_OPT_VAT_NUMBER, CLI_OPT_CURRENCY,
+    CLI_OPT_IDEMPOTENCY_KEY, CLI_OPT_EXPECT_DUE, CLI_OPT_CARD, CLI_OPT_CARD_EXP,
+    CLI_OPT_SAVE_CARD, CLI_OPT_CART, CLI_OPT_SINCE,
+    CLI_OPT_COUNT
+};
+
+struct cli {
+    /* the parsed command line; option values borrowed from argv,
+     * flags given are "" */
+    const char *opt[CLI_OPT_COUNT];
+    const char *command;               /* "quote", "order place", ... or NULL (UI) */
+    char **args;                       /* positional words after the command */
+    int nargs;
+
+    /* resolved globals */
+    char db_path[4096];
+    bool db_path_default;              /* not from --db or $BILLCENTER_DB */
+    char catalog_dir[4096];
+    const char *lang;                  /* "en" or "it" */
+    bool kiosk;
+    bool json;
+    bool date_given;
+    bc_day date;
+
+    /* opened on demand, released by cli_release */
+    struct store *store;
+    struct catalog *catalog;
+    struct payment_processor *processor;
+    struct billing billing;
+};
+
+/* ---- messages (cli_util.c) ---- */
+/* "billcenter: <message>" on stderr; returns CLI_EXIT_ERROR. */
+int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A status as one line, "billcenter: <what>: <message>" (what may be NULL);
+ * returns its exit code (1 or 3). */
+int cli_status(enum bc_status st, const char *what);
+/* One usage line about the command, then its short usage; returns CLI_EXIT_USAGE. */
+int cli_usage_error(const struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Short usage of `command` (NULL: all commands) to `f`. */
+void cli_print_usage(FILE *f, const char *command);
+
+/* ---- value parsers: print one line and return false on bad input ---- */
+bool cli_parse_id(const char *what, const char *s, int64_t *out);
+bool cli_parse_int(const char *what, const char *s, int lo, int hi, int *out);
+bool cli_parse_minor(const char *what, const char *s, bool allow_negative, int64_t *out);
+bool cli_parse_date(const char *what, const char *s, bc_day *out);
+bool cli_parse_period(const char *what, const char *s, enum bc_period *out);
+/* Two letters, upper-cased into out[3]. */
+bool cli_parse_country(const char *s, char out[3]);
+
+/* ---- resources (cli_open.c); each returns CLI_EXIT_OK or the exit code
+ * after printing why ---- */
+/* --db, $BILLCENTER_DB, $XDG_DATA_HOME/billcenter/billcenter.db or
+ * ~/.local/share/billcenter/billcenter.db into c->db_path. */
+bool cli_resolve_db_path(struct cli *c);
+int cli_open_catalog(struct cli *c);
+int cli_open_store(struct cli *c, enum store_open_mode mode);
+/* Store + operator actor (or kiosk actor). */
+int cli_open_actor(struct cli *c);
+/* Everything billing needs: catalog, store, actor, processor, today. */
+int cli_open_billing(struct cli *c);
+/* --date or today in the seller's time zone (needs the catalog). */
+bc_day cli_today(const struct cli *c);
+void cli_release(struct cli *c);
+
+/* Whether money may be shown with symbols (UTF-8 locale). */
+bool cli_utf8(void);
+
+/* ---- subcommands; each returns the exit code ---- */
+int cli_cmd_init(struct cli *c);
+int cli_cmd_catalog_check(struct cli *c);
+int cli_cmd_quote(struct cli *c);
+int cli_cmd_order_place(struct cli *c);
+int cli_cmd_reconcile(struct cli *c);
+int cli_cmd_account_show(struct cli *c);
+int cli_cmd_orders(struct cli *c);
+int cli_cmd_audit(struct cli *c);
+
+/* ---- shared by quote and order place (cli_quote.c) ---- */
+/* Fills a change for an account: the subscription to `product` and the
+ * targets, each defaulting to the current value. Prints why on failure. */
+int cli_change_from_options(struct cli *c, int64_t account_id, struct billing_change *out);
+/* Readable quote table on stdout. */
+void cli_print_quote_text(const struct cli *c, const char *currency,
+                          const struct quote_item *items, size_t n,
+                          const struct quote_totals *t, enum bc_status refusal);
+
+#endif

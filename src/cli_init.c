@@ -1,0 +1,116 @@
+/* cli_init.c — `billcenter init [--demo [--scale N]]` and `billcenter
+ * catalog check [DIR]`: making a database (its creator becomes its first
+ * admin operator) and checking a catalog before it ships. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "access.h"
+#include "cli_cmd.h"
+#include "demo.h"
+
+static void progress(void *ctx, int64_t done, int64_t total)
+{
+    (void)ctx;
+    fprintf(stderr, "\rdemo accounts: %lld/%lld", (long long)done, (long long)total);
+    if (done >= total)
+        fputc('\n', stderr);
+    fflush(stderr);
+}
+
+static bool count_operator(void *ctx, const char *name, enum store_operator_role role)
+{
+    (void)name;
+    (void)role;
+    ++*(long *)ctx;
+    return true;
+}
+
+int cli_cmd_init(struct cli *c)
+{
+    char me[128];
+    enum store_operator_role role = STORE_OP_ADMIN;
+    struct stat sb;
+    bool existed;
+    long operators = 0;
+    int scale = 1000;
+    int64_t accounts;
+    enum bc_status st;
+    int rc;
+
+    if (c->opt[CLI_OPT_SCALE] && !c->opt[CLI_OPT_DEMO])
+        return cli_usage_error(c, "--scale goes with --demo");
+    if (c->opt[CLI_OPT_SCALE] &&
+        !cli_parse_int("--scale", c->opt[CLI_OPT_SCALE], 1, 100000000, &scale))
+        return CLI_EXIT_ERROR;
+    if (!access_unix_name(me, sizeof me))
+        return cli_error("uid %ld: %s", (long)getuid(), bc_status_message(BC_UNKNOWN_USER));
+    if (c->opt[CLI_OPT_DEMO]) {
+        rc = cli_open_catalog(c);
+        if (rc != CLI_EXIT_OK)
+            return rc;
+    }
+
+    if (!cli_resolve_db_path(c))
+        return CLI_EXIT_ERROR;
+    existed = stat(c->db_path, &sb) == 0;
+    rc = cli_open_store(c, STORE_OPEN_CREATE);
+    if (rc != CLI_EXIT_OK)
+        return rc;
+
+    st = store_operator_each(c->store, count_operator, &operators);
+    if (st != BC_OK)
+        return cli_status(st, c->db_path);
+    if (operators == 0) {
+        st = store_operator_put(c->store, me, STORE_OP_ADMIN);
+        if (st != BC_OK)
+            return cli_status(st, c->db_path);
+    } else {
+        st = store_operator_get(c->store, me, &role);
+        if (st == BC_NOT_FOUND)
+            return cli_error("%s: %s", me, bc_status_message(BC_UNKNOWN_USER));
+        if (st != BC_OK)
+            return cli_status(st, c->db_path);
+    }
+    printf("%s database %s (schema version %d).\n", existed ? "Opened" : "Created", c->db_path,
+           STORE_SCHEMA_VERSION);
+    if (operators == 0)
+        printf("Operator '%s' is its admin.\n", me);
+
+    if (!c->opt[CLI_OPT_DEMO])
+        return CLI_EXIT_OK;
+    if (role != STORE_OP_ADMIN) {
+        cli_error("only an admin operator adds demo data ('%s' is %s)", me, access_role_name(role));
+        return CLI_EXIT_REFUSED;
+    }
+    accounts = store_account_count(c->store);
+    if (accounts < 0)
+        return cli_status(BC_DB_ERROR, c->db_path);
+    if (accounts > 0)
+        return cli_error("%s already holds %lld account(s); demo data goes into a new database",
+                         c->db_path, (long long)accounts);
+    st = demo_generate(c->store, c->catalog, cli_today(c), scale,
+                       isatty(STDERR_FILENO) ? progress : NULL, NULL);
+    if (st != BC_OK)
+        return cli_status(st, "demo data");
+    printf("Added %d demo accounts.\n", scale);
+    return CLI_EXIT_OK;
+}
+
+int cli_cmd_catalog_check(struct cli *c)
+{
+    size_t plans = 0;
+    int rc;
+
+    if (c->nargs == 1)
+        snprintf(c->catalog_dir, sizeof c->catalog_dir, "%s", c->args[0]);
+    rc = cli_open_catalog(c);
+    if (rc != CLI_EXIT_OK)
+        return rc;
+    for (size_t i = 0; i < c->catalog->nproducts; i++)
+        plans += c->catalog->products[i].nplans;
+    printf("%s: ok (%zu products, %zu plans)\n", c->catalog_dir, c->catalog->nproducts, plans);
+    return CLI_EXIT_OK;
+}

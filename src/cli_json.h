@@ -1,0 +1,53 @@
+/* cli_json.h — the JSON the command line prints (SPEC §6), built with
+ * jansson so that field names and types live in one place. Every builder
+ * returns a new reference (caller json_decref's) or NULL when out of memory. */
+#ifndef BC_CLI_JSON_H
+#define BC_CLI_JSON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "billing.h"
+#include "quote.h"
+#include "store.h"
+
+/* A quote: currency, lines (kind, amount_minor, from, to; tax lines also
+ * reverse_charge), subtotal_minor, tax_minor, total_minor,
+ * balance_applied_minor, due_minor, balance_after_minor, period_start,
+ * period_end, allowed, refusal (null or the code). Lines and the period come
+ * from the items that are allowed; the period is that of the first one. */
+json_t *cli_json_quote(const char *currency, const struct quote_item *items, size_t n,
+                       const struct quote_totals *totals, enum bc_status refusal);
+/* The same for a quote made by billing.h. */
+json_t *cli_json_billing_quote(const struct billing_quote *q);
+
+/* order_id, due_minor, balance_after_minor, replayed. When `st` is a refusal
+ * (e.g. stale_quote) order_id is null, the figures are the new quote's and
+ * "refusal", "message" and "quote" are added. */
+json_t *cli_json_order_result(const struct billing_result *r, enum bc_status st);
+
+/* id, name, kind, currency, country, vat_number, balance_minor,
+ * billing_contact {name, email} (or null), subscriptions (product, plan,
+ * seats, seats_assigned, period, period_start, period_end, version), cart
+ * (items: subscription_id, product, to_plan, to_seats, to_period). */
+json_t *cli_json_account(const struct store_account *a, const struct store_contact *billing_contact,
+                         const struct store_subscription_list *subs, const struct store_cart *cart);
+
+/* An array of orders, newest first, each with its lines. */
+json_t *cli_json_orders(const struct store_order_list *orders);
+
+/* One audit row: id, at (UTC, ISO 8601), actor, origin, account_id (or
+ * null), action, before, after (JSON values, or the text when not JSON),
+ * result. */
+json_t *cli_json_audit_entry(const struct store_audit_entry *e);
+
+/* Civil day as "YYYY-MM-DD". */
+json_t *cli_json_day(bc_day day);
+
+/* Prints `v` indented with a final newline and drops the reference.
+ * Returns false when it could not be written. */
+bool cli_json_print(json_t *v);
+
+#endif

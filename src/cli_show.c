@@ -1,0 +1,254 @@
+/* cli_show.c — the read-only commands: `account show`, `orders`, `audit`.
+ * Any operator may look (read-only operators included); nothing here
+ * writes. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli_cmd.h"
+#include "cli_json.h"
+#include "money.h"
+
+static void format_money(const struct cli *c, char *buf, size_t size, int64_t amount,
+                         const char *currency)
+{
+    money_format(buf, size, amount, currency,
+                 strcmp(c->lang, "it") == 0 ? MONEY_STYLE_IT : MONEY_STYLE_EN, !cli_utf8());
+}
+
+static const char *kind_name(enum store_account_kind k)
+{
+    return k == STORE_ACCOUNT_CORPORATE ? "corporate" : "standard";
+}
+
+static void print_account_text(const struct cli *c, const struct store_account *a,
+                               const struct store_contact *bc,
+                               const struct store_subscription_list *subs,
+                               const struct store_cart *cart)
+{
+    char money[64], d0[11], d1[11];
+
+    format_money(c, money, sizeof money, a->balance, a->currency);
+    printf("Account %lld: %s (%s)\n", (long long)a->id, a->name, kind_name(a->kind));
+    printf("  Currency %s, country %s, VAT number %s, credit balance %s\n", a->currency,
+           a->country, a->vat_number ? a->vat_number : "none", money);
+    if (bc)
+        printf("  Billing contact: %s <%s>\n", bc->name, bc->email);
+    else
+        printf("  Billing contact: none\n");
+    printf("Subscriptions:\n");
+    if (subs->n == 0)
+        printf("  none\n");
+    for (size_t i = 0; i < subs->n; i++) {
+        const struct store_subscription *x = &subs->items[i];
+        date_format(x->period_start, d0);
+        date_format(x->period_end, d1);
+        printf("  %-14s %-12s seats %d/%d  %-7s %s .. %s  (version %lld)\n", x->product, x->plan,
+               x->seats_assigned, x->seats, bc_period_name(x->period), d0, d1, (long long)x->version);
+    }
+    printf("Cart: %zu item(s)\n", cart->n);
+    for (size_t i = 0; i < cart->n; i++) {
+        const struct store_cart_item *it = &cart->items[i];
+        printf("  %-14s -> %s, %d seat(s), %s\n", it->product, it->to_plan, it->to_seats,
+               bc_period_name(it->to_period));
+    }
+}
+
+int cli_cmd_account_show(struct cli *c)
+{
+    struct store_account a;
+    struct store_contact contact;
+    struct store_subscription_list subs;
+    struct store_cart cart;
+    bool have_contact = false;
+    int64_t id;
+    enum bc_status st;
+    int rc;
+
+    if (!cli_parse_id("account", c->args[0], &id))
+        return CLI_EXIT_ERROR;
+    rc = cli_open_actor(c);
+    if (rc != CLI_EXIT_OK)
+        return rc;
+    memset(&a, 0, sizeof a);
+    memset(&contact, 0, sizeof contact);
+    memset(&subs, 0, sizeof subs);
+    memset(&cart, 0, sizeof cart);
+
+    st = store_account_get(c->store, id, &a);
+    if (st == BC_NOT_FOUND)
+        return cli_error("account %lld: no such account", (long long)id);
+    if (st != BC_OK)
+        return cli_status(st, "account");
+    if (a.billing_contact_id) {
+        st = store_contact_get(c->store, a.billing_contact_id, &contact);
+        if (st != BC_OK && st != BC_NOT_FOUND) {
+            rc = cli_status(st, "billing contact");
+            goto done;
+        }
+        have_contact = st == BC_OK;
+    }
+    st = store_subscriptions(c->store, id, &subs);
+    if (st == BC_OK)
+        st = store_cart_get(c->store, id, &cart);
+    if (st != BC_OK) {
+        rc = cli_status(st, "account");
+        goto done;
+    }
+    if (c->json) {
+        if (!cli_json_print(cli_json_account(&a, have_contact ? &contact : NULL, &subs, &cart)))
+            rc = cli_status(BC_IO_ERROR, "standard output");
+    } else {
+        print_account_text(c, &a, have_contact ? &contact : NULL, &subs, &cart);
+    }
+done:
+    store_cart_clear(&cart);
+    store_subscription_list_clear(&subs);
+    store_contact_clear(&contact);
+    store_account_clear(&a);
+    return rc;
+}
+
+static const char *line_kind(enum store_line_kind k)
+{
+    switch (k) {
+    case STORE_LINE_CREDIT: return "credit";
+    case STORE_LINE_CHARGE: return "charge";
+    case STORE_LINE_TAX: return "VAT";
+    }
+    return "?";
+}
+
+static void print_orders_text(const struct cli *c, const struct store_order_list *l)
+{
+    char m1[64], m2[64], m3[64], d0[11], d1[11];
+
+    if (l->n == 0)
+        printf("No orders.\n");
+    for (size_t i = 0; i < l->n; i++) {
+        const struct store_order *o = &l->items[i];
+        date_format(o->day, d0);
+        format_money(c, m1, sizeof m1, o->total, o->currency);
+        format_money(c, m2, sizeof m2, o->due, o->currency);
+        format_money(c, m3, sizeof m3, o->balance_after, o->currency);
+        printf("Order %lld  %s  total %s  charged %s  balance after %s  by %s\n", (long long)o->id,
+               d0, m1, m2, m3, o->actor ? o->actor : "?");
+        for (size_t k = 0; k < o->nlines; k++) {
+            const struct store_order_line *ln = &o->lines[k];
+            date_format(ln->from, d0);
+            date_format(ln->to, d1);
+            format_money(c, m1, sizeof m1, ln->amount, o->currency);
+            printf("  %-6s %-12s %s -> %s, %d -> %d seat(s)  %s .. %s  %s%s\n", line_kind(ln->kind),
+                   ln->product ? ln->product : "", ln->plan_from ? ln->plan_from : "",
+                   ln->plan_to ? ln->plan_to : "", ln->seats_from, ln->seats_to, d0, d1, m1,
+                   ln->reverse_charge ? " (reverse charge)" : "");
+        }
+    }
+}
+
+int cli_cmd_orders(struct cli *c)
+{
+    struct store_account a;
+    struct store_order_list l;
+    int64_t id;
+    enum bc_status st;
+    int rc;
+
+    if (!cli_parse_id("account", c->args[0], &id))
+        return CLI_EXIT_ERROR;
+    rc = cli_open_actor(c);
+    if (rc != CLI_EXIT_OK)
+        return rc;
+    memset(&a, 0, sizeof a);
+    memset(&l, 0, sizeof l);
+    st = store_account_get(c->store, id, &a);
+    store_account_clear(&a);
+    if (st == BC_NOT_FOUND)
+        return cli_error("account %lld: no such account", (long long)id);
+    if (st != BC_OK)
+        return cli_status(st, "account");
+    st = store_orders(c->store, id, &l);
+    if (st != BC_OK)
+        return cli_status(st, "orders");
+    if (c->json) {
+        if (!cli_json_print(cli_json_orders(&l)))
+            rc = cli_status(BC_IO_ERROR, "standard output");
+    } else {
+        print_orders_text(c, &l);
+    }
+    store_order_list_clear(&l);
+    return rc;
+}
+
+struct audit_ctx {
+    json_t *rows;      /* --json: collected here */
+    bool failed;
+};
+
+static bool audit_row(void *ctx, const struct store_audit_entry *e)
+{
+    struct audit_ctx *ac = ctx;
+    char when[32];
+    struct tm tm;
+    time_t t = (time_t)e->at;
+
+    if (ac->rows) {
+        json_t *row = cli_json_audit_entry(e);
+        if (!row || json_array_append_new(ac->rows, row) != 0) {
+            ac->failed = true;
+            return false;
+        }
+        return true;
+    }
+    if (!gmtime_r(&t, &tm) || !strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm))
+        snprintf(when, sizeof when, "%lld", (long long)e->at);
+    printf("%-6lld %s  %-12s %-20s", (long long)e->id, when, e->actor ? e->actor : "",
+           e->origin ? e->origin : "");
+    if (e->account_id)
+        printf(" account %-6lld", (long long)e->account_id);
+    else
+        printf(" %-14s", "-");
+    printf(" %-16s %s\n", e->action ? e->action : "", e->result ? e->result : "");
+    return true;
+}
+
+int cli_cmd_audit(struct cli *c)
+{
+    struct audit_ctx ac = {NULL, false};
+    int64_t account_id = 0, since = 0;
+    bc_day since_day;
+    enum bc_status st;
+    int rc;
+
+    if (c->opt[CLI_OPT_ACCOUNT] && !cli_parse_id("--account", c->opt[CLI_OPT_ACCOUNT], &account_id))
+        return CLI_EXIT_ERROR;
+    if (c->opt[CLI_OPT_SINCE]) {
+        if (!cli_parse_date("--since", c->opt[CLI_OPT_SINCE], &since_day))
+            return CLI_EXIT_ERROR;
+        since = (int64_t)since_day * 86400;   /* audit times are UTC */
+    }
+    rc = cli_open_actor(c);
+    if (rc != CLI_EXIT_OK)
+        return rc;
+    if (account_id) {
+        struct store_account a;
+        memset(&a, 0, sizeof a);
+        st = store_account_get(c->store, account_id, &a);
+        store_account_clear(&a);
+        if (st == BC_NOT_FOUND)
+            return cli_error("account %lld: no such account", (long long)account_id);
+        if (st != BC_OK)
+            return cli_status(st, "account");
+    }
+    if (c->json && !(ac.rows = json_array()))
+        return cli_status(BC_NO_MEMORY, NULL);
+    st = store_audit_each(c->store, account_id, since, audit_row, &ac);
+    if (st != BC_OK || ac.failed) {
+        json_decref(ac.rows);
+        return cli_status(st != BC_OK ? st : BC_NO_MEMORY, "audit");
+    }
+    if (ac.rows && !cli_json_print(ac.rows))
+        return cli_status(BC_IO_ERROR, "standard output");
+    return CLI_EXIT_OK;
+}

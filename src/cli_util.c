@@ -1,0 +1,188 @@
+/* cli_util.c — the command line's messages and value parsers: every bad
+ * value ends in one line "billcenter: ..." on stderr (exit 1), every misuse
+ * in one line plus the command's short usage (exit 2). */
+#include <ctype.h>
+#include <errno.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli_cmd.h"
+
+int cli_error(const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs("billcenter: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return CLI_EXIT_ERROR;
+}
+
+int cli_status(enum bc_status st, const char *what)
+{
+    if (what)
+        fprintf(stderr, "billcenter: %s: %s\n", what, bc_status_message(st));
+    else
+        fprintf(stderr, "billcenter: %s\n", bc_status_message(st));
+    return bc_status_exit(st) == 0 ? CLI_EXIT_ERROR : bc_status_exit(st);
+}
+
+static const struct {
+    const char *command;
+    const char *usage;
+} usages[] = {
+    {"init", "billcenter init [--demo [--scale N]]"},
+    {"catalog check", "billcenter catalog check [DIR]"},
+    {"quote",
+     "billcenter quote --account ID --product P [--to-plan X] [--to-seats N]\n"
+     "                 [--to-period monthly|annual] [--json]\n"
+     "billcenter quote --from-plan A --from-seats N --from-period F\n"
+     "                 --period-start D0 --period-end D1 [--item-start I0]\n"
+     "                 [--billed MINOR] [--credited MINOR] --product P --to-plan B\n"
+     "                 --to-seats M --to-period F [--date D] [--balance MINOR]\n"
+     "                 [--country CC] [--vat-number X] [--currency CUR] [--json]"},
+    {"order place",
+     "billcenter order place --account ID (--product P [--to-plan X] [--to-seats N]\n"
+     "                 [--to-period F] | --cart) --idempotency-key K\n"
+     "                 [--expect-due MINOR] [--card NUMBER --card-exp MM/YY [--save-card]]\n"
+     "                 [--vat-number X] [--country CC] [--json]"},
+    {"account show", "billcenter account show ID [--json]"},
+    {"orders", "billcenter orders ID [--json]"},
+    {"audit", "billcenter audit [--account ID] [--since YYYY-MM-DD (UTC)] [--json]"},
+    {"reconcile", "billcenter reconcile [--json]"},
+};
+
+void cli_print_usage(FILE *f, const char *command)
+{
+    bool all = command == NULL;
+
+    if (all)
+        fputs("usage: billcenter [GLOBAL OPTIONS]            (terminal UI)\n", f);
+    for (size_t i = 0; i < sizeof usages / sizeof usages[0]; i++) {
+        if (!all && strcmp(command, usages[i].command) != 0)
+            continue;
+        fprintf(f, "%s%s\n", all ? "       " : "usage: ", usages[i].usage);
+    }
+    fputs("global options (before or after the command): --db PATH  --catalog DIR\n"
+          "  --lang en|it  --kiosk  --date YYYY-MM-DD  --help  --version\n", f);
+    if (all)
+        fputs("exit codes: 0 success, 1 error, 2 bad usage, 3 refused by a business rule\n", f);
+}
+
+int cli_usage_error(const struct cli *c, const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs("billcenter: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    cli_print_usage(stderr, c ? c->command : NULL);
+    return CLI_EXIT_USAGE;
+}
+
+/* Strict decimal integer: optional '-', digits only, fits int64_t. */
+static bool parse_i64(const char *s, int64_t *out)
+{
+    char *end;
+    long long v;
+    const char *p = s;
+
+    if (*p == '-')
+        p++;
+    if (!isdigit((unsigned char)*p))
+        return false;
+    for (const char *q = p; *q; q++)
+        if (!isdigit((unsigned char)*q))
+            return false;
+    errno = 0;
+    v = strtoll(s, &end, 10);
+    if (errno || *end)
+        return false;
+    *out = (int64_t)v;
+    return true;
+}
+
+bool cli_parse_id(const char *what, const char *s, int64_t *out)
+{
+    if (!parse_i64(s, out) || *out <= 0) {
+        cli_error("%s: '%s' is not an id (a positive number)", what, s);
+        return false;
+    }
+    return true;
+}
+
+bool cli_parse_int(const char *what, const char *s, int lo, int hi, int *out)
+{
+    int64_t v;
+
+    if (!parse_i64(s, &v) || v < lo || v > hi) {
+        cli_error("%s: '%s' is not a whole number from %d to %d", what, s, lo, hi);
+        return false;
+    }
+    *out = (int)v;
+    return true;
+}
+
+bool cli_parse_minor(const char *what, const char *s, bool allow_negative, int64_t *out)
+{
+    if (!parse_i64(s, out) || (!allow_negative && *out < 0)) {
+        cli_error("%s: '%s' is not an amount in minor units (e.g. 4100 for 41.00)", what, s);
+        return false;
+    }
+    return true;
+}
+
+bool cli_parse_date(const char *what, const char *s, bc_day *out)
+{
+    if (!date_parse(s, out)) {
+        cli_error("%s: '%s' is not a date (YYYY-MM-DD)", what, s);
+        return false;
+    }
+    return true;
+}
+
+bool cli_parse_period(const char *what, const char *s, enum bc_period *out)
+{
+    if (!bc_period_parse(s, out)) {
+        cli_error("%s: '%s' is not a billing frequency (monthly or annual)", what, s);
+        return false;
+    }
+    return true;
+}
+
+bool cli_parse_country(const char *s, char out[3])
+{
+    if (strlen(s) != 2 || !isalpha((unsigned char)s[0]) || !isalpha((unsigned char)s[1])) {
+        cli_error("--country: '%s': %s", s, bc_status_message(BC_UNKNOWN_COUNTRY));
+        return false;
+    }
+    out[0] = (char)toupper((unsigned char)s[0]);
+    out[1] = (char)toupper((unsigned char)s[1]);
+    out[2] = '\0';
+    return true;
+}
+
+bool cli_utf8(void)
+{
+    static int cached = -1;
+
+    if (cached < 0) {
+        const char *old = setlocale(LC_CTYPE, NULL);
+        char *saved = old ? strdup(old) : NULL;
+
+        cached = setlocale(LC_CTYPE, "") && strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+        if (saved) {
+            setlocale(LC_CTYPE, saved);
+            free(saved);
+        }
+    }
+    return cached == 1;
+}
