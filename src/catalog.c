@@ -242,6 +242,24 @@ static bool is_eu_member(const char *cc)
     return false;
 }
 
+/* "today" is computed in this zone (TZ), so a typo must not silently mean UTC;
+ * whether the zone exists is up to the host's tzdata, the shape is checked here. */
+static bool is_tz_name(const yaml_node_t *n)
+{
+    const char *s = scalar(n);
+    size_t len = n->data.scalar.length;
+    if (len == 0 || len > 64 || s[0] == '/' || strstr(s, ".."))
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        char ch = s[i];
+        bool ok = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+                  ch == '/' || ch == '_' || ch == '+' || ch == '-';
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
 enum { SELLER_NAME, SELLER_COUNTRY, SELLER_TIMEZONE, SELLER_N };
 static const struct field seller_fields[SELLER_N] = {
     [SELLER_NAME] = {"name", YAML_SCALAR_NODE, true},
@@ -260,6 +278,10 @@ static bool load_seller(struct load *ld, const yaml_node_t *map)
                        "seller country must be a two-letter uppercase code, not '%.*s'",
                        shown(v[SELLER_COUNTRY]), scalar(v[SELLER_COUNTRY]));
     memcpy(ld->cat->seller_country, scalar(v[SELLER_COUNTRY]), 3);
+    if (!is_tz_name(v[SELLER_TIMEZONE]))
+        return fail_at(ld, v[SELLER_TIMEZONE]->start_mark,
+                       "timezone must be an IANA name such as Europe/Rome, not '%.*s'",
+                       shown(v[SELLER_TIMEZONE]), scalar(v[SELLER_TIMEZONE]));
     return get_string(ld, v[SELLER_TIMEZONE], "timezone", &ld->cat->timezone);
 }
 
@@ -273,10 +295,19 @@ static const struct field care_fields[CARE_N] = {
 static bool load_care(struct load *ld, const yaml_node_t *map)
 {
     yaml_node_t *v[CARE_N];
-    return walk_mapping(ld, map, "customer_care", care_fields, CARE_N, v, NULL) &&
-           get_string(ld, v[CARE_PHONE], "phone", &ld->cat->care_phone) &&
-           get_string(ld, v[CARE_EMAIL], "email", &ld->cat->care_email) &&
-           get_string(ld, v[CARE_URL], "url", &ld->cat->care_url);
+    if (!walk_mapping(ld, map, "customer_care", care_fields, CARE_N, v, NULL) ||
+        !get_string(ld, v[CARE_PHONE], "phone", &ld->cat->care_phone) ||
+        !get_string(ld, v[CARE_EMAIL], "email", &ld->cat->care_email) ||
+        !get_string(ld, v[CARE_URL], "url", &ld->cat->care_url))
+        return false;
+    /* Shown to customers who must reach Customer Care: catch the obvious slips. */
+    if (!strchr(ld->cat->care_email, '@'))
+        return fail_at(ld, v[CARE_EMAIL]->start_mark, "customer care email '%.*s' has no '@'",
+                       shown(v[CARE_EMAIL]), scalar(v[CARE_EMAIL]));
+    if (strncmp(ld->cat->care_url, "https://", 8) != 0 && strncmp(ld->cat->care_url, "http://", 7) != 0)
+        return fail_at(ld, v[CARE_URL]->start_mark, "customer care url '%.*s' must start with https:// or http://",
+                       shown(v[CARE_URL]), scalar(v[CARE_URL]));
+    return true;
 }
 
 enum { PRORATION_ANCHOR, PRORATION_N };
@@ -599,12 +630,12 @@ static bool load_product(struct load *ld, const yaml_node_t *map)
         if (strcmp(prods[j].id, prod->id) == 0)
             return fail_at(ld, v[PROD_ID]->start_mark, "duplicate product id '%s' (first defined at %s)",
                            prod->id, where[j]);
-    char at[64];
-    snprintf(at, sizeof at, ":%zu:%zu", v[PROD_ID]->start_mark.line + 1, v[PROD_ID]->start_mark.column + 1);
-    where[c->nproducts - 1] = malloc(strlen(ld->path) + strlen(at) + 1);
-    if (!where[c->nproducts - 1])
+    size_t len = strlen(ld->path) + 48;
+    char *at = malloc(len);
+    if (!at)
         return fail_oom(ld);
-    strcat(strcpy(where[c->nproducts - 1], ld->path), at);
+    snprintf(at, len, "%s:%zu:%zu", ld->path, v[PROD_ID]->start_mark.line + 1, v[PROD_ID]->start_mark.column + 1);
+    where[c->nproducts - 1] = at;
 
     if (!get_string(ld, v[PROD_NAME], "name", &prod->name) ||
         !get_string(ld, v[PROD_SEAT_NAME], "seat_name", &prod->seat_name))

@@ -1,8 +1,10 @@
 /* test_catalog.c — the shipped catalog loads as sold, and every kind of defect
  * in a catalog directory is reported once, exactly, with no catalog returned.
  * Runs with workdir = source root, so fixture paths are relative to it. */
+#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -177,6 +179,12 @@ static const struct {
 } bad_cases[] = {
     {"bad_product_id",
      "tests/catalog_bad/bad_product_id/meet.yaml:2:7: product id 'Go Meet' must be 1 to 64 lowercase letters, digits, '-' or '_'"},
+    {"bad_timezone",
+     "tests/catalog_bad/bad_timezone/catalog.yaml:1:62: timezone must be an IANA name such as Europe/Rome, not 'Central European Time'"},
+    {"care_email",
+     "tests/catalog_bad/care_email/catalog.yaml:2:51: customer care email 'care.example.com' has no '@'"},
+    {"care_url",
+     "tests/catalog_bad/care_url/catalog.yaml:2:74: customer care url 'example.com/care' must start with https:// or http://"},
     {"duplicate_currency",
      "tests/catalog_bad/duplicate_currency/catalog.yaml:3:24: duplicate currency 'EUR'"},
     {"duplicate_key",
@@ -279,12 +287,31 @@ static void bad_catalogs_are_reported_exactly(void **state)
     }
 }
 
+/* A fixture directory without its case in the table would go untested. */
 static void every_fixture_has_a_case(void **state)
 {
     (void)state;
-    assert_true(sizeof bad_cases / sizeof bad_cases[0] >= 20);
-    for (size_t i = 1; i < sizeof bad_cases / sizeof bad_cases[0]; i++)
+    size_t ncases = sizeof bad_cases / sizeof bad_cases[0], ndirs = 0;
+    assert_true(ncases >= 20);
+    for (size_t i = 1; i < ncases; i++)
         assert_true(strcmp(bad_cases[i - 1].dir, bad_cases[i].dir) < 0);
+    DIR *d = opendir("tests/catalog_bad");
+    assert_non_null(d);
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        bool found = false;
+        for (size_t i = 0; i < ncases && !found; i++)
+            found = strcmp(bad_cases[i].dir, e->d_name) == 0;
+        if (!found) {
+            closedir(d);
+            fail_msg("tests/catalog_bad/%s has no case", e->d_name);
+        }
+        ndirs++;
+    }
+    closedir(d);
+    assert_int_equal(ndirs, ncases);
 }
 
 static void unreadable_directories(void **state)
