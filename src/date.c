@@ -5,7 +5,6 @@
  * days_from_civil / civil_from_days; the only clock read is date_today(). */
 #include "date.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -107,7 +106,18 @@ void date_format(bc_day day, char buf[11])
         memcpy(buf, "0000-00-00", 11);
         return;
     }
-    snprintf(buf, 11, "%04d-%02d-%02d", y, m, d);
+    static const int widths[3] = {4, 2, 2};
+    const int parts[3] = {y, m, d};
+    char *p = buf;
+    for (int i = 0; i < 3; i++) {
+        int v = parts[i];
+        for (int k = widths[i] - 1; k >= 0; k--) {
+            p[k] = (char)('0' + v % 10);
+            v /= 10;
+        }
+        p += widths[i];
+        *p++ = i < 2 ? '-' : '\0';
+    }
 }
 
 int date_mday(bc_day day)

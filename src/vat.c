@@ -304,6 +304,12 @@ bool vat_number_normalise(const char *country, const char *input, char *out, siz
         return false;
 
     bool ok = c->check ? c->check(body) : vat_all_digits(body, c->min, c->max);
+    if (!ok && body != clean && country && *country) {
+        /* A French key may itself be letters that look like a prefix
+         * ("FR" + SIREN typed without the country): try the whole input. */
+        body = clean;
+        ok = c->check ? c->check(body) : vat_all_digits(body, c->min, c->max);
+    }
     if (!ok)
         return false;
     if (size < 2 + strlen(body) + 1)

@@ -84,6 +84,8 @@ static void france_key_mod_97(void **state)
         {"FR", "FR4030326504", NULL},
         {"FR", "FRAB303265045", "FRAB303265045"}, /* alphanumeric key: format only */
         {"FR", "FRIO303265045", NULL},    /* I and O are never used in keys */
+        {"FR", "FR303265045", "FRFR303265045"},   /* key "FR" typed without the prefix */
+        {"FR", "FRFR303265045", "FRFR303265045"},
     };
     RUN(cases);
 }
