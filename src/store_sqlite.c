@@ -407,6 +407,38 @@ static bool prefix_bounds(const char *query, char **low, char **high)
     return true;
 }
 
+/* Each branch stops at `limit` rows through its own index; the outer query
+ * only sorts the few ids that survive. ?1 id (NULL unless all digits), ?2/?3
+ * the folded prefix range, ?4 the limit. */
+static const char search_sql[] =
+    "SELECT " ACCOUNT_COLS " FROM accounts WHERE id IN ("
+    "  SELECT id FROM accounts WHERE id = ?1"
+    "  UNION ALL SELECT id FROM (SELECT id FROM accounts"
+    "    WHERE name >= ?2 COLLATE NOCASE AND name < ?3 COLLATE NOCASE"
+    "    ORDER BY name COLLATE NOCASE LIMIT ?4)"
+    "  UNION ALL SELECT account_id FROM (SELECT account_id FROM contacts"
+    "    WHERE email >= ?2 AND email < ?3 ORDER BY email LIMIT ?4))"
+    " ORDER BY name COLLATE NOCASE, id LIMIT ?4";
+
+enum bc_status store_search_plan_for_test(struct store *s, char *buf, size_t size)
+{
+    char sql[sizeof search_sql + 32];
+    snprintf(sql, sizeof sql, "EXPLAIN QUERY PLAN %s", search_sql);
+    sqlite3_stmt *q = NULL;
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, &q, NULL);
+    if (rc != SQLITE_OK)
+        return store_fail(s, rc);
+    size_t used = 0;
+    buf[0] = '\0';
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW && used < size) {
+        int n = snprintf(buf + used, size - used, "%s\n", (const char *)sqlite3_column_text(q, 3));
+        used += n > 0 ? (size_t)n : 0;
+    }
+    enum bc_status st = rc == SQLITE_DONE || rc == SQLITE_ROW ? BC_OK : store_fail(s, rc);
+    sqlite3_finalize(q);
+    return st;
+}
+
 static bool all_digits(const char *q)
 {
     size_t n = strlen(q);
@@ -432,17 +464,7 @@ enum bc_status store_account_search(struct store *s, const char *query, size_t l
     if (!prefix_bounds(query, &low, &high))
         goto done;
     sqlite3_stmt *q;
-    /* Each branch stops at `limit` rows through its own index; the outer
-     * query only sorts the few ids that survive. */
-    st = store_prep(s, SL_ACCOUNT_SEARCH,
-        "SELECT " ACCOUNT_COLS " FROM accounts WHERE id IN ("
-        "  SELECT id FROM accounts WHERE id = ?1"
-        "  UNION ALL SELECT id FROM (SELECT id FROM accounts"
-        "    WHERE name >= ?2 COLLATE NOCASE AND name < ?3 COLLATE NOCASE"
-        "    ORDER BY name COLLATE NOCASE LIMIT ?4)"
-        "  UNION ALL SELECT account_id FROM (SELECT account_id FROM contacts"
-        "    WHERE email >= ?2 AND email < ?3 ORDER BY email LIMIT ?4))"
-        " ORDER BY name COLLATE NOCASE, id LIMIT ?4", &q);
+    st = store_prep(s, SL_ACCOUNT_SEARCH, search_sql, &q);
     if (st != BC_OK)
         goto done;
     if (all_digits(query))
@@ -983,9 +1005,8 @@ void store_seat_list_clear(struct store_seat_list *l)
     l->n = 0;
 }
 
-/* Seats, assigned count and account of a subscription. */
-static enum bc_status sub_state(struct store *s, int64_t id, int64_t *version, int *seats,
-                                int *assigned, int64_t *account_id)
+enum bc_status store_sub_state(struct store *s, int64_t id, int64_t *version, int *seats,
+                               int *assigned, int64_t *account_id)
 {
     sqlite3_stmt *q;
     enum bc_status st = store_prep(s, SL_SUB_STATE,
@@ -1005,20 +1026,13 @@ static enum bc_status sub_state(struct store *s, int64_t id, int64_t *version, i
     return BC_OK;
 }
 
-/* Exposed to store_orders.c through this wrapper only. */
-enum bc_status store_sub_state(struct store *s, int64_t id, int64_t *version, int *seats,
-                               int *assigned, int64_t *account_id)
-{
-    return sub_state(s, id, version, seats, assigned, account_id);
-}
-
 enum bc_status store_seats(struct store *s, int64_t subscription_id, struct store_seat_list *out)
 {
     out->items = NULL;
     out->n = 0;
     int64_t version, account_id;
     int seats, assigned;
-    enum bc_status st = sub_state(s, subscription_id, &version, &seats, &assigned, &account_id);
+    enum bc_status st = store_sub_state(s, subscription_id, &version, &seats, &assigned, &account_id);
     if (st != BC_OK)
         return st;
     sqlite3_stmt *q;
@@ -1061,7 +1075,7 @@ static enum bc_status seat_assign(struct store *s, int64_t subscription_id, int6
 {
     int64_t version, account_id;
     int seats, assigned;
-    enum bc_status st = sub_state(s, subscription_id, &version, &seats, &assigned, &account_id);
+    enum bc_status st = store_sub_state(s, subscription_id, &version, &seats, &assigned, &account_id);
     if (st != BC_OK)
         return st;
     sqlite3_stmt *q;

@@ -1,0 +1,1181 @@
+/* test_store.c — the SQLite store through its public interface: opening and
+ * refusing files, every record's round trip, indexed search, seats, cart,
+ * all-or-nothing orders with replay, append-only ledger/audit, disk full.
+ * Each test works in its own mkdtemp directory under /tmp. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <pthread.h>
+#include <time.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "store.h"
+
+/* 2026-11-10, 2026-11-25, 2026-12-10, 2026-12-25 as day numbers. */
+#define D_1110 20767
+#define D_1125 20782
+#define D_1210 20797
+#define D_1225 20812
+
+struct fx {
+    char dir[64];
+    char path[128];
+    struct store *s;
+    int64_t account, contact, sub, users[3];
+};
+
+/* ---------------------------------------------------------------- helpers */
+
+static void rm_tree(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    char p[512];
+    while ((e = readdir(d))) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+        unlink(p);
+    }
+    closedir(d);
+    rmdir(dir);
+}
+
+/* One value from a separate, read-only connection. */
+static int64_t q1(const char *path, const char *sql)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    int64_t v = -1;
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return v;
+}
+
+static void raw_exec(const char *path, const char *sql)
+{
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+}
+
+static int setup_dir(void **state)
+{
+    struct fx *f = calloc(1, sizeof *f);
+    assert_non_null(f);
+    snprintf(f->dir, sizeof f->dir, "/tmp/bc-store-XXXXXX");
+    assert_non_null(mkdtemp(f->dir));
+    snprintf(f->path, sizeof f->path, "%s/billcenter.db", f->dir);
+    *state = f;
+    return 0;
+}
+
+static int teardown_dir(void **state)
+{
+    struct fx *f = *state;
+    store_close(f->s);
+    rm_tree(f->dir);
+    free(f);
+    return 0;
+}
+
+static int64_t add_account(struct store *s, const char *name, const char *email)
+{
+    struct store_account a = {
+        .name = (char *)name, .kind = STORE_ACCOUNT_STANDARD,
+        .currency = "EUR", .country = "IT",
+    };
+    assert_int_equal(store_account_insert(s, &a), BC_OK);
+    if (email) {
+        struct store_contact c = {
+            .account_id = a.id, .name = (char *)name, .email = (char *)email,
+            .role = STORE_ROLE_BILLING,
+        };
+        assert_int_equal(store_contact_insert(s, &c), BC_OK);
+    }
+    return a.id;
+}
+
+/* An account with a billing contact, three users and one subscription:
+ * Professional monthly, 2 seats at 12.00, [2026-11-10, 2026-12-10) billed 24.00. */
+static int setup_seeded(void **state)
+{
+    setup_dir(state);
+    struct fx *f = *state;
+    assert_int_equal(store_open(f->path, STORE_OPEN_CREATE, &f->s), BC_OK);
+    struct store_account a = {
+        .name = "Rossi Srl", .kind = STORE_ACCOUNT_STANDARD, .currency = "EUR", .country = "IT",
+    };
+    assert_int_equal(store_account_insert(f->s, &a), BC_OK);
+    f->account = a.id;
+    struct store_contact c = {
+        .account_id = a.id, .name = "Maria Rossi", .email = "maria@rossi.example",
+        .role = STORE_ROLE_BILLING,
+    };
+    assert_int_equal(store_contact_insert(f->s, &c), BC_OK);
+    f->contact = c.id;
+    const char *names[3] = { "Anna", "Bruno", "Carla" };
+    for (int i = 0; i < 3; i++) {
+        char email[64];
+        snprintf(email, sizeof email, "%s@rossi.example", names[i]);
+        struct store_user u = { .account_id = a.id, .name = (char *)names[i], .email = email };
+        assert_int_equal(store_user_insert(f->s, &u), BC_OK);
+        f->users[i] = u.id;
+    }
+    struct store_subscription x = {
+        .account_id = a.id, .product = "gotomeeting", .plan = "professional", .seats = 2,
+        .period = BC_PERIOD_MONTHLY, .status = STORE_SUB_ACTIVE,
+        .period_start = D_1110, .period_end = D_1210, .item_start = D_1110, .anchor_day = 10,
+        .billed = 2400, .credited = 0, .price = 1200,
+    };
+    assert_int_equal(store_subscription_insert(f->s, &x), BC_OK);
+    f->sub = x.id;
+    return 0;
+}
+
+static int64_t count(struct fx *f, const char *table)
+{
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table);
+    return q1(f->path, sql);
+}
+
+/* ---------------------------------------------------------------- opening */
+
+static void test_create_and_migrate(void **state)
+{
+    struct fx *f = *state;
+    assert_int_equal(store_open(f->path, STORE_OPEN_EXISTING, &f->s), BC_NOT_FOUND);
+    assert_null(f->s);
+    assert_int_equal(access(f->path, F_OK), -1);
+
+    assert_int_equal(store_open(f->path, STORE_OPEN_CREATE, &f->s), BC_OK);
+    struct stat sb;
+    assert_int_equal(stat(f->path, &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0600);
+    assert_int_equal(q1(f->path, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+    assert_int_equal(q1(f->path, "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+                                 " AND name IN ('accounts','contacts','users','subscriptions',"
+                                 "'subscription_history','seat_assignments','cart_items','orders',"
+                                 "'order_lines','payment_methods','ledger','audit','operators',"
+                                 "'test_charges','pending_checkouts')"), 15);
+    assert_int_equal(store_account_count(f->s), 0);
+    store_close(f->s);
+    f->s = NULL;
+
+    /* Reopening keeps the data and the version. */
+    assert_int_equal(store_open(f->path, STORE_OPEN_EXISTING, &f->s), BC_OK);
+    add_account(f->s, "Kept", NULL);
+    store_close(f->s);
+    f->s = NULL;
+    assert_int_equal(store_open(f->path, STORE_OPEN_CREATE, &f->s), BC_OK);
+    assert_int_equal(store_account_count(f->s), 1);
+    assert_int_equal(q1(f->path, "SELECT count(*) FROM pragma_journal_mode"
+                                 " WHERE journal_mode = 'wal'"), 1);
+    assert_int_equal(q1(f->path, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+}
+
+static void test_existing_needs_schema(void **state)
+{
+    struct fx *f = *state;
+    FILE *fp = fopen(f->path, "w");
+    assert_non_null(fp);
+    fclose(fp);
+    chmod(f->path, 0600);
+    assert_int_equal(store_open(f->path, STORE_OPEN_EXISTING, &f->s), BC_NOT_FOUND);
+    assert_null(f->s);
+}
+
+static char *slurp(const char *path, size_t *n)
+{
+    FILE *fp = fopen(path, "rb");
+    assert_non_null(fp);
+    char *buf = malloc(1 << 20);
+    assert_non_null(buf);
+    *n = fread(buf, 1, 1 << 20, fp);
+    fclose(fp);
+    return buf;
+}
+
+static void test_newer_schema_refused(void **state)
+{
+    struct fx *f = *state;
+    assert_int_equal(store_open(f->path, STORE_OPEN_CREATE, &f->s), BC_OK);
+    store_close(f->s);
+    f->s = NULL;
+    raw_exec(f->path, "PRAGMA journal_mode = DELETE; PRAGMA user_version = 2");
+    size_t n1, n2;
+    char *before = slurp(f->path, &n1);
+    assert_int_equal(store_open(f->path, STORE_OPEN_CREATE, &f->s), BC_DB_NEWER);
+    assert_null(f->s);
+    assert_int_equal(store_open(f->path, STORE_OPEN_EXISTING, &f->s), BC_DB_NEWER);
+    char *after = slurp(f->path, &n2);
+    assert_int_equal(n1, n2);
+    assert_memory_equal(before, after, n1);
+    assert_int_equal(q1(f->path, "PRAGMA user_version"), 2);
+    free(before);
+    free(after);
+}
+
+static void test_world_writable_refused(void **state)
+{
+    struct fx *f = *state;
+    assert_int_equal(store_open(f->path, STORE_OPEN_CREATE, &f->s), BC_OK);
+    store_close(f->s);
+    f->s = NULL;
+    assert_int_equal(chmod(f->path, 0602), 0);
+    assert_int_equal(store_open(f->path, STORE_OPEN_EXISTING, &f->s), BC_DB_UNSAFE);
+    assert_null(f->s);
+    assert_int_equal(chmod(f->path, 0666), 0);
+    assert_int_equal(store_open(f->path, STORE_OPEN_CREATE, &f->s), BC_DB_UNSAFE);
+    /* Group-writable is a shared operators' group: allowed. */
+    assert_int_equal(chmod(f->path, 0660), 0);
+    assert_int_equal(store_open(f->path, STORE_OPEN_EXISTING, &f->s), BC_OK);
+}
+
+static void test_not_a_database(void **state)
+{
+    struct fx *f = *state;
+    FILE *fp = fopen(f->path, "w");
+    assert_non_null(fp);
+    for (int i = 0; i < 200; i++)
+        fputs("this is a text file, not a billcenter database\n", fp);
+    fclose(fp);
+    chmod(f->path, 0600);
+    assert_int_equal(store_open(f->path, STORE_OPEN_EXISTING, &f->s), BC_DB_CORRUPT);
+    assert_null(f->s);
+    assert_int_equal(store_open(f->path, STORE_OPEN_CREATE, &f->s), BC_DB_CORRUPT);
+    assert_null(f->s);
+}
+
+static void test_readonly_file(void **state)
+{
+    struct fx *f = *state;
+    assert_int_equal(store_open(f->path, STORE_OPEN_CREATE, &f->s), BC_OK);
+    int64_t id = add_account(f->s, "Read Only Ltd", NULL);
+    assert_int_equal(store_operator_put(f->s, "alice", STORE_OP_ADMIN), BC_OK);
+    store_close(f->s);
+    f->s = NULL;
+    assert_int_equal(chmod(f->path, 0400), 0);
+    assert_int_equal(store_open(f->path, STORE_OPEN_EXISTING, &f->s), BC_OK);
+    struct store_account a;
+    assert_int_equal(store_account_get(f->s, id, &a), BC_OK);
+    assert_string_equal(a.name, "Read Only Ltd");
+    store_account_clear(&a);
+    enum store_operator_role role;
+    assert_int_equal(store_operator_get(f->s, "alice", &role), BC_OK);
+    assert_int_equal(role, STORE_OP_ADMIN);
+    assert_int_equal(store_operator_put(f->s, "bob", STORE_OP_OPERATOR), BC_DB_READONLY);
+    assert_int_equal(store_ledger_opening(f->s, id, 500), BC_DB_READONLY);
+    assert_int_equal(store_operator_get(f->s, "bob", &role), BC_NOT_FOUND);
+    chmod(f->path, 0600);
+}
+
+/* ---------------------------------------------------------------- records */
+
+static void test_account_round_trip(void **state)
+{
+    struct fx *f = *state;
+    struct store_account a;
+    assert_int_equal(store_account_get(f->s, f->account, &a), BC_OK);
+    assert_int_equal(a.id, f->account);
+    assert_string_equal(a.name, "Rossi Srl");
+    assert_int_equal(a.kind, STORE_ACCOUNT_STANDARD);
+    assert_string_equal(a.currency, "EUR");
+    assert_string_equal(a.country, "IT");
+    assert_null(a.vat_number);
+    assert_int_equal(a.balance, 0);
+    assert_int_equal(a.billing_contact_id, f->contact);
+    assert_int_equal(a.balance_version, 0);
+    store_account_clear(&a);
+
+    assert_int_equal(store_account_set_vat(f->s, f->account, "DE129273398", "DE"), BC_OK);
+    assert_int_equal(store_account_get(f->s, f->account, &a), BC_OK);
+    assert_string_equal(a.vat_number, "DE129273398");
+    assert_string_equal(a.country, "DE");
+    store_account_clear(&a);
+    assert_int_equal(store_account_set_vat(f->s, 999, "X", NULL), BC_NOT_FOUND);
+
+    struct store_account c = {
+        .name = "Big Corp", .kind = STORE_ACCOUNT_CORPORATE, .currency = "USD", .country = "US",
+        .vat_number = "US-1",
+    };
+    assert_int_equal(store_account_insert(f->s, &c), BC_OK);
+    assert_true(c.id > f->account);
+    assert_int_equal(store_account_get(f->s, c.id, &a), BC_OK);
+    assert_int_equal(a.kind, STORE_ACCOUNT_CORPORATE);
+    assert_string_equal(a.currency, "USD");
+    assert_string_equal(a.vat_number, "US-1");
+    assert_int_equal(a.billing_contact_id, 0);
+    store_account_clear(&a);
+    assert_int_equal(store_account_count(f->s), 2);
+    assert_int_equal(store_account_get(f->s, 12345, &a), BC_NOT_FOUND);
+    store_account_clear(&a);
+    store_account_clear(NULL);
+}
+
+static void test_contact_round_trip(void **state)
+{
+    struct fx *f = *state;
+    struct store_contact c;
+    assert_int_equal(store_contact_by_email(f->s, "MARIA@Rossi.Example", &c), BC_OK);
+    assert_int_equal(c.id, f->contact);
+    assert_int_equal(c.account_id, f->account);
+    assert_string_equal(c.name, "Maria Rossi");
+    assert_string_equal(c.email, "maria@rossi.example");
+    assert_int_equal(c.role, STORE_ROLE_BILLING);
+    assert_null(c.pin_hash);
+    store_contact_clear(&c);
+
+    assert_int_equal(store_contact_set_pin(f->s, f->contact, "$y$hash"), BC_OK);
+    assert_int_equal(store_contact_sign_in_result(f->s, f->contact, false, 3, 1800000000), BC_OK);
+    assert_int_equal(store_contact_get(f->s, f->contact, &c), BC_OK);
+    assert_string_equal(c.pin_hash, "$y$hash");
+    assert_int_equal(c.failed_attempts, 3);
+    assert_int_equal(c.locked_until, 1800000000);
+    store_contact_clear(&c);
+    assert_int_equal(store_contact_sign_in_result(f->s, f->contact, true, 3, 99), BC_OK);
+    assert_int_equal(store_contact_get(f->s, f->contact, &c), BC_OK);
+    assert_int_equal(c.failed_attempts, 0);
+    assert_int_equal(c.locked_until, 0);
+    store_contact_clear(&c);
+
+    struct store_contact u = { .account_id = f->account, .name = "Luca", .email = "luca@rossi.example",
+                               .role = STORE_ROLE_ADMIN };
+    assert_int_equal(store_contact_insert(f->s, &u), BC_OK);
+    /* The billing contact stays the first one. */
+    struct store_account a;
+    assert_int_equal(store_account_get(f->s, f->account, &a), BC_OK);
+    assert_int_equal(a.billing_contact_id, f->contact);
+    store_account_clear(&a);
+    /* E-mails are unique whatever their case. */
+    struct store_contact dup = { .account_id = f->account, .name = "X", .email = "LUCA@rossi.example",
+                                 .role = STORE_ROLE_USER };
+    assert_int_equal(store_contact_insert(f->s, &dup), BC_DB_ERROR);
+    assert_non_null(strstr(store_errmsg(f->s), "UNIQUE"));
+
+    struct store_contact_list l;
+    assert_int_equal(store_contacts(f->s, f->account, &l), BC_OK);
+    assert_int_equal(l.n, 2);
+    assert_string_equal(l.items[1].email, "luca@rossi.example");
+    assert_int_equal(l.items[1].role, STORE_ROLE_ADMIN);
+    store_contact_list_clear(&l);
+    assert_int_equal(store_contact_get(f->s, 9999, &c), BC_NOT_FOUND);
+    assert_int_equal(store_contact_set_pin(f->s, 9999, "x"), BC_NOT_FOUND);
+}
+
+static void test_users_and_subscriptions(void **state)
+{
+    struct fx *f = *state;
+    struct store_user_list ul;
+    assert_int_equal(store_users(f->s, f->account, &ul), BC_OK);
+    assert_int_equal(ul.n, 3);
+    assert_string_equal(ul.items[0].name, "Anna");
+    assert_string_equal(ul.items[2].email, "Carla@rossi.example");
+    assert_int_equal(ul.items[1].account_id, f->account);
+    store_user_list_clear(&ul);
+
+    struct store_subscription x;
+    assert_int_equal(store_subscription_get(f->s, f->sub, &x), BC_OK);
+    assert_string_equal(x.product, "gotomeeting");
+    assert_string_equal(x.plan, "professional");
+    assert_int_equal(x.seats, 2);
+    assert_int_equal(x.seats_assigned, 0);
+    assert_int_equal(x.period, BC_PERIOD_MONTHLY);
+    assert_int_equal(x.status, STORE_SUB_ACTIVE);
+    assert_int_equal(x.period_start, D_1110);
+    assert_int_equal(x.period_end, D_1210);
+    assert_int_equal(x.item_start, D_1110);
+    assert_int_equal(x.anchor_day, 10);
+    assert_int_equal(x.billed, 2400);
+    assert_int_equal(x.price, 1200);
+    assert_int_equal(x.version, 1);
+    store_subscription_clear(&x);
+    assert_int_equal(q1(f->path, "SELECT count(*) FROM subscription_history WHERE version = 1"
+                                 " AND plan = 'professional' AND billed_minor = 2400"), 1);
+
+    struct store_subscription y = {
+        .account_id = f->account, .product = "gotowebinar", .plan = "lite", .seats = 1,
+        .period = BC_PERIOD_ANNUAL, .status = STORE_SUB_TRIAL,
+        .period_start = D_1110, .period_end = D_1110 + 365, .item_start = D_1110,
+        .anchor_day = 10, .billed = 0, .price = 0,
+    };
+    assert_int_equal(store_subscription_insert(f->s, &y), BC_OK);
+    assert_int_equal(y.version, 1);
+    struct store_subscription_list l;
+    assert_int_equal(store_subscriptions(f->s, f->account, &l), BC_OK);
+    assert_int_equal(l.n, 2);
+    assert_string_equal(l.items[0].product, "gotomeeting");
+    assert_string_equal(l.items[1].product, "gotowebinar");
+    assert_int_equal(l.items[1].period, BC_PERIOD_ANNUAL);
+    assert_int_equal(l.items[1].status, STORE_SUB_TRIAL);
+    store_subscription_list_clear(&l);
+
+    /* CHECKs: no zero seats, no credit above what was billed. */
+    struct store_subscription bad = y;
+    bad.seats = 0;
+    assert_int_equal(store_subscription_insert(f->s, &bad), BC_DB_ERROR);
+    bad.seats = 1;
+    bad.billed = 100;
+    bad.credited = 200;
+    assert_int_equal(store_subscription_insert(f->s, &bad), BC_DB_ERROR);
+    assert_int_equal(count(f, "subscriptions"), 2);
+    assert_int_equal(count(f, "subscription_history"), 2);
+}
+
+static void test_seats(void **state)
+{
+    struct fx *f = *state;
+    assert_int_equal(store_seat_set(f->s, f->sub, f->users[0], true), BC_OK);
+    assert_int_equal(store_seat_set(f->s, f->sub, f->users[1], true), BC_OK);
+    assert_int_equal(store_seat_set(f->s, f->sub, f->users[0], true), BC_OK);   /* already */
+    assert_int_equal(store_seat_set(f->s, f->sub, f->users[2], true), BC_SEATS_EXHAUSTED);
+    struct store_seat_list l;
+    assert_int_equal(store_seats(f->s, f->sub, &l), BC_OK);
+    assert_int_equal(l.n, 3);
+    assert_true(l.items[0].assigned);
+    assert_true(l.items[1].assigned);
+    assert_false(l.items[2].assigned);
+    assert_string_equal(l.items[2].name, "Carla");
+    store_seat_list_clear(&l);
+    struct store_subscription x;
+    assert_int_equal(store_subscription_get(f->s, f->sub, &x), BC_OK);
+    assert_int_equal(x.seats_assigned, 2);
+    store_subscription_clear(&x);
+
+    assert_int_equal(store_seat_set(f->s, f->sub, f->users[0], false), BC_OK);
+    assert_int_equal(store_seat_set(f->s, f->sub, f->users[0], false), BC_OK);
+    assert_int_equal(store_seat_set(f->s, f->sub, f->users[2], true), BC_OK);
+    assert_int_equal(count(f, "seat_assignments"), 2);
+
+    /* A user of another account never gets a seat here. */
+    int64_t other = add_account(f->s, "Other", NULL);
+    struct store_user u = { .account_id = other, .name = "Zed", .email = "zed@o.example" };
+    assert_int_equal(store_user_insert(f->s, &u), BC_OK);
+    assert_int_equal(store_seat_set(f->s, f->sub, f->users[0], false), BC_OK);
+    assert_int_equal(store_seat_set(f->s, f->sub, u.id, true), BC_INVALID_ARGUMENT);
+    assert_int_equal(store_seat_set(f->s, 999, f->users[0], true), BC_NOT_FOUND);
+    assert_int_equal(store_seats(f->s, 999, &l), BC_NOT_FOUND);
+}
+
+static void test_cart(void **state)
+{
+    struct fx *f = *state;
+    struct store_cart c;
+    assert_int_equal(store_cart_get(f->s, f->account, &c), BC_OK);
+    assert_int_equal(c.n, 0);
+    struct store_cart_item it = { .subscription_id = f->sub, .to_plan = "business", .to_seats = 3,
+                                  .to_period = BC_PERIOD_MONTHLY, .base_version = 1 };
+    assert_int_equal(store_cart_put(f->s, f->account, &it), BC_OK);
+    it.to_plan = "enterprise";
+    it.to_seats = 7;
+    it.to_period = BC_PERIOD_ANNUAL;
+    assert_int_equal(store_cart_put(f->s, f->account, &it), BC_OK);
+    assert_int_equal(store_cart_get(f->s, f->account, &c), BC_OK);
+    assert_int_equal(c.n, 1);
+    assert_int_equal(c.items[0].subscription_id, f->sub);
+    assert_string_equal(c.items[0].product, "gotomeeting");
+    assert_string_equal(c.items[0].to_plan, "enterprise");
+    assert_int_equal(c.items[0].to_seats, 7);
+    assert_int_equal(c.items[0].to_period, BC_PERIOD_ANNUAL);
+    assert_int_equal(c.items[0].base_version, 1);
+    store_cart_clear(&c);
+
+    int64_t other = add_account(f->s, "Other", NULL);
+    assert_int_equal(store_cart_put(f->s, other, &it), BC_NOT_FOUND);
+    it.to_seats = 0;
+    assert_int_equal(store_cart_put(f->s, f->account, &it), BC_DB_ERROR);
+    assert_int_equal(store_cart_remove(f->s, f->account, f->sub), BC_OK);
+    assert_int_equal(store_cart_get(f->s, f->account, &c), BC_OK);
+    assert_int_equal(c.n, 0);
+    store_cart_clear(&c);
+}
+
+static void test_card(void **state)
+{
+    struct fx *f = *state;
+    struct store_card card;
+    assert_int_equal(store_card_get(f->s, f->account, &card), BC_NOT_FOUND);
+    struct store_card in = { .brand = "visa", .last4 = "4242", .exp_month = 12, .exp_year = 2030 };
+    assert_int_equal(store_card_set(f->s, f->account, &in), BC_OK);
+    struct store_card in2 = { .brand = "mastercard", .last4 = "4444", .exp_month = 1, .exp_year = 2031 };
+    assert_int_equal(store_card_set(f->s, f->account, &in2), BC_OK);
+    assert_int_equal(store_card_get(f->s, f->account, &card), BC_OK);
+    assert_true(card.id > 0);
+    assert_string_equal(card.brand, "mastercard");
+    assert_string_equal(card.last4, "4444");
+    assert_int_equal(card.exp_month, 1);
+    assert_int_equal(card.exp_year, 2031);
+    assert_int_equal(count(f, "payment_methods"), 1);
+    struct store_card bad = { .brand = "visa", .last4 = "42a2", .exp_month = 12, .exp_year = 2030 };
+    assert_int_equal(store_card_set(f->s, f->account, &bad), BC_DB_ERROR);
+    struct store_card month = { .brand = "visa", .last4 = "4242", .exp_month = 13, .exp_year = 2030 };
+    assert_int_equal(store_card_set(f->s, f->account, &month), BC_DB_ERROR);
+}
+
+/* ---------------------------------------------------------------- search */
+
+static size_t search(struct fx *f, const char *q, size_t limit, char *names, size_t size)
+{
+    struct store_account_list l;
+    assert_int_equal(store_account_search(f->s, q, limit, &l), BC_OK);
+    names[0] = '\0';
+    for (size_t i = 0; i < l.n; i++) {
+        strncat(names, l.items[i].name, size - strlen(names) - 1);
+        strncat(names, "|", size - strlen(names) - 1);
+    }
+    size_t n = l.n;
+    store_account_list_clear(&l);
+    return n;
+}
+
+static void test_search(void **state)
+{
+    struct fx *f = *state;
+    assert_int_equal(store_open(f->path, STORE_OPEN_CREATE, &f->s), BC_OK);
+    assert_int_equal(store_begin(f->s), BC_OK);
+    int64_t first = add_account(f->s, "Acme Corp", "billing@acme.example");
+    add_account(f->s, "acme labs", "ops@labs.example");
+    add_account(f->s, "Acorn", "zed@acorn.example");
+    add_account(f->s, "Beta", "acme-fan@beta.example");
+    add_account(f->s, "100% Pure", "p@pure.example");
+    add_account(f->s, "O'Brien_x", "ob@x.example");
+    add_account(f->s, "Z@x", NULL);
+    add_account(f->s, "Z[y", NULL);
+    add_account(f->s, "Z_a", NULL);
+    add_account(f->s, "Zeta", NULL);
+    for (int i = 0; i < 300; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "Filler %03d", i);
+        add_account(f->s, name, NULL);
+    }
+    assert_int_equal(store_commit(f->s), BC_OK);
+
+    char names[512];
+    assert_int_equal(search(f, "acme", 10, names, sizeof names), 3);
+    assert_string_equal(names, "Acme Corp|acme labs|Beta|");          /* Beta by e-mail */
+    assert_int_equal(search(f, "ACME L", 10, names, sizeof names), 1);
+    assert_string_equal(names, "acme labs|");
+    assert_int_equal(search(f, "ac", 2, names, sizeof names), 2);
+    assert_string_equal(names, "Acme Corp|acme labs|");
+    assert_int_equal(search(f, "zed@", 10, names, sizeof names), 1);
+    assert_string_equal(names, "Acorn|");
+    assert_int_equal(search(f, "OPS@LABS", 10, names, sizeof names), 1);
+    assert_string_equal(names, "acme labs|");
+
+    /* An id matches exactly, and as a name prefix too. */
+    char id[24];
+    snprintf(id, sizeof id, "%lld", (long long)first);
+    assert_int_equal(first, 1);
+    assert_int_equal(search(f, id, 10, names, sizeof names), 2);
+    assert_string_equal(names, "100% Pure|Acme Corp|");
+    assert_int_equal(search(f, "99999", 10, names, sizeof names), 0);
+
+    /* Metacharacters are plain characters. */
+    assert_int_equal(search(f, "%", 10, names, sizeof names), 0);
+    assert_int_equal(search(f, "_", 10, names, sizeof names), 0);
+    assert_int_equal(search(f, "100%", 10, names, sizeof names), 1);
+    assert_int_equal(search(f, "O'Brien_", 10, names, sizeof names), 1);
+    assert_string_equal(names, "O'Brien_x|");
+    assert_int_equal(search(f, "O'Brien%", 10, names, sizeof names), 0);
+    assert_int_equal(search(f, "'; DROP TABLE accounts; --", 10, names, sizeof names), 0);
+    assert_int_equal(search(f, "\\", 10, names, sizeof names), 0);
+    assert_int_equal(store_account_count(f->s), 310);
+    /* '@' + 1 is 'A', which NOCASE folds: the bound must not let Z[ or Z_ in. */
+    assert_int_equal(search(f, "z@", 10, names, sizeof names), 1);
+    assert_string_equal(names, "Z@x|");
+    assert_int_equal(search(f, "Z", 10, names, sizeof names), 5);
+    assert_string_equal(names, "Acorn|Z@x|Z[y|Z_a|Zeta|");     /* Acorn by zed@ */
+    assert_int_equal(search(f, "Filler 1", 1000, names, sizeof names), 100);
+    assert_int_equal(search(f, "acme", 0, names, sizeof names), 0);
+}
+
+static void test_search_uses_indexes(void **state)
+{
+    struct fx *f = *state;
+    assert_int_equal(store_open(f->path, STORE_OPEN_CREATE, &f->s), BC_OK);
+    char plan[2048];
+    assert_int_equal(store_search_plan_for_test(f->s, plan, sizeof plan), BC_OK);
+    assert_non_null(strstr(plan, "accounts_name"));
+    assert_non_null(strstr(plan, "sqlite_autoindex_contacts"));
+    assert_non_null(strstr(plan, "INTEGER PRIMARY KEY"));
+    /* No full scan of a table: every access to accounts/contacts is a SEARCH. */
+    assert_null(strstr(plan, "SCAN accounts"));
+    assert_null(strstr(plan, "SCAN contacts"));
+    assert_null(strstr(plan, "SCAN a "));
+    assert_null(strstr(plan, "SCAN c "));
+}
+
+/* ---------------------------------------------------------------- orders */
+
+static const struct store_order_line worked_lines[4] = {
+    { .product = "gotomeeting", .plan_from = "professional", .plan_to = "business",
+      .seats_from = 2, .seats_to = 2, .kind = STORE_LINE_CREDIT, .amount = -1200,
+      .from = D_1125, .to = D_1210 },
+    { .product = "gotomeeting", .plan_from = "professional", .plan_to = "business",
+      .seats_from = 2, .seats_to = 2, .kind = STORE_LINE_TAX, .amount = -264,
+      .from = D_1125, .to = D_1210 },
+    { .product = "gotomeeting", .plan_from = "professional", .plan_to = "business",
+      .seats_from = 2, .seats_to = 2, .kind = STORE_LINE_CHARGE, .amount = 3200,
+      .from = D_1125, .to = D_1225 },
+    { .product = "gotomeeting", .plan_from = "professional", .plan_to = "business",
+      .seats_from = 2, .seats_to = 2, .kind = STORE_LINE_TAX, .amount = 704,
+      .from = D_1125, .to = D_1225 },
+};
+
+/* An order (heap-owned, as records are) for the seeded subscription: credit
+ * 12.00 + VAT, Business 2 x 16.00 + VAT; T = 24.40, balance 10.00 applied. */
+static void make_order(struct fx *f, struct store_order *o, const char *key)
+{
+    memset(o, 0, sizeof *o);
+    o->account_id = f->account;
+    o->idempotency_key = strdup(key);
+    memcpy(o->currency, "EUR", 4);
+    o->day = D_1125;
+    o->created_at = 1795000000;
+    o->subtotal = 2000;
+    o->tax = 440;
+    o->total = 2440;
+    o->balance_applied = 1000;
+    o->due = 1440;
+    o->balance_after = 0;
+    o->actor = strdup("contact:1 maria@rossi.example");
+    o->payment_ref = strdup("test_ch_1");
+    o->nlines = 4;
+    o->lines = calloc(4, sizeof *o->lines);
+    for (size_t i = 0; i < 4; i++) {
+        o->lines[i] = worked_lines[i];
+        o->lines[i].subscription_id = f->sub;
+        o->lines[i].product = strdup(worked_lines[i].product);
+        o->lines[i].plan_from = strdup(worked_lines[i].plan_from);
+        o->lines[i].plan_to = strdup(worked_lines[i].plan_to);
+    }
+}
+
+static struct store_sub_change make_change(struct fx *f, int64_t expect_version)
+{
+    struct store_sub_change c = {
+        .subscription_id = f->sub, .expect_version = expect_version, .plan = "business",
+        .seats = 2, .period = BC_PERIOD_MONTHLY, .period_start = D_1125, .period_end = D_1225,
+        .item_start = D_1125, .anchor_day = 25, .billed = 3200, .price = 1600,
+    };
+    return c;
+}
+
+static const struct store_audit_entry order_audit = {
+    .at = 1795000000, .actor = "contact:1 maria@rossi.example", .origin = "kiosk",
+    .account_id = 1, .action = "order.place", .before = "{\"plan\":\"professional\"}",
+    .after = "{\"plan\":\"business\"}", .result = "ok",
+};
+
+struct counts { int64_t orders, lines, ledger, history, audit, cart, version, balance; };
+
+static struct counts counts_of(struct fx *f)
+{
+    struct counts c = {
+        count(f, "orders"), count(f, "order_lines"), count(f, "ledger"),
+        count(f, "subscription_history"), count(f, "audit"), count(f, "cart_items"),
+        q1(f->path, "SELECT version FROM subscriptions WHERE id = 1"),
+        q1(f->path, "SELECT balance_minor FROM accounts WHERE id = 1"),
+    };
+    return c;
+}
+
+static void assert_same_counts(struct counts a, struct counts b)
+{
+    assert_int_equal(a.orders, b.orders);
+    assert_int_equal(a.lines, b.lines);
+    assert_int_equal(a.ledger, b.ledger);
+    assert_int_equal(a.history, b.history);
+    assert_int_equal(a.audit, b.audit);
+    assert_int_equal(a.cart, b.cart);
+    assert_int_equal(a.version, b.version);
+    assert_int_equal(a.balance, b.balance);
+}
+
+static void test_order_commit_and_replay(void **state)
+{
+    struct fx *f = *state;
+    assert_int_equal(f->account, 1);
+    assert_int_equal(f->sub, 1);
+    assert_int_equal(store_ledger_opening(f->s, f->account, 1000), BC_OK);
+    struct store_cart_item it = { .subscription_id = f->sub, .to_plan = "business", .to_seats = 2,
+                                  .to_period = BC_PERIOD_MONTHLY, .base_version = 1 };
+    assert_int_equal(store_cart_put(f->s, f->account, &it), BC_OK);
+    assert_int_equal(store_seat_set(f->s, f->sub, f->users[0], true), BC_OK);
+
+    struct store_order o;
+    make_order(f, &o, "key-1");
+    struct store_sub_change ch = make_change(f, 1);
+    bool replayed = true;
+    assert_int_equal(store_order_commit(f->s, &o, &ch, 1, 1000, &order_audit, &replayed), BC_OK);
+    assert_false(replayed);
+    assert_true(o.id > 0);
+    int64_t order_id = o.id;
+    store_order_clear(&o);
+
+    struct store_order got;
+    assert_int_equal(store_order_by_key(f->s, "key-1", &got), BC_OK);
+    assert_int_equal(got.id, order_id);
+    assert_int_equal(got.account_id, f->account);
+    assert_string_equal(got.currency, "EUR");
+    assert_int_equal(got.day, D_1125);
+    assert_int_equal(got.total, 2440);
+    assert_int_equal(got.balance_applied, 1000);
+    assert_int_equal(got.due, 1440);
+    assert_int_equal(got.balance_after, 0);
+    assert_string_equal(got.payment_ref, "test_ch_1");
+    assert_int_equal(got.nlines, 4);
+    assert_int_equal(got.lines[0].kind, STORE_LINE_CREDIT);
+    assert_int_equal(got.lines[0].amount, -1200);
+    assert_int_equal(got.lines[2].kind, STORE_LINE_CHARGE);
+    assert_int_equal(got.lines[2].amount, 3200);
+    assert_int_equal(got.lines[2].to, D_1225);
+    assert_string_equal(got.lines[3].plan_to, "business");
+    assert_int_equal(got.lines[3].subscription_id, f->sub);
+    store_order_clear(&got);
+
+    struct store_subscription x;
+    assert_int_equal(store_subscription_get(f->s, f->sub, &x), BC_OK);
+    assert_int_equal(x.version, 2);
+    assert_string_equal(x.plan, "business");
+    assert_int_equal(x.period_start, D_1125);
+    assert_int_equal(x.period_end, D_1225);
+    assert_int_equal(x.anchor_day, 25);
+    assert_int_equal(x.billed, 3200);
+    assert_int_equal(x.credited, 0);
+    assert_int_equal(x.price, 1600);
+    store_subscription_clear(&x);
+    assert_int_equal(q1(f->path, "SELECT order_id FROM subscription_history"
+                                 " WHERE subscription_id = 1 AND version = 2 AND plan = 'business'"),
+                     order_id);
+    assert_int_equal(count(f, "subscription_history"), 2);
+
+    struct store_account a;
+    assert_int_equal(store_account_get(f->s, f->account, &a), BC_OK);
+    assert_int_equal(a.balance, 0);
+    assert_int_equal(a.balance_version, 2);            /* opening, then the order */
+    store_account_clear(&a);
+    int64_t sum;
+    assert_int_equal(store_ledger_sum(f->s, f->account, &sum), BC_OK);
+    assert_int_equal(sum, 0);
+    assert_int_equal(q1(f->path, "SELECT amount_minor FROM ledger WHERE kind = 'balance_applied'"), -1000);
+    assert_int_equal(count(f, "cart_items"), 0);
+    assert_int_equal(q1(f->path, "SELECT count(*) FROM audit WHERE action = 'order.place'"
+                                 " AND account_id = 1 AND origin = 'kiosk'"), 1);
+
+    /* The same key again: the first order back, nothing written. */
+    struct counts before = counts_of(f);
+    make_order(f, &o, "key-1");
+    o.total = 1;                                       /* different figures are ignored */
+    struct store_sub_change ch2 = make_change(f, 2);
+    assert_int_equal(store_order_commit(f->s, &o, &ch2, 1, 0, &order_audit, &replayed), BC_OK);
+    assert_true(replayed);
+    assert_int_equal(o.id, order_id);
+    assert_int_equal(o.total, 2440);
+    assert_int_equal(o.nlines, 4);
+    store_order_clear(&o);
+    assert_same_counts(before, counts_of(f));
+
+    /* A second order that leaves a credit: T = -5.00 goes to the balance. */
+    make_order(f, &o, "key-2");
+    o.subtotal = -410;
+    o.tax = -90;
+    o.total = -500;
+    o.balance_applied = 0;
+    o.due = 0;
+    o.balance_after = 500;
+    struct store_sub_change ch3 = make_change(f, 2);
+    ch3.billed = 2700;
+    assert_int_equal(store_order_commit(f->s, &o, &ch3, 1, 0, NULL, &replayed), BC_OK);
+    assert_false(replayed);
+    store_order_clear(&o);
+    assert_int_equal(store_ledger_sum(f->s, f->account, &sum), BC_OK);
+    assert_int_equal(sum, 500);
+    assert_int_equal(store_account_get(f->s, f->account, &a), BC_OK);
+    assert_int_equal(a.balance, 500);
+    store_account_clear(&a);
+    assert_int_equal(count(f, "subscription_history"), 3);
+
+    struct store_order_list ol;
+    assert_int_equal(store_orders(f->s, f->account, &ol), BC_OK);
+    assert_int_equal(ol.n, 2);
+    assert_string_equal(ol.items[0].idempotency_key, "key-2");
+    assert_int_equal(ol.items[0].total, -500);
+    assert_int_equal(ol.items[0].nlines, 4);
+    assert_string_equal(ol.items[1].idempotency_key, "key-1");
+    assert_int_equal(ol.items[1].nlines, 4);
+    assert_int_equal(ol.items[1].lines[1].amount, -264);
+    store_order_list_clear(&ol);
+}
+
+static void test_order_refusals_write_nothing(void **state)
+{
+    struct fx *f = *state;
+    assert_int_equal(store_ledger_opening(f->s, f->account, 1000), BC_OK);
+    struct store_cart_item it = { .subscription_id = f->sub, .to_plan = "business", .to_seats = 2,
+                                  .to_period = BC_PERIOD_MONTHLY, .base_version = 1 };
+    assert_int_equal(store_cart_put(f->s, f->account, &it), BC_OK);
+    struct counts before = counts_of(f);
+    struct store_order o;
+    bool replayed;
+
+    /* Stale subscription version. */
+    make_order(f, &o, "stale");
+    struct store_sub_change ch = make_change(f, 7);
+    assert_int_equal(store_order_commit(f->s, &o, &ch, 1, 1000, &order_audit, &replayed), BC_STALE_QUOTE);
+    assert_int_equal(o.id, 0);
+    store_order_clear(&o);
+    assert_same_counts(before, counts_of(f));
+
+    /* Balance moved since the quote. */
+    make_order(f, &o, "balance");
+    ch = make_change(f, 1);
+    assert_int_equal(store_order_commit(f->s, &o, &ch, 1, 900, &order_audit, &replayed), BC_STALE_QUOTE);
+    store_order_clear(&o);
+    assert_same_counts(before, counts_of(f));
+
+    /* Fewer seats than assigned. */
+    assert_int_equal(store_seat_set(f->s, f->sub, f->users[0], true), BC_OK);
+    assert_int_equal(store_seat_set(f->s, f->sub, f->users[1], true), BC_OK);
+    make_order(f, &o, "seats");
+    ch = make_change(f, 1);
+    ch.seats = 1;
+    assert_int_equal(store_order_commit(f->s, &o, &ch, 1, 1000, &order_audit, &replayed),
+                     BC_SEATS_BELOW_ASSIGNED);
+    store_order_clear(&o);
+    assert_same_counts(before, counts_of(f));
+
+    /* A failure late in the transaction (a line CHECK) undoes the earlier writes. */
+    make_order(f, &o, "late");
+    o.lines[3].seats_to = -1;
+    ch = make_change(f, 1);
+    assert_int_equal(store_order_commit(f->s, &o, &ch, 1, 1000, &order_audit, &replayed), BC_DB_ERROR);
+    store_order_clear(&o);
+    assert_same_counts(before, counts_of(f));
+    assert_int_equal(store_order_by_key(f->s, "late", &o), BC_NOT_FOUND);
+
+    /* Figures that do not add up never reach the database. */
+    make_order(f, &o, "sum");
+    o.balance_after = 5;
+    assert_int_equal(store_order_commit(f->s, &o, &ch, 1, 1000, &order_audit, &replayed),
+                     BC_INVALID_ARGUMENT);
+    store_order_clear(&o);
+    assert_same_counts(before, counts_of(f));
+}
+
+/* ---------------------------------------------------------------- integrity */
+
+static void test_ledger_and_audit_append_only(void **state)
+{
+    struct fx *f = *state;
+    assert_int_equal(store_ledger_opening(f->s, f->account, 700), BC_OK);
+    assert_int_equal(store_audit_append(f->s, &order_audit), BC_OK);
+    assert_int_equal(store_exec_for_test(f->s, "UPDATE ledger SET amount_minor = 1"), BC_DB_ERROR);
+    assert_non_null(strstr(store_errmsg(f->s), "ledger is append-only"));
+    assert_int_equal(store_exec_for_test(f->s, "DELETE FROM ledger"), BC_DB_ERROR);
+    assert_non_null(strstr(store_errmsg(f->s), "ledger is append-only"));
+    assert_int_equal(store_exec_for_test(f->s, "UPDATE audit SET result = 'x'"), BC_DB_ERROR);
+    assert_non_null(strstr(store_errmsg(f->s), "audit is append-only"));
+    assert_int_equal(store_exec_for_test(f->s, "DELETE FROM audit"), BC_DB_ERROR);
+    assert_non_null(strstr(store_errmsg(f->s), "audit is append-only"));
+    assert_int_equal(count(f, "ledger"), 1);
+    assert_int_equal(count(f, "audit"), 1);
+    /* An allowed statement still works through the same door. */
+    assert_int_equal(store_exec_for_test(f->s, "SELECT 1"), BC_OK);
+}
+
+static void test_checks_and_opening(void **state)
+{
+    struct fx *f = *state;
+    assert_int_equal(store_exec_for_test(f->s, "UPDATE accounts SET balance_minor = -1"), BC_DB_ERROR);
+    assert_non_null(strstr(store_errmsg(f->s), "CHECK"));
+    struct store_account neg = { .name = "Neg", .currency = "EUR", .country = "IT", .balance = -5 };
+    assert_int_equal(store_account_insert(f->s, &neg), BC_DB_ERROR);
+    struct store_account cur = { .name = "Cur", .currency = "EURO", .country = "IT" };
+    assert_int_equal(store_account_insert(f->s, &cur), BC_DB_ERROR);
+
+    assert_int_equal(store_ledger_opening(f->s, f->account, 2500), BC_OK);
+    assert_int_equal(store_ledger_opening(f->s, f->account, -500), BC_OK);
+    assert_int_equal(store_ledger_opening(f->s, f->account, -2001), BC_INVALID_ARGUMENT);
+    assert_int_equal(store_ledger_opening(f->s, f->account, INT64_MAX), BC_OVERFLOW);
+    assert_int_equal(store_ledger_opening(f->s, 999, 1), BC_NOT_FOUND);
+    int64_t sum;
+    assert_int_equal(store_ledger_sum(f->s, f->account, &sum), BC_OK);
+    assert_int_equal(sum, 2000);
+    struct store_account a;
+    assert_int_equal(store_account_get(f->s, f->account, &a), BC_OK);
+    assert_int_equal(a.balance, 2000);
+    assert_int_equal(a.balance_version, 2);
+    store_account_clear(&a);
+    assert_int_equal(count(f, "ledger"), 2);
+
+    /* Inside an explicit transaction the writes are undone together. */
+    assert_int_equal(store_begin(f->s), BC_OK);
+    assert_int_equal(store_ledger_opening(f->s, f->account, 100), BC_OK);
+    add_account(f->s, "Temp", NULL);
+    store_rollback(f->s);
+    assert_int_equal(store_ledger_sum(f->s, f->account, &sum), BC_OK);
+    assert_int_equal(sum, 2000);
+    assert_int_equal(store_account_count(f->s), 1);
+}
+
+struct audit_seen { int n; int64_t ids[8]; char actions[128]; };
+
+static bool audit_cb(void *ctx, const struct store_audit_entry *e)
+{
+    struct audit_seen *seen = ctx;
+    seen->ids[seen->n++] = e->account_id;
+    strncat(seen->actions, e->action, sizeof seen->actions - strlen(seen->actions) - 1);
+    strncat(seen->actions, ",", sizeof seen->actions - strlen(seen->actions) - 1);
+    return seen->n < 8;
+}
+
+static void test_audit_each(void **state)
+{
+    struct fx *f = *state;
+    int64_t other = add_account(f->s, "Other", NULL);
+    struct store_audit_entry e = order_audit;
+    e.at = 100; e.action = "cart.put"; e.account_id = f->account;
+    assert_int_equal(store_audit_append(f->s, &e), BC_OK);
+    e.at = 200; e.action = "seat.assign"; e.account_id = other; e.before = NULL;
+    assert_int_equal(store_audit_append(f->s, &e), BC_OK);
+    e.at = 300; e.action = "order.place"; e.account_id = f->account;
+    assert_int_equal(store_audit_append(f->s, &e), BC_OK);
+    e.at = 400; e.action = "operator.add"; e.account_id = 0;
+    assert_int_equal(store_audit_append(f->s, &e), BC_OK);
+
+    struct audit_seen seen = { 0 };
+    assert_int_equal(store_audit_each(f->s, 0, 0, audit_cb, &seen), BC_OK);
+    assert_int_equal(seen.n, 4);
+    assert_string_equal(seen.actions, "cart.put,seat.assign,order.place,operator.add,");
+    assert_int_equal(seen.ids[3], 0);
+    memset(&seen, 0, sizeof seen);
+    assert_int_equal(store_audit_each(f->s, f->account, 0, audit_cb, &seen), BC_OK);
+    assert_string_equal(seen.actions, "cart.put,order.place,");
+    memset(&seen, 0, sizeof seen);
+    assert_int_equal(store_audit_each(f->s, 0, 200, audit_cb, &seen), BC_OK);
+    assert_string_equal(seen.actions, "seat.assign,order.place,operator.add,");
+    memset(&seen, 0, sizeof seen);
+    assert_int_equal(store_audit_each(f->s, f->account, 250, audit_cb, &seen), BC_OK);
+    assert_string_equal(seen.actions, "order.place,");
+}
+
+/* ---------------------------------------------------------------- others */
+
+struct ops_seen { char text[128]; };
+
+static bool op_cb(void *ctx, const char *name, enum store_operator_role role)
+{
+    struct ops_seen *o = ctx;
+    char line[48];
+    snprintf(line, sizeof line, "%s=%d,", name, (int)role);
+    strncat(o->text, line, sizeof o->text - strlen(o->text) - 1);
+    return true;
+}
+
+static void test_operators(void **state)
+{
+    struct fx *f = *state;
+    enum store_operator_role role;
+    assert_int_equal(store_operator_get(f->s, "alice", &role), BC_NOT_FOUND);
+    assert_int_equal(store_operator_admin_count(f->s), 0);
+    assert_int_equal(store_operator_put(f->s, "alice", STORE_OP_ADMIN), BC_OK);
+    assert_int_equal(store_operator_put(f->s, "bob", STORE_OP_OPERATOR), BC_OK);
+    assert_int_equal(store_operator_put(f->s, "carol", STORE_OP_READONLY), BC_OK);
+    assert_int_equal(store_operator_put(f->s, "dave", STORE_OP_ADMIN), BC_OK);
+    assert_int_equal(store_operator_admin_count(f->s), 2);
+    assert_int_equal(store_operator_put(f->s, "dave", STORE_OP_READONLY), BC_OK);
+    assert_int_equal(store_operator_admin_count(f->s), 1);
+    assert_int_equal(store_operator_get(f->s, "bob", &role), BC_OK);
+    assert_int_equal(role, STORE_OP_OPERATOR);
+    assert_int_equal(store_operator_remove(f->s, "bob"), BC_OK);
+    assert_int_equal(store_operator_remove(f->s, "bob"), BC_NOT_FOUND);
+    assert_int_equal(store_operator_get(f->s, "bob", &role), BC_NOT_FOUND);
+    struct ops_seen seen = { "" };
+    assert_int_equal(store_operator_each(f->s, op_cb, &seen), BC_OK);
+    assert_string_equal(seen.text, "alice=0,carol=2,dave=2,");
+}
+
+struct pend_seen { int n; char text[256]; };
+
+static bool pend_cb(void *ctx, const char *key, int64_t account_id, int64_t amount,
+                    const char *currency, const char *request)
+{
+    struct pend_seen *p = ctx;
+    char line[128];
+    snprintf(line, sizeof line, "%s:%lld:%lld:%s:%s;", key, (long long)account_id,
+             (long long)amount, currency, request);
+    strncat(p->text, line, sizeof p->text - strlen(p->text) - 1);
+    p->n++;
+    return true;
+}
+
+static void test_charges_and_pending(void **state)
+{
+    struct fx *f = *state;
+    enum store_charge_state cs;
+    int64_t amount;
+    char ref[32];
+    assert_int_equal(store_test_charge_get(f->s, "k1", &cs, &amount, ref, sizeof ref), BC_NOT_FOUND);
+    assert_int_equal(store_test_charge_put(f->s, "k1", STORE_CHARGE_APPROVED, 1440, "EUR", "test_ch_1"), BC_OK);
+    assert_int_equal(store_test_charge_get(f->s, "k1", &cs, &amount, ref, sizeof ref), BC_OK);
+    assert_int_equal(cs, STORE_CHARGE_APPROVED);
+    assert_int_equal(amount, 1440);
+    assert_string_equal(ref, "test_ch_1");
+    assert_int_equal(store_test_charge_put(f->s, "k1", STORE_CHARGE_REFUNDED, 1440, "EUR", "test_rf_1"), BC_OK);
+    assert_int_equal(store_test_charge_get(f->s, "k1", &cs, &amount, ref, 6), BC_OK);
+    assert_int_equal(cs, STORE_CHARGE_REFUNDED);
+    assert_string_equal(ref, "test_");                       /* truncated to refsize */
+    assert_int_equal(store_test_charge_put(f->s, "k2", STORE_CHARGE_DECLINED, 10, "EUR", NULL), BC_OK);
+    assert_int_equal(store_test_charge_get(f->s, "k2", &cs, &amount, ref, sizeof ref), BC_OK);
+    assert_int_equal(cs, STORE_CHARGE_DECLINED);
+    assert_string_equal(ref, "");
+
+    assert_int_equal(store_pending_put(f->s, "p1", f->account, 1440, "EUR", "{\"a\":1}"), BC_OK);
+    assert_int_equal(store_pending_put(f->s, "p2", f->account, 99, "EUR", "{}"), BC_OK);
+    struct pend_seen seen = { 0, "" };
+    assert_int_equal(store_pending_each(f->s, pend_cb, &seen), BC_OK);
+    assert_int_equal(seen.n, 2);
+    assert_string_equal(seen.text, "p1:1:1440:EUR:{\"a\":1};p2:1:99:EUR:{};");
+    assert_int_equal(store_pending_done(f->s, "p1", "completed"), BC_OK);
+    assert_int_equal(store_pending_done(f->s, "nope", "completed"), BC_NOT_FOUND);
+    memset(&seen, 0, sizeof seen);
+    assert_int_equal(store_pending_each(f->s, pend_cb, &seen), BC_OK);
+    assert_string_equal(seen.text, "p2:1:99:EUR:{};");
+    assert_int_equal(q1(f->path, "SELECT count(*) FROM pending_checkouts WHERE outcome = 'completed'"), 1);
+    assert_int_equal(store_pending_put(f->s, "p3", 999, 1, "EUR", "{}"), BC_DB_ERROR);   /* FK */
+}
+
+static void test_disk_full(void **state)
+{
+    struct fx *f = *state;
+    assert_int_equal(store_ledger_opening(f->s, f->account, 1000), BC_OK);
+    struct counts before = counts_of(f);
+    int64_t accounts = store_account_count(f->s);
+    /* Freeze the file at its current size. */
+    assert_int_equal(store_exec_for_test(f->s, "PRAGMA max_page_count = 1"), BC_OK);
+
+    /* An order carrying a large audit entry needs pages it cannot get. */
+    static char big[200000];
+    memset(big, 'x', sizeof big - 1);
+    struct store_audit_entry e = order_audit;
+    e.after = big;
+    struct store_order o;
+    make_order(f, &o, "full");
+    struct store_sub_change ch = make_change(f, 1);
+    bool replayed;
+    assert_int_equal(store_order_commit(f->s, &o, &ch, 1, 1000, &e, &replayed), BC_DB_FULL);
+    store_order_clear(&o);
+    assert_same_counts(before, counts_of(f));
+
+    /* Many inserts in one transaction: the first that does not fit fails. */
+    assert_int_equal(store_begin(f->s), BC_OK);
+    enum bc_status st = BC_OK;
+    for (int i = 0; i < 5000 && st == BC_OK; i++) {
+        struct store_account a = { .name = big + sizeof big - 200, .currency = "EUR", .country = "IT" };
+        st = store_account_insert(f->s, &a);
+    }
+    assert_int_equal(st, BC_DB_FULL);
+    store_rollback(f->s);
+    assert_int_equal(store_account_count(f->s), accounts);
+
+    /* Room again: the same order goes through. */
+    assert_int_equal(store_exec_for_test(f->s, "PRAGMA max_page_count = 1000000"), BC_OK);
+    make_order(f, &o, "full");
+    assert_int_equal(store_order_commit(f->s, &o, &ch, 1, 1000, &e, &replayed), BC_OK);
+    store_order_clear(&o);
+    assert_int_equal(count(f, "orders"), 1);
+}
+
+/* ---------------------------------------------------------------- concurrency */
+
+struct holder { const char *path; int ready[2]; };
+
+/* Holds the write lock for 300 ms, then commits. */
+static void *hold_lock(void *arg)
+{
+    struct holder *h = arg;
+    struct store *s2 = NULL;
+    enum bc_status st = store_open(h->path, STORE_OPEN_EXISTING, &s2);
+    if (st == BC_OK)
+        st = store_begin(s2);
+    if (st == BC_OK)
+        st = store_operator_put(s2, "holder", STORE_OP_OPERATOR);
+    char c = st == BC_OK ? 'y' : 'n';
+    if (write(h->ready[1], &c, 1) != 1)
+        c = 'n';
+    struct timespec ts = { 0, 300 * 1000 * 1000 };
+    nanosleep(&ts, NULL);
+    if (st == BC_OK)
+        store_commit(s2);
+    store_close(s2);
+    return NULL;
+}
+
+static void test_concurrent_writer_waits(void **state)
+{
+    struct fx *f = *state;
+    struct holder h = { .path = f->path };
+    assert_int_equal(pipe(h.ready), 0);
+    pthread_t th;
+    assert_int_equal(pthread_create(&th, NULL, hold_lock, &h), 0);
+    char c = 0;
+    assert_int_equal(read(h.ready[0], &c, 1), 1);
+    assert_int_equal(c, 'y');
+    /* The other session holds the lock: this write waits instead of failing. */
+    assert_int_equal(store_operator_put(f->s, "waiter", STORE_OP_ADMIN), BC_OK);
+    pthread_join(th, NULL);
+    close(h.ready[0]);
+    close(h.ready[1]);
+    enum store_operator_role role;
+    assert_int_equal(store_operator_get(f->s, "holder", &role), BC_OK);
+    assert_int_equal(store_operator_get(f->s, "waiter", &role), BC_OK);
+    assert_int_equal(role, STORE_OP_ADMIN);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_create_and_migrate, setup_dir, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_existing_needs_schema, setup_dir, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup_dir, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_world_writable_refused, setup_dir, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_not_a_database, setup_dir, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_readonly_file, setup_dir, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_account_round_trip, setup_seeded, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_contact_round_trip, setup_seeded, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_users_and_subscriptions, setup_seeded, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_seats, setup_seeded, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_cart, setup_seeded, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_card, setup_seeded, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_search, setup_dir, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_search_uses_indexes, setup_dir, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_order_commit_and_replay, setup_seeded, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_order_refusals_write_nothing, setup_seeded, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_ledger_and_audit_append_only, setup_seeded, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_checks_and_opening, setup_seeded, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_audit_each, setup_seeded, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_operators, setup_seeded, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_charges_and_pending, setup_seeded, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_disk_full, setup_seeded, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_concurrent_writer_waits, setup_seeded, teardown_dir),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
