@@ -83,16 +83,26 @@ static enum bc_status exec_sql(struct store *s, const char *sql)
     return rc == SQLITE_OK ? BC_OK : store_fail(s, rc);
 }
 
+/* Cached, since demo generation opens one per inserted record. */
+static enum bc_status exec_cached(struct store *s, enum store_slot slot, const char *sql)
+{
+    sqlite3_stmt *q;
+    enum bc_status st = store_prep(s, slot, sql, &q);
+    return st == BC_OK ? store_run(s, q) : st;
+}
+
 enum bc_status store_tx_begin(struct store *s, bool *own)
 {
     *own = sqlite3_get_autocommit(s->db) != 0;
-    return exec_sql(s, *own ? "BEGIN IMMEDIATE" : "SAVEPOINT store_step");
+    return *own ? exec_cached(s, SL_TX_BEGIN, "BEGIN IMMEDIATE")
+                : exec_cached(s, SL_TX_SAVEPOINT, "SAVEPOINT store_step");
 }
 
 enum bc_status store_tx_end(struct store *s, bool own, enum bc_status st)
 {
     if (st == BC_OK) {
-        st = exec_sql(s, own ? "COMMIT" : "RELEASE store_step");
+        st = own ? exec_cached(s, SL_TX_COMMIT, "COMMIT")
+                 : exec_cached(s, SL_TX_RELEASE, "RELEASE store_step");
         if (st == BC_OK)
             return BC_OK;
     }
@@ -677,8 +687,9 @@ enum bc_status store_contacts(struct store *s, int64_t account_id, struct store_
 /* A billing contact becomes the account's billing contact when it has none. */
 enum bc_status store_contact_insert(struct store *s, struct store_contact *c)
 {
-    bool own;
-    enum bc_status st = store_tx_begin(s, &own);
+    /* Only a billing contact needs a second statement, hence a transaction. */
+    bool billing = c->role == STORE_ROLE_BILLING, own = false;
+    enum bc_status st = billing ? store_tx_begin(s, &own) : BC_OK;
     if (st != BC_OK)
         return st;
     sqlite3_stmt *q;
@@ -696,7 +707,7 @@ enum bc_status store_contact_insert(struct store *s, struct store_contact *c)
         st = store_run(s, q);
     }
     int64_t id = sqlite3_last_insert_rowid(s->db);
-    if (st == BC_OK && c->role == STORE_ROLE_BILLING) {
+    if (st == BC_OK && billing) {
         st = store_prep(s, SL_CONTACT_SET_BILLING,
             "UPDATE accounts SET billing_contact_id = ?2"
             " WHERE id = ?1 AND billing_contact_id IS NULL", &q);
@@ -706,7 +717,8 @@ enum bc_status store_contact_insert(struct store *s, struct store_contact *c)
             st = store_run(s, q);
         }
     }
-    st = store_tx_end(s, own, st);
+    if (billing)
+        st = store_tx_end(s, own, st);
     if (st == BC_OK)
         c->id = id;
     return st;
