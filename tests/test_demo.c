@@ -1,0 +1,422 @@
+/* test_demo.c — the demo data set: showcase accounts exactly as demo.c
+ * documents them, sane generated accounts (ledger = balance, periods that
+ * hold today, seats within bounds), determinism and speed. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <crypt.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "catalog.h"
+#include "demo.h"
+#include "store.h"
+#include "vat.h"
+
+#ifndef SOURCE_ROOT
+#define SOURCE_ROOT "."
+#endif
+
+struct fixture {
+    char dir[64];
+    struct store *store;
+    struct catalog *catalog;
+    bc_day today;
+    int64_t progress_calls, progress_last;
+    double seconds;
+};
+
+static void on_progress(void *ctx, int64_t done, int64_t total)
+{
+    struct fixture *f = ctx;
+    assert_true(done >= f->progress_last);
+    assert_int_equal(total, 1000);
+    f->progress_last = done;
+    f->progress_calls++;
+}
+
+static struct store *open_store(const char *dir, const char *name)
+{
+    char path[160];
+    struct store *s = NULL;
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    assert_int_equal(store_open(path, STORE_OPEN_CREATE, &s), BC_OK);
+    return s;
+}
+
+static int setup(void **state)
+{
+    struct fixture *f = calloc(1, sizeof *f);
+    char err[512];
+    snprintf(f->dir, sizeof f->dir, "/tmp/bc-test-demo-XXXXXX");
+    if (!mkdtemp(f->dir))
+        return -1;
+    f->catalog = catalog_load(SOURCE_ROOT "/plans", err, sizeof err);
+    if (!f->catalog) {
+        fprintf(stderr, "%s\n", err);
+        return -1;
+    }
+    f->store = open_store(f->dir, "a.db");
+    f->today = date_from_civil(2026, 11, 25);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    if (demo_generate(f->store, f->catalog, f->today, 1000, on_progress, f) != BC_OK)
+        return -1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    f->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    *state = f;
+    return 0;
+}
+
+static void rm_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    char p[512];
+    while (d && (e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+        unlink(p);
+    }
+    if (d)
+        closedir(d);
+    rmdir(dir);
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+    store_close(f->store);
+    catalog_destroy(f->catalog);
+    rm_dir(f->dir);
+    free(f);
+    return 0;
+}
+
+static const struct store_subscription *sub_of(const struct store_subscription_list *l, const char *product)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (strcmp(l->items[i].product, product) == 0)
+            return &l->items[i];
+    return NULL;
+}
+
+static void counts_and_progress(void **state)
+{
+    struct fixture *f = *state;
+    assert_int_equal(store_account_count(f->store), 1000);
+    assert_true(f->progress_calls >= 1);
+    assert_int_equal(f->progress_last, 1000);
+    /* "Well under a second" for 1000 accounts (generous for sanitizer builds). */
+    fprintf(stderr, "# demo_generate(1000): %.3f s\n", f->seconds);
+    assert_true(f->seconds < 3.0);
+}
+
+static void pin_is_1234(const struct store_contact *c)
+{
+    assert_non_null(c->pin_hash);
+    assert_memory_equal(c->pin_hash, "$y$", 3);
+    struct crypt_data *cd = calloc(1, sizeof *cd);
+    const char *h = crypt_rn("1234", c->pin_hash, cd, sizeof *cd);
+    assert_non_null(h);
+    assert_string_equal(h, c->pin_hash);
+    h = crypt_rn("1235", c->pin_hash, cd, sizeof *cd);
+    assert_true(h == NULL || strcmp(h, c->pin_hash) != 0);
+    free(cd);
+}
+
+static void showcase_rossi(void **state)
+{
+    struct fixture *f = *state;
+    struct store_account a = {0};
+    assert_int_equal(store_account_get(f->store, 1, &a), BC_OK);
+    assert_string_equal(a.name, "Rossi Consulting S.r.l.");
+    assert_int_equal(a.kind, STORE_ACCOUNT_STANDARD);
+    assert_string_equal(a.country, "IT");
+    assert_string_equal(a.currency, "EUR");
+    assert_string_equal(a.vat_number, "IT00743110157");
+    assert_int_equal(a.balance, 2000);
+
+    struct store_contact c = {0};
+    assert_int_equal(store_contact_get(f->store, a.billing_contact_id, &c), BC_OK);
+    assert_string_equal(c.name, "Maria Rossi");
+    assert_string_equal(c.email, "maria.rossi@example.it");
+    assert_int_equal(c.role, STORE_ROLE_BILLING);
+    pin_is_1234(&c);
+    store_contact_clear(&c);
+    assert_int_equal(store_contact_by_email(f->store, "luca.bianchi@example.it", &c), BC_OK);
+    assert_int_equal(c.account_id, 1);
+    assert_int_equal(c.role, STORE_ROLE_ADMIN);
+    assert_string_equal(c.name, "Luca Bianchi");
+    pin_is_1234(&c);
+    store_contact_clear(&c);
+
+    struct store_user_list users = {0};
+    assert_int_equal(store_users(f->store, 1, &users), BC_OK);
+    assert_int_equal(users.n, 6);
+    store_user_list_clear(&users);
+
+    struct store_subscription_list subs = {0};
+    assert_int_equal(store_subscriptions(f->store, 1, &subs), BC_OK);
+    assert_int_equal(subs.n, 2);
+    const struct store_subscription *m = sub_of(&subs, "gotomeeting");
+    assert_non_null(m);
+    assert_string_equal(m->plan, "professional");
+    assert_int_equal(m->seats, 5);
+    assert_int_equal(m->seats_assigned, 3);
+    assert_int_equal(m->period, BC_PERIOD_MONTHLY);
+    assert_int_equal(m->status, STORE_SUB_ACTIVE);
+    /* SPEC §3's worked example. */
+    assert_int_equal(m->period_start, date_from_civil(2026, 11, 10));
+    assert_int_equal(m->item_start, date_from_civil(2026, 11, 10));
+    assert_int_equal(m->period_end, date_from_civil(2026, 12, 10));
+    assert_int_equal(m->anchor_day, 10);
+    assert_int_equal(m->billed, 6000);
+    assert_int_equal(m->price, 1200);
+    assert_int_equal(m->credited, 0);
+    assert_int_equal(m->version, 1);
+    const struct store_subscription *w = sub_of(&subs, "gotowebinar");
+    assert_non_null(w);
+    assert_string_equal(w->plan, "standard");
+    assert_int_equal(w->seats, 2);
+    assert_int_equal(w->period, BC_PERIOD_ANNUAL);
+    assert_int_equal(w->period_start, f->today - 100);
+    assert_int_equal(w->billed, 2 * 94800);
+    store_subscription_list_clear(&subs);
+
+    struct store_card card;
+    assert_int_equal(store_card_get(f->store, 1, &card), BC_OK);
+    assert_string_equal(card.brand, "visa");
+    assert_string_equal(card.last4, "4242");
+    assert_int_equal(card.exp_month, 12);
+    assert_int_equal(card.exp_year, 2029);
+    store_account_clear(&a);
+}
+
+static void showcase_others(void **state)
+{
+    struct fixture *f = *state;
+    struct store_account a = {0};
+    struct store_subscription_list subs = {0};
+    const struct store_subscription *x;
+
+    assert_int_equal(store_account_get(f->store, 2, &a), BC_OK);
+    assert_string_equal(a.name, "Globex Corporation");
+    assert_int_equal(a.kind, STORE_ACCOUNT_CORPORATE);
+    assert_string_equal(a.currency, "USD");
+    assert_int_equal(store_subscriptions(f->store, 2, &subs), BC_OK);
+    assert_non_null(x = sub_of(&subs, "gotomeeting"));
+    assert_string_equal(x->plan, "enterprise");
+    assert_int_equal(x->seats, 50);
+    store_subscription_list_clear(&subs);
+    store_account_clear(&a);
+
+    assert_int_equal(store_account_get(f->store, 3, &a), BC_OK);
+    assert_string_equal(a.name, "M\xc3\xbcller Technik GmbH");
+    assert_string_equal(a.country, "DE");
+    assert_null(a.vat_number);
+    assert_int_equal(a.balance, 0);
+    assert_int_equal(store_subscriptions(f->store, 3, &subs), BC_OK);
+    assert_non_null(x = sub_of(&subs, "gotomeeting"));
+    assert_string_equal(x->plan, "business");
+    assert_int_equal(x->seats, 10);
+    assert_int_equal(x->seats_assigned, 8);
+    store_subscription_list_clear(&subs);
+    store_account_clear(&a);
+
+    assert_int_equal(store_account_get(f->store, 4, &a), BC_OK);
+    assert_string_equal(a.name, "Dupont & Fils SARL");
+    assert_string_equal(a.country, "FR");
+    assert_non_null(a.vat_number);
+    assert_true(vat_number_valid("FR", a.vat_number));
+    assert_int_equal(store_subscriptions(f->store, 4, &subs), BC_OK);
+    assert_non_null(x = sub_of(&subs, "gotowebinar"));
+    assert_string_equal(x->plan, "pro");
+    assert_int_equal(x->period, BC_PERIOD_MONTHLY);
+    store_subscription_list_clear(&subs);
+    store_account_clear(&a);
+
+    assert_int_equal(store_account_get(f->store, 5, &a), BC_OK);
+    assert_string_equal(a.name, "Acme Widgets Inc.");
+    assert_string_equal(a.currency, "USD");
+    assert_null(a.vat_number);
+    assert_int_equal(store_subscriptions(f->store, 5, &subs), BC_OK);
+    assert_non_null(x = sub_of(&subs, "gotomeeting"));
+    assert_string_equal(x->plan, "professional");
+    assert_int_equal(x->period, BC_PERIOD_ANNUAL);
+    assert_int_equal(x->seats, 3);
+    assert_non_null(sub_of(&subs, "gototraining"));
+    store_subscription_list_clear(&subs);
+    store_account_clear(&a);
+
+    assert_int_equal(store_account_get(f->store, 6, &a), BC_OK);
+    assert_string_equal(a.name, "Tanaka Shoji K.K.");
+    assert_string_equal(a.currency, "JPY");
+    assert_int_equal(store_subscriptions(f->store, 6, &subs), BC_OK);
+    assert_non_null(x = sub_of(&subs, "gotomeeting"));
+    assert_string_equal(x->plan, "business");
+    assert_int_equal(x->billed, x->seats * 2300);
+    store_subscription_list_clear(&subs);
+    store_account_clear(&a);
+
+    assert_int_equal(store_account_get(f->store, 7, &a), BC_OK);
+    assert_string_equal(a.name, "Brighton Books Ltd");
+    assert_string_equal(a.currency, "GBP");
+    assert_int_equal(store_subscriptions(f->store, 7, &subs), BC_OK);
+    assert_non_null(x = sub_of(&subs, "gotowebinar"));
+    assert_string_equal(x->plan, "lite");
+    store_subscription_list_clear(&subs);
+    store_account_clear(&a);
+
+    assert_int_equal(store_account_get(f->store, 8, &a), BC_OK);
+    assert_string_equal(a.name, "Verdi Formazione S.r.l.");
+    assert_null(a.vat_number);
+    assert_int_equal(store_subscriptions(f->store, 8, &subs), BC_OK);
+    assert_non_null(x = sub_of(&subs, "gototraining"));
+    assert_int_equal(x->status, STORE_SUB_TRIAL_ENDED);
+    assert_int_equal(x->billed, 0);
+    assert_non_null(x = sub_of(&subs, "gotomeeting"));
+    assert_string_equal(x->plan, "professional");
+    assert_int_equal(x->seats, 10);
+    assert_int_equal(x->seats_assigned, 0);
+    store_subscription_list_clear(&subs);
+    store_account_clear(&a);
+
+    assert_int_equal(store_account_get(f->store, 9, &a), BC_OK);
+    assert_string_equal(a.name, "Bianchi Studio");
+    assert_int_equal(a.balance, 50000);
+    assert_int_equal(store_subscriptions(f->store, 9, &subs), BC_OK);
+    assert_non_null(x = sub_of(&subs, "gotomeeting"));
+    assert_string_equal(x->plan, "business");
+    assert_int_equal(x->seats, 20);
+    assert_int_equal(x->seats_assigned, 2);
+    store_subscription_list_clear(&subs);
+    store_account_clear(&a);
+
+    assert_int_equal(store_account_get(f->store, 10, &a), BC_OK);
+    assert_string_equal(a.name, "Schmidt Consulting");
+    assert_string_equal(a.country, "DE");
+    assert_non_null(a.vat_number);
+    assert_true(vat_number_valid("DE", a.vat_number));
+    store_account_clear(&a);
+
+    /* Every showcase billing contact can sign in with PIN 1234. */
+    for (int64_t id = 1; id <= 10; id++) {
+        struct store_contact c = {0};
+        assert_int_equal(store_account_get(f->store, id, &a), BC_OK);
+        assert_int_equal(store_contact_get(f->store, a.billing_contact_id, &c), BC_OK);
+        pin_is_1234(&c);
+        store_contact_clear(&c);
+        store_account_clear(&a);
+    }
+}
+
+static void generated_accounts_are_sane(void **state)
+{
+    struct fixture *f = *state;
+    int corporate = 0, with_vat = 0, with_balance = 0, with_admin = 0, nsubs = 0;
+    int currencies[4] = {0};
+    for (int64_t id = 1; id <= 1000; id++) {
+        struct store_account a = {0};
+        assert_int_equal(store_account_get(f->store, id, &a), BC_OK);
+        int64_t sum = -1;
+        assert_int_equal(store_ledger_sum(f->store, id, &sum), BC_OK);
+        assert_int_equal(sum, a.balance);
+        assert_true(a.balance >= 0);
+        assert_true(a.billing_contact_id > 0);
+        int ci = catalog_currency_index(f->catalog, a.currency);
+        assert_true(ci >= 0);
+        currencies[ci]++;
+        if (a.kind == STORE_ACCOUNT_CORPORATE)
+            corporate++;
+        if (a.vat_number) {
+            with_vat++;
+            assert_true(vat_number_valid(a.country, a.vat_number));
+        }
+        if (a.balance > 0)
+            with_balance++;
+
+        struct store_contact_list cl = {0};
+        assert_int_equal(store_contacts(f->store, id, &cl), BC_OK);
+        int billing = 0;
+        for (size_t i = 0; i < cl.n; i++) {
+            billing += cl.items[i].role == STORE_ROLE_BILLING;
+            with_admin += cl.items[i].role == STORE_ROLE_ADMIN;
+            assert_non_null(strchr(cl.items[i].email, '@'));
+            if (id > 10)
+                assert_null(cl.items[i].pin_hash);
+        }
+        assert_int_equal(billing, 1);
+        store_contact_list_clear(&cl);
+
+        struct store_subscription_list subs = {0};
+        assert_int_equal(store_subscriptions(f->store, id, &subs), BC_OK);
+        assert_true(subs.n >= 1 && subs.n <= 3);
+        nsubs += (int)subs.n;
+        for (size_t i = 0; i < subs.n; i++) {
+            const struct store_subscription *x = &subs.items[i];
+            const struct catalog_product *p = catalog_product(f->catalog, x->product);
+            assert_non_null(p);
+            const struct catalog_plan *plan = catalog_plan(p, x->plan);
+            assert_non_null(plan);
+            assert_true(x->seats >= plan->seats_min && x->seats <= plan->seats_max);
+            assert_true(x->seats_assigned <= x->seats);
+            if (x->status == STORE_SUB_TRIAL_ENDED)
+                continue;
+            assert_true(x->period_start <= f->today && f->today < x->period_end);
+            assert_int_equal(x->period_end, date_period_end(x->period_start, x->period, x->anchor_day));
+            int64_t price;
+            assert_true(catalog_price(f->catalog, plan, a.currency, x->period, &price));
+            assert_int_equal(x->price, price);
+            assert_int_equal(x->billed, price * x->seats);
+        }
+        store_subscription_list_clear(&subs);
+        store_account_clear(&a);
+    }
+    assert_true(corporate >= 20 && corporate <= 90);   /* about 5% */
+    assert_true(with_vat >= 50);
+    assert_true(with_balance >= 50);
+    assert_true(with_admin >= 100);
+    assert_true(nsubs >= 1500);
+    for (int i = 0; i < 4; i++)
+        assert_true(currencies[i] >= 20);
+}
+
+static void deterministic(void **state)
+{
+    struct fixture *f = *state;
+    struct store *other = open_store(f->dir, "b.db");
+    assert_int_equal(demo_generate(other, f->catalog, f->today, 1000, NULL, NULL), BC_OK);
+    for (int64_t id = 1; id <= 1000; id += 37) {
+        struct store_account a = {0}, b = {0};
+        assert_int_equal(store_account_get(f->store, id, &a), BC_OK);
+        assert_int_equal(store_account_get(other, id, &b), BC_OK);
+        assert_string_equal(a.name, b.name);
+        assert_string_equal(a.country, b.country);
+        assert_int_equal(a.balance, b.balance);
+        assert_true((a.vat_number == NULL) == (b.vat_number == NULL));
+        store_account_clear(&a);
+        store_account_clear(&b);
+    }
+    store_close(other);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(counts_and_progress),
+        cmocka_unit_test(showcase_rossi),
+        cmocka_unit_test(showcase_others),
+        cmocka_unit_test(generated_accounts_are_sane),
+        cmocka_unit_test(deterministic),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
