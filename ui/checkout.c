@@ -1,0 +1,101 @@
+/* checkout.c — one checkout from review to order, shared by the review and
+ * payment screens: the quote on screen is the amount placed (expect_due),
+ * the idempotency key is kept across retries so nothing is charged twice,
+ * and a declined card starts a fresh key (a processor would replay the
+ * decline for the old one). */
+#include <stdio.h>
+#include <string.h>
+
+#include "app.h"
+#include "i18n.h"
+
+enum bc_status ui_checkout_quote(struct ui_app *app)
+{
+    struct ui_checkout *co = &app->co;
+    memset(&co->quote, 0, sizeof co->quote);
+    enum bc_status rc = co->is_cart
+        ? billing_quote_cart(app->b, app->acct.id, &co->quote)
+        : billing_quote_change(app->b, app->acct.id, &co->change, &co->quote);
+    co->quoted = rc == BC_OK;
+    return rc;
+}
+
+static void checkout_snapshot(struct ui_app *app)
+{
+    struct ui_checkout *co = &app->co;
+    co->nbefore = 0;
+    for (size_t i = 0; i < co->quote.n && co->nbefore < BILLING_MAX_ITEMS; i++) {
+        for (size_t k = 0; k < app->subs.n; k++) {
+            const struct store_subscription *s = &app->subs.items[k];
+            if (s->id != co->quote.changes[i].subscription_id)
+                continue;
+            co->before[co->nbefore].sub = s->id;
+            snprintf(co->before[co->nbefore].plan, sizeof co->before[0].plan, "%s", s->plan);
+            co->before[co->nbefore].seats = s->seats;
+            co->before[co->nbefore].period = s->period;
+            co->nbefore++;
+        }
+    }
+}
+
+void ui_checkout_place(struct ui_app *app, const struct billing_payment *pay)
+{
+    struct ui_checkout *co = &app->co;
+    if (!co->quoted) {
+        ui_status_code(app, BC_STALE_QUOTE);
+        return;
+    }
+    if (co->quote.refusal != BC_OK) {
+        ui_status_code(app, co->quote.refusal);
+        return;
+    }
+    checkout_snapshot(app);
+    memset(&co->result, 0, sizeof co->result);
+    enum bc_status rc = billing_place(app->b, app->acct.id, co->is_cart ? NULL : &co->change,
+                                      co->key, co->quote.totals.due, pay, &co->result);
+    if (rc == BC_OK && co->result.quote.refusal != BC_OK)
+        rc = co->result.quote.refusal;
+    switch (rc) {
+    case BC_OK:
+        break;
+    case BC_STALE_QUOTE:
+        /* Nothing was charged: show the new figures, same checkout. */
+        if (co->result.quote.n > 0) {
+            co->quote = co->result.quote;
+            co->quoted = true;
+            co->keep_quote = true;
+        }
+        ui_back_to(app, UI_SCR_REVIEW);
+        ui_status_code(app, rc);
+        return;
+    case BC_PAYMENT_DECLINED:
+        billing_new_key(co->key);
+        ui_status_code(app, rc);
+        return;
+    default:
+        ui_status_code(app, rc);
+        return;
+    }
+
+    /* Placed: seats gained by the order (for the reminder). */
+    co->seats_added = 0;
+    co->seats_sub = 0;
+    const struct billing_quote *q = co->result.quote.n > 0 ? &co->result.quote : &co->quote;
+    for (size_t i = 0; i < q->n; i++) {
+        for (size_t k = 0; k < co->nbefore; k++) {
+            if (co->before[k].sub != q->changes[i].subscription_id)
+                continue;
+            int gained = q->changes[i].to_seats - co->before[k].seats;
+            if (gained > co->seats_added) {
+                co->seats_added = gained;
+                co->seats_sub = co->before[k].sub;
+            }
+        }
+    }
+    app->edit_valid = false;
+    enum bc_status lr = ui_load_account(app, app->acct.id);
+    if (lr != BC_OK)
+        ui_status_code(app, lr);
+    ui_back_to(app, UI_SCR_HOME);
+    ui_push(app, UI_SCR_CONFIRM);
+}

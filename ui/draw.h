@@ -1,0 +1,44 @@
+/* draw.h — drawing text into the screen by columns: UTF-8 in, wide cells
+ * out, cut to a width, transliterated to ASCII on terminals without UTF-8.
+ * Also the frame every screen shares (title bar, status line, footer) and
+ * per-language formats of amounts and dates. */
+#ifndef BC_UI_DRAW_H
+#define BC_UI_DRAW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "date.h"
+#include "term.h"
+
+#define UI_MIN_COLS 80
+#define UI_MIN_ROWS 24
+
+/* Columns `s` takes on screen (after transliteration when ASCII). */
+int draw_width(const char *s);
+/* Draws `s` at (y, x), at most `w` columns. Returns the columns drawn. */
+int draw_text(int y, int x, int w, const char *s, attr_t a);
+/* Draws `s` so that it ends at column x + w (right-aligned in w columns). */
+void draw_text_right(int y, int x, int w, const char *s, attr_t a);
+/* Fills w cells with `a` (spaces). */
+void draw_fill(int y, int x, int w, attr_t a);
+/* A horizontal rule with an optional heading: "── Order Summary ────". */
+void draw_rule(int y, int x, int w, const char *heading);
+/* A box outline (ASCII + - | when the terminal is not UTF-8). */
+void draw_box(int y, int x, int h, int w);
+/* A label on the left and an amount on the right of one row. */
+void draw_pair(int y, int x, int w, const char *label, const char *value, attr_t a);
+
+/* Amount in the UI language: "€1,234.56" / "1.234,56 €" ("EUR" when ASCII). */
+void fmt_money(char *buf, size_t size, int64_t minor, const char *currency);
+/* Date in the UI language: "2026-11-25" / "25/11/2026". */
+void fmt_date(char *buf, size_t size, bc_day day);
+/* "2026-11-25 → 2026-12-25" ("->" when ASCII). */
+void fmt_range(char *buf, size_t size, bc_day from, bc_day to);
+/* Arrow, ellipsis, check marks in UTF-8 or ASCII. */
+const char *draw_glyph_arrow(void);
+const char *draw_glyph_check(bool on);
+const char *draw_glyph_cursor(void);
+
+#endif

@@ -1,0 +1,142 @@
+/* keys.c — the key table: which key does what, and the footer built from it.
+ *
+ * Screens never look at raw keys (except text typed into fields); they get
+ * named actions. Kiosk mode switches actions off in the table itself. */
+#include "keys.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <string.h>
+#include <wctype.h>
+
+#include "draw.h"
+#include "i18n.h"
+#include "term.h"
+
+#define KEY_CTRL(c) ((c) & 0x1f)
+
+struct keys_binding {
+    wint_t ch;
+    bool is_key;              /* a KEY_* function key code */
+    enum ui_action act;
+};
+
+static const struct keys_binding keys_table[] = {
+    {KEY_UP, true, ACT_UP},         {'k', false, ACT_UP},
+    {KEY_DOWN, true, ACT_DOWN},     {'j', false, ACT_DOWN},
+    {KEY_LEFT, true, ACT_LEFT},     {KEY_RIGHT, true, ACT_RIGHT},
+    {KEY_PPAGE, true, ACT_PGUP},    {KEY_NPAGE, true, ACT_PGDN},
+    {KEY_HOME, true, ACT_HOME},     {KEY_END, true, ACT_END},
+    {'\n', false, ACT_ENTER},       {'\r', false, ACT_ENTER},
+    {KEY_ENTER, true, ACT_ENTER},
+    {'\t', false, ACT_TAB},         {KEY_BTAB, true, ACT_BACKTAB},
+    {27, false, ACT_BACK},
+    {' ', false, ACT_TOGGLE},
+    {'+', false, ACT_PLUS},         {'-', false, ACT_MINUS},
+    {KEY_BACKSPACE, true, ACT_ERASE}, {127, false, ACT_ERASE}, {8, false, ACT_ERASE},
+    {KEY_DC, true, ACT_ERASE},
+    {'?', false, ACT_HELP},
+    {'c', false, ACT_CART},
+    {'/', false, ACT_SEARCH},
+    {'q', false, ACT_QUIT},
+    {'e', false, ACT_EDIT},
+    {'s', false, ACT_SEATS},
+    {'h', false, ACT_HISTORY},
+    {'x', false, ACT_REMOVE},
+    {'a', false, ACT_ADD_USER},
+    {'m', false, ACT_MANAGE},
+    {'o', false, ACT_OPTIONS},
+    {KEY_RESIZE, true, ACT_RESIZE},
+};
+
+/* How each action is named in the footer: the key and what it does. */
+struct keys_label {
+    const char *key_utf8, *key_ascii;
+    const char *what;         /* N_() marked, translated when drawn */
+};
+
+static const struct keys_label keys_labels[ACT_COUNT] = {
+    [ACT_UP] = {"\u2191\u2193", "Up/Dn", N_("move")},
+    [ACT_LEFT] = {"\u2190\u2192", "Lt/Rt", N_("change")},
+    [ACT_ENTER] = {"Enter", "Enter", N_("select")},
+    [ACT_TAB] = {"Tab", "Tab", N_("next field")},
+    [ACT_BACK] = {"Esc", "Esc", N_("back")},
+    [ACT_TOGGLE] = {"Space", "Space", N_("assign")},
+    [ACT_PLUS] = {"+/-", "+/-", N_("seats")},
+    [ACT_HELP] = {"?", "?", N_("help")},
+    [ACT_CART] = {"c", "c", N_("cart")},
+    [ACT_SEARCH] = {"/", "/", N_("search")},
+    [ACT_QUIT] = {"q", "q", N_("quit")},
+    [ACT_EDIT] = {"e", "e", N_("edit")},
+    [ACT_SEATS] = {"s", "s", N_("seats")},
+    [ACT_HISTORY] = {"h", "h", N_("history")},
+    [ACT_REMOVE] = {"x", "x", N_("remove")},
+    [ACT_ADD_USER] = {"a", "a", N_("add user")},
+    [ACT_MANAGE] = {"m", "m", N_("manage seats")},
+    [ACT_OPTIONS] = {"o", "o", N_("options")},
+};
+
+enum ui_action keys_action(wint_t ch, bool is_key, bool kiosk)
+{
+    for (size_t i = 0; i < sizeof keys_table / sizeof keys_table[0]; i++) {
+        const struct keys_binding *kb = &keys_table[i];
+        if (kb->ch != ch || kb->is_key != is_key)
+            continue;
+        if (kiosk && (kb->act == ACT_QUIT || kb->act == ACT_SEARCH))
+            return ACT_NONE;
+        return kb->act;
+    }
+    return ACT_NONE;
+}
+
+bool keys_is_text(wint_t ch, bool is_key)
+{
+    return !is_key && ch >= 0x20 && ch != 0x7f && iswprint(ch);
+}
+
+static int keys_footer_item(int x, int maxx, enum ui_action a)
+{
+    const struct keys_label *l = &keys_labels[a];
+    if (l->what == NULL)
+        return x;
+    const char *key = term_ascii() ? l->key_ascii : l->key_utf8;
+    const char *what = _(l->what);
+    int need = draw_width(key) + 1 + draw_width(what) + 2;
+    if (x + need > maxx)
+        return x;
+    x += draw_text(LINES - 1, x, maxx - x, key, term_attr(TERM_KEY));
+    x += 1;
+    x += draw_text(LINES - 1, x, maxx - x, what, A_NORMAL);
+    return x + 2;
+}
+
+static int keys_footer_width(enum ui_action a)
+{
+    const struct keys_label *l = &keys_labels[a];
+    if (l->what == NULL)
+        return 0;
+    const char *key = term_ascii() ? l->key_ascii : l->key_utf8;
+    return draw_width(key) + 1 + draw_width(_(l->what)) + 2;
+}
+
+void keys_footer(const enum ui_action *acts, bool kiosk, bool operator_mode)
+{
+    /* The keys that work everywhere sit on the right and always fit; the
+     * screen's own keys fill the rest from the left. */
+    enum ui_action global[3];
+    size_t ng = 0;
+    global[ng++] = ACT_HELP;
+    if (operator_mode && !kiosk)
+        global[ng++] = ACT_SEARCH;
+    if (!kiosk)
+        global[ng++] = ACT_QUIT;
+    int gw = 0;
+    for (size_t i = 0; i < ng; i++)
+        gw += keys_footer_width(global[i]);
+    int x = 0, maxx = COLS - gw;
+    for (size_t i = 0; acts != NULL && acts[i] != ACT_NONE; i++)
+        x = keys_footer_item(x, maxx, acts[i]);
+    x = maxx;
+    for (size_t i = 0; i < ng; i++)
+        x = keys_footer_item(x, COLS, global[i]);
+}

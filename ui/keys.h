@@ -1,0 +1,31 @@
+/* keys.h — one table from keys to named actions (dialog's habit), and the
+ * footer that lists the keys working on the current screen. */
+#ifndef BC_UI_KEYS_H
+#define BC_UI_KEYS_H
+
+#include <stdbool.h>
+#include <wchar.h>
+
+enum ui_action {
+    ACT_NONE,
+    ACT_UP, ACT_DOWN, ACT_LEFT, ACT_RIGHT, ACT_PGUP, ACT_PGDN, ACT_HOME, ACT_END,
+    ACT_ENTER, ACT_TAB, ACT_BACKTAB, ACT_BACK, ACT_TOGGLE,
+    ACT_PLUS, ACT_MINUS, ACT_ERASE,
+    ACT_HELP, ACT_CART, ACT_SEARCH, ACT_QUIT,
+    ACT_EDIT, ACT_SEATS, ACT_HISTORY, ACT_REMOVE, ACT_ADD_USER, ACT_MANAGE,
+    ACT_OPTIONS, ACT_RESIZE,
+    ACT_COUNT
+};
+
+/* The action of a key read by wget_wch (`is_key`: a KEY_* code). Actions
+ * switched off in kiosk mode (quit, search) come back as ACT_NONE. */
+enum ui_action keys_action(wint_t ch, bool is_key, bool kiosk);
+
+/* True when `ch` is text a field may take (not a control or function key). */
+bool keys_is_text(wint_t ch, bool is_key);
+
+/* Draws the footer on the last row: the keys of `acts` (ACT_NONE ends the
+ * list) followed by the global ones that work everywhere. */
+void keys_footer(const enum ui_action *acts, bool kiosk, bool operator_mode);
+
+#endif

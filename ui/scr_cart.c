@@ -1,0 +1,214 @@
+/* scr_cart.c — "Cart": one item per subscription with its total from
+ * billing_quote_cart, the order's totals, remove an item (x), edit an item
+ * (Enter or e), and Complete transaction for all of them in one order. */
+#include <stdio.h>
+#include <string.h>
+
+#include "app.h"
+#include "draw.h"
+#include "i18n.h"
+#include "summary.h"
+
+static struct {
+    struct store_cart cart;
+    size_t sel;               /* 0..n-1 items, n = the action */
+    struct billing_quote q;
+    enum bc_status qrc;
+    struct summary sum;
+} C;
+
+static void cart_load(struct ui_app *app)
+{
+    store_cart_clear(&C.cart);
+    memset(&C.cart, 0, sizeof C.cart);
+    enum bc_status rc = store_cart_get(app->b->store, app->acct.id, &C.cart);
+    if (rc != BC_OK)
+        ui_status_code(app, rc);
+    app->cart_count = C.cart.n;
+    memset(&C.q, 0, sizeof C.q);
+    C.qrc = C.cart.n > 0 ? billing_quote_cart(app->b, app->acct.id, &C.q) : BC_OK;
+    if (C.sel > C.cart.n)
+        C.sel = C.cart.n;
+}
+
+static void cart_enter(struct ui_app *app)
+{
+    if (!app->have_account) {
+        ui_pop(app);
+        return;
+    }
+    cart_load(app);
+}
+
+/* The quoted item of a cart entry, or -1. */
+static int cart_quoted(size_t i)
+{
+    for (size_t k = 0; k < C.q.n; k++)
+        if (C.q.changes[k].subscription_id == C.cart.items[i].subscription_id)
+            return (int)k;
+    return -1;
+}
+
+static void cart_draw(struct ui_app *app, int top, int bottom)
+{
+    char buf[512], money[64];
+    if (C.cart.n == 0) {
+        draw_text(top, 2, COLS - 4, _("The cart is empty."), A_NORMAL);
+        draw_text(top + 2, 2, COLS - 4,
+                  _("Changes made while the cart holds items are added to it (Add to cart)."),
+                  A_NORMAL);
+        return;
+    }
+    attr_t h = term_attr(TERM_HEADING);
+    draw_text(top, 4, 40, _("Item"), h);
+    draw_text_right(top, COLS - 20, 16, _("Item total"), h);
+    int y = top + 1;
+    for (size_t i = 0; i < C.cart.n && y < bottom - 8; i++, y++) {
+        const struct store_cart_item *it = &C.cart.items[i];
+        bool cur = i == C.sel;
+        attr_t at = cur ? term_attr(TERM_SELECTED) : A_NORMAL;
+        if (cur) {
+            draw_fill(y, 2, COLS - 4, at);
+            draw_text(y, 2, 1, draw_glyph_cursor(), at);
+        }
+        snprintf(buf, sizeof buf, _("%s: %s, %d seats, %s"), ui_product_name(app, it->product),
+                 ui_plan_name(app, it->product, it->to_plan), it->to_seats,
+                 ui_period_label(it->to_period));
+        draw_text(y, 4, COLS - 26, buf, at);
+        int k = cart_quoted(i);
+        if (C.qrc == BC_OK && k >= 0 && C.q.items[k].refusal == BC_OK) {
+            fmt_money(money, sizeof money, C.q.items[k].total, C.q.currency);
+            draw_text_right(y, COLS - 20, 16, money, at);
+        }
+    }
+    y++;
+    if (C.qrc != BC_OK) {
+        draw_text(y, 4, COLS - 8, _(bc_status_message(C.qrc)), term_attr(TERM_ERROR));
+    } else if (C.q.refusal != BC_OK) {
+        summary_refusal_text(buf, sizeof buf, app, C.q.refusal, 0);
+        char line[600];
+        const char *prod = C.q.refused_item < C.q.n ? C.q.changes[C.q.refused_item].product : "";
+        snprintf(line, sizeof line, "%s: %s", ui_product_name(app, prod), buf);
+        draw_text(y, 4, COLS - 8, line, term_attr(TERM_ERROR));
+    } else {
+        summary_reset(&C.sum);
+        summary_rule(&C.sum, _("Order Summary"));
+        summary_totals(&C.sum, &C.q, true);
+        summary_draw(&C.sum, 0, y, bottom - 2, 2, COLS - 4);
+    }
+    bool cur = C.sel == C.cart.n;
+    snprintf(buf, sizeof buf, "[ %s ]", _("Complete transaction"));
+    if (cur)
+        draw_text(bottom - 1, 2, 1, draw_glyph_cursor(), A_BOLD);
+    draw_text(bottom - 1, 4, COLS - 8, buf, cur ? term_attr(TERM_SELECTED) : A_BOLD);
+}
+
+static void cart_edit(struct ui_app *app)
+{
+    if (C.sel >= C.cart.n || !ui_may_change(app))
+        return;
+    const struct store_cart_item *it = &C.cart.items[C.sel];
+    for (size_t i = 0; i < app->subs.n; i++) {
+        if (app->subs.items[i].id == it->subscription_id) {
+            app->sub_sel = i;
+            memset(&app->edit, 0, sizeof app->edit);
+            app->edit.subscription_id = it->subscription_id;
+            snprintf(app->edit.product, sizeof app->edit.product, "%s", it->product);
+            snprintf(app->edit.to_plan, sizeof app->edit.to_plan, "%s", it->to_plan);
+            app->edit.to_seats = it->to_seats;
+            app->edit.to_period = it->to_period;
+            app->edit_valid = true;
+            ui_push(app, UI_SCR_MODIFY);
+            return;
+        }
+    }
+}
+
+static void cart_checkout(struct ui_app *app)
+{
+    if (C.cart.n == 0) {
+        ui_status_code(app, BC_CART_EMPTY);
+        return;
+    }
+    if (!ui_may_change(app))
+        return;
+    if (C.qrc != BC_OK) {
+        ui_status_code(app, C.qrc);
+        return;
+    }
+    if (C.q.refusal != BC_OK) {
+        char buf[512];
+        summary_refusal_text(buf, sizeof buf, app, C.q.refusal, 0);
+        ui_status(app, true, "%s", buf);
+        return;
+    }
+    memset(&app->co, 0, sizeof app->co);
+    app->co.is_cart = true;
+    billing_new_key(app->co.key);
+    ui_push(app, UI_SCR_REVIEW);
+}
+
+static bool cart_action(struct ui_app *app, enum ui_action act)
+{
+    switch (act) {
+    case ACT_UP:
+    case ACT_BACKTAB:
+        if (C.sel > 0)
+            C.sel--;
+        return true;
+    case ACT_DOWN:
+    case ACT_TAB:
+        if (C.sel < C.cart.n)
+            C.sel++;
+        return true;
+    case ACT_REMOVE:
+        if (C.sel < C.cart.n) {
+            enum bc_status rc = billing_cart_remove(app->b, app->acct.id,
+                                                    C.cart.items[C.sel].subscription_id);
+            if (rc != BC_OK)
+                ui_status_code(app, rc);
+            else
+                ui_status(app, false, "%s", _("Removed from the cart."));
+            cart_load(app);
+        }
+        return true;
+    case ACT_EDIT:
+        cart_edit(app);
+        return true;
+    case ACT_ENTER:
+        if (C.sel < C.cart.n)
+            cart_edit(app);
+        else
+            cart_checkout(app);
+        return true;
+    case ACT_CART:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static const enum ui_action *cart_footer(struct ui_app *app)
+{
+    static const enum ui_action acts[] = {ACT_UP, ACT_ENTER, ACT_EDIT, ACT_REMOVE, ACT_BACK,
+                                          ACT_NONE};
+    (void)app;
+    return acts;
+}
+
+static const char *const cart_help[] = {
+    N_("One item per subscription; changing the same product again replaces"),
+    N_("its item. x removes the highlighted item, Enter or e edits it."),
+    N_("Complete transaction (the last row) checks out every item in one"),
+    N_("order; the credit balance is applied once across the order."),
+    NULL,
+};
+
+const struct ui_screen scr_cart = {
+    .title = N_("Cart"),
+    .enter = cart_enter,
+    .draw = cart_draw,
+    .action = cart_action,
+    .footer = cart_footer,
+    .help = cart_help,
+};

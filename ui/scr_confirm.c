@@ -1,0 +1,111 @@
+/* scr_confirm.c — the confirmation after an order: order number, what
+ * changed, that the new billing period begins today, the amount charged and
+ * the new balance; a reminder (and a key) to assign seats that were added. */
+#include <stdio.h>
+#include <string.h>
+
+#include "app.h"
+#include "draw.h"
+#include "i18n.h"
+
+static void confirm_draw(struct ui_app *app, int top, int bottom)
+{
+    const struct ui_checkout *co = &app->co;
+    const struct billing_result *r = &co->result;
+    const struct billing_quote *q = r->quote.n > 0 ? &r->quote : &co->quote;
+    const char *cur = q->currency[0] != '\0' ? q->currency : app->acct.currency;
+    char buf[512], money[64], range[64];
+    int y = top, w = COLS - 6;
+
+    snprintf(buf, sizeof buf, _("Order %lld has been placed."), (long long)r->order_id);
+    draw_text(y++, 2, w, buf, term_attr(TERM_TOTAL));
+    if (r->replayed)
+        draw_text(y++, 2, w, _("This order had already been placed: nothing was charged again."),
+                  A_NORMAL);
+    y++;
+    draw_text(y++, 2, w, _("What changed:"), term_attr(TERM_HEADING));
+    for (size_t i = 0; i < q->n && y < bottom - 7; i++) {
+        const struct billing_change *c = &q->changes[i];
+        const char *pfrom = c->to_plan;
+        int sfrom = c->to_seats;
+        enum bc_period ffrom = c->to_period;
+        for (size_t k = 0; k < co->nbefore; k++) {
+            if (co->before[k].sub == c->subscription_id) {
+                pfrom = co->before[k].plan;
+                sfrom = co->before[k].seats;
+                ffrom = co->before[k].period;
+            }
+        }
+        const char *arrow = draw_glyph_arrow();
+        snprintf(buf, sizeof buf, _("%s: %s %s %s, %d %s %d seats, %s %s %s"),
+                 ui_product_name(app, c->product), ui_plan_name(app, c->product, pfrom), arrow,
+                 ui_plan_name(app, c->product, c->to_plan), sfrom, arrow, c->to_seats,
+                 ui_period_label(ffrom), arrow, ui_period_label(c->to_period));
+        draw_text(y++, 4, w - 2, buf, A_NORMAL);
+        if (q->items[i].period_end > q->items[i].period_start) {
+            fmt_range(range, sizeof range, q->items[i].period_start, q->items[i].period_end);
+            snprintf(buf, sizeof buf, _("Your new billing period begins today: %s"), range);
+            draw_text(y++, 6, w - 4, buf, A_NORMAL);
+        }
+    }
+    y++;
+    fmt_money(money, sizeof money, r->due, cur);
+    draw_pair(y++, 2, 50, _("Amount charged"), money, A_BOLD);
+    fmt_money(money, sizeof money, r->balance_after, cur);
+    draw_pair(y++, 2, 50, _("New credit balance"), money, A_NORMAL);
+    y++;
+    if (co->seats_added > 0 && y + 1 < bottom) {
+        snprintf(buf, sizeof buf,
+                 ngettext("You added %d seat: assign it to a user so they can use the product.",
+                          "You added %d seats: assign them to users so they can use the product.",
+                          co->seats_added),
+                 co->seats_added);
+        draw_text(y++, 2, w, buf, A_BOLD);
+        draw_text(y++, 2, w, _("Press s to open Manage seats."), A_NORMAL);
+    }
+    snprintf(buf, sizeof buf, "[ %s ]", _("Back to Subscriptions"));
+    draw_text(bottom - 1, 2, 1, draw_glyph_cursor(), A_BOLD);
+    draw_text(bottom - 1, 4, 40, buf, term_attr(TERM_SELECTED));
+}
+
+static bool confirm_action(struct ui_app *app, enum ui_action act)
+{
+    switch (act) {
+    case ACT_SEATS:
+    case ACT_MANAGE:
+        for (size_t i = 0; i < app->subs.n; i++)
+            if (app->co.seats_sub != 0 && app->subs.items[i].id == app->co.seats_sub)
+                app->sub_sel = i;
+        ui_back_to(app, UI_SCR_HOME);
+        ui_push(app, UI_SCR_SEATS);
+        return true;
+    case ACT_ENTER:
+    case ACT_BACK:
+        ui_back_to(app, UI_SCR_HOME);
+        return true;
+    default:
+        return false;
+    }
+}
+
+static const enum ui_action *confirm_footer(struct ui_app *app)
+{
+    static const enum ui_action with_seats[] = {ACT_ENTER, ACT_SEATS, ACT_CART, ACT_NONE};
+    static const enum ui_action acts[] = {ACT_ENTER, ACT_CART, ACT_NONE};
+    return app->co.seats_added > 0 ? with_seats : acts;
+}
+
+static const char *const confirm_help[] = {
+    N_("The order is placed and the new billing period begins today."),
+    N_("Enter or Esc returns to Subscriptions; s opens Manage seats to assign"),
+    N_("seats you added."),
+    NULL,
+};
+
+const struct ui_screen scr_confirm = {
+    .title = N_("Order placed"),
+    .draw = confirm_draw,
+    .action = confirm_action,
+    .footer = confirm_footer,
+    .help = confirm_help,
+};

@@ -1,0 +1,279 @@
+/* scr_home.c — "Subscriptions": the account home. Header with the account's
+ * name, id, currency, credit balance, billing contact, VAT number and cart
+ * count; two rows per product subscription; Enter opens the product's
+ * options menu (Modify subscription / Subscribe now, Manage seats, Order
+ * history). */
+#include <stdio.h>
+#include <string.h>
+
+#include "app.h"
+#include "draw.h"
+#include "i18n.h"
+
+enum home_option { HOME_OPT_MODIFY, HOME_OPT_SEATS, HOME_OPT_HISTORY, HOME_OPT_COUNT };
+
+static struct {
+    bool menu_open;
+    int menu_sel;
+    size_t top;
+} H;
+
+static bool home_trial_ended(const struct store_subscription *s)
+{
+    return s != NULL && s->status == STORE_SUB_TRIAL_ENDED;
+}
+
+static const char *home_option_label(const struct ui_app *app, int opt)
+{
+    switch (opt) {
+    case HOME_OPT_MODIFY:
+        return home_trial_ended(ui_sub(app)) ? _("Subscribe now") : _("Modify subscription");
+    case HOME_OPT_SEATS:
+        return _("Manage seats");
+    default:
+        return _("Order history");
+    }
+}
+
+static void home_enter(struct ui_app *app)
+{
+    H.menu_open = false;
+    if (app->have_account) {
+        enum bc_status rc = ui_load_account(app, app->acct.id);
+        if (rc != BC_OK)
+            ui_status_code(app, rc);
+    }
+}
+
+static void home_open_option(struct ui_app *app, int opt)
+{
+    H.menu_open = false;
+    if (ui_sub(app) == NULL)
+        return;
+    switch (opt) {
+    case HOME_OPT_MODIFY:
+        if (!ui_may_change(app))
+            return;
+        if (!app->edit_valid || app->edit.subscription_id != ui_sub(app)->id)
+            app->edit_valid = false;
+        ui_push(app, UI_SCR_MODIFY);
+        break;
+    case HOME_OPT_SEATS:
+        ui_push(app, UI_SCR_SEATS);
+        break;
+    default:
+        ui_push(app, UI_SCR_HISTORY);
+        break;
+    }
+}
+
+static void home_header(struct ui_app *app, int y)
+{
+    const struct store_account *a = &app->acct;
+    char buf[1024], money[64];
+    int w = COLS - 4;
+    snprintf(buf, sizeof buf, _("%s  (account %lld, %s)"), a->name ? a->name : "",
+             (long long)a->id, a->currency);
+    draw_text(y, 2, w, buf, A_BOLD);
+
+    fmt_money(money, sizeof money, a->balance, a->currency);
+    snprintf(buf, sizeof buf, "%s: %s", _("Credit balance"), money);
+    draw_text(y + 1, 2, 38, buf, A_NORMAL);
+    snprintf(buf, sizeof buf, "%s: %s", _("VAT number"),
+             a->vat_number && a->vat_number[0] ? a->vat_number : _("none"));
+    draw_text(y + 1, 42, COLS - 44, buf, A_NORMAL);
+
+    if (app->billing_name[0] != '\0')
+        snprintf(buf, sizeof buf, "%s: %s <%s>", _("Billing contact"), app->billing_name,
+                 app->billing_email);
+    else
+        snprintf(buf, sizeof buf, "%s: %s", _("Billing contact"), _("none"));
+    draw_text(y + 2, 2, w - 16, buf, A_NORMAL);
+    snprintf(buf, sizeof buf, ngettext("Cart: %zu item", "Cart: %zu items", app->cart_count),
+             app->cart_count);
+    draw_text_right(y + 2, 2, w, buf, app->cart_count ? A_BOLD : A_NORMAL);
+
+    if (app->rights.may_change == BC_NOT_BILLING_CONTACT)
+        snprintf(buf, sizeof buf, _("View only: changes are made by the billing contact, %s <%s>."),
+                 app->billing_name, app->billing_email);
+    else if (app->rights.may_change != BC_OK)
+        snprintf(buf, sizeof buf, "%s", _(bc_status_message(app->rights.may_change)));
+    else
+        buf[0] = '\0';
+    if (buf[0] != '\0')
+        draw_text(y + 3, 2, w, buf, term_attr(TERM_ERROR));
+}
+
+static const char *home_status_label(const struct store_subscription *s)
+{
+    switch (s->status) {
+    case STORE_SUB_TRIAL: return _("trial");
+    case STORE_SUB_TRIAL_ENDED: return _("trial ended");
+    default: return "";
+    }
+}
+
+static void home_draw(struct ui_app *app, int top, int bottom)
+{
+    if (!app->have_account)
+        return;
+    home_header(app, top);
+
+    int y = top + 5;
+    attr_t h = term_attr(TERM_HEADING);
+    const int cprod = 4, cplan = 22, cseats = 38, cfreq = 46, cprice = COLS - 18;
+    draw_text(y, cprod, cplan - cprod - 1, _("Product"), h);
+    draw_text(y, cplan, cseats - cplan - 1, _("Plan"), h);
+    draw_text(y, cseats, cfreq - cseats - 1, _("Seats"), h);
+    draw_text(y, cfreq, cprice - cfreq - 1, _("Billing"), h);
+    draw_text_right(y, cprice, 16, _("Price per seat"), h);
+    y++;
+    if (app->subs.n == 0) {
+        draw_text(y + 1, 4, COLS - 8, _("This account has no subscriptions."), A_NORMAL);
+        return;
+    }
+    size_t rows = (size_t)(bottom - y) / 2;
+    H.top = ui_scroll_top(app->sub_sel, H.top, rows, app->subs.n);
+    int menu_y = -1;
+    for (size_t i = H.top; i < app->subs.n && y + 1 < bottom; i++, y += 2) {
+        const struct store_subscription *s = &app->subs.items[i];
+        bool cur = i == app->sub_sel;
+        attr_t at = cur ? term_attr(TERM_SELECTED) : A_NORMAL;
+        if (cur) {
+            draw_fill(y, 2, COLS - 4, at);
+            draw_fill(y + 1, 2, COLS - 4, at);
+            draw_text(y, 2, 1, draw_glyph_cursor(), at);
+            menu_y = y + 2;
+        }
+        char buf[256], money[64], r1[64], r2[32];
+        draw_text(y, cprod, cplan - cprod - 1, ui_product_name(app, s->product), at | A_BOLD);
+        const char *st = home_status_label(s);
+        if (st[0] != '\0')
+            snprintf(buf, sizeof buf, "%s (%s)", ui_plan_name(app, s->product, s->plan), st);
+        else
+            snprintf(buf, sizeof buf, "%s", ui_plan_name(app, s->product, s->plan));
+        draw_text(y, cplan, cseats - cplan - 1, buf, at);
+        snprintf(buf, sizeof buf, "%d/%d", s->seats_assigned, s->seats);
+        draw_text(y, cseats, cfreq - cseats - 1, buf, at);
+        draw_text(y, cfreq, cprice - cfreq - 1, ui_period_label(s->period), at);
+        fmt_money(money, sizeof money, s->price, app->acct.currency);
+        draw_text_right(y, cprice, 16, money, at);
+
+        fmt_range(r1, sizeof r1, s->period_start, s->period_end);
+        fmt_date(r2, sizeof r2, s->period_end);
+        if (s->status == STORE_SUB_TRIAL_ENDED)
+            snprintf(buf, sizeof buf, "%s: %s", _("Trial ended on"), r2);
+        else
+            snprintf(buf, sizeof buf, "%s: %s   %s: %s", _("Current period"), r1,
+                     _("Next renewal"), r2);
+        draw_text(y + 1, cprod, COLS - cprod - 2, buf, at);
+    }
+
+    if (H.menu_open && menu_y > 0) {
+        int mw = 34, mh = HOME_OPT_COUNT + 2;
+        if (menu_y + mh > bottom)
+            menu_y = bottom - mh;
+        int mx = cplan;
+        for (int r = 0; r < mh; r++)
+            draw_fill(menu_y + r, mx, mw, A_NORMAL);
+        draw_box(menu_y, mx, mh, mw);
+        for (int o = 0; o < HOME_OPT_COUNT; o++) {
+            attr_t at = o == H.menu_sel ? term_attr(TERM_SELECTED) : A_NORMAL;
+            draw_fill(menu_y + 1 + o, mx + 1, mw - 2, at);
+            if (o == H.menu_sel)
+                draw_text(menu_y + 1 + o, mx + 1, 1, draw_glyph_cursor(), at);
+            draw_text(menu_y + 1 + o, mx + 3, mw - 5, home_option_label(app, o), at);
+        }
+    }
+}
+
+static bool home_action(struct ui_app *app, enum ui_action act)
+{
+    if (H.menu_open) {
+        switch (act) {
+        case ACT_UP:
+            H.menu_sel = H.menu_sel > 0 ? H.menu_sel - 1 : HOME_OPT_COUNT - 1;
+            return true;
+        case ACT_DOWN:
+        case ACT_TAB:
+            H.menu_sel = (H.menu_sel + 1) % HOME_OPT_COUNT;
+            return true;
+        case ACT_ENTER:
+            home_open_option(app, H.menu_sel);
+            return true;
+        case ACT_BACK:
+            H.menu_open = false;
+            return true;
+        default:
+            H.menu_open = false;
+            break;   /* fall through to the screen's own keys */
+        }
+    }
+    switch (act) {
+    case ACT_UP:
+        if (app->sub_sel > 0)
+            app->sub_sel--;
+        return true;
+    case ACT_DOWN:
+        if (app->sub_sel + 1 < app->subs.n)
+            app->sub_sel++;
+        return true;
+    case ACT_HOME:
+        app->sub_sel = 0;
+        return true;
+    case ACT_END:
+        app->sub_sel = app->subs.n ? app->subs.n - 1 : 0;
+        return true;
+    case ACT_ENTER:
+    case ACT_OPTIONS:
+        if (ui_sub(app) != NULL) {
+            H.menu_open = true;
+            H.menu_sel = 0;
+        }
+        return true;
+    case ACT_EDIT:
+        home_open_option(app, HOME_OPT_MODIFY);
+        return true;
+    case ACT_SEATS:
+    case ACT_MANAGE:
+        home_open_option(app, HOME_OPT_SEATS);
+        return true;
+    case ACT_HISTORY:
+        home_open_option(app, HOME_OPT_HISTORY);
+        return true;
+    case ACT_BACK:
+        /* Operators go back to the search; a signed-in contact stays. */
+        if (app->depth > 1)
+            ui_pop(app);
+        return true;
+    default:
+        return false;
+    }
+}
+
+static const enum ui_action *home_footer(struct ui_app *app)
+{
+    static const enum ui_action menu[] = {ACT_UP, ACT_ENTER, ACT_BACK, ACT_NONE};
+    static const enum ui_action acts[] = {ACT_UP, ACT_ENTER, ACT_EDIT, ACT_SEATS, ACT_HISTORY,
+                                          ACT_CART, ACT_NONE};
+    (void)app;
+    return H.menu_open ? menu : acts;
+}
+
+static const char *const home_help[] = {
+    N_("One row per product subscription: plan, seats assigned of total,"),
+    N_("billing frequency, current period, next renewal and price per seat."),
+    N_("Enter opens the product's options: Modify subscription, Manage seats,"),
+    N_("Order history. Shortcuts: e modify, s seats, h history, c cart."),
+    N_("A trial that has ended offers Subscribe now instead of Modify."),
+    NULL,
+};
+
+const struct ui_screen scr_home = {
+    .title = N_("Subscriptions"),
+    .enter = home_enter,
+    .draw = home_draw,
+    .action = home_action,
+    .footer = home_footer,
+    .help = home_help,
+};

@@ -1,0 +1,511 @@
+/* scr_modify.c — "Modify subscription": current plan on top, then the
+ * choices (plan tier through Edit, seats, billing frequency) and a live
+ * Order Summary re-quoted by billing_quote_change on every change, with a
+ * one-line proration timeline. The primary action is Complete transaction
+ * (empty cart) or Add to cart. */
+#include <stdio.h>
+#include <string.h>
+
+#include "app.h"
+#include "draw.h"
+#include "field.h"
+#include "i18n.h"
+#include "money.h"
+#include "summary.h"
+
+enum modify_focus { MOD_PLAN, MOD_SEATS, MOD_PERIOD, MOD_ACTION, MOD_FOCUS_COUNT };
+
+static struct {
+    int64_t sub_id;
+    const struct catalog_product *prod;
+    size_t plan_idx;          /* chosen plan, index in prod->plans */
+    size_t cur_idx;           /* current plan */
+    int seats;
+    enum bc_period period;
+    enum modify_focus focus;
+    bool tiers_open;
+    size_t tier_sel;
+    bool seats_typing;        /* digits replace the count */
+    struct ui_field seats_field;
+    struct billing_quote q;
+    enum bc_status qrc;       /* error from billing_quote_change */
+    struct summary sum;
+} M;
+
+static const struct catalog_plan *modify_plan(size_t i)
+{
+    return M.prod != NULL && i < M.prod->nplans ? &M.prod->plans[i] : NULL;
+}
+
+static void modify_change(const struct ui_app *app, struct billing_change *ch)
+{
+    memset(ch, 0, sizeof *ch);
+    const struct store_subscription *sub = ui_sub(app);
+    const struct catalog_plan *pl = modify_plan(M.plan_idx);
+    ch->subscription_id = M.sub_id;
+    snprintf(ch->product, sizeof ch->product, "%s", sub ? sub->product : "");
+    snprintf(ch->to_plan, sizeof ch->to_plan, "%s", pl ? pl->id : (sub ? sub->plan : ""));
+    ch->to_seats = M.seats;
+    ch->to_period = M.period;
+}
+
+static void modify_requote(struct ui_app *app)
+{
+    struct billing_change ch;
+    modify_change(app, &ch);
+    app->edit = ch;
+    app->edit_valid = true;
+    memset(&M.q, 0, sizeof M.q);
+    M.qrc = billing_quote_change(app->b, app->acct.id, &ch, &M.q);
+}
+
+static void modify_enter(struct ui_app *app)
+{
+    const struct store_subscription *sub = ui_sub(app);
+    M.tiers_open = false;
+    M.seats_typing = false;
+    M.seats_field.digits_only = true;
+    M.seats_field.max_chars = 6;
+    if (sub == NULL) {
+        ui_pop(app);
+        return;
+    }
+    M.sub_id = sub->id;
+    M.prod = catalog_product(app->b->catalog, sub->product);
+    M.cur_idx = 0;
+    for (size_t i = 0; M.prod != NULL && i < M.prod->nplans; i++)
+        if (strcmp(M.prod->plans[i].id, sub->plan) == 0)
+            M.cur_idx = i;
+    M.plan_idx = M.cur_idx;
+    M.seats = sub->seats;
+    M.period = sub->period;
+    if (app->edit_valid && app->edit.subscription_id == sub->id) {
+        for (size_t i = 0; M.prod != NULL && i < M.prod->nplans; i++)
+            if (strcmp(M.prod->plans[i].id, app->edit.to_plan) == 0)
+                M.plan_idx = i;
+        M.seats = app->edit.to_seats;
+        M.period = app->edit.to_period;
+    } else {
+        M.focus = MOD_PLAN;
+    }
+    modify_requote(app);
+}
+
+/* ---- drawing ---- */
+
+static void modify_price(const struct ui_app *app, const struct catalog_plan *pl,
+                         enum bc_period p, char *buf, size_t size)
+{
+    int64_t price;
+    char money[48];
+    if (pl == NULL || !catalog_price(app->b->catalog, pl, app->acct.currency, p, &price)) {
+        snprintf(buf, size, "%s", _("no price"));
+        return;
+    }
+    fmt_money(money, sizeof money, price, app->acct.currency);
+    snprintf(buf, size, p == BC_PERIOD_ANNUAL ? _("%s per seat a year") : _("%s per seat a month"),
+             money);
+}
+
+static void modify_draw_tiers(struct ui_app *app, int top, int bottom)
+{
+    int x = 4, w = COLS - 8;
+    for (int r = top; r < bottom; r++)
+        draw_fill(r, x - 2, w + 4, A_NORMAL);
+    draw_box(top, x - 2, bottom - top, w + 4);
+    draw_text(top, x, w, _(" Choose a plan "), term_attr(TERM_HEADING));
+    int y = top + 1;
+    bool has_lower = false;
+    for (size_t i = 0; i < M.prod->nplans && y + 1 < bottom - 2; i++) {
+        const struct catalog_plan *pl = &M.prod->plans[i];
+        bool lower = i < M.cur_idx;
+        has_lower |= lower;
+        bool cur = i == M.tier_sel;
+        attr_t at = cur ? term_attr(TERM_SELECTED) : (lower ? term_attr(TERM_DISABLED) : A_NORMAL);
+        char name[160], price[96];
+        const char *tag = "";
+        if (i == M.cur_idx)
+            tag = _(" (current plan)");
+        else if (lower)
+            tag = _(" (Customer Care only)");
+        else if (i == M.plan_idx)
+            tag = _(" (chosen)");
+        snprintf(name, sizeof name, "%s%s", pl->name, tag);
+        modify_price(app, pl, M.period, price, sizeof price);
+        if (cur)
+            draw_fill(y, x, w, at);
+        draw_text(y, x, 1, cur ? draw_glyph_cursor() : " ", at);
+        draw_pair(y, x + 2, w - 2, name, price, at);
+        char feat[512];
+        size_t off = 0;
+        feat[0] = '\0';
+        for (size_t f = 0; f < pl->nfeatures && off < sizeof feat; f++)
+            off += (size_t)snprintf(feat + off, sizeof feat - off, "%s%s", f ? ", " : "",
+                                    pl->features[f]);
+        draw_text(y + 1, x + 4, w - 4, feat, lower ? term_attr(TERM_DISABLED) : A_NORMAL);
+        y += 2;
+    }
+    if (has_lower) {
+        char buf[512];
+        summary_refusal_text(buf, sizeof buf, app, BC_DOWNGRADE_REQUIRES_SUPPORT, 0);
+        draw_text(bottom - 2, x, w, buf, A_NORMAL);
+    }
+}
+
+static void modify_timeline(struct ui_app *app, const struct store_subscription *sub, int y)
+{
+    const struct quote_item *it = &M.q.items[0];
+    bc_day p0 = sub->period_start, p1 = sub->period_end, d = app->b->today;
+    if (p1 <= p0 || d < p0 || d > p1)
+        return;
+    enum { bw = 24 };
+    int used = (int)((int64_t)(d - p0) * bw / (p1 - p0));
+    char bar[bw + 3];
+    bar[0] = '[';
+    for (int i = 0; i < bw; i++)
+        bar[1 + i] = i < used ? '#' : '.';
+    bar[bw + 1] = ']';
+    bar[bw + 2] = '\0';
+    char a[16], b[16], buf[256];
+    fmt_date(a, sizeof a, p0);
+    fmt_date(b, sizeof b, p1);
+    snprintf(buf, sizeof buf, _("%s %s %s  # used %d days, . credited %d days"), a, bar, b,
+             (int)(d - p0), (int)(p1 - d));
+    draw_text(y, 4, COLS - 6, buf, A_NORMAL);
+    if (it->period_end > it->period_start) {
+        char r[64];
+        fmt_range(r, sizeof r, it->period_start, it->period_end);
+        snprintf(buf, sizeof buf, _("New billing period %s, beginning today"), r);
+        draw_text(y + 1, 4, COLS - 6, buf, A_NORMAL);
+    }
+}
+
+static const char *modify_action_label(const struct ui_app *app)
+{
+    return app->cart_count > 0 ? _("Add to cart") : _("Complete transaction");
+}
+
+static void modify_draw(struct ui_app *app, int top, int bottom)
+{
+    const struct store_subscription *sub = ui_sub(app);
+    if (sub == NULL || M.prod == NULL)
+        return;
+    char buf[512], money[64], range[64];
+    const struct catalog_plan *cur = modify_plan(M.cur_idx);
+    snprintf(buf, sizeof buf, _("%s: current plan %s, %d seats, %s"), M.prod->name,
+             cur ? cur->name : sub->plan, sub->seats, ui_period_label(sub->period));
+    draw_text(top, 2, COLS - 4, buf, A_BOLD);
+    fmt_range(range, sizeof range, sub->period_start, sub->period_end);
+    fmt_money(money, sizeof money, sub->price, app->acct.currency);
+    snprintf(buf, sizeof buf, _("Current period %s, billed %s per seat; %d seats assigned"),
+             range, money, sub->seats_assigned);
+    draw_text(top + 1, 2, COLS - 4, buf, A_NORMAL);
+
+    /* The choices. */
+    int y = top + 3, lx = 4, vx = 20;
+    attr_t sel = term_attr(TERM_SELECTED);
+    const struct catalog_plan *pl = modify_plan(M.plan_idx);
+    for (int f = 0; f < 3; f++) {
+        if ((int)M.focus == f)
+            draw_text(y + f, 2, 1, draw_glyph_cursor(), A_BOLD);
+    }
+    draw_text(y, lx, vx - lx - 1, _("Plan"), A_BOLD);
+    draw_text(y, vx, 28, pl ? pl->name : "", M.focus == MOD_PLAN ? sel : term_attr(TERM_FIELD));
+    snprintf(buf, sizeof buf, "[ %s ]", _("Edit"));
+    draw_text(y, vx + 30, 20, buf, M.focus == MOD_PLAN ? A_BOLD : A_NORMAL);
+
+    draw_text(y + 1, lx, vx - lx - 1, _("Seats"), A_BOLD);
+    if (M.seats_typing)
+        field_draw(&M.seats_field, y + 1, vx, 10, true, NULL);
+    else {
+        snprintf(buf, sizeof buf, "- %d +", M.seats);
+        draw_text(y + 1, vx, 12, buf, M.focus == MOD_SEATS ? sel : term_attr(TERM_FIELD));
+    }
+    if (pl != NULL) {
+        snprintf(buf, sizeof buf, _("%d to %d seats; %d assigned"), pl->seats_min, pl->seats_max,
+                 sub->seats_assigned);
+        draw_text(y + 1, vx + 14, COLS - vx - 16, buf, A_NORMAL);
+    }
+
+    draw_text(y + 2, lx, vx - lx - 1, _("Billing"), A_BOLD);
+    const char *on = term_ascii() ? "(*)" : "(\u2022)";
+    snprintf(buf, sizeof buf, "%s %s  %s %s", M.period == BC_PERIOD_MONTHLY ? on : "( )",
+             _("Monthly"), M.period == BC_PERIOD_ANNUAL ? on : "( )", _("Annual"));
+    draw_text(y + 2, vx, 28, buf, M.focus == MOD_PERIOD ? sel : A_NORMAL);
+    /* What annual saves per seat: twelve monthly prices against one annual,
+     * both catalog figures, combined with the core's exact arithmetic. */
+    int64_t pm, pa, m12, save;
+    if (pl != NULL && catalog_price(app->b->catalog, pl, app->acct.currency, BC_PERIOD_MONTHLY, &pm)
+        && catalog_price(app->b->catalog, pl, app->acct.currency, BC_PERIOD_ANNUAL, &pa)
+        && money_mul(pm, 12, &m12) && money_add(m12, -pa, &save) && save > 0) {
+        fmt_money(money, sizeof money, save, app->acct.currency);
+        snprintf(buf, sizeof buf, _("annual saves %s per seat a year"), money);
+        draw_text(y + 2, vx + 30, COLS - vx - 32, buf, A_NORMAL);
+    }
+
+    /* Order Summary. */
+    y = top + 7;
+    draw_rule(y, 2, COLS - 4, _("Order Summary"));
+    y++;
+    int sum_bottom = bottom - 4;
+    if (M.qrc != BC_OK) {
+        draw_text(y, 4, COLS - 8, _(bc_status_message(M.qrc)), term_attr(TERM_ERROR));
+    } else if (M.q.refusal == BC_NO_CHANGE) {
+        draw_text(y, 4, COLS - 8,
+                  _("Choose another plan, seat count or billing frequency to see what it costs."),
+                  A_NORMAL);
+    } else if (M.q.refusal != BC_OK) {
+        summary_refusal_text(buf, sizeof buf, app, M.q.refusal, M.seats);
+        draw_text(y, 4, COLS - 8, buf, term_attr(TERM_ERROR));
+    } else {
+        summary_reset(&M.sum);
+        summary_item_lines(&M.sum, app, &M.q, 0);
+        summary_totals(&M.sum, &M.q, false);
+        /* The per-line VAT rows are folded into the one VAT row here. */
+        struct summary compact;
+        summary_reset(&compact);
+        for (size_t i = 0; i < M.sum.n; i++)
+            if (M.sum.rows[i].label[0] != ' ')
+                compact.rows[compact.n++] = M.sum.rows[i];
+        summary_draw(&compact, 0, y, sum_bottom, 4, COLS - 8);
+        modify_timeline(app, sub, sum_bottom);
+    }
+
+    y = bottom - 1;
+    bool can = M.qrc == BC_OK && M.q.refusal == BC_OK;
+    snprintf(buf, sizeof buf, "[ %s ]", modify_action_label(app));
+    attr_t aa = M.focus == MOD_ACTION ? sel : (can ? A_BOLD : term_attr(TERM_DISABLED));
+    if (M.focus == MOD_ACTION)
+        draw_text(y, 2, 1, draw_glyph_cursor(), A_BOLD);
+    draw_text(y, 4, COLS - 8, buf, aa);
+
+    if (M.tiers_open)
+        modify_draw_tiers(app, top + 2, bottom);
+}
+
+/* ---- actions ---- */
+
+static void modify_set_seats(struct ui_app *app, int n)
+{
+    const struct store_subscription *sub = ui_sub(app);
+    const struct catalog_plan *pl = modify_plan(M.plan_idx);
+    if (pl != NULL && n < pl->seats_min) {
+        ui_status(app, true, _("This plan needs at least %d seats."), pl->seats_min);
+        n = pl->seats_min;
+    }
+    if (pl != NULL && n > pl->seats_max) {
+        ui_status(app, true, _("This plan allows at most %d seats."), pl->seats_max);
+        n = pl->seats_max;
+    }
+    if (sub != NULL && n < sub->seats_assigned) {
+        char buf[256];
+        summary_refusal_text(buf, sizeof buf, app, BC_SEATS_BELOW_ASSIGNED, n);
+        ui_status(app, true, "%s", buf);
+        n = sub->seats_assigned;
+    }
+    if (n != M.seats) {
+        M.seats = n;
+        modify_requote(app);
+    }
+}
+
+static void modify_commit_typing(struct ui_app *app)
+{
+    if (!M.seats_typing)
+        return;
+    M.seats_typing = false;
+    if (M.seats_field.text[0] == '\0')
+        return;
+    int n = 0;
+    for (const char *p = M.seats_field.text; *p != '\0' && n < 1000000; p++)
+        n = n * 10 + (*p - '0');
+    modify_set_seats(app, n);
+}
+
+static void modify_pick_tier(struct ui_app *app)
+{
+    if (M.tier_sel < M.cur_idx) {
+        char buf[512];
+        summary_refusal_text(buf, sizeof buf, app, BC_DOWNGRADE_REQUIRES_SUPPORT, 0);
+        ui_status(app, true, "%s", buf);
+        return;
+    }
+    M.plan_idx = M.tier_sel;
+    M.tiers_open = false;
+    const struct catalog_plan *pl = modify_plan(M.plan_idx);
+    if (pl != NULL && M.seats > pl->seats_max)
+        M.seats = pl->seats_max;
+    if (pl != NULL && M.seats < pl->seats_min)
+        M.seats = pl->seats_min;
+    modify_requote(app);
+}
+
+static void modify_primary(struct ui_app *app)
+{
+    if (M.qrc != BC_OK) {
+        ui_status_code(app, M.qrc);
+        return;
+    }
+    if (M.q.refusal != BC_OK) {
+        char buf[512];
+        summary_refusal_text(buf, sizeof buf, app, M.q.refusal, M.seats);
+        ui_status(app, true, "%s", buf);
+        return;
+    }
+    struct billing_change ch;
+    modify_change(app, &ch);
+    if (app->cart_count > 0) {
+        enum bc_status rc = billing_cart_put(app->b, app->acct.id, &ch);
+        if (rc != BC_OK) {
+            ui_status_code(app, rc);
+            return;
+        }
+        app->edit_valid = false;
+        ui_load_account(app, app->acct.id);
+        ui_pop(app);
+        ui_push(app, UI_SCR_CART);
+        ui_status(app, false, "%s", _("Added to the cart."));
+        return;
+    }
+    memset(&app->co, 0, sizeof app->co);
+    app->co.is_cart = false;
+    app->co.change = ch;
+    billing_new_key(app->co.key);
+    ui_push(app, UI_SCR_REVIEW);
+}
+
+static bool modify_tier_action(struct ui_app *app, enum ui_action act)
+{
+    switch (act) {
+    case ACT_UP:
+        if (M.tier_sel > 0)
+            M.tier_sel--;
+        return true;
+    case ACT_DOWN:
+    case ACT_TAB:
+        if (M.prod != NULL && M.tier_sel + 1 < M.prod->nplans)
+            M.tier_sel++;
+        return true;
+    case ACT_ENTER:
+    case ACT_TOGGLE:
+        modify_pick_tier(app);
+        return true;
+    case ACT_BACK:
+    case ACT_EDIT:
+        M.tiers_open = false;
+        return true;
+    case ACT_HELP:
+        return false;
+    default:
+        return true;
+    }
+}
+
+static bool modify_action(struct ui_app *app, enum ui_action act)
+{
+    if (M.tiers_open)
+        return modify_tier_action(app, act);
+    if (M.seats_typing && act == ACT_ERASE) {
+        field_erase(&M.seats_field);
+        return true;
+    }
+    if (M.seats_typing && act != ACT_HELP)
+        modify_commit_typing(app);
+    switch (act) {
+    case ACT_UP:
+    case ACT_BACKTAB:
+        M.focus = M.focus > 0 ? M.focus - 1 : MOD_FOCUS_COUNT - 1;
+        return true;
+    case ACT_DOWN:
+    case ACT_TAB:
+        M.focus = (M.focus + 1) % MOD_FOCUS_COUNT;
+        return true;
+    case ACT_EDIT:
+        M.focus = MOD_PLAN;
+        M.tiers_open = true;
+        M.tier_sel = M.plan_idx;
+        return true;
+    case ACT_PLUS:
+        modify_set_seats(app, M.seats + 1);
+        return true;
+    case ACT_MINUS:
+        modify_set_seats(app, M.seats - 1);
+        return true;
+    case ACT_LEFT:
+    case ACT_RIGHT:
+    case ACT_TOGGLE:
+        if (M.focus == MOD_SEATS) {
+            modify_set_seats(app, M.seats + (act == ACT_LEFT ? -1 : 1));
+        } else if (M.focus == MOD_PERIOD) {
+            M.period = M.period == BC_PERIOD_MONTHLY ? BC_PERIOD_ANNUAL : BC_PERIOD_MONTHLY;
+            modify_requote(app);
+        }
+        return true;
+    case ACT_ENTER:
+        switch (M.focus) {
+        case MOD_PLAN:
+            M.tiers_open = true;
+            M.tier_sel = M.plan_idx;
+            break;
+        case MOD_SEATS:
+            M.focus = MOD_PERIOD;
+            break;
+        case MOD_PERIOD:
+            M.focus = MOD_ACTION;
+            break;
+        default:
+            modify_primary(app);
+            break;
+        }
+        return true;
+    case ACT_BACK:
+        app->edit_valid = false;
+        ui_pop(app);
+        return true;
+    default:
+        return false;
+    }
+}
+
+static bool modify_text(struct ui_app *app, wint_t ch)
+{
+    (void)app;
+    if (M.tiers_open || M.focus != MOD_SEATS || ch < '0' || ch > '9')
+        return false;
+    if (!M.seats_typing) {
+        M.seats_typing = true;
+        field_clear(&M.seats_field);
+    }
+    field_put(&M.seats_field, ch);
+    return true;
+}
+
+static const enum ui_action *modify_footer(struct ui_app *app)
+{
+    static const enum ui_action tiers[] = {ACT_UP, ACT_ENTER, ACT_BACK, ACT_NONE};
+    static const enum ui_action acts[] = {ACT_TAB, ACT_ENTER, ACT_EDIT, ACT_PLUS, ACT_LEFT,
+                                          ACT_BACK, ACT_NONE};
+    (void)app;
+    return M.tiers_open ? tiers : acts;
+}
+
+static const char *const modify_help[] = {
+    N_("Tab or Up/Down moves between Plan, Seats, Billing and the action."),
+    N_("Edit (e, or Enter on Plan) lists the plans in rank order with their"),
+    N_("features and prices. Lower plans are shown but handled by Customer Care."),
+    N_("Seats: + and - or Left/Right, or type a number. Billing: Space or"),
+    N_("Left/Right switches Monthly and Annual."),
+    N_("The Order Summary is re-quoted on every change; Enter on the action"),
+    N_("completes the transaction, or adds the change to the cart."),
+    NULL,
+};
+
+const struct ui_screen scr_modify = {
+    .title = N_("Modify subscription"),
+    .enter = modify_enter,
+    .draw = modify_draw,
+    .action = modify_action,
+    .text = modify_text,
+    .footer = modify_footer,
+    .help = modify_help,
+};

@@ -1,0 +1,197 @@
+/* scr_review.c — "Complete transaction": the review page. Per item the new
+ * billing period (starting today), seats, plan cost and its lines; then
+ * subtotal, VAT, balance applied and Total due. Edit order returns to plan
+ * editing with the choices kept; Place order when nothing is due, Continue
+ * to payment when something is. The figures shown are the ones placed. */
+#include <stdio.h>
+#include <string.h>
+
+#include "app.h"
+#include "draw.h"
+#include "i18n.h"
+#include "summary.h"
+
+enum review_button { REV_EDIT, REV_PRIMARY };
+
+static struct {
+    struct summary sum;
+    size_t top;
+    enum review_button button;
+} R;
+
+static void review_enter(struct ui_app *app)
+{
+    R.top = 0;
+    R.button = REV_PRIMARY;
+    if (app->co.keep_quote) {
+        app->co.keep_quote = false;
+        return;
+    }
+    enum bc_status rc = ui_checkout_quote(app);
+    if (rc != BC_OK)
+        ui_status_code(app, rc);
+}
+
+static bool review_due(const struct ui_app *app)
+{
+    return app->co.quote.totals.due > 0;
+}
+
+static void review_build(struct ui_app *app)
+{
+    const struct billing_quote *q = &app->co.quote;
+    char buf[512], money[64], range[64];
+    summary_reset(&R.sum);
+    for (size_t i = 0; i < q->n; i++) {
+        const struct billing_change *c = &q->changes[i];
+        const struct quote_item *it = &q->items[i];
+        const char *from_plan = c->to_plan;
+        for (size_t k = 0; k < app->subs.n; k++)
+            if (app->subs.items[k].id == c->subscription_id)
+                from_plan = app->subs.items[k].plan;
+        snprintf(buf, sizeof buf, "%s: %s %s %s", ui_product_name(app, c->product),
+                 ui_plan_name(app, c->product, from_plan), draw_glyph_arrow(),
+                 ui_plan_name(app, c->product, c->to_plan));
+        summary_rule(&R.sum, buf);
+        if (it->refusal != BC_OK) {
+            summary_refusal_text(buf, sizeof buf, app, it->refusal, c->to_seats);
+            summary_add(&R.sum, TERM_ERROR, buf, "");
+            continue;
+        }
+        fmt_range(range, sizeof range, it->period_start, it->period_end);
+        snprintf(buf, sizeof buf, _("Billing period %s (begins today), %s"), range,
+                 ui_period_label(c->to_period));
+        summary_add(&R.sum, TERM_NORMAL, buf, "");
+        snprintf(buf, sizeof buf, "%d", c->to_seats);
+        summary_add(&R.sum, TERM_NORMAL, _("Seats"), buf);
+        fmt_money(money, sizeof money, it->charge, q->currency);
+        summary_add(&R.sum, TERM_NORMAL, _("Plan cost"), money);
+        summary_item_lines(&R.sum, app, q, i);
+        fmt_money(money, sizeof money, it->total, q->currency);
+        summary_add(&R.sum, TERM_NORMAL, _("Item total"), money);
+    }
+    summary_rule(&R.sum, _("Order Summary"));
+    summary_totals(&R.sum, q, true);
+}
+
+static void review_draw(struct ui_app *app, int top, int bottom)
+{
+    const struct ui_checkout *co = &app->co;
+    if (!co->quoted) {
+        draw_text(top, 2, COLS - 4, _("The order could not be quoted."), term_attr(TERM_ERROR));
+        return;
+    }
+    if (co->quote.refusal != BC_OK) {
+        char buf[512];
+        summary_refusal_text(buf, sizeof buf, app, co->quote.refusal, 0);
+        draw_text(top, 2, COLS - 4, buf, term_attr(TERM_ERROR));
+    }
+    review_build(app);
+    int rows = bottom - 2 - top;
+    if (R.sum.n > (size_t)rows && R.top > R.sum.n - (size_t)rows)
+        R.top = R.sum.n - (size_t)rows;
+    if (R.sum.n <= (size_t)rows)
+        R.top = 0;
+    summary_draw(&R.sum, R.top, top, bottom - 2, 2, COLS - 4);
+    if (R.top + (size_t)rows < R.sum.n)
+        draw_text(bottom - 2, COLS - 12, 10, term_ascii() ? "(more v)" : "(more \u2193)", A_DIM);
+
+    char b1[128], b2[128];
+    snprintf(b1, sizeof b1, "[ %s ]", _("Edit order"));
+    snprintf(b2, sizeof b2, "[ %s ]", review_due(app) ? _("Continue to payment") : _("Place order"));
+    int y = bottom - 1, x = 4;
+    attr_t sel = term_attr(TERM_SELECTED);
+    if (R.button == REV_EDIT)
+        draw_text(y, x - 2, 1, draw_glyph_cursor(), A_BOLD);
+    x += draw_text(y, x, 30, b1, R.button == REV_EDIT ? sel : A_NORMAL) + 4;
+    if (R.button == REV_PRIMARY)
+        draw_text(y, x - 2, 1, draw_glyph_cursor(), A_BOLD);
+    draw_text(y, x, 40, b2, R.button == REV_PRIMARY ? sel : A_BOLD);
+}
+
+static void review_edit_order(struct ui_app *app)
+{
+    if (app->co.is_cart) {
+        ui_back_to(app, UI_SCR_CART);
+        return;
+    }
+    app->edit = app->co.change;
+    app->edit_valid = true;
+    ui_back_to(app, UI_SCR_MODIFY);
+}
+
+static void review_primary(struct ui_app *app)
+{
+    if (!app->co.quoted || app->co.quote.refusal != BC_OK) {
+        ui_status_code(app, app->co.quoted ? app->co.quote.refusal : BC_STALE_QUOTE);
+        return;
+    }
+    if (review_due(app)) {
+        ui_push(app, UI_SCR_PAYMENT);
+        return;
+    }
+    ui_checkout_place(app, NULL);
+}
+
+static bool review_action(struct ui_app *app, enum ui_action act)
+{
+    switch (act) {
+    case ACT_UP:
+        if (R.top > 0)
+            R.top--;
+        return true;
+    case ACT_DOWN:
+        R.top++;
+        return true;
+    case ACT_PGUP:
+        R.top = R.top > 10 ? R.top - 10 : 0;
+        return true;
+    case ACT_PGDN:
+        R.top += 10;
+        return true;
+    case ACT_LEFT:
+    case ACT_RIGHT:
+    case ACT_TAB:
+    case ACT_BACKTAB:
+        R.button = R.button == REV_EDIT ? REV_PRIMARY : REV_EDIT;
+        return true;
+    case ACT_EDIT:
+        review_edit_order(app);
+        return true;
+    case ACT_ENTER:
+        if (R.button == REV_EDIT)
+            review_edit_order(app);
+        else
+            review_primary(app);
+        return true;
+    default:
+        return false;
+    }
+}
+
+static const enum ui_action *review_footer(struct ui_app *app)
+{
+    static const enum ui_action acts[] = {ACT_TAB, ACT_ENTER, ACT_EDIT, ACT_UP, ACT_BACK,
+                                          ACT_NONE};
+    (void)app;
+    return acts;
+}
+
+static const char *const review_help[] = {
+    N_("Review each item: the new billing period begins today; seats, plan"),
+    N_("cost and its lines (credit for unused time, new charge, VAT)."),
+    N_("Tab switches between Edit order and the primary action; e is Edit order."),
+    N_("Place order appears when nothing is due, Continue to payment otherwise."),
+    N_("The Total due shown is exactly what is charged; if anything changed"),
+    N_("meanwhile, nothing is charged and the new figures are shown here."),
+    NULL,
+};
+
+const struct ui_screen scr_review = {
+    .title = N_("Complete transaction"),
+    .enter = review_enter,
+    .draw = review_draw,
+    .action = review_action,
+    .footer = review_footer,
+    .help = review_help,
+};

@@ -1,0 +1,184 @@
+/* scr_search.c — the operator's first screen: type-ahead account search by
+ * name, e-mail or account id (store_account_search uses indexes only). */
+#include <stdio.h>
+#include <string.h>
+
+#include "app.h"
+#include "draw.h"
+#include "field.h"
+#include "i18n.h"
+
+#define SEARCH_LIMIT 100
+
+static struct {
+    struct ui_field q;
+    struct store_account_list res;
+    size_t sel, top;
+    bool in_list;
+    enum bc_status last;
+} S;
+
+static void search_run(struct ui_app *app)
+{
+    store_account_list_clear(&S.res);
+    memset(&S.res, 0, sizeof S.res);
+    S.sel = S.top = 0;
+    S.last = BC_OK;
+    if (S.q.text[0] == '\0')
+        return;
+    S.last = store_account_search(app->b->store, S.q.text, SEARCH_LIMIT, &S.res);
+    if (S.last != BC_OK)
+        ui_status_code(app, S.last);
+}
+
+static void search_enter(struct ui_app *app)
+{
+    S.q.max_chars = 60;
+    if (S.q.text[0] != '\0')
+        search_run(app);
+    if (S.res.n == 0)
+        S.in_list = false;
+}
+
+static void search_open(struct ui_app *app)
+{
+    if (S.sel >= S.res.n)
+        return;
+    enum bc_status rc = ui_load_account(app, S.res.items[S.sel].id);
+    if (rc != BC_OK) {
+        ui_status_code(app, rc);
+        return;
+    }
+    app->edit_valid = false;
+    ui_push(app, UI_SCR_HOME);
+}
+
+static void search_draw(struct ui_app *app, int top, int bottom)
+{
+    (void)app;
+    int w = COLS - 4;
+    draw_text(top, 2, w, _("Find an account by name, e-mail or account id:"), A_NORMAL);
+    field_draw(&S.q, top + 1, 2, 62, !S.in_list, NULL);
+
+    int y = top + 3;
+    if (S.q.text[0] == '\0') {
+        draw_text(y, 2, w, _("Type to search; Enter opens the highlighted account."), A_NORMAL);
+        return;
+    }
+    if (S.res.n == 0) {
+        draw_text(y, 2, w, _("No account matches."), A_NORMAL);
+        return;
+    }
+    attr_t h = term_attr(TERM_HEADING);
+    int cid = 4, cname = 14, ccur = COLS - 22, ccty = COLS - 12;
+    draw_text(y, cid, 9, _("Account"), h);
+    draw_text(y, cname, ccur - cname - 1, _("Name"), h);
+    draw_text(y, ccur, 9, _("Currency"), h);
+    draw_text(y, ccty, 10, _("Country"), h);
+    y++;
+    size_t rows = (size_t)(bottom - y);
+    S.top = ui_scroll_top(S.sel, S.top, rows, S.res.n);
+    for (size_t i = S.top; i < S.res.n && y < bottom; i++, y++) {
+        const struct store_account *a = &S.res.items[i];
+        bool cur = i == S.sel;
+        attr_t at = cur && S.in_list ? term_attr(TERM_SELECTED) : A_NORMAL;
+        if (cur && S.in_list)
+            draw_fill(y, 2, COLS - 4, at);
+        if (cur)
+            draw_text(y, 2, 1, draw_glyph_cursor(), at);
+        char id[24];
+        snprintf(id, sizeof id, "%lld", (long long)a->id);
+        draw_text(y, cid, 9, id, at);
+        draw_text(y, cname, ccur - cname - 1, a->name ? a->name : "", at);
+        draw_text(y, ccur, 9, a->currency, at);
+        draw_text(y, ccty, 10, a->country, at);
+    }
+}
+
+static bool search_action(struct ui_app *app, enum ui_action act)
+{
+    switch (act) {
+    case ACT_ERASE:
+        if (!S.in_list && field_erase(&S.q))
+            search_run(app);
+        return true;
+    case ACT_DOWN:
+        if (!S.in_list) {
+            if (S.res.n > 0)
+                S.in_list = true;
+        } else if (S.sel + 1 < S.res.n) {
+            S.sel++;
+        }
+        return true;
+    case ACT_UP:
+        if (S.in_list) {
+            if (S.sel == 0)
+                S.in_list = false;
+            else
+                S.sel--;
+        }
+        return true;
+    case ACT_PGDN:
+        S.sel = S.sel + 10 < S.res.n ? S.sel + 10 : (S.res.n ? S.res.n - 1 : 0);
+        return true;
+    case ACT_PGUP:
+        S.sel = S.sel > 10 ? S.sel - 10 : 0;
+        return true;
+    case ACT_TAB:
+    case ACT_BACKTAB:
+        S.in_list = !S.in_list && S.res.n > 0;
+        return true;
+    case ACT_ENTER:
+        search_open(app);
+        return true;
+    case ACT_BACK:
+        if (!S.in_list && S.q.text[0] != '\0') {
+            field_clear(&S.q);
+            search_run(app);
+        } else {
+            S.in_list = false;
+        }
+        return true;
+    case ACT_SEARCH:
+        S.in_list = false;
+        return true;
+    case ACT_CART:
+        return true;   /* no account yet */
+    default:
+        return false;
+    }
+}
+
+static bool search_text(struct ui_app *app, wint_t ch)
+{
+    if (S.in_list)
+        return false;
+    if (field_put(&S.q, ch))
+        search_run(app);
+    return true;
+}
+
+static const enum ui_action *search_footer(struct ui_app *app)
+{
+    (void)app;
+    static const enum ui_action acts[] = {ACT_ENTER, ACT_UP, ACT_TAB, ACT_NONE};
+    return acts;
+}
+
+static const char *const search_help[] = {
+    N_("Type part of an account name or e-mail, or an account id."),
+    N_("The list follows as you type. Down or Tab moves into the list,"),
+    N_("Enter opens the highlighted account on its Subscriptions screen."),
+    N_("In the list, q quits; Up from the first row returns to the search box."),
+    NULL,
+};
+
+const struct ui_screen scr_search = {
+    .title = N_("Find an account"),
+    .enter = search_enter,
+    .draw = search_draw,
+    .action = search_action,
+    .text = search_text,
+    .footer = search_footer,
+    .help = search_help,
+};

@@ -1,0 +1,147 @@
+/* summary.c — quote figures laid out as label/amount rows. */
+#include "summary.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "draw.h"
+#include "i18n.h"
+#include "term.h"
+
+void summary_reset(struct summary *s)
+{
+    s->n = 0;
+}
+
+void summary_add(struct summary *s, int role, const char *label, const char *value)
+{
+    if (s->n >= SUMMARY_MAX_ROWS)
+        return;
+    struct summary_row *r = &s->rows[s->n++];
+    snprintf(r->label, sizeof r->label, "%s", label != NULL ? label : "");
+    snprintf(r->value, sizeof r->value, "%s", value != NULL ? value : "");
+    r->role = role;
+    r->rule = false;
+}
+
+void summary_rule(struct summary *s, const char *heading)
+{
+    summary_add(s, TERM_HEADING, heading, "");
+    if (s->n > 0)
+        s->rows[s->n - 1].rule = true;
+}
+
+void summary_vat_label(char *buf, size_t size, const struct billing_quote *q)
+{
+    if (q->vat.reverse_charge) {
+        snprintf(buf, size, "%s", _("VAT (reverse charge)"));
+        return;
+    }
+    int bp = q->vat.rate_bp;
+    if (bp % 100 == 0)
+        snprintf(buf, size, _("VAT %d%%"), bp / 100);
+    else
+        snprintf(buf, size, _("VAT %d.%02d%%"), bp / 100, bp % 100);
+}
+
+void summary_item_lines(struct summary *s, const struct ui_app *app,
+                        const struct billing_quote *q, size_t i)
+{
+    const struct quote_item *it = &q->items[i];
+    const struct billing_change *c = &q->changes[i];
+    char label[160], money[48], range[64], vat[64];
+    summary_vat_label(vat, sizeof vat, q);
+    for (size_t k = 0; k < it->nlines; k++) {
+        const struct quote_line *l = &it->lines[k];
+        fmt_money(money, sizeof money, l->amount, q->currency);
+        fmt_range(range, sizeof range, l->from, l->to);
+        switch (l->kind) {
+        case QUOTE_LINE_CREDIT:
+            snprintf(label, sizeof label, "%s  %s", _("Credit for unused time"), range);
+            break;
+        case QUOTE_LINE_CHARGE:
+            snprintf(label, sizeof label, _("New charge: %s, %d seats, %s  %s"),
+                     ui_plan_name(app, c->product, c->to_plan), c->to_seats,
+                     ui_period_label(c->to_period), range);
+            break;
+        default:
+            if (l->reverse_charge)
+                snprintf(label, sizeof label, "  %s", _("VAT (reverse charge)"));
+            else
+                snprintf(label, sizeof label, "  %s", vat);
+            break;
+        }
+        summary_add(s, TERM_NORMAL, label, money);
+    }
+}
+
+void summary_totals(struct summary *s, const struct billing_quote *q, bool with_subtotal)
+{
+    char money[48], vat[64], neg[64];
+    if (with_subtotal) {
+        fmt_money(money, sizeof money, q->totals.subtotal, q->currency);
+        summary_add(s, TERM_NORMAL, _("Subtotal"), money);
+    }
+    summary_vat_label(vat, sizeof vat, q);
+    fmt_money(money, sizeof money, q->totals.tax, q->currency);
+    summary_add(s, TERM_NORMAL, vat, money);
+    fmt_money(money, sizeof money, q->totals.balance_applied, q->currency);
+    /* The balance is taken off the total: shown with a minus sign. */
+    snprintf(neg, sizeof neg, "%s%s", q->totals.balance_applied > 0 ? "-" : "", money);
+    summary_add(s, TERM_NORMAL, _("Balance applied"), neg);
+    fmt_money(money, sizeof money, q->totals.due, q->currency);
+    summary_add(s, TERM_TOTAL, _("Total due"), money);
+}
+
+size_t summary_draw(const struct summary *s, size_t first, int y, int bottom, int x, int w)
+{
+    size_t drawn = 0;
+    for (size_t i = first; i < s->n && y < bottom; i++, y++, drawn++) {
+        const struct summary_row *r = &s->rows[i];
+        if (r->rule) {
+            draw_rule(y, x, w, r->label);
+            continue;
+        }
+        attr_t a = term_attr((enum term_role)r->role);
+        if (r->value[0] == '\0')
+            draw_text(y, x, w, r->label, a);
+        else
+            draw_pair(y, x, w, r->label, r->value, a);
+    }
+    return drawn;
+}
+
+void summary_refusal_text(char *buf, size_t size, const struct ui_app *app,
+                          enum bc_status refusal, int want_seats)
+{
+    const struct store_subscription *sub = ui_sub(app);
+    const struct catalog *cat = app->b->catalog;
+    switch (refusal) {
+    case BC_SEATS_BELOW_ASSIGNED:
+        if (sub != NULL && sub->seats_assigned > want_seats) {
+            int k = sub->seats_assigned - want_seats;
+            snprintf(buf, size,
+                     ngettext("%d seats are assigned to users: unassign %d seat first (Manage seats).",
+                              "%d seats are assigned to users: unassign %d seats first (Manage seats).",
+                              k),
+                     sub->seats_assigned, k);
+            return;
+        }
+        break;
+    case BC_DOWNGRADE_REQUIRES_SUPPORT:
+        snprintf(buf, size, _("Downgrades are handled by Customer Care: %s, %s, %s"),
+                 cat->care_phone ? cat->care_phone : "", cat->care_email ? cat->care_email : "",
+                 cat->care_url ? cat->care_url : "");
+        return;
+    case BC_NOT_BILLING_CONTACT:
+        if (app->billing_name[0] != '\0') {
+            snprintf(buf, size, _("Only the billing contact can change this account: %s <%s>."),
+                     app->billing_name, app->billing_email);
+            return;
+        }
+        break;
+    default:
+        break;
+    }
+    snprintf(buf, size, "%s", _(bc_status_message(refusal)));
+}

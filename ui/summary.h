@@ -1,0 +1,46 @@
+/* summary.h — the figures of a quote as rows of text (Order Summary on
+ * Modify subscription, items on the Cart and review pages). Every amount
+ * comes from the billing_quote; this only lays them out. */
+#ifndef BC_UI_SUMMARY_H
+#define BC_UI_SUMMARY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "app.h"
+
+struct summary_row {
+    char label[160];
+    char value[48];
+    int role;                 /* enum term_role */
+    bool rule;                /* a horizontal rule with `label` as heading */
+};
+
+#define SUMMARY_MAX_ROWS 256
+
+struct summary {
+    struct summary_row rows[SUMMARY_MAX_ROWS];
+    size_t n;
+};
+
+void summary_reset(struct summary *s);
+void summary_add(struct summary *s, int role, const char *label, const char *value);
+void summary_rule(struct summary *s, const char *heading);
+
+/* The lines of item i: credit for unused time, new charge, their VAT. */
+void summary_item_lines(struct summary *s, const struct ui_app *app,
+                        const struct billing_quote *q, size_t i);
+/* Subtotal (optional), VAT, balance applied and Total due. */
+void summary_totals(struct summary *s, const struct billing_quote *q, bool with_subtotal);
+/* "VAT 22%" or "VAT (reverse charge)". */
+void summary_vat_label(char *buf, size_t size, const struct billing_quote *q);
+
+/* Draws rows [first, ...) in rows y..bottom-1, x..x+w. Returns rows drawn. */
+size_t summary_draw(const struct summary *s, size_t first, int y, int bottom, int x, int w);
+
+/* A refusal as a sentence for people, with the numbers the message needs
+ * (how many seats to unassign, Customer Care's contacts...). */
+void summary_refusal_text(char *buf, size_t size, const struct ui_app *app,
+                          enum bc_status refusal, int want_seats);
+
+#endif
