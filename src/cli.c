@@ -174,7 +174,7 @@ static int dispatch(struct cli *c, int argc, char **argv, cli_run_ui_fn run_ui)
 
     if (nwords == 0) {
         if (c->opt[CLI_OPT_HELP]) {
-            cli_print_usage(stdout, NULL);
+            cli_print_help(stdout, NULL);
             return CLI_EXIT_OK;
         }
         for (int o = CLI_OPT_GLOBAL_END; o < CLI_OPT_COUNT; o++)
@@ -201,7 +201,7 @@ static int dispatch(struct cli *c, int argc, char **argv, cli_run_ui_fn run_ui)
         used = 2;
     }
     if (c->opt[CLI_OPT_HELP]) {
-        cli_print_usage(stdout, c->command);
+        cli_print_help(stdout, c->command);
         return CLI_EXIT_OK;
     }
     c->args = words + used;
@@ -214,7 +214,7 @@ static int dispatch(struct cli *c, int argc, char **argv, cli_run_ui_fn run_ui)
         if (c->opt[o] && !command_accepts(cmd, (enum cli_opt)o))
             return cli_usage_error(c, "--%s does not apply to '%s'", option_name((enum cli_opt)o),
                                    c->command);
-    if (c->kiosk)
+    if (c->opt[CLI_OPT_KIOSK])
         return cli_usage_error(c, "--kiosk only opens the terminal UI");
     rc = resolve_globals(c);
     return rc != CLI_EXIT_OK ? rc : cmd->run(c);

@@ -71,6 +71,8 @@ int cli_status(enum bc_status st, const char *what);
 int cli_usage_error(const struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Short usage of `command` (NULL: all commands) to `f`. */
 void cli_print_usage(FILE *f, const char *command);
+/* --help: the command's usage, or everything (command NULL). */
+void cli_print_help(FILE *f, const char *command);
 
 /* ---- value parsers: print one line and return false on bad input ---- */
 bool cli_parse_id(const char *what, const char *s, int64_t *out);

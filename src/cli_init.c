@@ -5,7 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <jansson.h>
 
 #include "access.h"
 #include "cli_cmd.h"
@@ -18,6 +21,24 @@ static void progress(void *ctx, int64_t done, int64_t total)
     if (done >= total)
         fputc('\n', stderr);
     fflush(stderr);
+}
+
+/* init changes who administers the database and what it holds: audited
+ * like every other change. */
+static enum bc_status audit(struct store *s, const char *me, const char *action, const char *after)
+{
+    struct store_audit_entry e;
+    char origin[128];
+
+    access_origin("local", origin, sizeof origin);
+    memset(&e, 0, sizeof e);
+    e.at = (int64_t)time(NULL);
+    e.actor = me;
+    e.origin = origin;
+    e.action = action;
+    e.after = after;
+    e.result = "ok";
+    return store_audit_append(s, &e);
 }
 
 static bool count_operator(void *ctx, const char *name, enum store_operator_role role)
@@ -64,7 +85,15 @@ int cli_cmd_init(struct cli *c)
     if (st != BC_OK)
         return cli_status(st, c->db_path);
     if (operators == 0) {
+        char after[256];
+        json_t *j = json_pack("{s:s, s:s}", "operator", me, "role", "admin");
+        char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+        snprintf(after, sizeof after, "%s", text ? text : "{}");
+        free(text);
+        json_decref(j);
         st = store_operator_put(c->store, me, STORE_OP_ADMIN);
+        if (st == BC_OK)
+            st = audit(c->store, me, "operator.add", after);
         if (st != BC_OK)
             return cli_status(st, c->db_path);
     } else {
@@ -93,6 +122,11 @@ int cli_cmd_init(struct cli *c)
                          c->db_path, (long long)accounts);
     st = demo_generate(c->store, c->catalog, cli_today(c), scale,
                        isatty(STDERR_FILENO) ? progress : NULL, NULL);
+    if (st == BC_OK) {
+        char after[64];
+        snprintf(after, sizeof after, "{\"accounts\": %d}", scale);
+        st = audit(c->store, me, "demo.generate", after);
+    }
     if (st != BC_OK)
         return cli_status(st, "demo data");
     printf("Added %d demo accounts.\n", scale);

@@ -60,19 +60,30 @@ static const struct {
 
 void cli_print_usage(FILE *f, const char *command)
 {
-    bool all = command == NULL;
-
-    if (all)
-        fputs("usage: billcenter [GLOBAL OPTIONS]            (terminal UI)\n", f);
     for (size_t i = 0; i < sizeof usages / sizeof usages[0]; i++) {
-        if (!all && strcmp(command, usages[i].command) != 0)
+        if (command && strcmp(command, usages[i].command) != 0)
             continue;
-        fprintf(f, "%s%s\n", all ? "       " : "usage: ", usages[i].usage);
+        fprintf(f, "%s%s\n", command ? "usage: " : "", usages[i].usage);
     }
-    fputs("global options (before or after the command): --db PATH  --catalog DIR\n"
-          "  --lang en|it  --kiosk  --date YYYY-MM-DD  --help  --version\n", f);
-    if (all)
-        fputs("exit codes: 0 success, 1 error, 2 bad usage, 3 refused by a business rule\n", f);
+    fputs("global options, before or after the command: --db PATH, --catalog DIR,\n"
+          "  --lang en|it, --kiosk, --date YYYY-MM-DD, --help, --version\n", f);
+}
+
+/* Full help: the UI, every command, the exit codes. */
+static void print_help(FILE *f)
+{
+    fputs("usage: billcenter [GLOBAL OPTIONS]   (opens the terminal UI)\n"
+          "       billcenter COMMAND [OPTIONS]\n\n", f);
+    cli_print_usage(f, NULL);
+    fputs("exit codes: 0 success, 1 error, 2 bad usage, 3 refused by a business rule\n", f);
+}
+
+void cli_print_help(FILE *f, const char *command)
+{
+    if (command)
+        cli_print_usage(f, command);
+    else
+        print_help(f);
 }
 
 int cli_usage_error(const struct cli *c, const char *fmt, ...)
@@ -84,7 +95,12 @@ int cli_usage_error(const struct cli *c, const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
-    cli_print_usage(stderr, c ? c->command : NULL);
+    if (c && c->command)
+        cli_print_usage(stderr, c->command);
+    else
+        fputs("usage: billcenter [init | catalog check | quote | order place | account show |\n"
+              "                   orders | audit | reconcile] [OPTIONS]; 'billcenter --help' says more\n",
+              stderr);
     return CLI_EXIT_USAGE;
 }
 

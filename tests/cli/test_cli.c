@@ -1,0 +1,1328 @@
+/* test_cli.c — billcenter's command line (SPEC §6) driven as scripts drive
+ * it: the real binary is run (fork + exec, optionally under
+ * $BC_TEST_WRAPPER such as valgrind), its stdout, stderr and exit code are
+ * captured, JSON is read with jansson and the database is cross-checked with
+ * SQLite. Each test works in its own temporary directory and database; the
+ * demo database (init --demo on 2026-11-25, SPEC §3's worked example day)
+ * is made once and copied. */
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <pwd.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+#include <sqlite3.h>
+
+#define DAY "2026-11-25"
+
+static const char *billcenter;          /* path of the binary under test */
+static char *wrapper[32];               /* $BC_TEST_WRAPPER split into words */
+static size_t nwrapper;
+static char *wrapper_copy;
+static char demo_dir[256];              /* made once by the group setup */
+static char demo_db[300];
+static int demo_init_code = -1;
+static char *demo_init_out;
+
+/* ------------------------------------------------------------ running it */
+
+struct run {
+    int code;                           /* exit code, or 128 + signal */
+    char *out, *err;
+};
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    size_t len = 0, cap = 0, n;
+
+    if (!f)
+        return strdup("");
+    do {
+        if (cap - len < 4096) {
+            cap = cap ? cap * 2 : 8192;
+            buf = realloc(buf, cap + 1);
+            assert_non_null(buf);
+        }
+        n = fread(buf + len, 1, cap - len, f);
+        len += n;
+    } while (n > 0);
+    fclose(f);
+    buf[len] = '\0';
+    return buf;
+}
+
+static void run_clear(struct run *r)
+{
+    free(r->out);
+    free(r->err);
+    r->out = r->err = NULL;
+}
+
+/* Runs billcenter with `args` (NULL-terminated), capturing into files in
+ * `dir`. */
+static void run_argv(struct run *r, const char *dir, const char *const *args)
+{
+    char outp[400], errp[400];
+    const char *argv[96];
+    size_t n = 0;
+    pid_t pid;
+    int status;
+
+    for (size_t i = 0; i < nwrapper; i++)
+        argv[n++] = wrapper[i];
+    argv[n++] = billcenter;
+    for (size_t i = 0; args[i]; i++) {
+        assert_true(n < sizeof argv / sizeof argv[0] - 1);
+        argv[n++] = args[i];
+    }
+    argv[n] = NULL;
+    snprintf(outp, sizeof outp, "%s/stdout.txt", dir);
+    snprintf(errp, sizeof errp, "%s/stderr.txt", dir);
+
+    fflush(NULL);
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int fo = open(outp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        int fe = open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        int fi = open("/dev/null", O_RDONLY);
+        if (fo < 0 || fe < 0 || fi < 0)
+            _exit(126);
+        dup2(fi, 0);
+        dup2(fo, 1);
+        dup2(fe, 2);
+        execvp(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    while (waitpid(pid, &status, 0) < 0)
+        assert_int_equal(errno, EINTR);
+    memset(r, 0, sizeof *r);
+    r->code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    r->out = slurp(outp);
+    r->err = slurp(errp);
+    /* A memory checker's own exit code must never pass for billcenter's. */
+    if (r->code == 99 && nwrapper > 0)
+        fail_msg("the wrapper reported errors: %s", r->err);
+}
+
+#define RUN(r, dir, ...) run_argv((r), (dir), (const char *const[]){__VA_ARGS__, NULL})
+
+/* Exit code check that shows what the program said when it is wrong. */
+#define assert_exit(r, expect) do { \
+        if ((r)->code != (expect)) \
+            fail_msg("exit %d, expected %d\nstdout: %s\nstderr: %s", (r)->code, (expect), \
+                     (r)->out, (r)->err); \
+    } while (0)
+
+/* stderr holds exactly one line, "billcenter: ..." */
+static void assert_one_error_line(const struct run *r)
+{
+    size_t len = strlen(r->err);
+    const char *nl = strchr(r->err, '\n');
+
+    if (len == 0 || strncmp(r->err, "billcenter: ", 12) != 0 || !nl || nl != r->err + len - 1)
+        fail_msg("expected one line 'billcenter: ...' on stderr, got: [%s]", r->err);
+}
+
+static json_t *parse_json(const char *text)
+{
+    json_error_t e;
+    json_t *v = json_loads(text, 0, &e);
+
+    if (!v)
+        fail_msg("not JSON (%s at line %d): %s", e.text, e.line, text);
+    return v;
+}
+
+static int64_t jint(const json_t *o, const char *key)
+{
+    const json_t *v = json_object_get(o, key);
+
+    if (!json_is_integer(v))
+        fail_msg("field '%s' is not an integer", key);
+    return (int64_t)json_integer_value(v);
+}
+
+static const char *jstr(const json_t *o, const char *key)
+{
+    const json_t *v = json_object_get(o, key);
+
+    if (!json_is_string(v))
+        fail_msg("field '%s' is not a string", key);
+    return json_string_value(v);
+}
+
+/* The object has exactly these keys (NULL-terminated), no more, no fewer. */
+static void assert_keys(const json_t *o, const char *const *keys)
+{
+    size_t n = 0;
+
+    assert_true(json_is_object(o));
+    for (; keys[n]; n++)
+        if (!json_object_get(o, keys[n]))
+            fail_msg("missing field '%s'", keys[n]);
+    assert_int_equal(json_object_size(o), n);
+}
+
+#define ASSERT_KEYS(o, ...) assert_keys((o), (const char *const[]){__VA_ARGS__, NULL})
+
+/* ------------------------------------------------------------ SQLite checks */
+
+static int64_t sql_int(const char *db, const char *sql)
+{
+    sqlite3 *h = NULL;
+    sqlite3_stmt *q = NULL;
+    int64_t v = -1;
+
+    assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    if (sqlite3_prepare_v2(h, sql, -1, &q, NULL) != SQLITE_OK)
+        fail_msg("%s: %s", sql, sqlite3_errmsg(h));
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    v = sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    sqlite3_close(h);
+    return v;
+}
+
+static void sql_exec(const char *db, const char *sql)
+{
+    sqlite3 *h = NULL;
+    char *msg = NULL;
+
+    assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+    if (sqlite3_exec(h, sql, NULL, NULL, &msg) != SQLITE_OK)
+        fail_msg("%s: %s", sql, msg ? msg : "?");
+    sqlite3_close(h);
+}
+
+/* ------------------------------------------------------------ fixtures */
+
+struct fx {
+    char dir[256];
+    char db[300];
+};
+
+static int remove_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+static void remove_tree(const char *dir)
+{
+    if (dir[0])
+        nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static void make_temp_dir(char *out, size_t size)
+{
+    const char *tmp = getenv("TMPDIR");
+
+    snprintf(out, size, "%s/bc-cli-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
+    if (!mkdtemp(out))
+        fail_msg("mkdtemp: %s", strerror(errno));
+}
+
+static void copy_file(const char *from, const char *to)
+{
+    char buf[65536];
+    ssize_t n;
+    int in = open(from, O_RDONLY);
+    int out;
+
+    if (in < 0)
+        return;   /* e.g. no -wal file: nothing to copy */
+    out = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    assert_true(out >= 0);
+    while ((n = read(in, buf, sizeof buf)) > 0)
+        assert_int_equal(write(out, buf, (size_t)n), n);
+    close(in);
+    close(out);
+}
+
+static int fx_setup(void **state)
+{
+    struct fx *f = calloc(1, sizeof *f);
+
+    assert_non_null(f);
+    make_temp_dir(f->dir, sizeof f->dir);
+    snprintf(f->db, sizeof f->db, "%s/billcenter.db", f->dir);
+    *state = f;
+    return 0;
+}
+
+/* A private copy of the demo database. */
+static int fx_demo_setup(void **state)
+{
+    struct fx *f;
+    char from[320], to[320];
+
+    fx_setup(state);
+    f = *state;
+    if (demo_init_code != 0)
+        fail_msg("init --demo failed (exit %d): %s", demo_init_code, demo_init_out);
+    copy_file(demo_db, f->db);
+    snprintf(from, sizeof from, "%s-wal", demo_db);
+    snprintf(to, sizeof to, "%s-wal", f->db);
+    copy_file(from, to);
+    return 0;
+}
+
+static int fx_teardown(void **state)
+{
+    struct fx *f = *state;
+
+    remove_tree(f->dir);
+    free(f);
+    return 0;
+}
+
+static int group_setup(void **state)
+{
+    struct run r;
+
+    (void)state;
+    make_temp_dir(demo_dir, sizeof demo_dir);
+    snprintf(demo_db, sizeof demo_db, "%s/demo.db", demo_dir);
+    RUN(&r, demo_dir, "init", "--demo", "--db", demo_db, "--date", DAY);
+    demo_init_code = r.code;
+    demo_init_out = r.out;
+    if (r.code != 0)
+        fprintf(stderr, "# init --demo: exit %d: %s\n", r.code, r.err);
+    free(r.err);
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    remove_tree(demo_dir);
+    free(demo_init_out);
+    return 0;
+}
+
+/* ------------------------------------------------------------ the worked example */
+
+/* SPEC §3: Professional 12.00 x 5 monthly, 2026-11-10 -> 2026-12-10, billed
+ * 60.00; on 2026-11-25 to Business 16.00 x 5; VAT 22%. */
+static void assert_worked_example(const json_t *q, int64_t applied, int64_t due, int64_t after)
+{
+    static const struct { const char *kind; int64_t amount; const char *from, *to; } lines[] = {
+        {"credit", -3000, "2026-11-25", "2026-12-10"},
+        {"tax", -660, "2026-11-25", "2026-12-10"},
+        {"charge", 8000, "2026-11-25", "2026-12-25"},
+        {"tax", 1760, "2026-11-25", "2026-12-25"},
+    };
+    const json_t *arr = json_object_get(q, "lines");
+
+    ASSERT_KEYS(q, "currency", "lines", "subtotal_minor", "tax_minor", "total_minor",
+                "balance_applied_minor", "due_minor", "balance_after_minor", "period_start",
+                "period_end", "allowed", "refusal");
+    assert_string_equal(jstr(q, "currency"), "EUR");
+    assert_true(json_is_array(arr));
+    assert_int_equal(json_array_size(arr), 4);
+    for (size_t i = 0; i < 4; i++) {
+        const json_t *l = json_array_get(arr, i);
+        assert_string_equal(jstr(l, "kind"), lines[i].kind);
+        assert_int_equal(jint(l, "amount_minor"), lines[i].amount);
+        assert_string_equal(jstr(l, "from"), lines[i].from);
+        assert_string_equal(jstr(l, "to"), lines[i].to);
+        if (strcmp(lines[i].kind, "tax") == 0) {
+            ASSERT_KEYS(l, "kind", "amount_minor", "from", "to", "reverse_charge");
+            assert_true(json_is_false(json_object_get(l, "reverse_charge")));
+        } else {
+            ASSERT_KEYS(l, "kind", "amount_minor", "from", "to");
+        }
+    }
+    assert_int_equal(jint(q, "subtotal_minor"), 5000);
+    assert_int_equal(jint(q, "tax_minor"), 1100);
+    assert_int_equal(jint(q, "total_minor"), 6100);
+    assert_int_equal(jint(q, "balance_applied_minor"), applied);
+    assert_int_equal(jint(q, "due_minor"), due);
+    assert_int_equal(jint(q, "balance_after_minor"), after);
+    assert_string_equal(jstr(q, "period_start"), "2026-11-25");
+    assert_string_equal(jstr(q, "period_end"), "2026-12-25");
+    assert_true(json_is_true(json_object_get(q, "allowed")));
+    assert_true(json_is_null(json_object_get(q, "refusal")));
+}
+
+#define EXPLICIT_EXAMPLE \
+    "--from-plan", "professional", "--from-seats", "5", "--from-period", "monthly", \
+    "--period-start", "2026-11-10", "--period-end", "2026-12-10", "--product", "gotomeeting", \
+    "--to-seats", "5", "--to-period", "monthly"
+
+static void test_quote_explicit_worked_example(void **state)
+{
+    struct fx *f = *state;
+    struct run r;
+    json_t *q;
+
+    RUN(&r, f->dir, "quote", "--json", EXPLICIT_EXAMPLE, "--to-plan", "business",
+        "--billed", "6000", "--date", DAY, "--balance", "2000");
+    assert_exit(&r, 0);
+    assert_string_equal(r.err, "");
+    q = parse_json(r.out);
+    assert_worked_example(q, 2000, 4100, 0);
+    json_decref(q);
+    run_clear(&r);
+
+    /* --billed defaults to price x seats (60.00), --balance to 0, the
+     * country to the seller's (IT, 22%). */
+    RUN(&r, f->dir, "quote", "--json", EXPLICIT_EXAMPLE, "--to-plan", "business", "--date", DAY);
+    assert_exit(&r, 0);
+    q = parse_json(r.out);
+    assert_worked_example(q, 0, 6100, 0);
+    json_decref(q);
+    run_clear(&r);
+
+    /* A balance larger than the total: all of T is applied, the rest stays. */
+    RUN(&r, f->dir, "quote", "--json", EXPLICIT_EXAMPLE, "--to-plan", "business", "--date", DAY,
+        "--balance", "10000");
+    assert_exit(&r, 0);
+    q = parse_json(r.out);
+    assert_worked_example(q, 6100, 0, 3900);
+    json_decref(q);
+    run_clear(&r);
+}
+
+static void test_quote_explicit_options(void **state)
+{
+    struct fx *f = *state;
+    struct run r;
+    json_t *q, *l;
+
+    /* Half of the item already credited: the credit is capped at B - credited. */
+    RUN(&r, f->dir, "quote", "--json", EXPLICIT_EXAMPLE, "--to-plan", "business", "--date", DAY,
+        "--credited", "4000");
+    assert_exit(&r, 0);
+    q = parse_json(r.out);
+    l = json_array_get(json_object_get(q, "lines"), 0);
+    assert_string_equal(jstr(l, "kind"), "credit");
+    assert_int_equal(jint(l, "amount_minor"), -2000);
+    json_decref(q);
+    run_clear(&r);
+
+    /* A later --item-start: credit over the item's own days (15 of 20). */
+    RUN(&r, f->dir, "quote", "--json", EXPLICIT_EXAMPLE, "--to-plan", "business", "--date", DAY,
+        "--item-start", "2026-11-20", "--billed", "2000");
+    assert_exit(&r, 0);
+    q = parse_json(r.out);
+    l = json_array_get(json_object_get(q, "lines"), 0);
+    assert_int_equal(jint(l, "amount_minor"), -1500);
+    json_decref(q);
+    run_clear(&r);
+
+    /* Reverse charge: a valid German VAT number, seller in Italy. */
+    RUN(&r, f->dir, "quote", "--json", EXPLICIT_EXAMPLE, "--to-plan", "business", "--date", DAY,
+        "--country", "DE", "--vat-number", "DE136464502");
+    assert_exit(&r, 0);
+    q = parse_json(r.out);
+    l = json_array_get(json_object_get(q, "lines"), 1);
+    assert_string_equal(jstr(l, "kind"), "tax");
+    assert_int_equal(jint(l, "amount_minor"), 0);
+    assert_true(json_is_true(json_object_get(l, "reverse_charge")));
+    assert_int_equal(jint(q, "tax_minor"), 0);
+    assert_int_equal(jint(q, "total_minor"), 5000);
+    json_decref(q);
+    run_clear(&r);
+
+    /* No VAT number, German customer: Germany's 19%. */
+    RUN(&r, f->dir, "quote", "--json", EXPLICIT_EXAMPLE, "--to-plan", "business", "--date", DAY,
+        "--country", "DE");
+    assert_exit(&r, 0);
+    q = parse_json(r.out);
+    assert_int_equal(jint(q, "tax_minor"), 950);   /* -570 + 1520 */
+    json_decref(q);
+    run_clear(&r);
+
+    /* Outside the EU, in dollars: no VAT; USD prices 14.00 -> 19.00. */
+    RUN(&r, f->dir, "quote", "--json", EXPLICIT_EXAMPLE, "--to-plan", "business", "--date", DAY,
+        "--country", "US", "--currency", "USD");
+    assert_exit(&r, 0);
+    q = parse_json(r.out);
+    assert_string_equal(jstr(q, "currency"), "USD");
+    assert_int_equal(jint(q, "tax_minor"), 0);
+    assert_int_equal(jint(q, "subtotal_minor"), 9500 - 3500);
+    json_decref(q);
+    run_clear(&r);
+
+    /* An invalid VAT number is an error, not a silent domestic rate. */
+    RUN(&r, f->dir, "quote", "--json", EXPLICIT_EXAMPLE, "--to-plan", "business", "--date", DAY,
+        "--country", "DE", "--vat-number", "DE136464503");
+    assert_exit(&r, 1);
+    assert_one_error_line(&r);
+    run_clear(&r);
+
+    /* The readable table says the same. */
+    RUN(&r, f->dir, "quote", EXPLICIT_EXAMPLE, "--to-plan", "business", "--date", DAY,
+        "--balance", "2000", "--lang", "en");
+    assert_exit(&r, 0);
+    assert_non_null(strstr(r.out, "Total due"));
+    assert_non_null(strstr(r.out, "41.00"));
+    /* symbols in a UTF-8 locale, ISO codes otherwise */
+    assert_true(strstr(r.out, "-\u20ac30.00") || strstr(r.out, "-EUR 30.00"));
+    run_clear(&r);
+    RUN(&r, f->dir, "quote", EXPLICIT_EXAMPLE, "--to-plan", "business", "--date", DAY,
+        "--balance", "2000", "--lang", "it");
+    assert_exit(&r, 0);
+    assert_non_null(strstr(r.out, "41,00"));
+    run_clear(&r);
+}
+
+/* Runs a refused explicit quote and checks exit 3 and the JSON refusal. */
+static void expect_refusal(const char *dir, const char *code, const char *const *args)
+{
+    struct run r;
+    json_t *q;
+
+    run_argv(&r, dir, args);
+    assert_exit(&r, 3);
+    q = parse_json(r.out);
+    assert_true(json_is_false(json_object_get(q, "allowed")));
+    assert_string_equal(jstr(q, "refusal"), code);
+    assert_int_equal(json_array_size(json_object_get(q, "lines")), 0);
+    assert_int_equal(jint(q, "due_minor"), 0);
+    assert_non_null(strstr(r.err, "billcenter: "));
+    json_decref(q);
+    run_clear(&r);
+}
+
+#define EXPECT_REFUSAL(dir, code, ...) \
+    expect_refusal((dir), (code), (const char *const[]){__VA_ARGS__, NULL})
+
+static void test_quote_refusals(void **state)
+{
+    struct fx *f = *state;
+
+    EXPECT_REFUSAL(f->dir, "downgrade_requires_support", "quote", "--json", "--date", DAY,
+                   "--from-plan", "business", "--from-seats", "5", "--from-period", "monthly",
+                   "--period-start", "2026-11-10", "--period-end", "2026-12-10",
+                   "--product", "gotomeeting", "--to-plan", "professional", "--to-seats", "5",
+                   "--to-period", "monthly");
+    EXPECT_REFUSAL(f->dir, "seats_out_of_range", "quote", "--json", "--date", DAY,
+                   EXPLICIT_EXAMPLE, "--to-plan", "enterprise", "--to-seats", "4"); /* 5..1000 */
+    EXPECT_REFUSAL(f->dir, "seats_out_of_range", "quote", "--json", "--date", DAY,
+                   "--from-plan", "professional", "--from-seats", "5", "--from-period", "monthly",
+                   "--period-start", "2026-11-10", "--period-end", "2026-12-10",
+                   "--product", "gotomeeting", "--to-plan", "professional", "--to-seats", "251",
+                   "--to-period", "monthly");
+    EXPECT_REFUSAL(f->dir, "no_change", "quote", "--json", "--date", DAY, EXPLICIT_EXAMPLE,
+                   "--to-plan", "professional");
+    EXPECT_REFUSAL(f->dir, "date_outside_period", "quote", "--json", "--date", "2026-12-10",
+                   EXPLICIT_EXAMPLE, "--to-plan", "business");
+    EXPECT_REFUSAL(f->dir, "date_outside_period", "quote", "--json", "--date", "2026-11-09",
+                   EXPLICIT_EXAMPLE, "--to-plan", "business");
+}
+
+static void test_quote_account_worked_example(void **state)
+{
+    struct fx *f = *state;
+    struct run r;
+    json_t *q;
+
+    RUN(&r, f->dir, "quote", "--account", "1", "--product", "gotomeeting", "--to-plan", "business",
+        "--to-seats", "5", "--to-period", "monthly", "--json", "--db", f->db, "--date", DAY);
+    assert_exit(&r, 0);
+    q = parse_json(r.out);
+    assert_worked_example(q, 2000, 4100, 0);
+    json_decref(q);
+    run_clear(&r);
+
+    /* Quoting changes nothing. */
+    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM orders"), 0);
+    assert_int_equal(sql_int(f->db, "SELECT balance_minor FROM accounts WHERE id = 1"), 2000);
+}
+
+static void test_quote_account_refusals(void **state)
+{
+    struct fx *f = *state;
+    struct run r;
+    json_t *q;
+    static const struct { const char *account, *product, *plan, *seats, *code; } cases[] = {
+        {"1", "gotomeeting", "business", "2", "seats_below_assigned"},     /* 3 assigned */
+        {"1", "gotomeeting", "professional", "5", "no_change"},
+        {"3", "gotomeeting", "professional", "10", "downgrade_requires_support"},
+        {"2", "gotomeeting", "enterprise", "60", "corporate_account"},
+        {"1", "gotomeeting", "business", "300", "seats_out_of_range"},
+    };
+
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        RUN(&r, f->dir, "quote", "--json", "--db", f->db, "--date", DAY, "--account",
+            cases[i].account, "--product", cases[i].product, "--to-plan", cases[i].plan,
+            "--to-seats", cases[i].seats);
+        assert_exit(&r, 3);
+        q = parse_json(r.out);
+        assert_true(json_is_false(json_object_get(q, "allowed")));
+        assert_string_equal(jstr(q, "refusal"), cases[i].code);
+        json_decref(q);
+        run_clear(&r);
+    }
+}
+
+/* ------------------------------------------------------------ usage and errors */
+
+static void test_bad_usage(void **state)
+{
+    struct fx *f = *state;
+    const char *const *const cases[] = {
+        (const char *const[]){"frobnicate", NULL},
+        (const char *const[]){"--no-such-option", NULL},
+        (const char *const[]){"account", NULL},
+        (const char *const[]){"account", "show", NULL},
+        (const char *const[]){"account", "show", "1", "2", NULL},
+        (const char *const[]){"catalog", NULL},
+        (const char *const[]){"catalog", "check", "a", "b", NULL},
+        (const char *const[]){"orders", NULL},
+        (const char *const[]){"quote", "--json", NULL},
+        (const char *const[]){"quote", "--from-plan", "professional", NULL},
+        (const char *const[]){"quote", "--account", "1", "--product", "gotomeeting", "--billed", "1", NULL},
+        (const char *const[]){"init", "--scale", "10", NULL},
+        (const char *const[]){"orders", "1", "--scale", "10", NULL},
+        (const char *const[]){"order", "place", "--account", "1", "--product", "gotomeeting", NULL},
+        (const char *const[]){"order", "place", "--idempotency-key", "k", "--product", "x", NULL},
+        (const char *const[]){"order", "place", "--account", "1", "--idempotency-key", "k", NULL},
+        (const char *const[]){"order", "place", "--account", "1", "--idempotency-key", "k",
+                              "--cart", "--product", "gotomeeting", NULL},
+        (const char *const[]){"order", "place", "--account", "1", "--idempotency-key", "k",
+                              "--product", "gotomeeting", "--card", "4242424242424242", NULL},
+        (const char *const[]){"account", "show", "1", "--db", NULL},
+        (const char *const[]){"--json", NULL},
+        (const char *const[]){"reconcile", "--json=yes", NULL},
+    };
+    struct run r;
+
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        run_argv(&r, f->dir, cases[i]);
+        if (r.code != 2)
+            fail_msg("case %zu (%s ...): exit %d, expected 2; stderr: %s", i, cases[i][0], r.code, r.err);
+        assert_true(strncmp(r.err, "billcenter: ", 12) == 0);
+        assert_non_null(strstr(r.err, "usage"));
+        assert_string_equal(r.out, "");
+        run_clear(&r);
+    }
+}
+
+static void test_help_and_version(void **state)
+{
+    struct fx *f = *state;
+    struct run r;
+
+    RUN(&r, f->dir, "--help");
+    assert_exit(&r, 0);
+    assert_non_null(strstr(r.out, "order place"));
+    assert_non_null(strstr(r.out, "exit codes"));
+    run_clear(&r);
+    RUN(&r, f->dir, "quote", "--help");
+    assert_exit(&r, 0);
+    assert_non_null(strstr(r.out, "--from-plan"));
+    run_clear(&r);
+    RUN(&r, f->dir, "--version");
+    assert_exit(&r, 0);
+    assert_true(strncmp(r.out, "billcenter ", 11) == 0);
+    run_clear(&r);
+}
+
+static void test_unknown_ids(void **state)
+{
+    struct fx *f = *state;
+    const char *const *const cases[] = {
+        (const char *const[]){"account", "show", "999999", NULL},
+        (const char *const[]){"orders", "999999", NULL},
+        (const char *const[]){"audit", "--account", "999999", NULL},
+        (const char *const[]){"quote", "--account", "999999", "--product", "gotomeeting", NULL},
+        (const char *const[]){"quote", "--account", "1", "--product", "nosuchproduct", NULL},
+        (const char *const[]){"quote", "--account", "1", "--product", "gotomeeting",
+                              "--to-plan", "nosuchplan", NULL},
+        (const char *const[]){"order", "place", "--account", "999999", "--product", "gotomeeting",
+                              "--idempotency-key", "k-unknown", NULL},
+        (const char *const[]){"account", "show", "abc", NULL},
+        (const char *const[]){"account", "show", "0", NULL},
+    };
+    struct run r;
+    char dbopt[320];
+
+    snprintf(dbopt, sizeof dbopt, "--db=%s", f->db);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *args[16];
+        size_t n = 0;
+        for (; cases[i][n]; n++)
+            args[n] = cases[i][n];
+        args[n++] = dbopt;
+        args[n++] = "--date";
+        args[n++] = DAY;
+        args[n] = NULL;
+        run_argv(&r, f->dir, args);
+        if (r.code != 1)
+            fail_msg("case %zu: exit %d, expected 1; stderr: %s", i, r.code, r.err);
+        assert_one_error_line(&r);
+        assert_string_equal(r.out, "");
+        run_clear(&r);
+    }
+    /* Nothing was written by any of them. */
+    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM orders"), 0);
+}
+
+static void test_bad_values(void **state)
+{
+    struct fx *f = *state;
+    const char *const *const cases[] = {
+        (const char *const[]){"quote", EXPLICIT_EXAMPLE, "--to-plan", "business", "--date", "2026-02-30", NULL},
+        (const char *const[]){"quote", EXPLICIT_EXAMPLE, "--to-plan", "business", "--date", "25/11/2026", NULL},
+        (const char *const[]){"quote", "--from-plan", "professional", "--from-seats", "5",
+                              "--from-period", "monthly", "--period-start", "2026-11-1",
+                              "--period-end", "2026-12-10", "--product", "gotomeeting",
+                              "--to-plan", "business", "--to-seats", "5", "--to-period",
+                              "monthly", NULL},
+        (const char *const[]){"quote", EXPLICIT_EXAMPLE, "--to-plan", "business", "--date", DAY,
+                              "--balance", "-5", NULL},
+        (const char *const[]){"quote", EXPLICIT_EXAMPLE, "--to-plan", "business", "--date", DAY,
+                              "--billed", "60.00.0", NULL},
+        (const char *const[]){"quote", EXPLICIT_EXAMPLE, "--to-plan", "business", "--date", DAY,
+                              "--billed", "99999999999999999999", NULL},
+        (const char *const[]){"quote", EXPLICIT_EXAMPLE, "--to-plan", "business", "--date", DAY,
+                              "--currency", "XYZ", NULL},
+        (const char *const[]){"quote", EXPLICIT_EXAMPLE, "--to-plan", "business", "--date", DAY,
+                              "--credited", "7000", NULL},
+        (const char *const[]){"quote", "--from-plan", "professional", "--from-seats", "5",
+                              "--from-period", "weekly", "--period-start", "2026-11-10",
+                              "--period-end", "2026-12-10", "--product", "gotomeeting",
+                              "--to-plan", "business", "--to-seats", "5", "--to-period",
+                              "monthly", NULL},
+        (const char *const[]){"quote", EXPLICIT_EXAMPLE, "--to-plan", "platinum", "--date", DAY, NULL},
+        (const char *const[]){"audit", "--since", "yesterday", NULL},
+        (const char *const[]){"--lang", "fr", "catalog", "check", NULL},
+        (const char *const[]){"catalog", "check", "--lang", "fr", NULL},
+    };
+    struct run r;
+
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        run_argv(&r, f->dir, cases[i]);
+        if (r.code != 1)
+            fail_msg("case %zu: exit %d, expected 1; stdout: %s stderr: %s", i, r.code, r.out, r.err);
+        assert_one_error_line(&r);
+        run_clear(&r);
+    }
+}
+
+/* ------------------------------------------------------------ catalog check */
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *fp = fopen(path, "w");
+
+    assert_non_null(fp);
+    fputs(text, fp);
+    fclose(fp);
+}
+
+static void test_catalog_check(void **state)
+{
+    struct fx *f = *state;
+    struct run r;
+    char path[400], expect[400];
+    unsigned products = 0, plans = 0;
+
+    RUN(&r, f->dir, "catalog", "check", "plans");
+    assert_exit(&r, 0);
+    assert_int_equal(sscanf(r.out, "plans: ok (%u products, %u plans)\n", &products, &plans), 2);
+    assert_true(products >= 1 && plans >= products);
+    run_clear(&r);
+
+    /* --catalog, and a global option after the subcommand. */
+    RUN(&r, f->dir, "catalog", "check", "--catalog", "plans");
+    assert_exit(&r, 0);
+    assert_true(strncmp(r.out, "plans: ok (", 11) == 0);
+    run_clear(&r);
+
+    /* A broken product file: file:line:column on stderr, exit 1. */
+    snprintf(path, sizeof path, "%s/catalog.yaml", f->dir);
+    write_file(path,
+               "seller: {name: \"S\", country: IT, timezone: Europe/Rome}\n"
+               "customer_care: {phone: \"+39 02 1\", email: c@example.com, url: \"https://example.com\"}\n"
+               "proration: {anchor: reset}\n"
+               "currencies: [EUR]\n"
+               "vat: {IT: \"22\"}\n");
+    snprintf(path, sizeof path, "%s/meet.yaml", f->dir);
+    write_file(path,
+               "product:\n"
+               "  id: meet\n"
+               "  name: Meet\n"
+               "  seat_name: organizer\n"
+               "  plans:\n"
+               "    - id: basic\n"
+               "      name: Basic\n"
+               "      rank: 1\n"
+               "      seats: {min: 1, max: 10}\n"
+               "      features: []\n"
+               "      prices:\n"
+               "        EUR: {monthly: \"10.00\", annual: \"100.00\"}\n");
+    RUN(&r, f->dir, "catalog", "check", f->dir);
+    assert_exit(&r, 0);
+    snprintf(expect, sizeof expect, "%s: ok (1 products, 1 plans)\n", f->dir);
+    assert_string_equal(r.out, expect);
+    run_clear(&r);
+
+    write_file(path,
+               "product:\n"
+               "  id: meet\n"
+               "  name: Meet\n"
+               "  seat_name: organizer\n"
+               "  plans:\n"
+               "    - id: basic\n"
+               "      name: Basic\n"
+               "      rank: 1\n"
+               "      seats: {min: 1, max: 10}\n"
+               "      features: []\n"
+               "      prices:\n"
+               "        EUR: {monthly: \"10.00\", anual: \"100.00\"}\n");
+    RUN(&r, f->dir, "catalog", "check", f->dir);
+    assert_exit(&r, 1);
+    snprintf(expect, sizeof expect, "%s/meet.yaml:12:", f->dir);
+    if (strncmp(r.err, expect, strlen(expect)) != 0)
+        fail_msg("expected '%s<col>: ...', got: %s", expect, r.err);
+    {
+        unsigned line = 0, col = 0;
+        assert_int_equal(sscanf(r.err + strlen(f->dir) + strlen("/meet.yaml:"), "%u:%u:", &line, &col), 2);
+        assert_int_equal(line, 12);
+        assert_true(col >= 1 && col <= 40);
+    }
+    assert_string_equal(r.out, "");
+    run_clear(&r);
+
+    /* A directory that is not there. */
+    snprintf(path, sizeof path, "%s/nowhere", f->dir);
+    RUN(&r, f->dir, "catalog", "check", path);
+    assert_exit(&r, 1);
+    assert_string_equal(r.out, "");
+    assert_true(strlen(r.err) > 0);
+    run_clear(&r);
+}
+
+/* ------------------------------------------------------------ init */
+
+static void test_init_demo(void **state)
+{
+    struct fx *f = *state;
+    struct passwd *pw = getpwuid(getuid());
+    char sql[300];
+    struct run r;
+
+    assert_int_equal(demo_init_code, 0);
+    assert_non_null(strstr(demo_init_out, "1000 demo accounts"));
+    assert_true(sql_int(f->db, "SELECT count(*) FROM accounts") >= 1000);
+    /* The creating Unix user is its admin. */
+    assert_non_null(pw);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM operators WHERE unix_name = '%s' AND role = 'admin'",
+             pw->pw_name);
+    assert_int_equal(sql_int(f->db, sql), 1);
+    RUN(&r, f->dir, "account", "show", "1000", "--db", f->db);
+    assert_exit(&r, 0);
+    run_clear(&r);
+
+    /* --demo refuses a database that already holds accounts. */
+    RUN(&r, f->dir, "init", "--demo", "--db", f->db, "--date", DAY);
+    assert_exit(&r, 1);
+    run_clear(&r);
+    assert_true(sql_int(f->db, "SELECT count(*) FROM accounts") < 2000);
+}
+
+static void test_init_plain_and_scale(void **state)
+{
+    struct fx *f = *state;
+    struct run r;
+    char db2[320];
+    struct stat sb;
+
+    RUN(&r, f->dir, "init", "--db", f->db);
+    assert_exit(&r, 0);
+    run_clear(&r);
+    assert_int_equal(stat(f->db, &sb), 0);
+    assert_int_equal(sb.st_mode & 0077, 0);   /* nobody else may read the books */
+    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM accounts"), 0);
+    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM operators"), 1);
+    /* Running it again keeps what is there. */
+    RUN(&r, f->dir, "init", "--db", f->db);
+    assert_exit(&r, 0);
+    run_clear(&r);
+    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM operators"), 1);
+
+    snprintf(db2, sizeof db2, "%s/small.db", f->dir);
+    RUN(&r, f->dir, "init", "--demo", "--scale", "25", "--db", db2, "--date", DAY);
+    assert_exit(&r, 0);
+    run_clear(&r);
+    assert_int_equal(sql_int(db2, "SELECT count(*) FROM accounts"), 25);
+
+    /* The default path comes from $BILLCENTER_DB when there is no --db. */
+    snprintf(db2, sizeof db2, "%s/env.db", f->dir);
+    setenv("BILLCENTER_DB", db2, 1);
+    RUN(&r, f->dir, "init");
+    unsetenv("BILLCENTER_DB");
+    assert_exit(&r, 0);
+    run_clear(&r);
+    assert_int_equal(stat(db2, &sb), 0);
+
+    /* No database yet: one line that says how to make one. */
+    snprintf(db2, sizeof db2, "%s/missing.db", f->dir);
+    RUN(&r, f->dir, "account", "show", "1", "--db", db2);
+    assert_exit(&r, 1);
+    assert_one_error_line(&r);
+    assert_non_null(strstr(r.err, "init"));
+    run_clear(&r);
+}
+
+/* ------------------------------------------------------------ orders */
+
+static json_t *order_place(const char *dir, const char *db, const char *key, const char *extra1,
+                           const char *extra2, int expect_code)
+{
+    struct run r;
+    json_t *v;
+
+    RUN(&r, dir, "order", "place", "--account", "1", "--product", "gotomeeting", "--to-plan",
+        "business", "--to-seats", "5", "--to-period", "monthly", "--idempotency-key", key,
+        "--json", "--db", db, "--date", DAY, extra1 ? extra1 : "--json", extra2 ? extra2 : "--json");
+    assert_exit(&r, expect_code);
+    v = parse_json(r.out);
+    run_clear(&r);
+    return v;
+}
+
+static char *capture(const char *dir, const char *const *args)
+{
+    struct run r;
+    char *out;
+
+    run_argv(&r, dir, args);
+    assert_exit(&r, 0);
+    out = r.out;
+    free(r.err);
+    return out;
+}
+
+#define CAPTURE(dir, ...) capture((dir), (const char *const[]){__VA_ARGS__, NULL})
+
+static void test_order_idempotent(void **state)
+{
+    struct fx *f = *state;
+    json_t *a, *b, *orders;
+    char *text;
+
+    a = order_place(f->dir, f->db, "cli-key-1", NULL, NULL, 0);
+    ASSERT_KEYS(a, "order_id", "due_minor", "balance_after_minor", "replayed");
+    assert_true(jint(a, "order_id") > 0);
+    assert_int_equal(jint(a, "due_minor"), 4100);
+    assert_int_equal(jint(a, "balance_after_minor"), 0);
+    assert_true(json_is_false(json_object_get(a, "replayed")));
+
+    b = order_place(f->dir, f->db, "cli-key-1", NULL, NULL, 0);
+    assert_int_equal(jint(b, "order_id"), jint(a, "order_id"));
+    assert_int_equal(jint(b, "due_minor"), 4100);
+    assert_true(json_is_true(json_object_get(b, "replayed")));
+
+    /* One order, one charge. */
+    text = CAPTURE(f->dir, "orders", "1", "--json", "--db", f->db);
+    orders = parse_json(text);
+    assert_int_equal(json_array_size(orders), 1);
+    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM orders"), 1);
+    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM test_charges WHERE key = 'cli-key-1'"), 1);
+    assert_int_equal(sql_int(f->db, "SELECT amount_minor FROM test_charges WHERE key = 'cli-key-1'"), 4100);
+    json_decref(orders);
+    free(text);
+    json_decref(a);
+    json_decref(b);
+}
+
+static void test_order_declined_changes_nothing(void **state)
+{
+    struct fx *f = *state;
+    char *acct_before, *orders_before, *acct_after, *orders_after;
+    int64_t counts_before[5], counts_after[5];
+    static const char *const count_sql[5] = {
+        "SELECT count(*) FROM orders", "SELECT count(*) FROM order_lines",
+        "SELECT count(*) FROM ledger", "SELECT count(*) FROM subscription_history",
+        "SELECT count(*) FROM payment_methods",
+    };
+    json_t *v;
+
+    acct_before = CAPTURE(f->dir, "account", "show", "1", "--json", "--db", f->db);
+    orders_before = CAPTURE(f->dir, "orders", "1", "--json", "--db", f->db);
+    for (int i = 0; i < 5; i++)
+        counts_before[i] = sql_int(f->db, count_sql[i]);
+
+    v = order_place(f->dir, f->db, "cli-declined", "--card=4000000000000002", "--card-exp=12/30", 3);
+    assert_true(json_is_null(json_object_get(v, "order_id")));
+    assert_string_equal(jstr(v, "refusal"), "payment_declined");
+    json_decref(v);
+
+    acct_after = CAPTURE(f->dir, "account", "show", "1", "--json", "--db", f->db);
+    orders_after = CAPTURE(f->dir, "orders", "1", "--json", "--db", f->db);
+    assert_string_equal(acct_after, acct_before);
+    assert_string_equal(orders_after, orders_before);
+    for (int i = 0; i < 5; i++) {
+        counts_after[i] = sql_int(f->db, count_sql[i]);
+        if (counts_after[i] != counts_before[i])
+            fail_msg("%s: %lld before, %lld after", count_sql[i], (long long)counts_before[i],
+                     (long long)counts_after[i]);
+    }
+    assert_int_equal(sql_int(f->db, "SELECT balance_minor FROM accounts WHERE id = 1"), 2000);
+    free(acct_before);
+    free(orders_before);
+    free(acct_after);
+    free(orders_after);
+}
+
+static void test_order_expect_due(void **state)
+{
+    struct fx *f = *state;
+    struct run r;
+    json_t *v, *q;
+
+    RUN(&r, f->dir, "order", "place", "--account", "1", "--product", "gotomeeting", "--to-plan",
+        "business", "--idempotency-key", "cli-stale", "--expect-due", "4000", "--json", "--db",
+        f->db, "--date", DAY);
+    assert_exit(&r, 3);
+    assert_one_error_line(&r);
+    assert_non_null(strstr(r.err, "4100"));
+    v = parse_json(r.out);
+    assert_true(json_is_null(json_object_get(v, "order_id")));
+    assert_string_equal(jstr(v, "refusal"), "stale_quote");
+    assert_int_equal(jint(v, "due_minor"), 4100);
+    q = json_object_get(v, "quote");
+    assert_worked_example(q, 2000, 4100, 0);
+    json_decref(v);
+    run_clear(&r);
+    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM orders"), 0);
+    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM test_charges"), 0);
+
+    /* Without --json the new figures are printed as a table. */
+    RUN(&r, f->dir, "order", "place", "--account", "1", "--product", "gotomeeting", "--to-plan",
+        "business", "--idempotency-key", "cli-stale-2", "--expect-due", "1", "--db", f->db,
+        "--date", DAY, "--lang", "en");
+    assert_exit(&r, 3);
+    assert_non_null(strstr(r.out, "Total due"));
+    assert_non_null(strstr(r.out, "41.00"));
+    run_clear(&r);
+
+    /* The figures confirmed: placed. */
+    v = order_place(f->dir, f->db, "cli-confirmed", "--expect-due", "4100", 0);
+    assert_int_equal(jint(v, "due_minor"), 4100);
+    json_decref(v);
+    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM orders"), 1);
+}
+
+static void test_account_show_json(void **state)
+{
+    struct fx *f = *state;
+    char *text;
+    json_t *a, *subs, *s, *bc;
+    bool seen_meeting = false;
+
+    text = CAPTURE(f->dir, "account", "show", "1", "--json", "--db", f->db);
+    a = parse_json(text);
+    ASSERT_KEYS(a, "id", "name", "kind", "currency", "country", "vat_number", "balance_minor",
+                "billing_contact", "subscriptions", "cart");
+    assert_int_equal(jint(a, "id"), 1);
+    assert_string_equal(jstr(a, "name"), "Rossi Consulting S.r.l.");
+    assert_string_equal(jstr(a, "kind"), "standard");
+    assert_string_equal(jstr(a, "currency"), "EUR");
+    assert_string_equal(jstr(a, "country"), "IT");
+    assert_string_equal(jstr(a, "vat_number"), "IT00743110157");
+    assert_int_equal(jint(a, "balance_minor"), 2000);
+    bc = json_object_get(a, "billing_contact");
+    ASSERT_KEYS(bc, "name", "email");
+    assert_string_equal(jstr(bc, "name"), "Maria Rossi");
+    assert_string_equal(jstr(bc, "email"), "maria.rossi@example.it");
+    assert_true(json_is_array(json_object_get(a, "cart")));
+    assert_int_equal(json_array_size(json_object_get(a, "cart")), 0);
+    subs = json_object_get(a, "subscriptions");
+    assert_true(json_array_size(subs) >= 1);
+    for (size_t i = 0; i < json_array_size(subs); i++) {
+        s = json_array_get(subs, i);
+        ASSERT_KEYS(s, "product", "plan", "seats", "seats_assigned", "period", "period_start",
+                    "period_end", "version");
+        if (strcmp(jstr(s, "product"), "gotomeeting") != 0)
+            continue;
+        seen_meeting = true;
+        assert_string_equal(jstr(s, "plan"), "professional");
+        assert_int_equal(jint(s, "seats"), 5);
+        assert_int_equal(jint(s, "seats_assigned"), 3);
+        assert_string_equal(jstr(s, "period"), "monthly");
+        assert_string_equal(jstr(s, "period_start"), "2026-11-10");
+        assert_string_equal(jstr(s, "period_end"), "2026-12-10");
+        assert_int_equal(jint(s, "version"), 1);
+    }
+    assert_true(seen_meeting);
+    json_decref(a);
+    free(text);
+
+    /* A corporate account and one without a VAT number. */
+    text = CAPTURE(f->dir, "account", "show", "2", "--json", "--db", f->db);
+    a = parse_json(text);
+    assert_string_equal(jstr(a, "kind"), "corporate");
+    assert_true(json_is_null(json_object_get(a, "vat_number")));
+    json_decref(a);
+    free(text);
+
+    /* After an order the subscription moved on. */
+    json_decref(order_place(f->dir, f->db, "cli-show", NULL, NULL, 0));
+    text = CAPTURE(f->dir, "account", "show", "1", "--json", "--db", f->db);
+    a = parse_json(text);
+    assert_int_equal(jint(a, "balance_minor"), 0);
+    subs = json_object_get(a, "subscriptions");
+    for (size_t i = 0; i < json_array_size(subs); i++) {
+        s = json_array_get(subs, i);
+        if (strcmp(jstr(s, "product"), "gotomeeting") != 0)
+            continue;
+        assert_string_equal(jstr(s, "plan"), "business");
+        assert_string_equal(jstr(s, "period_start"), "2026-11-25");
+        assert_string_equal(jstr(s, "period_end"), "2026-12-25");
+        assert_int_equal(jint(s, "version"), 2);
+    }
+    json_decref(a);
+    free(text);
+
+    /* The readable form names the account and its billing contact. */
+    text = CAPTURE(f->dir, "account", "show", "1", "--db", f->db);
+    assert_non_null(strstr(text, "Rossi Consulting S.r.l."));
+    assert_non_null(strstr(text, "maria.rossi@example.it"));
+    free(text);
+}
+
+static void test_orders_and_audit_json(void **state)
+{
+    struct fx *f = *state;
+    struct passwd *pw = getpwuid(getuid());
+    char *text;
+    json_t *orders, *o, *lines, *audit, *row;
+    int64_t order_id;
+    bool seen = false;
+
+    text = CAPTURE(f->dir, "orders", "1", "--json", "--db", f->db);
+    orders = parse_json(text);
+    assert_true(json_is_array(orders));
+    assert_int_equal(json_array_size(orders), 0);
+    json_decref(orders);
+    free(text);
+
+    o = order_place(f->dir, f->db, "cli-history", NULL, NULL, 0);
+    order_id = jint(o, "order_id");
+    json_decref(o);
+
+    text = CAPTURE(f->dir, "orders", "1", "--json", "--db", f->db);
+    orders = parse_json(text);
+    assert_int_equal(json_array_size(orders), 1);
+    o = json_array_get(orders, 0);
+    assert_int_equal(jint(o, "order_id"), order_id);
+    assert_int_equal(jint(o, "account_id"), 1);
+    assert_string_equal(jstr(o, "currency"), "EUR");
+    assert_string_equal(jstr(o, "day"), DAY);
+    assert_int_equal(jint(o, "subtotal_minor"), 5000);
+    assert_int_equal(jint(o, "tax_minor"), 1100);
+    assert_int_equal(jint(o, "total_minor"), 6100);
+    assert_int_equal(jint(o, "balance_applied_minor"), 2000);
+    assert_int_equal(jint(o, "due_minor"), 4100);
+    assert_int_equal(jint(o, "balance_after_minor"), 0);
+    assert_string_equal(jstr(o, "actor"), pw->pw_name);
+    lines = json_object_get(o, "lines");
+    assert_int_equal(json_array_size(lines), 4);
+    assert_int_equal(jint(json_array_get(lines, 0), "amount_minor"), -3000);
+    assert_string_equal(jstr(json_array_get(lines, 0), "kind"), "credit");
+    assert_string_equal(jstr(json_array_get(lines, 0), "plan_from"), "professional");
+    assert_string_equal(jstr(json_array_get(lines, 0), "plan_to"), "business");
+    assert_int_equal(jint(json_array_get(lines, 2), "amount_minor"), 8000);
+    assert_int_equal(jint(json_array_get(lines, 3), "amount_minor"), 1760);
+    json_decref(orders);
+    free(text);
+
+    text = CAPTURE(f->dir, "audit", "--account", "1", "--json", "--db", f->db);
+    audit = parse_json(text);
+    assert_true(json_is_array(audit));
+    for (size_t i = 0; i < json_array_size(audit); i++) {
+        row = json_array_get(audit, i);
+        ASSERT_KEYS(row, "id", "at", "actor", "origin", "account_id", "action", "before", "after",
+                    "result");
+        assert_int_equal(jint(row, "account_id"), 1);
+        if (strcmp(jstr(row, "action"), "order.place") == 0 && strcmp(jstr(row, "result"), "ok") == 0) {
+            seen = true;
+            assert_string_equal(jstr(row, "actor"), pw->pw_name);
+            assert_string_equal(jstr(row, "origin"), "local");
+        }
+    }
+    assert_true(seen);
+    json_decref(audit);
+    free(text);
+
+    /* Every account's rows; a --since in the future leaves none. */
+    text = CAPTURE(f->dir, "audit", "--json", "--db", f->db);
+    audit = parse_json(text);
+    assert_true(json_array_size(audit) >= 1);
+    json_decref(audit);
+    free(text);
+    text = CAPTURE(f->dir, "audit", "--json", "--since", "2999-01-01", "--db", f->db);
+    audit = parse_json(text);
+    assert_int_equal(json_array_size(audit), 0);
+    json_decref(audit);
+    free(text);
+
+    /* The origin comes from SSH_CLIENT when set. */
+    setenv("SSH_CLIENT", "192.0.2.7 50000 22", 1);
+    o = order_place(f->dir, f->db, "cli-ssh", "--to-seats", "6", 0);
+    unsetenv("SSH_CLIENT");
+    json_decref(o);
+    text = CAPTURE(f->dir, "audit", "--account", "1", "--json", "--db", f->db);
+    audit = parse_json(text);
+    row = json_array_get(audit, json_array_size(audit) - 1);
+    assert_string_equal(jstr(row, "origin"), "192.0.2.7 50000 22");
+    json_decref(audit);
+    free(text);
+}
+
+/* ------------------------------------------------------------ operators */
+
+static void test_operator_identity(void **state)
+{
+    struct fx *f = *state;
+    struct run r;
+    json_t *v;
+    char *user;
+
+    /* A read-only operator may look but not order. */
+    sql_exec(f->db, "UPDATE operators SET role = 'readonly'");
+    RUN(&r, f->dir, "account", "show", "1", "--db", f->db);
+    assert_exit(&r, 0);
+    run_clear(&r);
+    v = order_place(f->dir, f->db, "cli-readonly", NULL, NULL, 3);
+    assert_string_equal(jstr(v, "refusal"), "readonly_operator");
+    json_decref(v);
+    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM orders"), 0);
+
+    /* $USER is not who you are. */
+    sql_exec(f->db, "UPDATE operators SET unix_name = 'someone-else', role = 'admin'");
+    user = getenv("USER") ? strdup(getenv("USER")) : NULL;
+    setenv("USER", "someone-else", 1);
+    RUN(&r, f->dir, "account", "show", "1", "--db", f->db);
+    assert_exit(&r, 1);
+    assert_one_error_line(&r);
+    assert_non_null(strstr(r.err, "not an operator"));
+    assert_string_equal(r.out, "");
+    run_clear(&r);
+    RUN(&r, f->dir, "order", "place", "--account", "1", "--product", "gotomeeting", "--to-plan",
+        "business", "--idempotency-key", "cli-stranger", "--db", f->db, "--date", DAY);
+    if (user) {
+        setenv("USER", user, 1);
+        free(user);
+    } else {
+        unsetenv("USER");
+    }
+    assert_exit(&r, 1);
+    assert_one_error_line(&r);
+    run_clear(&r);
+    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM orders"), 0);
+
+    /* No operators at all: the owner of the database file acts as admin. */
+    sql_exec(f->db, "DELETE FROM operators");
+    RUN(&r, f->dir, "account", "show", "1", "--db", f->db);
+    assert_exit(&r, 0);
+    run_clear(&r);
+}
+
+/* ------------------------------------------------------------ globals */
+
+static void test_globals_anywhere(void **state)
+{
+    struct fx *f = *state;
+    char *before, *after, *mixed;
+    json_t *q;
+    struct run r;
+
+    before = CAPTURE(f->dir, "--db", f->db, "--date", DAY, "--lang", "en", "account", "show", "1", "--json");
+    after = CAPTURE(f->dir, "account", "show", "1", "--json", "--db", f->db, "--date", DAY, "--lang", "en");
+    mixed = CAPTURE(f->dir, "account", "--db", f->db, "show", "--json", "1");
+    assert_string_equal(before, after);
+    assert_string_equal(before, mixed);
+    free(before);
+    free(after);
+    free(mixed);
+
+    /* --date before the subcommand drives an explicit quote too. */
+    before = CAPTURE(f->dir, "--date", DAY, "--catalog", "plans", "quote", "--json", EXPLICIT_EXAMPLE,
+                     "--to-plan", "business", "--balance", "2000");
+    q = parse_json(before);
+    assert_worked_example(q, 2000, 4100, 0);
+    json_decref(q);
+    free(before);
+
+    /* The catalog comes from --catalog wherever it stands. */
+    RUN(&r, f->dir, "quote", "--json", EXPLICIT_EXAMPLE, "--to-plan", "business", "--date", DAY,
+        "--catalog", f->dir);
+    assert_exit(&r, 1);   /* an empty directory is no catalog */
+    run_clear(&r);
+
+    /* --kiosk belongs to the terminal UI only. */
+    RUN(&r, f->dir, "account", "show", "1", "--kiosk", "--db", f->db);
+    assert_exit(&r, 2);
+    run_clear(&r);
+}
+
+int main(int argc, char **argv)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_quote_explicit_worked_example, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_quote_explicit_options, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_quote_refusals, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_quote_account_worked_example, fx_demo_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_quote_account_refusals, fx_demo_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_bad_usage, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_help_and_version, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_unknown_ids, fx_demo_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_bad_values, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_catalog_check, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_init_demo, fx_demo_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_init_plain_and_scale, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_order_idempotent, fx_demo_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_order_declined_changes_nothing, fx_demo_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_order_expect_due, fx_demo_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_account_show_json, fx_demo_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_orders_and_audit_json, fx_demo_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_operator_identity, fx_demo_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_globals_anywhere, fx_demo_setup, fx_teardown),
+    };
+    const char *w = getenv("BC_TEST_WRAPPER");
+
+    billcenter = argc > 1 ? argv[1] : getenv("BILLCENTER");
+    if (!billcenter) {
+        fprintf(stderr, "usage: test_cli PATH-TO-BILLCENTER\n");
+        return 2;
+    }
+    if (w && w[0]) {
+        char *save = NULL;
+        wrapper_copy = strdup(w);
+        for (char *tok = strtok_r(wrapper_copy, " \t", &save); tok && nwrapper < 31;
+             tok = strtok_r(NULL, " \t", &save))
+            wrapper[nwrapper++] = tok;
+    }
+    /* Nothing from the caller's environment may pick the database or catalog. */
+    unsetenv("BILLCENTER_DB");
+    unsetenv("BILLCENTER_CATALOG");
+    unsetenv("SSH_CLIENT");
+    setenv("LC_ALL", "C.UTF-8", 1);
+    int rc = cmocka_run_group_tests(tests, group_setup, group_teardown);
+    free(wrapper_copy);
+    return rc;
+}
