@@ -1,0 +1,941 @@
+/* test_billing.c — rights, quotes, the cart, seats and orders against a
+ * real store holding the shipped catalog's demo data (today 2026-11-25),
+ * with the test processor and, for the race between quote and commit, an
+ * exec "gateway" (this very binary, run with --gateway) that moves the
+ * subscription while it charges. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <jansson.h>
+#include <limits.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "billing.h"
+#include "demo.h"
+#include "payment.h"
+
+#ifndef SOURCE_ROOT
+#define SOURCE_ROOT "."
+#endif
+
+struct fx {
+    char dir[64];
+    char path[128];
+    struct store *store;
+    struct catalog *catalog;
+    struct payment_processor *processor;
+    struct billing b;
+};
+
+static void as_operator(struct billing *b, const char *name, enum store_operator_role role)
+{
+    memset(&b->actor, 0, sizeof b->actor);
+    b->actor.kind = BILLING_ACTOR_OPERATOR;
+    snprintf(b->actor.name, sizeof b->actor.name, "%s", name);
+    b->actor.op_role = role;
+    snprintf(b->actor.origin, sizeof b->actor.origin, "10.0.0.7 51234 22");
+}
+
+static void as_contact(struct fx *f, const char *email)
+{
+    struct store_contact c = {0};
+    assert_int_equal(store_contact_by_email(f->store, email, &c), BC_OK);
+    memset(&f->b.actor, 0, sizeof f->b.actor);
+    f->b.actor.kind = BILLING_ACTOR_CONTACT;
+    snprintf(f->b.actor.name, sizeof f->b.actor.name, "%s", c.email);
+    f->b.actor.contact_id = c.id;
+    snprintf(f->b.actor.origin, sizeof f->b.actor.origin, "kiosk");
+    store_contact_clear(&c);
+}
+
+static int setup(void **state)
+{
+    struct fx *f = calloc(1, sizeof *f);
+    char err[512];
+    snprintf(f->dir, sizeof f->dir, "/tmp/bc-test-billing-XXXXXX");
+    if (!mkdtemp(f->dir))
+        return -1;
+    snprintf(f->path, sizeof f->path, "%s/bc.db", f->dir);
+    if (store_open(f->path, STORE_OPEN_CREATE, &f->store) != BC_OK)
+        return -1;
+    f->catalog = catalog_load(SOURCE_ROOT "/plans", err, sizeof err);
+    if (!f->catalog) {
+        fprintf(stderr, "%s\n", err);
+        return -1;
+    }
+    bc_day today = date_from_civil(2026, 11, 25);
+    if (demo_generate(f->store, f->catalog, today, 1000, NULL, NULL) != BC_OK)
+        return -1;
+    f->processor = payment_test_create(f->store);
+    f->b.store = f->store;
+    f->b.catalog = f->catalog;
+    f->b.processor = f->processor;
+    f->b.today = today;
+    as_operator(&f->b, "alice", STORE_OP_OPERATOR);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fx *f = *state;
+    payment_destroy(f->processor);
+    store_close(f->store);
+    catalog_destroy(f->catalog);
+    DIR *d = opendir(f->dir);
+    struct dirent *e;
+    char p[512];
+    while (d && (e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        snprintf(p, sizeof p, "%s/%s", f->dir, e->d_name);
+        unlink(p);
+    }
+    if (d)
+        closedir(d);
+    rmdir(f->dir);
+    free(f);
+    return 0;
+}
+
+/* ---------------------------------------------------------------- helpers */
+
+static int64_t sub_id(struct fx *f, int64_t account, const char *product)
+{
+    struct store_subscription_list l = {0};
+    int64_t id = 0;
+    assert_int_equal(store_subscriptions(f->store, account, &l), BC_OK);
+    for (size_t i = 0; i < l.n; i++)
+        if (strcmp(l.items[i].product, product) == 0)
+            id = l.items[i].id;
+    store_subscription_list_clear(&l);
+    assert_true(id > 0);
+    return id;
+}
+
+static struct billing_change change(struct fx *f, int64_t account, const char *product,
+                                    const char *plan, int seats, enum bc_period period)
+{
+    struct billing_change c;
+    memset(&c, 0, sizeof c);
+    c.subscription_id = sub_id(f, account, product);
+    snprintf(c.product, sizeof c.product, "%s", product);
+    snprintf(c.to_plan, sizeof c.to_plan, "%s", plan);
+    c.to_seats = seats;
+    c.to_period = period;
+    return c;
+}
+
+struct audit_probe {
+    int n;
+    char actor[300], origin[128], action[64], result[64], after[4096];
+    int64_t account_id;
+};
+
+static bool audit_cb(void *ctx, const struct store_audit_entry *e)
+{
+    struct audit_probe *p = ctx;
+    p->n++;
+    snprintf(p->actor, sizeof p->actor, "%s", e->actor ? e->actor : "");
+    snprintf(p->origin, sizeof p->origin, "%s", e->origin ? e->origin : "");
+    snprintf(p->action, sizeof p->action, "%s", e->action ? e->action : "");
+    snprintf(p->result, sizeof p->result, "%s", e->result ? e->result : "");
+    snprintf(p->after, sizeof p->after, "%s", e->after ? e->after : "");
+    p->account_id = e->account_id;
+    return true;
+}
+
+/* Number of audit rows; *last gets the newest. */
+static int audit_rows(struct fx *f, struct audit_probe *last)
+{
+    struct audit_probe p;
+    memset(&p, 0, sizeof p);
+    assert_int_equal(store_audit_each(f->store, 0, 0, audit_cb, &p), BC_OK);
+    if (last)
+        *last = p;
+    return p.n;
+}
+
+struct text { char *s; size_t n, cap; };
+
+static void text_add(struct text *t, const char *s)
+{
+    size_t len = strlen(s);
+    if (t->n + len + 1 > t->cap) {
+        t->cap = (t->n + len + 1) * 2;
+        t->s = realloc(t->s, t->cap);
+        assert_non_null(t->s);
+    }
+    memcpy(t->s + t->n, s, len + 1);
+    t->n += len;
+}
+
+static int dump_row(void *ctx, int n, char **vals, char **cols)
+{
+    (void)cols;
+    for (int i = 0; i < n; i++) {
+        text_add(ctx, vals[i] ? vals[i] : "NULL");
+        text_add(ctx, "|");
+    }
+    text_add(ctx, "\n");
+    return 0;
+}
+
+/* Every business table, row by row, through a connection of our own. */
+static char *dump_business(struct fx *f)
+{
+    static const char *const tables[] = {
+        "accounts", "subscriptions", "subscription_history", "orders", "order_lines", "ledger",
+        "cart_items", "seat_assignments", "payment_methods", "users", "contacts",
+    };
+    sqlite3 *db = NULL;
+    struct text t = {0};
+    assert_int_equal(sqlite3_open_v2(f->path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
+        char sql[128];
+        snprintf(sql, sizeof sql, "SELECT * FROM %s ORDER BY 1, 2", tables[i]);
+        text_add(&t, tables[i]);
+        text_add(&t, ":\n");
+        assert_int_equal(sqlite3_exec(db, sql, dump_row, &t, NULL), SQLITE_OK);
+    }
+    sqlite3_close(db);
+    return t.s;
+}
+
+static int64_t balance_of(struct fx *f, int64_t account)
+{
+    struct store_account a = {0};
+    assert_int_equal(store_account_get(f->store, account, &a), BC_OK);
+    int64_t b = a.balance, sum = -1;
+    store_account_clear(&a);
+    assert_int_equal(store_ledger_sum(f->store, account, &sum), BC_OK);
+    assert_int_equal(sum, b);
+    return b;
+}
+
+static int order_count(struct fx *f, int64_t account)
+{
+    struct store_order_list l = {0};
+    assert_int_equal(store_orders(f->store, account, &l), BC_OK);
+    int n = (int)l.n;
+    store_order_list_clear(&l);
+    return n;
+}
+
+static void sub_get(struct fx *f, int64_t id, struct store_subscription *out)
+{
+    assert_int_equal(store_subscription_get(f->store, id, out), BC_OK);
+}
+
+/* ---------------------------------------------------------------- quotes */
+
+static void worked_example(void **state)
+{
+    struct fx *f = *state;
+    struct billing_quote q;
+    struct billing_change c = change(f, 1, "gotomeeting", "business", 5, BC_PERIOD_MONTHLY);
+    int rows = audit_rows(f, NULL);
+    assert_int_equal(billing_quote_change(&f->b, 1, &c, &q), BC_OK);
+    assert_int_equal(q.refusal, BC_OK);
+    assert_string_equal(q.currency, "EUR");
+    assert_int_equal(q.vat.rate_bp, 2200);
+    assert_false(q.vat.reverse_charge);
+    assert_int_equal(q.n, 1);
+    assert_int_equal(q.versions[0], 1);
+    const struct quote_item *it = &q.items[0];
+    assert_int_equal(it->credit, 3000);
+    assert_int_equal(it->charge, 8000);
+    assert_int_equal(it->nlines, 4);
+    int64_t credit = 0, credit_vat = 0, charge = 0, charge_vat = 0;
+    for (size_t i = 0; i < it->nlines; i++) {
+        const struct quote_line *l = &it->lines[i];
+        if (l->kind == QUOTE_LINE_CREDIT)
+            credit = l->amount;
+        else if (l->kind == QUOTE_LINE_CHARGE)
+            charge = l->amount;
+        else if (l->amount < 0)
+            credit_vat = l->amount;
+        else
+            charge_vat = l->amount;
+    }
+    assert_int_equal(credit, -3000);
+    assert_int_equal(credit_vat, -660);
+    assert_int_equal(charge, 8000);
+    assert_int_equal(charge_vat, 1760);
+    assert_int_equal(it->period_start, date_from_civil(2026, 11, 25));
+    assert_int_equal(it->period_end, date_from_civil(2026, 12, 25));
+    assert_int_equal(q.totals.total, 6100);
+    assert_int_equal(q.totals.balance_applied, 2000);
+    assert_int_equal(q.totals.due, 4100);
+    assert_int_equal(q.totals.balance_after, 0);
+    assert_int_equal(q.balance, 2000);
+    /* Quotes are read-only: no audit row. */
+    assert_int_equal(audit_rows(f, NULL), rows);
+
+    /* A lower tier is refused with its reason. */
+    c = change(f, 1, "gotowebinar", "lite", 2, BC_PERIOD_ANNUAL);
+    assert_int_equal(billing_quote_change(&f->b, 1, &c, &q), BC_OK);
+    assert_int_equal(q.refusal, BC_DOWNGRADE_REQUIRES_SUPPORT);
+    /* Fewer seats than assigned (3). */
+    c = change(f, 1, "gotomeeting", "professional", 2, BC_PERIOD_MONTHLY);
+    assert_int_equal(billing_quote_change(&f->b, 1, &c, &q), BC_OK);
+    assert_int_equal(q.refusal, BC_SEATS_BELOW_ASSIGNED);
+    /* An unknown plan is an error, not a refusal. */
+    c = change(f, 1, "gotomeeting", "platinum", 5, BC_PERIOD_MONTHLY);
+    assert_int_equal(billing_quote_change(&f->b, 1, &c, &q), BC_NOT_FOUND);
+    /* Another account's subscription. */
+    c = change(f, 3, "gotomeeting", "enterprise", 10, BC_PERIOD_MONTHLY);
+    assert_int_equal(billing_quote_change(&f->b, 1, &c, &q), BC_NOT_FOUND);
+}
+
+static void vat_cases(void **state)
+{
+    struct fx *f = *state;
+    struct billing_quote q;
+    /* Müller (DE, no VAT number): German VAT, 19 %. Credit 16000 x 10/30. */
+    struct billing_change c = change(f, 3, "gotomeeting", "enterprise", 10, BC_PERIOD_MONTHLY);
+    assert_int_equal(billing_quote_change(&f->b, 3, &c, &q), BC_OK);
+    assert_int_equal(q.refusal, BC_OK);
+    assert_int_equal(q.vat.rate_bp, 1900);
+    assert_int_equal(q.items[0].credit, 5333);
+    assert_int_equal(q.items[0].charge, 22000);
+    assert_int_equal(q.totals.tax, -1013 + 4180);
+    assert_int_equal(q.totals.due, 19834);
+    /* Dupont (FR with a valid VAT number): reverse charge. */
+    c = change(f, 4, "gotowebinar", "pro", 3, BC_PERIOD_MONTHLY);
+    assert_int_equal(billing_quote_change(&f->b, 4, &c, &q), BC_OK);
+    assert_true(q.vat.reverse_charge);
+    assert_int_equal(q.totals.tax, 0);
+    /* Acme (US): no VAT. */
+    c = change(f, 5, "gotomeeting", "business", 3, BC_PERIOD_ANNUAL);
+    assert_int_equal(billing_quote_change(&f->b, 5, &c, &q), BC_OK);
+    assert_int_equal(q.vat.rate_bp, 0);
+    assert_false(q.vat.in_eu);
+    assert_string_equal(q.currency, "USD");
+}
+
+static void trial_ended_subscribes_anew(void **state)
+{
+    struct fx *f = *state;
+    struct billing_quote q;
+    struct billing_change c = change(f, 8, "gototraining", "starter", 1, BC_PERIOD_MONTHLY);
+    assert_int_equal(billing_quote_change(&f->b, 8, &c, &q), BC_OK);
+    assert_int_equal(q.refusal, BC_OK);
+    assert_int_equal(q.items[0].credit, 0);
+    assert_int_equal(q.items[0].charge, 8900);
+    assert_int_equal(q.totals.tax, 1958);
+    assert_int_equal(q.totals.due, 10858);
+    assert_int_equal(q.items[0].period_start, f->b.today);
+    assert_int_equal(q.items[0].period_end, date_from_civil(2026, 12, 25));
+
+    struct billing_result r;
+    struct billing_payment pay = {.card_number = "4242424242424242", .card_expiry = "12/30"};
+    assert_int_equal(billing_place(&f->b, 8, &c, "trial-1", 10858, &pay, &r), BC_OK);
+    struct store_subscription s = {0};
+    sub_get(f, c.subscription_id, &s);
+    assert_int_equal(s.status, STORE_SUB_ACTIVE);
+    assert_int_equal(s.billed, 8900);
+    assert_int_equal(s.period_start, f->b.today);
+    store_subscription_clear(&s);
+}
+
+/* ---------------------------------------------------------------- rights */
+
+static void rights(void **state)
+{
+    struct fx *f = *state;
+    struct store_account a = {0};
+    struct billing_rights r;
+    struct billing_quote q;
+
+    /* Corporate: never changed here. */
+    assert_int_equal(store_account_get(f->store, 2, &a), BC_OK);
+    assert_int_equal(billing_rights(&f->b, &a, &r), BC_OK);
+    assert_int_equal(r.may_change, BC_CORPORATE_ACCOUNT);
+    assert_string_equal(r.billing_name, "Hank Scorpio");
+    store_account_clear(&a);
+    struct billing_change c = change(f, 2, "gotomeeting", "enterprise", 60, BC_PERIOD_MONTHLY);
+    assert_int_equal(billing_quote_change(&f->b, 2, &c, &q), BC_OK);
+    assert_int_equal(q.refusal, BC_CORPORATE_ACCOUNT);
+
+    /* Operators act for the billing contact; read-only ones never change. */
+    assert_int_equal(store_account_get(f->store, 1, &a), BC_OK);
+    assert_int_equal(billing_rights(&f->b, &a, &r), BC_OK);
+    assert_int_equal(r.may_change, BC_OK);
+    assert_string_equal(r.billing_name, "Maria Rossi");
+    assert_string_equal(r.billing_email, "maria.rossi@example.it");
+    as_operator(&f->b, "rob", STORE_OP_READONLY);
+    assert_int_equal(billing_rights(&f->b, &a, &r), BC_OK);
+    assert_int_equal(r.may_change, BC_READONLY_OPERATOR);
+    as_operator(&f->b, "root", STORE_OP_ADMIN);
+    assert_int_equal(billing_rights(&f->b, &a, &r), BC_OK);
+    assert_int_equal(r.may_change, BC_OK);
+
+    /* A contact who is not the billing contact is told who is. */
+    as_contact(f, "luca.bianchi@example.it");
+    assert_int_equal(billing_rights(&f->b, &a, &r), BC_OK);
+    assert_int_equal(r.may_change, BC_NOT_BILLING_CONTACT);
+    assert_string_equal(r.billing_name, "Maria Rossi");
+    assert_string_equal(r.billing_email, "maria.rossi@example.it");
+    c = change(f, 1, "gotomeeting", "business", 5, BC_PERIOD_MONTHLY);
+    assert_int_equal(billing_quote_change(&f->b, 1, &c, &q), BC_OK);
+    assert_int_equal(q.refusal, BC_NOT_BILLING_CONTACT);
+    assert_string_equal(q.rights.billing_email, "maria.rossi@example.it");
+    int rows = audit_rows(f, NULL);
+    assert_int_equal(billing_cart_put(&f->b, 1, &c), BC_NOT_BILLING_CONTACT);
+    struct audit_probe last;
+    assert_int_equal(audit_rows(f, &last), rows + 1);
+    assert_string_equal(last.action, "cart.put");
+    assert_string_equal(last.result, "not_billing_contact");
+    assert_string_equal(last.origin, "kiosk");
+    assert_int_equal(last.account_id, 1);
+    char want[160];
+    snprintf(want, sizeof want, "contact:%lld luca.bianchi@example.it", (long long)f->b.actor.contact_id);
+    assert_string_equal(last.actor, want);
+
+    /* The billing contact may; on another account she is nobody. */
+    as_contact(f, "maria.rossi@example.it");
+    assert_int_equal(billing_rights(&f->b, &a, &r), BC_OK);
+    assert_int_equal(r.may_change, BC_OK);
+    store_account_clear(&a);
+    assert_int_equal(store_account_get(f->store, 3, &a), BC_OK);
+    assert_int_equal(billing_rights(&f->b, &a, &r), BC_OK);
+    assert_int_equal(r.may_change, BC_NOT_BILLING_CONTACT);
+    assert_string_equal(r.billing_name, "Jonas M\xc3\xbcller");
+    assert_string_equal(r.billing_email, "jonas.mueller@example.de");
+    store_account_clear(&a);
+
+    /* Placing as a read-only operator: refused, audited, nothing charged. */
+    as_operator(&f->b, "rob", STORE_OP_READONLY);
+    struct billing_result res;
+    struct billing_payment pay = {.card_number = "4242424242424242", .card_expiry = "12/30"};
+    rows = audit_rows(f, NULL);
+    assert_int_equal(billing_place(&f->b, 1, &c, "ro-1", -1, &pay, &res), BC_READONLY_OPERATOR);
+    assert_int_equal(audit_rows(f, &last), rows + 1);
+    assert_string_equal(last.actor, "rob");
+    assert_string_equal(last.result, "readonly_operator");
+    assert_int_equal(store_test_charge_get(f->store, "ro-1", NULL, NULL, NULL, 0), BC_NOT_FOUND);
+}
+
+/* ---------------------------------------------------------------- cart */
+
+static void cart(void **state)
+{
+    struct fx *f = *state;
+    struct store_cart cart = {0};
+    struct billing_quote q;
+    struct billing_change a = change(f, 1, "gotomeeting", "business", 5, BC_PERIOD_MONTHLY);
+    struct billing_change a2 = change(f, 1, "gotomeeting", "business", 6, BC_PERIOD_MONTHLY);
+    struct billing_change w = change(f, 1, "gotowebinar", "pro", 2, BC_PERIOD_ANNUAL);
+    struct billing_change down = change(f, 1, "gotowebinar", "lite", 2, BC_PERIOD_ANNUAL);
+
+    assert_int_equal(billing_quote_cart(&f->b, 1, &q), BC_OK);
+    assert_int_equal(q.refusal, BC_CART_EMPTY);
+    assert_int_equal(billing_cart_put(&f->b, 1, &a), BC_OK);
+    assert_int_equal(billing_cart_put(&f->b, 1, &a2), BC_OK);   /* replaces */
+    assert_int_equal(store_cart_get(f->store, 1, &cart), BC_OK);
+    assert_int_equal(cart.n, 1);
+    assert_int_equal(cart.items[0].to_seats, 6);
+    assert_int_equal(cart.items[0].base_version, 1);
+    store_cart_clear(&cart);
+    assert_int_equal(billing_cart_put(&f->b, 1, &w), BC_OK);
+    assert_int_equal(billing_cart_put(&f->b, 1, &down), BC_DOWNGRADE_REQUIRES_SUPPORT);
+    assert_int_equal(store_cart_get(f->store, 1, &cart), BC_OK);
+    assert_int_equal(cart.n, 2);
+    for (size_t i = 0; i < cart.n; i++)
+        if (strcmp(cart.items[i].product, "gotowebinar") == 0)
+            assert_string_equal(cart.items[i].to_plan, "pro");
+    store_cart_clear(&cart);
+
+    assert_int_equal(billing_quote_cart(&f->b, 1, &q), BC_OK);
+    assert_int_equal(q.refusal, BC_OK);
+    assert_int_equal(q.n, 2);
+    assert_int_equal(billing_cart_remove(&f->b, 1, w.subscription_id), BC_OK);
+    assert_int_equal(billing_cart_remove(&f->b, 1, w.subscription_id), BC_NOT_FOUND);
+    assert_int_equal(billing_quote_cart(&f->b, 1, &q), BC_OK);
+    assert_int_equal(q.n, 1);
+    /* 6 seats: -3000 -660 +9600 +2112 = 8052, balance 2000 applied. */
+    assert_int_equal(q.totals.total, 8052);
+    assert_int_equal(q.totals.due, 6052);
+
+    /* Checkout of the cart with the card on file. */
+    struct billing_result r;
+    assert_int_equal(billing_place(&f->b, 1, NULL, "cart-1", 6052, NULL, &r), BC_OK);
+    assert_true(r.order_id > 0);
+    assert_int_equal(r.due, 6052);
+    assert_int_equal(store_cart_get(f->store, 1, &cart), BC_OK);
+    assert_int_equal(cart.n, 0);
+    store_cart_clear(&cart);
+    struct store_subscription s = {0};
+    sub_get(f, a.subscription_id, &s);
+    assert_int_equal(s.seats, 6);
+    assert_string_equal(s.plan, "business");
+    store_subscription_clear(&s);
+    assert_int_equal(billing_place(&f->b, 1, NULL, "cart-2", -1, NULL, &r), BC_CART_EMPTY);
+}
+
+/* ---------------------------------------------------------------- place */
+
+static void place_and_replay(void **state)
+{
+    struct fx *f = *state;
+    struct billing_change c = change(f, 1, "gotomeeting", "business", 5, BC_PERIOD_MONTHLY);
+    struct billing_payment pay = {.card_number = "5555 5555 5555 4444", .card_expiry = "10/28",
+                                  .save_card = true};
+    struct billing_result r;
+    int rows = audit_rows(f, NULL);
+    assert_int_equal(billing_place(&f->b, 1, &c, "key-1", 4100, &pay, &r), BC_OK);
+    assert_true(r.order_id > 0);
+    assert_false(r.replayed);
+    assert_int_equal(r.due, 4100);
+    assert_int_equal(r.balance_after, 0);
+    assert_int_equal(balance_of(f, 1), 0);
+    struct audit_probe last;
+    assert_int_equal(audit_rows(f, &last), rows + 1);
+    assert_string_equal(last.action, "order.place");
+    assert_string_equal(last.result, "ok");
+    assert_string_equal(last.actor, "alice");
+
+    struct store_subscription s = {0};
+    sub_get(f, c.subscription_id, &s);
+    assert_int_equal(s.version, 2);
+    assert_string_equal(s.plan, "business");
+    assert_int_equal(s.period_start, date_from_civil(2026, 11, 25));
+    assert_int_equal(s.period_end, date_from_civil(2026, 12, 25));
+    assert_int_equal(s.item_start, date_from_civil(2026, 11, 25));
+    assert_int_equal(s.anchor_day, 25);
+    assert_int_equal(s.billed, 8000);
+    assert_int_equal(s.price, 1600);
+    store_subscription_clear(&s);
+
+    struct store_order o = {0};
+    assert_int_equal(store_order_by_key(f->store, "key-1", &o), BC_OK);
+    assert_int_equal(o.id, r.order_id);
+    assert_int_equal(o.due, 4100);
+    assert_int_equal(o.total, 6100);
+    assert_int_equal(o.balance_applied, 2000);
+    assert_int_equal(o.nlines, 4);
+    int64_t sum = 0;
+    for (size_t i = 0; i < o.nlines; i++) {
+        sum += o.lines[i].amount;
+        assert_string_equal(o.lines[i].plan_from, "professional");
+        assert_string_equal(o.lines[i].plan_to, "business");
+    }
+    assert_int_equal(sum, 6100);
+    assert_non_null(o.payment_ref);
+    char ref[64];
+    enum store_charge_state cs;
+    int64_t charged = 0;
+    assert_int_equal(store_test_charge_get(f->store, "key-1", &cs, &charged, ref, sizeof ref), BC_OK);
+    assert_int_equal(cs, STORE_CHARGE_APPROVED);
+    assert_int_equal(charged, 4100);
+    assert_string_equal(ref, o.payment_ref);
+    store_order_clear(&o);
+
+    /* The new card is kept: brand, last 4, expiry. */
+    struct store_card card;
+    assert_int_equal(store_card_get(f->store, 1, &card), BC_OK);
+    assert_string_equal(card.brand, "mastercard");
+    assert_string_equal(card.last4, "4444");
+    assert_int_equal(card.exp_month, 10);
+    assert_int_equal(card.exp_year, 2028);
+
+    /* Same key again: the first order, nothing more charged. */
+    struct billing_result r2;
+    assert_int_equal(billing_place(&f->b, 1, &c, "key-1", 4100, &pay, &r2), BC_OK);
+    assert_true(r2.replayed);
+    assert_int_equal(r2.order_id, r.order_id);
+    assert_int_equal(r2.due, 4100);
+    assert_int_equal(order_count(f, 1), 1);
+    assert_int_equal(balance_of(f, 1), 0);
+    assert_int_equal(store_test_charge_get(f->store, "key-1", &cs, &charged, ref, sizeof ref), BC_OK);
+    assert_int_equal(charged, 4100);
+    assert_int_equal(audit_rows(f, NULL), rows + 2);
+    sub_get(f, c.subscription_id, &s);
+    assert_int_equal(s.version, 2);
+    store_subscription_clear(&s);
+    /* A key of another account's order is not this account's. */
+    assert_int_equal(billing_place(&f->b, 3, NULL, "key-1", -1, NULL, &r2), BC_INVALID_ARGUMENT);
+}
+
+static void decline_changes_nothing(void **state)
+{
+    struct fx *f = *state;
+    struct billing_change c = change(f, 1, "gotomeeting", "business", 5, BC_PERIOD_MONTHLY);
+    struct billing_payment pay = {.card_number = "4000 0000 0000 0002", .card_expiry = "12/30",
+                                  .save_card = true, .vat_number = "IT00743110157"};
+    struct billing_result r;
+    char *before = dump_business(f);
+    int rows = audit_rows(f, NULL);
+    assert_int_equal(billing_place(&f->b, 1, &c, "dec-1", 4100, &pay, &r), BC_PAYMENT_DECLINED);
+    assert_int_equal(r.order_id, 0);
+    char *after = dump_business(f);
+    assert_string_equal(before, after);
+    struct audit_probe last;
+    assert_int_equal(audit_rows(f, &last), rows + 1);
+    assert_string_equal(last.action, "order.place");
+    assert_string_equal(last.result, "payment_declined");
+    enum store_charge_state cs;
+    assert_int_equal(store_test_charge_get(f->store, "dec-1", &cs, NULL, NULL, 0), BC_OK);
+    assert_int_equal(cs, STORE_CHARGE_DECLINED);
+    /* Nothing pending is left behind for reconcile to finish. */
+    int done = -1, back = -1;
+    assert_int_equal(billing_reconcile(&f->b, &done, &back), BC_OK);
+    assert_int_equal(done, 0);
+    assert_int_equal(back, 0);
+    free(after);
+    after = dump_business(f);
+    assert_string_equal(before, after);
+    free(before);
+    free(after);
+}
+
+static void checkout_errors(void **state)
+{
+    struct fx *f = *state;
+    struct billing_change c = change(f, 3, "gotomeeting", "enterprise", 10, BC_PERIOD_MONTHLY);
+    struct billing_result r;
+    int rows = audit_rows(f, NULL);
+    /* Müller keeps no card. */
+    assert_int_equal(billing_place(&f->b, 3, &c, "e-1", -1, NULL, &r), BC_PAYMENT_REQUIRED);
+    struct billing_payment bad = {.card_number = "4242 4242 4242 4241", .card_expiry = "12/30"};
+    assert_int_equal(billing_place(&f->b, 3, &c, "e-2", -1, &bad, &r), BC_INVALID_CARD);
+    struct billing_payment old = {.card_number = "4242424242424242", .card_expiry = "10/26"};
+    assert_int_equal(billing_place(&f->b, 3, &c, "e-3", -1, &old, &r), BC_CARD_EXPIRED);
+    struct billing_payment vat = {.card_number = "4242424242424242", .card_expiry = "11/26",
+                                  .vat_number = "DE136464503"};
+    assert_int_equal(billing_place(&f->b, 3, &c, "e-4", -1, &vat, &r), BC_INVALID_VAT_NUMBER);
+    assert_int_equal(audit_rows(f, NULL), rows + 4);
+    assert_int_equal(order_count(f, 3), 0);
+
+    /* A valid VAT number given at checkout: reverse charge, kept afterwards. */
+    vat.vat_number = "DE 136 464 502";
+    assert_int_equal(billing_place(&f->b, 3, &c, "e-5", 19834, &vat, &r), BC_STALE_QUOTE);
+    assert_true(r.quote.vat.reverse_charge);
+    assert_int_equal(r.quote.totals.due, 16667);
+    assert_int_equal(billing_place(&f->b, 3, &c, "e-5", 16667, &vat, &r), BC_OK);
+    struct store_account a = {0};
+    assert_int_equal(store_account_get(f->store, 3, &a), BC_OK);
+    assert_string_equal(a.vat_number, "DE136464502");
+    store_account_clear(&a);
+    /* Not asked to keep the card: none on file. */
+    struct store_card card;
+    assert_int_equal(store_card_get(f->store, 3, &card), BC_NOT_FOUND);
+}
+
+static void expect_due_mismatch_is_stale(void **state)
+{
+    struct fx *f = *state;
+    struct billing_change c = change(f, 1, "gotomeeting", "business", 5, BC_PERIOD_MONTHLY);
+    struct billing_result r;
+    int rows = audit_rows(f, NULL);
+    assert_int_equal(billing_place(&f->b, 1, &c, "st-1", 4000, NULL, &r), BC_STALE_QUOTE);
+    assert_int_equal(r.order_id, 0);
+    assert_int_equal(r.quote.totals.due, 4100);
+    assert_int_equal(r.quote.totals.total, 6100);
+    assert_int_equal(store_test_charge_get(f->store, "st-1", NULL, NULL, NULL, 0), BC_NOT_FOUND);
+    struct audit_probe last;
+    assert_int_equal(audit_rows(f, &last), rows + 1);
+    assert_string_equal(last.result, "stale_quote");
+    assert_int_equal(order_count(f, 1), 0);
+    /* The day rolled over between showing and placing. */
+    struct billing_quote q;
+    assert_int_equal(billing_quote_change(&f->b, 1, &c, &q), BC_OK);
+    f->b.today++;
+    assert_int_equal(billing_place(&f->b, 1, &c, "st-2", q.totals.due, NULL, &r), BC_STALE_QUOTE);
+    assert_true(r.quote.totals.due != q.totals.due);
+    assert_int_equal(r.quote.items[0].period_start, date_from_civil(2026, 11, 26));
+}
+
+static void nothing_due_needs_no_payment(void **state)
+{
+    struct fx *f = *state;
+    /* Bianchi Studio: 20 -> 10 seats leaves credit. No processor at all. */
+    f->b.processor = NULL;
+    struct billing_change c = change(f, 9, "gotomeeting", "business", 10, BC_PERIOD_MONTHLY);
+    struct billing_result r;
+    assert_int_equal(billing_place(&f->b, 9, &c, "nd-1", 0, NULL, &r), BC_OK);
+    assert_int_equal(r.due, 0);
+    /* credit 32000 x 21/30 = 22400 (VAT -4928), charge 16000 (VAT 3520): T = -7808. */
+    assert_int_equal(r.quote.totals.total, -7808);
+    assert_int_equal(r.balance_after, 57808);
+    assert_int_equal(balance_of(f, 9), 57808);
+    struct store_order o = {0};
+    assert_int_equal(store_order_by_key(f->store, "nd-1", &o), BC_OK);
+    assert_null(o.payment_ref);
+    store_order_clear(&o);
+    /* Below the 2 assigned seats: refused. */
+    c.to_seats = 1;
+    assert_int_equal(billing_place(&f->b, 9, &c, "nd-2", -1, NULL, &r), BC_SEATS_BELOW_ASSIGNED);
+}
+
+/* ---------------------------------------------------------------- the race */
+
+/* This binary as a payment gateway: charging moves the subscription's
+ * version (another operator's order landing meanwhile). */
+static int gateway_main(const char *db, const char *sub, const char *dir)
+{
+    char buf[4096];
+    size_t n = fread(buf, 1, sizeof buf - 1, stdin);
+    buf[n] = '\0';
+    json_t *req = json_loads(buf, 0, NULL);
+    const char *op = json_string_value(json_object_get(req, "op"));
+    char path[256];
+    if (op && strcmp(op, "charge") == 0) {
+        struct store *s = NULL;
+        char sql[128];
+        snprintf(sql, sizeof sql, "UPDATE subscriptions SET version = version + 1 WHERE id = %s", sub);
+        if (store_open(db, STORE_OPEN_EXISTING, &s) != BC_OK || store_exec_for_test(s, sql) != BC_OK)
+            return 1;
+        store_close(s);
+        snprintf(path, sizeof path, "%s/charged", dir);
+        fclose(fopen(path, "w"));
+        printf("{\"status\": \"approved\", \"reference\": \"gw-race\"}\n");
+    } else if (op && strcmp(op, "refund") == 0) {
+        snprintf(path, sizeof path, "%s/refunded", dir);
+        fclose(fopen(path, "w"));
+        printf("{\"status\": \"approved\"}\n");
+    } else {
+        printf("{\"status\": \"declined\"}\n");
+    }
+    json_decref(req);
+    return 0;
+}
+
+static void stale_version_refunds(void **state)
+{
+    struct fx *f = *state;
+    struct billing_change c = change(f, 1, "gotomeeting", "business", 5, BC_PERIOD_MONTHLY);
+    char self[PATH_MAX], cmd[PATH_MAX * 2];
+    ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
+    assert_true(len > 0);
+    self[len] = '\0';
+    snprintf(cmd, sizeof cmd, "'%s' --gateway '%s' %lld '%s'", self, f->path,
+             (long long)c.subscription_id, f->dir);
+    struct payment_processor *gw = payment_exec_create(cmd, 10000);
+    f->b.processor = gw;
+    struct billing_result r;
+    int rows = audit_rows(f, NULL);
+    assert_int_equal(billing_place(&f->b, 1, &c, "race-1", 4100, NULL, &r), BC_STALE_QUOTE);
+    char path[256];
+    snprintf(path, sizeof path, "%s/charged", f->dir);
+    assert_int_equal(access(path, F_OK), 0);
+    snprintf(path, sizeof path, "%s/refunded", f->dir);
+    assert_int_equal(access(path, F_OK), 0);
+    struct store_order o = {0};
+    assert_int_equal(store_order_by_key(f->store, "race-1", &o), BC_NOT_FOUND);
+    assert_int_equal(balance_of(f, 1), 2000);
+    assert_int_equal(order_count(f, 1), 0);
+    /* The new figures come from the moved subscription. */
+    assert_int_equal(r.quote.versions[0], 2);
+    assert_int_equal(r.quote.totals.due, 4100);
+    struct audit_probe last;
+    assert_int_equal(audit_rows(f, &last), rows + 1);
+    assert_string_equal(last.result, "stale_quote");
+    f->b.processor = f->processor;
+    payment_destroy(gw);
+}
+
+/* ---------------------------------------------------------------- reconcile */
+
+static void reconcile(void **state)
+{
+    struct fx *f = *state;
+    struct billing_result r;
+    /* The gateway charged, but the answer never arrived (processing error). */
+    struct billing_payment lost = {.card_number = "4000000000000119", .card_expiry = "12/30"};
+    struct billing_change c1 = change(f, 1, "gotomeeting", "business", 5, BC_PERIOD_MONTHLY);
+    int rows = audit_rows(f, NULL);
+    assert_int_equal(billing_place(&f->b, 1, &c1, "rc-1", 4100, &lost, &r), BC_PAYMENT_UNCONFIRMED);
+    assert_int_equal(audit_rows(f, NULL), rows + 1);
+    assert_int_equal(store_test_charge_put(f->store, "rc-1", STORE_CHARGE_APPROVED, 4100, "EUR",
+                                           "ref-late"), BC_OK);
+    /* Same for Müller, whose balance then moves: the charge no longer matches. */
+    struct billing_change c3 = change(f, 3, "gotomeeting", "enterprise", 10, BC_PERIOD_MONTHLY);
+    assert_int_equal(billing_place(&f->b, 3, &c3, "rc-3", 19834, &lost, &r), BC_PAYMENT_UNCONFIRMED);
+    assert_int_equal(store_test_charge_put(f->store, "rc-3", STORE_CHARGE_APPROVED, 19834, "EUR",
+                                           "ref-3"), BC_OK);
+    assert_int_equal(store_ledger_opening(f->store, 3, 500), BC_OK);
+    /* And one the gateway never charged. */
+    struct billing_change c10 = change(f, 10, "gotomeeting", "business", 3, BC_PERIOD_MONTHLY);
+    assert_int_equal(billing_place(&f->b, 10, &c10, "rc-10", -1, &lost, &r), BC_PAYMENT_UNCONFIRMED);
+    assert_int_equal(order_count(f, 1), 0);
+
+    int done = -1, back = -1;
+    assert_int_equal(billing_reconcile(&f->b, &done, &back), BC_OK);
+    assert_int_equal(done, 1);
+    assert_int_equal(back, 1);
+
+    struct store_order o = {0};
+    assert_int_equal(store_order_by_key(f->store, "rc-1", &o), BC_OK);
+    assert_string_equal(o.payment_ref, "ref-late");
+    assert_int_equal(o.due, 4100);
+    assert_int_equal(o.account_id, 1);
+    store_order_clear(&o);
+    assert_int_equal(balance_of(f, 1), 0);
+    struct store_subscription s = {0};
+    sub_get(f, c1.subscription_id, &s);
+    assert_string_equal(s.plan, "business");
+    assert_int_equal(s.version, 2);
+    store_subscription_clear(&s);
+
+    enum store_charge_state cs;
+    assert_int_equal(store_test_charge_get(f->store, "rc-3", &cs, NULL, NULL, 0), BC_OK);
+    assert_int_equal(cs, STORE_CHARGE_REFUNDED);
+    assert_int_equal(store_order_by_key(f->store, "rc-3", &o), BC_NOT_FOUND);
+    assert_int_equal(balance_of(f, 3), 500);
+    assert_int_equal(store_order_by_key(f->store, "rc-10", &o), BC_NOT_FOUND);
+
+    /* Nothing left to do; placing rc-1 again returns the completed order. */
+    assert_int_equal(billing_reconcile(&f->b, &done, &back), BC_OK);
+    assert_int_equal(done, 0);
+    assert_int_equal(back, 0);
+    assert_int_equal(billing_place(&f->b, 1, &c1, "rc-1", 4100, &lost, &r), BC_OK);
+    assert_true(r.replayed);
+    assert_int_equal(order_count(f, 1), 1);
+}
+
+/* The process died after the charge: placing again with the key finishes it
+ * with the charge already made. */
+static void retry_reuses_the_charge(void **state)
+{
+    struct fx *f = *state;
+    struct billing_change c = change(f, 1, "gotomeeting", "business", 5, BC_PERIOD_MONTHLY);
+    assert_int_equal(store_test_charge_put(f->store, "rt-1", STORE_CHARGE_APPROVED, 4100, "EUR",
+                                           "ref-first"), BC_OK);
+    struct billing_result r;
+    assert_int_equal(billing_place(&f->b, 1, &c, "rt-1", 4100, NULL, &r), BC_OK);
+    struct store_order o = {0};
+    assert_int_equal(store_order_by_key(f->store, "rt-1", &o), BC_OK);
+    assert_string_equal(o.payment_ref, "ref-first");
+    store_order_clear(&o);
+    /* A leftover charge for other figures is refunded, the order refused. */
+    c = change(f, 3, "gotomeeting", "enterprise", 10, BC_PERIOD_MONTHLY);
+    assert_int_equal(store_test_charge_put(f->store, "rt-3", STORE_CHARGE_APPROVED, 999, "EUR",
+                                           "ref-odd"), BC_OK);
+    struct billing_payment pay = {.card_number = "4242424242424242", .card_expiry = "12/30"};
+    assert_int_equal(billing_place(&f->b, 3, &c, "rt-3", 19834, &pay, &r), BC_STALE_QUOTE);
+    enum store_charge_state cs;
+    assert_int_equal(store_test_charge_get(f->store, "rt-3", &cs, NULL, NULL, 0), BC_OK);
+    assert_int_equal(cs, STORE_CHARGE_REFUNDED);
+    /* Then the same key charges afresh. */
+    assert_int_equal(billing_place(&f->b, 3, &c, "rt-3", 19834, &pay, &r), BC_OK);
+    int64_t amount = 0;
+    assert_int_equal(store_test_charge_get(f->store, "rt-3", &cs, &amount, NULL, 0), BC_OK);
+    assert_int_equal(cs, STORE_CHARGE_APPROVED);
+    assert_int_equal(amount, 19834);
+}
+
+/* ---------------------------------------------------------------- seats, users, audit */
+
+static void seats_and_users(void **state)
+{
+    struct fx *f = *state;
+    int64_t sub = sub_id(f, 3, "gotomeeting");   /* 10 seats, 8 of 9 users assigned */
+    struct store_seat_list seats = {0};
+    assert_int_equal(store_seats(f->store, sub, &seats), BC_OK);
+    int64_t free_user = 0;
+    for (size_t i = 0; i < seats.n; i++)
+        if (!seats.items[i].assigned)
+            free_user = seats.items[i].user_id;
+    store_seat_list_clear(&seats);
+    assert_true(free_user > 0);
+
+    int rows = audit_rows(f, NULL);
+    assert_int_equal(billing_seat_set(&f->b, 3, sub, free_user, true), BC_OK);
+    int64_t u1 = 0, u2 = 0;
+    assert_int_equal(billing_user_add(&f->b, 3, "Eva Klein", "eva.klein@example.de", &u1), BC_OK);
+    assert_int_equal(billing_user_add(&f->b, 3, "Udo Lang", "udo.lang@example.de", &u2), BC_OK);
+    assert_int_equal(billing_user_add(&f->b, 3, "", "x@example.de", NULL), BC_INVALID_ARGUMENT);
+    assert_int_equal(billing_seat_set(&f->b, 3, sub, u1, true), BC_OK);       /* 10 of 10 */
+    assert_int_equal(billing_seat_set(&f->b, 3, sub, u2, true), BC_SEATS_EXHAUSTED);
+    assert_int_equal(billing_seat_set(&f->b, 1, sub, u2, true), BC_NOT_FOUND); /* not account 1's */
+    assert_int_equal(billing_seat_set(&f->b, 3, sub, u1, false), BC_OK);
+    struct audit_probe last;
+    assert_int_equal(audit_rows(f, &last), rows + 8);
+    assert_string_equal(last.action, "seat.unassign");
+    struct store_subscription s = {0};
+    sub_get(f, sub, &s);
+    assert_int_equal(s.seats_assigned, 9);
+    store_subscription_clear(&s);
+
+    /* Seats cannot go below the assigned count. */
+    struct billing_change c = change(f, 3, "gotomeeting", "business", 8, BC_PERIOD_MONTHLY);
+    struct billing_quote q;
+    assert_int_equal(billing_quote_change(&f->b, 3, &c, &q), BC_OK);
+    assert_int_equal(q.refusal, BC_SEATS_BELOW_ASSIGNED);
+}
+
+static void every_attempt_one_audit_row(void **state)
+{
+    struct fx *f = *state;
+    struct billing_change c = change(f, 1, "gotomeeting", "business", 5, BC_PERIOD_MONTHLY);
+    struct billing_change down = change(f, 1, "gotowebinar", "lite", 2, BC_PERIOD_ANNUAL);
+    struct billing_payment dec = {.card_number = "4000000000009995", .card_expiry = "12/30"};
+    struct billing_result r;
+    struct billing_quote q;
+    int rows = audit_rows(f, NULL);
+#define STEP(expr, want) do { assert_int_equal((expr), (want)); rows++; \
+                              assert_int_equal(audit_rows(f, NULL), rows); } while (0)
+    STEP(billing_cart_put(&f->b, 1, &c), BC_OK);
+    STEP(billing_cart_put(&f->b, 1, &down), BC_DOWNGRADE_REQUIRES_SUPPORT);
+    STEP(billing_cart_remove(&f->b, 1, c.subscription_id), BC_OK);
+    STEP(billing_cart_put(&f->b, 999999, &c), BC_NOT_FOUND);
+    STEP(billing_place(&f->b, 1, &c, "a-1", -1, &dec, &r), BC_PAYMENT_DECLINED);
+    STEP(billing_place(&f->b, 1, &down, "a-2", -1, NULL, &r), BC_DOWNGRADE_REQUIRES_SUPPORT);
+    STEP(billing_place(&f->b, 1, &c, "a-3", 1, NULL, &r), BC_STALE_QUOTE);
+    STEP(billing_place(&f->b, 1, &c, "a-4", 4100, NULL, &r), BC_OK);
+    STEP(billing_place(&f->b, 1, &c, "a-4", 4100, NULL, &r), BC_OK);
+    STEP(billing_place(&f->b, 2, NULL, "a-5", -1, NULL, &r), BC_CORPORATE_ACCOUNT);
+    STEP(billing_place(&f->b, 1, NULL, "a-6", -1, NULL, &r), BC_CART_EMPTY);
+    STEP(billing_place(&f->b, 1, &c, "", -1, NULL, &r), BC_INVALID_ARGUMENT);
+#undef STEP
+    /* Read-only queries leave none. */
+    assert_int_equal(billing_quote_change(&f->b, 1, &c, &q), BC_OK);
+    assert_int_equal(billing_quote_cart(&f->b, 1, &q), BC_OK);
+    assert_int_equal(audit_rows(f, NULL), rows);
+}
+
+static void new_keys(void **state)
+{
+    (void)state;
+    char a[33], b[33];
+    billing_new_key(a);
+    billing_new_key(b);
+    assert_int_equal(strlen(a), 32);
+    assert_int_equal(strspn(a, "0123456789abcdef"), 32);
+    assert_string_not_equal(a, b);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 5 && strcmp(argv[1], "--gateway") == 0)
+        return gateway_main(argv[2], argv[3], argv[4]);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(worked_example, setup, teardown),
+        cmocka_unit_test_setup_teardown(vat_cases, setup, teardown),
+        cmocka_unit_test_setup_teardown(trial_ended_subscribes_anew, setup, teardown),
+        cmocka_unit_test_setup_teardown(rights, setup, teardown),
+        cmocka_unit_test_setup_teardown(cart, setup, teardown),
+        cmocka_unit_test_setup_teardown(place_and_replay, setup, teardown),
+        cmocka_unit_test_setup_teardown(decline_changes_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(checkout_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(expect_due_mismatch_is_stale, setup, teardown),
+        cmocka_unit_test_setup_teardown(nothing_due_needs_no_payment, setup, teardown),
+        cmocka_unit_test_setup_teardown(stale_version_refunds, setup, teardown),
+        cmocka_unit_test_setup_teardown(reconcile, setup, teardown),
+        cmocka_unit_test_setup_teardown(retry_reuses_the_charge, setup, teardown),
+        cmocka_unit_test_setup_teardown(seats_and_users, setup, teardown),
+        cmocka_unit_test_setup_teardown(every_attempt_one_audit_row, setup, teardown),
+        cmocka_unit_test(new_keys),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
