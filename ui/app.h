@@ -24,6 +24,7 @@ enum ui_screen_id {
  * The idempotency key is made once and kept across retries of the same
  * checkout, so a retry can never charge twice. */
 struct ui_checkout {
+    unsigned serial;                  /* which checkout (fields typed belong to it) */
     bool is_cart;                     /* the cart, or the one change below */
     struct billing_change change;
     char key[33];
@@ -71,6 +72,7 @@ struct ui_app {
     struct billing_change edit;
 
     struct ui_checkout co;
+    unsigned checkouts;               /* checkouts started, for co.serial */
 };
 
 /* Operations of one screen. */

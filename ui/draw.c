@@ -188,6 +188,50 @@ void draw_box(int y, int x, int h, int w)
     }
 }
 
+int draw_wrap(int y, int x, int w, int maxlines, const char *s, attr_t a)
+{
+    char line[DRAW_MAX * 4];
+    int rows = 0;
+    const char *p = s;
+    while (*p != '\0' && rows < maxlines) {
+        while (*p == ' ')
+            p++;
+        /* Take words while they fit; a word longer than the row is cut. */
+        size_t len = 0, best = 0;
+        const char *q = p;
+        while (*q != '\0') {
+            const char *e = q;
+            while (*e != '\0' && *e != ' ')
+                e++;
+            size_t cand = (size_t)(e - p);
+            if (cand >= sizeof line)
+                break;
+            memcpy(line, p, cand);
+            line[cand] = '\0';
+            if (draw_width(line) > w)
+                break;
+            best = cand;
+            q = e;
+            while (*q == ' ')
+                q++;
+        }
+        len = best;
+        if (len == 0) {
+            /* one long word: draw what fits and move past it */
+            draw_text(y + rows, x, w, p, a);
+            while (*p != '\0' && *p != ' ')
+                p++;
+        } else {
+            memcpy(line, p, len);
+            line[len] = '\0';
+            draw_text(y + rows, x, w, line, a);
+            p += len;
+        }
+        rows++;
+    }
+    return rows;
+}
+
 void draw_pair(int y, int x, int w, const char *label, const char *value, attr_t a)
 {
     int vw = draw_width(value);

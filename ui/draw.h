@@ -27,6 +27,9 @@ void draw_fill(int y, int x, int w, attr_t a);
 void draw_rule(int y, int x, int w, const char *heading);
 /* A box outline (ASCII + - | when the terminal is not UTF-8). */
 void draw_box(int y, int x, int h, int w);
+/* Draws `s` wrapped at spaces into at most `maxlines` rows of w columns.
+ * Returns the rows used. */
+int draw_wrap(int y, int x, int w, int maxlines, const char *s, attr_t a);
 /* A label on the left and an amount on the right of one row. */
 void draw_pair(int y, int x, int w, const char *label, const char *value, attr_t a);
 

@@ -58,10 +58,10 @@ struct keys_label {
 static const struct keys_label keys_labels[ACT_COUNT] = {
     [ACT_UP] = {"\u2191\u2193", "Up/Dn", N_("move")},
     [ACT_LEFT] = {"\u2190\u2192", "Lt/Rt", N_("change")},
-    [ACT_ENTER] = {"Enter", "Enter", N_("select")},
+    [ACT_ENTER] = {N_("Enter"), N_("Enter"), N_("select")},
     [ACT_TAB] = {"Tab", "Tab", N_("next field")},
     [ACT_BACK] = {"Esc", "Esc", N_("back")},
-    [ACT_TOGGLE] = {"Space", "Space", N_("assign")},
+    [ACT_TOGGLE] = {N_("Space"), N_("Space"), N_("assign")},
     [ACT_PLUS] = {"+/-", "+/-", N_("seats")},
     [ACT_HELP] = {"?", "?", N_("help")},
     [ACT_CART] = {"c", "c", N_("cart")},
@@ -99,7 +99,7 @@ static int keys_footer_item(int x, int maxx, enum ui_action a)
     const struct keys_label *l = &keys_labels[a];
     if (l->what == NULL)
         return x;
-    const char *key = term_ascii() ? l->key_ascii : l->key_utf8;
+    const char *key = _(term_ascii() ? l->key_ascii : l->key_utf8);
     const char *what = _(l->what);
     int need = draw_width(key) + 1 + draw_width(what) + 2;
     if (x + need > maxx)
@@ -115,7 +115,7 @@ static int keys_footer_width(enum ui_action a)
     const struct keys_label *l = &keys_labels[a];
     if (l->what == NULL)
         return 0;
-    const char *key = term_ascii() ? l->key_ascii : l->key_utf8;
+    const char *key = _(term_ascii() ? l->key_ascii : l->key_utf8);
     return draw_width(key) + 1 + draw_width(_(l->what)) + 2;
 }
 

@@ -143,6 +143,7 @@ static void cart_checkout(struct ui_app *app)
         return;
     }
     memset(&app->co, 0, sizeof app->co);
+    app->co.serial = ++app->checkouts;
     app->co.is_cart = true;
     billing_new_key(app->co.key);
     ui_push(app, UI_SCR_REVIEW);

@@ -74,7 +74,12 @@ static void home_header(struct ui_app *app, int y)
     int w = COLS - 4;
     snprintf(buf, sizeof buf, _("%s  (account %lld, %s)"), a->name ? a->name : "",
              (long long)a->id, a->currency);
-    draw_text(y, 2, w, buf, A_BOLD);
+    char cart[128];
+    snprintf(cart, sizeof cart, ngettext("Cart: %zu item", "Cart: %zu items", app->cart_count),
+             app->cart_count);
+    int cw = draw_width(cart);
+    draw_text(y, 2, w - cw - 2, buf, A_BOLD);
+    draw_text_right(y, 2, w, cart, app->cart_count ? A_BOLD : A_NORMAL);
 
     fmt_money(money, sizeof money, a->balance, a->currency);
     snprintf(buf, sizeof buf, "%s: %s", _("Credit balance"), money);
@@ -88,10 +93,7 @@ static void home_header(struct ui_app *app, int y)
                  app->billing_email);
     else
         snprintf(buf, sizeof buf, "%s: %s", _("Billing contact"), _("none"));
-    draw_text(y + 2, 2, w - 16, buf, A_NORMAL);
-    snprintf(buf, sizeof buf, ngettext("Cart: %zu item", "Cart: %zu items", app->cart_count),
-             app->cart_count);
-    draw_text_right(y + 2, 2, w, buf, app->cart_count ? A_BOLD : A_NORMAL);
+    draw_text(y + 2, 2, w, buf, A_NORMAL);
 
     if (app->rights.may_change == BC_NOT_BILLING_CONTACT)
         snprintf(buf, sizeof buf, _("View only: changes are made by the billing contact, %s <%s>."),
@@ -121,12 +123,12 @@ static void home_draw(struct ui_app *app, int top, int bottom)
 
     int y = top + 5;
     attr_t h = term_attr(TERM_HEADING);
-    const int cprod = 4, cplan = 22, cseats = 38, cfreq = 46, cprice = COLS - 18;
+    const int cprod = 4, cplan = 21, cseats = 38, cfreq = 50, cprice = COLS - 17;
     draw_text(y, cprod, cplan - cprod - 1, _("Product"), h);
     draw_text(y, cplan, cseats - cplan - 1, _("Plan"), h);
     draw_text(y, cseats, cfreq - cseats - 1, _("Seats"), h);
     draw_text(y, cfreq, cprice - cfreq - 1, _("Billing"), h);
-    draw_text_right(y, cprice, 16, _("Price per seat"), h);
+    draw_text_right(y, cprice, 14, _("Per seat"), h);
     y++;
     if (app->subs.n == 0) {
         draw_text(y + 1, 4, COLS - 8, _("This account has no subscriptions."), A_NORMAL);
@@ -157,7 +159,7 @@ static void home_draw(struct ui_app *app, int top, int bottom)
         draw_text(y, cseats, cfreq - cseats - 1, buf, at);
         draw_text(y, cfreq, cprice - cfreq - 1, ui_period_label(s->period), at);
         fmt_money(money, sizeof money, s->price, app->acct.currency);
-        draw_text_right(y, cprice, 16, money, at);
+        draw_text_right(y, cprice, 14, money, at);
 
         fmt_range(r1, sizeof r1, s->period_start, s->period_end);
         fmt_date(r2, sizeof r2, s->period_end);

@@ -115,11 +115,10 @@ static void modify_draw_tiers(struct ui_app *app, int top, int bottom)
     draw_box(top, x - 2, bottom - top, w + 4);
     draw_text(top, x, w, _(" Choose a plan "), term_attr(TERM_HEADING));
     int y = top + 1;
-    bool has_lower = false;
-    for (size_t i = 0; i < M.prod->nplans && y + 1 < bottom - 2; i++) {
+    bool has_lower = M.cur_idx > 0;
+    for (size_t i = 0; i < M.prod->nplans && y + 1 < bottom - 3; i++) {
         const struct catalog_plan *pl = &M.prod->plans[i];
         bool lower = i < M.cur_idx;
-        has_lower |= lower;
         bool cur = i == M.tier_sel;
         attr_t at = cur ? term_attr(TERM_SELECTED) : (lower ? term_attr(TERM_DISABLED) : A_NORMAL);
         char name[160], price[96];
@@ -142,13 +141,13 @@ static void modify_draw_tiers(struct ui_app *app, int top, int bottom)
         for (size_t f = 0; f < pl->nfeatures && off < sizeof feat; f++)
             off += (size_t)snprintf(feat + off, sizeof feat - off, "%s%s", f ? ", " : "",
                                     pl->features[f]);
-        draw_text(y + 1, x + 4, w - 4, feat, lower ? term_attr(TERM_DISABLED) : A_NORMAL);
-        y += 2;
+        y += 1 + draw_wrap(y + 1, x + 4, w - 4, 2, feat,
+                           lower ? term_attr(TERM_DISABLED) : A_NORMAL);
     }
     if (has_lower) {
         char buf[512];
         summary_refusal_text(buf, sizeof buf, app, BC_DOWNGRADE_REQUIRES_SUPPORT, 0);
-        draw_text(bottom - 2, x, w, buf, A_NORMAL);
+        draw_wrap(bottom - 3, x, w, 2, buf, A_NORMAL);
     }
 }
 
@@ -158,6 +157,8 @@ static void modify_timeline(struct ui_app *app, const struct store_subscription 
     bc_day p0 = sub->period_start, p1 = sub->period_end, d = app->b->today;
     if (p1 <= p0 || d < p0 || d > p1)
         return;
+    /* Days, not money: the bar shows how much of the current period is used
+     * and how much is credited back. */
     enum { bw = 24 };
     int used = (int)((int64_t)(d - p0) * bw / (p1 - p0));
     char bar[bw + 3];
@@ -169,14 +170,21 @@ static void modify_timeline(struct ui_app *app, const struct store_subscription 
     char a[16], b[16], buf[256];
     fmt_date(a, sizeof a, p0);
     fmt_date(b, sizeof b, p1);
-    snprintf(buf, sizeof buf, _("%s %s %s  # used %d days, . credited %d days"), a, bar, b,
-             (int)(d - p0), (int)(p1 - d));
-    draw_text(y, 4, COLS - 6, buf, A_NORMAL);
+    const char *l1 = _("Current period"), *l2 = _("New period");
+    int lw = draw_width(l1) > draw_width(l2) ? draw_width(l1) : draw_width(l2);
+    int vx = 4 + lw + 2;
+    draw_text(y, 4, lw, l1, A_NORMAL);
+    snprintf(buf, sizeof buf, "%s %s %s", a, bar, b);
+    draw_text(y, vx, COLS - vx - 2, buf, A_NORMAL);
+    snprintf(buf, sizeof buf, _("used %d days (#), credited %d days (.)"), (int)(d - p0),
+             (int)(p1 - d));
+    draw_text(y + 1, vx, COLS - vx - 2, buf, A_NORMAL);
     if (it->period_end > it->period_start) {
         char r[64];
         fmt_range(r, sizeof r, it->period_start, it->period_end);
-        snprintf(buf, sizeof buf, _("New billing period %s, beginning today"), r);
-        draw_text(y + 1, 4, COLS - 6, buf, A_NORMAL);
+        draw_text(y + 2, 4, lw, l2, A_NORMAL);
+        snprintf(buf, sizeof buf, _("%s, beginning today"), r);
+        draw_text(y + 2, vx, COLS - vx - 2, buf, A_NORMAL);
     }
 }
 
@@ -197,8 +205,8 @@ static void modify_draw(struct ui_app *app, int top, int bottom)
     draw_text(top, 2, COLS - 4, buf, A_BOLD);
     fmt_range(range, sizeof range, sub->period_start, sub->period_end);
     fmt_money(money, sizeof money, sub->price, app->acct.currency);
-    snprintf(buf, sizeof buf, _("Current period %s, billed %s per seat; %d seats assigned"),
-             range, money, sub->seats_assigned);
+    snprintf(buf, sizeof buf, _("Period %s, %s per seat, %d seats assigned"), range, money,
+             sub->seats_assigned);
     draw_text(top + 1, 2, COLS - 4, buf, A_NORMAL);
 
     /* The choices. */
@@ -239,24 +247,24 @@ static void modify_draw(struct ui_app *app, int top, int bottom)
         && catalog_price(app->b->catalog, pl, app->acct.currency, BC_PERIOD_ANNUAL, &pa)
         && money_mul(pm, 12, &m12) && money_add(m12, -pa, &save) && save > 0) {
         fmt_money(money, sizeof money, save, app->acct.currency);
-        snprintf(buf, sizeof buf, _("annual saves %s per seat a year"), money);
-        draw_text(y + 2, vx + 30, COLS - vx - 32, buf, A_NORMAL);
+        snprintf(buf, sizeof buf, _("Annual billing saves %s per seat a year."), money);
+        draw_text(y + 3, vx, COLS - vx - 2, buf, A_NORMAL);
     }
 
     /* Order Summary. */
     y = top + 7;
     draw_rule(y, 2, COLS - 4, _("Order Summary"));
     y++;
-    int sum_bottom = bottom - 4;
+    int sum_bottom = top + 14;
     if (M.qrc != BC_OK) {
         draw_text(y, 4, COLS - 8, _(bc_status_message(M.qrc)), term_attr(TERM_ERROR));
     } else if (M.q.refusal == BC_NO_CHANGE) {
-        draw_text(y, 4, COLS - 8,
+        draw_wrap(y, 4, COLS - 8, 2,
                   _("Choose another plan, seat count or billing frequency to see what it costs."),
                   A_NORMAL);
     } else if (M.q.refusal != BC_OK) {
         summary_refusal_text(buf, sizeof buf, app, M.q.refusal, M.seats);
-        draw_text(y, 4, COLS - 8, buf, term_attr(TERM_ERROR));
+        draw_wrap(y, 4, COLS - 8, 3, buf, term_attr(TERM_ERROR));
     } else {
         summary_reset(&M.sum);
         summary_item_lines(&M.sum, app, &M.q, 0);
@@ -268,7 +276,7 @@ static void modify_draw(struct ui_app *app, int top, int bottom)
             if (M.sum.rows[i].label[0] != ' ')
                 compact.rows[compact.n++] = M.sum.rows[i];
         summary_draw(&compact, 0, y, sum_bottom, 4, COLS - 8);
-        modify_timeline(app, sub, sum_bottom);
+        modify_timeline(app, sub, sum_bottom + 1);
     }
 
     y = bottom - 1;
@@ -325,9 +333,8 @@ static void modify_commit_typing(struct ui_app *app)
 static void modify_pick_tier(struct ui_app *app)
 {
     if (M.tier_sel < M.cur_idx) {
-        char buf[512];
-        summary_refusal_text(buf, sizeof buf, app, BC_DOWNGRADE_REQUIRES_SUPPORT, 0);
-        ui_status(app, true, "%s", buf);
+        /* The box shows Customer Care's contacts; the status line says why. */
+        ui_status_code(app, BC_DOWNGRADE_REQUIRES_SUPPORT);
         return;
     }
     M.plan_idx = M.tier_sel;
@@ -368,6 +375,7 @@ static void modify_primary(struct ui_app *app)
         return;
     }
     memset(&app->co, 0, sizeof app->co);
+    app->co.serial = ++app->checkouts;
     app->co.is_cart = false;
     app->co.change = ch;
     billing_new_key(app->co.key);

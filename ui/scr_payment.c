@@ -17,7 +17,7 @@ enum pay_focus { PAY_SOURCE, PAY_NUMBER, PAY_EXPIRY, PAY_VAT, PAY_COUNTRY, PAY_P
                  PAY_FOCUS_COUNT };
 
 static struct {
-    char key[33];             /* the checkout these fields belong to */
+    unsigned serial;          /* the checkout these fields belong to */
     bool has_card;
     struct store_card card;
     bool use_card_on_file;
@@ -52,9 +52,9 @@ static void pay_move(int dir)
 
 static void payment_enter(struct ui_app *app)
 {
-    if (strcmp(P.key, app->co.key) == 0)
-        return;   /* same checkout: keep what was typed */
-    memcpy(P.key, app->co.key, sizeof P.key);
+    if (P.serial == app->co.serial)
+        return;   /* same checkout (even after a decline): keep what was typed */
+    P.serial = app->co.serial;
     memset(&P.card, 0, sizeof P.card);
     P.has_card = store_card_get(app->b->store, app->acct.id, &P.card) == BC_OK;
     P.use_card_on_file = P.has_card;
@@ -68,6 +68,19 @@ static void payment_enter(struct ui_app *app)
     P.country.max_chars = 2;
     field_set(&P.country, app->acct.country);
     P.focus = P.has_card ? PAY_PLACE : PAY_NUMBER;
+}
+
+/* Brand names as people write them. */
+static const char *pay_brand(const char *id)
+{
+    static const struct { const char *id, *name; } brands[] = {
+        {"visa", "Visa"}, {"mastercard", "Mastercard"}, {"amex", "American Express"},
+        {"discover", "Discover"}, {"jcb", "JCB"},
+    };
+    for (size_t i = 0; i < sizeof brands / sizeof brands[0]; i++)
+        if (strcmp(id, brands[i].id) == 0)
+            return brands[i].name;
+    return _("card");
 }
 
 static struct ui_field *pay_field(enum pay_focus f)
@@ -134,16 +147,23 @@ static void payment_draw(struct ui_app *app, int top, int bottom)
     fmt_money(money, sizeof money, q->totals.due, q->currency);
     draw_pair(top, 2, 40, _("Total due"), money, term_attr(TERM_TOTAL));
 
-    int y = top + 2, lx = 4, vx = 24, fw = 30;
+    int y = top + 2, lx = 4, fw = 30;
+    static const char *const labels[] = {N_("Card number"), N_("Expiry (MM/YY)"),
+                                         N_("VAT number"), N_("Billing country")};
+    int vx = 0;
+    for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
+        if (draw_width(_(labels[i])) > vx)
+            vx = draw_width(_(labels[i]));
+    vx += lx + 2;
     attr_t sel = term_attr(TERM_SELECTED);
     if (P.has_card) {
         const char *on = term_ascii() ? "(*)" : "(\u2022)";
         char card[128];
-        snprintf(card, sizeof card, _("card on file: %s ending %s, expires %02d/%04d"),
-                 P.card.brand, P.card.last4, P.card.exp_month, P.card.exp_year);
+        snprintf(card, sizeof card, _("Card on file: %s ending %s, expires %02d/%04d"),
+                 pay_brand(P.card.brand), P.card.last4, P.card.exp_month, P.card.exp_year);
         snprintf(buf, sizeof buf, "%s %s", P.use_card_on_file ? on : "( )", card);
         draw_text(y, lx, COLS - lx - 2, buf, P.focus == PAY_SOURCE ? sel : A_NORMAL);
-        snprintf(buf, sizeof buf, "%s %s", P.use_card_on_file ? "( )" : on, _("a new card"));
+        snprintf(buf, sizeof buf, "%s %s", P.use_card_on_file ? "( )" : on, _("A new card"));
         draw_text(y + 1, lx, COLS - lx - 2, buf, A_NORMAL);
         if (P.focus == PAY_SOURCE)
             draw_text(y, 2, 1, draw_glyph_cursor(), A_BOLD);
@@ -189,11 +209,9 @@ static void payment_draw(struct ui_app *app, int top, int bottom)
     if (P.focus == PAY_COUNTRY)
         draw_text(y, 2, 1, draw_glyph_cursor(), A_BOLD);
     y += 2;
-    draw_text(y, lx, COLS - lx - 2,
-              _("A change of VAT number or country is checked when the order is placed;"),
-              A_NORMAL);
-    draw_text(y + 1, lx, COLS - lx - 2,
-              _("if it changes the total, the new figures are shown before anything is charged."),
+    draw_wrap(y, lx, COLS - lx - 2, 3,
+              _("A new VAT number or country is checked when the order is placed: if it changes "
+                "the total, the new figures are shown first and nothing is charged."),
               A_NORMAL);
 
     snprintf(buf, sizeof buf, "[ %s ]", _("Place order"));

@@ -60,9 +60,8 @@ void summary_item_lines(struct summary *s, const struct ui_app *app,
             snprintf(label, sizeof label, "%s  %s", _("Credit for unused time"), range);
             break;
         case QUOTE_LINE_CHARGE:
-            snprintf(label, sizeof label, _("New charge: %s, %d seats, %s  %s"),
-                     ui_plan_name(app, c->product, c->to_plan), c->to_seats,
-                     ui_period_label(c->to_period), range);
+            snprintf(label, sizeof label, _("New charge: %s \u00d7 %d  %s"),
+                     ui_plan_name(app, c->product, c->to_plan), c->to_seats, range);
             break;
         default:
             if (l->reverse_charge)
@@ -91,6 +90,10 @@ void summary_totals(struct summary *s, const struct billing_quote *q, bool with_
     summary_add(s, TERM_NORMAL, _("Balance applied"), neg);
     fmt_money(money, sizeof money, q->totals.due, q->currency);
     summary_add(s, TERM_TOTAL, _("Total due"), money);
+    if (q->totals.balance_after != q->balance) {
+        fmt_money(money, sizeof money, q->totals.balance_after, q->currency);
+        summary_add(s, TERM_NORMAL, _("Credit balance afterwards"), money);
+    }
 }
 
 size_t summary_draw(const struct summary *s, size_t first, int y, int bottom, int x, int w)
