@@ -877,13 +877,19 @@ static void test_init_plain_and_scale(void **state)
     run_clear(&r);
     assert_int_equal(stat(db2, &sb), 0);
 
-    /* No database yet: one line that says how to make one. */
+    /* No database yet: one line that says how to make one, for a command
+     * and for the terminal UI alike. */
     snprintf(db2, sizeof db2, "%s/missing.db", f->dir);
     RUN(&r, f->dir, "account", "show", "1", "--db", db2);
     assert_exit(&r, 1);
     assert_one_error_line(&r);
     assert_non_null(strstr(r.err, "init"));
     run_clear(&r);
+    RUN(&r, f->dir, "--db", db2);
+    assert_exit(&r, 1);
+    assert_one_error_line(&r);
+    run_clear(&r);
+    assert_int_not_equal(stat(db2, &sb), 0);   /* and nothing was created */
 }
 
 /* ------------------------------------------------------------ orders */
@@ -1024,6 +1030,87 @@ static void test_order_expect_due(void **state)
     assert_int_equal(jint(v, "due_minor"), 4100);
     json_decref(v);
     assert_int_equal(sql_int(f->db, "SELECT count(*) FROM orders"), 1);
+}
+
+static void test_order_cart_and_payment(void **state)
+{
+    struct fx *f = *state;
+    struct run r;
+    char *text;
+    json_t *v, *cart;
+    int64_t sub;
+
+    /* An empty cart is refused. */
+    RUN(&r, f->dir, "order", "place", "--account", "1", "--cart", "--idempotency-key", "cli-cart-0",
+        "--json", "--db", f->db, "--date", DAY);
+    assert_exit(&r, 3);
+    v = parse_json(r.out);
+    assert_string_equal(jstr(v, "refusal"), "cart_empty");
+    json_decref(v);
+    run_clear(&r);
+
+    /* The cart as the TUI leaves it: shown by account show, checked out by --cart. */
+    sub = sql_int(f->db, "SELECT id FROM subscriptions WHERE account_id = 1 AND product = 'gotomeeting'");
+    {
+        char sql[300];
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO cart_items(account_id, subscription_id, to_plan, to_seats, to_period,"
+                 " base_version) VALUES (1, %lld, 'business', 5, 'monthly', 1)", (long long)sub);
+        sql_exec(f->db, sql);
+    }
+    text = CAPTURE(f->dir, "account", "show", "1", "--json", "--db", f->db);
+    v = parse_json(text);
+    cart = json_object_get(v, "cart");
+    assert_int_equal(json_array_size(cart), 1);
+    assert_int_equal(jint(json_array_get(cart, 0), "subscription_id"), sub);
+    assert_string_equal(jstr(json_array_get(cart, 0), "product"), "gotomeeting");
+    assert_string_equal(jstr(json_array_get(cart, 0), "to_plan"), "business");
+    assert_int_equal(jint(json_array_get(cart, 0), "to_seats"), 5);
+    assert_string_equal(jstr(json_array_get(cart, 0), "to_period"), "monthly");
+    json_decref(v);
+    free(text);
+
+    RUN(&r, f->dir, "order", "place", "--account", "1", "--cart", "--idempotency-key", "cli-cart-1",
+        "--expect-due", "4100", "--json", "--db", f->db, "--date", DAY);
+    assert_exit(&r, 0);
+    v = parse_json(r.out);
+    assert_int_equal(jint(v, "due_minor"), 4100);
+    json_decref(v);
+    run_clear(&r);
+    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM cart_items"), 0);
+
+    /* Something due, no card on file, none given: refused, nothing written. */
+    RUN(&r, f->dir, "order", "place", "--account", "3", "--product", "gotomeeting", "--to-plan",
+        "enterprise", "--idempotency-key", "cli-nocard", "--json", "--db", f->db, "--date", DAY);
+    assert_exit(&r, 3);
+    v = parse_json(r.out);
+    assert_string_equal(jstr(v, "refusal"), "payment_required");
+    json_decref(v);
+    run_clear(&r);
+
+    /* Bad cards are errors told in one line. */
+    RUN(&r, f->dir, "order", "place", "--account", "3", "--product", "gotomeeting", "--to-plan",
+        "enterprise", "--idempotency-key", "cli-expired", "--card", "4242424242424242",
+        "--card-exp", "01/20", "--db", f->db, "--date", DAY);
+    assert_exit(&r, 1);
+    assert_one_error_line(&r);
+    run_clear(&r);
+    RUN(&r, f->dir, "order", "place", "--account", "3", "--product", "gotomeeting", "--to-plan",
+        "enterprise", "--idempotency-key", "cli-luhn", "--card", "4242424242424241",
+        "--card-exp", "01/30", "--db", f->db, "--date", DAY);
+    assert_exit(&r, 1);
+    assert_one_error_line(&r);
+    run_clear(&r);
+    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM orders WHERE account_id = 3"), 0);
+
+    /* A good new card: placed and charged, in the readable form too. */
+    RUN(&r, f->dir, "order", "place", "--account", "3", "--product", "gotomeeting", "--to-plan",
+        "enterprise", "--idempotency-key", "cli-newcard", "--card", "4242 4242 4242 4242",
+        "--card-exp", "12/30", "--db", f->db, "--date", DAY, "--lang", "en");
+    assert_exit(&r, 0);
+    assert_non_null(strstr(r.out, "placed"));
+    run_clear(&r);
+    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM orders WHERE account_id = 3"), 1);
 }
 
 static void test_account_show_json(void **state)
@@ -1298,6 +1385,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_order_idempotent, fx_demo_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_order_declined_changes_nothing, fx_demo_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_order_expect_due, fx_demo_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_order_cart_and_payment, fx_demo_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_account_show_json, fx_demo_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_orders_and_audit_json, fx_demo_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_operator_identity, fx_demo_setup, fx_teardown),
