@@ -165,10 +165,8 @@ static int run_ui_command(struct cli *c, cli_run_ui_fn run_ui)
     return run_ui(&args);
 }
 
-static int dispatch(struct cli *c, int argc, char **argv, cli_run_ui_fn run_ui)
+static int dispatch(struct cli *c, char **words, int nwords, cli_run_ui_fn run_ui)
 {
-    char **words = argv + optind;
-    int nwords = argc - optind;
     const struct cli_command *cmd = NULL;
     int used, rc;
 
@@ -220,49 +218,76 @@ static int dispatch(struct cli *c, int argc, char **argv, cli_run_ui_fn run_ui)
     return rc != CLI_EXIT_OK ? rc : cmd->run(c);
 }
 
-int cli_main(int argc, char **argv, cli_run_ui_fn run_ui)
+/* Options and words may interleave ("account show 1 --db x", "--db x account
+ * show 1"). getopt_long runs in order-preserving mode ("+") and every word it
+ * stops at is collected here, so this holds whether or not POSIXLY_CORRECT is
+ * set; "--" ends the options. Returns CLI_EXIT_OK or the usage exit code. */
+static int parse(struct cli *c, int argc, char **argv, char **words, int *nwords)
 {
-    struct cli *c = calloc(1, sizeof *c);
-    int opt, rc;
-
-    if (!c)
-        return cli_status(BC_NO_MEMORY, NULL);
+    int opt, last_value = -1;
 
     optind = 0;   /* full re-initialisation of GNU getopt */
     opterr = 0;
-    while ((opt = getopt_long(argc, argv, ":hV", long_options, NULL)) != -1) {
-        if (opt == ':') {
-            rc = cli_usage_error(c, "%s needs a value", argv[optind - 1]);
-            goto done;
+    *nwords = 0;
+    for (;;) {
+        opt = getopt_long(argc, argv, "+:hV", long_options, NULL);
+        if (opt == -1) {
+            if (optind > 1 && optind - 1 != last_value && strcmp(argv[optind - 1], "--") == 0) {
+                while (optind < argc)
+                    words[(*nwords)++] = argv[optind++];
+                return CLI_EXIT_OK;
+            }
+            if (optind >= argc)
+                return CLI_EXIT_OK;
+            last_value = optind;    /* a word is never taken for "--" */
+            words[(*nwords)++] = argv[optind++];
+            continue;
         }
+        if (opt == ':')
+            return cli_usage_error(c, "%s needs a value", argv[optind - 1]);
         if (opt == '?') {
             if (optopt >= V(0))
-                rc = cli_usage_error(c, "--%s takes no value", option_name((enum cli_opt)(optopt - V(0))));
-            else if (optopt > ' ' && optopt < 127)
-                rc = cli_usage_error(c, "unknown option '-%c'", optopt);
-            else
-                rc = cli_usage_error(c, "unknown option '%s'", argv[optind - 1]);
-            goto done;
+                return cli_usage_error(c, "--%s takes no value",
+                                       option_name((enum cli_opt)(optopt - V(0))));
+            if (optopt > ' ' && optopt < 127)
+                return cli_usage_error(c, "unknown option '-%c'", optopt);
+            return cli_usage_error(c, "unknown option '%s'", argv[optind - 1]);
         }
         if (opt == 'h')
             opt = V(CLI_OPT_HELP);
         else if (opt == 'V')
             opt = V(CLI_OPT_VERSION);
-        if (opt < V(0) || opt >= V(CLI_OPT_COUNT)) {
-            rc = cli_usage_error(c, "unknown option '%s'", argv[optind - 1]);
-            goto done;
-        }
+        if (opt < V(0) || opt >= V(CLI_OPT_COUNT))
+            return cli_usage_error(c, "unknown option '%s'", argv[optind - 1]);
         c->opt[opt - V(0)] = optarg ? optarg : "";
+        if (optarg)
+            last_value = optind - 1;
     }
+}
+
+int cli_main(int argc, char **argv, cli_run_ui_fn run_ui)
+{
+    struct cli *c = calloc(1, sizeof *c);
+    char **words = calloc((size_t)argc + 1, sizeof *words);
+    int nwords = 0, rc;
+
+    if (!c || !words) {
+        free(c);
+        free(words);
+        return cli_status(BC_NO_MEMORY, NULL);
+    }
+    rc = parse(c, argc, argv, words, &nwords);
+    if (rc != CLI_EXIT_OK)
+        goto done;
     if (c->opt[CLI_OPT_VERSION]) {
         printf("billcenter %s\n", BC_VERSION);
-        rc = CLI_EXIT_OK;
         goto done;
     }
-    rc = dispatch(c, argc, argv, run_ui);
+    rc = dispatch(c, words, nwords, run_ui);
 done:
     cli_release(c);
     free(c);
+    free(words);
     fflush(stdout);
     if (ferror(stdout) && rc == CLI_EXIT_OK)
         rc = cli_status(BC_IO_ERROR, "standard output");

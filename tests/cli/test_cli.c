@@ -877,6 +877,20 @@ static void test_init_plain_and_scale(void **state)
     run_clear(&r);
     assert_int_equal(stat(db2, &sb), 0);
 
+    /* Without --db or $BILLCENTER_DB: $XDG_DATA_HOME/billcenter/, made 0700. */
+    snprintf(db2, sizeof db2, "%s/xdg", f->dir);
+    setenv("XDG_DATA_HOME", db2, 1);
+    RUN(&r, f->dir, "init");
+    unsetenv("XDG_DATA_HOME");
+    assert_exit(&r, 0);
+    run_clear(&r);
+    snprintf(db2, sizeof db2, "%s/xdg/billcenter", f->dir);
+    assert_int_equal(stat(db2, &sb), 0);
+    assert_true(S_ISDIR(sb.st_mode));
+    assert_int_equal(sb.st_mode & 0777, 0700);
+    snprintf(db2, sizeof db2, "%s/xdg/billcenter/billcenter.db", f->dir);
+    assert_int_equal(stat(db2, &sb), 0);
+
     /* No database yet: one line that says how to make one, for a command
      * and for the terminal UI alike. */
     snprintf(db2, sizeof db2, "%s/missing.db", f->dir);
@@ -1335,7 +1349,7 @@ static void test_globals_anywhere(void **state)
 {
     struct fx *f = *state;
     char *before, *after, *mixed;
-    json_t *q;
+    json_t *q, *a;
     struct run r;
 
     before = CAPTURE(f->dir, "--db", f->db, "--date", DAY, "--lang", "en", "account", "show", "1", "--json");
@@ -1359,6 +1373,35 @@ static void test_globals_anywhere(void **state)
     RUN(&r, f->dir, "quote", "--json", EXPLICIT_EXAMPLE, "--to-plan", "business", "--date", DAY,
         "--catalog", f->dir);
     assert_exit(&r, 1);   /* an empty directory is no catalog */
+    run_clear(&r);
+
+    /* Also when getopt is asked to stop at the first word. */
+    setenv("POSIXLY_CORRECT", "1", 1);
+    before = CAPTURE(f->dir, "account", "show", "1", "--json", "--db", f->db);
+    unsetenv("POSIXLY_CORRECT");
+    a = parse_json(before);
+    assert_int_equal(jint(a, "id"), 1);
+    json_decref(a);
+    free(before);
+
+    /* "--" ends the options: what follows is an argument. */
+    RUN(&r, f->dir, "--db", f->db, "account", "show", "--", "--json");
+    assert_exit(&r, 1);
+    assert_one_error_line(&r);
+    run_clear(&r);
+
+    /* The language comes from the locale when --lang is not given. */
+    setenv("LC_ALL", "it_IT.UTF-8", 1);
+    RUN(&r, f->dir, "quote", EXPLICIT_EXAMPLE, "--to-plan", "business", "--date", DAY,
+        "--balance", "2000");
+    setenv("LC_ALL", "C.UTF-8", 1);
+    assert_exit(&r, 0);
+    assert_non_null(strstr(r.out, "41,00"));
+    run_clear(&r);
+    RUN(&r, f->dir, "quote", EXPLICIT_EXAMPLE, "--to-plan", "business", "--date", DAY,
+        "--balance", "2000");
+    assert_exit(&r, 0);
+    assert_non_null(strstr(r.out, "41.00"));
     run_clear(&r);
 
     /* --kiosk belongs to the terminal UI only. */
