@@ -1127,6 +1127,106 @@ static void test_order_cart_and_payment(void **state)
     assert_int_equal(sql_int(f->db, "SELECT count(*) FROM orders WHERE account_id = 3"), 1);
 }
 
+/* A copy of plans/ whose payment goes through tests/fake_gateway.sh MODE. */
+static void gateway_catalog(const char *dir, const char *mode, const char *statedir)
+{
+    static const char *const products[] = {"gotomeeting.yaml", "gotowebinar.yaml", "gototraining.yaml"};
+    char from[400], to[400], *text, *at, *out;
+    const char *needle = "processor: test";
+    size_t n;
+
+    assert_int_equal(mkdir(dir, 0700), 0);
+    for (size_t i = 0; i < sizeof products / sizeof products[0]; i++) {
+        snprintf(from, sizeof from, "plans/%s", products[i]);
+        snprintf(to, sizeof to, "%s/%s", dir, products[i]);
+        copy_file(from, to);
+    }
+    text = slurp("plans/catalog.yaml");
+    at = strstr(text, needle);
+    assert_non_null(at);
+    n = strlen(text) + 1024;
+    out = malloc(n);
+    assert_non_null(out);
+    snprintf(out, n, "%.*sprocessor: exec\n  command: \"sh %s/tests/fake_gateway.sh %s %s\"\n"
+             "  timeout_ms: 5000%s", (int)(at - text), text, SOURCE_ROOT, mode, statedir,
+             at + strlen(needle));
+    snprintf(to, sizeof to, "%s/catalog.yaml", dir);
+    write_file(to, out);
+    free(out);
+    free(text);
+}
+
+static void test_reconcile_after_unconfirmed_charge(void **state)
+{
+    struct fx *f = *state;
+    char gw_bad[320], gw_ok[320], statedir[320], path[400];
+    struct run r;
+    json_t *v;
+
+    snprintf(statedir, sizeof statedir, "%s/gateway", f->dir);
+    assert_int_equal(mkdir(statedir, 0700), 0);
+    snprintf(gw_bad, sizeof gw_bad, "%s/plans-exit1", f->dir);
+    snprintf(gw_ok, sizeof gw_ok, "%s/plans-ok", f->dir);
+    gateway_catalog(gw_bad, "exit1", statedir);
+    gateway_catalog(gw_ok, "approved", statedir);
+
+    /* Nothing pending: nothing to do. */
+    RUN(&r, f->dir, "reconcile", "--json", "--db", f->db, "--catalog", gw_ok, "--date", DAY);
+    assert_exit(&r, 0);
+    v = parse_json(r.out);
+    assert_int_equal(jint(v, "completed"), 0);
+    assert_int_equal(jint(v, "refunded"), 0);
+    json_decref(v);
+    run_clear(&r);
+
+    /* The gateway answers but fails: the payment is unconfirmed, no order. */
+    RUN(&r, f->dir, "order", "place", "--account", "1", "--product", "gotomeeting", "--to-plan",
+        "business", "--idempotency-key", "cli-gw-1", "--json", "--db", f->db, "--catalog", gw_bad,
+        "--date", DAY);
+    assert_exit(&r, 3);
+    v = parse_json(r.out);
+    assert_string_equal(jstr(v, "refusal"), "payment_unconfirmed");
+    json_decref(v);
+    run_clear(&r);
+    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM orders"), 0);
+
+    /* ...yet the gateway did take the money (as a real one might have). */
+    snprintf(path, sizeof path, "%s/cli-gw-1", statedir);
+    write_file(path, "approved 4100\n");
+
+    /* reconcile asks the gateway, finds the charge and completes the order. */
+    RUN(&r, f->dir, "reconcile", "--json", "--db", f->db, "--catalog", gw_ok, "--date", DAY);
+    assert_exit(&r, 0);
+    v = parse_json(r.out);
+    assert_int_equal(jint(v, "completed"), 1);
+    assert_int_equal(jint(v, "refunded"), 0);
+    json_decref(v);
+    run_clear(&r);
+    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM orders"), 1);
+    assert_int_equal(sql_int(f->db, "SELECT due_minor FROM orders"), 4100);
+
+    /* The same key again is that order, charged once. */
+    RUN(&r, f->dir, "order", "place", "--account", "1", "--product", "gotomeeting", "--to-plan",
+        "business", "--idempotency-key", "cli-gw-1", "--json", "--db", f->db, "--catalog", gw_ok,
+        "--date", DAY);
+    assert_exit(&r, 0);
+    v = parse_json(r.out);
+    assert_true(json_is_true(json_object_get(v, "replayed")));
+    json_decref(v);
+    run_clear(&r);
+    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM orders"), 1);
+
+    /* A second run has nothing left to do; a read-only operator may not run it. */
+    RUN(&r, f->dir, "reconcile", "--db", f->db, "--catalog", gw_ok, "--date", DAY);
+    assert_exit(&r, 0);
+    assert_non_null(strstr(r.out, "0 order(s) completed"));
+    run_clear(&r);
+    sql_exec(f->db, "UPDATE operators SET role = 'readonly'");
+    RUN(&r, f->dir, "reconcile", "--db", f->db, "--catalog", gw_ok, "--date", DAY);
+    assert_exit(&r, 3);
+    run_clear(&r);
+}
+
 static void test_account_show_json(void **state)
 {
     struct fx *f = *state;
@@ -1429,6 +1529,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_order_declined_changes_nothing, fx_demo_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_order_expect_due, fx_demo_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_order_cart_and_payment, fx_demo_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_reconcile_after_unconfirmed_charge, fx_demo_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_account_show_json, fx_demo_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_orders_and_audit_json, fx_demo_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_operator_identity, fx_demo_setup, fx_teardown),
