@@ -71,7 +71,9 @@ static void cart_draw(struct ui_app *app, int top, int bottom)
             draw_fill(y, 2, COLS - 4, at);
             draw_text(y, 2, 1, draw_glyph_cursor(), at);
         }
-        snprintf(buf, sizeof buf, _("%s: %s, %d seats, %s"), ui_product_name(app, it->product),
+        snprintf(buf, sizeof buf, ngettext("%s: %s, %d seat, %s", "%s: %s, %d seats, %s",
+                                           it->to_seats),
+                 ui_product_name(app, it->product),
                  ui_plan_name(app, it->product, it->to_plan), it->to_seats,
                  ui_period_label(it->to_period));
         draw_text(y, 4, COLS - 26, buf, at);

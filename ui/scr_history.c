@@ -17,38 +17,54 @@ static struct {
 static void history_build(struct ui_app *app)
 {
     char buf[512], money[64], range[64], day[16];
+    (void)app;
     summary_reset(&O.sum);
     for (size_t i = 0; i < O.orders.n; i++) {
         const struct store_order *o = &O.orders.items[i];
         fmt_date(day, sizeof day, o->day);
         snprintf(buf, sizeof buf, _("Order %lld of %s"), (long long)o->id, day);
         summary_rule(&O.sum, buf);
+        const char *last_product = NULL;
+        int64_t last_sub = -1;
         for (size_t k = 0; k < o->nlines; k++) {
             const struct store_order_line *l = &o->lines[k];
+            if (l->subscription_id != last_sub || last_product == NULL
+                || strcmp(last_product, l->product) != 0) {
+                /* One heading per subscription: what the order changed it to. */
+                const char *arrow = draw_glyph_arrow();
+                snprintf(buf, sizeof buf,
+                         ngettext("%s: %s %s %s, %d seat, %s", "%s: %s %s %s, %d seats, %s",
+                                  l->seats_to),
+                         ui_product_name(app, l->product),
+                         ui_plan_name(app, l->product, l->plan_from), arrow,
+                         ui_plan_name(app, l->product, l->plan_to), l->seats_to,
+                         ui_period_label(l->period_to));
+                summary_add(&O.sum, TERM_NORMAL, buf, "");
+                last_sub = l->subscription_id;
+                last_product = l->product;
+            }
             fmt_money(money, sizeof money, l->amount, o->currency);
             fmt_range(range, sizeof range, l->from, l->to);
-            const char *prod = ui_product_name(app, l->product);
             switch (l->kind) {
             case STORE_LINE_CREDIT:
-                snprintf(buf, sizeof buf, _("%s %s: credit for unused time %s"), prod,
-                         ui_plan_name(app, l->product, l->plan_from), range);
+                snprintf(buf, sizeof buf, "  %s  %s", _("Credit for unused time"), range);
                 break;
             case STORE_LINE_CHARGE:
-                snprintf(buf, sizeof buf, _("%s %s, %d seats, %s: charge %s"), prod,
-                         ui_plan_name(app, l->product, l->plan_to), l->seats_to,
-                         ui_period_label(l->period_to), range);
+                snprintf(buf, sizeof buf, "  %s  %s", _("Charge"), range);
                 break;
             default:
-                snprintf(buf, sizeof buf, "  %s", l->reverse_charge ? _("VAT (reverse charge)")
-                                                                    : _("VAT"));
+                snprintf(buf, sizeof buf, "    %s", l->reverse_charge ? _("VAT (reverse charge)")
+                                                                      : _("VAT"));
                 break;
             }
             summary_add(&O.sum, TERM_NORMAL, buf, money);
         }
         fmt_money(money, sizeof money, o->total, o->currency);
         summary_add(&O.sum, TERM_NORMAL, _("Total"), money);
+        char neg[80];
         fmt_money(money, sizeof money, o->balance_applied, o->currency);
-        summary_add(&O.sum, TERM_NORMAL, _("Balance applied"), money);
+        snprintf(neg, sizeof neg, "%s%s", o->balance_applied > 0 ? "-" : "", money);
+        summary_add(&O.sum, TERM_NORMAL, _("Balance applied"), neg);
         fmt_money(money, sizeof money, o->due, o->currency);
         summary_add(&O.sum, TERM_TOTAL, _("Charged"), money);
     }

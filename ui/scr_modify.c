@@ -13,7 +13,9 @@
 #include "money.h"
 #include "summary.h"
 
-enum modify_focus { MOD_PLAN, MOD_SEATS, MOD_PERIOD, MOD_ACTION, MOD_FOCUS_COUNT };
+/* MOD_CART is the secondary "Add to cart" offered beside Complete
+ * transaction while the cart is empty (the primary is Add to cart otherwise). */
+enum modify_focus { MOD_PLAN, MOD_SEATS, MOD_PERIOD, MOD_ACTION, MOD_CART, MOD_FOCUS_COUNT };
 
 static struct {
     int64_t sub_id;
@@ -85,9 +87,8 @@ static void modify_enter(struct ui_app *app)
                 M.plan_idx = i;
         M.seats = app->edit.to_seats;
         M.period = app->edit.to_period;
-    } else {
-        M.focus = MOD_PLAN;
     }
+    M.focus = MOD_PLAN;
     modify_requote(app);
 }
 
@@ -200,8 +201,10 @@ static void modify_draw(struct ui_app *app, int top, int bottom)
         return;
     char buf[512], money[64], range[64];
     const struct catalog_plan *cur = modify_plan(M.cur_idx);
-    snprintf(buf, sizeof buf, _("%s: current plan %s, %d seats, %s"), M.prod->name,
-             cur ? cur->name : sub->plan, sub->seats, ui_period_label(sub->period));
+    snprintf(buf, sizeof buf,
+             ngettext("%s: current plan %s, %d seat, %s", "%s: current plan %s, %d seats, %s",
+                      sub->seats),
+             M.prod->name, cur ? cur->name : sub->plan, sub->seats, ui_period_label(sub->period));
     draw_text(top, 2, COLS - 4, buf, A_BOLD);
     fmt_range(range, sizeof range, sub->period_start, sub->period_end);
     fmt_money(money, sizeof money, sub->price, app->acct.currency);
@@ -285,7 +288,14 @@ static void modify_draw(struct ui_app *app, int top, int bottom)
     attr_t aa = M.focus == MOD_ACTION ? sel : (can ? A_BOLD : term_attr(TERM_DISABLED));
     if (M.focus == MOD_ACTION)
         draw_text(y, 2, 1, draw_glyph_cursor(), A_BOLD);
-    draw_text(y, 4, COLS - 8, buf, aa);
+    int bx = 4 + draw_text(y, 4, COLS - 8, buf, aa) + 4;
+    if (app->cart_count == 0) {
+        snprintf(buf, sizeof buf, "[ %s ]", _("Add to cart"));
+        if (M.focus == MOD_CART)
+            draw_text(y, bx - 2, 1, draw_glyph_cursor(), A_BOLD);
+        draw_text(y, bx, COLS - bx - 2, buf,
+                  M.focus == MOD_CART ? sel : (can ? A_NORMAL : term_attr(TERM_DISABLED)));
+    }
 
     if (M.tiers_open)
         modify_draw_tiers(app, top + 2, bottom);
@@ -347,7 +357,7 @@ static void modify_pick_tier(struct ui_app *app)
     modify_requote(app);
 }
 
-static void modify_primary(struct ui_app *app)
+static void modify_primary(struct ui_app *app, bool to_cart)
 {
     if (M.qrc != BC_OK) {
         ui_status_code(app, M.qrc);
@@ -361,7 +371,7 @@ static void modify_primary(struct ui_app *app)
     }
     struct billing_change ch;
     modify_change(app, &ch);
-    if (app->cart_count > 0) {
+    if (to_cart) {
         enum bc_status rc = billing_cart_put(app->b, app->acct.id, &ch);
         if (rc != BC_OK) {
             ui_status_code(app, rc);
@@ -423,10 +433,14 @@ static bool modify_action(struct ui_app *app, enum ui_action act)
     case ACT_UP:
     case ACT_BACKTAB:
         M.focus = M.focus > 0 ? M.focus - 1 : MOD_FOCUS_COUNT - 1;
+        if (M.focus == MOD_CART && app->cart_count > 0)
+            M.focus = MOD_ACTION;
         return true;
     case ACT_DOWN:
     case ACT_TAB:
         M.focus = (M.focus + 1) % MOD_FOCUS_COUNT;
+        if (M.focus == MOD_CART && app->cart_count > 0)
+            M.focus = MOD_PLAN;
         return true;
     case ACT_EDIT:
         M.focus = MOD_PLAN;
@@ -441,6 +455,15 @@ static bool modify_action(struct ui_app *app, enum ui_action act)
         return true;
     case ACT_LEFT:
     case ACT_RIGHT:
+        if (M.focus == MOD_ACTION && app->cart_count == 0) {
+            M.focus = MOD_CART;
+            return true;
+        }
+        if (M.focus == MOD_CART) {
+            M.focus = MOD_ACTION;
+            return true;
+        }
+        /* fall through */
     case ACT_TOGGLE:
         if (M.focus == MOD_SEATS) {
             modify_set_seats(app, M.seats + (act == ACT_LEFT ? -1 : 1));
@@ -461,8 +484,11 @@ static bool modify_action(struct ui_app *app, enum ui_action act)
         case MOD_PERIOD:
             M.focus = MOD_ACTION;
             break;
+        case MOD_CART:
+            modify_primary(app, true);
+            break;
         default:
-            modify_primary(app);
+            modify_primary(app, app->cart_count > 0);
             break;
         }
         return true;
