@@ -99,7 +99,7 @@ int cli_cmd_init(struct cli *c)
     } else {
         st = store_operator_get(c->store, me, &role);
         if (st == BC_NOT_FOUND)
-            return cli_error("%s: %s", me, bc_status_message(BC_UNKNOWN_USER));
+            return cli_error("Unix user '%s': %s", me, bc_status_message(BC_UNKNOWN_USER));
         if (st != BC_OK)
             return cli_status(st, c->db_path);
     }

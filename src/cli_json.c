@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 /* json_object_set_new that remembers a failure instead of leaking. */
@@ -29,9 +30,29 @@ static json_t *finish(json_t *v, bool ok)
     return v;
 }
 
+/* Text from the database is UTF-8 as the UI and the demo write it; should a
+ * byte sequence not be, it is shown with '?' rather than failing the output. */
+static json_t *text(const char *s)
+{
+    json_t *v;
+    char *copy;
+
+    if (!s)
+        return json_string("");
+    v = json_string(s);
+    if (v || !(copy = strdup(s)))
+        return v;
+    for (char *p = copy; *p; p++)
+        if ((unsigned char)*p >= 0x80)
+            *p = '?';
+    v = json_string(copy);
+    free(copy);
+    return v;
+}
+
 static json_t *string_or_null(const char *s)
 {
-    return s ? json_string(s) : json_null();
+    return s ? text(s) : json_null();
 }
 
 json_t *cli_json_day(bc_day day)
@@ -140,8 +161,8 @@ static json_t *subscription(const struct store_subscription *x)
 
     if (!o)
         return NULL;
-    put(o, "product", json_string(x->product), &ok);
-    put(o, "plan", json_string(x->plan), &ok);
+    put(o, "product", text(x->product), &ok);
+    put(o, "plan", text(x->plan), &ok);
     put(o, "seats", json_integer(x->seats), &ok);
     put(o, "seats_assigned", json_integer(x->seats_assigned), &ok);
     put(o, "period", json_string(bc_period_name(x->period)), &ok);
@@ -159,8 +180,8 @@ static json_t *cart_item(const struct store_cart_item *it)
     if (!o)
         return NULL;
     put(o, "subscription_id", json_integer(it->subscription_id), &ok);
-    put(o, "product", json_string(it->product), &ok);
-    put(o, "to_plan", json_string(it->to_plan), &ok);
+    put(o, "product", text(it->product), &ok);
+    put(o, "to_plan", text(it->to_plan), &ok);
     put(o, "to_seats", json_integer(it->to_seats), &ok);
     put(o, "to_period", json_string(bc_period_name(it->to_period)), &ok);
     return finish(o, ok);
@@ -176,17 +197,17 @@ json_t *cli_json_account(const struct store_account *a, const struct store_conta
     if (!o)
         return NULL;
     put(o, "id", json_integer(a->id), &ok);
-    put(o, "name", json_string(a->name), &ok);
+    put(o, "name", text(a->name), &ok);
     put(o, "kind", json_string(a->kind == STORE_ACCOUNT_CORPORATE ? "corporate" : "standard"), &ok);
-    put(o, "currency", json_string(a->currency), &ok);
-    put(o, "country", json_string(a->country), &ok);
+    put(o, "currency", text(a->currency), &ok);
+    put(o, "country", text(a->country), &ok);
     put(o, "vat_number", string_or_null(a->vat_number), &ok);
     put(o, "balance_minor", json_integer(a->balance), &ok);
     if (bc) {
         contact = json_object();
         if (contact) {
-            put(contact, "name", json_string(bc->name), &ok);
-            put(contact, "email", json_string(bc->email), &ok);
+            put(contact, "name", text(bc->name), &ok);
+            put(contact, "email", text(bc->email), &ok);
         }
     } else {
         contact = json_null();
@@ -262,7 +283,7 @@ static json_t *order(const struct store_order *x)
     put(o, "order_id", json_integer(x->id), &ok);
     put(o, "account_id", json_integer(x->account_id), &ok);
     put(o, "idempotency_key", string_or_null(x->idempotency_key), &ok);
-    put(o, "currency", json_string(x->currency), &ok);
+    put(o, "currency", text(x->currency), &ok);
     put(o, "day", cli_json_day(x->day), &ok);
     put(o, "created_at", utc_time(x->created_at), &ok);
     put(o, "subtotal_minor", json_integer(x->subtotal), &ok);
@@ -290,14 +311,14 @@ json_t *cli_json_orders(const struct store_order_list *l)
 }
 
 /* The audit keeps before/after as JSON text: embed it as JSON when it is. */
-static json_t *embedded(const char *text)
+static json_t *embedded(const char *json_text)
 {
     json_t *v;
 
-    if (!text)
+    if (!json_text)
         return json_null();
-    v = json_loads(text, JSON_DECODE_ANY, NULL);
-    return v ? v : json_string(text);
+    v = json_loads(json_text, JSON_DECODE_ANY, NULL);
+    return v ? v : text(json_text);
 }
 
 json_t *cli_json_audit_entry(const struct store_audit_entry *e)

@@ -175,7 +175,7 @@ int cli_open_actor(struct cli *c)
         char name[128];
         if (!access_unix_name(name, sizeof name))
             snprintf(name, sizeof name, "uid %ld", (long)getuid());
-        return cli_error("%s: %s", name, bc_status_message(st));
+        return cli_error("Unix user '%s': %s", name, bc_status_message(st));
     }
     if (st != BC_OK)
         return cli_status(st, c->db_path);
