@@ -381,7 +381,10 @@ static void ui_first_screen(struct ui_app *app)
             ui_push(app, UI_SCR_HOME);
             return;
         }
-        ui_status_code(app, rc);
+        /* A contact never gets the operators' account search. */
+        term_defer_message(_(bc_status_message(rc)));
+        app->quit = true;
+        return;
     }
     ui_push(app, UI_SCR_SEARCH);
 }
@@ -412,6 +415,13 @@ int ui_run(const struct cli_ui_args *args)
     app->kiosk = args->kiosk;
     app->operator_mode = app->b->actor.kind == BILLING_ACTOR_OPERATOR;
 
+    if (app->b->actor.kind == BILLING_ACTOR_CONTACT && app->b->actor.contact_id == 0) {
+        /* A kiosk needs a signed-in contact, and the core offers no sign-in
+         * yet: refuse rather than open the operator's account search. */
+        fprintf(stderr, "billcenter: %s\n", _("kiosk sign-in is not available in this version."));
+        ui_app_free(app);
+        return 1;
+    }
     if (!term_start(utf8, app->kiosk)) {
         term_stop();
         ui_app_free(app);
