@@ -53,9 +53,15 @@ static char *slurp(const char *path)
         return strdup("");
     do {
         if (cap - len < 4096) {
+            char *grown;
             cap = cap ? cap * 2 : 8192;
-            buf = realloc(buf, cap + 1);
-            assert_non_null(buf);
+            grown = realloc(buf, cap + 1);
+            if (!grown) {
+                free(buf);
+                fclose(f);
+                fail_msg("out of memory reading %s", path);
+            }
+            buf = grown;
         }
         n = fread(buf + len, 1, cap - len, f);
         len += n;
