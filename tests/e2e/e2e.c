@@ -394,3 +394,66 @@ bool e2e_golden(struct vt *vt, const char *lang, const char *screen, int timeout
     free(want);
     return same;
 }
+
+bool e2e_open_account(struct vt *vt, int id, const char *name)
+{
+    char num[32], tag[48];
+    snprintf(num, sizeof num, "%d", id);
+    snprintf(tag, sizeof tag, "#%d", id);
+    /* the empty search field with its cursor */
+    if (!vt_wait_text(vt, "[_ ", E2E_WAIT))
+        return false;
+    vt_send(vt, num);
+    if (!vt_wait_text(vt, name, E2E_WAIT))
+        return false;
+    vt_key(vt, VT_ENTER);
+    return vt_wait_text(vt, tag, E2E_WAIT);
+}
+
+bool e2e_press_until(struct vt *vt, enum vt_key key, const char *text, int max_presses)
+{
+    for (int i = 0; i < max_presses; i++) {
+        if (vt_has_text(vt, text))
+            return true;
+        size_t before = vt_bytes(vt);
+        vt_key(vt, key);
+        /* wait for the repaint this press causes */
+        int64_t deadline = now_ms() + E2E_WAIT;
+        while (vt_bytes(vt) == before && now_ms() < deadline)
+            if (!vt_pump(vt, (int)(deadline - now_ms())))
+                break;
+        vt_wait_quiet(vt, 50, E2E_WAIT);
+    }
+    if (vt_has_text(vt, text))
+        return true;
+    char why[256];
+    snprintf(why, sizeof why, "\"%s\" not shown after %d key presses", text, max_presses);
+    vt_dump(vt, why);
+    return false;
+}
+
+int e2e_case_setup(void **state)
+{
+    struct e2e_case *c = calloc(1, sizeof *c);
+    if (!c)
+        return -1;
+    if (!e2e_env_init(&c->env)) {
+        e2e_env_finish(&c->env);
+        free(c);
+        return -1;
+    }
+    *state = c;
+    return 0;
+}
+
+int e2e_case_teardown(void **state)
+{
+    struct e2e_case *c = *state;
+    if (!c)
+        return 0;
+    vt_destroy(c->vt);
+    e2e_env_finish(&c->env);
+    free(c);
+    *state = NULL;
+    return 0;
+}

@@ -31,6 +31,16 @@ bool e2e_env_init(struct e2e_env *env);
 /* Removes the directory and everything in it. */
 void e2e_env_finish(struct e2e_env *env);
 
+/* One scenario's state for cmocka's setup/teardown: e2e_case_setup makes
+ * the demo database; e2e_case_teardown destroys the vt (if any) and removes
+ * the directory, also after a failed assertion. */
+struct e2e_case {
+    struct e2e_env env;
+    struct vt *vt;
+};
+int e2e_case_setup(void **state);
+int e2e_case_teardown(void **state);
+
 /* Runs argv (argv[0] searched in PATH); *out / *err get stdout / stderr
  * (caller frees; either pointer may be NULL to discard). Returns the exit
  * code, 128+signal if killed, -1 if it could not run or ran past 30 s. */
@@ -66,5 +76,21 @@ bool e2e_golden(struct vt *vt, const char *lang, const char *screen, int timeout
 
 /* The whole screen in a static buffer (valid until the next call). */
 const char *e2e_screen(struct vt *vt);
+
+/* From the account search screen: types the id, waits for `name` among the
+ * results, opens it and waits for "#id" in the title bar. */
+bool e2e_open_account(struct vt *vt, int id, const char *name);
+
+/* Presses key until the screen shows `text` (a focus marker such as
+ * "▸ [ Place order ]"), at most max_presses times; each press waits for the
+ * screen to change before looking again. */
+bool e2e_press_until(struct vt *vt, enum vt_key key, const char *text, int max_presses);
+
+/* Waits (E2E_WAIT) for text; in a cmocka test, fails it when absent. */
+#define E2E_SEE(vt, text) assert_true(vt_wait_text((vt), (text), E2E_WAIT))
+/* Waits for a screen title in the title bar (row 0). */
+#define E2E_TITLE(vt, title) assert_true(vt_wait_row_text((vt), 0, (title), E2E_WAIT))
+#define E2E_GONE(vt, text) assert_true(vt_wait_gone((vt), (text), E2E_WAIT))
+#define E2E_NOT_SHOWN(vt, text) assert_false(vt_has_text((vt), (text)))
 
 #endif

@@ -311,12 +311,20 @@ bool vt_has_text(struct vt *vt, const char *text)
     return screen_has(vt, text);
 }
 
-static bool wait_for(struct vt *vt, const char *text, bool present, int timeout_ms)
+static bool row_has(struct vt *vt, int row, const char *text)
+{
+    char buf[4096];
+    vt_screen_row(vt, row, buf, sizeof buf);
+    return strstr(buf, text) != NULL;
+}
+
+/* row < 0: anywhere on the screen */
+static bool wait_for(struct vt *vt, int row, const char *text, bool present, int timeout_ms)
 {
     int64_t deadline = now_ms() + timeout_ms;
     for (;;) {
         vt_pump(vt, 0);
-        if (screen_has(vt, text) == present)
+        if ((row < 0 ? screen_has(vt, text) : row_has(vt, row, text)) == present)
             return true;
         int64_t left = deadline - now_ms();
         if (left <= 0 || vt->eof)
@@ -324,20 +332,29 @@ static bool wait_for(struct vt *vt, const char *text, bool present, int timeout_
         vt_pump(vt, (int)left);
     }
     char why[512];
-    snprintf(why, sizeof why, "timed out after %d ms waiting for \"%s\" to %s",
-             timeout_ms, text, present ? "appear" : "disappear");
+    if (row < 0)
+        snprintf(why, sizeof why, "timed out after %d ms waiting for \"%s\" to %s",
+                 timeout_ms, text, present ? "appear" : "disappear");
+    else
+        snprintf(why, sizeof why, "timed out after %d ms waiting for \"%s\" to %s on row %d",
+                 timeout_ms, text, present ? "appear" : "disappear", row);
     vt_dump(vt, why);
     return false;
 }
 
 bool vt_wait_text(struct vt *vt, const char *text, int timeout_ms)
 {
-    return wait_for(vt, text, true, timeout_ms);
+    return wait_for(vt, -1, text, true, timeout_ms);
+}
+
+bool vt_wait_row_text(struct vt *vt, int row, const char *text, int timeout_ms)
+{
+    return wait_for(vt, row, text, true, timeout_ms);
 }
 
 bool vt_wait_gone(struct vt *vt, const char *text, int timeout_ms)
 {
-    return wait_for(vt, text, false, timeout_ms);
+    return wait_for(vt, -1, text, false, timeout_ms);
 }
 
 bool vt_wait_quiet(struct vt *vt, int quiet_ms, int timeout_ms)

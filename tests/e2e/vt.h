@@ -49,6 +49,8 @@ bool vt_pump(struct vt *vt, int timeout_ms);
 /* Polls until the screen contains / no longer contains text (UTF-8). */
 bool vt_wait_text(struct vt *vt, const char *text, int timeout_ms);
 bool vt_wait_gone(struct vt *vt, const char *text, int timeout_ms);
+/* Polls until row `row` (0-based) contains text: a title bar, a footer. */
+bool vt_wait_row_text(struct vt *vt, int row, const char *text, int timeout_ms);
 /* Polls until the program has written nothing for quiet_ms (bounded by
  * timeout_ms): the screen has settled after a change already waited for. */
 bool vt_wait_quiet(struct vt *vt, int quiet_ms, int timeout_ms);
