@@ -200,10 +200,10 @@ static const enum ui_action *cart_footer(struct ui_app *app)
 }
 
 static const char *const cart_help[] = {
-    N_("One item per subscription; changing the same product again replaces"),
-    N_("its item. x removes the highlighted item, Enter or e edits it."),
-    N_("Complete transaction (the last row) checks out every item in one"),
-    N_("order; the credit balance is applied once across the order."),
+    N_("One item per subscription; changing the same product again replaces "
+       "its item. x removes the highlighted item, Enter or e edits it. "
+       "Complete transaction (the last row) checks out every item in one "
+       "order; the credit balance is applied once across the order."),
     NULL,
 };
 

@@ -113,9 +113,9 @@ static const enum ui_action *confirm_footer(struct ui_app *app)
 }
 
 static const char *const confirm_help[] = {
-    N_("The order is placed and the new billing period begins today."),
-    N_("Enter or Esc returns to Subscriptions; s opens Manage seats to assign"),
-    N_("seats you added."),
+    N_("The order is placed and the new billing period begins today. Enter "
+       "or Esc returns to Subscriptions; s opens Manage seats to assign "
+       "seats you added."),
     NULL,
 };
 

@@ -131,9 +131,9 @@ static const enum ui_action *history_footer(struct ui_app *app)
 }
 
 static const char *const history_help[] = {
-    N_("The account's orders, newest first, with each order's lines:"),
-    N_("credit for unused time, new charges, VAT, balance applied, charged."),
-    N_("Up/Down and PgUp/PgDn scroll."),
+    N_("The account's orders, newest first, with each order's lines: credit "
+       "for unused time, new charges, VAT, balance applied, charged. Up/Down "
+       "and PgUp/PgDn scroll."),
     NULL,
 };
 

@@ -103,16 +103,12 @@ static void home_header(struct ui_app *app, int y)
     else
         buf[0] = '\0';
     if (buf[0] != '\0')
-        draw_text(y + 3, 2, w, buf, term_attr(TERM_ERROR));
+        draw_wrap(y + 3, 2, w, 2, buf, term_attr(TERM_ERROR));
 }
 
 static const char *home_status_label(const struct store_subscription *s)
 {
-    switch (s->status) {
-    case STORE_SUB_TRIAL: return _("trial");
-    case STORE_SUB_TRIAL_ENDED: return _("trial ended");
-    default: return "";
-    }
+    return s->status == STORE_SUB_TRIAL ? _("trial") : "";
 }
 
 static void home_draw(struct ui_app *app, int top, int bottom)
@@ -149,12 +145,7 @@ static void home_draw(struct ui_app *app, int top, int bottom)
         }
         char buf[256], money[64], r1[64], r2[32];
         draw_text(y, cprod, cplan - cprod - 1, ui_product_name(app, s->product), at | A_BOLD);
-        const char *st = home_status_label(s);
-        if (st[0] != '\0')
-            snprintf(buf, sizeof buf, "%s (%s)", ui_plan_name(app, s->product, s->plan), st);
-        else
-            snprintf(buf, sizeof buf, "%s", ui_plan_name(app, s->product, s->plan));
-        draw_text(y, cplan, cseats - cplan - 1, buf, at);
+        draw_text(y, cplan, cseats - cplan - 1, ui_plan_name(app, s->product, s->plan), at);
         snprintf(buf, sizeof buf, "%d/%d", s->seats_assigned, s->seats);
         draw_text(y, cseats, cfreq - cseats - 1, buf, at);
         draw_text(y, cfreq, cprice - cfreq - 1, ui_period_label(s->period), at);
@@ -164,7 +155,10 @@ static void home_draw(struct ui_app *app, int top, int bottom)
         fmt_range(r1, sizeof r1, s->period_start, s->period_end);
         fmt_date(r2, sizeof r2, s->period_end);
         if (s->status == STORE_SUB_TRIAL_ENDED)
-            snprintf(buf, sizeof buf, "%s: %s", _("Trial ended on"), r2);
+            snprintf(buf, sizeof buf, _("Trial ended on %s: Subscribe now to continue"), r2);
+        else if (s->status == STORE_SUB_TRIAL)
+            snprintf(buf, sizeof buf, "%s (%s)   %s: %s", r1, home_status_label(s),
+                     _("Next renewal"), r2);
         else
             snprintf(buf, sizeof buf, "%s: %s   %s: %s", _("Current period"), r1,
                      _("Next renewal"), r2);
@@ -263,11 +257,11 @@ static const enum ui_action *home_footer(struct ui_app *app)
 }
 
 static const char *const home_help[] = {
-    N_("One row per product subscription: plan, seats assigned of total,"),
-    N_("billing frequency, current period, next renewal and price per seat."),
-    N_("Enter opens the product's options: Modify subscription, Manage seats,"),
-    N_("Order history. Shortcuts: e modify, s seats, h history, c cart."),
-    N_("A trial that has ended offers Subscribe now instead of Modify."),
+    N_("One row per product subscription: plan, seats assigned of total, "
+       "billing frequency, current period, next renewal and price per seat. "
+       "Enter opens the product's options: Modify subscription, Manage "
+       "seats, Order history. Shortcuts: e modify, s seats, h history, c "
+       "cart. A trial that has ended offers Subscribe now instead of Modify."),
     NULL,
 };
 

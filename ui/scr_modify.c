@@ -524,13 +524,13 @@ static const enum ui_action *modify_footer(struct ui_app *app)
 }
 
 static const char *const modify_help[] = {
-    N_("Tab or Up/Down moves between Plan, Seats, Billing and the action."),
-    N_("Edit (e, or Enter on Plan) lists the plans in rank order with their"),
-    N_("features and prices. Lower plans are shown but handled by Customer Care."),
-    N_("Seats: + and - or Left/Right, or type a number. Billing: Space or"),
-    N_("Left/Right switches Monthly and Annual."),
-    N_("The Order Summary is re-quoted on every change; Enter on the action"),
-    N_("completes the transaction, or adds the change to the cart."),
+    N_("Tab or Up/Down moves between Plan, Seats, Billing and the action. "
+       "Edit (e, or Enter on Plan) lists the plans in rank order with their "
+       "features and prices. Lower plans are shown but handled by Customer "
+       "Care. Seats: + and - or Left/Right, or type a number. Billing: Space "
+       "or Left/Right switches Monthly and Annual. The Order Summary is "
+       "re-quoted on every change; Enter on the action completes the "
+       "transaction, or adds the change to the cart."),
     NULL,
 };
 

@@ -326,11 +326,11 @@ static const enum ui_action *payment_footer(struct ui_app *app)
 }
 
 static const char *const payment_help[] = {
-    N_("Pay with the card on file or a new card: number (checked as you type,"),
-    N_("shown masked) and expiry as MM/YY. Only brand, last 4 digits and"),
-    N_("expiry are kept. A VAT number is checked for the billing country;"),
-    N_("a valid one from another EU country means reverse charge."),
-    N_("Tab moves between fields; Enter on Place order places the order."),
+    N_("Pay with the card on file or a new card: number (checked as you "
+       "type, shown masked) and expiry as MM/YY. Only brand, last 4 digits "
+       "and expiry are kept. A VAT number is checked for the billing "
+       "country; a valid one from another EU country means reverse charge. "
+       "Tab moves between fields; Enter on Place order places the order."),
     NULL,
 };
 

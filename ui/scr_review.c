@@ -178,12 +178,13 @@ static const enum ui_action *review_footer(struct ui_app *app)
 }
 
 static const char *const review_help[] = {
-    N_("Review each item: the new billing period begins today; seats, plan"),
-    N_("cost and its lines (credit for unused time, new charge, VAT)."),
-    N_("Tab switches between Edit order and the primary action; e is Edit order."),
-    N_("Place order appears when nothing is due, Continue to payment otherwise."),
-    N_("The Total due shown is exactly what is charged; if anything changed"),
-    N_("meanwhile, nothing is charged and the new figures are shown here."),
+    N_("Review each item: the new billing period begins today; seats, plan "
+       "cost and its lines (credit for unused time, new charge, VAT). Tab "
+       "switches between Edit order and the primary action; e is Edit order. "
+       "Place order appears when nothing is due, Continue to payment "
+       "otherwise. The Total due shown is exactly what is charged; if "
+       "anything changed meanwhile, nothing is charged and the new figures "
+       "are shown here."),
     NULL,
 };
 

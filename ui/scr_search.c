@@ -166,10 +166,10 @@ static const enum ui_action *search_footer(struct ui_app *app)
 }
 
 static const char *const search_help[] = {
-    N_("Type part of an account name or e-mail, or an account id."),
-    N_("The list follows as you type. Down or Tab moves into the list,"),
-    N_("Enter opens the highlighted account on its Subscriptions screen."),
-    N_("In the list, q quits; Up from the first row returns to the search box."),
+    N_("Type part of an account name or e-mail, or an account id. The list "
+       "follows as you type. Down or Tab moves into the list, Enter opens "
+       "the highlighted account on its Subscriptions screen. In the list, q "
+       "quits; Up from the first row returns to the search box."),
     NULL,
 };
 

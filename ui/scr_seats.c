@@ -231,10 +231,10 @@ static const enum ui_action *seats_footer(struct ui_app *app)
 }
 
 static const char *const seats_help[] = {
-    N_("Each user of the account has a check for a seat of this product."),
-    N_("Space or Enter assigns or unassigns the highlighted user's seat;"),
-    N_("assigning more users than seats is refused. a adds a user (name and"),
-    N_("e-mail). Left/Right switches to another product of the account."),
+    N_("Each user of the account has a check for a seat of this product. "
+       "Space or Enter assigns or unassigns the highlighted user's seat; "
+       "assigning more users than seats is refused. a adds a user (name and "
+       "e-mail). Left/Right switches to another product of the account."),
     NULL,
 };
 

@@ -218,34 +218,30 @@ static void ui_draw_small(void)
 static void ui_draw_help(struct ui_app *app, const struct ui_screen *s)
 {
     static const char *const global[] = {
-        N_("Arrows or j/k move, Enter selects, Tab moves between fields."),
-        N_("Esc goes back, c opens the cart, ? shows or hides this help."),
+        N_("Arrows or j/k move, Enter selects, Tab moves between fields, Esc goes back, "
+           "c opens the cart, ? shows or hides this help."),
         NULL,
     };
-    const char *lines[32];
+    const char *paras[16];
     size_t n = 0;
-    for (size_t i = 0; s->help != NULL && s->help[i] != NULL && n < 20; i++)
-        lines[n++] = _(s->help[i]);
-    lines[n++] = "";
+    for (size_t i = 0; s->help != NULL && s->help[i] != NULL && n < 8; i++)
+        paras[n++] = _(s->help[i]);
     for (size_t i = 0; global[i] != NULL; i++)
-        lines[n++] = _(global[i]);
+        paras[n++] = _(global[i]);
     if (app->operator_mode && !app->kiosk)
-        lines[n++] = _("/ returns to the account search, q quits.");
-    lines[n++] = "";
-    lines[n++] = _("Press any key to close this help.");
+        paras[n++] = _("/ returns to the account search, q quits.");
+    paras[n++] = _("Press any key to close this help.");
 
-    int w = COLS - 8, h = (int)n + 4;
-    if (h > LINES - 2)
-        h = LINES - 2;
-    int y = (LINES - h) / 2, x = 4;
+    int x = 2, w = COLS - 4, y = 2, h = LINES - 4;
     for (int r = 0; r < h; r++)
         draw_fill(y + r, x, w, A_NORMAL);
     draw_box(y, x, h, w);
     char title[128];
     snprintf(title, sizeof title, " %s: %s ", _("Help"), _(s->title));
     draw_text(y, x + 2, w - 4, title, term_attr(TERM_HEADING));
-    for (size_t i = 0; i < n && (int)i + 2 < h - 1; i++)
-        draw_text(y + 2 + (int)i, x + 2, w - 4, lines[i], A_NORMAL);
+    int row = y + 2, last = y + h - 1;
+    for (size_t i = 0; i < n && row < last; i++)
+        row += draw_wrap(row, x + 2, w - 4, last - row, paras[i], A_NORMAL) + 1;
 }
 
 static void ui_draw(struct ui_app *app)
@@ -277,9 +273,16 @@ static void ui_draw(struct ui_app *app)
 
     s->draw(app, 2, LINES - 2);
 
-    if (app->status[0] != '\0')
-        draw_text(LINES - 2, 1, COLS - 2, app->status,
-                  term_attr(app->status_error ? TERM_ERROR : TERM_OK));
+    if (app->status[0] != '\0') {
+        /* A long message takes the row above too rather than being cut. */
+        attr_t sa = term_attr(app->status_error ? TERM_ERROR : TERM_OK);
+        if (draw_width(app->status) > COLS - 2) {
+            draw_fill(LINES - 3, 0, COLS, A_NORMAL);
+            draw_wrap(LINES - 3, 1, COLS - 2, 2, app->status, sa);
+        } else {
+            draw_text(LINES - 2, 1, COLS - 2, app->status, sa);
+        }
+    }
     keys_footer(s->footer != NULL ? s->footer(app) : NULL, app->kiosk, app->operator_mode);
 
     if (app->help_open)
