@@ -126,7 +126,8 @@ static bool search_action(struct ui_app *app, enum ui_action act)
         return true;
     case ACT_TAB:
     case ACT_BACKTAB:
-        S.in_list = !S.in_list && S.res.n > 0;
+        /* Leaving the field even with no results lets q quit. */
+        S.in_list = !S.in_list;
         return true;
     case ACT_ENTER:
         search_open(app);
@@ -136,7 +137,7 @@ static bool search_action(struct ui_app *app, enum ui_action act)
             field_clear(&S.q);
             search_run(app);
         } else {
-            S.in_list = false;
+            S.in_list = !S.in_list;
         }
         return true;
     case ACT_SEARCH:
@@ -151,8 +152,11 @@ static bool search_action(struct ui_app *app, enum ui_action act)
 
 static bool search_text(struct ui_app *app, wint_t ch)
 {
-    if (S.in_list)
+    /* In the list, keys with an action act; any other text goes back to
+     * the search field (type-ahead never needs a key to refocus). */
+    if (S.in_list && keys_action(ch, false, app->kiosk) != ACT_NONE)
         return false;
+    S.in_list = false;
     if (field_put(&S.q, ch))
         search_run(app);
     return true;
