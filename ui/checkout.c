@@ -59,7 +59,9 @@ void ui_checkout_place(struct ui_app *app, const struct billing_payment *pay)
     case BC_OK:
         break;
     case BC_STALE_QUOTE:
-        /* Nothing was charged: show the new figures, same checkout. */
+        /* Nothing was charged: show the new figures, same checkout, and
+         * what the subscriptions are now. */
+        ui_load_account(app, app->acct.id);
         if (co->result.quote.n > 0) {
             co->quote = co->result.quote;
             co->quoted = true;
