@@ -1,0 +1,78 @@
+/* e2e_readonly.c — accounts that cannot be changed here. A corporate
+ * account (demo 2, Globex) shows its products, and every change action
+ * says it is managed in the Corporate Billing Portal and offers nothing
+ * else (SPEC §1). The non-billing contact case needs the kiosk sign-in,
+ * which the UI does not have yet: see the report. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "e2e.h"
+
+#define PORTAL "Corporate Billing Portal"
+
+static void test_corporate_account_cannot_change(void **state)
+{
+    struct e2e_case *c = *state;
+    json_t *before = e2e_account(&c->env, 2);
+    assert_non_null(before);
+
+    struct vt *vt = c->vt = e2e_ui(&c->env, "en", NULL, NULL, 24, 80);
+    assert_non_null(vt);
+    assert_true(e2e_open_account(vt, 2, "Globex Corporation"));
+    E2E_TITLE(vt, "Subscriptions");
+    /* products are shown, with the notice */
+    E2E_SEE(vt, "GoToMeeting      Enterprise       0/50        Monthly              $25.00");
+    E2E_SEE(vt, PORTAL);
+
+    /* e: no Modify subscription, the reason on the status line */
+    vt_send(vt, "e");
+    assert_true(vt_wait_row_text(vt, 22, "representative", E2E_WAIT));
+    assert_true(vt_wait_row_text(vt, 0, "Subscriptions", E2E_WAIT));
+
+    /* the options menu's Modify subscription says the same */
+    vt_key(vt, VT_ENTER);
+    E2E_SEE(vt, "Order history");
+    E2E_SEE(vt, "▸ Modify subscription");
+    vt_key(vt, VT_ENTER);
+    assert_true(vt_wait_row_text(vt, 22, "representative", E2E_WAIT));
+    assert_true(vt_wait_row_text(vt, 0, "Subscriptions", E2E_WAIT));
+
+    /* Manage seats can be looked at; adding a user is refused */
+    vt_send(vt, "s");
+    E2E_TITLE(vt, "Manage seats");
+    E2E_SEE(vt, "0 of 50 seats assigned");
+    vt_send(vt, "a");
+    assert_true(vt_wait_row_text(vt, 22, "representative", E2E_WAIT));
+    assert_true(vt_wait_row_text(vt, 0, "Manage seats", E2E_WAIT));
+    E2E_NOT_SHOWN(vt, "E-mail  [");
+
+    vt_send(vt, "q");
+    assert_true(vt_wait_exit(vt, E2E_WAIT, NULL));
+
+    json_t *after = e2e_account(&c->env, 2);
+    assert_non_null(after);
+    assert_true(json_equal(before, after));
+    json_t *orders = e2e_orders(&c->env, 2);
+    assert_non_null(orders);
+    assert_int_equal(json_array_size(orders), 0);
+    json_decref(orders);
+    json_decref(after);
+    json_decref(before);
+}
+
+int main(int argc, char **argv)
+{
+    if (!e2e_setup_args(argc, argv))
+        return 2;
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_corporate_account_cannot_change, e2e_case_setup,
+                                        e2e_case_teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
