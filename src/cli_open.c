@@ -115,6 +115,23 @@ static bool make_parent_dirs(const char *file)
     return mkdir(dir, 0700) == 0 || errno == EEXIST;
 }
 
+static bool parent_is_dir(const char *file)
+{
+    char dir[4096];
+    char *slash;
+    struct stat sb;
+
+    snprintf(dir, sizeof dir, "%s", file);
+    slash = strrchr(dir, '/');
+    if (!slash)
+        return true;   /* the current directory */
+    if (slash == dir)
+        slash[1] = '\0';
+    else
+        *slash = '\0';
+    return stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
 int cli_open_catalog(struct cli *c)
 {
     char err[1024];
@@ -150,6 +167,8 @@ int cli_open_store(struct cli *c, enum store_open_mode mode)
     }
     if (mode == STORE_OPEN_CREATE && c->db_path_default && !make_parent_dirs(c->db_path))
         return cli_error("%s: cannot create its directory: %s", c->db_path, strerror(errno));
+    if (mode == STORE_OPEN_CREATE && !parent_is_dir(c->db_path))
+        return cli_error("%s: its directory does not exist", c->db_path);
     st = store_open(c->db_path, mode, &c->store);
     if (st != BC_OK) {
         c->store = NULL;

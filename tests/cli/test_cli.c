@@ -883,6 +883,13 @@ static void test_init_plain_and_scale(void **state)
     run_clear(&r);
     assert_int_equal(stat(db2, &sb), 0);
 
+    /* An explicit --db in a directory that is not there: said in one line. */
+    snprintf(db2, sizeof db2, "%s/no/such/dir/x.db", f->dir);
+    RUN(&r, f->dir, "init", "--db", db2);
+    assert_exit(&r, 1);
+    assert_one_error_line(&r);
+    run_clear(&r);
+
     /* Without --db or $BILLCENTER_DB: $XDG_DATA_HOME/billcenter/, made 0700. */
     snprintf(db2, sizeof db2, "%s/xdg", f->dir);
     setenv("XDG_DATA_HOME", db2, 1);
