@@ -60,8 +60,8 @@ static void seats_draw(struct ui_app *app, int top, int bottom)
     int y = top + 3;
     attr_t h = term_attr(TERM_HEADING);
     draw_text(y, 4, 6, _("Seat"), h);
-    draw_text(y, 12, 30, _("User"), h);
-    draw_text(y, 44, COLS - 46, _("E-mail"), h);
+    draw_text(y, 12, 22, _("User"), h);
+    draw_text(y, 36, COLS - 38, _("E-mail"), h);
     y++;
     int list_bottom = T.form_open ? bottom - 4 : bottom;
     if (T.seats.n == 0)
@@ -77,8 +77,8 @@ static void seats_draw(struct ui_app *app, int top, int bottom)
             draw_text(y, 2, 1, draw_glyph_cursor(), at);
         }
         draw_text(y, 4, 6, draw_glyph_check(s->assigned), at);
-        draw_text(y, 12, 30, s->name ? s->name : "", at);
-        draw_text(y, 44, COLS - 46, s->email ? s->email : "", at);
+        draw_text(y, 12, 22, s->name ? s->name : "", at);
+        draw_text(y, 36, COLS - 38, s->email ? s->email : "", at);
     }
     if (T.form_open) {
         int fy = bottom - 3;

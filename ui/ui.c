@@ -360,10 +360,11 @@ static int ui_read(wint_t *ch, bool *is_key)
         while ((r = wget_wch(stdscr, &next)) == KEY_CODE_YES && next == KEY_RESIZE)
             ;
         wtimeout(stdscr, 200);
-        if (r != ERR)
+        /* The key that ended the burst is kept for the next read. */
+        if (r == KEY_CODE_YES)
+            ungetch((int)next);
+        else if (r == OK)
             unget_wch((wchar_t)next);
-        /* unget_wch cannot push back a function key; losing one key typed
-         * during a resize burst is acceptable. */
     }
     return OK;
 }
