@@ -42,6 +42,9 @@ static void review_build(struct ui_app *app)
     const struct billing_quote *q = &app->co.quote;
     char buf[512], money[64], range[64];
     summary_reset(&R.sum);
+    if (q->refusal != BC_OK && q->refusal != BC_NO_CHANGE && q->totals.total == 0
+        && q->items[0].nlines == 0)
+        return;   /* refused before anything was quoted: the reason is shown */
     for (size_t i = 0; i < q->n; i++) {
         const struct billing_change *c = &q->changes[i];
         const struct quote_item *it = &q->items[i];
