@@ -261,7 +261,7 @@ static void payment_place(struct ui_app *app)
         pay.country = P.country.text;
     ui_checkout_place(app, &pay);
     memset(digits, 0, sizeof digits);
-    if (ui_top(app) != UI_SCR_PAYMENT)
+    if (ui_top(app) == UI_SCR_CONFIRM)
         field_clear(&P.number);   /* placed: the full number is not kept */
 }
 
