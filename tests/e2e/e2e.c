@@ -343,6 +343,29 @@ static void print_diff(const char *path, const char *want, const char *got)
     }
 }
 
+static bool wait_screen(struct vt *vt, const char *want, int timeout_ms)
+{
+    int64_t deadline = now_ms() + timeout_ms;
+    for (;;) {
+        if (strcmp(e2e_screen(vt), want) == 0)
+            return true;
+        int64_t left = deadline - now_ms();
+        if (left <= 0)
+            return false;
+        if (!vt_pump(vt, (int)left) && strcmp(e2e_screen(vt), want) != 0)
+            return false;
+    }
+}
+
+bool e2e_wait_screen(struct vt *vt, const char *want, int timeout_ms)
+{
+    if (wait_screen(vt, want, timeout_ms))
+        return true;
+    fprintf(stderr, "e2e: the screen did not come back as it was\n");
+    print_diff("screen before", want, e2e_screen(vt));
+    return false;
+}
+
 bool e2e_golden(struct vt *vt, const char *lang, const char *screen, int timeout_ms)
 {
     char dir[512], path[640];
@@ -373,19 +396,7 @@ bool e2e_golden(struct vt *vt, const char *lang, const char *screen, int timeout
     size_t wl = strlen(want);
     if (wl > 0 && want[wl - 1] == '\n')
         want[wl - 1] = '\0';
-    int64_t deadline = now_ms() + timeout_ms;
-    bool same = false;
-    for (;;) {
-        if (strcmp(e2e_screen(vt), want) == 0) {
-            same = true;
-            break;
-        }
-        int64_t left = deadline - now_ms();
-        if (left <= 0)
-            break;
-        if (!vt_pump(vt, (int)left) && strcmp(e2e_screen(vt), want) != 0)
-            break;
-    }
+    bool same = wait_screen(vt, want, timeout_ms);
     if (!same) {
         fprintf(stderr, "golden: screen differs from %s (BC_UPDATE_GOLDEN=1 rewrites it)\n",
                 path);

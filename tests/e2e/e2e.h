@@ -74,6 +74,10 @@ struct vt *e2e_ui(const struct e2e_env *env, const char *lang,
  * file instead (and passes). */
 bool e2e_golden(struct vt *vt, const char *lang, const char *screen, int timeout_ms);
 
+/* Polls until the screen text equals `want` exactly (vt_screen_text
+ * form); on timeout prints a line diff. */
+bool e2e_wait_screen(struct vt *vt, const char *want, int timeout_ms);
+
 /* The whole screen in a static buffer (valid until the next call). */
 const char *e2e_screen(struct vt *vt);
 
