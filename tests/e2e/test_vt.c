@@ -135,6 +135,16 @@ static void test_utf8_screen(void **state)
 
 /* Cursor keys follow the terminal's mode: normal "\x1b[B", and "\x1bOB"
  * once the program switches the keypad on (as ncurses does). */
+static void test_colored_cells(void **state)
+{
+    (void)state;
+    struct vt *vt = sh("printf 'plain \\033[31mred\\033[0m \\033[7mrev\\033[0m\\n'; read x", NULL);
+    assert_true(vt_wait_text(vt, "plain red rev", 5000));
+    /* "red" only: reverse video is not a color */
+    assert_int_equal(vt_colored_cells(vt), 3);
+    vt_destroy(vt);
+}
+
 static void test_keys_follow_cursor_mode(void **state)
 {
     (void)state;
@@ -201,6 +211,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_sigwinch_reaches_child),
         cmocka_unit_test(test_environment),
         cmocka_unit_test(test_utf8_screen),
+        cmocka_unit_test(test_colored_cells),
         cmocka_unit_test(test_keys_follow_cursor_mode),
         cmocka_unit_test(test_kill_and_quiet),
         cmocka_unit_test(test_e2e_run_captures),

@@ -271,6 +271,21 @@ size_t vt_screen_row(struct vt *vt, int row, char *buf, size_t size)
     return len;
 }
 
+int vt_colored_cells(struct vt *vt)
+{
+    vt_pump(vt, 0);
+    int n = 0;
+    for (int row = 0; row < vt->rows; row++)
+        for (int col = 0; col < vt->cols; col++) {
+            VTermScreenCell cell;
+            VTermPos pos = {.row = row, .col = col};
+            if (vterm_screen_get_cell(vt->screen, pos, &cell) &&
+                (!VTERM_COLOR_IS_DEFAULT_FG(&cell.fg) || !VTERM_COLOR_IS_DEFAULT_BG(&cell.bg)))
+                n++;
+        }
+    return n;
+}
+
 void vt_dump(struct vt *vt, const char *why)
 {
     size_t size = (size_t)vt->rows * ((size_t)vt->cols * 4 + 1) + 1;

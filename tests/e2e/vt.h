@@ -75,6 +75,10 @@ size_t vt_screen_row(struct vt *vt, int row, char *buf, size_t size);
 /* Prints the screen to stderr, framed, with a heading. */
 void vt_dump(struct vt *vt, const char *why);
 
+/* Cells drawn with a foreground or background color other than the
+ * terminal's default (0 when the program uses no color). */
+int vt_colored_cells(struct vt *vt);
+
 /* Bytes the program has written so far. */
 size_t vt_bytes(const struct vt *vt);
 int vt_rows(const struct vt *vt);
