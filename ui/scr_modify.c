@@ -1,7 +1,8 @@
 /* scr_modify.c — "Modify subscription": current plan on top, then the
  * choices (plan tier through Edit, seats, billing frequency) and a live
  * Order Summary re-quoted by billing_quote_change on every change, with a
- * one-line proration timeline. The primary action is Complete transaction
+ * proration timeline (the current period's used and credited days, and the
+ * new period starting today). The primary action is Complete transaction
  * (empty cart) or Add to cart. */
 #include <stdio.h>
 #include <string.h>
@@ -269,16 +270,11 @@ static void modify_draw(struct ui_app *app, int top, int bottom)
         summary_refusal_text(buf, sizeof buf, app, M.q.refusal, M.seats);
         draw_wrap(y, 4, COLS - 8, 3, buf, term_attr(TERM_ERROR));
     } else {
-        summary_reset(&M.sum);
-        summary_item_lines(&M.sum, app, &M.q, 0);
-        summary_totals(&M.sum, &M.q, false);
         /* The per-line VAT rows are folded into the one VAT row here. */
-        struct summary compact;
-        summary_reset(&compact);
-        for (size_t i = 0; i < M.sum.n; i++)
-            if (M.sum.rows[i].label[0] != ' ')
-                compact.rows[compact.n++] = M.sum.rows[i];
-        summary_draw(&compact, 0, y, sum_bottom, 4, COLS - 8);
+        summary_reset(&M.sum);
+        summary_item_lines(&M.sum, app, &M.q, 0, false);
+        summary_totals(&M.sum, &M.q, false);
+        summary_draw(&M.sum, 0, y, sum_bottom, 4, COLS - 8);
         modify_timeline(app, sub, sum_bottom + 1);
     }
 

@@ -69,7 +69,7 @@ static void review_build(struct ui_app *app)
         summary_add(&R.sum, TERM_NORMAL, _("Seats"), buf);
         fmt_money(money, sizeof money, it->charge, q->currency);
         summary_add(&R.sum, TERM_NORMAL, _("Plan cost"), money);
-        summary_item_lines(&R.sum, app, q, i);
+        summary_item_lines(&R.sum, app, q, i, true);
         fmt_money(money, sizeof money, it->total, q->currency);
         summary_add(&R.sum, TERM_NORMAL, _("Item total"), money);
     }

@@ -45,7 +45,7 @@ void summary_vat_label(char *buf, size_t size, const struct billing_quote *q)
 }
 
 void summary_item_lines(struct summary *s, const struct ui_app *app,
-                        const struct billing_quote *q, size_t i)
+                        const struct billing_quote *q, size_t i, bool with_vat)
 {
     const struct quote_item *it = &q->items[i];
     const struct billing_change *c = &q->changes[i];
@@ -64,6 +64,8 @@ void summary_item_lines(struct summary *s, const struct ui_app *app,
                      ui_plan_name(app, c->product, c->to_plan), c->to_seats, range);
             break;
         default:
+            if (!with_vat)
+                continue;
             if (l->reverse_charge)
                 snprintf(label, sizeof label, "  %s", _("VAT (reverse charge)"));
             else

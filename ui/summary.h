@@ -27,9 +27,10 @@ void summary_reset(struct summary *s);
 void summary_add(struct summary *s, int role, const char *label, const char *value);
 void summary_rule(struct summary *s, const char *heading);
 
-/* The lines of item i: credit for unused time, new charge, their VAT. */
+/* The lines of item i: credit for unused time, new charge and, when
+ * `with_vat`, the VAT line of each. */
 void summary_item_lines(struct summary *s, const struct ui_app *app,
-                        const struct billing_quote *q, size_t i);
+                        const struct billing_quote *q, size_t i, bool with_vat);
 /* Subtotal (optional), VAT, balance applied and Total due. */
 void summary_totals(struct summary *s, const struct billing_quote *q, bool with_subtotal);
 /* "VAT 22%" or "VAT (reverse charge)". */
