@@ -333,6 +333,22 @@ static bool refund_charge(struct billing *b, const char *key, int64_t amount, co
     return true;
 }
 
+/* Another attempt with the same key (a second kiosk, a double submit) may
+ * have written its order since this one looked: that order owns the charge
+ * under the key, so it must not be refunded; it is returned as a replay.
+ * BC_NOT_FOUND when there is no such order (then refunding is right). */
+static enum bc_status replay_if_ordered(struct billing *b, int64_t account_id, const char *key,
+                                        struct billing_result *result, json_t **after)
+{
+    enum bc_status st = result_from_order(b, account_id, key, result);
+    if (st == BC_OK) {
+        json_decref(*after);
+        *after = json_pack("{s:s, s:I, s:b}", "key", key, "order_id", (json_int_t)result->order_id,
+                           "replayed", 1);
+    }
+    return st;
+}
+
 /* A fresh quote into result->quote after the world moved. */
 static void requote(struct billing *b, const struct store_account *old, const struct billing_change *changes,
                     size_t n, const char *country, const char *vat_number, struct billing_result *result)
@@ -452,6 +468,9 @@ enum bc_status billing_place(struct billing *b, int64_t account_id, const struct
         bool have_charge = false;
         if (payment_status(b->processor, key, &charged, reference, sizeof reference) == PAYMENT_APPROVED) {
             if (charged != due) {
+                st = replay_if_ordered(b, account_id, key, result, &after);
+                if (st != BC_NOT_FOUND)
+                    goto audit;
                 if (!refund_charge(b, key, charged, acct.currency)) {
                     st = BC_PAYMENT_UNCONFIRMED;
                     goto audit;
@@ -504,7 +523,13 @@ enum bc_status billing_place(struct billing *b, int64_t account_id, const struct
         after_commit(b, &acct, cc, vn, card.is_new && pay && pay->save_card ? &card.keep : NULL);
         goto audit;
     }
-    /* The commit refused: nothing was written; give the money back. */
+    /* The commit refused: nothing was written; give the money back unless
+     * the same key's order was written meanwhile by another attempt. */
+    enum bc_status again = replay_if_ordered(b, account_id, key, result, &after);
+    if (again != BC_NOT_FOUND) {
+        st = again;
+        goto audit;
+    }
     if (due > 0)
         refund_charge(b, key, due, acct.currency);
     if (bc_status_is_refusal(st)) {
