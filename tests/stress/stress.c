@@ -1,0 +1,444 @@
+/* stress.c — the shared harness of billcenter's robustness tests: TAP
+ * lines, the real binary run with captured output, demo databases and
+ * fingerprints proving that a refused operation changed nothing. */
+#include "stress.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static int tap_count, tap_failed;
+static const char *bin;
+static char *wrapper[32];
+static size_t nwrapper;
+static char *wrapper_copy;
+static char tmpdirs[8][256];
+static int ntmpdirs;
+
+/* ---------------------------------------------------------------- TAP */
+
+bool tap_ok(bool cond, const char *fmt, ...)
+{
+    va_list ap;
+
+    printf("%sok %d - ", cond ? "" : "not ", ++tap_count);
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    putchar('\n');
+    fflush(stdout);
+    if (!cond)
+        tap_failed++;
+    return cond;
+}
+
+void tap_skip(const char *what, const char *why)
+{
+    printf("ok %d - %s # SKIP %s\n", ++tap_count, what, why);
+    fflush(stdout);
+}
+
+void tap_diag(const char *fmt, ...)
+{
+    va_list ap;
+    char buf[2048];
+
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    /* Every line of a multi-line diagnostic gets its own "# ". */
+    for (char *line = buf, *nl; line && *line; line = nl ? nl + 1 : NULL) {
+        nl = strchr(line, '\n');
+        if (nl)
+            *nl = '\0';
+        printf("# %s\n", line);
+    }
+    fflush(stdout);
+}
+
+int tap_done(void)
+{
+    printf("1..%d\n", tap_count);
+    fflush(stdout);
+    return tap_failed ? 1 : 0;
+}
+
+/* ---------------------------------------------------------------- set-up */
+
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb, (void)flag, (void)ftw;
+    chmod(path, 0700);
+    return remove(path);
+}
+
+static void remove_tmpdirs(void)
+{
+    if (getenv("BC_KEEP_STRESS"))
+        return;
+    for (int i = 0; i < ntmpdirs; i++)
+        nftw(tmpdirs[i], rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static pid_t main_pid;
+
+static void at_exit_cleanup(void)
+{
+    if (getpid() == main_pid)
+        remove_tmpdirs();
+    free(wrapper_copy);
+}
+
+bool stress_init(int argc, char **argv, bool use_wrapper)
+{
+    const char *w = getenv("BC_TEST_WRAPPER");
+
+    bin = argc > 1 ? argv[1] : getenv("BILLCENTER");
+    if (!bin) {
+        fprintf(stderr, "usage: %s PATH-TO-BILLCENTER\n", argv[0]);
+        return false;
+    }
+    if (use_wrapper && w && *w) {
+        wrapper_copy = strdup(w);
+        for (char *tok = strtok(wrapper_copy, " "); tok && nwrapper < 31; tok = strtok(NULL, " "))
+            wrapper[nwrapper++] = tok;
+    }
+    main_pid = getpid();
+    atexit(at_exit_cleanup);
+    return true;
+}
+
+const char *stress_bin(void)
+{
+    return bin;
+}
+
+const char *stress_catalog(void)
+{
+    return SOURCE_ROOT "/plans";
+}
+
+const char *stress_tmpdir(const char *tag)
+{
+    const char *base = getenv("TMPDIR");
+    char *dir;
+
+    if (ntmpdirs == (int)(sizeof tmpdirs / sizeof tmpdirs[0]))
+        return NULL;
+    dir = tmpdirs[ntmpdirs];
+    snprintf(dir, sizeof tmpdirs[0], "%s/bc-stress-%s-XXXXXX", base && *base ? base : "/tmp", tag);
+    if (!mkdtemp(dir))
+        return NULL;
+    ntmpdirs++;
+    return dir;
+}
+
+double stress_now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ---------------------------------------------------------------- running */
+
+char *stress_slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL, *grown;
+    size_t len = 0, cap = 0, n;
+
+    if (!f)
+        return strdup("");
+    do {
+        if (cap - len < 4096) {
+            cap = cap ? cap * 2 : 8192;
+            grown = realloc(buf, cap + 1);
+            if (!grown) {
+                free(buf);
+                fclose(f);
+                return NULL;
+            }
+            buf = grown;
+        }
+        n = fread(buf + len, 1, cap - len, f);
+        len += n;
+    } while (n > 0);
+    fclose(f);
+    buf[len] = '\0';
+    return buf;
+}
+
+/* argv for the child: [wrapper...] bin [--db DB --catalog C --date D] args */
+static size_t build_argv(const char **argv, size_t cap, bool with_wrapper, const char *db,
+                         const char *const args[])
+{
+    size_t n = 0;
+
+    if (with_wrapper)
+        for (size_t i = 0; i < nwrapper; i++)
+            argv[n++] = wrapper[i];
+    argv[n++] = bin;
+    if (db) {
+        argv[n++] = "--db";
+        argv[n++] = db;
+        argv[n++] = "--catalog";
+        argv[n++] = stress_catalog();
+        argv[n++] = "--date";
+        argv[n++] = STRESS_DAY;
+    }
+    for (size_t i = 0; args[i] && n < cap - 1; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    return n;
+}
+
+static pid_t spawn_argv(const char **argv, const char *outp, const char *errp)
+{
+    pid_t pid;
+
+    fflush(NULL);
+    pid = fork();
+    if (pid == 0) {
+        int fo = open(outp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        int fe = open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        int fi = open("/dev/null", O_RDONLY);
+        if (fo < 0 || fe < 0 || fi < 0)
+            _exit(126);
+        dup2(fi, 0);
+        dup2(fo, 1);
+        dup2(fe, 2);
+        execvp(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    return pid;
+}
+
+pid_t stress_spawn(const char *db, const char *const args[], const char *outp, const char *errp)
+{
+    const char *argv[128];
+
+    build_argv(argv, sizeof argv / sizeof argv[0], false, db, args);
+    return spawn_argv(argv, outp, errp);
+}
+
+void stress_run(struct stress_run *r, const char *dir, const char *db, const char *const args[])
+{
+    const char *argv[128];
+    char outp[400], errp[400];
+    int status;
+    double t0 = stress_now();
+    pid_t pid;
+
+    memset(r, 0, sizeof *r);
+    build_argv(argv, sizeof argv / sizeof argv[0], true, db, args);
+    snprintf(outp, sizeof outp, "%s/run-%d.out", dir, (int)getpid());
+    snprintf(errp, sizeof errp, "%s/run-%d.err", dir, (int)getpid());
+    pid = spawn_argv(argv, outp, errp);
+    r->code = -1;
+    if (pid > 0) {
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+            ;
+        r->code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    }
+    r->secs = stress_now() - t0;
+    r->out = stress_slurp(outp);
+    r->err = stress_slurp(errp);
+    if (!r->out)
+        r->out = strdup("");
+    if (!r->err)
+        r->err = strdup("");
+    unlink(outp);
+    unlink(errp);
+}
+
+void stress_run_clear(struct stress_run *r)
+{
+    free(r->out);
+    free(r->err);
+    r->out = r->err = NULL;
+}
+
+bool stress_one_line(const char *err)
+{
+    size_t len = strlen(err);
+    const char *nl = strchr(err, '\n');
+
+    return len > 12 && strncmp(err, "billcenter: ", 12) == 0 && nl == err + len - 1;
+}
+
+/* ---------------------------------------------------------------- databases */
+
+bool stress_make_demo(const char *dir, const char *name, char *out, size_t size)
+{
+    struct stress_run r;
+    const char *argv[] = {"--db", out, "--catalog", stress_catalog(), "--date", STRESS_DAY,
+                          "init", "--demo", NULL};
+    bool ok;
+
+    snprintf(out, size, "%s/%s", dir, name);
+    stress_run(&r, dir, NULL, argv);
+    ok = r.code == 0;
+    if (!ok)
+        tap_diag("init --demo exited %d: %s", r.code, r.err);
+    stress_run_clear(&r);
+    return ok;
+}
+
+bool stress_copy(const char *from, const char *to)
+{
+    char buf[65536];
+    ssize_t n;
+    int in = open(from, O_RDONLY), out = -1;
+    bool ok = false;
+
+    if (in < 0)
+        return false;
+    out = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (out < 0)
+        goto done;
+    while ((n = read(in, buf, sizeof buf)) > 0)
+        if (write(out, buf, (size_t)n) != n)
+            goto done;
+    ok = n == 0;
+done:
+    close(in);
+    if (out >= 0 && close(out) != 0)
+        ok = false;
+    return ok;
+}
+
+#define FNV_OFFSET 1469598103934665603ULL
+#define FNV_PRIME 1099511628211ULL
+
+static uint64_t fnv(uint64_t h, const void *data, size_t len)
+{
+    const unsigned char *p = data;
+
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ p[i]) * FNV_PRIME;
+    return h;
+}
+
+uint64_t stress_file_hash(const char *path)
+{
+    unsigned char buf[65536];
+    ssize_t n;
+    uint64_t h = FNV_OFFSET;
+    int fd = open(path, O_RDONLY);
+
+    if (fd < 0)
+        return 0;
+    while ((n = read(fd, buf, sizeof buf)) > 0)
+        h = fnv(h, buf, (size_t)n);
+    close(fd);
+    return n == 0 ? h : 0;
+}
+
+static bool skipped(const char *name, const char *const skip[])
+{
+    for (size_t i = 0; skip && skip[i]; i++)
+        if (strcmp(name, skip[i]) == 0)
+            return true;
+    return false;
+}
+
+uint64_t stress_db_hash(const char *db, const char *const skip[])
+{
+    sqlite3 *h = NULL;
+    sqlite3_stmt *tables = NULL, *rows = NULL;
+    uint64_t hash = FNV_OFFSET;
+    bool ok = false;
+
+    if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+        goto done;
+    if (sqlite3_prepare_v2(h, "SELECT type, name, coalesce(sql, '') FROM sqlite_master "
+                              "ORDER BY type, name", -1, &tables, NULL) != SQLITE_OK)
+        goto done;
+    int rc;
+    while ((rc = sqlite3_step(tables)) == SQLITE_ROW) {
+        const char *type = (const char *)sqlite3_column_text(tables, 0);
+        const char *name = (const char *)sqlite3_column_text(tables, 1);
+        const char *sql = (const char *)sqlite3_column_text(tables, 2);
+        hash = fnv(hash, sql, strlen(sql) + 1);
+        if (strcmp(type, "table") != 0 || skipped(name, skip) || strncmp(name, "sqlite_", 7) == 0)
+            continue;
+        /* Rows ordered by every column, so the order is the contents'. */
+        char query[512];
+        int ncol;
+        snprintf(query, sizeof query, "SELECT * FROM \"%s\" LIMIT 0", name);
+        if (sqlite3_prepare_v2(h, query, -1, &rows, NULL) != SQLITE_OK)
+            goto done;
+        ncol = sqlite3_column_count(rows);
+        sqlite3_finalize(rows);
+        rows = NULL;
+        int len = snprintf(query, sizeof query, "SELECT * FROM \"%s\" ORDER BY 1", name);
+        for (int c = 2; c <= ncol && len < (int)sizeof query - 8; c++)
+            len += snprintf(query + len, sizeof query - (size_t)len, ",%d", c);
+        if (sqlite3_prepare_v2(h, query, -1, &rows, NULL) != SQLITE_OK)
+            goto done;
+        while ((rc = sqlite3_step(rows)) == SQLITE_ROW)
+            for (int c = 0; c < ncol; c++) {
+                int type_c = sqlite3_column_type(rows, c);
+                const void *blob = sqlite3_column_blob(rows, c);
+                int n = sqlite3_column_bytes(rows, c);
+                hash = fnv(hash, &type_c, sizeof type_c);
+                hash = fnv(hash, &n, sizeof n);
+                if (blob)
+                    hash = fnv(hash, blob, (size_t)n);
+            }
+        sqlite3_finalize(rows);
+        rows = NULL;
+        if (rc != SQLITE_DONE)
+            goto done;
+    }
+    ok = rc == SQLITE_DONE;
+done:
+    sqlite3_finalize(rows);
+    sqlite3_finalize(tables);
+    sqlite3_close(h);
+    return ok ? hash : 0;
+}
+
+int64_t stress_sql_int(const char *db, const char *sql, int64_t fallback)
+{
+    sqlite3 *h = NULL;
+    sqlite3_stmt *q = NULL;
+    int64_t v = fallback;
+
+    if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(h, sql, -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
+        v = sqlite3_column_int64(q, 0);
+    else
+        tap_diag("%s: %s", sql, sqlite3_errmsg(h));
+    sqlite3_finalize(q);
+    sqlite3_close(h);
+    return v;
+}
+
+bool stress_sql_exec(const char *db, const char *sql)
+{
+    sqlite3 *h = NULL;
+    char *msg = NULL;
+    bool ok = sqlite3_open_v2(db, &h, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK;
+
+    if (ok) {
+        sqlite3_busy_timeout(h, 10000);
+        ok = sqlite3_exec(h, sql, NULL, NULL, &msg) == SQLITE_OK;
+    }
+    if (!ok)
+        tap_diag("%s: %s", sql, msg ? msg : sqlite3_errmsg(h));
+    sqlite3_free(msg);
+    sqlite3_close(h);
+    return ok;
+}
