@@ -57,7 +57,7 @@ static const char *focused(const char *label)
  * reports every screen that changed. */
 static int check(struct vt *vt, const struct titles *t, const char *screen)
 {
-    return e2e_golden(vt, t->lang, screen, E2E_WAIT) ? 0 : 1;
+    return e2e_golden(vt, t->lang, screen, E2E_WAIT / 2) ? 0 : 1;
 }
 
 static void walk(struct e2e_case *c, const struct titles *t)
