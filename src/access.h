@@ -31,4 +31,76 @@ void access_kiosk(struct billing_actor *out);
 /* "admin", "operator", "readonly". Borrowed. */
 const char *access_role_name(enum store_operator_role role);
 
+
+/* ==== issue 4: kiosk sign-in, PINs, operator management ================ */
+
+#define ACCESS_MAX_FAILURES 5        /* failed PINs in a row that lock a contact */
+#define ACCESS_LOCK_SECONDS 900      /* how long the lock lasts, from the 5th failure */
+#define ACCESS_PIN_HASH_SIZE 128     /* room for a yescrypt hash and its NUL */
+
+/* A PIN is 4 to 12 ASCII digits. */
+bool access_pin_valid(const char *pin);
+
+/* Hashes a valid PIN with yescrypt (fresh salt, libxcrypt's default cost)
+ * into out. BC_INVALID_ARGUMENT for a PIN that is not 4 to 12 digits or an
+ * `out` too small (ACCESS_PIN_HASH_SIZE is enough); BC_IO_ERROR when no salt
+ * or hash could be made. Wipes its own copies. */
+enum bc_status access_pin_hash(const char *pin, char *out, size_t size);
+
+/* Kiosk sign-in at unix time `now` (the UI passes time(NULL); tests any
+ * value). BC_OK fills *out with a contact actor (contact_id, name = the
+ * contact's e-mail, origin $SSH_CLIENT or "kiosk"). An unknown e-mail, a
+ * contact without a PIN and a wrong PIN all give BC_SIGN_IN_FAILED after
+ * the same yescrypt work, so nothing tells whether the e-mail exists. The
+ * ACCESS_MAX_FAILURES-th failure in a row locks the contact until
+ * now + ACCESS_LOCK_SECONDS; while locked every attempt gives BC_LOCKED,
+ * even with the right PIN, and does not extend the lock; the first failure
+ * after a lock ran out starts counting again from 1. Success resets the
+ * count. Every attempt appends one audit row (action "kiosk.sign_in", actor
+ * the e-mail as typed, control bytes as '?', at most 254 bytes; result
+ * ok / sign_in_failed / locked). Store errors are returned as they are; on
+ * any status but BC_OK *out is a kiosk actor nobody signed in as. `email`
+ * and `pin` are borrowed and not kept; the caller wipes its PIN buffer
+ * (access_wipe). */
+enum bc_status access_sign_in(struct store *s, const char *email, const char *pin, int64_t now,
+                              struct billing_actor *out);
+
+/* Zeroes n bytes at p in a way the compiler may not drop (explicit_bzero).
+ * False when p is NULL and n > 0. */
+bool access_wipe(void *p, size_t n);
+
+/* "admin", "operator", "readonly" -> role. False for anything else. */
+bool access_role_parse(const char *text, enum store_operator_role *out);
+
+/* The operator actor of someone managing operators: BC_OK for an admin, and
+ * for the owner of the file `db_path` while the store has no admin yet;
+ * BC_NOT_ADMIN for other operators; BC_UNKNOWN_USER for anyone else. *out
+ * is filled (name, origin, role) whenever the Unix name is known. */
+enum bc_status access_admin(struct store *s, const char *db_path, struct billing_actor *out);
+
+/* Adds `unix_name` with `role`, or changes an operator's role. Only who
+ * access_admin allows (else its status); `unix_name` must be a Unix account
+ * here (getpwnam; BC_NOT_FOUND otherwise); taking the role from the only
+ * admin is BC_LAST_ADMIN. One audit row ("operator.add") per call, refused
+ * or not, in the same transaction as the change. */
+enum bc_status access_operator_add(struct store *s, const char *db_path, const char *unix_name,
+                                   enum store_operator_role role);
+
+/* Removes an operator (the Unix account need not exist any more). Rights
+ * as access_operator_add; BC_NOT_FOUND when `unix_name` is no operator;
+ * removing the only admin is BC_LAST_ADMIN. Audited ("operator.remove"). */
+enum bc_status access_operator_remove(struct store *s, const char *db_path, const char *unix_name);
+
+/* Whether `actor` may set contacts' PINs: admins and operators (BC_OK);
+ * read-only operators get BC_READONLY_OPERATOR, contacts BC_NOT_ADMIN. */
+enum bc_status access_may_set_pin(const struct billing_actor *actor);
+
+/* Sets a contact's PIN (stored only as its yescrypt hash) and clears its
+ * failed attempts and lock. Rights first (access_may_set_pin), so a refused
+ * actor may pass pin NULL; then BC_NOT_FOUND for no such contact,
+ * BC_INVALID_ARGUMENT for a PIN that is not 4 to 12 digits. One audit row
+ * ("contact.set_pin", never the PIN or its hash) per call. */
+enum bc_status access_contact_set_pin(struct store *s, const struct billing_actor *actor,
+                                      int64_t contact_id, const char *pin);
+
 #endif

@@ -33,6 +33,8 @@
   X(SEATS_EXHAUSTED,            "seats_exhausted",            3, N_("Every seat is assigned: add seats before assigning more users.")) \
   X(LOCKED,                     "locked",                     3, N_("Too many failed attempts: try again in 15 minutes.")) \
   X(SIGN_IN_FAILED,             "sign_in_failed",             3, N_("E-mail or PIN not recognised.")) \
+  X(NOT_ADMIN,                  "not_admin",                  3, N_("Only an admin operator manages operators.")) \
+  X(LAST_ADMIN,                 "last_admin",                 3, N_("That would leave no admin operator: add another admin first.")) \
   /* errors (exit 1) */ \
   X(INVALID_ARGUMENT,           "invalid_argument",           1, N_("Invalid value.")) \
   X(INVALID_DATE,               "invalid_date",               1, N_("Dates are written YYYY-MM-DD.")) \
