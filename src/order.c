@@ -732,6 +732,18 @@ enum bc_status billing_reconcile(struct billing *b, int *completed, int *refunde
 {
     struct pending_list l = {0};
     int done = 0, back = 0;
+    /* Reconciling writes orders and refunds for any account: operators who
+     * may change things only. The refusal is an attempt like any other. */
+    if (b->actor.kind != BILLING_ACTOR_OPERATOR || b->actor.op_role == STORE_OP_READONLY) {
+        enum bc_status refusal = b->actor.kind == BILLING_ACTOR_OPERATOR ? BC_READONLY_OPERATOR
+                                                                         : BC_NOT_BILLING_CONTACT;
+        billing_audit(b, 0, "order.reconcile", NULL, NULL, refusal);
+        if (completed)
+            *completed = 0;
+        if (refunded)
+            *refunded = 0;
+        return refusal;
+    }
     enum bc_status st = b->processor ? BC_OK : BC_PAYMENT_ERROR;
     if (st != BC_OK)
         goto out;
