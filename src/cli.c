@@ -55,12 +55,15 @@ static const struct option long_options[] = {
     {"save-card", no_argument, NULL, V(CLI_OPT_SAVE_CARD)},
     {"cart", no_argument, NULL, V(CLI_OPT_CART)},
     {"since", required_argument, NULL, V(CLI_OPT_SINCE)},
+    {"role", required_argument, NULL, V(CLI_OPT_ROLE)},
+    {"email", required_argument, NULL, V(CLI_OPT_EMAIL)},
     {NULL, 0, NULL, 0},
 };
 
-/* A subcommand: its words, how many positional arguments follow them, the
- * options it accepts besides the globals, and what runs it. */
+/* A subcommand: its name, its words, how many positional arguments follow
+ * them, the options it accepts besides the globals, and what runs it. */
 struct cli_command {
+    const char *name;
     const char *word1, *word2;
     int min_args, max_args;
     const enum cli_opt *options;
@@ -82,18 +85,24 @@ static const enum cli_opt order_opts[] = {
 };
 static const enum cli_opt json_opts[] = {CLI_OPT_JSON};
 static const enum cli_opt audit_opts[] = {CLI_OPT_JSON, CLI_OPT_ACCOUNT, CLI_OPT_SINCE};
+static const enum cli_opt role_opts[] = {CLI_OPT_ROLE};
+static const enum cli_opt email_opts[] = {CLI_OPT_EMAIL};
 
 #define OPTS(a) a, sizeof a / sizeof a[0]
 
 static const struct cli_command commands[] = {
-    {"init", NULL, 0, 0, OPTS(init_opts), cli_cmd_init},
-    {"catalog", "check", 0, 1, NULL, 0, cli_cmd_catalog_check},
-    {"quote", NULL, 0, 0, OPTS(quote_opts), cli_cmd_quote},
-    {"order", "place", 0, 0, OPTS(order_opts), cli_cmd_order_place},
-    {"account", "show", 1, 1, OPTS(json_opts), cli_cmd_account_show},
-    {"orders", NULL, 1, 1, OPTS(json_opts), cli_cmd_orders},
-    {"audit", NULL, 0, 0, OPTS(audit_opts), cli_cmd_audit},
-    {"reconcile", NULL, 0, 0, OPTS(json_opts), cli_cmd_reconcile},
+    {"init", "init", NULL, 0, 0, OPTS(init_opts), cli_cmd_init},
+    {"catalog check", "catalog", "check", 0, 1, NULL, 0, cli_cmd_catalog_check},
+    {"quote", "quote", NULL, 0, 0, OPTS(quote_opts), cli_cmd_quote},
+    {"order place", "order", "place", 0, 0, OPTS(order_opts), cli_cmd_order_place},
+    {"account show", "account", "show", 1, 1, OPTS(json_opts), cli_cmd_account_show},
+    {"orders", "orders", NULL, 1, 1, OPTS(json_opts), cli_cmd_orders},
+    {"audit", "audit", NULL, 0, 0, OPTS(audit_opts), cli_cmd_audit},
+    {"reconcile", "reconcile", NULL, 0, 0, OPTS(json_opts), cli_cmd_reconcile},
+    {"operator add", "operator", "add", 1, 1, OPTS(role_opts), cli_cmd_operator_add},
+    {"operator remove", "operator", "remove", 1, 1, NULL, 0, cli_cmd_operator_remove},
+    {"operator list", "operator", "list", 0, 0, OPTS(json_opts), cli_cmd_operator_list},
+    {"contact set-pin", "contact", "set-pin", 0, 1, OPTS(email_opts), cli_cmd_contact_set_pin},
 };
 
 static const char *option_name(enum cli_opt o)
@@ -182,22 +191,24 @@ static int dispatch(struct cli *c, char **words, int nwords, cli_run_ui_fn run_u
         return rc != CLI_EXIT_OK ? rc : run_ui_command(c, run_ui);
     }
 
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (strcmp(words[0], commands[i].word1) == 0)
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0] && !cmd; i++)
+        if (strcmp(words[0], commands[i].word1) == 0 &&
+            (!commands[i].word2 || (nwords >= 2 && strcmp(words[1], commands[i].word2) == 0)))
             cmd = &commands[i];
-    if (!cmd)
-        return cli_usage_error(c, "unknown command '%s'", words[0]);
-    c->command = cmd->word1;
-    used = 1;
-    if (cmd->word2) {
-        if (nwords < 2 || strcmp(words[1], cmd->word2) != 0) {
-            c->command = NULL;
-            return cli_usage_error(c, "'%s' is followed by '%s'", cmd->word1, cmd->word2);
-        }
-        c->command = strcmp(cmd->word1, "catalog") == 0 ? "catalog check"
-                   : strcmp(cmd->word1, "order") == 0 ? "order place" : "account show";
-        used = 2;
+    if (!cmd) {
+        const char *seconds = NULL;
+        for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+            if (strcmp(words[0], commands[i].word1) == 0)
+                seconds = strcmp(words[0], "operator") == 0 ? "'add', 'remove' or 'list'"
+                                                            : commands[i].word2;
+        if (!seconds)
+            return cli_usage_error(c, "unknown command '%s'", words[0]);
+        if (strchr(seconds, '\''))
+            return cli_usage_error(c, "'%s' is followed by %s", words[0], seconds);
+        return cli_usage_error(c, "'%s' is followed by '%s'", words[0], seconds);
     }
+    c->command = cmd->name;
+    used = cmd->word2 ? 2 : 1;
     if (c->opt[CLI_OPT_HELP]) {
         cli_print_help(stdout, c->command);
         return CLI_EXIT_OK;

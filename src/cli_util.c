@@ -56,6 +56,12 @@ static const struct {
     {"orders", "billcenter orders ID [--json]"},
     {"audit", "billcenter audit [--account ID] [--since YYYY-MM-DD (UTC)] [--json]"},
     {"reconcile", "billcenter reconcile [--json]"},
+    {"operator add", "billcenter operator add NAME --role admin|operator|readonly"},
+    {"operator remove", "billcenter operator remove NAME"},
+    {"operator list", "billcenter operator list [--json]"},
+    {"contact set-pin",
+     "billcenter contact set-pin (--email E | CONTACT_ID)   (the PIN is read from the\n"
+     "                 terminal without echo, or as one line from standard input)"},
 };
 
 void cli_print_usage(FILE *f, const char *command)
@@ -99,7 +105,8 @@ int cli_usage_error(const struct cli *c, const char *fmt, ...)
         cli_print_usage(stderr, c->command);
     else
         fputs("usage: billcenter [init | catalog check | quote | order place | account show |\n"
-              "                   orders | audit | reconcile] [OPTIONS]; 'billcenter --help' says more\n",
+              "                   orders | audit | reconcile | operator add|remove|list |\n"
+              "                   contact set-pin] [OPTIONS]; 'billcenter --help' says more\n",
               stderr);
     return CLI_EXIT_USAGE;
 }
