@@ -170,6 +170,12 @@ int cli_open_store(struct cli *c, enum store_open_mode mode)
     if (mode == STORE_OPEN_CREATE && !parent_is_dir(c->db_path))
         return cli_error("%s: its directory does not exist", c->db_path);
     st = store_open(c->db_path, mode, &c->store);
+    if (st == BC_DB_UNSAFE) {
+        c->store = NULL;
+        return cli_error("%s: other users can write this database file, so billcenter will not "
+                         "open it; fix: chmod o-w '%s' (600 for one operator, or 660 with a "
+                         "group shared by the operators)", c->db_path, c->db_path);
+    }
     if (st != BC_OK) {
         c->store = NULL;
         return cli_status(st, c->db_path);

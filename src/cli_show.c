@@ -186,6 +186,24 @@ struct audit_ctx {
     bool failed;
 };
 
+/* Audit text holds what people typed (e-mails at a kiosk): control bytes
+ * are shown as '?' so that nothing in it can drive the terminal. */
+static void put_clean(const char *text)
+{
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+        putchar(*p < 0x20 || *p == 0x7f ? '?' : *p);
+}
+
+/* "       before: {...}" under its row, when there is one. */
+static void print_clean(const char *label, const char *json_text)
+{
+    if (!json_text || !json_text[0])
+        return;
+    printf("       %-7s", label);
+    put_clean(json_text);
+    putchar('\n');
+}
+
 static bool audit_row(void *ctx, const struct store_audit_entry *e)
 {
     struct audit_ctx *ac = ctx;
@@ -203,13 +221,17 @@ static bool audit_row(void *ctx, const struct store_audit_entry *e)
     }
     if (!gmtime_r(&t, &tm) || !strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm))
         snprintf(when, sizeof when, "%lld", (long long)e->at);
-    printf("%-6lld %s  %-12s %-20s", (long long)e->id, when, e->actor ? e->actor : "",
-           e->origin ? e->origin : "");
+    printf("%-6lld %s  ", (long long)e->id, when);
+    put_clean(e->actor ? e->actor : "");
+    printf("  from ");
+    put_clean(e->origin ? e->origin : "");
     if (e->account_id)
         printf(" account %-6lld", (long long)e->account_id);
     else
         printf(" %-14s", "-");
     printf(" %-16s %s\n", e->action ? e->action : "", e->result ? e->result : "");
+    print_clean("before", e->before);
+    print_clean("after", e->after);
     return true;
 }
 
