@@ -1,0 +1,140 @@
+#!/bin/sh
+# run.sh — billcenter's benchmark suite (issue 6): one command that builds
+# the benchmark programs, makes (or reuses) the large demo database, runs
+# every figure and prints ONE table: figure | measured | target | compared
+# with (floor or peer measured in the same run) | met?
+#
+#   tests/bench/run.sh                 the real run (1,000,000 accounts)
+#   tests/bench/run.sh --smoke         tiny sizes, a few seconds: checks that
+#                                      every row is still produced (meson test
+#                                      suite 'bench-smoke'), not the targets
+# Options: --build DIR (default: <source>/build-bench, set up when missing),
+#          --scale N (accounts, default 1000000), --cache DIR (default
+#          $BC_BENCH_CACHE or ~/.cache/billcenter-bench), --regenerate.
+# Needs: meson, ninja, libvterm (already build dependencies) and, for the
+# peer columns, dialog (`apt-get install -y dialog`; without it those
+# columns say "not installed").
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+build="$root/build-bench"
+scale=1000000
+cache="${BC_BENCH_CACHE:-${HOME:-/tmp}/.cache/billcenter-bench}"
+smoke=0
+regenerate=0
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --smoke) smoke=1 ;;
+        --build) build="$2"; shift ;;
+        --scale) scale="$2"; shift ;;
+        --cache) cache="$2"; shift ;;
+        --regenerate) regenerate=1 ;;
+        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+        *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
+    esac
+    shift
+done
+
+work=$(mktemp -d /tmp/bc-bench-run-XXXXXX) || exit 1
+trap 'rm -rf "$work"' EXIT INT TERM
+rows="$work/rows"
+log="$work/log"
+: > "$rows"
+
+if [ "$smoke" = 1 ]; then
+    scale=1000
+    export BC_BENCH_QUOTE_MS=200 BC_BENCH_CATALOG_RUNS=3 BC_BENCH_ORDER_ACCOUNTS=200
+    export BC_BENCH_ORDERS=10 BC_BENCH_SEARCH_PASSES=1 BC_BENCH_SCAN_KEYS=2 BC_BENCH_TUI_RUNS=3
+fi
+
+# ---- build (the smoke test is handed meson's own build directory)
+if [ ! -f "$build/build.ninja" ]; then
+    meson setup "$build" "$root" >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
+fi
+if [ "$smoke" = 0 ]; then
+    ninja -C "$build" -j2 billcenter tests/bench/bench_quote tests/bench/bench_catalog \
+        tests/bench/bench_order tests/bench/bench_search tests/bench/bench_tui >"$work/build.log" 2>&1 \
+        || { cat "$work/build.log" >&2; exit 1; }
+fi
+bin="$build/billcenter"
+bench="$build/tests/bench"
+for p in "$bin" "$bench/bench_quote" "$bench/bench_catalog" "$bench/bench_order" \
+         "$bench/bench_search" "$bench/bench_tui"; do
+    [ -x "$p" ] || { echo "run.sh: $p is not built" >&2; exit 1; }
+done
+
+row() {  # figure measured target compared met
+    printf 'ROW\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" >> "$rows"
+}
+grouped() { printf '%s' "$1" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta'; }
+
+# ---- the demo database: made once per scale, kept outside the repository
+if [ "$smoke" = 1 ]; then
+    db="$work/demo.db"
+else
+    mkdir -p "$cache" || exit 1
+    db="$cache/accounts-$scale.db"
+    [ "$regenerate" = 1 ] && rm -f "$db" "$db-wal" "$db-shm" "$db.gen"
+fi
+if [ ! -f "$db" ]; then
+    echo "run.sh: generating $(grouped "$scale") demo accounts into $db ..." >&2
+    t0=$(date +%s.%N)
+    "$bin" --db "$db" --catalog "$root/plans" --date 2026-11-25 init --demo --scale "$scale" \
+        >>"$log" 2>&1 || { cat "$log" >&2; rm -f "$db"; exit 1; }
+    t1=$(date +%s.%N)
+    secs=$(awk "BEGIN{print $t1 - $t0}")
+    printf '%.1f %s %s\n' "$secs" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
+        "$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)" > "$db.gen"
+    gen_note="measured now"
+else
+    gen_note="cached"
+fi
+if [ -f "$db.gen" ]; then
+    read -r secs when commit < "$db.gen"
+    [ "$gen_note" = cached ] && gen_note="cached: made $when at $commit"
+    met=$(awk "BEGIN{print ($secs < 60) ? \"yes\" : \"no\"}")
+    row "demo database, $(grouped "$scale") accounts (init --demo --scale)" "$secs s" \
+        "well under a minute (< 60 s)" "- ($gen_note; $(du -h "$db" | cut -f1))" "$met"
+else
+    row "demo database, $(grouped "$scale") accounts (init --demo --scale)" "ERROR" \
+        "well under a minute (< 60 s)" "- (no record of its generation time: use --regenerate)" "no"
+fi
+
+# ---- the figures
+run() {  # name program args...
+    name=$1; shift
+    echo "run.sh: $name ..." >&2
+    "$@" >>"$rows" 2>>"$log" || echo "run.sh: $name exited with an error (see log below)" >&2
+}
+run quotes "$bench/bench_quote"
+run orders "$bench/bench_order"
+run tui "$bench/bench_tui" "$bin" "$db" "$root/plans"
+run search "$bench/bench_search" "$db"
+run catalog "$bench/bench_catalog"
+
+# ---- the table, and where it ran
+echo
+echo "billcenter benchmarks — $(grouped "$scale")-account database$( [ "$smoke" = 1 ] && echo ' (SMOKE RUN: tiny sizes, figures not meaningful)')"
+echo
+echo "| figure | measured | target | compared with (floor/peer measured in the same run) | met? |"
+echo "|---|---|---|---|---|"
+grep '^ROW	' "$rows" | awk -F '\t' '{printf "| %s | %s | %s | %s | %s |\n", $2, $3, $4, $5, $6}'
+echo
+cpu=$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)
+mem=$(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)
+echo "machine: $(nproc) CPUs ($cpu), $mem RAM, $(uname -sr); $(date -u '+%Y-%m-%d %H:%M UTC');" \
+     "commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$root" diff --quiet HEAD -- src ui tests/bench 2>/dev/null || echo ' (+ uncommitted changes)')"
+echo
+echo "details (stderr of the benchmark programs):"
+sed 's/^/  /' "$log"
+
+# ---- every row present and measured (the smoke test's check)
+want=9
+got=$(grep -c '^ROW	' "$rows")
+bad=$(grep '^ROW	' "$rows" | awk -F '\t' '$3 == "ERROR" || $3 == ""' | wc -l)
+if [ "$got" -ne "$want" ] || [ "$bad" -ne 0 ]; then
+    echo "run.sh: $got of $want rows, $bad without a measurement" >&2
+    exit 1
+fi
+exit 0
