@@ -16,7 +16,7 @@
 
 enum ui_screen_id {
     UI_SCR_SEARCH, UI_SCR_HOME, UI_SCR_MODIFY, UI_SCR_CART, UI_SCR_REVIEW,
-    UI_SCR_PAYMENT, UI_SCR_CONFIRM, UI_SCR_SEATS, UI_SCR_HISTORY,
+    UI_SCR_PAYMENT, UI_SCR_CONFIRM, UI_SCR_SEATS, UI_SCR_HISTORY, UI_SCR_SIGNIN,
     UI_SCR_COUNT
 };
 
@@ -93,7 +93,7 @@ struct ui_screen {
 };
 
 extern const struct ui_screen scr_search, scr_home, scr_modify, scr_cart, scr_review,
-    scr_payment, scr_confirm, scr_seats, scr_history;
+    scr_payment, scr_confirm, scr_seats, scr_history, scr_signin;
 
 /* ---- navigation and shared helpers (ui.c) ---- */
 void ui_push(struct ui_app *app, enum ui_screen_id id);
@@ -110,6 +110,12 @@ void ui_status_code(struct ui_app *app, enum bc_status st);
 /* Explains why the account cannot be changed, on the status line; true
  * when it can be changed (nothing shown). */
 bool ui_may_change(struct ui_app *app);
+
+/* Kiosk: forgets the signed-in contact and everything shown for them,
+ * clears the terminal and returns to the sign-in screen. */
+void ui_sign_out(struct ui_app *app);
+/* Empties the sign-in fields (scr_signin.c), wiping the PIN. */
+void ui_signin_reset(void);
 
 /* Loads (or reloads) the account, its rights, subscriptions and cart count. */
 enum bc_status ui_load_account(struct ui_app *app, int64_t account_id);

@@ -74,6 +74,7 @@ static const struct keys_label keys_labels[ACT_COUNT] = {
     [ACT_ADD_USER] = {"a", "a", N_("add user")},
     [ACT_MANAGE] = {"m", "m", N_("manage seats")},
     [ACT_OPTIONS] = {"o", "o", N_("options")},
+    [ACT_SIGNOUT] = {"Esc", "Esc", N_("sign out")},
 };
 
 enum ui_action keys_action(wint_t ch, bool is_key, bool kiosk)

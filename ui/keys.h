@@ -14,6 +14,7 @@ enum ui_action {
     ACT_HELP, ACT_CART, ACT_SEARCH, ACT_QUIT,
     ACT_EDIT, ACT_SEATS, ACT_HISTORY, ACT_REMOVE, ACT_ADD_USER, ACT_MANAGE,
     ACT_OPTIONS, ACT_RESIZE,
+    ACT_SIGNOUT,      /* no key of its own: Esc on a kiosk's first screen (footer label) */
     ACT_COUNT
 };
 

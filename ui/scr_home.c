@@ -238,9 +238,11 @@ static bool home_action(struct ui_app *app, enum ui_action act)
         home_open_option(app, HOME_OPT_HISTORY);
         return true;
     case ACT_BACK:
-        /* Operators go back to the search; a signed-in contact stays. */
+        /* Operators go back to the search; a kiosk contact signs out. */
         if (app->depth > 1)
             ui_pop(app);
+        else if (app->kiosk)
+            ui_sign_out(app);
         return true;
     default:
         return false;
@@ -252,8 +254,11 @@ static const enum ui_action *home_footer(struct ui_app *app)
     static const enum ui_action menu[] = {ACT_UP, ACT_ENTER, ACT_BACK, ACT_NONE};
     static const enum ui_action acts[] = {ACT_UP, ACT_ENTER, ACT_EDIT, ACT_SEATS, ACT_HISTORY,
                                           ACT_CART, ACT_NONE};
-    (void)app;
-    return H.menu_open ? menu : acts;
+    static const enum ui_action kiosk[] = {ACT_UP, ACT_ENTER, ACT_EDIT, ACT_SEATS, ACT_HISTORY,
+                                           ACT_SIGNOUT, ACT_NONE};
+    if (H.menu_open)
+        return menu;
+    return app->kiosk && app->depth <= 1 ? kiosk : acts;
 }
 
 static const char *const home_help[] = {

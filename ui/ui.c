@@ -11,6 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#include "access.h"
 
 #include "app.h"
 #include "draw.h"
@@ -23,7 +26,7 @@ static const struct ui_screen *const ui_screens[UI_SCR_COUNT] = {
     [UI_SCR_MODIFY] = &scr_modify, [UI_SCR_CART] = &scr_cart,
     [UI_SCR_REVIEW] = &scr_review, [UI_SCR_PAYMENT] = &scr_payment,
     [UI_SCR_CONFIRM] = &scr_confirm, [UI_SCR_SEATS] = &scr_seats,
-    [UI_SCR_HISTORY] = &scr_history,
+    [UI_SCR_HISTORY] = &scr_history, [UI_SCR_SIGNIN] = &scr_signin,
 };
 
 /* ---- navigation ---- */
@@ -102,6 +105,38 @@ bool ui_may_change(struct ui_app *app)
         return true;
     ui_status_code(app, app->rights.may_change);
     return false;
+}
+
+/* ---- kiosk sessions ---- */
+
+void ui_sign_out(struct ui_app *app)
+{
+    access_kiosk(&app->b->actor);
+    store_account_clear(&app->acct);
+    memset(&app->acct, 0, sizeof app->acct);
+    store_subscription_list_clear(&app->subs);
+    memset(&app->subs, 0, sizeof app->subs);
+    memset(&app->rights, 0, sizeof app->rights);
+    app->have_account = false;
+    app->sub_sel = 0;
+    app->cart_count = 0;
+    app->billing_name[0] = app->billing_email[0] = '\0';
+    app->edit_valid = false;
+    memset(&app->co, 0, sizeof app->co);
+    app->status[0] = '\0';
+    app->help_open = false;
+    ui_signin_reset();
+    app->depth = 0;
+    ui_push(app, UI_SCR_SIGNIN);
+    /* Nothing of the last person's screen may survive: repaint every cell. */
+    clearok(curscr, TRUE);
+}
+
+static int64_t ui_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* ---- the account ---- */
@@ -374,6 +409,10 @@ static int ui_read(wint_t *ch, bool *is_key)
 static void ui_first_screen(struct ui_app *app)
 {
     const struct billing_actor *a = &app->b->actor;
+    if (a->kind == BILLING_ACTOR_CONTACT && a->contact_id == 0) {
+        ui_push(app, UI_SCR_SIGNIN);
+        return;
+    }
     if (a->kind == BILLING_ACTOR_CONTACT) {
         struct store_contact c;
         memset(&c, 0, sizeof c);
@@ -419,13 +458,6 @@ int ui_run(const struct cli_ui_args *args)
     app->kiosk = args->kiosk;
     app->operator_mode = app->b->actor.kind == BILLING_ACTOR_OPERATOR;
 
-    if (app->b->actor.kind == BILLING_ACTOR_CONTACT && app->b->actor.contact_id == 0) {
-        /* A kiosk needs a signed-in contact, and the core offers no sign-in
-         * yet: refuse rather than open the operator's account search. */
-        fprintf(stderr, "billcenter: %s\n", _("kiosk sign-in is not available in this version."));
-        ui_app_free(app);
-        return 1;
-    }
     if (!term_start(utf8, app->kiosk)) {
         term_stop();
         ui_app_free(app);
@@ -434,14 +466,30 @@ int ui_run(const struct cli_ui_args *args)
     ui_first_screen(app);
 
     bool redraw = true;
+    int idle_s = app->b->catalog != NULL ? app->b->catalog->idle_timeout : 120;
+    int64_t last_key = ui_now_ms();
     while (!app->quit && !term_should_exit()) {
         if (redraw)
             ui_draw(app);
         redraw = false;
         wint_t ch = 0;
         bool is_key = false;
-        if (ui_read(&ch, &is_key) == ERR)
-            continue;   /* a wake-up to notice signals: nothing to repaint */
+        if (ui_read(&ch, &is_key) == ERR) {
+            /* A wake-up to notice signals and, in a kiosk, idleness: an idle
+             * session signs out and the screen is cleared. */
+            if (app->kiosk && idle_s > 0 && ui_now_ms() - last_key >= (int64_t)idle_s * 1000) {
+                last_key = ui_now_ms();
+                if (app->b->actor.contact_id != 0 || ui_top(app) != UI_SCR_SIGNIN) {
+                    ui_sign_out(app);
+                    redraw = true;
+                } else {
+                    ui_signin_reset();
+                    redraw = true;
+                }
+            }
+            continue;
+        }
+        last_key = ui_now_ms();
         redraw = true;
         if (is_key && ch == KEY_RESIZE)
             continue;   /* the next ui_draw lays out from scratch */
