@@ -78,6 +78,10 @@ bool e2e_golden(struct vt *vt, const char *lang, const char *screen, int timeout
  * form); on timeout prints a line diff. */
 bool e2e_wait_screen(struct vt *vt, const char *want, int timeout_ms);
 
+/* Waits until the program has been quiet for 100 ms: the repaint that a
+ * wait saw beginning is complete before the screen is read as a whole. */
+#define E2E_SETTLE(vt) assert_true(vt_wait_quiet((vt), 100, E2E_WAIT))
+
 /* The whole screen in a static buffer (valid until the next call). */
 const char *e2e_screen(struct vt *vt);
 

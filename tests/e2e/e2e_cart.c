@@ -146,6 +146,7 @@ static void test_edit_order_keeps_choices(void **state)
     E2E_SEE(vt, "Professional → Enterprise");
     E2E_SEE(vt, "Annual");
     char due1[256];
+    E2E_SETTLE(vt);
     row_with(vt, "Total due", due1, sizeof due1);
     assert_true(due1[0] != '\0');
 
@@ -158,6 +159,7 @@ static void test_edit_order_keeps_choices(void **state)
     E2E_SEE(vt, "( ) Monthly  (•) Annual");
     char due2[256];
     E2E_SEE(vt, "Total due");
+    E2E_SETTLE(vt);
     row_with(vt, "Total due", due2, sizeof due2);
     /* the same amount, whatever the column */
     const char *a1 = strrchr(due1, ' '), *a2 = strrchr(due2, ' ');

@@ -97,6 +97,7 @@ static void test_italian_has_no_english_left(void **state)
     E2E_TITLE(vt, "Modifica sottoscrizione");
     E2E_SEE(vt, "Riepilogo ordine");
     E2E_SEE(vt, "GoToMeeting: ");
+    E2E_SETTLE(vt);
     const char *s = e2e_screen(vt);
     if (strstr(s, "current plan") || strstr(s, " seats")) {
         vt_dump(vt, "English text on an Italian screen");

@@ -53,8 +53,10 @@ static void run_upgrade(struct e2e_case *c, const char *const envp[], const stru
     vt_send(vt, "e");
     E2E_SEE(vt, "Choose a plan");
     focus(vt, VT_DOWN, g, "Business");
-    if (expect_no_color)
+    if (expect_no_color) {
+        E2E_SETTLE(vt);
         assert_int_equal(vt_colored_cells(vt), 0);
+    }
     vt_key(vt, VT_ENTER);
     E2E_GONE(vt, "Choose a plan");
     E2E_SEE(vt, "Total due");
@@ -64,8 +66,10 @@ static void run_upgrade(struct e2e_case *c, const char *const envp[], const stru
     E2E_TITLE(vt, "Complete transaction");
     see(vt, "GoToMeeting: Professional ", g->arrow, " Business");
     see(vt, g->mark, " [ Continue to payment ]", "");
-    if (expect_no_color)
+    if (expect_no_color) {
+        E2E_SETTLE(vt);
         assert_int_equal(vt_colored_cells(vt), 0);
+    }
     vt_key(vt, VT_ENTER);
     E2E_TITLE(vt, "Payment");
     E2E_SEE(vt, "Card on file: Visa ending 4242");
@@ -74,8 +78,10 @@ static void run_upgrade(struct e2e_case *c, const char *const envp[], const stru
     E2E_TITLE(vt, "Order placed");
     E2E_SEE(vt, "Order 1 has been placed.");
     E2E_SEE(vt, g->due);
-    if (expect_no_color)
+    if (expect_no_color) {
+        E2E_SETTLE(vt);
         assert_int_equal(vt_colored_cells(vt), 0);
+    }
     vt_send(vt, "q");
     int st = -1;
     assert_true(vt_wait_exit(vt, E2E_WAIT, &st));

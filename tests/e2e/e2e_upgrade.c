@@ -39,6 +39,8 @@ static void test_upgrade_with_new_card(void **state)
     E2E_SEE(vt, "Choose a plan");
     E2E_SEE(vt, "Professional (current plan)");
     E2E_SEE(vt, "€16.00 per seat a month");
+    E2E_SEE(vt, "€22.00 per seat a month");
+    E2E_SETTLE(vt);
     {
         const char *s = e2e_screen(vt);
         const char *pro = strstr(s, "Professional (current plan)");
