@@ -254,8 +254,8 @@ static const enum ui_action *home_footer(struct ui_app *app)
     static const enum ui_action menu[] = {ACT_UP, ACT_ENTER, ACT_BACK, ACT_NONE};
     static const enum ui_action acts[] = {ACT_UP, ACT_ENTER, ACT_EDIT, ACT_SEATS, ACT_HISTORY,
                                           ACT_CART, ACT_NONE};
-    static const enum ui_action kiosk[] = {ACT_UP, ACT_ENTER, ACT_EDIT, ACT_SEATS, ACT_HISTORY,
-                                           ACT_SIGNOUT, ACT_NONE};
+    static const enum ui_action kiosk[] = {ACT_UP, ACT_ENTER, ACT_SIGNOUT, ACT_EDIT, ACT_SEATS,
+                                           ACT_HISTORY, ACT_NONE};
     if (H.menu_open)
         return menu;
     return app->kiosk && app->depth <= 1 ? kiosk : acts;
