@@ -1,14 +1,16 @@
 /* e2e_readonly.c — accounts that cannot be changed here. A corporate
  * account (demo 2, Globex) shows its products, and every change action
  * says it is managed in the Corporate Billing Portal and offers nothing
- * else (SPEC §1). The non-billing contact case needs the kiosk sign-in,
- * which the UI does not have yet: see the report. */
+ * else (SPEC §1). A contact who is not the billing contact (Luca Bianchi,
+ * admin of demo 1, signing in at the kiosk) may look but every change says
+ * who the billing contact is and how to reach them. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,12 +68,77 @@ static void test_corporate_account_cannot_change(void **state)
     json_decref(before);
 }
 
+static void test_non_billing_contact_view_only(void **state)
+{
+    struct e2e_case *c = *state;
+    json_t *before = e2e_account(&c->env, 1);
+    assert_non_null(before);
+    const char *extra[] = {"--kiosk", NULL};
+    struct vt *vt = c->vt = e2e_ui(&c->env, "en", extra, NULL, 24, 80);
+    assert_non_null(vt);
+    E2E_TITLE(vt, "Sign in");
+    E2E_SEE(vt, "▸ E-mail  [_");
+    vt_send(vt, "luca.bianchi@example.it");
+    vt_key(vt, VT_TAB);
+    E2E_SEE(vt, "▸ PIN     [_");
+    vt_send(vt, "1234");
+    vt_key(vt, VT_ENTER);
+
+    E2E_TITLE(vt, "Subscriptions");
+    E2E_SEE(vt, "Rossi Consulting S.r.l.  (account 1, EUR)");
+    E2E_SEE(vt, "GoToMeeting      Professional     3/5");
+    E2E_SEE(vt, "View only: changes are made by the billing contact, Maria Rossi");
+
+    /* e, the options menu, seat toggles, add user: all name Maria Rossi */
+    vt_send(vt, "e");
+    E2E_SEE(vt, "Only the billing contact can change this account: Maria Rossi");
+    E2E_SEE(vt, "<maria.rossi@example.it>.");
+    assert_true(vt_wait_row_text(vt, 0, "Subscriptions", E2E_WAIT));
+    vt_key(vt, VT_ENTER);
+    E2E_SEE(vt, "▸ Modify subscription");
+    E2E_GONE(vt, "Only the billing contact");
+    vt_key(vt, VT_ENTER);
+    E2E_SEE(vt, "Only the billing contact can change this account: Maria Rossi");
+    assert_true(vt_wait_row_text(vt, 0, "Subscriptions", E2E_WAIT));
+
+    vt_send(vt, "s");
+    E2E_TITLE(vt, "Manage seats");
+    E2E_SEE(vt, "3 of 5 seats assigned");
+    assert_true(e2e_press_until(vt, VT_DOWN, "▸ [ ]     Morgan Berg", 8));
+    vt_send(vt, " ");
+    E2E_SEE(vt, "Only the billing contact can change this account");
+    E2E_SEE(vt, "3 of 5 seats assigned");
+    E2E_SEE(vt, "▸ [ ]     Morgan Berg");
+    vt_send(vt, "a");
+    E2E_SEE(vt, "Only the billing contact can change this account");
+    E2E_NOT_SHOWN(vt, "Add a user");
+
+    /* the cart cannot be checked out either: it stays empty */
+    vt_key(vt, VT_ESC);
+    E2E_TITLE(vt, "Subscriptions");
+    E2E_SEE(vt, "Cart: 0 items");
+
+    assert_true(vt_kill(vt, SIGTERM));
+    assert_true(vt_wait_exit(vt, E2E_WAIT, NULL));
+    json_t *after = e2e_account(&c->env, 1);
+    assert_non_null(after);
+    assert_true(json_equal(before, after));
+    json_t *orders = e2e_orders(&c->env, 1);
+    assert_non_null(orders);
+    assert_int_equal(json_array_size(orders), 0);
+    json_decref(orders);
+    json_decref(after);
+    json_decref(before);
+}
+
 int main(int argc, char **argv)
 {
     if (!e2e_setup_args(argc, argv))
         return 2;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_corporate_account_cannot_change, e2e_case_setup,
+                                        e2e_case_teardown),
+        cmocka_unit_test_setup_teardown(test_non_billing_contact_view_only, e2e_case_setup,
                                         e2e_case_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

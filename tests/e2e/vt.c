@@ -472,3 +472,9 @@ bool vt_kill(struct vt *vt, int sig)
         return false;
     return kill(vt->pid, sig) == 0;
 }
+
+bool vt_running(struct vt *vt)
+{
+    reap(vt, false);
+    return !vt->reaped;
+}

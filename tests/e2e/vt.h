@@ -89,5 +89,7 @@ pid_t vt_pid(const struct vt *vt);
  * NULL). Returns false on timeout. */
 bool vt_wait_exit(struct vt *vt, int timeout_ms, int *status);
 bool vt_kill(struct vt *vt, int sig);
+/* True while the child has not exited (checked without waiting). */
+bool vt_running(struct vt *vt);
 
 #endif
