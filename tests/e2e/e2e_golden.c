@@ -191,6 +191,39 @@ static void walk(struct e2e_case *c, const struct titles *t)
     assert_int_equal(bad, 0);
 }
 
+/* Kiosk: the Sign in screen, and the account as a view-only contact sees it. */
+static void kiosk_walk(struct e2e_case *c, const struct titles *t, const char *sign_in)
+{
+    int bad = 0;
+    const char *extra[] = {"--kiosk", NULL};
+    struct vt *vt = c->vt = e2e_ui(&c->env, t->lang, extra, NULL, 24, 80);
+    assert_non_null(vt);
+    E2E_TITLE(vt, sign_in);
+    E2E_SEE(vt, "[_ ");
+    bad += check(vt, t, "kiosk_sign_in");
+    vt_send(vt, "luca.bianchi@example.it");
+    vt_key(vt, VT_TAB);
+    vt_send(vt, "1234");
+    E2E_SEE(vt, "[••••_");
+    bad += check(vt, t, "kiosk_sign_in_filled");
+    vt_key(vt, VT_ENTER);
+    E2E_TITLE(vt, t->home);
+    bad += check(vt, t, "kiosk_view_only");
+    if (bad)
+        fprintf(stderr, "%d %s kiosk golden screen(s) differ\n", bad, t->lang);
+    assert_int_equal(bad, 0);
+}
+
+static void test_golden_kiosk_en(void **state)
+{
+    kiosk_walk(*state, &en, "Sign in");
+}
+
+static void test_golden_kiosk_it(void **state)
+{
+    kiosk_walk(*state, &it, "Accedi");
+}
+
 static void test_golden_en(void **state)
 {
     walk(*state, &en);
@@ -208,6 +241,10 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_golden_en, e2e_case_setup, e2e_case_teardown),
         cmocka_unit_test_setup_teardown(test_golden_it, e2e_case_setup, e2e_case_teardown),
+        cmocka_unit_test_setup_teardown(test_golden_kiosk_en, e2e_case_setup,
+                                        e2e_case_teardown),
+        cmocka_unit_test_setup_teardown(test_golden_kiosk_it, e2e_case_setup,
+                                        e2e_case_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
