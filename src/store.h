@@ -287,4 +287,12 @@ enum bc_status store_exec_for_test(struct store *s, const char *sql);
  * line per step, joined by '\n' into buf. */
 enum bc_status store_search_plan_for_test(struct store *s, char *buf, size_t size);
 
+/* ---- bulk loading (added with the benchmark suite, issue 6) ---- */
+/* While on, the connection keeps a large page cache (256 MB) so that a long
+ * load, which inserts into the name and e-mail indexes at random places,
+ * rewrites those pages in memory instead of evicting and re-reading them
+ * (with the default 2 MB cache a million-account demo wrote 5.5 GB for an
+ * 840 MB file). Off restores the default cache. For demo generation. */
+enum bc_status store_bulk_load(struct store *s, bool on);
+
 #endif

@@ -324,6 +324,12 @@ enum bc_status store_exec_for_test(struct store *s, const char *sql)
     return exec_sql(s, sql);
 }
 
+enum bc_status store_bulk_load(struct store *s, bool on)
+{
+    /* Negative: KiB. -2000 is SQLite's default. */
+    return exec_sql(s, on ? "PRAGMA cache_size = -262144" : "PRAGMA cache_size = -2000");
+}
+
 /* ---------------------------------------------------------------- accounts */
 
 #define ACCOUNT_COLS "id, name, kind, currency, country, vat_number, balance_minor," \
