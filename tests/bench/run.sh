@@ -102,10 +102,15 @@ else
 fi
 
 # ---- the figures
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+failed=""
 run() {  # name program args...
     name=$1; shift
     echo "run.sh: $name ..." >&2
-    "$@" >>"$rows" 2>>"$log" || echo "run.sh: $name exited with an error (see log below)" >&2
+    if ! "$@" >>"$rows" 2>>"$log"; then
+        echo "run.sh: $name exited with an error (see the details below)" >&2
+        failed="$failed $name"
+    fi
 }
 run quotes "$bench/bench_quote"
 run orders "$bench/bench_order"
@@ -124,7 +129,8 @@ echo
 cpu=$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)
 mem=$(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)
 echo "machine: $(nproc) CPUs ($cpu), $mem RAM, $(uname -sr); $(date -u '+%Y-%m-%d %H:%M UTC');" \
-     "commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$root" diff --quiet HEAD -- src ui tests/bench 2>/dev/null || echo ' (+ uncommitted changes)')"
+     "commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$root" diff --quiet HEAD -- src ui tests/bench 2>/dev/null || echo ' (+ uncommitted changes)');" \
+     "load average before $load_before, after $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 echo "details (stderr of the benchmark programs):"
 sed 's/^/  /' "$log"
@@ -133,8 +139,8 @@ sed 's/^/  /' "$log"
 want=9
 got=$(grep -c '^ROW	' "$rows")
 bad=$(grep '^ROW	' "$rows" | awk -F '\t' '$3 == "ERROR" || $3 == ""' | wc -l)
-if [ "$got" -ne "$want" ] || [ "$bad" -ne 0 ]; then
-    echo "run.sh: $got of $want rows, $bad without a measurement" >&2
+if [ "$got" -ne "$want" ] || [ "$bad" -ne 0 ] || [ -n "$failed" ]; then
+    echo "run.sh: $got of $want rows, $bad without a measurement; failed:${failed:- none}" >&2
     exit 1
 fi
 exit 0
