@@ -291,8 +291,8 @@ enum bc_status store_search_plan_for_test(struct store *s, char *buf, size_t siz
 /* While on, the connection keeps a large page cache (256 MB) so that a long
  * load, which inserts into the name and e-mail indexes at random places,
  * rewrites those pages in memory instead of evicting and re-reading them
- * (with the default 2 MB cache a million-account demo wrote 5.5 GB for an
- * 840 MB file). Off restores the default cache. For demo generation. */
+ * (a million-account demo: 49 s of system time with SQLite's 2 MB default,
+ * 8 s with this). Off restores the default cache. For demo generation. */
 enum bc_status store_bulk_load(struct store *s, bool on);
 
 #endif
