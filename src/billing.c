@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "billing_impl.h"
+#include "money.h"
 
 /* ---------------------------------------------------------------- audit */
 
@@ -304,6 +305,93 @@ done:
     free(changes);
     store_account_clear(&acct);
     return st;
+}
+
+/* "it" -> "IT"; false unless two letters. */
+static bool country_code(const char *in, char out[3])
+{
+    if (!in || strlen(in) != 2)
+        return false;
+    for (int i = 0; i < 2; i++) {
+        char ch = in[i];
+        if (ch >= 'a' && ch <= 'z')
+            ch = (char)(ch - 'a' + 'A');
+        if (ch < 'A' || ch > 'Z')
+            return false;
+        out[i] = ch;
+    }
+    out[2] = '\0';
+    return true;
+}
+
+enum bc_status billing_quote_checkout(struct billing *b, int64_t account_id,
+                                      const struct billing_change *change, const char *vat_number,
+                                      const char *country, struct billing_quote *out)
+{
+    struct store_account acct = {0};
+    struct billing_rights rights;
+    struct billing_change *changes = calloc(BILLING_MAX_ITEMS, sizeof *changes);
+    char cc_buf[3] = "", vn_buf[32] = "";
+    const char *cc = NULL, *vn = NULL;
+    size_t n = 0;
+    memset(out, 0, sizeof *out);
+    enum bc_status st = changes ? BC_OK : BC_NO_MEMORY;
+    if (st != BC_OK)
+        goto done;
+    st = billing_load_rights(b, account_id, &acct, &rights);
+    if (st != BC_OK)
+        goto done;
+    if (change) {
+        changes[0] = *change;
+        n = 1;
+    } else {
+        st = billing_cart_changes(b, account_id, changes, &n);
+        if (st != BC_OK)
+            goto done;
+    }
+    if (rights.may_change != BC_OK) {
+        quote_rights_refusal(&acct, &rights, out);
+        out->n = n;
+        memcpy(out->changes, changes, n * sizeof *changes);
+        goto done;
+    }
+    /* The same checks and normalisation billing_place applies, so the
+     * figures shown are the figures placed. */
+    if (country && *country) {
+        if (!country_code(country, cc_buf)) {
+            st = BC_UNKNOWN_COUNTRY;
+            goto done;
+        }
+        cc = cc_buf;
+    }
+    if (vat_number) {
+        if (*vat_number && !vat_number_normalise(cc ? cc : acct.country, vat_number, vn_buf,
+                                                 sizeof vn_buf)) {
+            st = BC_INVALID_VAT_NUMBER;
+            goto done;
+        }
+        vn = vn_buf;
+    }
+    out->rights = rights;
+    st = billing_quote_changes(b, &acct, changes, n, cc, vn, b->today, out);
+done:
+    free(changes);
+    store_account_clear(&acct);
+    return st;
+}
+
+bool billing_annual_saving(const struct catalog *c, const struct catalog_plan *plan,
+                           const char *currency, int64_t *per_seat_out)
+{
+    int64_t monthly, annual, twelve;
+    if (!c || !plan || !currency || !per_seat_out)
+        return false;
+    if (!catalog_price(c, plan, currency, BC_PERIOD_MONTHLY, &monthly) ||
+        !catalog_price(c, plan, currency, BC_PERIOD_ANNUAL, &annual))
+        return false;
+    if (annual == INT64_MIN || !money_mul(monthly, 12, &twelve))
+        return false;
+    return money_add(twelve, -annual, per_seat_out);
 }
 
 /* ---------------------------------------------------------------- cart */

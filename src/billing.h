@@ -127,4 +127,24 @@ enum bc_status billing_reconcile(struct billing *b, int *completed, int *refunde
 /* A fresh random idempotency key (32 hex chars) from getrandom. */
 void billing_new_key(char out[33]);
 
+/* ---- added by h12: checkout re-quote and the annual saving ---- */
+
+/* Quotes a checkout (`change`, or NULL for the cart) with the VAT number
+ * and billing country as typed on the Payment screen, exactly as
+ * billing_place would figure them: `vat_number` NULL keeps the account's,
+ * "" clears it; `country` NULL or "" keeps the account's. Rights and
+ * business refusals land in out->refusal (BC_OK returned); a country that
+ * is not two letters returns BC_UNKNOWN_COUNTRY, a VAT number that is not
+ * valid for the country BC_INVALID_VAT_NUMBER (out then holds nothing to
+ * show). out->totals.due is the expect_due to pass to billing_place. */
+enum bc_status billing_quote_checkout(struct billing *b, int64_t account_id,
+                                      const struct billing_change *change, const char *vat_number,
+                                      const char *country, struct billing_quote *out);
+
+/* What annual billing saves per seat a year on `plan` in `currency`:
+ * twelve monthly prices minus the annual price (may be zero or negative).
+ * False when a price is missing or the figure overflows. */
+bool billing_annual_saving(const struct catalog *c, const struct catalog_plan *plan,
+                           const char *currency, int64_t *per_seat_out);
+
 #endif

@@ -915,6 +915,103 @@ static void new_keys(void **state)
     assert_string_not_equal(a, b);
 }
 
+/* ---------------------------------------------------------------- checkout re-quote (h12) */
+
+static void quote_checkout_vat_as_typed(void **state)
+{
+    struct fx *f = *state;
+    struct billing_quote q;
+    /* Müller (DE, no VAT number): German VAT 19 % on the change. */
+    struct billing_change c = change(f, 3, "gotomeeting", "enterprise", 10, BC_PERIOD_MONTHLY);
+    assert_int_equal(billing_quote_checkout(&f->b, 3, &c, NULL, NULL, &q), BC_OK);
+    assert_int_equal(q.refusal, BC_OK);
+    assert_false(q.vat.reverse_charge);
+    assert_int_equal(q.vat.rate_bp, 1900);
+    assert_int_equal(q.totals.tax, -1013 + 4180);
+    assert_int_equal(q.totals.due, 19834);
+    /* The same with a valid German VAT number typed (lower case, spaces):
+     * reverse charge, no VAT. 22000 - 5333. */
+    assert_int_equal(billing_quote_checkout(&f->b, 3, &c, "de 136 464 502", "de", &q), BC_OK);
+    assert_int_equal(q.refusal, BC_OK);
+    assert_true(q.vat.reverse_charge);
+    assert_int_equal(q.vat.rate_bp, 0);
+    assert_int_equal(q.totals.tax, 0);
+    assert_int_equal(q.totals.due, 16667);
+    int64_t shown = q.totals.due;
+    /* Bad input is reported, never quoted. */
+    assert_int_equal(billing_quote_checkout(&f->b, 3, &c, "DE136464503", NULL, &q),
+                     BC_INVALID_VAT_NUMBER);
+    assert_int_equal(billing_quote_checkout(&f->b, 3, &c, NULL, "D1", &q), BC_UNKNOWN_COUNTRY);
+    /* A French number for a German customer is not valid for DE. */
+    assert_int_equal(billing_quote_checkout(&f->b, 3, &c, "FR44732829320", NULL, &q),
+                     BC_INVALID_VAT_NUMBER);
+
+    /* Placing with the figures shown for that VAT number succeeds; the
+     * German-VAT figure would now be stale. */
+    struct billing_result r;
+    struct billing_payment pay = {.card_number = "4242424242424242", .card_expiry = "12/30",
+                                  .vat_number = "de 136 464 502"};
+    assert_int_equal(billing_place(&f->b, 3, &c, "h12-stale", 19834, &pay, &r), BC_STALE_QUOTE);
+    assert_int_equal(billing_place(&f->b, 3, &c, "h12-vat", shown, &pay, &r), BC_OK);
+    assert_int_equal(r.due, 16667);
+    assert_true(r.quote.vat.reverse_charge);
+    struct store_account a = {0};
+    assert_int_equal(store_account_get(f->store, 3, &a), BC_OK);
+    assert_string_equal(a.vat_number, "DE136464502");
+    store_account_clear(&a);
+}
+
+static void quote_checkout_cart_and_rights(void **state)
+{
+    struct fx *f = *state;
+    struct billing_quote q;
+    /* NULL change: the cart; empty cart is a refusal, not an error. */
+    assert_int_equal(billing_quote_checkout(&f->b, 3, NULL, NULL, NULL, &q), BC_OK);
+    assert_int_equal(q.refusal, BC_CART_EMPTY);
+    struct billing_change c = change(f, 3, "gotomeeting", "enterprise", 10, BC_PERIOD_MONTHLY);
+    assert_int_equal(billing_cart_put(&f->b, 3, &c), BC_OK);
+    assert_int_equal(billing_quote_checkout(&f->b, 3, NULL, "DE136464502", NULL, &q), BC_OK);
+    assert_int_equal(q.n, 1);
+    assert_int_equal(q.totals.due, 16667);
+    /* Clearing the VAT number ("") quotes German VAT again. */
+    assert_int_equal(billing_quote_checkout(&f->b, 3, NULL, "", NULL, &q), BC_OK);
+    assert_int_equal(q.totals.due, 19834);
+    /* A read-only operator gets the refusal, not figures. */
+    as_operator(&f->b, "rita", STORE_OP_READONLY);
+    assert_int_equal(billing_quote_checkout(&f->b, 3, &c, NULL, NULL, &q), BC_OK);
+    assert_int_equal(q.refusal, BC_READONLY_OPERATOR);
+}
+
+static void annual_saving(void **state)
+{
+    struct fx *f = *state;
+    const struct catalog_product *p = catalog_product(f->catalog, "gotomeeting");
+    assert_non_null(p);
+    int64_t save = -1;
+    /* 12 x 12.00 - 120.00; 12 x 16.00 - 168.00; 12 x 22.00 - 228.00; USD 12 x 14.00 - 144.00 */
+    assert_true(billing_annual_saving(f->catalog, catalog_plan(p, "professional"), "EUR", &save));
+    assert_int_equal(save, 2400);
+    assert_true(billing_annual_saving(f->catalog, catalog_plan(p, "business"), "EUR", &save));
+    assert_int_equal(save, 2400);
+    assert_true(billing_annual_saving(f->catalog, catalog_plan(p, "enterprise"), "EUR", &save));
+    assert_int_equal(save, 3600);
+    assert_true(billing_annual_saving(f->catalog, catalog_plan(p, "professional"), "USD", &save));
+    assert_int_equal(save, 2400);
+    assert_false(billing_annual_saving(f->catalog, catalog_plan(p, "professional"), "XXX", &save));
+    assert_false(billing_annual_saving(f->catalog, NULL, "EUR", &save));
+    /* Overflow of twelve monthly prices is refused, not wrapped. */
+    struct catalog_plan big = *catalog_plan(p, "professional");
+    for (size_t i = 0; i < CATALOG_MAX_CURRENCIES; i++) {
+        big.prices[i].amount[BC_PERIOD_MONTHLY] = INT64_MAX / 6;
+        big.prices[i].amount[BC_PERIOD_ANNUAL] = 0;
+    }
+    assert_false(billing_annual_saving(f->catalog, &big, "EUR", &save));
+    for (size_t i = 0; i < CATALOG_MAX_CURRENCIES; i++)
+        big.prices[i].amount[BC_PERIOD_MONTHLY] = INT64_MAX / 12;
+    assert_true(billing_annual_saving(f->catalog, &big, "EUR", &save));
+    assert_int_equal(save, (INT64_MAX / 12) * 12);
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 5 && strcmp(argv[1], "--gateway") == 0)
@@ -935,6 +1032,9 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(retry_reuses_the_charge, setup, teardown),
         cmocka_unit_test_setup_teardown(seats_and_users, setup, teardown),
         cmocka_unit_test_setup_teardown(every_attempt_one_audit_row, setup, teardown),
+        cmocka_unit_test_setup_teardown(quote_checkout_vat_as_typed, setup, teardown),
+        cmocka_unit_test_setup_teardown(quote_checkout_cart_and_rights, setup, teardown),
+        cmocka_unit_test_setup_teardown(annual_saving, setup, teardown),
         cmocka_unit_test(new_keys),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
