@@ -73,3 +73,9 @@ bool i18n_is_it(void)
 {
     return i18n_it;
 }
+
+const char *i18n_pgettext(const char *ctx_id, const char *s)
+{
+    const char *t = gettext(ctx_id);
+    return t == ctx_id ? s : t;
+}

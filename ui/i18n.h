@@ -10,6 +10,12 @@
 #ifndef N_
 #define N_(s) s
 #endif
+/* A message with a context (pgettext): the same English word that needs a
+ * different translation, e.g. "none" for a feminine noun in Italian. */
+#define C_(ctx, s) i18n_pgettext(ctx "\004" s, s)
+
+/* gettext of "context\004msgid"; `s` when there is no translation. */
+const char *i18n_pgettext(const char *ctx_id, const char *s);
 
 /* Sets the locale and the message catalog for `lang` ("en" or "it").
  * Call before the terminal starts. *utf8 tells whether the user's terminal

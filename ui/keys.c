@@ -35,6 +35,7 @@ static const struct keys_binding keys_table[] = {
     {'+', false, ACT_PLUS},         {'-', false, ACT_MINUS},
     {KEY_BACKSPACE, true, ACT_ERASE}, {127, false, ACT_ERASE}, {8, false, ACT_ERASE},
     {KEY_DC, true, ACT_ERASE},
+    {KEY_CTRL('u'), false, ACT_CLEAR},
     {'?', false, ACT_HELP},
     {'c', false, ACT_CART},
     {'/', false, ACT_SEARCH},

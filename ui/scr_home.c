@@ -85,7 +85,7 @@ static void home_header(struct ui_app *app, int y)
     snprintf(buf, sizeof buf, "%s: %s", _("Credit balance"), money);
     draw_text(y + 1, 2, 38, buf, A_NORMAL);
     snprintf(buf, sizeof buf, "%s: %s", _("VAT number"),
-             a->vat_number && a->vat_number[0] ? a->vat_number : _("none"));
+             a->vat_number && a->vat_number[0] ? a->vat_number : C_("VAT number", "none"));
     draw_text(y + 1, 42, COLS - 44, buf, A_NORMAL);
 
     if (app->billing_name[0] != '\0')

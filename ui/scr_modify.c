@@ -11,7 +11,6 @@
 #include "draw.h"
 #include "field.h"
 #include "i18n.h"
-#include "money.h"
 #include "summary.h"
 
 /* MOD_CART is the secondary "Add to cart" offered beside Complete
@@ -244,12 +243,10 @@ static void modify_draw(struct ui_app *app, int top, int bottom)
     snprintf(buf, sizeof buf, "%s %s  %s %s", M.period == BC_PERIOD_MONTHLY ? on : "( )",
              _("Monthly"), M.period == BC_PERIOD_ANNUAL ? on : "( )", _("Annual"));
     draw_text(y + 2, vx, 28, buf, M.focus == MOD_PERIOD ? sel : A_NORMAL);
-    /* What annual saves per seat: twelve monthly prices against one annual,
-     * both catalog figures, combined with the core's exact arithmetic. */
-    int64_t pm, pa, m12, save;
-    if (pl != NULL && catalog_price(app->b->catalog, pl, app->acct.currency, BC_PERIOD_MONTHLY, &pm)
-        && catalog_price(app->b->catalog, pl, app->acct.currency, BC_PERIOD_ANNUAL, &pa)
-        && money_mul(pm, 12, &m12) && money_add(m12, -pa, &save) && save > 0) {
+    /* What annual saves per seat: figured by the core. */
+    int64_t save;
+    if (pl != NULL && billing_annual_saving(app->b->catalog, pl, app->acct.currency, &save)
+        && save > 0) {
         fmt_money(money, sizeof money, save, app->acct.currency);
         snprintf(buf, sizeof buf, _("Annual billing saves %s per seat a year."), money);
         draw_text(y + 3, vx, COLS - vx - 2, buf, A_NORMAL);
@@ -421,6 +418,10 @@ static bool modify_action(struct ui_app *app, enum ui_action act)
         return modify_tier_action(app, act);
     if (M.seats_typing && act == ACT_ERASE) {
         field_erase(&M.seats_field);
+        return true;
+    }
+    if (M.seats_typing && act == ACT_CLEAR) {
+        field_clear(&M.seats_field);
         return true;
     }
     if (M.seats_typing && act != ACT_HELP)

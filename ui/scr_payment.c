@@ -1,9 +1,12 @@
 /* scr_payment.c — "Payment", only when something is due: the card on file
  * or a new card (Luhn-checked, masked as typed, expiry in the future), the
- * VAT number checked for the billing country, and Place order. The card is
+ * VAT number checked for the billing country, and Place order. The VAT line
+ * and Total due follow the VAT number and country as typed (the core
+ * re-quotes), so the total shown is the expect_due placed. The card is
  * handed to the core and never kept here beyond the screen. */
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "app.h"
@@ -11,6 +14,7 @@
 #include "field.h"
 #include "i18n.h"
 #include "payment.h"
+#include "summary.h"
 #include "vat.h"
 
 enum pay_focus { PAY_SOURCE, PAY_NUMBER, PAY_EXPIRY, PAY_VAT, PAY_COUNTRY, PAY_PLACE,
@@ -50,10 +54,16 @@ static void pay_move(int dir)
     }
 }
 
+static void pay_requote(struct ui_app *app, bool always);
+
 static void payment_enter(struct ui_app *app)
 {
-    if (P.serial == app->co.serial)
-        return;   /* same checkout (even after a decline): keep what was typed */
+    if (P.serial == app->co.serial) {
+        /* Same checkout (even after a decline or a stale quote): keep what
+         * was typed, and the figures that go with it. */
+        pay_requote(app, false);
+        return;
+    }
     P.serial = app->co.serial;
     memset(&P.card, 0, sizeof P.card);
     P.has_card = store_card_get(app->b->store, app->acct.id, &P.card) == BC_OK;
@@ -130,24 +140,69 @@ static enum bc_status pay_check_vat(void)
     return BC_OK;
 }
 
-static void pay_mark(int y, int x, bool empty, enum bc_status st)
+/* The VAT number and country as billing_place takes them: NULL keeps the
+ * account's. */
+static void pay_vat_args(const struct ui_app *app, const char **vat, const char **country)
+{
+    const char *old_vat = app->acct.vat_number ? app->acct.vat_number : "";
+    *vat = strcmp(P.vat.text, old_vat) != 0 ? P.vat.text : NULL;
+    *country = strcmp(P.country.text, app->acct.country) != 0 ? P.country.text : NULL;
+}
+
+/* Re-quotes the checkout for the VAT number and country as typed, when both
+ * are valid (otherwise the figures on screen stay and the field says "not
+ * valid"). `always` false: only when they differ from the account's, so
+ * the review's figures stay as they were shown. */
+static void pay_requote(struct ui_app *app, bool always)
+{
+    struct ui_checkout *co = &app->co;
+    const char *vn, *cc;
+    if (pay_check_country() != BC_OK || pay_check_vat() != BC_OK)
+        return;
+    pay_vat_args(app, &vn, &cc);
+    if (!always && vn == NULL && cc == NULL)
+        return;
+    struct billing_quote *q = malloc(sizeof *q);
+    if (q == NULL) {
+        ui_status_code(app, BC_NO_MEMORY);
+        return;
+    }
+    enum bc_status rc = billing_quote_checkout(app->b, app->acct.id, co->is_cart ? NULL : &co->change,
+                                               vn, cc, q);
+    if (rc == BC_OK) {
+        co->quote = *q;
+        co->quoted = true;
+        if (q->refusal != BC_OK)
+            ui_status_code(app, q->refusal);
+    } else {
+        ui_status_code(app, rc);
+    }
+    free(q);
+}
+
+/* `fem`: the field names a feminine noun in Italian (expiry, VAT number). */
+static void pay_mark(int y, int x, bool empty, enum bc_status st, bool fem)
 {
     if (empty)
         return;
     if (st == BC_OK)
-        draw_text(y, x, 20, _("valid"), term_attr(TERM_OK));
+        draw_text(y, x, 20, fem ? C_("feminine", "valid") : _("valid"), term_attr(TERM_OK));
     else
-        draw_text(y, x, 20, _("not valid"), term_attr(TERM_ERROR));
+        draw_text(y, x, 20, fem ? C_("feminine", "not valid") : _("not valid"),
+                  term_attr(TERM_ERROR));
 }
 
 static void payment_draw(struct ui_app *app, int top, int bottom)
 {
     const struct billing_quote *q = &app->co.quote;
-    char buf[512], money[64];
+    char buf[512], money[64], vat[64];
+    summary_vat_label(vat, sizeof vat, q);
+    fmt_money(money, sizeof money, q->totals.tax, q->currency);
+    draw_pair(top, 2, 40, vat, money, A_NORMAL);
     fmt_money(money, sizeof money, q->totals.due, q->currency);
-    draw_pair(top, 2, 40, _("Total due"), money, term_attr(TERM_TOTAL));
+    draw_pair(top + 1, 2, 40, _("Total due"), money, term_attr(TERM_TOTAL));
 
-    int y = top + 2, lx = 4, fw = 30;
+    int y = top + 3, lx = 4, fw = 30;
     static const char *const labels[] = {N_("Card number"), N_("Expiry (MM/YY)"),
                                          N_("VAT number"), N_("Billing country")};
     int vx = 0;
@@ -182,7 +237,7 @@ static void payment_draw(struct ui_app *app, int top, int bottom)
         }
         draw_text(y, lx, vx - lx - 1, _("Card number"), A_BOLD);
         field_draw(&P.number, y, vx, fw, P.focus == PAY_NUMBER, shown);
-        pay_mark(y, vx + fw + 2, nd < 12, pay_check_number());
+        pay_mark(y, vx + fw + 2, nd < 12, pay_check_number(), false);
         if (P.focus == PAY_NUMBER)
             draw_text(y, 2, 1, draw_glyph_cursor(), A_BOLD);
         y++;
@@ -192,26 +247,26 @@ static void payment_draw(struct ui_app *app, int top, int bottom)
         if (P.expiry.text[0] != '\0' && es == BC_CARD_EXPIRED)
             draw_text(y, vx + 12, 30, _("expired"), term_attr(TERM_ERROR));
         else
-            pay_mark(y, vx + 12, strlen(P.expiry.text) < 5, es);
+            pay_mark(y, vx + 12, strlen(P.expiry.text) < 5, es, true);
         if (P.focus == PAY_EXPIRY)
             draw_text(y, 2, 1, draw_glyph_cursor(), A_BOLD);
         y += 2;
     }
     draw_text(y, lx, vx - lx - 1, _("VAT number"), A_BOLD);
     field_draw(&P.vat, y, vx, fw, P.focus == PAY_VAT, NULL);
-    pay_mark(y, vx + fw + 2, P.vat.text[0] == '\0', pay_check_vat());
+    pay_mark(y, vx + fw + 2, P.vat.text[0] == '\0', pay_check_vat(), true);
     if (P.focus == PAY_VAT)
         draw_text(y, 2, 1, draw_glyph_cursor(), A_BOLD);
     y++;
     draw_text(y, lx, vx - lx - 1, _("Billing country"), A_BOLD);
     field_draw(&P.country, y, vx, 6, P.focus == PAY_COUNTRY, NULL);
-    pay_mark(y, vx + 8, false, pay_check_country());
+    pay_mark(y, vx + 8, false, pay_check_country(), false);
     if (P.focus == PAY_COUNTRY)
         draw_text(y, 2, 1, draw_glyph_cursor(), A_BOLD);
     y += 2;
     draw_wrap(y, lx, COLS - lx - 2, 3,
-              _("A new VAT number or country is checked when the order is placed: if it changes "
-                "the total, the new figures are shown first and nothing is charged."),
+              _("VAT and Total due follow the VAT number and billing country as typed; "
+                "the Total due shown is the amount charged."),
               A_NORMAL);
 
     snprintf(buf, sizeof buf, "[ %s ]", _("Place order"));
@@ -222,7 +277,16 @@ static void payment_draw(struct ui_app *app, int top, int bottom)
 
 static void payment_place(struct ui_app *app)
 {
-    enum bc_status st = BC_OK;
+    /* A VAT number or country that is not valid first: the figures shown
+     * are not for what was typed. */
+    enum bc_status st = pay_check_country();
+    if (st == BC_OK)
+        st = pay_check_vat();
+    if (st != BC_OK) {
+        ui_status_code(app, st);
+        P.focus = st == BC_UNKNOWN_COUNTRY ? PAY_COUNTRY : PAY_VAT;
+        return;
+    }
     if (!P.use_card_on_file) {
         st = pay_check_number();
         if (st == BC_OK)
@@ -237,14 +301,6 @@ static void payment_place(struct ui_app *app)
             P.focus = st == BC_INVALID_CARD ? PAY_NUMBER : PAY_EXPIRY;
             return;
         }
-    }
-    st = pay_check_country();
-    if (st == BC_OK)
-        st = pay_check_vat();
-    if (st != BC_OK) {
-        ui_status_code(app, st);
-        P.focus = st == BC_UNKNOWN_COUNTRY ? PAY_COUNTRY : PAY_VAT;
-        return;
     }
     struct billing_payment pay;
     memset(&pay, 0, sizeof pay);
@@ -270,8 +326,15 @@ static bool payment_action(struct ui_app *app, enum ui_action act)
     struct ui_field *f = pay_field(P.focus);
     switch (act) {
     case ACT_ERASE:
-        if (f != NULL)
-            field_erase(f);
+        if (f != NULL && field_erase(f) && (f == &P.vat || f == &P.country))
+            pay_requote(app, true);
+        return true;
+    case ACT_CLEAR:
+        if (f != NULL && f->text[0] != '\0') {
+            field_clear(f);
+            if (f == &P.vat || f == &P.country)
+                pay_requote(app, true);
+        }
         return true;
     case ACT_UP:
     case ACT_BACKTAB:
@@ -304,7 +367,6 @@ static bool payment_action(struct ui_app *app, enum ui_action act)
 
 static bool payment_text(struct ui_app *app, wint_t ch)
 {
-    (void)app;
     struct ui_field *f = pay_field(P.focus);
     if (f == NULL)
         return false;
@@ -316,7 +378,8 @@ static bool payment_text(struct ui_app *app, wint_t ch)
         ch = (wint_t)toupper((int)ch);
     if (f == &P.number && (ch == ' ' || ch == '-'))
         return true;   /* grouping is shown by the mask */
-    field_put(f, ch);
+    if (field_put(f, ch) && (f == &P.vat || f == &P.country))
+        pay_requote(app, true);
     return true;
 }
 
@@ -332,6 +395,7 @@ static const char *const payment_help[] = {
        "type, shown masked) and expiry as MM/YY. Only brand, last 4 digits "
        "and expiry are kept. A VAT number is checked for the billing "
        "country; a valid one from another EU country means reverse charge. "
+       "VAT and Total due follow the VAT number and country as you type. "
        "Tab moves between fields; Enter on Place order places the order."),
     NULL,
 };

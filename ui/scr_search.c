@@ -102,6 +102,14 @@ static bool search_action(struct ui_app *app, enum ui_action act)
         if (!S.in_list && field_erase(&S.q))
             search_run(app);
         return true;
+    case ACT_CLEAR:
+        /* The field is cleared from the list too: typing starts afresh. */
+        if (S.q.text[0] != '\0') {
+            field_clear(&S.q);
+            search_run(app);
+        }
+        S.in_list = false;
+        return true;
     case ACT_DOWN:
         if (!S.in_list) {
             if (S.res.n > 0)

@@ -148,6 +148,10 @@ static bool seats_form_action(struct ui_app *app, enum ui_action act)
         if (f != NULL)
             field_erase(f);
         return true;
+    case ACT_CLEAR:
+        if (f != NULL)
+            field_clear(f);
+        return true;
     case ACT_TAB:
     case ACT_DOWN:
         T.form_focus = (T.form_focus + 1) % FORM_COUNT;

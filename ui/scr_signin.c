@@ -123,6 +123,10 @@ static bool signin_action(struct ui_app *app, enum ui_action act)
         if (f != NULL)
             field_erase(f);
         return true;
+    case ACT_CLEAR:
+        if (f != NULL)
+            memset(f->text, 0, sizeof f->text);   /* a PIN leaves nothing behind */
+        return true;
     case ACT_DOWN:
     case ACT_TAB:
         G.focus = (G.focus + 1) % SIGNIN_FOCUS_COUNT;

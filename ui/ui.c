@@ -254,7 +254,8 @@ static void ui_draw_help(struct ui_app *app, const struct ui_screen *s)
 {
     static const char *const global[] = {
         N_("Arrows or j/k move, Enter selects, Tab moves between fields, Esc goes back, "
-           "c opens the cart, ? shows or hides this help."),
+           "c opens the cart, ? shows or hides this help. In a text field Backspace "
+           "erases a character and Ctrl-U clears the field."),
         NULL,
     };
     const char *paras[16];
