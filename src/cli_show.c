@@ -22,6 +22,8 @@ static const char *kind_name(enum store_account_kind k)
     return k == STORE_ACCOUNT_CORPORATE ? "corporate" : "standard";
 }
 
+static void put_clean(const char *text);
+
 static void print_account_text(const struct cli *c, const struct store_account *a,
                                const struct store_contact *bc,
                                const struct store_subscription_list *subs,
@@ -30,12 +32,21 @@ static void print_account_text(const struct cli *c, const struct store_account *
     char money[64], d0[11], d1[11];
 
     format_money(c, money, sizeof money, a->balance, a->currency);
-    printf("Account %lld: %s (%s)\n", (long long)a->id, a->name, kind_name(a->kind));
-    printf("  Currency %s, country %s, VAT number %s, credit balance %s\n", a->currency,
-           a->country, a->vat_number ? a->vat_number : "none", money);
-    if (bc)
-        printf("  Billing contact: %s <%s>\n", bc->name, bc->email);
-    else
+    /* Names, e-mail and VAT number come from whoever filled the database:
+     * their control bytes must not drive the terminal either. */
+    printf("Account %lld: ", (long long)a->id);
+    put_clean(a->name);
+    printf(" (%s)\n  Currency %s, country %s, VAT number ", kind_name(a->kind), a->currency,
+           a->country);
+    put_clean(a->vat_number ? a->vat_number : "none");
+    printf(", credit balance %s\n", money);
+    if (bc) {
+        printf("  Billing contact: ");
+        put_clean(bc->name);
+        printf(" <");
+        put_clean(bc->email);
+        printf(">\n");
+    } else
         printf("  Billing contact: none\n");
     printf("Subscriptions:\n");
     if (subs->n == 0)
