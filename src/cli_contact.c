@@ -83,7 +83,8 @@ static bool read_tty_pin(int fd, const char *prompt, char *buf, size_t size, boo
     quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
     quiet.c_lflag |= ICANON;
     echo_off_fd = fd;
-    if (write(fd, prompt, strlen(prompt)) < 0 || tcsetattr(fd, TCSAFLUSH, &quiet) != 0) {
+    /* Echo goes off before the prompt shows, so nothing typed after it is seen. */
+    if (tcsetattr(fd, TCSAFLUSH, &quiet) != 0 || write(fd, prompt, strlen(prompt)) < 0) {
         ok = false;
     } else {
         ok = read_line(fd, buf, size, too_long);
