@@ -16,6 +16,10 @@
 
 /* Nanoseconds on CLOCK_MONOTONIC. */
 int64_t bench_now_ns(void);
+/* CPU nanoseconds used by this process (user + system). On a busy machine
+ * the CPU-bound figures are judged on it: wall time there also counts the
+ * time other processes held the core. */
+int64_t bench_cpu_ns(void);
 
 /* Sorts v[0..n) ascending in place and returns the q-quantile (0..1) by
  * nearest rank; 0 when n == 0. */

@@ -1,7 +1,8 @@
 /* bench_catalog.c — catalog load and validation of a generated catalog of
  * 200 products x 5 plans (SPEC §5 format, four currencies, the EU VAT
- * table), written to a temporary directory; the median of repeated
- * catalog_load calls (each parses and validates every file). Compared with
+ * table), written to a temporary directory; the median CPU time of repeated
+ * catalog_load calls (each parses and validates every file; wall time shown
+ * too, it also counts other processes on a busy machine). Compared with
  * libyaml alone on the same files: loading each as a document tree (what
  * catalog.c builds on) and, lower still, only pulling its parse events.
  *
@@ -85,7 +86,7 @@ static double yaml_only(const char *dir, bool tree)
     DIR *d = opendir(dir);
     if (!d)
         return -1;
-    int64_t t0 = bench_now_ns();
+    int64_t t0 = bench_cpu_ns();
     bool ok = true;
     struct dirent *e;
     while (ok && (e = readdir(d))) {
@@ -124,7 +125,7 @@ static double yaml_only(const char *dir, bool tree)
         fclose(f);
     }
     closedir(d);
-    return ok ? (double)(bench_now_ns() - t0) / 1e6 : -1;
+    return ok ? (double)(bench_cpu_ns() - t0) / 1e6 : -1;
 }
 
 static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
@@ -155,13 +156,13 @@ int main(int argc, char **argv)
     if (!mkdtemp(dir))
         return 1;
     bool ok = write_catalog(dir);
-    double *ms = calloc((size_t)runs, sizeof *ms);
+    double *ms = calloc((size_t)runs, sizeof *ms), *wall = calloc((size_t)runs, sizeof *wall);
     char err[512] = "";
     size_t nproducts = 0, nplans = 0;
-    for (long r = 0; ok && ms && r < runs; r++) {
-        int64_t t0 = bench_now_ns();
+    for (long r = 0; ok && ms && wall && r < runs; r++) {
+        int64_t c0 = bench_cpu_ns(), t0 = bench_now_ns();
         struct catalog *c = catalog_load(dir, err, sizeof err);
-        int64_t t1 = bench_now_ns();
+        int64_t t1 = bench_now_ns(), c1 = bench_cpu_ns();
         if (!c) {
             fprintf(stderr, "bench_catalog: %s\n", err);
             ok = false;
@@ -172,7 +173,8 @@ int main(int argc, char **argv)
         for (size_t i = 0; i < c->nproducts; i++)
             nplans += c->products[i].nplans;
         catalog_destroy(c);
-        ms[r] = (double)(t1 - t0) / 1e6;
+        ms[r] = (double)(c1 - c0) / 1e6;
+        wall[r] = (double)(t1 - t0) / 1e6;
     }
     /* The same number of libyaml-only passes, interleaved. */
     double *tree = calloc((size_t)runs, sizeof *tree), *events = calloc((size_t)runs, sizeof *events);
@@ -185,19 +187,22 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench_catalog: loaded %zu products, %zu plans\n", nproducts, nplans);
         bench_row(figure, "ERROR", "<= 10 ms", "-", "no");
         free(ms);
+        free(wall);
         free(tree);
         free(events);
         return 1;
     }
     double med = bench_quantile(ms, (size_t)runs, 0.5);
+    double wmed = bench_quantile(wall, (size_t)runs, 0.5);
     double tmed = tree ? bench_quantile(tree, (size_t)runs, 0.5) : -1;
     double emed = events ? bench_quantile(events, (size_t)runs, 0.5) : -1;
     char m[96], cmp[192];
-    snprintf(m, sizeof m, "%.2f ms (max %.2f, %ld loads)", med, ms[runs - 1], runs);
-    snprintf(cmp, sizeof cmp, "libyaml alone, same files: document trees %.2f ms, parse events only %.2f ms",
+    snprintf(m, sizeof m, "%.2f ms CPU (wall %.2f ms; %ld loads)", med, wmed, runs);
+    snprintf(cmp, sizeof cmp, "libyaml alone, same files (CPU): document trees %.2f ms, parse events only %.2f ms",
              tmed, emed);
     bench_row(figure, m, "<= 10 ms", cmp, bench_met(med <= TARGET_MS));
     free(ms);
+    free(wall);
     free(tree);
     free(events);
     return 0;

@@ -102,6 +102,7 @@ int main(void)
 
     int64_t checksum = 0;
     uint64_t quotes = 0;
+    int64_t c0 = bench_cpu_ns();
     int64_t t0 = bench_now_ns(), deadline = t0 + (int64_t)(seconds * 1e9), t1;
     do {
         for (size_t i = 0; i < VARIANTS; i++) {
@@ -114,13 +115,17 @@ int main(void)
         quotes += VARIANTS;
         t1 = bench_now_ns();
     } while (t1 < deadline);
-    double per_sec = (double)quotes / ((double)(t1 - t0) / 1e9);
+    int64_t c1 = bench_cpu_ns();
+    /* Per second of the core's time (CPU time); wall clock shown too. */
+    double per_sec = (double)quotes / ((double)(c1 - c0) / 1e9);
+    double per_wall = (double)quotes / ((double)(t1 - t0) / 1e9);
 
-    char m[64], g[32];
-    snprintf(m, sizeof m, "%s/s", bench_grouped(g, sizeof g, per_sec));
-    fprintf(stderr, "bench_quote: %llu quotes in %.2f s (checksum %lld, %zu/%d allowed)\n",
-            (unsigned long long)quotes, (double)(t1 - t0) / 1e9, (long long)checksum, allowed,
-            VARIANTS);
+    char m[96], g[32], g2[32];
+    snprintf(m, sizeof m, "%s/s of CPU time (%s/s wall)", bench_grouped(g, sizeof g, per_sec),
+             bench_grouped(g2, sizeof g2, per_wall));
+    fprintf(stderr, "bench_quote: %llu quotes in %.2f s wall, %.2f s CPU (checksum %lld, %zu/%d allowed)\n",
+            (unsigned long long)quotes, (double)(t1 - t0) / 1e9, (double)(c1 - c0) / 1e9,
+            (long long)checksum, allowed, VARIANTS);
     bench_row("quotes per second, one core (quote_item + quote_totals, no DB)", m, ">= 5,000,000/s",
               "-", bench_met(per_sec >= TARGET));
     free(v);

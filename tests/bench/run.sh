@@ -80,8 +80,11 @@ fi
 if [ ! -f "$db" ]; then
     echo "run.sh: generating $(grouped "$scale") demo accounts into $db ..." >&2
     t0=$(date +%s.%N)
+    # Progress ("demo accounts: N/M") shows when stderr is a terminal.
+    if [ -t 2 ]; then gen_err=/dev/stderr; else gen_err="$log"; fi
     "$bin" --db "$db" --catalog "$root/plans" --date 2026-11-25 init --demo --scale "$scale" \
-        >>"$log" 2>&1 || { cat "$log" >&2; rm -f "$db"; exit 1; }
+        >>"$log" 2>>"$gen_err" || { cat "$log" >&2; rm -f "$db"; exit 1; }
+    [ -t 2 ] && echo >&2
     t1=$(date +%s.%N)
     secs=$(awk "BEGIN{print $t1 - $t0}")
     printf '%.1f %s %s\n' "$secs" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
