@@ -423,6 +423,95 @@ static void non_billing_contact_is_told_who_the_billing_contact_is(void **state)
     free(r);
 }
 
+/* Every change path of billing.h refuses, in the core, each of: a read-only
+ * operator, a corporate account, a contact who is not the billing contact;
+ * each refusal is one audit row naming why, and nothing changes. */
+static void every_change_path_refuses_who_may_not_change(void **state)
+{
+    struct fx *f = *state;
+    struct billing_result *r = calloc(1, sizeof *r);
+    struct billing_payment pay = {.card_number = "4242424242424242", .card_expiry = "12/30",
+                                  .save_card = true, .vat_number = "IT00743110157"};
+    struct store_seat_list seats = {0};
+    struct audit_probe last;
+    struct {
+        const char *who;
+        int64_t account;
+        enum bc_status want;
+    } cases[] = {
+        {"readonly", 1, BC_READONLY_OPERATOR},
+        {"corporate", 2, BC_CORPORATE_ACCOUNT},
+        {"luca", 1, BC_NOT_BILLING_CONTACT},
+    };
+    int rows;
+
+    assert_non_null(r);
+    /* Something in account 1's cart, put there by an operator who may. */
+    struct billing_change c1 = change(f, 1, "gotomeeting", "business", 5, BC_PERIOD_MONTHLY);
+    assert_int_equal(billing_cart_put(&f->b, 1, &c1), BC_OK);
+    assert_int_equal(store_seats(f->store, c1.subscription_id, &seats), BC_OK);
+    assert_true(seats.n > 0);
+    int64_t user = seats.items[0].user_id;
+    bool assigned = seats.items[0].assigned;
+    store_seat_list_clear(&seats);
+
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int64_t acct = cases[i].account;
+        const char *code = bc_status_code(cases[i].want);
+        struct billing_change c = acct == 1 ? c1
+            : change(f, 2, "gotomeeting", "enterprise", 60, BC_PERIOD_MONTHLY);
+        if (strcmp(cases[i].who, "readonly") == 0)
+            as_operator(&f->b, "rob", STORE_OP_READONLY);
+        else if (strcmp(cases[i].who, "luca") == 0)
+            assert_int_equal(access_sign_in(f->store, LUCA, "1234", T0, &f->b.actor), BC_OK);
+        else
+            as_operator(&f->b, "alice", STORE_OP_OPERATOR);
+        rows = audit_rows(f, NULL);
+#define REFUSED(expr, what) do { \
+        assert_int_equal((expr), cases[i].want); \
+        assert_int_equal(audit_rows(f, &last), ++rows); \
+        assert_string_equal(last.action, (what)); \
+        assert_string_equal(last.result, code); \
+    } while (0)
+        REFUSED(billing_cart_put(&f->b, acct, &c), "cart.put");
+        REFUSED(billing_cart_remove(&f->b, acct, c.subscription_id), "cart.remove");
+        REFUSED(billing_place(&f->b, acct, &c, "refused-one", -1, &pay, r), "order.place");
+        REFUSED(billing_place(&f->b, acct, NULL, "refused-cart", -1, &pay, r), "order.place");
+        REFUSED(billing_seat_set(&f->b, acct, c.subscription_id, user, !assigned),
+                assigned ? "seat.unassign" : "seat.assign");
+        REFUSED(billing_user_add(&f->b, acct, "Eve", "eve@example.it", NULL), "user.add");
+#undef REFUSED
+        assert_int_equal(r->quote.refusal, cases[i].want);
+        if (cases[i].want == BC_NOT_BILLING_CONTACT) {
+            assert_string_equal(r->quote.rights.billing_name, "Maria Rossi");
+            assert_string_equal(r->quote.rights.billing_email, MARIA);
+        }
+    }
+
+    /* Nothing moved: the cart item, the seat, the users, the card, the VAT. */
+    struct store_cart cart = {0};
+    struct store_card card;
+    struct store_user_list users = {0};
+    assert_int_equal(store_cart_get(f->store, 1, &cart), BC_OK);
+    assert_int_equal(cart.n, 1);
+    store_cart_clear(&cart);
+    assert_int_equal(store_seats(f->store, c1.subscription_id, &seats), BC_OK);
+    assert_int_equal(seats.items[0].assigned, assigned);
+    store_seat_list_clear(&seats);
+    assert_int_equal(store_users(f->store, 1, &users), BC_OK);
+    for (size_t i = 0; i < users.n; i++)
+        assert_string_not_equal(users.items[i].name, "Eve");
+    store_user_list_clear(&users);
+    memset(&card, 0, sizeof card);
+    assert_int_equal(store_card_get(f->store, 1, &card), BC_OK);
+    assert_string_equal(card.last4, "4242");
+    assert_int_equal(card.exp_year, 2029);
+    assert_int_equal(store_card_get(f->store, 2, &card), BC_NOT_FOUND);
+    assert_int_equal(store_order_by_key(f->store, "refused-one", &(struct store_order){0}),
+                     BC_NOT_FOUND);
+    free(r);
+}
+
 static void readonly_and_contacts_may_not_reconcile(void **state)
 {
     struct fx *f = *state;
@@ -651,6 +740,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(every_sign_in_attempt_is_audited, setup, teardown),
         cmocka_unit_test_setup_teardown(non_billing_contact_is_told_who_the_billing_contact_is,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(every_change_path_refuses_who_may_not_change, setup, teardown),
         cmocka_unit_test_setup_teardown(readonly_and_contacts_may_not_reconcile, setup, teardown),
         cmocka_unit_test_setup_teardown(every_order_refusal_and_failure_leaves_one_audit_row,
                                         setup, teardown),
