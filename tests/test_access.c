@@ -56,6 +56,7 @@ static int setup(void **state)
 
     if (!f)
         return -1;
+    *state = f;
     unsetenv("SSH_CLIENT");
     snprintf(f->dir, sizeof f->dir, "/tmp/bc-test-access-XXXXXX");
     if (!mkdtemp(f->dir))
@@ -77,7 +78,6 @@ static int setup(void **state)
     f->b.processor = f->processor;
     f->b.today = today;
     as_operator(&f->b, "alice", STORE_OP_OPERATOR);
-    *state = f;
     return 0;
 }
 

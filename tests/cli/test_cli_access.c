@@ -66,13 +66,13 @@ static char *slurp(const char *path)
     n = ftell(f);
     fseek(f, 0, SEEK_SET);
     buf = malloc((size_t)(n < 0 ? 0 : n) + 1);
-    if (!buf) {
-        fclose(f);
-        fail_msg("out of memory reading %s", path);
+    if (buf) {
+        n = (long)fread(buf, 1, (size_t)(n < 0 ? 0 : n), f);
+        buf[n] = '\0';
     }
-    n = (long)fread(buf, 1, (size_t)(n < 0 ? 0 : n), f);
-    buf[n] = '\0';
     fclose(f);
+    if (!buf)
+        fail_msg("out of memory reading %s", path);
     return buf;
 }
 
