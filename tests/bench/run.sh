@@ -67,6 +67,12 @@ done
 row() {  # figure measured target compared met
     printf 'ROW\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" >> "$rows"
 }
+# User + system CPU seconds of finished children, from the `times` builtin
+# (run in this shell, not in a subshell, which would count its own).
+children_cpu() {  # FILE
+    times > "$1"
+    awk 'NR == 2 { t = 0; for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); t += a[1] * 60 + a[2] } print t }' "$1"
+}
 grouped() { printf '%s' "$1" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta'; }
 
 # ---- the demo database: made once per scale, kept outside the repository
@@ -79,6 +85,7 @@ else
 fi
 if [ ! -f "$db" ]; then
     echo "run.sh: generating $(grouped "$scale") demo accounts into $db ..." >&2
+    children_cpu "$work/times" > "$work/cpu0"
     t0=$(date +%s.%N)
     # Progress ("demo accounts: N/M") shows when stderr is a terminal.
     if [ -t 2 ]; then gen_err=/dev/stderr; else gen_err="$log"; fi
@@ -86,18 +93,21 @@ if [ ! -f "$db" ]; then
         >>"$log" 2>>"$gen_err" || { cat "$log" >&2; rm -f "$db"; exit 1; }
     [ -t 2 ] && echo >&2
     t1=$(date +%s.%N)
+    children_cpu "$work/times" > "$work/cpu1"
     secs=$(awk "BEGIN{print $t1 - $t0}")
-    printf '%.1f %s %s\n' "$secs" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
-        "$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)" > "$db.gen"
+    cpu=$(awk 'NR == FNR { a = $1; next } { print $1 - a }' "$work/cpu0" "$work/cpu1")
+    printf '%.1f %s %s %.1f\n' "$secs" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
+        "$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)" "$cpu" > "$db.gen"
     gen_note="measured now"
 else
     gen_note="cached"
 fi
 if [ -f "$db.gen" ]; then
-    read -r secs when commit < "$db.gen"
+    read -r secs when commit cpu < "$db.gen"
     [ "$gen_note" = cached ] && gen_note="cached: made $when at $commit"
     met=$(awk "BEGIN{print ($secs < 60) ? \"yes\" : \"no\"}")
-    row "demo database, $(grouped "$scale") accounts (init --demo --scale)" "$secs s" \
+    row "demo database, $(grouped "$scale") accounts (init --demo --scale)" \
+        "$secs s wall (${cpu:-?} s CPU)" \
         "well under a minute (< 60 s)" "- ($gen_note; $(du -h "$db" | cut -f1))" "$met"
 else
     row "demo database, $(grouped "$scale") accounts (init --demo --scale)" "ERROR" \
@@ -129,9 +139,9 @@ echo "| figure | measured | target | compared with (floor/peer measured in the s
 echo "|---|---|---|---|---|"
 grep '^ROW	' "$rows" | awk -F '\t' '{printf "| %s | %s | %s | %s | %s |\n", $2, $3, $4, $5, $6}'
 echo
-cpu=$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)
+cpu_model=$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)
 mem=$(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)
-echo "machine: $(nproc) CPUs ($cpu), $mem RAM, $(uname -sr); $(date -u '+%Y-%m-%d %H:%M UTC');" \
+echo "machine: $(nproc) CPUs ($cpu_model), $mem RAM, $(uname -sr); $(date -u '+%Y-%m-%d %H:%M UTC');" \
      "commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$root" diff --quiet HEAD -- src ui tests/bench 2>/dev/null || echo ' (+ uncommitted changes)');" \
      "load average before $load_before, after $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
