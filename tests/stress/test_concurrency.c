@@ -147,7 +147,8 @@ static int place(FILE *log, const char *wdir, const struct placed *p, char kind,
                "--json");
     *order_id = -1;
     *replayed = false;
-    if (has_ci(r.err, "locked") || has_ci(r.err, "busy") || has_ci(r.out, "locked"))
+    if (has_ci(r.err, "locked") || has_ci(r.err, "busy") || has_ci(r.out, "locked") ||
+        has_ci(r.out, "busy"))
         fprintf(log, "F %s: the database was busy: %s", p->key, r.err);
     j = json_loads(r.out, 0, &e);
     if (r.code == 0 && j) {

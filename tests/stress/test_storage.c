@@ -251,7 +251,7 @@ static void locked(void)
     int64_t oks = audit_ok(db);
 
     for (int pass = 0; pass < 2; pass++) {
-        int hold_ms = pass == 0 ? 6500 : 1000;   /* busy timeout: 5 s */
+        int hold_ms = pass == 0 ? 8000 : 1000;   /* busy timeout: 5 s */
         if (pipe(ready) != 0)
             return;
         fflush(NULL);
