@@ -396,6 +396,11 @@ static int ui_read(wint_t *ch, bool *is_key)
         while ((r = wget_wch(stdscr, &next)) == KEY_CODE_YES && next == KEY_RESIZE)
             ;
         wtimeout(stdscr, 200);
+        /* The terminal may have cut or cleared its contents on a shrink in
+         * the burst while curses still believes it shows the last frame (a
+         * burst that ends at the size it began with changes no cell in
+         * curses' eyes): repaint every cell at the final size. */
+        clearok(curscr, TRUE);
         /* The key that ended the burst is kept for the next read. */
         if (r == KEY_CODE_YES)
             ungetch((int)next);
