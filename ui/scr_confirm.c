@@ -7,6 +7,7 @@
 #include "app.h"
 #include "draw.h"
 #include "i18n.h"
+#include "summary.h"
 
 static void confirm_draw(struct ui_app *app, int top, int bottom)
 {
@@ -37,27 +38,8 @@ static void confirm_draw(struct ui_app *app, int top, int bottom)
             }
         }
         /* Only what changed: plan, seats, billing frequency. */
-        const char *arrow = draw_glyph_arrow();
-        char part[160];
-        size_t off = (size_t)snprintf(buf, sizeof buf, "%s:", ui_product_name(app, c->product));
-        const char *sep = " ";
-        if (strcmp(pfrom, c->to_plan) != 0) {
-            snprintf(part, sizeof part, "%s %s %s", ui_plan_name(app, c->product, pfrom), arrow,
-                     ui_plan_name(app, c->product, c->to_plan));
-            off += (size_t)snprintf(buf + off, sizeof buf - off, "%s%s", sep, part);
-            sep = ", ";
-        }
-        if (sfrom != c->to_seats && off < sizeof buf) {
-            snprintf(part, sizeof part, ngettext("%d %s %d seat", "%d %s %d seats", c->to_seats),
-                     sfrom, arrow, c->to_seats);
-            off += (size_t)snprintf(buf + off, sizeof buf - off, "%s%s", sep, part);
-            sep = ", ";
-        }
-        if (ffrom != c->to_period && off < sizeof buf) {
-            snprintf(part, sizeof part, "%s %s %s", ui_period_label(ffrom), arrow,
-                     ui_period_label(c->to_period));
-            snprintf(buf + off, sizeof buf - off, "%s%s", sep, part);
-        }
+        summary_change_text(buf, sizeof buf, app, c->product, pfrom, c->to_plan, sfrom,
+                            c->to_seats, ffrom, c->to_period, false);
         draw_text(y++, 4, w - 2, buf, A_NORMAL);
         if (q->items[i].period_end > q->items[i].period_start) {
             fmt_range(range, sizeof range, q->items[i].period_start, q->items[i].period_end);

@@ -49,12 +49,18 @@ static void review_build(struct ui_app *app)
         const struct billing_change *c = &q->changes[i];
         const struct quote_item *it = &q->items[i];
         const char *from_plan = c->to_plan;
-        for (size_t k = 0; k < app->subs.n; k++)
-            if (app->subs.items[k].id == c->subscription_id)
+        int from_seats = c->to_seats;
+        enum bc_period from_period = c->to_period;
+        for (size_t k = 0; k < app->subs.n; k++) {
+            if (app->subs.items[k].id == c->subscription_id) {
                 from_plan = app->subs.items[k].plan;
-        snprintf(buf, sizeof buf, "%s: %s %s %s", ui_product_name(app, c->product),
-                 ui_plan_name(app, c->product, from_plan), draw_glyph_arrow(),
-                 ui_plan_name(app, c->product, c->to_plan));
+                from_seats = app->subs.items[k].seats;
+                from_period = app->subs.items[k].period;
+            }
+        }
+        /* The plan, then only what else changes (as on the confirmation). */
+        summary_change_text(buf, sizeof buf, app, c->product, from_plan, c->to_plan, from_seats,
+                            c->to_seats, from_period, c->to_period, true);
         summary_rule(&R.sum, buf);
         if (it->refusal != BC_OK) {
             summary_refusal_text(buf, sizeof buf, app, it->refusal, c->to_seats);

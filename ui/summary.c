@@ -150,3 +150,38 @@ void summary_refusal_text(char *buf, size_t size, const struct ui_app *app,
     }
     snprintf(buf, size, "%s", _(bc_status_message(refusal)));
 }
+
+void summary_change_text(char *buf, size_t size, const struct ui_app *app, const char *product,
+                         const char *pfrom, const char *pto, int sfrom, int sto,
+                         enum bc_period ffrom, enum bc_period fto, bool plan_always)
+{
+    const char *arrow = draw_glyph_arrow();
+    char part[160];
+    int n = snprintf(buf, size, "%s:", ui_product_name(app, product));
+    size_t off = n > 0 ? (size_t)n : 0;
+    const char *sep = " ";
+    if (strcmp(pfrom, pto) != 0)
+        snprintf(part, sizeof part, "%s %s %s", ui_plan_name(app, product, pfrom), arrow,
+                 ui_plan_name(app, product, pto));
+    else if (plan_always)
+        snprintf(part, sizeof part, "%s", ui_plan_name(app, product, pto));
+    else
+        part[0] = '\0';
+    if (part[0] != '\0' && off < size) {
+        n = snprintf(buf + off, size - off, "%s%s", sep, part);
+        off += n > 0 ? (size_t)n : 0;
+        sep = ", ";
+    }
+    if (sfrom != sto && off < size) {
+        snprintf(part, sizeof part, ngettext("%d %s %d seat", "%d %s %d seats", sto), sfrom, arrow,
+                 sto);
+        n = snprintf(buf + off, size - off, "%s%s", sep, part);
+        off += n > 0 ? (size_t)n : 0;
+        sep = ", ";
+    }
+    if (ffrom != fto && off < size) {
+        snprintf(part, sizeof part, "%s %s %s", ui_period_label(ffrom), arrow,
+                 ui_period_label(fto));
+        snprintf(buf + off, size - off, "%s%s", sep, part);
+    }
+}

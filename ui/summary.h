@@ -44,4 +44,13 @@ size_t summary_draw(const struct summary *s, size_t first, int y, int bottom, in
 void summary_refusal_text(char *buf, size_t size, const struct ui_app *app,
                           enum bc_status refusal, int want_seats);
 
+/* What a change does to one subscription, in the words the confirmation
+ * uses: "GoToWebinar: Standard, 2 → 3 seats", "GoToMeeting: Professional →
+ * Business", "GoToMeeting: Professional, Monthly → Annual". Seats and billing
+ * frequency are named only when they change; the plan always when
+ * `plan_always`, otherwise only when it changes. */
+void summary_change_text(char *buf, size_t size, const struct ui_app *app, const char *product,
+                         const char *pfrom, const char *pto, int sfrom, int sto,
+                         enum bc_period ffrom, enum bc_period fto, bool plan_always);
+
 #endif
