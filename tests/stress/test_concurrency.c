@@ -522,6 +522,9 @@ int main(int argc, char **argv)
              "FROM test_charges c WHERE c.key = o.idempotency_key AND c.state = 'approved' "
              "AND c.amount_minor = o.due_minor)") == 0,
            "every order with something due was charged exactly that once");
+    tap_ok(q("SELECT count(*) FROM pending_checkouts WHERE outcome IS NULL") == 0,
+           "no checkout left pending for reconcile (%lld)",
+           (long long)q("SELECT count(*) FROM pending_checkouts WHERE outcome IS NULL"));
     tap_diag("test processor: %lld approved, %lld refunded (re-check failed after the charge)",
              (long long)q("SELECT count(*) FROM test_charges WHERE state = 'approved'"),
              (long long)q("SELECT count(*) FROM test_charges WHERE state = 'refunded'"));
