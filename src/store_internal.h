@@ -58,6 +58,19 @@ enum bc_status store_row(struct store *s, sqlite3_stmt *q);
 enum bc_status store_tx_begin(struct store *s, bool *own);
 enum bc_status store_tx_end(struct store *s, bool own, enum bc_status st);
 
+/* Fills one zeroed item from the current row; may leave partial allocations
+ * behind on failure, for the list's clear function to free. */
+typedef enum bc_status (*store_read_fn)(sqlite3_stmt *q, void *item);
+/* Steps q to its end, appending one `size`-byte item per row to the array
+ * whose pointer is at `items` (count in *n), then resets q. On failure the
+ * items read so far stay for the caller to clear. */
+enum bc_status store_rows(struct store *s, sqlite3_stmt *q, void *items, size_t *n, size_t size,
+                          store_read_fn read);
+#define STORE_ROWS(s, q, list, read) \
+    store_rows((s), (q), &(list)->items, &(list)->n, sizeof *(list)->items, (read))
+/* store_row, then `read` into *out and reset: BC_NOT_FOUND when no row. */
+enum bc_status store_one(struct store *s, sqlite3_stmt *q, store_read_fn read, void *out);
+
 /* Heap copy of a text column, NULL for SQL NULL; sets *oom on failure. */
 char *store_col_dup(sqlite3_stmt *q, int col, bool *oom);
 /* Binds text or NULL. */

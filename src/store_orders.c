@@ -63,6 +63,26 @@ void store_order_list_clear(struct store_order_list *l)
     l->n = 0;
 }
 
+static enum bc_status read_line(sqlite3_stmt *q, void *item)
+{
+    struct store_order_line *l = item;
+    bool oom = false;
+    l->subscription_id = sqlite3_column_int64(q, 0);
+    l->product = store_col_dup(q, 1, &oom);
+    l->plan_from = store_col_dup(q, 2, &oom);
+    l->plan_to = store_col_dup(q, 3, &oom);
+    l->seats_from = sqlite3_column_int(q, 4);
+    l->seats_to = sqlite3_column_int(q, 5);
+    l->period_from = store_period_from((const char *)sqlite3_column_text(q, 6));
+    l->period_to = store_period_from((const char *)sqlite3_column_text(q, 7));
+    l->kind = line_kind_from((const char *)sqlite3_column_text(q, 8));
+    l->amount = sqlite3_column_int64(q, 9);
+    l->from = (bc_day)sqlite3_column_int(q, 10);
+    l->to = (bc_day)sqlite3_column_int(q, 11);
+    l->reverse_charge = sqlite3_column_int(q, 12) != 0;
+    return oom ? BC_NO_MEMORY : BC_OK;
+}
+
 static enum bc_status read_lines(struct store *s, struct store_order *o)
 {
     sqlite3_stmt *q;
@@ -73,44 +93,13 @@ static enum bc_status read_lines(struct store *s, struct store_order *o)
     if (st != BC_OK)
         return st;
     sqlite3_bind_int64(q, 1, o->id);
-    int rc;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        struct store_order_line *lines = realloc(o->lines, (o->nlines + 1) * sizeof *lines);
-        if (!lines) {
-            st = BC_NO_MEMORY;
-            break;
-        }
-        o->lines = lines;
-        struct store_order_line *l = &lines[o->nlines++];
-        memset(l, 0, sizeof *l);
-        bool oom = false;
-        l->subscription_id = sqlite3_column_int64(q, 0);
-        l->product = store_col_dup(q, 1, &oom);
-        l->plan_from = store_col_dup(q, 2, &oom);
-        l->plan_to = store_col_dup(q, 3, &oom);
-        l->seats_from = sqlite3_column_int(q, 4);
-        l->seats_to = sqlite3_column_int(q, 5);
-        l->period_from = store_period_from((const char *)sqlite3_column_text(q, 6));
-        l->period_to = store_period_from((const char *)sqlite3_column_text(q, 7));
-        l->kind = line_kind_from((const char *)sqlite3_column_text(q, 8));
-        l->amount = sqlite3_column_int64(q, 9);
-        l->from = (bc_day)sqlite3_column_int(q, 10);
-        l->to = (bc_day)sqlite3_column_int(q, 11);
-        l->reverse_charge = sqlite3_column_int(q, 12) != 0;
-        if (oom) {
-            st = BC_NO_MEMORY;
-            break;
-        }
-    }
-    if (st == BC_OK && rc != SQLITE_DONE)
-        st = store_fail(s, rc);
-    sqlite3_reset(q);
-    return st;
+    return store_rows(s, q, &o->lines, &o->nlines, sizeof *o->lines, read_line);
 }
 
 /* The order row under q (without lines). */
-static enum bc_status read_order_row(sqlite3_stmt *q, struct store_order *o)
+static enum bc_status read_order_row(sqlite3_stmt *q, void *item)
 {
+    struct store_order *o = item;
     bool oom = false;
     memset(o, 0, sizeof *o);
     o->id = sqlite3_column_int64(q, 0);
@@ -142,10 +131,7 @@ enum bc_status store_order_by_key(struct store *s, const char *key, struct store
     if (st != BC_OK)
         return st;
     sqlite3_bind_text(q, 1, key, -1, SQLITE_TRANSIENT);
-    if ((st = store_row(s, q)) != BC_OK)
-        return st;
-    st = read_order_row(q, out);
-    sqlite3_reset(q);
+    st = store_one(s, q, read_order_row, out);
     if (st == BC_OK)
         st = read_lines(s, out);
     if (st != BC_OK)
@@ -163,21 +149,7 @@ enum bc_status store_orders(struct store *s, int64_t account_id, struct store_or
     if (st != BC_OK)
         return st;
     sqlite3_bind_int64(q, 1, account_id);
-    int rc;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        struct store_order *items = realloc(out->items, (out->n + 1) * sizeof *items);
-        if (!items) {
-            st = BC_NO_MEMORY;
-            break;
-        }
-        out->items = items;
-        st = read_order_row(q, &items[out->n++]);
-        if (st != BC_OK)
-            break;
-    }
-    if (st == BC_OK && rc != SQLITE_DONE)
-        st = store_fail(s, rc);
-    sqlite3_reset(q);
+    st = STORE_ROWS(s, q, out, read_order_row);
     /* Lines after the order cursor is done: one statement at a time. */
     for (size_t i = 0; st == BC_OK && i < out->n; i++)
         st = read_lines(s, &out->items[i]);

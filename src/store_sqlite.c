@@ -162,13 +162,50 @@ static bool col_is(sqlite3_stmt *q, int col, const char *text)
     return t && strcmp((const char *)t, text) == 0;
 }
 
-/* Grows a list's array by one zeroed item; false on no memory. */
+/* Grows a list's array by one zeroed item; NULL on no memory. */
 static void *list_grow(void *items, size_t n, size_t size)
 {
     char *p = realloc(items, (n + 1) * size);
     if (p)
         memset(p + n * size, 0, size);
     return p;
+}
+
+enum bc_status store_rows(struct store *s, sqlite3_stmt *q, void *items, size_t *n, size_t size,
+                          store_read_fn read)
+{
+    /* `items` is the address of the caller's typed array pointer; copying
+     * its bytes keeps this free of aliasing a struct pointer as void *. */
+    char *arr;
+    memcpy(&arr, items, sizeof arr);
+    enum bc_status st = BC_OK;
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        char *grown = list_grow(arr, *n, size);
+        if (!grown) {
+            st = BC_NO_MEMORY;
+            break;
+        }
+        arr = grown;
+        /* Counted before reading, so a half-read item is freed with the list. */
+        if ((st = read(q, arr + (*n)++ * size)) != BC_OK)
+            break;
+    }
+    memcpy(items, &arr, sizeof arr);
+    if (st == BC_OK && rc != SQLITE_DONE)
+        st = store_fail(s, rc);
+    sqlite3_reset(q);
+    return st;
+}
+
+enum bc_status store_one(struct store *s, sqlite3_stmt *q, store_read_fn read, void *out)
+{
+    enum bc_status st = store_row(s, q);
+    if (st != BC_OK)
+        return st;
+    st = read(q, out);
+    sqlite3_reset(q);
+    return st;
 }
 
 /* ---------------------------------------------------------------- open */
@@ -355,8 +392,9 @@ void store_account_list_clear(struct store_account_list *l)
     l->n = 0;
 }
 
-static enum bc_status read_account(sqlite3_stmt *q, struct store_account *a)
+static enum bc_status read_account(sqlite3_stmt *q, void *item)
 {
+    struct store_account *a = item;
     bool oom = false;
     memset(a, 0, sizeof *a);
     a->id = sqlite3_column_int64(q, 0);
@@ -384,12 +422,7 @@ enum bc_status store_account_get(struct store *s, int64_t id, struct store_accou
     if (st != BC_OK)
         return st;
     sqlite3_bind_int64(q, 1, id);
-    st = store_row(s, q);
-    if (st != BC_OK)
-        return st;
-    st = read_account(q, out);
-    sqlite3_reset(q);
-    return st;
+    return store_one(s, q, read_account, out);
 }
 
 /* The exclusive upper bound of every string that starts with `prefix` under
@@ -488,22 +521,7 @@ enum bc_status store_account_search(struct store *s, const char *query, size_t l
     sqlite3_bind_text(q, 2, low, -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 3, high, -1, SQLITE_STATIC);
     sqlite3_bind_int64(q, 4, limit > INT64_MAX ? INT64_MAX : (int64_t)limit);
-    int rc;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        struct store_account *items = list_grow(out->items, out->n, sizeof *items);
-        if (!items) {
-            st = BC_NO_MEMORY;
-            break;
-        }
-        out->items = items;
-        st = read_account(q, &out->items[out->n]);
-        if (st != BC_OK)
-            break;
-        out->n++;
-    }
-    if (st == BC_OK && rc != SQLITE_DONE)
-        st = store_fail(s, rc);
-    sqlite3_reset(q);
+    st = STORE_ROWS(s, q, out, read_account);
     sqlite3_clear_bindings(q);   /* low/high are freed below */
     if (st != BC_OK)
         store_account_list_clear(out);
@@ -604,8 +622,9 @@ static const char *role_text(enum store_contact_role r)
     }
 }
 
-static enum bc_status read_contact(sqlite3_stmt *q, struct store_contact *c)
+static enum bc_status read_contact(sqlite3_stmt *q, void *item)
 {
+    struct store_contact *c = item;
     bool oom = false;
     memset(c, 0, sizeof *c);
     c->id = sqlite3_column_int64(q, 0);
@@ -636,12 +655,7 @@ static enum bc_status contact_one(struct store *s, enum store_slot slot, const c
         sqlite3_bind_text(q, 1, text, -1, SQLITE_TRANSIENT);
     else
         sqlite3_bind_int64(q, 1, id);
-    st = store_row(s, q);
-    if (st != BC_OK)
-        return st;
-    st = read_contact(q, out);
-    sqlite3_reset(q);
-    return st;
+    return store_one(s, q, read_contact, out);
 }
 
 enum bc_status store_contact_get(struct store *s, int64_t id, struct store_contact *out)
@@ -670,22 +684,7 @@ enum bc_status store_contacts(struct store *s, int64_t account_id, struct store_
     if (st != BC_OK)
         return st;
     sqlite3_bind_int64(q, 1, account_id);
-    int rc;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        struct store_contact *items = list_grow(out->items, out->n, sizeof *items);
-        if (!items) {
-            st = BC_NO_MEMORY;
-            break;
-        }
-        out->items = items;
-        if ((st = read_contact(q, &out->items[out->n])) != BC_OK)
-            break;
-        out->n++;
-    }
-    if (st == BC_OK && rc != SQLITE_DONE)
-        st = store_fail(s, rc);
-    sqlite3_reset(q);
-    if (st != BC_OK)
+    if ((st = STORE_ROWS(s, q, out, read_contact)) != BC_OK)
         store_contact_list_clear(out);
     return st;
 }
@@ -785,6 +784,17 @@ void store_user_list_clear(struct store_user_list *l)
     l->n = 0;
 }
 
+static enum bc_status read_user(sqlite3_stmt *q, void *item)
+{
+    struct store_user *u = item;
+    bool oom = false;
+    u->id = sqlite3_column_int64(q, 0);
+    u->account_id = sqlite3_column_int64(q, 1);
+    u->name = store_col_dup(q, 2, &oom);
+    u->email = store_col_dup(q, 3, &oom);
+    return oom ? BC_NO_MEMORY : BC_OK;
+}
+
 enum bc_status store_users(struct store *s, int64_t account_id, struct store_user_list *out)
 {
     out->items = NULL;
@@ -795,29 +805,7 @@ enum bc_status store_users(struct store *s, int64_t account_id, struct store_use
     if (st != BC_OK)
         return st;
     sqlite3_bind_int64(q, 1, account_id);
-    int rc;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        struct store_user *items = list_grow(out->items, out->n, sizeof *items);
-        if (!items) {
-            st = BC_NO_MEMORY;
-            break;
-        }
-        out->items = items;
-        struct store_user *u = &items[out->n++];
-        bool oom = false;
-        u->id = sqlite3_column_int64(q, 0);
-        u->account_id = sqlite3_column_int64(q, 1);
-        u->name = store_col_dup(q, 2, &oom);
-        u->email = store_col_dup(q, 3, &oom);
-        if (oom) {
-            st = BC_NO_MEMORY;
-            break;
-        }
-    }
-    if (st == BC_OK && rc != SQLITE_DONE)
-        st = store_fail(s, rc);
-    sqlite3_reset(q);
-    if (st != BC_OK)
+    if ((st = STORE_ROWS(s, q, out, read_user)) != BC_OK)
         store_user_list_clear(out);
     return st;
 }
@@ -874,8 +862,9 @@ static const char *sub_status_text(enum store_sub_status st)
     }
 }
 
-static enum bc_status read_sub(sqlite3_stmt *q, struct store_subscription *x)
+static enum bc_status read_sub(sqlite3_stmt *q, void *item)
 {
+    struct store_subscription *x = item;
     bool oom = false;
     memset(x, 0, sizeof *x);
     x->id = sqlite3_column_int64(q, 0);
@@ -913,22 +902,7 @@ enum bc_status store_subscriptions(struct store *s, int64_t account_id,
     if (st != BC_OK)
         return st;
     sqlite3_bind_int64(q, 1, account_id);
-    int rc;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        struct store_subscription *items = list_grow(out->items, out->n, sizeof *items);
-        if (!items) {
-            st = BC_NO_MEMORY;
-            break;
-        }
-        out->items = items;
-        if ((st = read_sub(q, &out->items[out->n])) != BC_OK)
-            break;
-        out->n++;
-    }
-    if (st == BC_OK && rc != SQLITE_DONE)
-        st = store_fail(s, rc);
-    sqlite3_reset(q);
-    if (st != BC_OK)
+    if ((st = STORE_ROWS(s, q, out, read_sub)) != BC_OK)
         store_subscription_list_clear(out);
     return st;
 }
@@ -942,11 +916,7 @@ enum bc_status store_subscription_get(struct store *s, int64_t id, struct store_
     if (st != BC_OK)
         return st;
     sqlite3_bind_int64(q, 1, id);
-    if ((st = store_row(s, q)) != BC_OK)
-        return st;
-    st = read_sub(q, out);
-    sqlite3_reset(q);
-    return st;
+    return store_one(s, q, read_sub, out);
 }
 
 enum bc_status store_subscription_insert(struct store *s, struct store_subscription *x)
@@ -1044,6 +1014,17 @@ enum bc_status store_sub_state(struct store *s, int64_t id, int64_t *version, in
     return BC_OK;
 }
 
+static enum bc_status read_seat(sqlite3_stmt *q, void *item)
+{
+    struct store_seat *x = item;
+    bool oom = false;
+    x->user_id = sqlite3_column_int64(q, 0);
+    x->name = store_col_dup(q, 1, &oom);
+    x->email = store_col_dup(q, 2, &oom);
+    x->assigned = sqlite3_column_int(q, 3) != 0;
+    return oom ? BC_NO_MEMORY : BC_OK;
+}
+
 enum bc_status store_seats(struct store *s, int64_t subscription_id, struct store_seat_list *out)
 {
     out->items = NULL;
@@ -1062,29 +1043,7 @@ enum bc_status store_seats(struct store *s, int64_t subscription_id, struct stor
         return st;
     sqlite3_bind_int64(q, 1, subscription_id);
     sqlite3_bind_int64(q, 2, account_id);
-    int rc;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        struct store_seat *items = list_grow(out->items, out->n, sizeof *items);
-        if (!items) {
-            st = BC_NO_MEMORY;
-            break;
-        }
-        out->items = items;
-        struct store_seat *x = &items[out->n++];
-        bool oom = false;
-        x->user_id = sqlite3_column_int64(q, 0);
-        x->name = store_col_dup(q, 1, &oom);
-        x->email = store_col_dup(q, 2, &oom);
-        x->assigned = sqlite3_column_int(q, 3) != 0;
-        if (oom) {
-            st = BC_NO_MEMORY;
-            break;
-        }
-    }
-    if (st == BC_OK && rc != SQLITE_DONE)
-        st = store_fail(s, rc);
-    sqlite3_reset(q);
-    if (st != BC_OK)
+    if ((st = STORE_ROWS(s, q, out, read_seat)) != BC_OK)
         store_seat_list_clear(out);
     return st;
 }
@@ -1173,6 +1132,19 @@ void store_cart_clear(struct store_cart *c)
     c->n = 0;
 }
 
+static enum bc_status read_cart_item(sqlite3_stmt *q, void *item)
+{
+    struct store_cart_item *c = item;
+    bool oom = false;
+    c->subscription_id = sqlite3_column_int64(q, 0);
+    c->product = store_col_dup(q, 1, &oom);
+    c->to_plan = store_col_dup(q, 2, &oom);
+    c->to_seats = sqlite3_column_int(q, 3);
+    c->to_period = col_period(q, 4);
+    c->base_version = sqlite3_column_int64(q, 5);
+    return oom ? BC_NO_MEMORY : BC_OK;
+}
+
 enum bc_status store_cart_get(struct store *s, int64_t account_id, struct store_cart *out)
 {
     out->items = NULL;
@@ -1185,31 +1157,7 @@ enum bc_status store_cart_get(struct store *s, int64_t account_id, struct store_
     if (st != BC_OK)
         return st;
     sqlite3_bind_int64(q, 1, account_id);
-    int rc;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        struct store_cart_item *items = list_grow(out->items, out->n, sizeof *items);
-        if (!items) {
-            st = BC_NO_MEMORY;
-            break;
-        }
-        out->items = items;
-        struct store_cart_item *c = &items[out->n++];
-        bool oom = false;
-        c->subscription_id = sqlite3_column_int64(q, 0);
-        c->product = store_col_dup(q, 1, &oom);
-        c->to_plan = store_col_dup(q, 2, &oom);
-        c->to_seats = sqlite3_column_int(q, 3);
-        c->to_period = col_period(q, 4);
-        c->base_version = sqlite3_column_int64(q, 5);
-        if (oom) {
-            st = BC_NO_MEMORY;
-            break;
-        }
-    }
-    if (st == BC_OK && rc != SQLITE_DONE)
-        st = store_fail(s, rc);
-    sqlite3_reset(q);
-    if (st != BC_OK)
+    if ((st = STORE_ROWS(s, q, out, read_cart_item)) != BC_OK)
         store_cart_clear(out);
     return st;
 }
