@@ -75,6 +75,27 @@ enum bc_status store_one(struct store *s, sqlite3_stmt *q, store_read_fn read, v
 char *store_col_dup(sqlite3_stmt *q, int col, bool *oom);
 /* Binds text or NULL. */
 int store_bind_text(sqlite3_stmt *q, int idx, const char *text);
+/* Copies a text column into a fixed buffer ("" for SQL NULL), truncating. */
+void store_col_copy(sqlite3_stmt *q, int col, char *buf, size_t size);
+
+/* How an enum is spelled in the database. In each table the first entry is
+ * the default: for a value not in the table and for text not in it (or NULL),
+ * so that an unexpected row reads as the least privileged or plainest case. */
+struct store_name {
+    int value;
+    const char *text;
+};
+const char *store_name_text(const struct store_name *t, size_t n, int value);
+int store_name_value(const struct store_name *t, size_t n, const char *text);
+#define STORE_NAME_TEXT(t, v) store_name_text((t), sizeof(t) / sizeof *(t), (int)(v))
+#define STORE_NAME_COL(t, q, col) \
+    store_name_value((t), sizeof(t) / sizeof *(t), (const char *)sqlite3_column_text((q), (col)))
+
+/* store_run for an UPDATE or DELETE of one keyed row: BC_NOT_FOUND when it
+ * touched none. */
+enum bc_status store_run_changed(struct store *s, sqlite3_stmt *q);
+/* Runs a one-row, one-column query (e.g. a count) into *out, then resets. */
+enum bc_status store_int64(struct store *s, sqlite3_stmt *q, int64_t *out);
 
 /* Version, seats, assigned seats and account of a subscription. */
 enum bc_status store_sub_state(struct store *s, int64_t id, int64_t *version, int *seats,

@@ -14,23 +14,9 @@
     " tax_minor, total_minor, balance_applied_minor, due_minor, balance_after_minor, actor," \
     " payment_ref"
 
-static const char *line_kind_text(enum store_line_kind k)
-{
-    switch (k) {
-    case STORE_LINE_CREDIT: return "credit";
-    case STORE_LINE_TAX: return "tax";
-    default: return "charge";
-    }
-}
-
-static enum store_line_kind line_kind_from(const char *t)
-{
-    if (t && strcmp(t, "credit") == 0)
-        return STORE_LINE_CREDIT;
-    if (t && strcmp(t, "tax") == 0)
-        return STORE_LINE_TAX;
-    return STORE_LINE_CHARGE;
-}
+static const struct store_name line_kinds[] = {
+    {STORE_LINE_CHARGE, "charge"}, {STORE_LINE_CREDIT, "credit"}, {STORE_LINE_TAX, "tax"},
+};
 
 static void line_clear(struct store_order_line *l)
 {
@@ -75,7 +61,7 @@ static enum bc_status read_line(sqlite3_stmt *q, void *item)
     l->seats_to = sqlite3_column_int(q, 5);
     l->period_from = store_period_from((const char *)sqlite3_column_text(q, 6));
     l->period_to = store_period_from((const char *)sqlite3_column_text(q, 7));
-    l->kind = line_kind_from((const char *)sqlite3_column_text(q, 8));
+    l->kind = STORE_NAME_COL(line_kinds, q, 8);
     l->amount = sqlite3_column_int64(q, 9);
     l->from = (bc_day)sqlite3_column_int(q, 10);
     l->to = (bc_day)sqlite3_column_int(q, 11);
@@ -105,8 +91,7 @@ static enum bc_status read_order_row(sqlite3_stmt *q, void *item)
     o->id = sqlite3_column_int64(q, 0);
     o->account_id = sqlite3_column_int64(q, 1);
     o->idempotency_key = store_col_dup(q, 2, &oom);
-    const unsigned char *cur = sqlite3_column_text(q, 3);
-    snprintf(o->currency, sizeof o->currency, "%s", cur ? (const char *)cur : "");
+    store_col_copy(q, 3, o->currency, sizeof o->currency);
     o->day = (bc_day)sqlite3_column_int(q, 4);
     o->created_at = sqlite3_column_int64(q, 5);
     o->subtotal = sqlite3_column_int64(q, 6);
@@ -166,11 +151,7 @@ static enum bc_status balance_get(struct store *s, int64_t account_id, int64_t *
     if (st != BC_OK)
         return st;
     sqlite3_bind_int64(q, 1, account_id);
-    if ((st = store_row(s, q)) != BC_OK)
-        return st;
-    *balance = sqlite3_column_int64(q, 0);
-    sqlite3_reset(q);
-    return BC_OK;
+    return store_int64(s, q, balance);
 }
 
 static enum bc_status balance_set(struct store *s, int64_t account_id, int64_t balance)
@@ -251,7 +232,7 @@ static enum bc_status insert_line(struct store *s, int64_t order_id, const struc
     sqlite3_bind_int(q, 7, l->seats_to);
     sqlite3_bind_text(q, 8, store_period_text(l->period_from), -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 9, store_period_text(l->period_to), -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 10, line_kind_text(l->kind), -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 10, STORE_NAME_TEXT(line_kinds, l->kind), -1, SQLITE_STATIC);
     sqlite3_bind_int64(q, 11, l->amount);
     sqlite3_bind_int(q, 12, l->from);
     sqlite3_bind_int(q, 13, l->to);
@@ -417,11 +398,7 @@ enum bc_status store_ledger_sum(struct store *s, int64_t account_id, int64_t *ou
     if (st != BC_OK)
         return st;
     sqlite3_bind_int64(q, 1, account_id);
-    if ((st = store_row(s, q)) != BC_OK)
-        return st;
-    *out = sqlite3_column_int64(q, 0);
-    sqlite3_reset(q);
-    return BC_OK;
+    return store_int64(s, q, out);
 }
 
 static enum bc_status opening(struct store *s, int64_t account_id, int64_t amount)
@@ -508,23 +485,9 @@ enum bc_status store_audit_each(struct store *s, int64_t account_id, int64_t sin
 
 /* ---------------------------------------------------------------- operators */
 
-static const char *op_role_text(enum store_operator_role r)
-{
-    switch (r) {
-    case STORE_OP_ADMIN: return "admin";
-    case STORE_OP_OPERATOR: return "operator";
-    default: return "readonly";
-    }
-}
-
-static enum store_operator_role op_role_from(const char *t)
-{
-    if (t && strcmp(t, "admin") == 0)
-        return STORE_OP_ADMIN;
-    if (t && strcmp(t, "operator") == 0)
-        return STORE_OP_OPERATOR;
-    return STORE_OP_READONLY;
-}
+static const struct store_name op_roles[] = {
+    {STORE_OP_READONLY, "readonly"}, {STORE_OP_ADMIN, "admin"}, {STORE_OP_OPERATOR, "operator"},
+};
 
 enum bc_status store_operator_get(struct store *s, const char *unix_name, enum store_operator_role *role)
 {
@@ -537,7 +500,7 @@ enum bc_status store_operator_get(struct store *s, const char *unix_name, enum s
     sqlite3_bind_text(q, 1, unix_name, -1, SQLITE_TRANSIENT);
     if ((st = store_row(s, q)) != BC_OK)
         return st;
-    *role = op_role_from((const char *)sqlite3_column_text(q, 0));
+    *role = STORE_NAME_COL(op_roles, q, 0);
     sqlite3_reset(q);
     return BC_OK;
 }
@@ -553,7 +516,7 @@ enum bc_status store_operator_put(struct store *s, const char *unix_name, enum s
     if (st != BC_OK)
         return st;
     sqlite3_bind_text(q, 1, unix_name, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(q, 2, op_role_text(role), -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, STORE_NAME_TEXT(op_roles, role), -1, SQLITE_STATIC);
     return store_run(s, q);
 }
 
@@ -566,10 +529,7 @@ enum bc_status store_operator_remove(struct store *s, const char *unix_name)
     if (st != BC_OK)
         return st;
     sqlite3_bind_text(q, 1, unix_name, -1, SQLITE_TRANSIENT);
-    st = store_run(s, q);
-    if (st == BC_OK && sqlite3_changes(s->db) == 0)
-        st = BC_NOT_FOUND;
-    return st;
+    return store_run_changed(s, q);
 }
 
 enum bc_status store_operator_each(struct store *s,
@@ -583,7 +543,7 @@ enum bc_status store_operator_each(struct store *s,
         return store_fail(s, rc);
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
         if (!cb(ctx, (const char *)sqlite3_column_text(q, 0),
-                op_role_from((const char *)sqlite3_column_text(q, 1)))) {
+                STORE_NAME_COL(op_roles, q, 1))) {
             rc = SQLITE_DONE;
             break;
         }
@@ -596,25 +556,19 @@ enum bc_status store_operator_each(struct store *s,
 int64_t store_operator_admin_count(struct store *s)
 {
     sqlite3_stmt *q;
-    if (store_prep(s, SL_OP_ADMINS, "SELECT count(*) FROM operators WHERE role = 'admin'", &q) != BC_OK)
+    int64_t n;
+    if (store_prep(s, SL_OP_ADMINS, "SELECT count(*) FROM operators WHERE role = 'admin'", &q) != BC_OK ||
+        store_int64(s, q, &n) != BC_OK)
         return -1;
-    if (store_row(s, q) != BC_OK)
-        return -1;
-    int64_t n = sqlite3_column_int64(q, 0);
-    sqlite3_reset(q);
     return n;
 }
 
 /* ---------------------------------------------------------------- test charges */
 
-static const char *charge_text(enum store_charge_state st)
-{
-    switch (st) {
-    case STORE_CHARGE_APPROVED: return "approved";
-    case STORE_CHARGE_DECLINED: return "declined";
-    default: return "refunded";
-    }
-}
+static const struct store_name charge_states[] = {
+    {STORE_CHARGE_REFUNDED, "refunded"}, {STORE_CHARGE_APPROVED, "approved"},
+    {STORE_CHARGE_DECLINED, "declined"},
+};
 
 enum bc_status store_test_charge_get(struct store *s, const char *key, enum store_charge_state *state,
                                      int64_t *amount, char *reference, size_t refsize)
@@ -629,16 +583,12 @@ enum bc_status store_test_charge_get(struct store *s, const char *key, enum stor
     sqlite3_bind_text(q, 1, key, -1, SQLITE_TRANSIENT);
     if ((st = store_row(s, q)) != BC_OK)
         return st;
-    const char *t = (const char *)sqlite3_column_text(q, 0);
     if (state)
-        *state = t && strcmp(t, "approved") == 0 ? STORE_CHARGE_APPROVED
-               : t && strcmp(t, "declined") == 0 ? STORE_CHARGE_DECLINED : STORE_CHARGE_REFUNDED;
+        *state = STORE_NAME_COL(charge_states, q, 0);
     if (amount)
         *amount = sqlite3_column_int64(q, 1);
-    if (reference && refsize > 0) {
-        const unsigned char *r = sqlite3_column_text(q, 2);
-        snprintf(reference, refsize, "%s", r ? (const char *)r : "");
-    }
+    if (reference && refsize > 0)
+        store_col_copy(q, 2, reference, refsize);
     sqlite3_reset(q);
     return BC_OK;
 }
@@ -657,7 +607,7 @@ enum bc_status store_test_charge_put(struct store *s, const char *key, enum stor
     if (st != BC_OK)
         return st;
     sqlite3_bind_text(q, 1, key, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(q, 2, charge_text(state), -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, STORE_NAME_TEXT(charge_states, state), -1, SQLITE_STATIC);
     sqlite3_bind_int64(q, 3, amount);
     sqlite3_bind_text(q, 4, currency, -1, SQLITE_TRANSIENT);
     store_bind_text(q, 5, reference);
@@ -701,10 +651,7 @@ enum bc_status store_pending_done(struct store *s, const char *key, const char *
         return st;
     sqlite3_bind_text(q, 1, key, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(q, 2, outcome ? outcome : "done", -1, SQLITE_TRANSIENT);
-    st = store_run(s, q);
-    if (st == BC_OK && sqlite3_changes(s->db) == 0)
-        st = BC_NOT_FOUND;
-    return st;
+    return store_run_changed(s, q);
 }
 
 /* Only checkouts still without an outcome, oldest first. */

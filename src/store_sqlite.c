@@ -135,10 +135,44 @@ int store_bind_text(sqlite3_stmt *q, int idx, const char *text)
     return text ? sqlite3_bind_text(q, idx, text, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(q, idx);
 }
 
-static void col_copy(sqlite3_stmt *q, int col, char *buf, size_t size)
+void store_col_copy(sqlite3_stmt *q, int col, char *buf, size_t size)
 {
     const unsigned char *t = sqlite3_column_text(q, col);
     snprintf(buf, size, "%s", t ? (const char *)t : "");
+}
+
+const char *store_name_text(const struct store_name *t, size_t n, int value)
+{
+    for (size_t i = 0; i < n; i++)
+        if (t[i].value == value)
+            return t[i].text;
+    return t[0].text;
+}
+
+int store_name_value(const struct store_name *t, size_t n, const char *text)
+{
+    for (size_t i = 0; text && i < n; i++)
+        if (strcmp(t[i].text, text) == 0)
+            return t[i].value;
+    return t[0].value;
+}
+
+enum bc_status store_run_changed(struct store *s, sqlite3_stmt *q)
+{
+    enum bc_status st = store_run(s, q);
+    if (st == BC_OK && sqlite3_changes(s->db) == 0)
+        st = BC_NOT_FOUND;
+    return st;
+}
+
+enum bc_status store_int64(struct store *s, sqlite3_stmt *q, int64_t *out)
+{
+    enum bc_status st = store_row(s, q);
+    if (st != BC_OK)
+        return st;
+    *out = sqlite3_column_int64(q, 0);
+    sqlite3_reset(q);
+    return BC_OK;
 }
 
 const char *store_period_text(enum bc_period p)
@@ -154,12 +188,6 @@ enum bc_period store_period_from(const char *t)
 static enum bc_period col_period(sqlite3_stmt *q, int col)
 {
     return store_period_from((const char *)sqlite3_column_text(q, col));
-}
-
-static bool col_is(sqlite3_stmt *q, int col, const char *text)
-{
-    const unsigned char *t = sqlite3_column_text(q, col);
-    return t && strcmp((const char *)t, text) == 0;
 }
 
 /* Grows a list's array by one zeroed item; NULL on no memory. */
@@ -369,6 +397,10 @@ enum bc_status store_bulk_load(struct store *s, bool on)
 
 /* ---------------------------------------------------------------- accounts */
 
+static const struct store_name account_kinds[] = {
+    {STORE_ACCOUNT_STANDARD, "standard"}, {STORE_ACCOUNT_CORPORATE, "corporate"},
+};
+
 #define ACCOUNT_COLS "id, name, kind, currency, country, vat_number, balance_minor," \
                      " coalesce(billing_contact_id, 0), balance_version"
 
@@ -399,9 +431,9 @@ static enum bc_status read_account(sqlite3_stmt *q, void *item)
     memset(a, 0, sizeof *a);
     a->id = sqlite3_column_int64(q, 0);
     a->name = store_col_dup(q, 1, &oom);
-    a->kind = col_is(q, 2, "corporate") ? STORE_ACCOUNT_CORPORATE : STORE_ACCOUNT_STANDARD;
-    col_copy(q, 3, a->currency, sizeof a->currency);
-    col_copy(q, 4, a->country, sizeof a->country);
+    a->kind = STORE_NAME_COL(account_kinds, q, 2);
+    store_col_copy(q, 3, a->currency, sizeof a->currency);
+    store_col_copy(q, 4, a->country, sizeof a->country);
     a->vat_number = store_col_dup(q, 5, &oom);
     a->balance = sqlite3_column_int64(q, 6);
     a->billing_contact_id = sqlite3_column_int64(q, 7);
@@ -531,11 +563,6 @@ done:
     return st;
 }
 
-static const char *account_kind_text(enum store_account_kind k)
-{
-    return k == STORE_ACCOUNT_CORPORATE ? "corporate" : "standard";
-}
-
 enum bc_status store_account_insert(struct store *s, struct store_account *a)
 {
     sqlite3_stmt *q;
@@ -545,7 +572,7 @@ enum bc_status store_account_insert(struct store *s, struct store_account *a)
     if (st != BC_OK)
         return st;
     store_bind_text(q, 1, a->name);
-    sqlite3_bind_text(q, 2, account_kind_text(a->kind), -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, STORE_NAME_TEXT(account_kinds, a->kind), -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 3, a->currency, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(q, 4, a->country, -1, SQLITE_TRANSIENT);
     store_bind_text(q, 5, a->vat_number);
@@ -570,21 +597,16 @@ enum bc_status store_account_set_vat(struct store *s, int64_t account_id, const 
     sqlite3_bind_int64(q, 1, account_id);
     store_bind_text(q, 2, vat_number);
     store_bind_text(q, 3, country);
-    st = store_run(s, q);
-    if (st == BC_OK && sqlite3_changes(s->db) == 0)
-        st = BC_NOT_FOUND;
-    return st;
+    return store_run_changed(s, q);
 }
 
 int64_t store_account_count(struct store *s)
 {
     sqlite3_stmt *q;
-    if (store_prep(s, SL_ACCOUNT_COUNT, "SELECT count(*) FROM accounts", &q) != BC_OK)
+    int64_t n;
+    if (store_prep(s, SL_ACCOUNT_COUNT, "SELECT count(*) FROM accounts", &q) != BC_OK ||
+        store_int64(s, q, &n) != BC_OK)
         return -1;
-    if (store_row(s, q) != BC_OK)
-        return -1;
-    int64_t n = sqlite3_column_int64(q, 0);
-    sqlite3_reset(q);
     return n;
 }
 
@@ -613,14 +635,9 @@ void store_contact_list_clear(struct store_contact_list *l)
     l->n = 0;
 }
 
-static const char *role_text(enum store_contact_role r)
-{
-    switch (r) {
-    case STORE_ROLE_BILLING: return "billing";
-    case STORE_ROLE_ADMIN: return "admin";
-    default: return "user";
-    }
-}
+static const struct store_name contact_roles[] = {
+    {STORE_ROLE_USER, "user"}, {STORE_ROLE_BILLING, "billing"}, {STORE_ROLE_ADMIN, "admin"},
+};
 
 static enum bc_status read_contact(sqlite3_stmt *q, void *item)
 {
@@ -631,8 +648,7 @@ static enum bc_status read_contact(sqlite3_stmt *q, void *item)
     c->account_id = sqlite3_column_int64(q, 1);
     c->name = store_col_dup(q, 2, &oom);
     c->email = store_col_dup(q, 3, &oom);
-    c->role = col_is(q, 4, "billing") ? STORE_ROLE_BILLING
-            : col_is(q, 4, "admin") ? STORE_ROLE_ADMIN : STORE_ROLE_USER;
+    c->role = STORE_NAME_COL(contact_roles, q, 4);
     c->pin_hash = store_col_dup(q, 5, &oom);
     c->failed_attempts = sqlite3_column_int(q, 6);
     c->locked_until = sqlite3_column_int64(q, 7);
@@ -705,7 +721,7 @@ enum bc_status store_contact_insert(struct store *s, struct store_contact *c)
         sqlite3_bind_int64(q, 1, c->account_id);
         store_bind_text(q, 2, c->name);
         store_bind_text(q, 3, c->email);
-        sqlite3_bind_text(q, 4, role_text(c->role), -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 4, STORE_NAME_TEXT(contact_roles, c->role), -1, SQLITE_STATIC);
         store_bind_text(q, 5, c->pin_hash);
         sqlite3_bind_int(q, 6, c->failed_attempts);
         sqlite3_bind_int64(q, 7, c->locked_until);
@@ -739,10 +755,7 @@ enum bc_status store_contact_set_pin(struct store *s, int64_t contact_id, const 
         return st;
     sqlite3_bind_int64(q, 1, contact_id);
     store_bind_text(q, 2, pin_hash);
-    st = store_run(s, q);
-    if (st == BC_OK && sqlite3_changes(s->db) == 0)
-        st = BC_NOT_FOUND;
-    return st;
+    return store_run_changed(s, q);
 }
 
 enum bc_status store_contact_sign_in_result(struct store *s, int64_t contact_id, bool ok,
@@ -756,10 +769,7 @@ enum bc_status store_contact_sign_in_result(struct store *s, int64_t contact_id,
     sqlite3_bind_int64(q, 1, contact_id);
     sqlite3_bind_int(q, 2, ok ? 0 : failed_attempts);
     sqlite3_bind_int64(q, 3, ok ? 0 : locked_until);
-    st = store_run(s, q);
-    if (st == BC_OK && sqlite3_changes(s->db) == 0)
-        st = BC_NOT_FOUND;
-    return st;
+    return store_run_changed(s, q);
 }
 
 /* ---------------------------------------------------------------- users */
@@ -853,14 +863,9 @@ void store_subscription_list_clear(struct store_subscription_list *l)
     l->n = 0;
 }
 
-static const char *sub_status_text(enum store_sub_status st)
-{
-    switch (st) {
-    case STORE_SUB_TRIAL: return "trial";
-    case STORE_SUB_TRIAL_ENDED: return "trial_ended";
-    default: return "active";
-    }
-}
+static const struct store_name sub_statuses[] = {
+    {STORE_SUB_ACTIVE, "active"}, {STORE_SUB_TRIAL, "trial"}, {STORE_SUB_TRIAL_ENDED, "trial_ended"},
+};
 
 static enum bc_status read_sub(sqlite3_stmt *q, void *item)
 {
@@ -874,8 +879,7 @@ static enum bc_status read_sub(sqlite3_stmt *q, void *item)
     x->seats = sqlite3_column_int(q, 4);
     x->seats_assigned = sqlite3_column_int(q, 5);
     x->period = col_period(q, 6);
-    x->status = col_is(q, 7, "trial") ? STORE_SUB_TRIAL
-              : col_is(q, 7, "trial_ended") ? STORE_SUB_TRIAL_ENDED : STORE_SUB_ACTIVE;
+    x->status = STORE_NAME_COL(sub_statuses, q, 7);
     x->period_start = (bc_day)sqlite3_column_int(q, 8);
     x->period_end = (bc_day)sqlite3_column_int(q, 9);
     x->item_start = (bc_day)sqlite3_column_int(q, 10);
@@ -938,7 +942,7 @@ enum bc_status store_subscription_insert(struct store *s, struct store_subscript
         store_bind_text(q, 3, x->plan);
         sqlite3_bind_int(q, 4, x->seats);
         sqlite3_bind_text(q, 5, store_period_text(x->period), -1, SQLITE_STATIC);
-        sqlite3_bind_text(q, 6, sub_status_text(x->status), -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 6, STORE_NAME_TEXT(sub_statuses, x->status), -1, SQLITE_STATIC);
         sqlite3_bind_int(q, 7, x->period_start);
         sqlite3_bind_int(q, 8, x->period_end);
         sqlite3_bind_int(q, 9, x->item_start);
@@ -972,10 +976,7 @@ enum bc_status store_history_append(struct store *s, int64_t subscription_id, in
     sqlite3_bind_int64(q, 1, subscription_id);
     if (order_id > 0)
         sqlite3_bind_int64(q, 2, order_id);
-    st = store_run(s, q);
-    if (st == BC_OK && sqlite3_changes(s->db) != 1)
-        st = BC_NOT_FOUND;
-    return st;
+    return store_run_changed(s, q);   /* one row at most: the id is the key */
 }
 
 /* ---------------------------------------------------------------- seats */
@@ -1216,8 +1217,8 @@ enum bc_status store_card_get(struct store *s, int64_t account_id, struct store_
     if ((st = store_row(s, q)) != BC_OK)
         return st;
     out->id = sqlite3_column_int64(q, 0);
-    col_copy(q, 1, out->brand, sizeof out->brand);
-    col_copy(q, 2, out->last4, sizeof out->last4);
+    store_col_copy(q, 1, out->brand, sizeof out->brand);
+    store_col_copy(q, 2, out->last4, sizeof out->last4);
     out->exp_month = sqlite3_column_int(q, 3);
     out->exp_year = sqlite3_column_int(q, 4);
     sqlite3_reset(q);
