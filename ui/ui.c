@@ -235,19 +235,114 @@ size_t ui_scroll_top(size_t sel, size_t top, size_t rows, size_t n)
 
 /* ---- drawing the frame ---- */
 
+/* Bytes of the longest start of `s` (whole UTF-8 characters, at least one)
+ * that fits in w columns. */
+static size_t ui_fit_prefix(const char *s, size_t len, int w)
+{
+    char tmp[256];
+    size_t best = 0, i = 0;
+    while (i < len && i < sizeof tmp - 1) {
+        size_t j = i + 1;
+        while (j < len && ((unsigned char)s[j] & 0xC0) == 0x80)
+            j++;
+        memcpy(tmp, s, j);
+        tmp[j] = '\0';
+        if (best > 0 && draw_width(tmp) > w)
+            break;
+        best = j;
+        i = j;
+    }
+    return best;
+}
+
+#define UI_SMALL_LINES 64
+#define UI_SMALL_LINE 256
+
+/* Splits `s` into rows of at most w columns at spaces; a word wider than
+ * the row is split between characters, so nothing is cut away. */
+static int ui_small_wrap(const char *s, int w, char out[][UI_SMALL_LINE], int max)
+{
+    int n = 0;
+    char line[UI_SMALL_LINE] = "";
+    const char *p = s;
+    while (*p != '\0' && n < max) {
+        while (*p == ' ')
+            p++;
+        if (*p == '\0')
+            break;
+        const char *e = p;
+        while (*e != '\0' && *e != ' ')
+            e++;
+        size_t wl = (size_t)(e - p);
+        char cand[UI_SMALL_LINE];
+        if (line[0] != '\0' && strlen(line) + 1 + wl < sizeof cand) {
+            size_t ll = strlen(line);
+            memcpy(cand, line, ll);
+            cand[ll] = ' ';
+            memcpy(cand + ll + 1, p, wl);
+            cand[ll + 1 + wl] = '\0';
+            if (draw_width(cand) <= w) {
+                snprintf(line, sizeof line, "%s", cand);
+                p = e;
+                continue;
+            }
+        }
+        if (line[0] != '\0') {
+            snprintf(out[n++], UI_SMALL_LINE, "%s", line);
+            line[0] = '\0';
+            continue;
+        }
+        /* the word starts a row: all of it, or as much as fits */
+        size_t k = ui_fit_prefix(p, wl, w);
+        if (k >= sizeof line)
+            k = sizeof line - 1;
+        memcpy(line, p, k);
+        line[k] = '\0';
+        p += k;
+        if (k < wl) {
+            snprintf(out[n++], UI_SMALL_LINE, "%s", line);
+            line[0] = '\0';
+        }
+    }
+    if (line[0] != '\0' && n < max)
+        snprintf(out[n++], UI_SMALL_LINE, "%s", line);
+    return n;
+}
+
+/* The "enlarge the terminal" notice, wrapped to the width and centred, so
+ * the current size stays readable on however small a terminal. */
 static void ui_draw_small(void)
 {
-    const char *l1 = _("Please enlarge the terminal");
-    char l2[128];
+    static char rows[2 * UI_SMALL_LINES][UI_SMALL_LINE];
+    if (COLS < 1 || LINES < 1)
+        return;
+    char l2[128], l3[128];
     snprintf(l2, sizeof l2, _("billcenter needs at least %dx%d (now %dx%d)."), UI_MIN_COLS,
              UI_MIN_ROWS, COLS, LINES);
-    int y = LINES / 2 - 1;
+    /* what is left on a terminal too small for both sentences */
+    snprintf(l3, sizeof l3, _("%dx%d needed (now %dx%d)"), UI_MIN_COLS, UI_MIN_ROWS, COLS,
+             LINES);
+    int n1 = ui_small_wrap(_("Please enlarge the terminal"), COLS, rows, UI_SMALL_LINES);
+    int n2 = ui_small_wrap(l2, COLS, rows + n1, UI_SMALL_LINES);
+    if (n1 + n2 > LINES) {
+        /* the sizes matter most: the second sentence alone, or the short form */
+        n1 = 0;
+        n2 = ui_small_wrap(l2, COLS, rows, UI_SMALL_LINES);
+        if (n2 > LINES)
+            n2 = ui_small_wrap(l3, COLS, rows, UI_SMALL_LINES);
+    }
+    int gap = n1 > 0 && n1 + n2 + 1 <= LINES ? 1 : 0;
+    int y = (LINES - (n1 + gap + n2)) / 2;
     if (y < 0)
         y = 0;
-    int w1 = draw_width(l1), w2 = draw_width(l2);
-    draw_text(y, w1 < COLS ? (COLS - w1) / 2 : 0, COLS, l1, A_BOLD);
-    if (y + 1 < LINES)
-        draw_text(y + 1, w2 < COLS ? (COLS - w2) / 2 : 0, COLS, l2, A_NORMAL);
+    for (int i = 0; i < n1 + n2 && y < LINES; i++, y++) {
+        if (i == n1 && n1 > 0)
+            y += gap;
+        if (y >= LINES)
+            break;
+        int w = draw_width(rows[i]);
+        draw_text(y, w < COLS ? (COLS - w) / 2 : 0, COLS, rows[i], i < n1 ? A_BOLD : A_NORMAL);
+    }
 }
 
 static void ui_draw_help(struct ui_app *app, const struct ui_screen *s)
