@@ -30,14 +30,15 @@ while [ $# -gt 0 ]; do
         --scale) scale="$2"; shift ;;
         --cache) cache="$2"; shift ;;
         --regenerate) regenerate=1 ;;
-        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
         *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
     esac
     shift
 done
 
 work=$(mktemp -d /tmp/bc-bench-run-XXXXXX) || exit 1
-trap 'rm -rf "$work"' EXIT INT TERM
+trap 'rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM
 rows="$work/rows"
 log="$work/log"
 : > "$rows"
