@@ -279,32 +279,7 @@ done:
 
 enum bc_status billing_quote_cart(struct billing *b, int64_t account_id, struct billing_quote *out)
 {
-    struct store_account acct = {0};
-    struct billing_rights rights;
-    struct billing_change *changes = calloc(BILLING_MAX_ITEMS, sizeof *changes);
-    size_t n = 0;
-    memset(out, 0, sizeof *out);
-    enum bc_status st = changes ? BC_OK : BC_NO_MEMORY;
-    if (st != BC_OK)
-        goto done;
-    st = billing_load_rights(b, account_id, &acct, &rights);
-    if (st != BC_OK)
-        goto done;
-    st = billing_cart_changes(b, account_id, changes, &n);
-    if (st != BC_OK)
-        goto done;
-    if (rights.may_change != BC_OK) {
-        quote_rights_refusal(&acct, &rights, out);
-        out->n = n;
-        memcpy(out->changes, changes, n * sizeof *changes);
-        goto done;
-    }
-    out->rights = rights;
-    st = billing_quote_changes(b, &acct, changes, n, NULL, NULL, b->today, out);
-done:
-    free(changes);
-    store_account_clear(&acct);
-    return st;
+    return billing_quote_checkout(b, account_id, NULL, NULL, NULL, out);
 }
 
 /* "it" -> "IT"; false unless two letters. */
@@ -324,6 +299,24 @@ static bool country_code(const char *in, char out[3])
     return true;
 }
 
+enum bc_status billing_vat_override(struct billing_vat_override *o, const char *account_country,
+                                    const char *country, const char *vat_number)
+{
+    memset(o, 0, sizeof *o);
+    if (country && *country) {
+        if (!country_code(country, o->country_buf))
+            return BC_UNKNOWN_COUNTRY;
+        o->country = o->country_buf;
+    }
+    if (vat_number) {
+        if (*vat_number && !vat_number_normalise(o->country ? o->country : account_country,
+                                                 vat_number, o->vat_buf, sizeof o->vat_buf))
+            return BC_INVALID_VAT_NUMBER;
+        o->vat_number = o->vat_buf;
+    }
+    return BC_OK;
+}
+
 enum bc_status billing_quote_checkout(struct billing *b, int64_t account_id,
                                       const struct billing_change *change, const char *vat_number,
                                       const char *country, struct billing_quote *out)
@@ -331,8 +324,7 @@ enum bc_status billing_quote_checkout(struct billing *b, int64_t account_id,
     struct store_account acct = {0};
     struct billing_rights rights;
     struct billing_change *changes = calloc(BILLING_MAX_ITEMS, sizeof *changes);
-    char cc_buf[3] = "", vn_buf[32] = "";
-    const char *cc = NULL, *vn = NULL;
+    struct billing_vat_override vat;
     size_t n = 0;
     memset(out, 0, sizeof *out);
     enum bc_status st = changes ? BC_OK : BC_NO_MEMORY;
@@ -355,25 +347,11 @@ enum bc_status billing_quote_checkout(struct billing *b, int64_t account_id,
         memcpy(out->changes, changes, n * sizeof *changes);
         goto done;
     }
-    /* The same checks and normalisation billing_place applies, so the
-     * figures shown are the figures placed. */
-    if (country && *country) {
-        if (!country_code(country, cc_buf)) {
-            st = BC_UNKNOWN_COUNTRY;
-            goto done;
-        }
-        cc = cc_buf;
-    }
-    if (vat_number) {
-        if (*vat_number && !vat_number_normalise(cc ? cc : acct.country, vat_number, vn_buf,
-                                                 sizeof vn_buf)) {
-            st = BC_INVALID_VAT_NUMBER;
-            goto done;
-        }
-        vn = vn_buf;
-    }
+    st = billing_vat_override(&vat, acct.country, country, vat_number);
+    if (st != BC_OK)
+        goto done;
     out->rights = rights;
-    st = billing_quote_changes(b, &acct, changes, n, cc, vn, b->today, out);
+    st = billing_quote_changes(b, &acct, changes, n, vat.country, vat.vat_number, b->today, out);
 done:
     free(changes);
     store_account_clear(&acct);

@@ -29,6 +29,24 @@ void billing_actor_name(const struct billing *b, char *out, size_t size);
 enum bc_status billing_audit(struct billing *b, int64_t account_id, const char *action,
                              const json_t *before, const json_t *after, enum bc_status result);
 
+/* VAT details given at checkout, checked and normalised once so that the
+ * figures quoted are the figures placed. `country` and `vat_number` point
+ * into the buffers, or are NULL when not given (keep the account's); the
+ * struct points into itself, so do not copy it. */
+struct billing_vat_override {
+    char country_buf[3];
+    char vat_buf[32];
+    const char *country;
+    const char *vat_number;
+};
+
+/* `country` NULL or "" keeps the account's, any case ("it" -> "IT");
+ * `vat_number` NULL keeps the account's, "" clears it, anything else is
+ * normalised for the given (or the account's) country.
+ * BC_UNKNOWN_COUNTRY / BC_INVALID_VAT_NUMBER when they do not check out. */
+enum bc_status billing_vat_override(struct billing_vat_override *o, const char *account_country,
+                                    const char *country, const char *vat_number);
+
 /* The account's cart as changes (at most BILLING_MAX_ITEMS). */
 enum bc_status billing_cart_changes(struct billing *b, int64_t account_id,
                                     struct billing_change *changes, size_t *n);

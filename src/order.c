@@ -270,22 +270,6 @@ static enum bc_status result_from_order(struct billing *b, int64_t account_id, c
 
 /* ---------------------------------------------------------------- place */
 
-static bool country_ok(const char *in, char out[3])
-{
-    if (!in || strlen(in) != 2)
-        return false;
-    for (int i = 0; i < 2; i++) {
-        char c = in[i];
-        if (c >= 'a' && c <= 'z')
-            c = (char)(c - 'a' + 'A');
-        if (c < 'A' || c > 'Z')
-            return false;
-        out[i] = c;
-    }
-    out[2] = '\0';
-    return true;
-}
-
 static enum bc_status choose_card(struct billing *b, int64_t account_id,
                                   const struct billing_payment *pay, struct checkout_card *card)
 {
@@ -333,7 +317,7 @@ static bool refund_charge(struct billing *b, const char *key, int64_t amount, co
     return true;
 }
 
-/* Another attempt with the same key (a second kiosk, a double submit) may
+/* Another attempt with the same key (a second kiosk, a repeated submit) may
  * have written its order since this one looked: that order owns the charge
  * under the key, so it must not be refunded; it is returned as a replay.
  * BC_NOT_FOUND when there is no such order (then refunding is right). */
@@ -367,8 +351,7 @@ enum bc_status billing_place(struct billing *b, int64_t account_id, const struct
     struct billing_rights rights;
     struct billing_change *changes = calloc(BILLING_MAX_ITEMS, sizeof *changes);
     struct checkout_card card;
-    char country[3] = "", vat_norm[32] = "";
-    const char *cc = NULL, *vn = NULL;
+    struct billing_vat_override vat = {0};
     char *request = NULL;
     char reference[128] = "";
     bool known = false, audit_done = false;
@@ -424,23 +407,13 @@ enum bc_status billing_place(struct billing *b, int64_t account_id, const struct
 
     /* VAT details given at checkout count for this quote; they are kept
      * only once the order is written. */
-    if (pay && pay->country && *pay->country) {
-        if (!country_ok(pay->country, country)) {
-            st = BC_UNKNOWN_COUNTRY;
-            goto audit;
-        }
-        cc = country;
-    }
-    if (pay && pay->vat_number) {
-        if (*pay->vat_number &&
-            !vat_number_normalise(cc ? cc : acct.country, pay->vat_number, vat_norm, sizeof vat_norm)) {
-            st = BC_INVALID_VAT_NUMBER;
-            goto audit;
-        }
-        vn = vat_norm;
-    }
+    st = billing_vat_override(&vat, acct.country, pay ? pay->country : NULL,
+                              pay ? pay->vat_number : NULL);
+    if (st != BC_OK)
+        goto audit;
 
-    st = billing_quote_changes(b, &acct, changes, n, cc, vn, b->today, &result->quote);
+    st = billing_quote_changes(b, &acct, changes, n, vat.country, vat.vat_number, b->today,
+                               &result->quote);
     if (st != BC_OK)
         goto audit;
     after = attempt_json(key, &result->quote);
@@ -480,7 +453,7 @@ enum bc_status billing_place(struct billing *b, int64_t account_id, const struct
             }
             have_charge = true;
         }
-        request = request_text(b, &result->quote, cc, vn, &card);
+        request = request_text(b, &result->quote, vat.country, vat.vat_number, &card);
         if (!request) {
             st = BC_NO_MEMORY;
             goto audit;
@@ -520,7 +493,7 @@ enum bc_status billing_place(struct billing *b, int64_t account_id, const struct
         result->order_id = order_id;
         result->due = due;
         result->balance_after = result->quote.totals.balance_after;
-        after_commit(b, &acct, cc, vn, card.is_new && pay && pay->save_card ? &card.keep : NULL);
+        after_commit(b, &acct, vat.country, vat.vat_number, card.is_new && pay && pay->save_card ? &card.keep : NULL);
         goto audit;
     }
     /* The commit refused: nothing was written; give the money back unless
@@ -533,7 +506,7 @@ enum bc_status billing_place(struct billing *b, int64_t account_id, const struct
     if (due > 0)
         refund_charge(b, key, due, acct.currency);
     if (bc_status_is_refusal(st)) {
-        requote(b, &acct, changes, n, cc, vn, result);
+        requote(b, &acct, changes, n, vat.country, vat.vat_number, result);
         st = BC_STALE_QUOTE;
     }
 
