@@ -90,6 +90,10 @@ struct ui_screen {
     const enum ui_action *(*footer)(struct ui_app *app);
     /* Lines for the '?' overlay, N_() marked, NULL ends. */
     const char *const *help;
+    /* Which printable global keys (KEYS_LIVE_* of keys.h: ? help, q quit,
+     * / search) act now instead of going into the focused text field; NULL
+     * means all of them. */
+    unsigned (*live)(const struct ui_app *app);
 };
 
 extern const struct ui_screen scr_search, scr_home, scr_modify, scr_cart, scr_review,

@@ -76,6 +76,8 @@ static const struct keys_label keys_labels[ACT_COUNT] = {
     [ACT_MANAGE] = {"m", "m", N_("manage seats")},
     [ACT_OPTIONS] = {"o", "o", N_("options")},
     [ACT_SIGNOUT] = {"Esc", "Esc", N_("sign out")},
+    [ACT_ESC_CLEAR] = {"Esc", "Esc", N_("clear")},
+    [ACT_CLEAR] = {"Ctrl-U", "Ctrl-U", N_("clear")},
 };
 
 enum ui_action keys_action(wint_t ch, bool is_key, bool kiosk)
@@ -89,6 +91,20 @@ enum ui_action keys_action(wint_t ch, bool is_key, bool kiosk)
         return kb->act;
     }
     return ACT_NONE;
+}
+
+bool keys_live(wint_t ch, bool is_key, bool kiosk, unsigned live)
+{
+    switch (keys_action(ch, is_key, kiosk)) {
+    case ACT_HELP:
+        return (live & KEYS_LIVE_HELP) != 0;
+    case ACT_QUIT:
+        return (live & KEYS_LIVE_QUIT) != 0;
+    case ACT_SEARCH:
+        return (live & KEYS_LIVE_SEARCH) != 0;
+    default:
+        return false;
+    }
 }
 
 bool keys_is_text(wint_t ch, bool is_key)
@@ -121,16 +137,18 @@ static int keys_footer_width(enum ui_action a)
     return draw_width(key) + 1 + draw_width(_(l->what)) + 2;
 }
 
-void keys_footer(const enum ui_action *acts, bool kiosk, bool operator_mode)
+void keys_footer(const enum ui_action *acts, bool kiosk, bool operator_mode, unsigned live)
 {
     /* The keys that work everywhere sit on the right and always fit; the
-     * screen's own keys fill the rest from the left. */
+     * screen's own keys fill the rest from the left. While a text field
+     * takes ? q / as text they are not offered. */
     enum ui_action global[3];
     size_t ng = 0;
-    global[ng++] = ACT_HELP;
-    if (operator_mode && !kiosk)
+    if (live & KEYS_LIVE_HELP)
+        global[ng++] = ACT_HELP;
+    if (operator_mode && !kiosk && (live & KEYS_LIVE_SEARCH))
         global[ng++] = ACT_SEARCH;
-    if (!kiosk)
+    if (!kiosk && (live & KEYS_LIVE_QUIT))
         global[ng++] = ACT_QUIT;
     int gw = 0;
     for (size_t i = 0; i < ng; i++)

@@ -16,6 +16,7 @@ enum ui_action {
     ACT_EDIT, ACT_SEATS, ACT_HISTORY, ACT_REMOVE, ACT_ADD_USER, ACT_MANAGE,
     ACT_OPTIONS, ACT_RESIZE,
     ACT_SIGNOUT,      /* no key of its own: Esc on a kiosk's first screen (footer label) */
+    ACT_ESC_CLEAR,    /* no key of its own: Esc empties the search field (footer label) */
     ACT_COUNT
 };
 
@@ -26,8 +27,20 @@ enum ui_action keys_action(wint_t ch, bool is_key, bool kiosk);
 /* True when `ch` is text a field may take (not a control or function key). */
 bool keys_is_text(wint_t ch, bool is_key);
 
+/* The global keys that are also printable (? help, q quit, / search) act
+ * only when the screen says so: in a text field they may be text. A screen
+ * reports the live ones as a mask of these bits. */
+#define KEYS_LIVE_HELP 1u
+#define KEYS_LIVE_QUIT 2u
+#define KEYS_LIVE_SEARCH 4u
+#define KEYS_LIVE_ALL (KEYS_LIVE_HELP | KEYS_LIVE_QUIT | KEYS_LIVE_SEARCH)
+
+/* True when `ch` is one of those keys and its bit is in `live` (so it acts
+ * instead of being typed). */
+bool keys_live(wint_t ch, bool is_key, bool kiosk, unsigned live);
+
 /* Draws the footer on the last row: the keys of `acts` (ACT_NONE ends the
- * list) followed by the global ones that work everywhere. */
-void keys_footer(const enum ui_action *acts, bool kiosk, bool operator_mode);
+ * list) followed by the global ones that work now (`live`, KEYS_LIVE_*). */
+void keys_footer(const enum ui_action *acts, bool kiosk, bool operator_mode, unsigned live);
 
 #endif

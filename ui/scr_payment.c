@@ -383,11 +383,30 @@ static bool payment_text(struct ui_app *app, wint_t ch)
     return true;
 }
 
+/* The focused field takes ? as text: the VAT number and the country while
+ * they hold text (the card number and expiry never take it). */
+static bool payment_typing(void)
+{
+    const struct ui_field *f = pay_field(P.focus);
+    return f != NULL && (f == &P.vat || f == &P.country) && f->text[0] != '\0';
+}
+
 static const enum ui_action *payment_footer(struct ui_app *app)
 {
     static const enum ui_action acts[] = {ACT_TAB, ACT_ENTER, ACT_LEFT, ACT_BACK, ACT_NONE};
+    static const enum ui_action field[] = {ACT_TAB, ACT_ENTER, ACT_CLEAR, ACT_BACK, ACT_NONE};
     (void)app;
-    return acts;
+    return pay_field(P.focus) != NULL ? field : acts;
+}
+
+/* Off the fields every global key works; in a field q and / are text (or
+ * refused), ? opens the help unless the field could take it as text. */
+static unsigned payment_live(const struct ui_app *app)
+{
+    (void)app;
+    if (pay_field(P.focus) == NULL)
+        return KEYS_LIVE_ALL;
+    return payment_typing() ? 0 : KEYS_LIVE_HELP;
 }
 
 static const char *const payment_help[] = {
@@ -396,7 +415,9 @@ static const char *const payment_help[] = {
        "and expiry are kept. A VAT number is checked for the billing "
        "country; a valid one from another EU country means reverse charge. "
        "VAT and Total due follow the VAT number and country as you type. "
-       "Tab moves between fields; Enter on Place order places the order."),
+       "Tab moves between fields; Enter on Place order places the order. "
+       "In a field q and / are text; ? opens this help unless the VAT number "
+       "or country holds text."),
     NULL,
 };
 
@@ -408,4 +429,5 @@ const struct ui_screen scr_payment = {
     .text = payment_text,
     .footer = payment_footer,
     .help = payment_help,
+    .live = payment_live,
 };

@@ -170,18 +170,34 @@ static bool search_text(struct ui_app *app, wint_t ch)
     return true;
 }
 
+static bool search_typing(void)
+{
+    return !S.in_list && S.q.text[0] != '\0';
+}
+
 static const enum ui_action *search_footer(struct ui_app *app)
 {
     (void)app;
     static const enum ui_action acts[] = {ACT_ENTER, ACT_UP, ACT_TAB, ACT_NONE};
-    return acts;
+    static const enum ui_action typing[] = {ACT_ENTER, ACT_UP, ACT_TAB, ACT_ESC_CLEAR, ACT_NONE};
+    return search_typing() ? typing : acts;
+}
+
+/* In the list or an empty field ? q / are keys; while the field holds
+ * text they are typed (a name may hold a q), and Esc clears it. */
+static unsigned search_live(const struct ui_app *app)
+{
+    (void)app;
+    return search_typing() ? 0 : KEYS_LIVE_ALL;
 }
 
 static const char *const search_help[] = {
     N_("Type part of an account name or e-mail, or an account id. The list "
        "follows as you type. Down or Tab moves into the list, Enter opens "
-       "the highlighted account on its Subscriptions screen. In the list, q "
-       "quits; Up from the first row returns to the search box."),
+       "the highlighted account on its Subscriptions screen. Up from the "
+       "first row returns to the search box. While the search box holds text, "
+       "? and q are typed into it: Esc clears it, then ? opens this help and q "
+       "quits (in the list too)."),
     NULL,
 };
 
@@ -193,4 +209,5 @@ const struct ui_screen scr_search = {
     .text = search_text,
     .footer = search_footer,
     .help = search_help,
+    .live = search_live,
 };

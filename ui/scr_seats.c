@@ -228,17 +228,34 @@ static bool seats_text(struct ui_app *app, wint_t ch)
 static const enum ui_action *seats_footer(struct ui_app *app)
 {
     static const enum ui_action form[] = {ACT_TAB, ACT_ENTER, ACT_BACK, ACT_NONE};
+    static const enum ui_action field[] = {ACT_TAB, ACT_ENTER, ACT_CLEAR, ACT_BACK, ACT_NONE};
     static const enum ui_action acts[] = {ACT_UP, ACT_TOGGLE, ACT_ADD_USER, ACT_LEFT, ACT_BACK,
                                           ACT_NONE};
     (void)app;
-    return T.form_open ? form : acts;
+    if (!T.form_open)
+        return acts;
+    return T.form_focus == FORM_SAVE ? form : field;
+}
+
+/* The Add a user form takes q and / as text (and keeps them from acting);
+ * ? opens the help unless the focused field holds text. */
+static unsigned seats_live(const struct ui_app *app)
+{
+    (void)app;
+    if (!T.form_open)
+        return KEYS_LIVE_ALL;
+    const struct ui_field *f = T.form_focus == FORM_NAME ? &T.name
+                             : T.form_focus == FORM_EMAIL ? &T.email : NULL;
+    return f != NULL && f->text[0] != '\0' ? 0 : KEYS_LIVE_HELP;
 }
 
 static const char *const seats_help[] = {
     N_("Each user of the account has a check for a seat of this product. "
        "Space or Enter assigns or unassigns the highlighted user's seat; "
        "assigning more users than seats is refused. a adds a user (name and "
-       "e-mail). Left/Right switches to another product of the account."),
+       "e-mail). Left/Right switches to another product of the account. "
+       "In the form q and / are text; ? opens this help unless the focused "
+       "field holds text (Ctrl-U clears it, Tab leaves it)."),
     NULL,
 };
 
@@ -250,4 +267,5 @@ const struct ui_screen scr_seats = {
     .text = seats_text,
     .footer = seats_footer,
     .help = seats_help,
+    .live = seats_live,
 };

@@ -167,13 +167,25 @@ static bool signin_text(struct ui_app *app, wint_t ch)
 static const enum ui_action *signin_footer(struct ui_app *app)
 {
     static const enum ui_action acts[] = {ACT_TAB, ACT_ENTER, ACT_NONE};
+    static const enum ui_action typed[] = {ACT_TAB, ACT_ENTER, ACT_ESC_CLEAR, ACT_NONE};
     (void)app;
-    return acts;
+    return G.email.text[0] != '\0' || G.pin.text[0] != '\0' ? typed : acts;
+}
+
+/* ? opens the help unless the e-mail field has focus and holds text (the
+ * PIN takes digits only); Esc clears both fields. */
+static unsigned signin_live(const struct ui_app *app)
+{
+    (void)app;
+    if (G.focus == SIGNIN_EMAIL && G.email.text[0] != '\0')
+        return 0;
+    return KEYS_LIVE_HELP | KEYS_LIVE_QUIT;
 }
 
 static const char *const signin_help[] = {
     N_("Type the e-mail address of your contact, Tab, your PIN, then Enter. Esc clears "
-       "what was typed."),
+       "what was typed. ? opens this help unless the e-mail field has focus and holds "
+       "text."),
     NULL,
 };
 
@@ -185,4 +197,5 @@ const struct ui_screen scr_signin = {
     .text = signin_text,
     .footer = signin_footer,
     .help = signin_help,
+    .live = signin_live,
 };

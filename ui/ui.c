@@ -414,7 +414,8 @@ static void ui_draw(struct ui_app *app)
             draw_text(LINES - 2, 1, COLS - 2, app->status, sa);
         }
     }
-    keys_footer(s->footer != NULL ? s->footer(app) : NULL, app->kiosk, app->operator_mode);
+    keys_footer(s->footer != NULL ? s->footer(app) : NULL, app->kiosk, app->operator_mode,
+                s->live != NULL ? s->live(app) : KEYS_LIVE_ALL);
 
     if (app->help_open)
         ui_draw_help(app, s);
@@ -467,7 +468,11 @@ static void ui_handle(struct ui_app *app, wint_t ch, bool is_key)
     }
     const struct ui_screen *s = ui_screens[ui_top(app)];
     app->status[0] = '\0';
-    if (s->text != NULL && keys_is_text(ch, is_key) && s->text(app, ch))
+    /* ? q / act when the screen says they are live (no text field has
+     * focus, or the field is empty...); otherwise they are text. */
+    unsigned live = s->live != NULL ? s->live(app) : KEYS_LIVE_ALL;
+    if (s->text != NULL && keys_is_text(ch, is_key) && !keys_live(ch, is_key, app->kiosk, live)
+        && s->text(app, ch))
         return;
     enum ui_action act = keys_action(ch, is_key, app->kiosk);
     if (act == ACT_NONE)
