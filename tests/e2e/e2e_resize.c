@@ -90,6 +90,11 @@ static void test_start_small(void **state)
     assert_true(vt_resize(vt, 24, 80));
     E2E_TITLE(vt, "Find an account");
     E2E_SEE(vt, "[_ ");
+    /* in the empty search box q quits, with exit code 0 */
+    vt_send(vt, "q");
+    int st = -1;
+    assert_true(vt_wait_exit(vt, E2E_WAIT, &st));
+    assert_int_equal(st, 0);
 }
 
 int main(int argc, char **argv)
