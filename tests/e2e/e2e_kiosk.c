@@ -129,9 +129,10 @@ static void test_no_way_out(void **state)
     E2E_NOT_SHOWN(vt, "Rossi Consulting");
     assert_true(vt_running(vt));
 
-    /* SIGHUP ends it */
+    /* SIGHUP ends it, and the terminal is given back */
     assert_true(vt_kill(vt, SIGHUP));
     assert_true(vt_wait_exit(vt, E2E_WAIT, NULL));
+    E2E_NOT_SHOWN(vt, "Sign in with the e-mail");
 }
 
 static void test_wrong_pins_lock_the_contact(void **state)

@@ -95,6 +95,8 @@ static void test_start_small(void **state)
     int st = -1;
     assert_true(vt_wait_exit(vt, E2E_WAIT, &st));
     assert_int_equal(st, 0);
+    /* the terminal is given back: the UI's screen is gone */
+    E2E_NOT_SHOWN(vt, "Find an account");
 }
 
 int main(int argc, char **argv)
