@@ -95,6 +95,9 @@ int cli_open_store(struct cli *c, enum store_open_mode mode);
 int cli_open_actor(struct cli *c);
 /* Everything billing needs: catalog, store, actor, processor, today. */
 int cli_open_billing(struct cli *c);
+/* The account `id` into *a (zeroed first; the caller clears it), or
+ * "no such account" / the store's status told and its exit code returned. */
+int cli_load_account(struct cli *c, int64_t id, struct store_account *a);
 /* --date or today in the seller's time zone (needs the catalog). */
 bc_day cli_today(const struct cli *c);
 void cli_release(struct cli *c);

@@ -207,6 +207,17 @@ int cli_open_actor(struct cli *c)
     return CLI_EXIT_OK;
 }
 
+int cli_load_account(struct cli *c, int64_t id, struct store_account *a)
+{
+    memset(a, 0, sizeof *a);
+    enum bc_status st = store_account_get(c->store, id, a);
+    if (st == BC_NOT_FOUND)
+        return cli_error("account %lld: no such account", (long long)id);
+    if (st != BC_OK)
+        return cli_status(st, "account");
+    return CLI_EXIT_OK;
+}
+
 bc_day cli_today(const struct cli *c)
 {
     if (c->date_given)

@@ -79,13 +79,10 @@ int cli_cmd_order_place(struct cli *c)
             return rc;
     } else {
         struct store_account acct;
-        memset(&acct, 0, sizeof acct);
-        st = store_account_get(c->store, account_id, &acct);
+        rc = cli_load_account(c, account_id, &acct);
         store_account_clear(&acct);
-        if (st == BC_NOT_FOUND)
-            return cli_error("account %lld: no such account", (long long)account_id);
-        if (st != BC_OK)
-            return cli_status(st, "account");
+        if (rc != CLI_EXIT_OK)
+            return rc;
     }
 
     memset(&pay, 0, sizeof pay);

@@ -248,15 +248,12 @@ int cli_change_from_options(struct cli *c, int64_t account_id, struct billing_ch
     int rc = CLI_EXIT_OK;
 
     memset(out, 0, sizeof *out);
-    memset(&acct, 0, sizeof acct);
     memset(&subs, 0, sizeof subs);
     if (!o[CLI_OPT_PRODUCT])
         return cli_usage_error(c, "--product is required with --account");
-    st = store_account_get(c->store, account_id, &acct);
-    if (st == BC_NOT_FOUND)
-        return cli_error("account %lld: no such account", (long long)account_id);
-    if (st != BC_OK)
-        return cli_status(st, "account");
+    rc = cli_load_account(c, account_id, &acct);
+    if (rc != CLI_EXIT_OK)
+        return rc;
     st = store_subscriptions(c->store, account_id, &subs);
     if (st != BC_OK) {
         rc = cli_status(st, "subscriptions");

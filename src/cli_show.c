@@ -22,7 +22,14 @@ static const char *kind_name(enum store_account_kind k)
     return k == STORE_ACCOUNT_CORPORATE ? "corporate" : "standard";
 }
 
-static void put_clean(const char *text);
+/* Text from the database holds what people typed (names, e-mails at a
+ * kiosk): control bytes are shown as '?' so that nothing in it can drive
+ * the terminal. */
+static void put_clean(const char *text)
+{
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+        putchar(*p < 0x20 || *p == 0x7f ? '?' : *p);
+}
 
 static void print_account_text(const struct cli *c, const struct store_account *a,
                                const struct store_contact *bc,
@@ -82,16 +89,13 @@ int cli_cmd_account_show(struct cli *c)
     rc = cli_open_actor(c);
     if (rc != CLI_EXIT_OK)
         return rc;
-    memset(&a, 0, sizeof a);
     memset(&contact, 0, sizeof contact);
     memset(&subs, 0, sizeof subs);
     memset(&cart, 0, sizeof cart);
 
-    st = store_account_get(c->store, id, &a);
-    if (st == BC_NOT_FOUND)
-        return cli_error("account %lld: no such account", (long long)id);
-    if (st != BC_OK)
-        return cli_status(st, "account");
+    rc = cli_load_account(c, id, &a);
+    if (rc != CLI_EXIT_OK)
+        return rc;
     if (a.billing_contact_id) {
         st = store_contact_get(c->store, a.billing_contact_id, &contact);
         if (st != BC_OK && st != BC_NOT_FOUND) {
@@ -171,14 +175,11 @@ int cli_cmd_orders(struct cli *c)
     rc = cli_open_actor(c);
     if (rc != CLI_EXIT_OK)
         return rc;
-    memset(&a, 0, sizeof a);
     memset(&l, 0, sizeof l);
-    st = store_account_get(c->store, id, &a);
+    rc = cli_load_account(c, id, &a);
     store_account_clear(&a);
-    if (st == BC_NOT_FOUND)
-        return cli_error("account %lld: no such account", (long long)id);
-    if (st != BC_OK)
-        return cli_status(st, "account");
+    if (rc != CLI_EXIT_OK)
+        return rc;
     st = store_orders(c->store, id, &l);
     if (st != BC_OK)
         return cli_status(st, "orders");
@@ -196,14 +197,6 @@ struct audit_ctx {
     json_t *rows;      /* --json: collected here */
     bool failed;
 };
-
-/* Audit text holds what people typed (e-mails at a kiosk): control bytes
- * are shown as '?' so that nothing in it can drive the terminal. */
-static void put_clean(const char *text)
-{
-    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
-        putchar(*p < 0x20 || *p == 0x7f ? '?' : *p);
-}
 
 /* "       before: {...}" under its row, when there is one. */
 static void print_clean(const char *label, const char *json_text)
@@ -266,13 +259,10 @@ int cli_cmd_audit(struct cli *c)
         return rc;
     if (account_id) {
         struct store_account a;
-        memset(&a, 0, sizeof a);
-        st = store_account_get(c->store, account_id, &a);
+        rc = cli_load_account(c, account_id, &a);
         store_account_clear(&a);
-        if (st == BC_NOT_FOUND)
-            return cli_error("account %lld: no such account", (long long)account_id);
-        if (st != BC_OK)
-            return cli_status(st, "account");
+        if (rc != CLI_EXIT_OK)
+            return rc;
     }
     if (c->json && !(ac.rows = json_array()))
         return cli_status(BC_NO_MEMORY, NULL);
