@@ -61,8 +61,9 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < NQUERIES; i++)
         nkeys += strlen(queries[i]);
     double *ms = calloc(nkeys * (size_t)(passes > 0 ? passes : 1), sizeof *ms);
+    double *cpu = calloc(nkeys * (size_t)(passes > 0 ? passes : 1), sizeof *cpu);
     size_t n = 0, rows = 0;
-    if (!ms)
+    if (!ms || !cpu)
         return 1;
     for (long pass = -1; pass < passes; pass++) {
         for (size_t i = 0; i < NQUERIES; i++) {
@@ -72,15 +73,16 @@ int main(int argc, char **argv)
                 memcpy(prefix, queries[i], k);
                 prefix[k] = '\0';
                 struct store_account_list l = {0};
-                int64_t t0 = bench_now_ns();
+                int64_t c0 = bench_cpu_ns(), t0 = bench_now_ns();
                 enum bc_status st = store_account_search(s, prefix, LIMIT, &l);
-                int64_t t1 = bench_now_ns();
+                int64_t t1 = bench_now_ns(), c1 = bench_cpu_ns();
                 if (st != BC_OK) {
                     fprintf(stderr, "bench_search: '%s': %s\n", prefix, bc_status_code(st));
                     bench_row(figure, "ERROR", "<= 5 ms", "-", "no");
                     return 1;
                 }
                 if (pass >= 0) {
+                    cpu[n] = (double)(c1 - c0) / 1e6;
                     ms[n++] = (double)(t1 - t0) / 1e6;
                     rows += l.n;
                 }
@@ -89,7 +91,10 @@ int main(int argc, char **argv)
         }
     }
     store_close(s);
+    /* Judged on wall time (what a typist waits); the CPU time beside it
+     * tells a slow search from a busy machine. */
     double p95 = bench_quantile(ms, n, 0.95), p50 = bench_quantile(ms, n, 0.5), max = ms[n - 1];
+    double cpu95 = bench_quantile(cpu, n, 0.95);
 
     /* The same keystrokes as a full scan, through bare SQLite. */
     sqlite3 *db = NULL;
@@ -122,12 +127,14 @@ int main(int argc, char **argv)
     double scan_p95 = bench_quantile(scan, ns, 0.95);
 
     char m[96], cmp[192];
-    snprintf(m, sizeof m, "%.2f ms (p50 %.2f, max %.2f; %zu keystrokes)", p95, p50, max, n);
+    snprintf(m, sizeof m, "%.2f ms (p50 %.2f, max %.2f; CPU p95 %.2f; %zu keystrokes)", p95, p50,
+             max, cpu95, n);
     snprintf(cmp, sizeof cmp, "full scan p95 %.0f ms (%zu keystrokes); index used: %s; %lld accounts",
              scan_p95, ns, uses_index ? "yes" : "NO", (long long)naccounts);
     fprintf(stderr, "bench_search: %zu rows returned over %zu searches\n", rows, n);
     bench_row(figure, m, "<= 5 ms", cmp, bench_met(p95 <= TARGET_MS && uses_index));
     free(ms);
+    free(cpu);
     free(scan);
     return ns > 0 ? 0 : 1;
 }
