@@ -20,6 +20,11 @@
 #endif
 
 const char *e2e_bin;
+int e2e_slow = 1;
+
+static char *wrapper_words;      /* $BC_TEST_WRAPPER, split in place */
+static const char *wrapper[32];
+static size_t nwrapper;
 
 bool e2e_setup_args(int argc, char **argv)
 {
@@ -28,7 +33,29 @@ bool e2e_setup_args(int argc, char **argv)
         return false;
     }
     e2e_bin = argv[1];
+    const char *w = getenv("BC_TEST_WRAPPER");
+    if (w && *w && !wrapper_words) {
+        wrapper_words = strdup(w);
+        char *save = NULL;
+        for (char *t = wrapper_words ? strtok_r(wrapper_words, " ", &save) : NULL;
+             t && nwrapper < sizeof wrapper / sizeof wrapper[0] - 1;
+             t = strtok_r(NULL, " ", &save))
+            wrapper[nwrapper++] = t;
+        if (nwrapper > 0)
+            e2e_slow = 5;
+    }
     return true;
+}
+
+/* argv for the binary: the wrapper's words, then the binary. Returns the
+ * count written. */
+static size_t bin_argv(const char **argv)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < nwrapper; i++)
+        argv[n++] = wrapper[i];
+    argv[n++] = e2e_bin;
+    return n;
 }
 
 static int64_t now_ms(void)
@@ -191,12 +218,11 @@ void e2e_env_finish(struct e2e_env *env)
 
 json_t *e2e_cli_json(const struct e2e_env *env, const char *const args[], int *code)
 {
-    const char *argv[64];
-    size_t n = 0;
-    argv[n++] = e2e_bin;
+    const char *argv[128];
+    size_t n = bin_argv(argv);
     argv[n++] = "--db";
     argv[n++] = env->db;
-    for (size_t i = 0; args[i] && n < 60; i++)
+    for (size_t i = 0; args[i] && n < 124; i++)
         argv[n++] = args[i];
     argv[n++] = "--json";
     argv[n] = NULL;
@@ -271,9 +297,8 @@ struct vt *e2e_ui(const struct e2e_env *env, const char *lang,
                   const char *const extra[], const char *const envp_extra[],
                   int rows, int cols)
 {
-    const char *argv[64];
-    size_t n = 0;
-    argv[n++] = e2e_bin;
+    const char *argv[128];
+    size_t n = bin_argv(argv);
     argv[n++] = "--db";
     argv[n++] = env->db;
     argv[n++] = "--date";
@@ -282,7 +307,7 @@ struct vt *e2e_ui(const struct e2e_env *env, const char *lang,
         argv[n++] = "--lang";
         argv[n++] = lang;
     }
-    for (size_t i = 0; extra && extra[i] && n < 62; i++)
+    for (size_t i = 0; extra && extra[i] && n < 126; i++)
         argv[n++] = extra[i];
     argv[n] = NULL;
     return vt_spawn(argv, envp_extra, rows, cols);
@@ -373,7 +398,7 @@ bool e2e_golden(struct vt *vt, const char *lang, const char *screen, int timeout
     snprintf(path, sizeof path, "%s/%s.txt", dir, screen);
     const char *upd = getenv("BC_UPDATE_GOLDEN");
     if (upd && strcmp(upd, "1") == 0) {
-        vt_wait_quiet(vt, 300, timeout_ms);
+        vt_wait_quiet(vt, 300 * e2e_slow, timeout_ms);
         const char *text = e2e_screen(vt);
         if (!mkdirs(dir)) {
             fprintf(stderr, "golden: mkdir %s: %s\n", dir, strerror(errno));
@@ -433,7 +458,7 @@ bool e2e_press_until(struct vt *vt, enum vt_key key, const char *text, int max_p
         while (vt_bytes(vt) == before && now_ms() < deadline)
             if (!vt_pump(vt, (int)(deadline - now_ms())))
                 break;
-        vt_wait_quiet(vt, 50, E2E_WAIT);
+        vt_wait_quiet(vt, 50 * e2e_slow, E2E_WAIT);
     }
     if (vt_has_text(vt, text))
         return true;

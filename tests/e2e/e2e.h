@@ -12,13 +12,19 @@
 
 /* The date every scenario pretends is today. */
 #define E2E_DATE "2026-11-25"
+/* 1, or 5 when the binary runs under $BC_TEST_WRAPPER (valgrind): every
+ * bound scales with it. */
+extern int e2e_slow;
 /* Generous bound for one screen change (a sanitizer build is slow). */
-#define E2E_WAIT 10000
+#define E2E_WAIT (10000 * e2e_slow)
 
 /* Path of the billcenter binary under test (argv[1] of each test). */
 extern const char *e2e_bin;
 
-/* Reads argv[1] into e2e_bin; false (message on stderr) when missing. */
+/* Reads argv[1] into e2e_bin and $BC_TEST_WRAPPER (words that run before
+ * the binary, e.g. `meson test --setup valgrind`); false (message on
+ * stderr) when argv[1] is missing. The UI and the CLI reads (not `init`)
+ * run under the wrapper. */
 bool e2e_setup_args(int argc, char **argv);
 
 /* A scenario's own directory with a demo database at DIR/b.db created by
@@ -80,7 +86,7 @@ bool e2e_wait_screen(struct vt *vt, const char *want, int timeout_ms);
 
 /* Waits until the program has been quiet for 100 ms: the repaint that a
  * wait saw beginning is complete before the screen is read as a whole. */
-#define E2E_SETTLE(vt) assert_true(vt_wait_quiet((vt), 100, E2E_WAIT))
+#define E2E_SETTLE(vt) assert_true(vt_wait_quiet((vt), 100 * e2e_slow, E2E_WAIT))
 
 /* The whole screen in a static buffer (valid until the next call). */
 const char *e2e_screen(struct vt *vt);

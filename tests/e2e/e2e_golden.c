@@ -175,7 +175,7 @@ static void walk(struct e2e_case *c, const struct titles *t)
     E2E_TITLE(vt, t->search);
     for (int i = 0; i < 10 && !vt_has_text(vt, "[_ "); i++) {
         vt_key(vt, VT_BACKSPACE);
-        vt_wait_quiet(vt, 50, E2E_WAIT);
+        vt_wait_quiet(vt, 50 * e2e_slow, E2E_WAIT);
     }
     assert_true(e2e_open_account(vt, 3, "Müller Technik GmbH"));
     vt_send(vt, "e");

@@ -104,7 +104,7 @@ static void test_no_way_out(void **state)
     const char *keys[] = {"q", "\x03", "\x1c", "\x1a", NULL};
     for (size_t i = 0; keys[i]; i++) {
         vt_send(vt, keys[i]);
-        assert_true(vt_wait_quiet(vt, 200, E2E_WAIT));
+        assert_true(vt_wait_quiet(vt, 200 * e2e_slow, E2E_WAIT));
         assert_true(vt_running(vt));
         assert_true(vt_wait_row_text(vt, 0, "Subscriptions", E2E_WAIT));
     }
@@ -112,7 +112,7 @@ static void test_no_way_out(void **state)
     const int sigs[] = {SIGINT, SIGQUIT, SIGTSTP};
     for (size_t i = 0; i < 3; i++) {
         assert_true(vt_kill(vt, sigs[i]));
-        assert_true(vt_wait_quiet(vt, 200, E2E_WAIT));
+        assert_true(vt_wait_quiet(vt, 200 * e2e_slow, E2E_WAIT));
         assert_true(vt_running(vt));
     }
     /* still answering keys */
@@ -163,7 +163,7 @@ static void test_wrong_pins_lock_the_contact(void **state)
     vt_send(vt, "1234");
     vt_key(vt, VT_ENTER);
     E2E_SEE(vt, "Too many failed attempts: try again in 15 minutes.");
-    assert_true(vt_wait_quiet(vt, 200, E2E_WAIT));
+    assert_true(vt_wait_quiet(vt, 200 * e2e_slow, E2E_WAIT));
     E2E_NOT_SHOWN(vt, "Subscriptions");
     assert_true(vt_wait_row_text(vt, 0, "Sign in", E2E_WAIT));
 
@@ -207,7 +207,7 @@ static void test_idle_session_signs_out(void **state)
     E2E_TITLE(vt, "Subscriptions");
     E2E_SEE(vt, "Credit balance: €20.00");
     /* nobody touches it: after 10 s it is the Sign in screen again, empty */
-    assert_true(vt_wait_row_text(vt, 0, "Sign in", 25000));
+    assert_true(vt_wait_row_text(vt, 0, "Sign in", 15000 + E2E_WAIT));
     E2E_SEE(vt, "▸ E-mail  [_ ");
     E2E_GONE(vt, "Credit balance");
     E2E_NOT_SHOWN(vt, "Rossi");

@@ -126,7 +126,7 @@ static void test_colors_by_default(void **state)
     assert_non_null(vt);
     assert_true(e2e_open_account(vt, 1, "Rossi Consulting S.r.l."));
     E2E_TITLE(vt, "Subscriptions");
-    assert_true(vt_wait_quiet(vt, 200, E2E_WAIT));
+    assert_true(vt_wait_quiet(vt, 200 * e2e_slow, E2E_WAIT));
     assert_true(vt_colored_cells(vt) > 0);
 }
 

@@ -31,7 +31,7 @@ static void test_resize_mid_flow_keeps_choices(void **state)
     vt_send(vt, " ");
     E2E_SEE(vt, "( ) Monthly  (•) Annual");
     E2E_SEE(vt, "Total due");
-    assert_true(vt_wait_quiet(vt, 200, E2E_WAIT));
+    assert_true(vt_wait_quiet(vt, 200 * e2e_slow, E2E_WAIT));
     char *before = strdup(e2e_screen(vt));
     assert_non_null(before);
 
@@ -43,12 +43,12 @@ static void test_resize_mid_flow_keeps_choices(void **state)
     /* keys are ignored while it is too small */
     vt_send(vt, "+");
     vt_send(vt, "e");
-    assert_true(vt_wait_quiet(vt, 200, E2E_WAIT));
+    assert_true(vt_wait_quiet(vt, 200 * e2e_slow, E2E_WAIT));
     E2E_SEE(vt, "Please enlarge the terminal");
 
     /* a step that is still too small in one direction */
     assert_true(vt_resize(vt, 30, 79));
-    assert_true(vt_wait_quiet(vt, 100, E2E_WAIT));
+    assert_true(vt_wait_quiet(vt, 100 * e2e_slow, E2E_WAIT));
     E2E_SEE(vt, "Please enlarge the terminal");
 
     /* back to 80x24: exactly the screen that was there */

@@ -106,8 +106,10 @@ static void test_escape_is_immediate(void **state)
         E2E_SETTLE(vt);
     }
     fprintf(stderr, "# Esc answered within %lld ms\n", (long long)worst);
-    /* ncurses waits a whole second by default before taking a lone Esc */
-    assert_true(worst < 600);
+    /* ncurses waits a whole second by default before taking a lone Esc;
+     * under valgrind nothing is measured */
+    if (e2e_slow == 1)
+        assert_true(worst < 600);
 }
 
 static void test_resize_burst(void **state)
