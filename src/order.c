@@ -99,6 +99,94 @@ static char *dup_or_empty(const char *s)
     return strdup(s ? s : "");
 }
 
+/* The order row from the quote, with room for all of its lines (none
+ * filled yet). */
+static enum bc_status order_from_quote(struct billing *b, int64_t account_id,
+                                       const struct billing_quote *q, const char *key,
+                                       const char *payment_ref, const char *actor,
+                                       struct store_order *order)
+{
+    size_t nlines = 0;
+    for (size_t i = 0; i < q->n; i++)
+        nlines += q->items[i].nlines;
+    order->lines = calloc(nlines ? nlines : 1, sizeof *order->lines);
+    if (!order->lines)
+        return BC_NO_MEMORY;
+    order->account_id = account_id;
+    order->idempotency_key = strdup(key);
+    order->actor = strdup(actor);
+    order->payment_ref = payment_ref && *payment_ref ? strdup(payment_ref) : NULL;
+    if (!order->idempotency_key || !order->actor ||
+        (payment_ref && *payment_ref && !order->payment_ref))
+        return BC_NO_MEMORY;
+    snprintf(order->currency, sizeof order->currency, "%s", q->currency);
+    order->day = b->today;
+    order->created_at = (int64_t)time(NULL);
+    order->subtotal = q->totals.subtotal;
+    order->tax = q->totals.tax;
+    order->total = q->totals.total;
+    order->balance_applied = q->totals.balance_applied;
+    order->due = q->totals.due;
+    order->balance_after = q->totals.balance_after;
+    return BC_OK;
+}
+
+/* Appends the quote item's lines to the order, moving from the
+ * subscription as it stands (`sub`) to the change. */
+static enum bc_status append_lines(const struct billing_change *c, const struct quote_item *it,
+                                   const struct store_subscription *sub, struct store_order *order)
+{
+    for (size_t k = 0; k < it->nlines; k++) {
+        struct store_order_line *l = &order->lines[order->nlines++];
+        l->subscription_id = c->subscription_id;
+        l->product = dup_or_empty(c->product);
+        l->plan_from = dup_or_empty(sub->plan);
+        l->plan_to = dup_or_empty(c->to_plan);
+        if (!l->product || !l->plan_from || !l->plan_to)
+            return BC_NO_MEMORY;
+        l->seats_from = sub->seats;
+        l->seats_to = c->to_seats;
+        l->period_from = sub->period;
+        l->period_to = c->to_period;
+        l->kind = line_kind(it->lines[k].kind);
+        l->amount = it->lines[k].amount;
+        l->from = it->lines[k].from;
+        l->to = it->lines[k].to;
+        l->reverse_charge = it->lines[k].reverse_charge;
+    }
+    return BC_OK;
+}
+
+/* The subscription row the order leaves behind for quote item `i`. The
+ * price per seat is kept so that a later quote can credit what was paid. */
+static enum bc_status sub_change_of(struct billing *b, const struct billing_quote *q, size_t i,
+                                    struct store_sub_change *out)
+{
+    const struct billing_change *c = &q->changes[i];
+    const struct quote_item *it = &q->items[i];
+    int64_t price = 0;
+    if (it->charge > 0 && c->to_seats > 0) {
+        const struct catalog_product *prod = catalog_product(b->catalog, c->product);
+        const struct catalog_plan *plan = prod ? catalog_plan(prod, c->to_plan) : NULL;
+        if (!plan || !catalog_price(b->catalog, plan, q->currency, c->to_period, &price))
+            return BC_NOT_FOUND;
+    }
+    *out = (struct store_sub_change){
+        .subscription_id = c->subscription_id,
+        .expect_version = q->versions[i],
+        .plan = c->to_plan,
+        .seats = c->to_seats,
+        .period = c->to_period,
+        .period_start = it->period_start,
+        .period_end = it->period_end,
+        .item_start = it->item_start,
+        .anchor_day = it->anchor_day,
+        .billed = it->charge,
+        .price = price,
+    };
+    return BC_OK;
+}
+
 /* Writes the quoted order in one transaction (store_order_commit), with the
  * versions and balance it was quoted on. On success *order_id is set;
  * *replayed when the key already had an order (nothing written). */
@@ -118,33 +206,12 @@ static enum bc_status commit_order(struct billing *b, int64_t account_id, const 
     if (!subs || !changes || !before || !after)
         goto done;
 
-    size_t nlines = 0;
-    for (size_t i = 0; i < q->n; i++)
-        nlines += q->items[i].nlines;
-    order.lines = calloc(nlines ? nlines : 1, sizeof *order.lines);
-    if (!order.lines)
-        goto done;
     billing_actor_name(b, actor, sizeof actor);
-    order.account_id = account_id;
-    order.idempotency_key = strdup(key);
-    order.actor = strdup(actor);
-    order.payment_ref = payment_ref && *payment_ref ? strdup(payment_ref) : NULL;
-    if (!order.idempotency_key || !order.actor || (payment_ref && *payment_ref && !order.payment_ref))
+    st = order_from_quote(b, account_id, q, key, payment_ref, actor, &order);
+    if (st != BC_OK)
         goto done;
-    snprintf(order.currency, sizeof order.currency, "%s", q->currency);
-    order.day = b->today;
-    order.created_at = (int64_t)time(NULL);
-    order.subtotal = q->totals.subtotal;
-    order.tax = q->totals.tax;
-    order.total = q->totals.total;
-    order.balance_applied = q->totals.balance_applied;
-    order.due = q->totals.due;
-    order.balance_after = q->totals.balance_after;
-
     for (size_t i = 0; i < q->n; i++) {
-        const struct billing_change *c = &q->changes[i];
-        const struct quote_item *it = &q->items[i];
-        st = store_subscription_get(b->store, c->subscription_id, &subs[i]);
+        st = store_subscription_get(b->store, q->changes[i].subscription_id, &subs[i]);
         if (st != BC_OK)
             goto done;
         if (subs[i].version != q->versions[i]) {
@@ -155,54 +222,19 @@ static enum bc_status commit_order(struct billing *b, int64_t account_id, const 
             "subscription_id", (json_int_t)subs[i].id, "product", subs[i].product,
             "plan", subs[i].plan, "seats", subs[i].seats, "period", bc_period_name(subs[i].period),
             "version", (json_int_t)subs[i].version));
-        for (size_t k = 0; k < it->nlines; k++) {
-            struct store_order_line *l = &order.lines[order.nlines++];
-            l->subscription_id = c->subscription_id;
-            l->product = dup_or_empty(c->product);
-            l->plan_from = dup_or_empty(subs[i].plan);
-            l->plan_to = dup_or_empty(c->to_plan);
-            if (!l->product || !l->plan_from || !l->plan_to) {
-                st = BC_NO_MEMORY;
-                goto done;
-            }
-            l->seats_from = subs[i].seats;
-            l->seats_to = c->to_seats;
-            l->period_from = subs[i].period;
-            l->period_to = c->to_period;
-            l->kind = line_kind(it->lines[k].kind);
-            l->amount = it->lines[k].amount;
-            l->from = it->lines[k].from;
-            l->to = it->lines[k].to;
-            l->reverse_charge = it->lines[k].reverse_charge;
-        }
-        int64_t price = 0;
-        if (it->charge > 0 && c->to_seats > 0) {
-            const struct catalog_product *prod = catalog_product(b->catalog, c->product);
-            const struct catalog_plan *plan = prod ? catalog_plan(prod, c->to_plan) : NULL;
-            if (!plan || !catalog_price(b->catalog, plan, q->currency, c->to_period, &price)) {
-                st = BC_NOT_FOUND;
-                goto done;
-            }
-        }
-        changes[i] = (struct store_sub_change){
-            .subscription_id = c->subscription_id,
-            .expect_version = q->versions[i],
-            .plan = c->to_plan,
-            .seats = c->to_seats,
-            .period = c->to_period,
-            .period_start = it->period_start,
-            .period_end = it->period_end,
-            .item_start = it->item_start,
-            .anchor_day = it->anchor_day,
-            .billed = it->charge,
-            .price = price,
-        };
+        st = append_lines(&q->changes[i], &q->items[i], &subs[i], &order);
+        if (st == BC_OK)
+            st = sub_change_of(b, q, i, &changes[i]);
+        if (st != BC_OK)
+            goto done;
     }
     json_t *wrap = json_pack("{s:o, s:I}", "subscriptions", before, "balance_minor",
                              (json_int_t)q->balance);
     before = NULL;
-    if (!wrap)
+    if (!wrap) {
+        st = BC_NO_MEMORY;
         goto done;
+    }
     before_s = json_dumps(wrap, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(wrap);
     after_s = json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS);
