@@ -375,6 +375,57 @@ static void requote(struct billing *b, const struct store_account *old, const st
     store_account_clear(&acct);
 }
 
+/* Takes `due` for the quote in result->quote before anything is written:
+ * the card, then the pending checkout, then the charge under the key. A
+ * charge an attempt that died before its commit left under the key is
+ * reused when it is for this amount. BC_OK with the charge approved and its
+ * reference in `reference`, or with result->replayed when another attempt's
+ * order owns the key; any other status ends the attempt. */
+static enum bc_status charge_due(struct billing *b, int64_t account_id, const char *key,
+                                 int64_t due, const char *currency,
+                                 const struct billing_payment *pay,
+                                 const struct billing_vat_override *vat,
+                                 struct billing_result *result, json_t **after,
+                                 struct checkout_card *card, char *reference, size_t refsize)
+{
+    enum bc_status st = choose_card(b, account_id, pay, card);
+    if (st != BC_OK)
+        return st;
+    if (!b->processor)
+        return BC_PAYMENT_ERROR;
+    int64_t charged = 0;
+    bool have_charge = false;
+    if (payment_status(b->processor, key, &charged, reference, refsize) == PAYMENT_APPROVED) {
+        if (charged != due) {
+            st = replay_if_ordered(b, account_id, key, result, after);
+            if (st != BC_NOT_FOUND)
+                return st;
+            return refund_charge(b, key, charged, currency) ? BC_STALE_QUOTE
+                                                            : BC_PAYMENT_UNCONFIRMED;
+        }
+        have_charge = true;
+    }
+    char *request = request_text(b, &result->quote, vat->country, vat->vat_number, card);
+    if (!request)
+        return BC_NO_MEMORY;
+    st = store_pending_put(b->store, key, account_id, due, currency, request);
+    free(request);
+    if (st != BC_OK || have_charge)
+        return st;
+    struct payment_request r = {.key = key, .amount = due, .currency = currency,
+                                .card = card->charge};
+    switch (payment_charge(b->processor, &r, reference, refsize)) {
+    case PAYMENT_APPROVED:
+        break;
+    case PAYMENT_DECLINED:
+        store_pending_done(b->store, key, "declined");
+        return BC_PAYMENT_DECLINED;
+    case PAYMENT_UNKNOWN:
+        return BC_PAYMENT_UNCONFIRMED;
+    }
+    return BC_OK;
+}
+
 enum bc_status billing_place(struct billing *b, int64_t account_id, const struct billing_change *change,
                              const char *idempotency_key, int64_t expect_due,
                              const struct billing_payment *pay, struct billing_result *result)
@@ -384,7 +435,6 @@ enum bc_status billing_place(struct billing *b, int64_t account_id, const struct
     struct billing_change *changes = calloc(BILLING_MAX_ITEMS, sizeof *changes);
     struct checkout_card card;
     struct billing_vat_override vat = {0};
-    char *request = NULL;
     char reference[128] = "";
     bool known = false, audit_done = false;
     size_t n = 0;
@@ -460,54 +510,11 @@ enum bc_status billing_place(struct billing *b, int64_t account_id, const struct
     }
 
     if (due > 0) {
-        st = choose_card(b, account_id, pay, &card);
-        if (st != BC_OK)
+        /* result->replayed: another attempt's order owns the key. */
+        st = charge_due(b, account_id, key, due, acct.currency, pay, &vat, result, &after, &card,
+                        reference, sizeof reference);
+        if (st != BC_OK || result->replayed)
             goto audit;
-        if (!b->processor) {
-            st = BC_PAYMENT_ERROR;
-            goto audit;
-        }
-        /* A charge under this key may exist from an attempt that died
-         * before its commit: reuse it when it is for this amount. */
-        int64_t charged = 0;
-        bool have_charge = false;
-        if (payment_status(b->processor, key, &charged, reference, sizeof reference) == PAYMENT_APPROVED) {
-            if (charged != due) {
-                st = replay_if_ordered(b, account_id, key, result, &after);
-                if (st != BC_NOT_FOUND)
-                    goto audit;
-                if (!refund_charge(b, key, charged, acct.currency)) {
-                    st = BC_PAYMENT_UNCONFIRMED;
-                    goto audit;
-                }
-                st = BC_STALE_QUOTE;
-                goto audit;
-            }
-            have_charge = true;
-        }
-        request = request_text(b, &result->quote, vat.country, vat.vat_number, &card);
-        if (!request) {
-            st = BC_NO_MEMORY;
-            goto audit;
-        }
-        st = store_pending_put(b->store, key, account_id, due, acct.currency, request);
-        if (st != BC_OK)
-            goto audit;
-        if (!have_charge) {
-            struct payment_request r = {.key = key, .amount = due, .currency = acct.currency,
-                                        .card = card.charge};
-            switch (payment_charge(b->processor, &r, reference, sizeof reference)) {
-            case PAYMENT_APPROVED:
-                break;
-            case PAYMENT_DECLINED:
-                store_pending_done(b->store, key, "declined");
-                st = BC_PAYMENT_DECLINED;
-                goto audit;
-            case PAYMENT_UNKNOWN:
-                st = BC_PAYMENT_UNCONFIRMED;
-                goto audit;
-            }
-        }
     }
 
     bool replayed = false;
@@ -549,7 +556,6 @@ audit:
         billing_audit(b, known ? account_id : 0, "order.place", NULL, after, st);
     }
     json_decref(after);
-    free(request);
     free(changes);
     store_account_clear(&acct);
     return st;
