@@ -44,7 +44,8 @@ double stress_now(void);
 /* ---------------------------------------------------------------- running */
 
 struct stress_run {
-    int code;         /* exit code, 128 + signal if killed, -1 if it could not run */
+    int code;         /* exit code, 128 + signal if killed, -1 if it could not run,
+                         -99 if the wrapper (valgrind --error-exitcode=99) found errors */
     char *out, *err;  /* captured stdout / stderr (owned; stress_run_clear frees) */
     double secs;      /* wall time */
 };

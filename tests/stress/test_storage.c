@@ -167,11 +167,11 @@ static void readonly_mount(void)
     mkdir(mnt, 0700);
     snprintf(db, sizeof db, "%s/b.db", src);
     stress_copy(demo, db);
-    if (mount(src, mnt, NULL, MS_BIND, NULL) != 0) {
+    if (mount(src, mnt, "none", MS_BIND, NULL) != 0) {
         tap_skip("a read-only bind mount", "mount --bind is not permitted here");
         return;
     }
-    if (mount(NULL, mnt, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) != 0) {
+    if (mount("none", mnt, "none", MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) != 0) {
         umount(mnt);
         tap_skip("a read-only bind mount", "remount read-only is not permitted here");
         return;
