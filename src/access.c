@@ -223,6 +223,21 @@ static enum bc_status audit_row(struct store *s, int64_t at, const char *actor, 
     return store_audit_append(s, &e);
 }
 
+/* Ends a change whose audit row `ast` (its status) was written inside the
+ * change's own transaction: commit when the row is in, roll back when it
+ * is not. A failed change wrote nothing, so its row is kept all the same.
+ * The change's own failure wins over the audit's. */
+static enum bc_status audited_end(struct store *s, bool in_tx, enum bc_status st, enum bc_status ast)
+{
+    if (in_tx) {
+        if (ast == BC_OK)
+            ast = store_commit(s);
+        else
+            store_rollback(s);
+    }
+    return st == BC_OK && ast != BC_OK ? ast : st;
+}
+
 static char *lock_state_json(int failed, int64_t locked_until)
 {
     return json_text(json_pack("{s:i, s:I}", "failed_attempts", failed, "locked_until",
@@ -455,14 +470,7 @@ static enum bc_status operator_attempt(struct store *s, const char *db_path, con
     if (!after && st != BC_OK)
         after = operator_json(name, role);   /* what was asked for */
     ast = audit_row(s, now, actor.name, actor.origin, 0, action, before, after, st);
-    if (in_tx) {
-        if (ast == BC_OK)
-            ast = store_commit(s);
-        else
-            store_rollback(s);
-    }
-    if (st == BC_OK && ast != BC_OK)
-        st = ast;
+    st = audited_end(s, in_tx, st, ast);
     free(before);
     free(after);
     return st;
@@ -540,15 +548,7 @@ enum bc_status access_contact_set_pin(struct store *s, const struct billing_acto
 audit:
     ast = audit_row(s, (int64_t)time(NULL), actor_name, origin, c.account_id, "contact.set_pin",
                     before, after, st);
-    if (in_tx) {
-        /* A failed change wrote nothing; its row is kept all the same. */
-        if (ast == BC_OK)
-            ast = store_commit(s);
-        else
-            store_rollback(s);
-    }
-    if (st == BC_OK && ast != BC_OK)
-        st = ast;
+    st = audited_end(s, in_tx, st, ast);
     access_wipe(hash, sizeof hash);
     free(before);
     free(after);

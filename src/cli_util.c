@@ -12,15 +12,22 @@
 
 #include "cli_cmd.h"
 
+/* "billcenter: <message>\n" on stderr, the one shape of every error line. */
+static void print_error(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+static void print_error(const char *fmt, va_list ap)
+{
+    fputs("billcenter: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
 int cli_error(const char *fmt, ...)
 {
     va_list ap;
 
-    fputs("billcenter: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    print_error(fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
     return CLI_EXIT_ERROR;
 }
 
@@ -96,11 +103,9 @@ int cli_usage_error(const struct cli *c, const char *fmt, ...)
 {
     va_list ap;
 
-    fputs("billcenter: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    print_error(fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
     if (c && c->command)
         cli_print_usage(stderr, c->command);
     else
