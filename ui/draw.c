@@ -279,3 +279,18 @@ const char *draw_glyph_cursor(void)
 {
     return term_ascii() ? ">" : "\u25b8";
 }
+
+attr_t draw_list_mark(int y, int x, bool cur, bool focused, attr_t other)
+{
+    if (!cur)
+        return other;
+    if (!focused) {
+        draw_text(y, x, 1, draw_glyph_cursor(), other);
+        return other;
+    }
+    /* Glyph, gap and key text in one attribute: one run, one SGR change. */
+    attr_t sel = term_attr(TERM_SELECTED) | (other & A_BOLD);
+    draw_text(y, x, 1, draw_glyph_cursor(), sel);
+    draw_text(y, x + 1, 1, " ", sel);
+    return sel;
+}

@@ -43,5 +43,14 @@ void fmt_range(char *buf, size_t size, bc_day from, bc_day to);
 const char *draw_glyph_arrow(void);
 const char *draw_glyph_check(bool on);
 const char *draw_glyph_cursor(void);
+/* The mark of a list's current row, kept to a few cells so that moving the
+ * selection one row rewrites little (SSH links are slow): on the current
+ * row, the cursor glyph at (y, x) and the gap after it, in TERM_SELECTED
+ * when the list has the focus (else the glyph alone, in `other`). Returns
+ * the attribute for the row's short key text at x + 2 (id, product, label):
+ * TERM_SELECTED (plus bold when `other` is bold) when the row is current
+ * and focused, else `other`. The rest of the row keeps its attributes; the
+ * glyph tells the row without color. */
+attr_t draw_list_mark(int y, int x, bool cur, bool focused, attr_t other);
 
 #endif

@@ -65,22 +65,25 @@ static void cart_draw(struct ui_app *app, int top, int bottom)
     int y = top + 1;
     for (size_t i = 0; i < C.cart.n && y < bottom - 8; i++, y++) {
         const struct store_cart_item *it = &C.cart.items[i];
-        bool cur = i == C.sel;
-        attr_t at = cur ? term_attr(TERM_SELECTED) : A_NORMAL;
-        if (cur) {
-            draw_fill(y, 2, COLS - 4, at);
-            draw_text(y, 2, 1, draw_glyph_cursor(), at);
-        }
+        attr_t at = draw_list_mark(y, 2, i == C.sel, true, A_NORMAL);
+        const char *prod = ui_product_name(app, it->product);
         snprintf(buf, sizeof buf, ngettext("%s: %s, %d seat, %s", "%s: %s, %d seats, %s",
                                            it->to_seats),
-                 ui_product_name(app, it->product),
-                 ui_plan_name(app, it->product, it->to_plan), it->to_seats,
+                 prod, ui_plan_name(app, it->product, it->to_plan), it->to_seats,
                  ui_period_label(it->to_period));
-        draw_text(y, 4, COLS - 26, buf, at);
+        /* Only the cursor and the product name mark the current item (few
+         * cells to rewrite on a move), when the translation starts with it. */
+        size_t pn = strlen(prod);
+        if (at != A_NORMAL && pn > 0 && strncmp(buf, prod, pn) == 0) {
+            int pw = draw_text(y, 4, COLS - 26, prod, at);
+            draw_text(y, 4 + pw, COLS - 26 - pw, buf + pn, A_NORMAL);
+        } else {
+            draw_text(y, 4, COLS - 26, buf, at);
+        }
         int k = cart_quoted(i);
         if (C.qrc == BC_OK && k >= 0 && C.q.items[k].refusal == BC_OK) {
             fmt_money(money, sizeof money, C.q.items[k].total, C.q.currency);
-            draw_text_right(y, COLS - 20, 16, money, at);
+            draw_text_right(y, COLS - 20, 16, money, A_NORMAL);
         }
     }
     y++;
@@ -100,9 +103,7 @@ static void cart_draw(struct ui_app *app, int top, int bottom)
     }
     bool cur = C.sel == C.cart.n;
     snprintf(buf, sizeof buf, "[ %s ]", _("Complete transaction"));
-    if (cur)
-        draw_text(bottom - 1, 2, 1, draw_glyph_cursor(), A_BOLD);
-    draw_text(bottom - 1, 4, COLS - 8, buf, cur ? term_attr(TERM_SELECTED) : A_BOLD);
+    draw_text(bottom - 1, 4, COLS - 8, buf, draw_list_mark(bottom - 1, 2, cur, true, A_BOLD));
 }
 
 static void cart_edit(struct ui_app *app)

@@ -63,8 +63,7 @@ static void confirm_draw(struct ui_app *app, int top, int bottom)
         draw_text(y++, 2, w, _("Press s to open Manage seats."), A_NORMAL);
     }
     snprintf(buf, sizeof buf, "[ %s ]", _("Back to Subscriptions"));
-    draw_text(bottom - 1, 2, 1, draw_glyph_cursor(), A_BOLD);
-    draw_text(bottom - 1, 4, 40, buf, term_attr(TERM_SELECTED));
+    draw_text(bottom - 1, 4, 40, buf, draw_list_mark(bottom - 1, 2, true, true, A_NORMAL));
 }
 
 static bool confirm_action(struct ui_app *app, enum ui_action act)

@@ -136,21 +136,20 @@ static void home_draw(struct ui_app *app, int top, int bottom)
     for (size_t i = H.top; i < app->subs.n && y + 1 < bottom; i++, y += 2) {
         const struct store_subscription *s = &app->subs.items[i];
         bool cur = i == app->sub_sel;
-        attr_t at = cur ? term_attr(TERM_SELECTED) : A_NORMAL;
-        if (cur) {
-            draw_fill(y, 2, COLS - 4, at);
-            draw_fill(y + 1, 2, COLS - 4, at);
-            draw_text(y, 2, 1, draw_glyph_cursor(), at);
+        if (cur)
             menu_y = y + 2;
-        }
+        /* The cursor and the product name mark the current subscription;
+         * its other columns and its second line stay as they are, so a
+         * move rewrites a few cells instead of four whole rows. */
+        attr_t mark = draw_list_mark(y, 2, cur, true, A_BOLD);
         char buf[256], money[64], r1[64], r2[32];
-        draw_text(y, cprod, cplan - cprod - 1, ui_product_name(app, s->product), at | A_BOLD);
-        draw_text(y, cplan, cseats - cplan - 1, ui_plan_name(app, s->product, s->plan), at);
+        draw_text(y, cprod, cplan - cprod - 1, ui_product_name(app, s->product), mark);
+        draw_text(y, cplan, cseats - cplan - 1, ui_plan_name(app, s->product, s->plan), A_NORMAL);
         snprintf(buf, sizeof buf, "%d/%d", s->seats_assigned, s->seats);
-        draw_text(y, cseats, cfreq - cseats - 1, buf, at);
-        draw_text(y, cfreq, cprice - cfreq - 1, ui_period_label(s->period), at);
+        draw_text(y, cseats, cfreq - cseats - 1, buf, A_NORMAL);
+        draw_text(y, cfreq, cprice - cfreq - 1, ui_period_label(s->period), A_NORMAL);
         fmt_money(money, sizeof money, s->price, app->acct.currency);
-        draw_text_right(y, cprice, 14, money, at);
+        draw_text_right(y, cprice, 14, money, A_NORMAL);
 
         fmt_range(r1, sizeof r1, s->period_start, s->period_end);
         fmt_date(r2, sizeof r2, s->period_end);
@@ -162,7 +161,7 @@ static void home_draw(struct ui_app *app, int top, int bottom)
         else
             snprintf(buf, sizeof buf, "%s: %s   %s: %s", _("Current period"), r1,
                      _("Next renewal"), r2);
-        draw_text(y + 1, cprod, COLS - cprod - 2, buf, at);
+        draw_text(y + 1, cprod, COLS - cprod - 2, buf, A_NORMAL);
     }
 
     if (H.menu_open && menu_y > 0) {
@@ -174,10 +173,7 @@ static void home_draw(struct ui_app *app, int top, int bottom)
             draw_fill(menu_y + r, mx, mw, A_NORMAL);
         draw_box(menu_y, mx, mh, mw);
         for (int o = 0; o < HOME_OPT_COUNT; o++) {
-            attr_t at = o == H.menu_sel ? term_attr(TERM_SELECTED) : A_NORMAL;
-            draw_fill(menu_y + 1 + o, mx + 1, mw - 2, at);
-            if (o == H.menu_sel)
-                draw_text(menu_y + 1 + o, mx + 1, 1, draw_glyph_cursor(), at);
+            attr_t at = draw_list_mark(menu_y + 1 + o, mx + 1, o == H.menu_sel, true, A_NORMAL);
             draw_text(menu_y + 1 + o, mx + 3, mw - 5, home_option_label(app, o), at);
         }
     }

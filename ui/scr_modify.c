@@ -121,8 +121,8 @@ static void modify_draw_tiers(struct ui_app *app, int top, int bottom)
         const struct catalog_plan *pl = &M.prod->plans[i];
         bool lower = i < M.cur_idx;
         bool cur = i == M.tier_sel;
-        attr_t at = cur ? term_attr(TERM_SELECTED) : (lower ? term_attr(TERM_DISABLED) : A_NORMAL);
-        char name[160], price[96];
+        attr_t row = lower ? term_attr(TERM_DISABLED) : A_NORMAL;
+        char price[96];
         const char *tag = "";
         if (i == M.cur_idx)
             tag = _(" (current plan)");
@@ -130,12 +130,14 @@ static void modify_draw_tiers(struct ui_app *app, int top, int bottom)
             tag = _(" (Customer Care only)");
         else if (i == M.plan_idx)
             tag = _(" (chosen)");
-        snprintf(name, sizeof name, "%s%s", pl->name, tag);
         modify_price(app, pl, M.period, price, sizeof price);
-        if (cur)
-            draw_fill(y, x, w, at);
-        draw_text(y, x, 1, cur ? draw_glyph_cursor() : " ", at);
-        draw_pair(y, x + 2, w - 2, name, price, at);
+        /* The cursor and the plan's name mark the current tier; its tag and
+         * price keep their attributes, so a move rewrites a few cells. */
+        attr_t at = draw_list_mark(y, x, cur, true, row);
+        int lim = w - 2 - draw_width(price) - 1;
+        draw_text_right(y, x + 2, w - 2, price, row);
+        int nw = draw_text(y, x + 2, lim, pl->name, at);
+        draw_text(y, x + 2 + nw, lim - nw, tag, row);
         char feat[512];
         size_t off = 0;
         feat[0] = '\0';
@@ -278,16 +280,14 @@ static void modify_draw(struct ui_app *app, int top, int bottom)
     y = bottom - 1;
     bool can = M.qrc == BC_OK && M.q.refusal == BC_OK;
     snprintf(buf, sizeof buf, "[ %s ]", modify_action_label(app));
-    attr_t aa = M.focus == MOD_ACTION ? sel : (can ? A_BOLD : term_attr(TERM_DISABLED));
-    if (M.focus == MOD_ACTION)
-        draw_text(y, 2, 1, draw_glyph_cursor(), A_BOLD);
+    attr_t aa = draw_list_mark(y, 2, M.focus == MOD_ACTION, true,
+                               can ? A_BOLD : term_attr(TERM_DISABLED));
     int bx = 4 + draw_text(y, 4, COLS - 8, buf, aa) + 4;
     if (app->cart_count == 0) {
         snprintf(buf, sizeof buf, "[ %s ]", _("Add to cart"));
-        if (M.focus == MOD_CART)
-            draw_text(y, bx - 2, 1, draw_glyph_cursor(), A_BOLD);
-        draw_text(y, bx, COLS - bx - 2, buf,
-                  M.focus == MOD_CART ? sel : (can ? A_NORMAL : term_attr(TERM_DISABLED)));
+        aa = draw_list_mark(y, bx - 2, M.focus == MOD_CART, true,
+                            can ? A_NORMAL : term_attr(TERM_DISABLED));
+        draw_text(y, bx, COLS - bx - 2, buf, aa);
     }
 
     if (M.tiers_open)

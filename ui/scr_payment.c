@@ -210,18 +210,18 @@ static void payment_draw(struct ui_app *app, int top, int bottom)
         if (draw_width(_(labels[i])) > vx)
             vx = draw_width(_(labels[i]));
     vx += lx + 2;
-    attr_t sel = term_attr(TERM_SELECTED);
     if (P.has_card) {
         const char *on = term_ascii() ? "(*)" : "(\u2022)";
         char card[128];
         snprintf(card, sizeof card, _("Card on file: %s ending %s, expires %02d/%04d"),
                  pay_brand(P.card.brand), P.card.last4, P.card.exp_month, P.card.exp_year);
-        snprintf(buf, sizeof buf, "%s %s", P.use_card_on_file ? on : "( )", card);
-        draw_text(y, lx, COLS - lx - 2, buf, P.focus == PAY_SOURCE ? sel : A_NORMAL);
+        /* The focused choice is marked by the cursor and its radio button
+         * only, not the whole line (fewer cells to rewrite on a move). */
+        attr_t at = draw_list_mark(y, 2, P.focus == PAY_SOURCE, true, A_NORMAL);
+        int rw = draw_text(y, lx, COLS - lx - 2, P.use_card_on_file ? on : "( )", at);
+        draw_text(y, lx + rw + 1, COLS - lx - 3 - rw, card, A_NORMAL);
         snprintf(buf, sizeof buf, "%s %s", P.use_card_on_file ? "( )" : on, _("A new card"));
         draw_text(y + 1, lx, COLS - lx - 2, buf, A_NORMAL);
-        if (P.focus == PAY_SOURCE)
-            draw_text(y, 2, 1, draw_glyph_cursor(), A_BOLD);
         y += 3;
     }
     if (!P.use_card_on_file) {
@@ -270,9 +270,8 @@ static void payment_draw(struct ui_app *app, int top, int bottom)
               A_NORMAL);
 
     snprintf(buf, sizeof buf, "[ %s ]", _("Place order"));
-    if (P.focus == PAY_PLACE)
-        draw_text(bottom - 1, 2, 1, draw_glyph_cursor(), A_BOLD);
-    draw_text(bottom - 1, 4, 40, buf, P.focus == PAY_PLACE ? sel : A_BOLD);
+    attr_t pa = draw_list_mark(bottom - 1, 2, P.focus == PAY_PLACE, true, A_BOLD);
+    draw_text(bottom - 1, 4, 40, buf, pa);
 }
 
 static void payment_place(struct ui_app *app)

@@ -109,13 +109,10 @@ static void review_draw(struct ui_app *app, int top, int bottom)
     snprintf(b1, sizeof b1, "[ %s ]", _("Edit order"));
     snprintf(b2, sizeof b2, "[ %s ]", review_due(app) ? _("Continue to payment") : _("Place order"));
     int y = bottom - 1, x = 4;
-    attr_t sel = term_attr(TERM_SELECTED);
-    if (R.button == REV_EDIT)
-        draw_text(y, x - 2, 1, draw_glyph_cursor(), A_BOLD);
-    x += draw_text(y, x, 30, b1, R.button == REV_EDIT ? sel : A_NORMAL) + 4;
-    if (R.button == REV_PRIMARY)
-        draw_text(y, x - 2, 1, draw_glyph_cursor(), A_BOLD);
-    draw_text(y, x, 40, b2, R.button == REV_PRIMARY ? sel : A_BOLD);
+    attr_t at = draw_list_mark(y, x - 2, R.button == REV_EDIT, true, A_NORMAL);
+    x += draw_text(y, x, 30, b1, at) + 4;
+    at = draw_list_mark(y, x - 2, R.button == REV_PRIMARY, true, A_BOLD);
+    draw_text(y, x, 40, b2, at);
 }
 
 static void review_edit_order(struct ui_app *app)

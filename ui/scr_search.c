@@ -80,18 +80,15 @@ static void search_draw(struct ui_app *app, int top, int bottom)
     S.top = ui_scroll_top(S.sel, S.top, rows, S.res.n);
     for (size_t i = S.top; i < S.res.n && y < bottom; i++, y++) {
         const struct store_account *a = &S.res.items[i];
-        bool cur = i == S.sel;
-        attr_t at = cur && S.in_list ? term_attr(TERM_SELECTED) : A_NORMAL;
-        if (cur && S.in_list)
-            draw_fill(y, 2, COLS - 4, at);
-        if (cur)
-            draw_text(y, 2, 1, draw_glyph_cursor(), at);
+        /* Only the cursor and the id mark the current row: a move rewrites
+         * those few cells of two rows, not both rows whole. */
+        attr_t at = draw_list_mark(y, 2, i == S.sel, S.in_list, A_NORMAL);
         char id[24];
         snprintf(id, sizeof id, "%lld", (long long)a->id);
         draw_text(y, cid, 9, id, at);
-        draw_text(y, cname, ccur - cname - 1, a->name ? a->name : "", at);
-        draw_text(y, ccur, 9, a->currency, at);
-        draw_text(y, ccty, 10, a->country, at);
+        draw_text(y, cname, ccur - cname - 1, a->name ? a->name : "", A_NORMAL);
+        draw_text(y, ccur, 9, a->currency, A_NORMAL);
+        draw_text(y, ccty, 10, a->country, A_NORMAL);
     }
 }
 

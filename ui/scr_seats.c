@@ -70,15 +70,12 @@ static void seats_draw(struct ui_app *app, int top, int bottom)
     T.top = ui_scroll_top(T.sel, T.top, rows, T.seats.n);
     for (size_t i = T.top; i < T.seats.n && y < list_bottom; i++, y++) {
         const struct store_seat *s = &T.seats.items[i];
-        bool cur = i == T.sel && !T.form_open;
-        attr_t at = cur ? term_attr(TERM_SELECTED) : A_NORMAL;
-        if (cur) {
-            draw_fill(y, 2, COLS - 4, at);
-            draw_text(y, 2, 1, draw_glyph_cursor(), at);
-        }
+        /* The cursor and the check box mark the current seat (what Space
+         * toggles): a move rewrites those few cells, not two whole rows. */
+        attr_t at = draw_list_mark(y, 2, i == T.sel && !T.form_open, true, A_NORMAL);
         draw_text(y, 4, 6, draw_glyph_check(s->assigned), at);
-        draw_text(y, 12, 22, s->name ? s->name : "", at);
-        draw_text(y, 36, COLS - 38, s->email ? s->email : "", at);
+        draw_text(y, 12, 22, s->name ? s->name : "", A_NORMAL);
+        draw_text(y, 36, COLS - 38, s->email ? s->email : "", A_NORMAL);
     }
     if (T.form_open) {
         int fy = bottom - 3;

@@ -64,9 +64,8 @@ static void signin_draw(struct ui_app *app, int top, int bottom)
 
     char buf[128];
     snprintf(buf, sizeof buf, "[ %s ]", _("Sign in"));
-    if (G.focus == SIGNIN_BUTTON)
-        draw_text(y + 3, vx - 2, 1, draw_glyph_cursor(), A_BOLD);
-    draw_text(y + 3, vx, 30, buf, G.focus == SIGNIN_BUTTON ? term_attr(TERM_SELECTED) : A_BOLD);
+    attr_t ba = draw_list_mark(y + 3, vx - 2, G.focus == SIGNIN_BUTTON, true, A_BOLD);
+    draw_text(y + 3, vx, 30, buf, ba);
 
     draw_wrap(y + 6, x, COLS - 2 * x, 3,
               _("After five wrong PINs the contact is locked for 15 minutes. The session "
