@@ -38,12 +38,19 @@ static bool count_operator(void *ctx, const char *name, enum store_operator_role
     return true;
 }
 
+/* A database nobody administers yet belongs to whoever owns its file. */
+static bool owns_file(const char *path)
+{
+    struct stat sb;
+
+    return path && stat(path, &sb) == 0 && sb.st_uid == getuid();
+}
+
 enum bc_status access_operator(struct store *s, const char *db_path, struct billing_actor *out)
 {
     enum bc_status st;
     enum store_operator_role role;
     long count = 0;
-    struct stat sb;
 
     memset(out, 0, sizeof *out);
     out->kind = BILLING_ACTOR_OPERATOR;
@@ -63,7 +70,7 @@ enum bc_status access_operator(struct store *s, const char *db_path, struct bill
     st = store_operator_each(s, count_operator, &count);
     if (st != BC_OK)
         return st;
-    if (count == 0 && db_path && stat(db_path, &sb) == 0 && sb.st_uid == getuid()) {
+    if (count == 0 && owns_file(db_path)) {
         out->op_role = STORE_OP_ADMIN;
         return BC_OK;
     }
@@ -361,13 +368,6 @@ bool access_role_parse(const char *text, enum store_operator_role *out)
         }
     }
     return false;
-}
-
-static bool owns_file(const char *path)
-{
-    struct stat sb;
-
-    return path && stat(path, &sb) == 0 && sb.st_uid == getuid();
 }
 
 enum bc_status access_admin(struct store *s, const char *db_path, struct billing_actor *out)

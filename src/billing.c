@@ -247,8 +247,9 @@ done:
     return st;
 }
 
-enum bc_status billing_cart_changes(struct billing *b, int64_t account_id,
-                                    struct billing_change *changes, size_t *n)
+/* The account's cart as changes (at most BILLING_MAX_ITEMS). */
+static enum bc_status billing_cart_changes(struct billing *b, int64_t account_id,
+                                           struct billing_change *changes, size_t *n)
 {
     struct store_cart cart = {0};
     *n = 0;
@@ -275,6 +276,17 @@ enum bc_status billing_cart_changes(struct billing *b, int64_t account_id,
 done:
     store_cart_clear(&cart);
     return st;
+}
+
+enum bc_status billing_checkout_changes(struct billing *b, int64_t account_id,
+                                        const struct billing_change *change,
+                                        struct billing_change *changes, size_t *n)
+{
+    if (!change)
+        return billing_cart_changes(b, account_id, changes, n);
+    changes[0] = *change;
+    *n = 1;
+    return BC_OK;
 }
 
 enum bc_status billing_quote_cart(struct billing *b, int64_t account_id, struct billing_quote *out)
@@ -333,14 +345,9 @@ enum bc_status billing_quote_checkout(struct billing *b, int64_t account_id,
     st = billing_load_rights(b, account_id, &acct, &rights);
     if (st != BC_OK)
         goto done;
-    if (change) {
-        changes[0] = *change;
-        n = 1;
-    } else {
-        st = billing_cart_changes(b, account_id, changes, &n);
-        if (st != BC_OK)
-            goto done;
-    }
+    st = billing_checkout_changes(b, account_id, change, changes, &n);
+    if (st != BC_OK)
+        goto done;
     if (rights.may_change != BC_OK) {
         quote_rights_refusal(&acct, &rights, out);
         out->n = n;

@@ -47,8 +47,10 @@ struct billing_vat_override {
 enum bc_status billing_vat_override(struct billing_vat_override *o, const char *account_country,
                                     const char *country, const char *vat_number);
 
-/* The account's cart as changes (at most BILLING_MAX_ITEMS). */
-enum bc_status billing_cart_changes(struct billing *b, int64_t account_id,
-                                    struct billing_change *changes, size_t *n);
+/* What a checkout is for: the one `change` given, or the account's cart
+ * (at most BILLING_MAX_ITEMS) when NULL. */
+enum bc_status billing_checkout_changes(struct billing *b, int64_t account_id,
+                                        const struct billing_change *change,
+                                        struct billing_change *changes, size_t *n);
 
 #endif

@@ -473,18 +473,13 @@ enum bc_status billing_place(struct billing *b, int64_t account_id, const struct
     if (st != BC_NOT_FOUND)
         goto audit;
 
-    if (change) {
-        changes[0] = *change;
-        n = 1;
-    } else {
-        st = billing_cart_changes(b, account_id, changes, &n);
-        if (st != BC_OK)
-            goto audit;
-        if (n == 0) {
-            result->quote.refusal = BC_CART_EMPTY;
-            st = BC_CART_EMPTY;
-            goto audit;
-        }
+    st = billing_checkout_changes(b, account_id, change, changes, &n);
+    if (st != BC_OK)
+        goto audit;
+    if (n == 0) {
+        result->quote.refusal = BC_CART_EMPTY;
+        st = BC_CART_EMPTY;
+        goto audit;
     }
 
     /* VAT details given at checkout count for this quote; they are kept
