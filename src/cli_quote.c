@@ -120,6 +120,53 @@ static const struct catalog_plan *find_plan(const struct catalog_product *p, con
     return plan;
 }
 
+/* Seats, periods and dates of the subscription as it stands and as asked
+ * for, checked against each other. */
+static int explicit_terms(struct cli *c, struct quote_current *cur, struct quote_target *to)
+{
+    const char **o = c->opt;
+
+    if (!cli_parse_int("--from-seats", o[CLI_OPT_FROM_SEATS], 1, 1000000000, &cur->seats) ||
+        !cli_parse_period("--from-period", o[CLI_OPT_FROM_PERIOD], &cur->period) ||
+        !cli_parse_date("--period-start", o[CLI_OPT_PERIOD_START], &cur->period_start) ||
+        !cli_parse_date("--period-end", o[CLI_OPT_PERIOD_END], &cur->period_end) ||
+        !cli_parse_int("--to-seats", o[CLI_OPT_TO_SEATS], 0, 1000000000, &to->seats) ||
+        !cli_parse_period("--to-period", o[CLI_OPT_TO_PERIOD], &to->period))
+        return CLI_EXIT_ERROR;
+    cur->item_start = cur->period_start;
+    if (o[CLI_OPT_ITEM_START] && !cli_parse_date("--item-start", o[CLI_OPT_ITEM_START], &cur->item_start))
+        return CLI_EXIT_ERROR;
+    if (cur->period_end <= cur->period_start)
+        return cli_error("--period-end must come after --period-start");
+    if (cur->item_start < cur->period_start || cur->item_start >= cur->period_end)
+        return cli_error("--item-start must fall inside the period [--period-start, --period-end)");
+    return CLI_EXIT_OK;
+}
+
+/* VAT for --country (default: the seller's) and --vat-number. */
+static int explicit_tax(struct cli *c, struct quote_tax *tax)
+{
+    const char **o = c->opt;
+    struct vat_decision vat;
+    char country[3], vatnum[32];
+
+    if (o[CLI_OPT_COUNTRY]) {
+        if (!cli_parse_country(o[CLI_OPT_COUNTRY], country))
+            return CLI_EXIT_ERROR;
+    } else {
+        memcpy(country, c->catalog->seller_country, sizeof country);
+    }
+    if (o[CLI_OPT_VAT_NUMBER] &&
+        !vat_number_normalise(country, o[CLI_OPT_VAT_NUMBER], vatnum, sizeof vatnum))
+        return cli_error("--vat-number: '%s': %s", o[CLI_OPT_VAT_NUMBER],
+                         bc_status_message(BC_INVALID_VAT_NUMBER));
+    vat_decide(c->catalog->seller_country, country, o[CLI_OPT_VAT_NUMBER] != NULL,
+               catalog_vat_rate, c->catalog, &vat);
+    tax->rate_bp = vat.rate_bp;
+    tax->reverse_charge = vat.reverse_charge;
+    return CLI_EXIT_OK;
+}
+
 static int quote_explicit(struct cli *c)
 {
     static const enum cli_opt required[] = {
@@ -138,9 +185,7 @@ static int quote_explicit(struct cli *c)
     struct quote_tax tax;
     struct quote_item item;
     struct quote_totals totals;
-    struct vat_decision vat;
     const char *currency = o[CLI_OPT_CURRENCY] ? o[CLI_OPT_CURRENCY] : "EUR";
-    char country[3], vatnum[32];
     int64_t balance = 0, from_price;
     bc_day today;
     enum bc_status st;
@@ -168,20 +213,9 @@ static int quote_explicit(struct cli *c)
     if (!from_plan || !to_plan)
         return CLI_EXIT_ERROR;
 
-    if (!cli_parse_int("--from-seats", o[CLI_OPT_FROM_SEATS], 1, 1000000000, &cur.seats) ||
-        !cli_parse_period("--from-period", o[CLI_OPT_FROM_PERIOD], &cur.period) ||
-        !cli_parse_date("--period-start", o[CLI_OPT_PERIOD_START], &cur.period_start) ||
-        !cli_parse_date("--period-end", o[CLI_OPT_PERIOD_END], &cur.period_end) ||
-        !cli_parse_int("--to-seats", o[CLI_OPT_TO_SEATS], 0, 1000000000, &to.seats) ||
-        !cli_parse_period("--to-period", o[CLI_OPT_TO_PERIOD], &to.period))
-        return CLI_EXIT_ERROR;
-    cur.item_start = cur.period_start;
-    if (o[CLI_OPT_ITEM_START] && !cli_parse_date("--item-start", o[CLI_OPT_ITEM_START], &cur.item_start))
-        return CLI_EXIT_ERROR;
-    if (cur.period_end <= cur.period_start)
-        return cli_error("--period-end must come after --period-start");
-    if (cur.item_start < cur.period_start || cur.item_start >= cur.period_end)
-        return cli_error("--item-start must fall inside the period [--period-start, --period-end)");
+    rc = explicit_terms(c, &cur, &to);
+    if (rc != CLI_EXIT_OK)
+        return rc;
 
     if (!catalog_price(c->catalog, from_plan, currency, cur.period, &from_price) ||
         !catalog_price(c->catalog, to_plan, currency, to.period, &to.unit_price))
@@ -207,20 +241,9 @@ static int quote_explicit(struct cli *c)
     to.seats_max = to_plan->seats_max;
     to.same_plan = from_plan == to_plan;
 
-    if (o[CLI_OPT_COUNTRY]) {
-        if (!cli_parse_country(o[CLI_OPT_COUNTRY], country))
-            return CLI_EXIT_ERROR;
-    } else {
-        memcpy(country, c->catalog->seller_country, sizeof country);
-    }
-    if (o[CLI_OPT_VAT_NUMBER] &&
-        !vat_number_normalise(country, o[CLI_OPT_VAT_NUMBER], vatnum, sizeof vatnum))
-        return cli_error("--vat-number: '%s': %s", o[CLI_OPT_VAT_NUMBER],
-                         bc_status_message(BC_INVALID_VAT_NUMBER));
-    vat_decide(c->catalog->seller_country, country, o[CLI_OPT_VAT_NUMBER] != NULL,
-               catalog_vat_rate, c->catalog, &vat);
-    tax.rate_bp = vat.rate_bp;
-    tax.reverse_charge = vat.reverse_charge;
+    rc = explicit_tax(c, &tax);
+    if (rc != CLI_EXIT_OK)
+        return rc;
 
     today = cli_today(c);
     st = quote_item(&cur, &to, &tax, today, c->catalog->policy, &item);
