@@ -84,6 +84,22 @@ static void term_init_colors(void)
     init_pair(TERM_PAIR_FIELD, COLOR_WHITE, bg);
 }
 
+/* Sequences that xterm-likes (and tmux, screen) send but some terminfo
+ * entries do not list — vt100 has no back-tab — so that Shift-Tab is not
+ * read as Esc (back) followed by "[Z". As htop does for its extra keys. */
+static void term_extra_keys(void)
+{
+    static const struct { const char *seq; int key; } extra[] = {
+        {"\033[Z", KEY_BTAB},
+        {"\033[H", KEY_HOME}, {"\033[F", KEY_END},
+        {"\033OH", KEY_HOME}, {"\033OF", KEY_END},
+        {"\033[1~", KEY_HOME}, {"\033[4~", KEY_END},
+    };
+    for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++)
+        if (key_defined(extra[i].seq) <= 0)
+            define_key(extra[i].seq, extra[i].key);
+}
+
 bool term_start(bool utf8, bool kiosk)
 {
     term_is_ascii = !utf8;
@@ -100,6 +116,7 @@ bool term_start(bool utf8, bool kiosk)
     noecho();
     nonl();
     keypad(stdscr, TRUE);
+    term_extra_keys();
     curs_set(0);
     /* Wake up now and then to notice SIGTERM/SIGHUP; nothing on screen
      * depends on the clock, so a wake-up repaints nothing. */
