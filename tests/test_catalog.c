@@ -173,10 +173,38 @@ static void optional_settings_and_plain_prices(void **state)
     catalog_destroy(c);
 }
 
+/* An alias is the anchored node itself: a shared seat range, feature and
+ * price table count for every plan that names them. */
+static void aliases_repeat_anchored_blocks(void **state)
+{
+    (void)state;
+    struct catalog *c = load_ok("tests/catalog_alias");
+    const struct catalog_product *p = catalog_product(c, "meet");
+    assert_non_null(p);
+    assert_int_equal(p->nplans, 2);
+    const struct catalog_plan *plus = catalog_plan(p, "plus");
+    assert_non_null(plus);
+    assert_int_equal(plus->seats_min, 1);
+    assert_int_equal(plus->seats_max, 10);
+    assert_int_equal(plus->nfeatures, 2);
+    assert_string_equal(plus->features[0], "Chat");
+    assert_string_equal(plus->features[1], "Recording");
+    assert_int_equal(price(c, "meet", "plus", "EUR", BC_PERIOD_MONTHLY), 1000);
+    assert_int_equal(price(c, "meet", "plus", "JPY", BC_PERIOD_ANNUAL), 15000);
+    assert_int_equal(price(c, "meet", "basic", "EUR", BC_PERIOD_ANNUAL), 10000);
+    catalog_destroy(c);
+}
+
 static const struct {
     const char *dir;
     const char *message;
 } bad_cases[] = {
+    {"alias_undefined",
+     "tests/catalog_bad/alias_undefined/meet.yaml:9:14: syntax error: found undefined alias"},
+    {"anchor_recursive",
+     "tests/catalog_bad/anchor_recursive/meet.yaml:4:3: unknown key 'seat_name' in plan"},
+    {"anchor_repeated",
+     "tests/catalog_bad/anchor_repeated/meet.yaml:10:17: syntax error: second occurrence"},
     {"bad_product_id",
      "tests/catalog_bad/bad_product_id/meet.yaml:2:7: product id 'Go Meet' must be 1 to 64 lowercase letters, digits, '-' or '_'"},
     {"bad_timezone",
@@ -185,6 +213,8 @@ static const struct {
      "tests/catalog_bad/care_email/catalog.yaml:2:51: customer care email 'care.example.com' has no '@'"},
     {"care_url",
      "tests/catalog_bad/care_url/catalog.yaml:2:74: customer care url 'example.com/care' must start with https:// or http://"},
+    {"document_marker_only",
+     "tests/catalog_bad/document_marker_only/meet.yaml:2:1: the file must hold a mapping, not empty"},
     {"duplicate_currency",
      "tests/catalog_bad/duplicate_currency/catalog.yaml:3:24: duplicate currency 'EUR'"},
     {"duplicate_key",
@@ -243,6 +273,8 @@ static const struct {
      "tests/catalog_bad/seats_max_below_min/meet.yaml:9:29: seats max 10 is below min 20"},
     {"seats_min_zero",
      "tests/catalog_bad/seats_min_zero/meet.yaml:9:20: 'min' must be an integer from 1 to 1000000, not '0'"},
+    {"second_document_syntax",
+     "tests/catalog_bad/second_document_syntax/meet.yaml:16:1: syntax error: did not find expected ',' or ']'"},
     {"seller_country",
      "tests/catalog_bad/seller_country/catalog.yaml:1:48: seller country must be a two-letter uppercase code, not 'Italy'"},
     {"syntax_error",
@@ -344,6 +376,7 @@ int main(void)
         cmocka_unit_test(shipped_prices_are_coherent),
         cmocka_unit_test(shipped_vat_table),
         cmocka_unit_test(optional_settings_and_plain_prices),
+        cmocka_unit_test(aliases_repeat_anchored_blocks),
         cmocka_unit_test(bad_catalogs_are_reported_exactly),
         cmocka_unit_test(every_fixture_has_a_case),
         cmocka_unit_test(unreadable_directories),
