@@ -251,89 +251,111 @@ static char *lock_state_json(int failed, int64_t locked_until)
                                (json_int_t)locked_until));
 }
 
-/* The sign-in's decision for a contact with a PIN, taken on the row as it
- * is inside the write transaction (another kiosk may have counted a failure
- * meanwhile). Updates the counter; returns the attempt's status. */
-static enum bc_status count_attempt(struct store *s, int64_t contact_id, bool pin_ok, int64_t now,
+/* The key failures are counted on: the e-mail as typed without the blanks
+ * around it, ASCII letters lowercased (as the contacts' NOCASE match), at
+ * most 254 bytes cut on a UTF-8 boundary. Control bytes are kept: the key
+ * is bound as text, never shown. */
+static void email_key(const char *email, char out[255])
+{
+    static const char blanks[] = " \t\n\v\f\r";
+    const char *p = email ? email : "";
+    size_t n;
+
+    while (*p && strchr(blanks, *p))
+        p++;
+    n = strlen(p);
+    while (n > 0 && strchr(blanks, p[n - 1]))
+        n--;
+    if (n > 254) {
+        n = 254;
+        while (n > 0 && ((unsigned char)p[n] & 0xC0) == 0x80)
+            n--;
+    }
+    for (size_t i = 0; i < n; i++)
+        out[i] = p[i] >= 'A' && p[i] <= 'Z' ? (char)(p[i] - 'A' + 'a') : p[i];
+    out[n] = '\0';
+}
+
+/* The sign-in's decision for the e-mail `key`, known or not, taken on its
+ * count as it is inside the write transaction (another kiosk may have
+ * counted a failure meanwhile). Updates the count; returns the attempt's
+ * status. */
+static enum bc_status count_attempt(struct store *s, const char *key, bool pin_ok, int64_t now,
                                     char **before, char **after)
 {
-    struct store_contact c;
-    enum bc_status st = store_contact_get(s, contact_id, &c);
     int failed;
     int64_t until;
+    enum bc_status st = store_sign_in_get(s, key, &failed, &until);
 
     if (st != BC_OK)
-        return st == BC_NOT_FOUND ? BC_SIGN_IN_FAILED : st;
-    *before = lock_state_json(c.failed_attempts, c.locked_until);
-    if (c.locked_until > now) {
-        st = BC_LOCKED;
-        *after = lock_state_json(c.failed_attempts, c.locked_until);
-        goto done;
+        return st;
+    *before = lock_state_json(failed, until);
+    if (until > now) {
+        /* Locked: even the right PIN is refused, and the lock stays as it is. */
+        *after = lock_state_json(failed, until);
+        return BC_LOCKED;
     }
+    if (until != 0)
+        failed = 0;                     /* a lock that ran out: the count restarts */
+    st = store_sign_in_prune(s, now);
+    if (st != BC_OK)
+        return st;
     if (pin_ok) {
-        st = store_contact_sign_in_result(s, contact_id, true, 0, 0);
         *after = lock_state_json(0, 0);
-        goto done;
+        return store_sign_in_clear(s, key);
     }
-    /* A lock that ran out starts a fresh count. */
-    failed = c.locked_until != 0 ? 1 : c.failed_attempts + 1;
+    failed++;
     until = failed >= ACCESS_MAX_FAILURES ? now + ACCESS_LOCK_SECONDS : 0;
-    st = store_contact_sign_in_result(s, contact_id, false, failed, until);
-    if (st == BC_OK)
-        st = BC_SIGN_IN_FAILED;
     *after = lock_state_json(failed, until);
-done:
-    store_contact_clear(&c);
-    return st;
+    st = store_sign_in_put(s, key, failed, until);
+    if (st != BC_OK)
+        return st;
+    return until != 0 ? BC_LOCKED : BC_SIGN_IN_FAILED;
 }
 
 enum bc_status access_sign_in(struct store *s, const char *email, const char *pin, int64_t now,
                               struct billing_actor *out)
 {
     struct store_contact c;
-    char typed[255], origin[128];
+    char typed[255], key[255], origin[128];
     char *before = NULL, *after = NULL;
+    int64_t account = 0;
     bool known, pin_ok;
     enum bc_status st, ast;
 
     access_kiosk(out);
     memset(&c, 0, sizeof c);
     typed_email(email, typed);
+    email_key(email, key);
     access_origin("kiosk", origin, sizeof origin);
     if (!s)
         return BC_INVALID_ARGUMENT;
 
-    st = store_contact_by_email(s, email ? email : "", &c);
+    st = store_contact_by_email(s, key, &c);
     if (st != BC_OK && st != BC_NOT_FOUND) {
         audit_row(s, now, typed, origin, 0, "kiosk.sign_in", NULL, NULL, st);
         goto done;
     }
     known = st == BC_OK && c.pin_hash && c.pin_hash[0];
+    if (known)
+        account = c.account_id;
 
-    if (known && c.locked_until > now) {
-        /* Locked: the PIN is not even looked at, and the lock stays as it is. */
-        st = BC_LOCKED;
-        before = lock_state_json(c.failed_attempts, c.locked_until);
-        audit_row(s, now, typed, origin, c.account_id, "kiosk.sign_in", before, before, st);
-        goto done;
-    }
-
-    /* The same work for every e-mail, known or not. */
+    /* The same work for every e-mail, known or not, locked or not; slow, so
+     * before the write lock. */
     pin_ok = pin_matches(pin, known ? c.pin_hash : dummy_hash) && known;
 
     st = store_begin(s);
     if (st != BC_OK) {
-        audit_row(s, now, typed, origin, known ? c.account_id : 0, "kiosk.sign_in", NULL, NULL, st);
+        audit_row(s, now, typed, origin, account, "kiosk.sign_in", NULL, NULL, st);
         goto done;
     }
-    st = known ? count_attempt(s, c.id, pin_ok, now, &before, &after) : BC_SIGN_IN_FAILED;
+    st = count_attempt(s, key, pin_ok, now, &before, &after);
     if (st != BC_OK && !bc_status_is_refusal(st)) {
         store_rollback(s);
-        audit_row(s, now, typed, origin, known ? c.account_id : 0, "kiosk.sign_in", NULL, NULL, st);
+        audit_row(s, now, typed, origin, account, "kiosk.sign_in", NULL, NULL, st);
         goto done;
     }
-    ast = audit_row(s, now, typed, origin, known ? c.account_id : 0, "kiosk.sign_in", before,
-                    after, st);
+    ast = audit_row(s, now, typed, origin, account, "kiosk.sign_in", before, after, st);
     if (ast == BC_OK)
         ast = store_commit(s);
     else
@@ -542,6 +564,12 @@ enum bc_status access_contact_set_pin(struct store *s, const struct billing_acto
         goto audit;
     in_tx = true;
     st = store_contact_set_pin(s, contact_id, hash);
+    if (st == BC_OK) {
+        /* A new PIN also lifts the lock on the contact's e-mail. */
+        char key[255];
+        email_key(c.email, key);
+        st = store_sign_in_clear(s, key);
+    }
     if (st == BC_OK)
         after = json_text(json_pack("{s:I, s:b, s:i, s:i}", "contact_id", (json_int_t)contact_id,
                                     "pin_set", 1, "failed_attempts", 0, "locked_until", 0));

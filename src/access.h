@@ -34,7 +34,7 @@ const char *access_role_name(enum store_operator_role role);
 
 /* ==== issue 4: kiosk sign-in, PINs, operator management ================ */
 
-#define ACCESS_MAX_FAILURES 5        /* failed PINs in a row that lock a contact */
+#define ACCESS_MAX_FAILURES 5        /* failed sign-ins in a row that lock an e-mail */
 #define ACCESS_LOCK_SECONDS 900      /* how long the lock lasts, from the 5th failure */
 #define ACCESS_PIN_HASH_SIZE 128     /* room for a yescrypt hash and its NUL */
 
@@ -47,20 +47,23 @@ bool access_pin_valid(const char *pin);
  * or hash could be made. Wipes its own copies. */
 enum bc_status access_pin_hash(const char *pin, char *out, size_t size);
 
-/* Kiosk sign-in at unix time `now` (the UI passes time(NULL); tests any
+/* Kiosk sign-in at unix time `now` (the UI passes its clock; tests any
  * value). BC_OK fills *out with a contact actor (contact_id, name = the
  * contact's e-mail, origin $SSH_CLIENT or "kiosk"). An unknown e-mail, a
  * contact without a PIN and a wrong PIN all give BC_SIGN_IN_FAILED after
- * the same yescrypt work, so nothing tells whether the e-mail exists. The
- * ACCESS_MAX_FAILURES-th failure in a row locks the contact until
+ * the same yescrypt work, so nothing tells whether the e-mail exists.
+ * Failures are counted per e-mail as typed (trimmed, ASCII lowercased),
+ * whether or not a contact has it: the ACCESS_MAX_FAILURES-th failure in a
+ * row itself answers BC_LOCKED and locks that e-mail until
  * now + ACCESS_LOCK_SECONDS; while locked every attempt gives BC_LOCKED,
- * even with the right PIN, and does not extend the lock; the first failure
- * after a lock ran out starts counting again from 1. Success resets the
- * count. Every attempt appends one audit row (action "kiosk.sign_in", actor
- * the e-mail as typed, control bytes as '?', at most 254 bytes; result
- * ok / sign_in_failed / locked). Store errors are returned as they are; on
- * any status but BC_OK *out is a kiosk actor nobody signed in as. `email`
- * and `pin` are borrowed and not kept; the caller wipes its PIN buffer
+ * even with the right PIN, and does not extend the lock; once the lock ran
+ * out the count starts again from 0. Success resets the count. Every
+ * attempt costs one yescrypt hash and appends one audit row (action
+ * "kiosk.sign_in", actor the e-mail as typed, control bytes as '?', at most
+ * 254 bytes; account the contact's when it has a PIN, else 0; result ok /
+ * sign_in_failed / locked). Store errors are returned as they are; on any
+ * status but BC_OK *out is a kiosk actor nobody signed in as. `email` and
+ * `pin` are borrowed and not kept; the caller wipes its PIN buffer
  * (access_wipe). */
 enum bc_status access_sign_in(struct store *s, const char *email, const char *pin, int64_t now,
                               struct billing_actor *out);
@@ -95,11 +98,11 @@ enum bc_status access_operator_remove(struct store *s, const char *db_path, cons
  * read-only operators get BC_READONLY_OPERATOR, contacts BC_NOT_ADMIN. */
 enum bc_status access_may_set_pin(const struct billing_actor *actor);
 
-/* Sets a contact's PIN (stored only as its yescrypt hash) and clears its
- * failed attempts and lock. Rights first (access_may_set_pin), so a refused
- * actor may pass pin NULL; then BC_NOT_FOUND for no such contact,
- * BC_INVALID_ARGUMENT for a PIN that is not 4 to 12 digits. One audit row
- * ("contact.set_pin", never the PIN or its hash) per call. */
+/* Sets a contact's PIN (stored only as its yescrypt hash) and clears the
+ * failed sign-ins and lock of its e-mail. Rights first (access_may_set_pin),
+ * so a refused actor may pass pin NULL; then BC_NOT_FOUND for no such
+ * contact, BC_INVALID_ARGUMENT for a PIN that is not 4 to 12 digits. One
+ * audit row ("contact.set_pin", never the PIN or its hash) per call. */
 enum bc_status access_contact_set_pin(struct store *s, const struct billing_actor *actor,
                                       int64_t contact_id, const char *pin);
 

@@ -16,7 +16,7 @@
 
 struct store;
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 enum store_open_mode {
     STORE_OPEN_EXISTING,  /* the file must exist and hold a billcenter schema */
@@ -294,5 +294,22 @@ enum bc_status store_search_plan_for_test(struct store *s, char *buf, size_t siz
  * (a million-account demo: 49 s of system time with SQLite's 2 MB default,
  * 8 s with this). Off restores the default cache. For demo generation. */
 enum bc_status store_bulk_load(struct store *s, bool on);
+
+/* ---- kiosk sign-in failures per e-mail (schema v2, issue 4) ---- */
+/* Failed sign-ins are counted per e-mail as typed, normalised by the caller
+ * (access.c: trimmed, lowercased), whether or not a contact has it. Since
+ * v2 the contacts' own failed_attempts / locked_until are no longer used
+ * (the migration moved them here and left them 0). */
+/* The count and lock for `email`; both 0 (and BC_OK) when it has no row. */
+enum bc_status store_sign_in_get(struct store *s, const char *email, int *failures,
+                                 int64_t *locked_until);
+/* Sets (inserts or replaces) the count and lock for `email`. */
+enum bc_status store_sign_in_put(struct store *s, const char *email, int failures,
+                                 int64_t locked_until);
+/* Forgets `email`'s count and lock (a success, a new PIN). BC_OK when it had none. */
+enum bc_status store_sign_in_clear(struct store *s, const char *email);
+/* Forgets every lock that ran out by `now` (locked_until <= now), so that
+ * e-mails tried once do not pile up. */
+enum bc_status store_sign_in_prune(struct store *s, int64_t now);
 
 #endif

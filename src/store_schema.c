@@ -165,9 +165,27 @@ static const char schema_v1[] =
     "  outcome TEXT,"
     "  at INTEGER NOT NULL);";
 
+/* v2: kiosk sign-in failures are counted per e-mail as typed (trimmed,
+ * lowercased), whether or not a contact has it, so that a lock never tells
+ * whether the e-mail exists. Locks and counts the contacts held move here;
+ * the contacts' failed_attempts / locked_until columns stay (0) unused. */
+static const char schema_v2[] =
+    "CREATE TABLE sign_in_failures("
+    "  email TEXT PRIMARY KEY,"
+    "  failures INTEGER NOT NULL CHECK (failures >= 0),"
+    "  locked_until INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
+    "CREATE INDEX sign_in_failures_locked ON sign_in_failures(locked_until)"
+    "  WHERE locked_until != 0;"
+    "INSERT OR REPLACE INTO sign_in_failures(email, failures, locked_until)"
+    "  SELECT lower(trim(email)), failed_attempts, locked_until FROM contacts"
+    "  WHERE failed_attempts > 0 OR locked_until != 0;"
+    "UPDATE contacts SET failed_attempts = 0, locked_until = 0"
+    "  WHERE failed_attempts > 0 OR locked_until != 0;";
+
 /* migrations[i] lifts version i to i + 1. */
 static const char *const migrations[] = {
     schema_v1,
+    schema_v2,
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,

@@ -1242,3 +1242,92 @@ enum bc_status store_card_set(struct store *s, int64_t account_id, const struct 
     sqlite3_bind_int(q, 5, card->exp_year);
     return store_run(s, q);
 }
+
+/* ------------------------------------------- sign-in failures (schema v2)
+ * Kiosk sign-in counts failures per normalised e-mail (store.h). Few calls
+ * per sign-in, so the statements are prepared per call rather than cached. */
+
+static enum bc_status sign_in_prepare(struct store *s, const char *sql, sqlite3_stmt **q)
+{
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, q, NULL);
+
+    return rc == SQLITE_OK ? BC_OK : store_fail(s, rc);
+}
+
+enum bc_status store_sign_in_get(struct store *s, const char *email, int *failures,
+                                 int64_t *locked_until)
+{
+    sqlite3_stmt *q = NULL;
+    enum bc_status st;
+
+    *failures = 0;
+    *locked_until = 0;
+    if (!email)
+        return BC_INVALID_ARGUMENT;
+    st = sign_in_prepare(s, "SELECT failures, locked_until FROM sign_in_failures"
+                            " WHERE email = ?1", &q);
+    if (st != BC_OK)
+        return st;
+    sqlite3_bind_text(q, 1, email, -1, SQLITE_TRANSIENT);
+    st = store_row(s, q);
+    if (st == BC_OK) {
+        *failures = sqlite3_column_int(q, 0);
+        *locked_until = sqlite3_column_int64(q, 1);
+    } else if (st == BC_NOT_FOUND) {
+        st = BC_OK;
+    }
+    sqlite3_finalize(q);
+    return st;
+}
+
+enum bc_status store_sign_in_put(struct store *s, const char *email, int failures,
+                                 int64_t locked_until)
+{
+    sqlite3_stmt *q = NULL;
+    enum bc_status st;
+
+    if (!email || failures < 0)
+        return BC_INVALID_ARGUMENT;
+    st = sign_in_prepare(s, "INSERT INTO sign_in_failures(email, failures, locked_until)"
+                            " VALUES(?1, ?2, ?3) ON CONFLICT(email) DO UPDATE SET"
+                            " failures = excluded.failures,"
+                            " locked_until = excluded.locked_until", &q);
+    if (st != BC_OK)
+        return st;
+    sqlite3_bind_text(q, 1, email, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(q, 2, failures);
+    sqlite3_bind_int64(q, 3, locked_until);
+    st = store_run(s, q);
+    sqlite3_finalize(q);
+    return st;
+}
+
+enum bc_status store_sign_in_clear(struct store *s, const char *email)
+{
+    sqlite3_stmt *q = NULL;
+    enum bc_status st;
+
+    if (!email)
+        return BC_INVALID_ARGUMENT;
+    st = sign_in_prepare(s, "DELETE FROM sign_in_failures WHERE email = ?1", &q);
+    if (st != BC_OK)
+        return st;
+    sqlite3_bind_text(q, 1, email, -1, SQLITE_TRANSIENT);
+    st = store_run(s, q);
+    sqlite3_finalize(q);
+    return st;
+}
+
+enum bc_status store_sign_in_prune(struct store *s, int64_t now)
+{
+    sqlite3_stmt *q = NULL;
+    enum bc_status st = sign_in_prepare(s, "DELETE FROM sign_in_failures"
+                                           " WHERE locked_until != 0 AND locked_until <= ?1", &q);
+
+    if (st != BC_OK)
+        return st;
+    sqlite3_bind_int64(q, 1, now);
+    st = store_run(s, q);
+    sqlite3_finalize(q);
+    return st;
+}

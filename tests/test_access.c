@@ -238,6 +238,17 @@ static void sign_in_fills_a_contact_actor(void **state)
     assert_string_equal(a.origin, "kiosk");
 }
 
+/* The failure count and lock kept for an e-mail (as the store keys it). */
+static void lock_state(struct fx *f, const char *key, int want_failures, int64_t want_until)
+{
+    int failures = -1;
+    int64_t until = -1;
+
+    assert_int_equal(store_sign_in_get(f->store, key, &failures, &until), BC_OK);
+    assert_int_equal(failures, want_failures);
+    assert_int_equal(until, want_until);
+}
+
 static void lockout_after_five_failures_and_release_after_15_minutes(void **state)
 {
     struct fx *f = *state;
@@ -247,60 +258,109 @@ static void lockout_after_five_failures_and_release_after_15_minutes(void **stat
 
     for (int i = 0; i < 4; i++)
         assert_int_equal(access_sign_in(f->store, MARIA, "0000", T0 + 10 * i, &a), BC_SIGN_IN_FAILED);
-    c = contact(f, MARIA);
-    assert_int_equal(c.failed_attempts, 4);
-    assert_int_equal(c.locked_until, 0);
-    store_contact_clear(&c);
+    lock_state(f, MARIA, 4, 0);
 
-    /* The 5th failure locks for 900 s from that moment. */
-    assert_int_equal(access_sign_in(f->store, MARIA, "9999", t5, &a), BC_SIGN_IN_FAILED);
+    /* The 5th failure itself says locked, and locks for 900 s from that moment. */
+    assert_int_equal(access_sign_in(f->store, MARIA, "9999", t5, &a), BC_LOCKED);
+    assert_int_equal(a.contact_id, 0);
+    lock_state(f, MARIA, 5, t5 + 900);
+    /* The contact's own columns are no longer used (schema v2). */
     c = contact(f, MARIA);
-    assert_int_equal(c.failed_attempts, 5);
-    assert_int_equal(c.locked_until, t5 + 900);
+    assert_int_equal(c.failed_attempts, 0);
+    assert_int_equal(c.locked_until, 0);
     store_contact_clear(&c);
 
     /* Locked: even the right PIN fails, and trying does not extend the lock. */
     assert_int_equal(access_sign_in(f->store, MARIA, "1234", t5 + 1, &a), BC_LOCKED);
     assert_int_equal(a.contact_id, 0);
     assert_int_equal(access_sign_in(f->store, MARIA, "0000", t5 + 500, &a), BC_LOCKED);
-    assert_int_equal(access_sign_in(f->store, MARIA, "1234", t5 + 899, &a), BC_LOCKED);
-    c = contact(f, MARIA);
-    assert_int_equal(c.locked_until, t5 + 900);
-    assert_int_equal(c.failed_attempts, 5);
-    store_contact_clear(&c);
+    assert_int_equal(access_sign_in(f->store, " Maria.Rossi@EXAMPLE.it ", "1234", t5 + 899, &a),
+                     BC_LOCKED);
+    lock_state(f, MARIA, 5, t5 + 900);
 
     /* Another contact is not affected. */
     assert_int_equal(access_sign_in(f->store, LUCA, "1234", t5 + 2, &a), BC_OK);
 
     /* 15 minutes after the 5th failure the right PIN works and resets the count. */
     assert_int_equal(access_sign_in(f->store, MARIA, "1234", t5 + 900, &a), BC_OK);
-    c = contact(f, MARIA);
-    assert_int_equal(c.failed_attempts, 0);
-    assert_int_equal(c.locked_until, 0);
-    store_contact_clear(&c);
+    lock_state(f, MARIA, 0, 0);
 }
 
 static void failure_after_a_lock_ran_out_counts_from_one(void **state)
 {
     struct fx *f = *state;
     struct billing_actor a;
-    struct store_contact c;
 
-    for (int i = 0; i < 5; i++)
+    for (int i = 0; i < 4; i++)
         assert_int_equal(access_sign_in(f->store, MARIA, "0000", T0, &a), BC_SIGN_IN_FAILED);
+    assert_int_equal(access_sign_in(f->store, MARIA, "0000", T0, &a), BC_LOCKED);
     assert_int_equal(access_sign_in(f->store, MARIA, "0000", T0 + 900, &a), BC_SIGN_IN_FAILED);
-    c = contact(f, MARIA);
-    assert_int_equal(c.failed_attempts, 1);
-    assert_int_equal(c.locked_until, 0);
-    store_contact_clear(&c);
-    assert_int_equal(access_sign_in(f->store, MARIA, "1234", T0 + 901, &a), BC_OK);
+    lock_state(f, MARIA, 1, 0);
+    /* Four more make five again: locked anew from then. */
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(access_sign_in(f->store, MARIA, "0000", T0 + 901, &a), BC_SIGN_IN_FAILED);
+    assert_int_equal(access_sign_in(f->store, MARIA, "0000", T0 + 902, &a), BC_LOCKED);
+    lock_state(f, MARIA, 5, T0 + 902 + 900);
+    assert_int_equal(access_sign_in(f->store, MARIA, "1234", T0 + 1801, &a), BC_LOCKED);
+    assert_int_equal(access_sign_in(f->store, MARIA, "1234", T0 + 1802, &a), BC_OK);
+}
+
+/* An e-mail no contact has goes through exactly the same states as a known
+ * one with wrong PINs: the same answers, the same actor, the lock on the
+ * same attempt, released at the same time, after comparable hashing work. */
+static void unknown_and_known_emails_lock_alike(void **state)
+{
+    struct fx *f = *state;
+    const char *nobody = "nobody.here@example.it";
+    struct billing_actor known, unknown;
+    struct timespec t;
+    double t_known = 0, t_unknown = 0;
+    enum bc_status s_known, s_unknown;
+    const struct { int64_t at; const char *pin; enum bc_status want; } steps[] = {
+        {T0, "0000", BC_SIGN_IN_FAILED},     {T0 + 1, "0001", BC_SIGN_IN_FAILED},
+        {T0 + 2, "0002", BC_SIGN_IN_FAILED}, {T0 + 3, "0003", BC_SIGN_IN_FAILED},
+        {T0 + 4, "0004", BC_LOCKED},         /* the 5th failure */
+        {T0 + 5, "1234", BC_LOCKED},         {T0 + 903, "1234", BC_LOCKED},
+        {T0 + 904, "0005", BC_SIGN_IN_FAILED},   /* free again, counted from 1 */
+    };
+
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        memset(&known, 0x55, sizeof known);
+        memset(&unknown, 0x55, sizeof unknown);
+        clock_gettime(CLOCK_MONOTONIC, &t);
+        s_known = access_sign_in(f->store, MARIA, steps[i].pin, steps[i].at, &known);
+        t_known += seconds_since(&t);
+        clock_gettime(CLOCK_MONOTONIC, &t);
+        s_unknown = access_sign_in(f->store, nobody, steps[i].pin, steps[i].at, &unknown);
+        t_unknown += seconds_since(&t);
+        assert_int_equal(s_known, steps[i].want);
+        assert_int_equal(s_unknown, steps[i].want);
+        assert_memory_equal(&known, &unknown, sizeof known);
+        assert_int_equal(unknown.contact_id, 0);
+        assert_string_equal(bc_status_message(s_known), bc_status_message(s_unknown));
+    }
+    lock_state(f, MARIA, 1, 0);
+    lock_state(f, nobody, 1, 0);
+    /* Locked or not, each attempt costs a yescrypt hash for both. */
+    assert_true(t_unknown > t_known / 3);
+    assert_true(t_known > t_unknown / 3);
+
+    /* The typed form does not matter: blanks around it and case are the same e-mail. */
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(access_sign_in(f->store, "  NoBody.Here@Example.IT\t", "0000", T0 + 905,
+                                        &unknown), BC_SIGN_IN_FAILED);
+    assert_int_equal(access_sign_in(f->store, nobody, "0000", T0 + 906, &unknown), BC_LOCKED);
+    lock_state(f, nobody, 5, T0 + 906 + 900);
+    /* ...and a known e-mail typed that way signs in. */
+    assert_int_equal(access_sign_in(f->store, "  LUCA.Bianchi@example.it ", "1234", T0, &known),
+                     BC_OK);
+    assert_string_equal(known.name, LUCA);
 }
 
 static void unknown_email_and_wrong_pin_are_told_alike(void **state)
 {
     struct fx *f = *state;
     struct billing_actor unknown, wrong, nopin;
-    struct store_contact c;
     struct timespec t;
     double t_unknown = 0, t_wrong = 0;
     enum bc_status s_unknown, s_wrong, s_nopin;
@@ -331,9 +391,7 @@ static void unknown_email_and_wrong_pin_are_told_alike(void **state)
     s_nopin = access_sign_in(f->store, LUCA, "1234", T0, &nopin);
     assert_int_equal(s_nopin, BC_SIGN_IN_FAILED);
     assert_memory_equal(&nopin, &wrong, sizeof nopin);
-    c = contact(f, LUCA);
-    assert_int_equal(c.failed_attempts, 0);
-    store_contact_clear(&c);
+    lock_state(f, LUCA, 1, 0);     /* counted like any e-mail */
     /* Hard cases do not trip it up. */
     assert_int_equal(access_sign_in(f->store, "", "", T0, &nopin), BC_SIGN_IN_FAILED);
     assert_int_equal(access_sign_in(f->store, NULL, NULL, T0, &nopin), BC_SIGN_IN_FAILED);
@@ -363,13 +421,28 @@ static void every_sign_in_attempt_is_audited(void **state)
     assert_string_equal(last.actor, "who@example.com");
     assert_int_equal(last.account_id, 0);
 
-    for (int i = 0; i < 5; i++)
+    for (int i = 0; i < 4; i++)
         assert_int_equal(access_sign_in(f->store, LUCA, "0000", T0, &a), BC_SIGN_IN_FAILED);
-    rows += 5;
+    rows += 4;
+    assert_int_equal(access_sign_in(f->store, LUCA, "0000", T0, &a), BC_LOCKED);
+    assert_int_equal(audit_rows(f, &last), ++rows);
+    assert_string_equal(last.result, "locked");
+    assert_string_equal(last.before, "{\"failed_attempts\":4,\"locked_until\":0}");
+    assert_string_equal(last.after, "{\"failed_attempts\":5,\"locked_until\":1795000900}");
     assert_int_equal(access_sign_in(f->store, LUCA, "1234", T0 + 1, &a), BC_LOCKED);
     assert_int_equal(audit_rows(f, &last), ++rows);
     assert_string_equal(last.result, "locked");
     assert_string_equal(last.actor, LUCA);
+    assert_string_equal(last.before, last.after);
+
+    /* An unknown e-mail's lock is audited the same way, with no account. */
+    for (int i = 0; i < 5; i++)
+        access_sign_in(f->store, "who@example.com", "1234", T0 + 2, &a);
+    rows += 5;
+    assert_int_equal(audit_rows(f, &last), rows);
+    assert_string_equal(last.result, "locked");
+    assert_string_equal(last.after, "{\"failed_attempts\":5,\"locked_until\":1795000902}");
+    assert_int_equal(last.account_id, 0);
 
     /* What was typed is kept as typed, but at most 254 bytes and no control bytes. */
     memset(long_email, 'x', sizeof long_email - 1);
@@ -705,6 +778,7 @@ static void pins_are_set_by_operators_who_may_change_things(void **state)
     /* An operator: bad PINs refused, a good one hashed; the lock is lifted. */
     for (int i = 0; i < 5; i++)
         access_sign_in(f->store, MARIA, "0000", T0, &a);
+    lock_state(f, MARIA, 5, T0 + 900);
     as_operator(&f->b, "alice", STORE_OP_OPERATOR);
     rows = audit_rows(f, NULL);
     assert_int_equal(access_contact_set_pin(f->store, &f->b.actor, before.id, "12"), BC_INVALID_ARGUMENT);
@@ -720,9 +794,8 @@ static void pins_are_set_by_operators_who_may_change_things(void **state)
     after = contact(f, MARIA);
     assert_memory_equal(after.pin_hash, "$y$", 3);
     assert_string_not_equal(after.pin_hash, before.pin_hash);
-    assert_int_equal(after.failed_attempts, 0);
-    assert_int_equal(after.locked_until, 0);
     store_contact_clear(&after);
+    lock_state(f, MARIA, 0, 0);    /* the e-mail's lock is lifted */
     assert_int_equal(access_sign_in(f->store, MARIA, "1234", T0 + 1, &a), BC_SIGN_IN_FAILED);
     assert_int_equal(access_sign_in(f->store, MARIA, "5678", T0 + 2, &a), BC_OK);
     store_contact_clear(&before);
@@ -736,6 +809,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(lockout_after_five_failures_and_release_after_15_minutes,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(failure_after_a_lock_ran_out_counts_from_one, setup, teardown),
+        cmocka_unit_test_setup_teardown(unknown_and_known_emails_lock_alike, setup, teardown),
         cmocka_unit_test_setup_teardown(unknown_email_and_wrong_pin_are_told_alike, setup, teardown),
         cmocka_unit_test_setup_teardown(every_sign_in_attempt_is_audited, setup, teardown),
         cmocka_unit_test_setup_teardown(non_billing_contact_is_told_who_the_billing_contact_is,

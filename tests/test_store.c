@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "store.h"
+#include "store_internal.h"   /* store_schema_step: to build a version 1 file */
 
 /* 2026-11-10, 2026-11-25, 2026-12-10, 2026-12-25 as day numbers. */
 #define D_1110 20767
@@ -191,6 +192,115 @@ static void test_create_and_migrate(void **state)
     assert_int_equal(q1(f->path, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
 }
 
+/* A file as billcenter with schema version 1 left it: accounts, contacts
+ * (one locked, one with two failed PINs), an audit row. Opening it migrates
+ * to the current version, keeps every row, and moves the contacts' failure
+ * counts and locks to sign_in_failures keyed on the lowercased e-mail. */
+static void test_migrates_version_1(void **state)
+{
+    struct fx *f = *state;
+    sqlite3 *db = NULL;
+    int failures = -1;
+    int64_t until = -1;
+
+    assert_int_equal(sqlite3_open_v2(f->path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                                     NULL), SQLITE_OK);
+    assert_int_equal(chmod(f->path, 0600), 0);
+    assert_int_equal(sqlite3_exec(db, store_schema_step(1), NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db,
+        "PRAGMA user_version = 1;"
+        "INSERT INTO accounts(id, name, kind, currency, country) VALUES(1, 'Rossi Srl',"
+        " 'standard', 'EUR', 'IT');"
+        "INSERT INTO contacts(id, account_id, name, email, role, pin_hash, failed_attempts,"
+        " locked_until) VALUES"
+        " (1, 1, 'Maria', 'Maria.Rossi@Example.IT', 'billing', '$y$x', 5, 1795000900),"
+        " (2, 1, 'Luca', 'luca@example.it', 'admin', '$y$y', 2, 0),"
+        " (3, 1, 'Anna', 'anna@example.it', 'user', NULL, 0, 0);"
+        "UPDATE accounts SET billing_contact_id = 1 WHERE id = 1;"
+        "INSERT INTO audit(at, actor, origin, account_id, action, result)"
+        " VALUES(1795000000, 'alice', 'local', 1, 'order.place', 'ok');",
+        NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    assert_int_equal(q1(f->path, "PRAGMA user_version"), 1);
+
+    assert_int_equal(store_open(f->path, STORE_OPEN_EXISTING, &f->s), BC_OK);
+    assert_int_equal(q1(f->path, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+    assert_int_equal(STORE_SCHEMA_VERSION, 2);
+    assert_int_equal(store_account_count(f->s), 1);
+    assert_int_equal(count(f, "contacts"), 3);
+    assert_int_equal(count(f, "audit"), 1);
+    assert_int_equal(q1(f->path, "SELECT count(*) FROM audit WHERE actor = 'alice'"
+                                 " AND action = 'order.place'"), 1);
+    struct store_contact c;
+    assert_int_equal(store_contact_by_email(f->s, "maria.rossi@example.it", &c), BC_OK);
+    assert_int_equal(c.id, 1);
+    assert_string_equal(c.pin_hash, "$y$x");
+    assert_int_equal(c.failed_attempts, 0);   /* moved, no longer used */
+    assert_int_equal(c.locked_until, 0);
+    store_contact_clear(&c);
+    assert_int_equal(q1(f->path, "SELECT count(*) FROM contacts"
+                                 " WHERE failed_attempts != 0 OR locked_until != 0"), 0);
+
+    assert_int_equal(count(f, "sign_in_failures"), 2);
+    assert_int_equal(store_sign_in_get(f->s, "maria.rossi@example.it", &failures, &until), BC_OK);
+    assert_int_equal(failures, 5);
+    assert_int_equal(until, 1795000900);
+    assert_int_equal(store_sign_in_get(f->s, "luca@example.it", &failures, &until), BC_OK);
+    assert_int_equal(failures, 2);
+    assert_int_equal(until, 0);
+    assert_int_equal(store_sign_in_get(f->s, "anna@example.it", &failures, &until), BC_OK);
+    assert_int_equal(failures, 0);
+    assert_int_equal(until, 0);
+
+    /* Written to after the migration, reopened: nothing migrates twice. */
+    add_account(f->s, "Kept", "kept@example.it");
+    store_close(f->s);
+    f->s = NULL;
+    assert_int_equal(store_open(f->path, STORE_OPEN_EXISTING, &f->s), BC_OK);
+    assert_int_equal(store_account_count(f->s), 2);
+    assert_int_equal(count(f, "sign_in_failures"), 2);
+    assert_int_equal(q1(f->path, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+}
+
+/* Failure counts per e-mail: put, get, replace, clear, prune of run-out locks. */
+static void test_sign_in_failures(void **state)
+{
+    struct fx *f = *state;
+    int failures = -1;
+    int64_t until = -1;
+
+    assert_int_equal(store_open(f->path, STORE_OPEN_CREATE, &f->s), BC_OK);
+    assert_int_equal(store_sign_in_get(f->s, "a@x.it", &failures, &until), BC_OK);
+    assert_int_equal(failures, 0);
+    assert_int_equal(until, 0);
+    assert_int_equal(store_sign_in_put(f->s, "a@x.it", 1, 0), BC_OK);
+    assert_int_equal(store_sign_in_put(f->s, "a@x.it", 5, 1000), BC_OK);   /* replaces */
+    assert_int_equal(store_sign_in_put(f->s, "b@x.it", 5, 2000), BC_OK);
+    assert_int_equal(store_sign_in_put(f->s, "c@x.it", 3, 0), BC_OK);
+    assert_int_equal(store_sign_in_put(f->s, "d@x.it", 1, 0), BC_OK);
+    assert_int_equal(store_sign_in_put(f->s, "e@x.it", -1, 0), BC_INVALID_ARGUMENT);
+    assert_int_equal(count(f, "sign_in_failures"), 4);
+    assert_int_equal(store_sign_in_get(f->s, "a@x.it", &failures, &until), BC_OK);
+    assert_int_equal(failures, 5);
+    assert_int_equal(until, 1000);
+    /* Keys are compared exactly: the caller normalises. */
+    assert_int_equal(store_sign_in_get(f->s, "A@x.it", &failures, &until), BC_OK);
+    assert_int_equal(failures, 0);
+
+    /* At 1000 a's lock ran out; b's has not; unlocked counts stay. */
+    assert_int_equal(store_sign_in_prune(f->s, 1000), BC_OK);
+    assert_int_equal(count(f, "sign_in_failures"), 3);
+    assert_int_equal(store_sign_in_get(f->s, "a@x.it", &failures, &until), BC_OK);
+    assert_int_equal(failures, 0);
+    assert_int_equal(store_sign_in_get(f->s, "b@x.it", &failures, &until), BC_OK);
+    assert_int_equal(until, 2000);
+    assert_int_equal(store_sign_in_clear(f->s, "c@x.it"), BC_OK);
+    assert_int_equal(store_sign_in_clear(f->s, "c@x.it"), BC_OK);
+    assert_int_equal(store_sign_in_clear(f->s, NULL), BC_INVALID_ARGUMENT);
+    assert_int_equal(count(f, "sign_in_failures"), 2);
+    assert_int_equal(q1(f->path, "SELECT count(*) FROM sign_in_failures WHERE email = 'd@x.it'"), 1);
+}
+
 static void test_existing_needs_schema(void **state)
 {
     struct fx *f = *state;
@@ -219,7 +329,10 @@ static void test_newer_schema_refused(void **state)
     assert_int_equal(store_open(f->path, STORE_OPEN_CREATE, &f->s), BC_OK);
     store_close(f->s);
     f->s = NULL;
-    raw_exec(f->path, "PRAGMA journal_mode = DELETE; PRAGMA user_version = 2");
+    char newer[64];
+    snprintf(newer, sizeof newer, "PRAGMA journal_mode = DELETE; PRAGMA user_version = %d",
+             STORE_SCHEMA_VERSION + 1);
+    raw_exec(f->path, newer);
     size_t n1, n2;
     char *before = slurp(f->path, &n1);
     assert_int_equal(store_open(f->path, STORE_OPEN_CREATE, &f->s), BC_DB_NEWER);
@@ -228,7 +341,7 @@ static void test_newer_schema_refused(void **state)
     char *after = slurp(f->path, &n2);
     assert_int_equal(n1, n2);
     assert_memory_equal(before, after, n1);
-    assert_int_equal(q1(f->path, "PRAGMA user_version"), 2);
+    assert_int_equal(q1(f->path, "PRAGMA user_version"), STORE_SCHEMA_VERSION + 1);
     free(before);
     free(after);
 }
@@ -1154,6 +1267,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_create_and_migrate, setup_dir, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_migrates_version_1, setup_dir, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_sign_in_failures, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_existing_needs_schema, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_world_writable_refused, setup_dir, teardown_dir),

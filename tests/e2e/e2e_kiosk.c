@@ -154,7 +154,8 @@ static void test_wrong_pins_lock_the_contact(void **state)
         /* each attempt ends with the PIN field emptied again */
         E2E_SEE(vt, "▸ PIN     [_");
     }
-    E2E_SEE(vt, "PIN");
+    /* the 5th failure itself says so */
+    E2E_SEE(vt, "Too many failed attempts: try again in 15 minutes.");
     /* five failures: locked, the right PIN is refused too */
     assert_true(e2e_press_until(vt, VT_UP, "▸ PIN", 4));
     for (int k = 0; k < 8; k++)
@@ -181,6 +182,79 @@ static void test_wrong_pins_lock_the_contact(void **state)
     }
     assert_true(signins >= 6);
     json_decref(audit);
+}
+
+/* A kiosk whose sign-in clock runs `offset` seconds ahead. */
+static struct vt *kiosk_clock(struct e2e_case *c, const char *offset)
+{
+    char var[64];
+    snprintf(var, sizeof var, "BILLCENTER_TEST_CLOCK_OFFSET=%s", offset);
+    const char *envp[] = {var, NULL};
+    const char *extra[] = {"--kiosk", NULL};
+    struct vt *vt = c->vt = e2e_ui(&c->env, "en", extra, envp, 24, 80);
+    assert_non_null(vt);
+    E2E_TITLE(vt, "Sign in");
+    return vt;
+}
+
+static void kiosk_stop(struct e2e_case *c)
+{
+    assert_true(vt_kill(c->vt, SIGTERM));
+    assert_true(vt_wait_exit(c->vt, E2E_WAIT, NULL));
+    vt_destroy(c->vt);
+    c->vt = NULL;
+}
+
+/* Another PIN for the e-mail typed: the PIN field has focus again after a failure. */
+static void retry_pin(struct vt *vt, const char *pin)
+{
+    E2E_SEE(vt, "▸ PIN     [_");
+    vt_send(vt, pin);
+    vt_key(vt, VT_ENTER);
+    assert_true(vt_wait_quiet(vt, 200 * e2e_slow, E2E_WAIT));
+}
+
+/* An e-mail no contact has locks on its 5th failure just like a contact's
+ * (the screen never tells which exists); 14 minutes later the contact is
+ * still locked, 15 minutes later the right PIN signs in. */
+static void test_lock_per_email_and_release_after_15_minutes(void **state)
+{
+    struct e2e_case *c = *state;
+    struct vt *vt = kiosk_clock(c, "0");
+    sign_in(vt, "nobody.here@example.it", "1234");
+    E2E_SEE(vt, "E-mail or PIN not recognised.");
+    for (int i = 2; i <= 4; i++)
+        retry_pin(vt, "1234");
+    E2E_SEE(vt, "E-mail or PIN not recognised.");
+    retry_pin(vt, "1234");
+    E2E_SEE(vt, "Too many failed attempts: try again in 15 minutes.");
+
+    vt_key(vt, VT_ESC);                 /* clears both fields */
+    E2E_SEE(vt, "▸ E-mail  [_ ");
+    sign_in(vt, "maria.rossi@example.it", "0000");
+    E2E_SEE(vt, "E-mail or PIN not recognised.");
+    for (int i = 2; i <= 4; i++)
+        retry_pin(vt, "0000");
+    E2E_SEE(vt, "E-mail or PIN not recognised.");
+    retry_pin(vt, "0000");
+    E2E_SEE(vt, "Too many failed attempts: try again in 15 minutes.");
+    retry_pin(vt, "1234");
+    E2E_NOT_SHOWN(vt, "Subscriptions");
+    kiosk_stop(c);
+
+    /* 14 minutes on: still locked, the right PIN too */
+    vt = kiosk_clock(c, "840");
+    sign_in(vt, "maria.rossi@example.it", "1234");
+    E2E_SEE(vt, "Too many failed attempts: try again in 15 minutes.");
+    assert_true(vt_wait_quiet(vt, 200 * e2e_slow, E2E_WAIT));
+    E2E_NOT_SHOWN(vt, "Subscriptions");
+    kiosk_stop(c);
+
+    /* 15 minutes after the 5th failure: free again */
+    vt = kiosk_clock(c, "900");
+    sign_in(vt, "maria.rossi@example.it", "1234");
+    E2E_TITLE(vt, "Subscriptions");
+    E2E_SEE(vt, "Rossi Consulting S.r.l.");
 }
 
 /* A catalog whose kiosk idle timeout is the shortest allowed, 10 s. */
@@ -224,6 +298,8 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_no_way_out, e2e_case_setup, e2e_case_teardown),
         cmocka_unit_test_setup_teardown(test_wrong_pins_lock_the_contact, e2e_case_setup,
                                         e2e_case_teardown),
+        cmocka_unit_test_setup_teardown(test_lock_per_email_and_release_after_15_minutes,
+                                        e2e_case_setup, e2e_case_teardown),
         cmocka_unit_test_setup_teardown(test_idle_session_signs_out, e2e_case_setup,
                                         e2e_case_teardown),
     };
