@@ -288,11 +288,25 @@ enum bc_status store_exec_for_test(struct store *s, const char *sql);
 enum bc_status store_search_plan_for_test(struct store *s, char *buf, size_t size);
 
 /* ---- bulk loading (added with the benchmark suite, issue 6) ---- */
-/* While on, the connection keeps a large page cache (256 MB) so that a long
- * load, which inserts into the name and e-mail indexes at random places,
- * rewrites those pages in memory instead of evicting and re-reading them
- * (a million-account demo: 49 s of system time with SQLite's 2 MB default,
- * 8 s with this). Off restores the default cache. For demo generation. */
+/* For demo generation; turned on and off outside any transaction
+ * (BC_INVALID_ARGUMENT otherwise). While on:
+ *  - the connection keeps a large page cache (256 MB);
+ *  - foreign keys are not enforced;
+ *  - on a database without accounts, the indexes the schema names (not
+ *    those of PRIMARY KEY/UNIQUE) are dropped, their CREATE text kept;
+ *  - inside a transaction the caller opened, store writes take no savepoint
+ *    of their own and store_seat_set(.., true) inserts without its checks:
+ *    after any failed write the caller must roll back the whole transaction;
+ *  - store_subscription_insert there leaves the first history row to the
+ *    load's end, which writes them all in one statement (the same rows).
+ * Off writes those history rows and recreates the dropped indexes (one
+ * transaction), then checks the whole database once:
+ * PRAGMA foreign_key_check, seats assigned <= seats, seat holders of the
+ * subscription's account. A problem is returned as an error (BC_DB_ERROR,
+ * BC_SEATS_EXHAUSTED, BC_INVALID_ARGUMENT) with store_errmsg saying which
+ * row; the data stays written. Off then restores foreign keys and the
+ * default cache. store_close ends a bulk load still on (rolling back an
+ * open transaction first). */
 enum bc_status store_bulk_load(struct store *s, bool on);
 
 /* ---- kiosk sign-in failures per e-mail (schema v2, issue 4) ---- */

@@ -32,6 +32,16 @@ struct store {
     bool readonly;
     sqlite3_stmt *cache[SL_COUNT];
     char errmsg[512];
+    /* store_bulk_load: while on, writes inside an open transaction take no
+     * savepoint of their own and seat assignments skip their re-checks (a
+     * failed write leaves the caller's transaction to be rolled back whole);
+     * `bulk_indexes` holds the CREATE INDEX text of the indexes dropped for
+     * a fresh load, recreated when the load ends; `bulk_first_sub` is the
+     * first subscription whose history row waits for the load's end (0: none). */
+    bool bulk;
+    char **bulk_indexes;
+    size_t bulk_nindexes;
+    int64_t bulk_first_sub;
 };
 
 /* Schema migrations (store_schema.c): the SQL that lifts a database from
@@ -56,6 +66,8 @@ enum bc_status store_row(struct store *s, sqlite3_stmt *q);
  * open, a savepoint inside one. tx_end commits on BC_OK, else rolls back,
  * and returns the final status. */
 enum bc_status store_tx_begin(struct store *s, bool *own);
+/* In a bulk load (s->bulk) inside an open transaction neither takes nor
+ * ends a savepoint: the caller rolls back the whole transaction on failure. */
 enum bc_status store_tx_end(struct store *s, bool own, enum bc_status st);
 
 /* Fills one zeroed item from the current row; may leave partial allocations

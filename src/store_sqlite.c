@@ -94,12 +94,16 @@ static enum bc_status exec_cached(struct store *s, enum store_slot slot, const c
 enum bc_status store_tx_begin(struct store *s, bool *own)
 {
     *own = sqlite3_get_autocommit(s->db) != 0;
+    if (!*own && s->bulk)
+        return BC_OK;          /* the loader's transaction is all or nothing */
     return *own ? exec_cached(s, SL_TX_BEGIN, "BEGIN IMMEDIATE")
                 : exec_cached(s, SL_TX_SAVEPOINT, "SAVEPOINT store_step");
 }
 
 enum bc_status store_tx_end(struct store *s, bool own, enum bc_status st)
 {
+    if (!own && s->bulk)
+        return st;             /* no savepoint was taken: see store_tx_begin */
     if (st == BC_OK) {
         st = own ? exec_cached(s, SL_TX_COMMIT, "COMMIT")
                  : exec_cached(s, SL_TX_RELEASE, "RELEASE store_step");
@@ -354,6 +358,10 @@ void store_close(struct store *s)
 {
     if (!s)
         return;
+    if (s->bulk) {
+        store_rollback(s);
+        store_bulk_load(s, false);   /* puts back dropped indexes */
+    }
     for (size_t i = 0; i < SL_COUNT; i++)
         sqlite3_finalize(s->cache[i]);
     sqlite3_close(s->db);
@@ -389,11 +397,190 @@ enum bc_status store_exec_for_test(struct store *s, const char *sql)
     return exec_sql(s, sql);
 }
 
+/* ---------------------------------------------------------------- bulk load */
+
+static void bulk_forget_indexes(struct store *s)
+{
+    for (size_t i = 0; i < s->bulk_nindexes; i++)
+        free(s->bulk_indexes[i]);
+    free(s->bulk_indexes);
+    s->bulk_indexes = NULL;
+    s->bulk_nindexes = 0;
+}
+
+/* Keeps the CREATE text of every index the schema declares by name (not the
+ * automatic ones of PRIMARY KEY and UNIQUE, which the load's own writes rely
+ * on) and drops it, in one transaction, when no account exists yet: filling
+ * empty tables and then sorting each index once beats inserting into the
+ * name, e-mail and account indexes row by row. */
+static enum bc_status bulk_drop_indexes(struct store *s)
+{
+    sqlite3_stmt *q = NULL;
+    char **names = NULL;
+    enum bc_status st = exec_sql(s, "BEGIN IMMEDIATE");
+    if (st != BC_OK)
+        return st;
+    /* Read them all first: SQLite refuses DROP INDEX while the read runs. */
+    int rc = sqlite3_prepare_v2(s->db,
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+        " AND NOT EXISTS(SELECT 1 FROM accounts) ORDER BY name", -1, &q, NULL);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        size_t n = s->bulk_nindexes;
+        char **grown = realloc(s->bulk_indexes, (n + 1) * sizeof *grown);
+        if (grown)
+            s->bulk_indexes = grown;
+        char **grown_names = grown ? realloc(names, (n + 1) * sizeof *names) : NULL;
+        if (grown_names)
+            names = grown_names;
+        if (!grown || !grown_names) {
+            st = BC_NO_MEMORY;
+            break;
+        }
+        bool oom = false;
+        names[n] = store_col_dup(q, 0, &oom);
+        s->bulk_indexes[n] = store_col_dup(q, 1, &oom);
+        s->bulk_nindexes++;
+        if (oom || !names[n] || !s->bulk_indexes[n]) {
+            st = BC_NO_MEMORY;
+            break;
+        }
+        rc = SQLITE_OK;
+    }
+    if (st == BC_OK && rc != SQLITE_DONE)
+        st = store_fail(s, rc);
+    sqlite3_finalize(q);
+    for (size_t i = 0; st == BC_OK && i < s->bulk_nindexes; i++) {
+        char *drop = sqlite3_mprintf("DROP INDEX \"%w\"", names[i]);
+        st = drop ? exec_sql(s, drop) : BC_NO_MEMORY;
+        sqlite3_free(drop);
+    }
+    for (size_t i = 0; names && i < s->bulk_nindexes; i++)
+        free(names[i]);
+    free(names);
+    if (st == BC_OK)
+        st = exec_sql(s, "COMMIT");
+    if (st != BC_OK) {
+        store_rollback(s);
+        bulk_forget_indexes(s);
+    }
+    return st;
+}
+
+/* The load's deferred writes, in one transaction: the first history row of
+ * each subscription it added (the same rows store_history_append writes),
+ * then the dropped indexes, each built by one sort. */
+static enum bc_status bulk_finish(struct store *s)
+{
+    if (!s->bulk_first_sub && !s->bulk_nindexes)
+        return BC_OK;
+    enum bc_status st = exec_sql(s, "BEGIN IMMEDIATE");
+    if (st == BC_OK && s->bulk_first_sub) {
+        sqlite3_stmt *q = NULL;
+        int rc = sqlite3_prepare_v2(s->db,
+            "INSERT INTO subscription_history(subscription_id, version, plan, seats, period,"
+            " period_start, period_end, item_start, billed_minor, price_minor, order_id)"
+            " SELECT id, version, plan, seats, period, period_start, period_end, item_start,"
+            " billed_minor, price_minor, NULL FROM subscriptions WHERE id >= ?1"
+            " AND NOT EXISTS(SELECT 1 FROM subscription_history h"
+            " WHERE h.subscription_id = subscriptions.id) ORDER BY id", -1, &q, NULL);
+        if (rc == SQLITE_OK) {
+            sqlite3_bind_int64(q, 1, s->bulk_first_sub);
+            st = store_run(s, q);
+        } else {
+            st = store_fail(s, rc);
+        }
+        sqlite3_finalize(q);
+    }
+    for (size_t i = 0; st == BC_OK && i < s->bulk_nindexes; i++)
+        st = exec_sql(s, s->bulk_indexes[i]);
+    if (st == BC_OK)
+        st = exec_sql(s, "COMMIT");
+    if (st != BC_OK)
+        store_rollback(s);
+    return st;
+}
+
+/* What the load did not check row by row, checked once over the tables:
+ * every reference resolves (the load ran with foreign keys off), no
+ * subscription has more users than seats, and every seat holder belongs to
+ * the subscription's account. The first problem found is kept as the
+ * store's message. */
+static enum bc_status bulk_check(struct store *s)
+{
+    sqlite3_stmt *q = NULL;
+    int rc = sqlite3_prepare_v2(s->db, "PRAGMA foreign_key_check", -1, &q, NULL);
+    if (rc == SQLITE_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "bulk load: a row of %s (rowid %lld) refers to a missing row of %s",
+                 (const char *)sqlite3_column_text(q, 0), (long long)sqlite3_column_int64(q, 1),
+                 (const char *)sqlite3_column_text(q, 2));
+        sqlite3_finalize(q);
+        store_note(s, msg);
+        return BC_DB_ERROR;
+    }
+    sqlite3_finalize(q);
+    if (rc != SQLITE_DONE)
+        return store_fail(s, rc);
+    rc = sqlite3_prepare_v2(s->db,
+        "SELECT a.subscription_id, count(*) > s.seats FROM seat_assignments a"
+        " JOIN subscriptions s ON s.id = a.subscription_id JOIN users u ON u.id = a.user_id"
+        " GROUP BY a.subscription_id"
+        " HAVING count(*) > s.seats OR sum(u.account_id <> s.account_id) > 0 LIMIT 1",
+        -1, &q, NULL);
+    if (rc == SQLITE_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        bool over = sqlite3_column_int(q, 1) != 0;
+        char msg[256];
+        snprintf(msg, sizeof msg, "bulk load: subscription %lld: %s",
+                 (long long)sqlite3_column_int64(q, 0),
+                 over ? "more users than seats" : "a seat holder of another account");
+        sqlite3_finalize(q);
+        store_note(s, msg);
+        return over ? BC_SEATS_EXHAUSTED : BC_INVALID_ARGUMENT;
+    }
+    sqlite3_finalize(q);
+    return rc == SQLITE_DONE ? BC_OK : store_fail(s, rc);
+}
+
 enum bc_status store_bulk_load(struct store *s, bool on)
 {
-    /* Negative: KiB. -2000 is SQLite's default. */
-    return exec_sql(s, on ? "PRAGMA cache_size = -262144" : "PRAGMA cache_size = -2000");
+    if (!s)
+        return BC_INVALID_ARGUMENT;
+    if (!sqlite3_get_autocommit(s->db)) {
+        /* PRAGMA foreign_keys does nothing inside a transaction. */
+        store_note(s, "a bulk load starts and ends outside a transaction");
+        return BC_INVALID_ARGUMENT;
+    }
+    if (on == s->bulk)
+        return BC_OK;
+    if (on) {
+        /* Negative: KiB. */
+        /* synchronous = OFF: a crash mid-load leaves a database to make
+         * again anyway; the end of the load makes it durable. */
+        enum bc_status st = exec_sql(s, "PRAGMA cache_size = -262144; PRAGMA foreign_keys = OFF;"
+                                        " PRAGMA synchronous = OFF");
+        if (st == BC_OK)
+            st = bulk_drop_indexes(s);
+        if (st != BC_OK) {
+            exec_sql(s, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;"
+                        " PRAGMA cache_size = -2000");
+            return st;
+        }
+        s->bulk = true;
+        return BC_OK;
+    }
+    s->bulk = false;
+    enum bc_status st = bulk_finish(s);
+    s->bulk_first_sub = 0;
+    if (st == BC_OK)
+        st = bulk_check(s);
+    bulk_forget_indexes(s);
+    /* -2000 is SQLite's default cache. The checkpoint, now synchronous
+     * again, writes the load into the database file and syncs it. */
+    enum bc_status back = exec_sql(s, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;"
+                                      " PRAGMA cache_size = -2000; PRAGMA wal_checkpoint(TRUNCATE)");
+    return st == BC_OK ? back : st;
 }
+
 
 /* ---------------------------------------------------------------- accounts */
 
@@ -953,8 +1140,13 @@ enum bc_status store_subscription_insert(struct store *s, struct store_subscript
         st = store_run(s, q);
         id = sqlite3_last_insert_rowid(s->db);
     }
-    if (st == BC_OK)
+    if (st == BC_OK && s->bulk && !own) {
+        /* Written for the whole load at its end (bulk_finish). */
+        if (s->bulk_first_sub == 0)
+            s->bulk_first_sub = id;
+    } else if (st == BC_OK) {
         st = store_history_append(s, id, 0);
+    }
     st = store_tx_end(s, own, st);
     if (st == BC_OK) {
         x->id = id;
@@ -1049,6 +1241,18 @@ enum bc_status store_seats(struct store *s, int64_t subscription_id, struct stor
     return st;
 }
 
+static enum bc_status seat_insert(struct store *s, int64_t subscription_id, int64_t user_id)
+{
+    sqlite3_stmt *q;
+    enum bc_status st = store_prep(s, SL_SEAT_ADD, "INSERT INTO seat_assignments(subscription_id,"
+                                   " user_id) VALUES(?1, ?2)", &q);
+    if (st != BC_OK)
+        return st;
+    sqlite3_bind_int64(q, 1, subscription_id);
+    sqlite3_bind_int64(q, 2, user_id);
+    return store_run(s, q);
+}
+
 static enum bc_status seat_assign(struct store *s, int64_t subscription_id, int64_t user_id)
 {
     int64_t version, account_id;
@@ -1084,12 +1288,7 @@ static enum bc_status seat_assign(struct store *s, int64_t subscription_id, int6
         store_note(s, "every seat is assigned");
         return BC_SEATS_EXHAUSTED;
     }
-    if ((st = store_prep(s, SL_SEAT_ADD, "INSERT INTO seat_assignments(subscription_id, user_id)"
-                         " VALUES(?1, ?2)", &q)) != BC_OK)
-        return st;
-    sqlite3_bind_int64(q, 1, subscription_id);
-    sqlite3_bind_int64(q, 2, user_id);
-    return store_run(s, q);
+    return seat_insert(s, subscription_id, user_id);
 }
 
 enum bc_status store_seat_set(struct store *s, int64_t subscription_id, int64_t user_id, bool assigned)
@@ -1104,6 +1303,8 @@ enum bc_status store_seat_set(struct store *s, int64_t subscription_id, int64_t 
         sqlite3_bind_int64(q, 2, user_id);
         return store_run(s, q);
     }
+    if (s->bulk && !sqlite3_get_autocommit(s->db))
+        return seat_insert(s, subscription_id, user_id);   /* checked at the load's end */
     bool own;
     enum bc_status st = store_tx_begin(s, &own);
     if (st != BC_OK)

@@ -1,6 +1,9 @@
 /* test_demo.c — the demo data set: showcase accounts exactly as demo.c
  * documents them, sane generated accounts (ledger = balance, periods that
- * hold today, seats within bounds), determinism and speed. */
+ * hold today, seats within bounds), determinism and speed; and the store's
+ * bulk-load path it uses: the same rows and indexes as a plain load, the
+ * search still on its indexes, and what the load skipped checking reported
+ * at its end. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,6 +11,7 @@
 #include <cmocka.h>
 
 #include <crypt.h>
+#include <sqlite3.h>
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -409,6 +413,212 @@ static void deterministic(void **state)
     store_close(other);
 }
 
+/* ---------------------------------------------------------------- bulk load */
+
+/* A small load through the store's own writes, the same either way: with
+ * store_bulk_load on (indexes dropped, no savepoints, no seat re-checks) or
+ * in a plain transaction. Names and e-mails arrive in scrambled order. */
+static void small_load(struct store *s, bool bulk, int n)
+{
+    static const char *const words[] = {"Rossi", "Zeta", "alpha", "Müller", "Berg", "ross",
+                                        "Omega", "Kappa", "delta", "Sato", "Émile", "Bianchi"};
+    if (bulk)
+        assert_int_equal(store_bulk_load(s, true), BC_OK);
+    assert_int_equal(store_begin(s), BC_OK);
+    for (int i = 1; i <= n; i++) {
+        unsigned k = (unsigned)i * 2654435761u;
+        char name[96], email[96], uname[32], uemail[96];
+        snprintf(name, sizeof name, "%s %s %u", words[k % 12], words[(k >> 8) % 12], k % 997);
+        struct store_account a = {.name = name, .kind = i % 20 ? STORE_ACCOUNT_STANDARD
+                                                               : STORE_ACCOUNT_CORPORATE};
+        snprintf(a.currency, sizeof a.currency, "EUR");
+        snprintf(a.country, sizeof a.country, "IT");
+        assert_int_equal(store_account_insert(s, &a), BC_OK);
+        if (i % 7 == 0)
+            assert_int_equal(store_ledger_opening(s, a.id, 100 * i), BC_OK);
+        snprintf(email, sizeof email, "%c%u.%d@example.it", 'a' + (int)(k % 26), k % 1000, i);
+        struct store_contact c = {.account_id = a.id, .name = name, .email = email,
+                                  .role = STORE_ROLE_BILLING};
+        assert_int_equal(store_contact_insert(s, &c), BC_OK);
+        if (i % 3 == 0) {
+            snprintf(email, sizeof email, "admin.%d@example.it", i);
+            struct store_contact ad = {.account_id = a.id, .name = name, .email = email,
+                                       .role = STORE_ROLE_ADMIN};
+            assert_int_equal(store_contact_insert(s, &ad), BC_OK);
+        }
+        int64_t users[3];
+        for (int u = 0; u < 3; u++) {
+            snprintf(uname, sizeof uname, "User %d", u + 1);
+            snprintf(uemail, sizeof uemail, "u%d.%d@example.it", u, i);
+            struct store_user x = {.account_id = a.id, .name = uname, .email = uemail};
+            assert_int_equal(store_user_insert(s, &x), BC_OK);
+            users[u] = x.id;
+        }
+        for (int j = 0; j < 1 + i % 2; j++) {
+            struct store_subscription x = {
+                .account_id = a.id, .product = j ? "gotowebinar" : "gotomeeting",
+                .plan = "professional", .seats = 2 + i % 3, .period = BC_PERIOD_MONTHLY,
+                .status = STORE_SUB_ACTIVE, .period_start = 20000 + i % 28,
+                .period_end = 20030 + i % 28, .item_start = 20000 + i % 28,
+                .anchor_day = 1 + i % 28, .billed = 1200 * (2 + i % 3), .price = 1200,
+            };
+            assert_int_equal(store_subscription_insert(s, &x), BC_OK);
+            for (int u = 0; u < 1 + (i + j) % 2; u++)
+                assert_int_equal(store_seat_set(s, x.id, users[u], true), BC_OK);
+        }
+        if (i % 2) {
+            struct store_card card = {.exp_month = 1 + i % 12, .exp_year = 2028};
+            snprintf(card.brand, sizeof card.brand, "visa");
+            snprintf(card.last4, sizeof card.last4, "%04d", i % 10000);
+            assert_int_equal(store_card_set(s, a.id, &card), BC_OK);
+        }
+    }
+    assert_int_equal(store_commit(s), BC_OK);
+    if (bulk)
+        assert_int_equal(store_bulk_load(s, false), BC_OK);
+}
+
+struct text {
+    char *s;
+    size_t n;
+};
+
+static int dump_row(void *ctx, int ncols, char **vals, char **names)
+{
+    struct text *t = ctx;
+    (void)names;
+    for (int i = 0; i < ncols; i++) {
+        const char *v = vals[i] ? vals[i] : "NULL";
+        size_t len = strlen(v);
+        char *grown = realloc(t->s, t->n + len + 2);
+        assert_non_null(grown);
+        t->s = grown;
+        memcpy(t->s + t->n, v, len);
+        t->n += len;
+        t->s[t->n++] = i + 1 < ncols ? '|' : '\n';
+        t->s[t->n] = '\0';
+    }
+    return 0;
+}
+
+/* The schema (without root pages) and every table the load writes, row by
+ * row, through a connection of our own. Ledger times are left out: they are
+ * the clock's. */
+static char *dump_db(const char *dir, const char *name)
+{
+    static const char *const queries[] = {
+        "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name",
+        "SELECT * FROM accounts ORDER BY id",
+        "SELECT * FROM contacts ORDER BY id",
+        "SELECT * FROM users ORDER BY id",
+        "SELECT * FROM subscriptions ORDER BY id",
+        "SELECT * FROM subscription_history ORDER BY 1, 2",
+        "SELECT * FROM seat_assignments ORDER BY 1, 2",
+        "SELECT * FROM payment_methods ORDER BY id",
+        "SELECT id, account_id, order_id, kind, amount_minor, balance_after FROM ledger ORDER BY id",
+        "PRAGMA integrity_check",
+    };
+    char path[160];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    sqlite3 *db = NULL;
+    struct text t = {0};
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    for (size_t i = 0; i < sizeof queries / sizeof queries[0]; i++)
+        assert_int_equal(sqlite3_exec(db, queries[i], dump_row, &t, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    return t.s;
+}
+
+static void bulk_load_matches_plain_load(void **state)
+{
+    struct fixture *f = *state;
+    struct store *bulk = open_store(f->dir, "bulk.db"), *plain = open_store(f->dir, "plain.db");
+    small_load(bulk, true, 2000);
+    small_load(plain, false, 2000);
+
+    /* The search reads the recreated indexes, and finds the same accounts. */
+    char plan[2048];
+    assert_int_equal(store_search_plan_for_test(bulk, plan, sizeof plan), BC_OK);
+    assert_non_null(strstr(plan, "accounts_name"));
+    assert_null(strstr(plan, "SCAN accounts"));
+    assert_null(strstr(plan, "SCAN contacts"));
+    static const char *const queries[] = {"ross", "Ros", "alpha k", "a1", "u0", "17"};
+    for (size_t i = 0; i < sizeof queries / sizeof queries[0]; i++) {
+        struct store_account_list a = {0}, b = {0};
+        assert_int_equal(store_account_search(bulk, queries[i], 100, &a), BC_OK);
+        assert_int_equal(store_account_search(plain, queries[i], 100, &b), BC_OK);
+        assert_int_equal(a.n, b.n);
+        for (size_t k = 0; k < a.n; k++)
+            assert_int_equal(a.items[k].id, b.items[k].id);
+        store_account_list_clear(&a);
+        store_account_list_clear(&b);
+    }
+    struct store_account_list ross = {0};
+    assert_int_equal(store_account_search(bulk, "ross", 1000, &ross), BC_OK);
+    assert_true(ross.n > 100);          /* "Rossi" and "ross" accounts: 2 words in 12 */
+    store_account_list_clear(&ross);
+    store_close(bulk);
+    store_close(plain);
+
+    char *a = dump_db(f->dir, "bulk.db"), *b = dump_db(f->dir, "plain.db");
+    assert_non_null(strstr(a, "index|accounts_name|accounts|CREATE INDEX accounts_name"));
+    assert_non_null(strstr(a, "index|contacts_account|contacts|"));
+    assert_non_null(strstr(a, "\nok\n"));
+    assert_true(strlen(a) > 200000);
+    assert_string_equal(a, b);
+    free(a);
+    free(b);
+}
+
+static void bulk_load_reports_what_it_skipped(void **state)
+{
+    struct fixture *f = *state;
+    struct store *s = open_store(f->dir, "bad.db");
+    small_load(s, true, 3);             /* accounts 1..3; sub 1 has 2 seats */
+
+    /* Only outside a transaction: foreign keys cannot change inside one. */
+    assert_int_equal(store_begin(s), BC_OK);
+    assert_int_equal(store_bulk_load(s, true), BC_INVALID_ARGUMENT);
+    store_rollback(s);
+
+    /* A third seat holder on a 2-seat subscription: the load takes it without
+     * its re-check, and the end of the load says so. */
+    assert_int_equal(store_bulk_load(s, true), BC_OK);
+    assert_int_equal(store_begin(s), BC_OK);
+    struct store_subscription sub = {0};
+    assert_int_equal(store_subscription_get(s, 1, &sub), BC_OK);
+    assert_int_equal(sub.seats, 3);
+    assert_int_equal(sub.seats_assigned, 2);
+    store_subscription_clear(&sub);
+    assert_int_equal(store_seat_set(s, 1, 3, true), BC_OK);
+    struct store_user u = {.account_id = 1, .name = "Extra", .email = "extra@example.it"};
+    assert_int_equal(store_user_insert(s, &u), BC_OK);
+    assert_int_equal(store_seat_set(s, 1, u.id, true), BC_OK);
+    assert_int_equal(store_commit(s), BC_OK);
+    assert_int_equal(store_bulk_load(s, false), BC_SEATS_EXHAUSTED);
+    assert_non_null(strstr(store_errmsg(s), "subscription 1"));
+
+    /* A contact of an account that does not exist: foreign keys were off. */
+    assert_int_equal(store_bulk_load(s, true), BC_OK);
+    assert_int_equal(store_begin(s), BC_OK);
+    struct store_contact c = {.account_id = 99, .name = "Nobody", .email = "nobody@example.it",
+                              .role = STORE_ROLE_ADMIN};
+    assert_int_equal(store_contact_insert(s, &c), BC_OK);
+    assert_int_equal(store_commit(s), BC_OK);
+    assert_int_equal(store_bulk_load(s, false), BC_DB_ERROR);
+    assert_non_null(strstr(store_errmsg(s), "contacts"));
+
+    /* Foreign keys are on again afterwards, and nothing was dropped: the
+     * database already held accounts. */
+    struct store_contact c2 = {.account_id = 98, .name = "Nobody", .email = "nobody2@example.it",
+                               .role = STORE_ROLE_ADMIN};
+    assert_int_not_equal(store_contact_insert(s, &c2), BC_OK);
+    char plan[2048];
+    assert_int_equal(store_search_plan_for_test(s, plan, sizeof plan), BC_OK);
+    assert_non_null(strstr(plan, "accounts_name"));
+    store_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -417,6 +627,8 @@ int main(void)
         cmocka_unit_test(showcase_others),
         cmocka_unit_test(generated_accounts_are_sane),
         cmocka_unit_test(deterministic),
+        cmocka_unit_test(bulk_load_matches_plain_load),
+        cmocka_unit_test(bulk_load_reports_what_it_skipped),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
