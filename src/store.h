@@ -308,6 +308,14 @@ enum bc_status store_search_plan_for_test(struct store *s, char *buf, size_t siz
  * default cache. store_close ends a bulk load still on (rolling back an
  * open transaction first). */
 enum bc_status store_bulk_load(struct store *s, bool on);
+/* Inserts users[0..n) (all of `account_id`, whatever their own account_id
+ * says) with few multi-row statements, setting each users[i].id. */
+enum bc_status store_users_insert(struct store *s, int64_t account_id, struct store_user *users,
+                                  size_t n);
+/* store_seat_set(.., true) for each of user_ids[0..n); in a bulk load's
+ * transaction, few multi-row statements without the checks (see above). */
+enum bc_status store_seats_assign(struct store *s, int64_t subscription_id,
+                                  const int64_t *user_ids, size_t n);
 
 /* ---- kiosk sign-in failures per e-mail (schema v2, issue 4) ---- */
 /* Failed sign-ins are counted per e-mail as typed, normalised by the caller

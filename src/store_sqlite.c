@@ -364,6 +364,10 @@ void store_close(struct store *s)
     }
     for (size_t i = 0; i < SL_COUNT; i++)
         sqlite3_finalize(s->cache[i]);
+    for (size_t i = 0; i <= STORE_ROWS_MAX; i++) {
+        sqlite3_finalize(s->users_rows[i]);
+        sqlite3_finalize(s->seats_rows[i]);
+    }
     sqlite3_close(s->db);
     free(s);
 }
@@ -1023,6 +1027,59 @@ enum bc_status store_user_insert(struct store *s, struct store_user *u)
     return st;
 }
 
+/* `head` followed by `rows` copies of `row` joined by commas, prepared
+ * once into slots[rows] (1 <= rows <= STORE_ROWS_MAX), reset and unbound. */
+static enum bc_status rows_stmt(struct store *s, sqlite3_stmt **slots, size_t rows,
+                                const char *head, const char *row, sqlite3_stmt **out)
+{
+    if (!slots[rows]) {
+        char sql[1024];
+        size_t used = (size_t)snprintf(sql, sizeof sql, "%s", head);
+        for (size_t i = 0; i < rows && used < sizeof sql; i++)
+            used += (size_t)snprintf(sql + used, sizeof sql - used, "%s%s", i ? ", " : "", row);
+        if (used >= sizeof sql)
+            return BC_INVALID_ARGUMENT;
+        int rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &slots[rows], NULL);
+        if (rc != SQLITE_OK)
+            return store_fail(s, rc);
+    } else {
+        sqlite3_reset(slots[rows]);
+        sqlite3_clear_bindings(slots[rows]);
+    }
+    *out = slots[rows];
+    return BC_OK;
+}
+
+enum bc_status store_users_insert(struct store *s, int64_t account_id, struct store_user *users,
+                                  size_t n)
+{
+    enum bc_status st = BC_OK;
+    for (size_t done = 0; st == BC_OK && done < n;) {
+        size_t rows = n - done < STORE_ROWS_MAX ? n - done : STORE_ROWS_MAX;
+        sqlite3_stmt *q;
+        st = rows_stmt(s, s->users_rows, rows, "INSERT INTO users(account_id, name, email) VALUES",
+                       "(?, ?, ?)", &q);
+        for (size_t i = 0; st == BC_OK && i < rows; i++) {
+            sqlite3_bind_int64(q, (int)(3 * i + 1), account_id);
+            store_bind_text(q, (int)(3 * i + 2), users[done + i].name);
+            store_bind_text(q, (int)(3 * i + 3), users[done + i].email);
+        }
+        if (st == BC_OK)
+            st = store_run(s, q);
+        if (st == BC_OK) {
+            /* One statement's new rowids are consecutive (each is the
+             * largest so far plus one), so the last one names them all. */
+            int64_t last = sqlite3_last_insert_rowid(s->db);
+            for (size_t i = 0; i < rows; i++) {
+                users[done + i].id = last - (int64_t)(rows - 1 - i);
+                users[done + i].account_id = account_id;
+            }
+            done += rows;
+        }
+    }
+    return st;
+}
+
 /* ---------------------------------------------------------------- subscriptions */
 
 #define SUB_COLS "id, account_id, product, plan, seats," \
@@ -1310,6 +1367,31 @@ enum bc_status store_seat_set(struct store *s, int64_t subscription_id, int64_t 
     if (st != BC_OK)
         return st;
     return store_tx_end(s, own, seat_assign(s, subscription_id, user_id));
+}
+
+enum bc_status store_seats_assign(struct store *s, int64_t subscription_id,
+                                  const int64_t *user_ids, size_t n)
+{
+    enum bc_status st = BC_OK;
+    if (!s->bulk || sqlite3_get_autocommit(s->db)) {
+        for (size_t i = 0; st == BC_OK && i < n; i++)
+            st = store_seat_set(s, subscription_id, user_ids[i], true);
+        return st;
+    }
+    for (size_t done = 0; st == BC_OK && done < n; done += STORE_ROWS_MAX) {
+        size_t rows = n - done < STORE_ROWS_MAX ? n - done : STORE_ROWS_MAX;
+        sqlite3_stmt *q;
+        st = rows_stmt(s, s->seats_rows, rows,
+                       "INSERT INTO seat_assignments(subscription_id, user_id) VALUES",
+                       "(?, ?)", &q);
+        for (size_t i = 0; st == BC_OK && i < rows; i++) {
+            sqlite3_bind_int64(q, (int)(2 * i + 1), subscription_id);
+            sqlite3_bind_int64(q, (int)(2 * i + 2), user_ids[done + i]);
+        }
+        if (st == BC_OK)
+            st = store_run(s, q);
+    }
+    return st;
 }
 
 /* ---------------------------------------------------------------- cart */
