@@ -392,14 +392,21 @@ static void ui_draw(struct ui_app *app)
     snprintf(left, sizeof left, " billcenter %s %s", term_ascii() ? "|" : "\u2502", _(s->title));
     int lw = draw_text(0, 0, COLS, left, ta);
     if (app->have_account && ui_top(app) != UI_SCR_SEARCH) {
-        char right[320];
-        snprintf(right, sizeof right, "%s #%lld ", app->acct.name ? app->acct.name : "",
-                 (long long)app->acct.id);
-        int rw = draw_width(right);
+        /* The name is cut, never the " #id " after it (a name can be longer
+         * than any buffer or row). */
+        char tag[32];
+        snprintf(tag, sizeof tag, " #%lld ", (long long)app->acct.id);
+        const char *name = app->acct.name ? app->acct.name : "";
+        int tw = draw_width(tag);
         int room = COLS - lw - 2;
-        if (rw > room)
-            rw = room;
-        draw_text_right(0, COLS - rw, rw, right, ta);
+        int nw = draw_width(name);
+        if (nw > room - tw)
+            nw = room - tw > 0 ? room - tw : 0;
+        if (tw > room)
+            tw = room > 0 ? room : 0;
+        if (nw > 0)
+            nw = draw_text(0, COLS - nw - tw, nw, name, ta);
+        draw_text_right(0, COLS - tw, tw, tag, ta);
     }
 
     s->draw(app, 2, LINES - 2);
