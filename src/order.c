@@ -72,6 +72,10 @@ static char *request_text(struct billing *b, const struct billing_quote *q, cons
     if (!j)
         return NULL;
     json_object_set_new(j, "changes", changes_json(q));
+    /* Names this attempt: at commit the checkout must still be its own. */
+    char attempt[33];
+    billing_new_key(attempt);
+    json_object_set_new(j, "attempt", json_string(attempt));
     json_object_set_new(j, "country", country ? json_string(country) : json_null());
     json_object_set_new(j, "vat_number", vat_number ? json_string(vat_number) : json_null());
     if (card && card->is_new)
@@ -187,11 +191,15 @@ static enum bc_status sub_change_of(struct billing *b, const struct billing_quot
     return BC_OK;
 }
 
-/* Writes the quoted order in one transaction (store_order_commit), with the
- * versions and balance it was quoted on. On success *order_id is set;
- * *replayed when the key already had an order (nothing written). */
+/* Writes the quoted order in one transaction (store_order_place), with the
+ * versions and balance it was quoted on, settling the key's checkout in the
+ * same transaction: a paid order needs its checkout (`checkout`: the
+ * request it was opened with) still open as this attempt wrote it (it is
+ * marked 'ordered' with the order); an order with nothing due (`checkout`
+ * NULL) writes no checkout at all. On success *order_id is set; *replayed
+ * when the key already had an order (nothing written). */
 static enum bc_status commit_order(struct billing *b, int64_t account_id, const struct billing_quote *q,
-                                   const char *key, const char *payment_ref,
+                                   const char *key, const char *payment_ref, const char *checkout,
                                    int64_t *order_id, bool *replayed)
 {
     enum bc_status st = BC_NO_MEMORY;
@@ -252,7 +260,9 @@ static enum bc_status commit_order(struct billing *b, int64_t account_id, const 
         .after = after_s,
         .result = bc_status_code(BC_OK),
     };
-    st = store_order_commit(b->store, &order, changes, q->n, q->balance, &audit, replayed);
+    enum store_key_state ks = STORE_KEY_FREE;
+    st = store_order_place(b->store, &order, changes, q->n, q->balance, &audit, checkout, &ks);
+    *replayed = st == BC_OK && ks == STORE_KEY_ORDERED;
     if (st == BC_OK)
         *order_id = order.id;
 
@@ -338,23 +348,41 @@ static enum bc_status choose_card(struct billing *b, int64_t account_id,
     return BC_OK;
 }
 
-/* Undoes a charge whose order could not be written: refund with the same
- * key; the pending checkout stays open for reconcile when that fails. */
-static bool refund_charge(struct billing *b, const char *key, int64_t amount, const char *currency)
+/* Gives back whatever is charged under the key, unless an order holds it:
+ * first the claim (store_pending_claim_refund: one transaction that finds
+ * no order under the key and marks its checkout 'refunding', after which
+ * no order commits under it), then the refund with the same key (a refund
+ * of a key with nothing charged is harmless), then 'refunded'. `amount` <= 0:
+ * the checkout's own. BC_OK with *ordered when an order holds the key
+ * (nothing refunded); BC_PAYMENT_UNCONFIRMED when the processor did not
+ * confirm the refund (the checkout stays 'refunding' for reconcile). */
+static enum bc_status release_key(struct billing *b, const char *key, int64_t amount,
+                                  const char *currency, bool *ordered)
 {
-    struct payment_request r = {.key = key, .amount = amount, .currency = currency, .card = NULL};
-    if (payment_refund(b->processor, &r) != PAYMENT_APPROVED)
-        return false;
-    store_pending_done(b->store, key, "refunded");
-    return true;
+    enum store_key_state ks = STORE_KEY_FREE;
+    int64_t pending_amount = -1;
+    char cur[4] = "";
+    *ordered = false;
+    enum bc_status st = store_pending_claim_refund(b->store, key, &ks, &pending_amount, cur);
+    if (st != BC_OK)
+        return st;
+    if (ks == STORE_KEY_ORDERED) {
+        *ordered = true;
+        return BC_OK;
+    }
+    if (pending_amount < 0 && amount <= 0)
+        return BC_OK;   /* no checkout: nothing was ever charged under the key */
+    struct payment_request r = {.key = key, .amount = amount > 0 ? amount : pending_amount,
+                                .currency = cur[0] ? cur : currency, .card = NULL};
+    if (!b->processor || payment_refund(b->processor, &r) != PAYMENT_APPROVED)
+        return BC_PAYMENT_UNCONFIRMED;
+    store_pending_refunded(b->store, key);
+    return BC_OK;
 }
 
-/* Another attempt with the same key (a second kiosk, a repeated submit) may
- * have written its order since this one looked: that order owns the charge
- * under the key, so it must not be refunded; it is returned as a replay.
- * BC_NOT_FOUND when there is no such order (then refunding is right). */
-static enum bc_status replay_if_ordered(struct billing *b, int64_t account_id, const char *key,
-                                        struct billing_result *result, json_t **after)
+/* The order a key names, as this attempt's replayed result. */
+static enum bc_status replay_of(struct billing *b, int64_t account_id, const char *key,
+                                struct billing_result *result, json_t **after)
 {
     enum bc_status st = result_from_order(b, account_id, key, result);
     if (st == BC_OK) {
@@ -363,6 +391,23 @@ static enum bc_status replay_if_ordered(struct billing *b, int64_t account_id, c
                            "replayed", 1);
     }
     return st;
+}
+
+/* A charge under the key that is not for these figures (another attempt's,
+ * live or dead): released unless that attempt's order already holds the
+ * key, which is then this attempt's answer (result->replayed). */
+static enum bc_status release_other_charge(struct billing *b, int64_t account_id, const char *key,
+                                           int64_t charged, const char *currency,
+                                           struct billing_result *result, json_t **after)
+{
+    bool ordered = false;
+    enum bc_status st = release_key(b, key, charged, currency, &ordered);
+    if (ordered)
+        return replay_of(b, account_id, key, result, after);
+    if (*after)
+        json_object_set_new(*after, "reason",
+                            json_string("a charge under this key was for other figures: refunded"));
+    return st == BC_OK ? BC_STALE_QUOTE : st;
 }
 
 /* A fresh quote into result->quote after the world moved. */
@@ -376,17 +421,19 @@ static void requote(struct billing *b, const struct store_account *old, const st
 }
 
 /* Takes `due` for the quote in result->quote before anything is written:
- * the card, then the pending checkout, then the charge under the key. A
- * charge an attempt that died before its commit left under the key is
- * reused when it is for this amount. BC_OK with the charge approved and its
- * reference in `reference`, or with result->replayed when another attempt's
- * order owns the key; any other status ends the attempt. */
+ * the card, then the pending checkout (*checkout: its request, this
+ * attempt's identity at commit; the caller frees it), then the charge under
+ * the key. A charge an attempt that died before its commit left under the
+ * key is reused when it is for this amount. BC_OK with the charge approved
+ * and its reference in `reference`, or with result->replayed when another
+ * attempt's order owns the key; any other status ends the attempt. */
 static enum bc_status charge_due(struct billing *b, int64_t account_id, const char *key,
                                  int64_t due, const char *currency,
                                  const struct billing_payment *pay,
                                  const struct billing_vat_override *vat,
                                  struct billing_result *result, json_t **after,
-                                 struct checkout_card *card, char *reference, size_t refsize)
+                                 struct checkout_card *card, char *reference, size_t refsize,
+                                 char **checkout)
 {
     enum bc_status st = choose_card(b, account_id, pay, card);
     if (st != BC_OK)
@@ -396,32 +443,68 @@ static enum bc_status charge_due(struct billing *b, int64_t account_id, const ch
     int64_t charged = 0;
     bool have_charge = false;
     if (payment_status(b->processor, key, &charged, reference, refsize) == PAYMENT_APPROVED) {
-        if (charged != due) {
-            st = replay_if_ordered(b, account_id, key, result, after);
-            if (st != BC_NOT_FOUND)
-                return st;
-            return refund_charge(b, key, charged, currency) ? BC_STALE_QUOTE
-                                                            : BC_PAYMENT_UNCONFIRMED;
-        }
-        have_charge = true;
+        if (charged != due)
+            return release_other_charge(b, account_id, key, charged, currency, result, after);
+        have_charge = true;   /* an attempt that died before its commit: reuse its charge */
     }
     char *request = request_text(b, &result->quote, vat->country, vat->vat_number, card);
     if (!request)
         return BC_NO_MEMORY;
-    st = store_pending_put(b->store, key, account_id, due, currency, request);
-    free(request);
-    if (st != BC_OK || have_charge)
+    *checkout = request;
+    enum store_key_state ks = STORE_KEY_FREE;
+    int64_t prior = -1;
+    st = store_pending_open(b->store, key, account_id, due, currency, request, &ks, &prior);
+    if (st != BC_OK)
         return st;
+    if (ks == STORE_KEY_ORDERED)
+        return replay_of(b, account_id, key, result, after);
+    if (ks == STORE_KEY_REFUNDING) {
+        /* Another attempt is giving back a charge under this key right now. */
+        if (*after)
+            json_object_set_new(*after, "reason",
+                                json_string("another attempt with this key is being refunded"));
+        return BC_PAYMENT_UNCONFIRMED;
+    }
+    /* Once this checkout is open nobody can start a refund of the key
+     * without closing it, so what the processor holds from now on is what
+     * this order would be paid with: only a charge of this amount is kept. */
+    if (have_charge) {
+        /* The charge seen above may have been refunded since. */
+        switch (payment_status(b->processor, key, &charged, reference, refsize)) {
+        case PAYMENT_APPROVED:
+            if (charged != due)
+                return release_other_charge(b, account_id, key, charged, currency, result, after);
+            return BC_OK;
+        case PAYMENT_DECLINED:
+            break;   /* nothing charged any more: charge afresh */
+        case PAYMENT_UNKNOWN:
+            return BC_PAYMENT_UNCONFIRMED;
+        }
+    }
     struct payment_request r = {.key = key, .amount = due, .currency = currency,
                                 .card = card->charge};
     switch (payment_charge(b->processor, &r, reference, refsize)) {
     case PAYMENT_APPROVED:
         break;
     case PAYMENT_DECLINED:
-        store_pending_done(b->store, key, "declined");
+        store_pending_decline(b->store, key, request);
         return BC_PAYMENT_DECLINED;
     case PAYMENT_UNKNOWN:
         return BC_PAYMENT_UNCONFIRMED;
+    }
+    if (prior >= 0) {
+        /* The key had a checkout before this attempt's: an earlier attempt
+         * may have been charging it, and the processor then answers with
+         * that attempt's charge (a repeated key is the same charge). */
+        switch (payment_status(b->processor, key, &charged, reference, refsize)) {
+        case PAYMENT_APPROVED:
+            if (charged == due)
+                break;
+            return release_other_charge(b, account_id, key, charged, currency, result, after);
+        case PAYMENT_DECLINED:
+        case PAYMENT_UNKNOWN:
+            return BC_PAYMENT_UNCONFIRMED;
+        }
     }
     return BC_OK;
 }
@@ -439,6 +522,7 @@ enum bc_status billing_place(struct billing *b, int64_t account_id, const struct
     bool known = false, audit_done = false;
     size_t n = 0;
     const char *key = idempotency_key;
+    char *checkout = NULL;
     json_t *after = NULL;
     memset(result, 0, sizeof *result);
     memset(&card, 0, sizeof card);
@@ -504,23 +588,24 @@ enum bc_status billing_place(struct billing *b, int64_t account_id, const struct
         goto audit;
     }
 
-    if (due > 0) {
+    bool paid = due > 0;
+    if (paid) {
         /* result->replayed: another attempt's order owns the key. */
         st = charge_due(b, account_id, key, due, acct.currency, pay, &vat, result, &after, &card,
-                        reference, sizeof reference);
+                        reference, sizeof reference, &checkout);
         if (st != BC_OK || result->replayed)
             goto audit;
     }
 
+    /* Order and checkout outcome in one transaction: nothing due is that
+     * one transaction alone; a paid order is its second of ours. */
     bool replayed = false;
     int64_t order_id = 0;
-    st = commit_order(b, account_id, &result->quote, key, due > 0 ? reference : NULL,
+    st = commit_order(b, account_id, &result->quote, key, paid ? reference : NULL, checkout,
                       &order_id, &replayed);
     if (st == BC_OK) {
-        if (due > 0)
-            store_pending_done(b->store, key, "ordered");
         if (replayed) {
-            st = result_from_order(b, account_id, key, result);
+            st = replay_of(b, account_id, key, result, &after);
             goto audit;
         }
         audit_done = true;
@@ -530,18 +615,18 @@ enum bc_status billing_place(struct billing *b, int64_t account_id, const struct
         after_commit(b, &acct, vat.country, vat.vat_number, card.is_new && pay && pay->save_card ? &card.keep : NULL);
         goto audit;
     }
-    /* The commit refused: nothing was written; give the money back unless
-     * the same key's order was written meanwhile by another attempt. */
-    enum bc_status again = replay_if_ordered(b, account_id, key, result, &after);
-    if (again != BC_NOT_FOUND) {
-        st = again;
+    /* The commit refused: nothing was written. Whatever is charged under
+     * the key goes back, unless the same key's order was written meanwhile
+     * by another attempt (then that order is the answer). */
+    bool ordered = false;
+    enum bc_status rst = release_key(b, key, paid ? due : 0, acct.currency, &ordered);
+    if (ordered) {
+        st = replay_of(b, account_id, key, result, &after);
         goto audit;
     }
-    if (due > 0)
-        refund_charge(b, key, due, acct.currency);
     if (bc_status_is_refusal(st)) {
         requote(b, &acct, changes, n, vat.country, vat.vat_number, result);
-        st = BC_STALE_QUOTE;
+        st = rst == BC_OK ? BC_STALE_QUOTE : rst;
     }
 
 audit:
@@ -551,6 +636,7 @@ audit:
         billing_audit(b, known ? account_id : 0, "order.place", NULL, after, st);
     }
     json_decref(after);
+    free(checkout);
     free(changes);
     store_account_clear(&acct);
     return st;
@@ -710,9 +796,8 @@ static enum outcome reconcile_one(struct billing *b, const struct pending *p, in
     }
     bool replayed = false;
     int64_t order_id = 0;
-    st = commit_order(&rb, p->account_id, q, p->key, reference, &order_id, &replayed);
+    st = commit_order(&rb, p->account_id, q, p->key, reference, p->request, &order_id, &replayed);
     if (st == BC_OK) {
-        store_pending_done(b->store, p->key, "ordered");
         if (!replayed) {
             after_commit(&rb, &acct, has_country ? country : NULL, has_vat ? vat : NULL,
                          has_keep ? &keep : NULL);
@@ -721,8 +806,9 @@ static enum outcome reconcile_one(struct billing *b, const struct pending *p, in
         goto done;
     }
 
-refund:
-    if (refund_charge(b, p->key, charged, p->currency))
+refund:;
+    bool ordered = false;
+    if (release_key(b, p->key, charged, p->currency, &ordered) == BC_OK && !ordered)
         out = OUTCOME_REFUNDED;
     billing_audit(&rb, acct.id, "order.reconcile", NULL, after, st);
 done:

@@ -334,4 +334,52 @@ enum bc_status store_sign_in_clear(struct store *s, const char *email);
  * e-mails tried once do not pile up. */
 enum bc_status store_sign_in_prune(struct store *s, int64_t now);
 
+
+/* ---- one key, one outcome (added for exactly-once under races, SPEC §4) ----
+ * A checkout's key moves through: open (pending, outcome NULL, the request
+ * of the attempt that wrote it last) -> ordered, declined, or
+ * 'refunding:<n>' (n attempts claimed it for a refund) -> refunded when the
+ * last of them saw its refund through. Each step below is one BEGIN
+ * IMMEDIATE transaction, so that an order and a refund never both win one
+ * key, and nobody charges a key again while a refund of it is on its way. */
+enum store_key_state {
+    STORE_KEY_FREE,        /* nothing in the way: the step was done */
+    STORE_KEY_ORDERED,     /* an order holds the key: nothing written but its checkout marked 'ordered' */
+    STORE_KEY_CLOSED,      /* the checkout is not this attempt's to order (refunding, refunded,
+                            * declined, or open for other figures); nothing written */
+    STORE_KEY_REFUNDING,   /* another attempt is refunding the key's charge; nothing written */
+};
+
+/* Writes the checkout pending (outcome NULL) before its charge, unless an
+ * order holds the key (ORDERED) or it is being refunded (REFUNDING).
+ * `request` should name the attempt uniquely (it is its identity at commit).
+ * *prior_amount: the amount of the checkout it wrote over, -1 when the key
+ * had none (when it had, an earlier attempt may still be charging it: check
+ * what the processor charged). */
+enum bc_status store_pending_open(struct store *s, const char *key, int64_t account_id,
+                                  int64_t amount, const char *currency, const char *request,
+                                  enum store_key_state *state, int64_t *prior_amount);
+/* Before a refund: unless an order holds the key (ORDERED: refund nothing),
+ * marks its checkout 'refunding', after which no order commits under it.
+ * FREE with *amount/currency (size >= 4) of the checkout, or *amount -1
+ * when the key has no checkout. */
+enum bc_status store_pending_claim_refund(struct store *s, const char *key,
+                                          enum store_key_state *state, int64_t *amount,
+                                          char *currency);
+/* After the processor refunded: one claim fewer; 'refunded' after the last. */
+enum bc_status store_pending_refunded(struct store *s, const char *key);
+/* The processor declined: 'declined', only while open as `request` wrote it. */
+enum bc_status store_pending_decline(struct store *s, const char *key, const char *request);
+/* store_order_commit that also settles the key's checkout in the same
+ * transaction. Paid (`checkout`: the request this attempt opened it with):
+ * the checkout must still be open as written by it (else CLOSED /
+ * REFUNDING, BC_STALE_QUOTE, nothing written) and is marked 'ordered' with
+ * the order. Nothing due (`checkout` NULL): an open checkout under the key
+ * (a charge may exist) is CLOSED too. A replay is ORDERED (BC_OK, *order is
+ * the first order). */
+enum bc_status store_order_place(struct store *s, struct store_order *order,
+                                 const struct store_sub_change *changes, size_t nchanges,
+                                 int64_t expect_balance, const struct store_audit_entry *audit,
+                                 const char *checkout, enum store_key_state *state);
+
 #endif

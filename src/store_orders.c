@@ -354,36 +354,307 @@ static enum bc_status order_write(struct store *s, struct store_order *o,
     return BC_OK;
 }
 
+/* ---------------------------------------------------------------- a key's checkout
+ * These statements run once per checkout at most; they are prepared per
+ * call (the cached slots live in store_internal.h). */
+
+static enum bc_status one_shot(struct store *s, const char *sql, sqlite3_stmt **q)
+{
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, q, NULL);
+    return rc == SQLITE_OK ? BC_OK : store_fail(s, rc);
+}
+
+/* The key's checkout: *found, its outcome ("" while open), amount, currency. */
+static enum bc_status pending_read(struct store *s, const char *key, bool *found, char *outcome,
+                                   size_t size, int64_t *amount, char currency[4])
+{
+    sqlite3_stmt *q = NULL;
+    *found = false;
+    outcome[0] = '\0';
+    *amount = -1;
+    currency[0] = '\0';
+    enum bc_status st = one_shot(s,
+        "SELECT coalesce(outcome, ''), amount_minor, currency FROM pending_checkouts"
+        " WHERE key = ?1", &q);
+    if (st != BC_OK)
+        return st;
+    sqlite3_bind_text(q, 1, key, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) {
+        *found = true;
+        store_col_copy(q, 0, outcome, size);
+        *amount = sqlite3_column_int64(q, 1);
+        store_col_copy(q, 2, currency, 4);
+    } else if (rc != SQLITE_DONE) {
+        st = store_fail(s, rc);
+    }
+    sqlite3_finalize(q);
+    return st;
+}
+
+/* Whether the checkout under `key` is open and was written by `request`. */
+static enum bc_status pending_is_own(struct store *s, const char *key, const char *request,
+                                     bool *own)
+{
+    sqlite3_stmt *q = NULL;
+    *own = false;
+    enum bc_status st = one_shot(s,
+        "SELECT 1 FROM pending_checkouts WHERE key = ?1 AND outcome IS NULL AND request = ?2", &q);
+    if (st != BC_OK)
+        return st;
+    sqlite3_bind_text(q, 1, key, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(q, 2, request, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW)
+        *own = true;
+    else if (rc != SQLITE_DONE)
+        st = store_fail(s, rc);
+    sqlite3_finalize(q);
+    return st;
+}
+
+/* 'refunding:<n>': n attempts have claimed the key and not yet seen their
+ * refund through; 0 when the outcome is something else. */
+static int refund_claims(const char *outcome)
+{
+    if (strncmp(outcome, "refunding:", 10) != 0)
+        return 0;
+    int n = atoi(outcome + 10);
+    return n > 0 ? n : 1;
+}
+
+/* Sets the checkout's outcome; `only_when` (NULL: open) guards the move. */
+static enum bc_status pending_move(struct store *s, const char *key, const char *outcome,
+                                   const char *only_when)
+{
+    sqlite3_stmt *q = NULL;
+    enum bc_status st = one_shot(s,
+        "UPDATE pending_checkouts SET outcome = ?2 WHERE key = ?1 AND outcome IS ?3", &q);
+    if (st != BC_OK)
+        return st;
+    sqlite3_bind_text(q, 1, key, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(q, 2, outcome, -1, SQLITE_TRANSIENT);
+    store_bind_text(q, 3, only_when);
+    int rc = sqlite3_step(q);
+    st = rc == SQLITE_DONE ? BC_OK : store_fail(s, rc);
+    sqlite3_finalize(q);
+    return st;
+}
+
+/* Whether an order holds the key; when it does, its checkout (if still
+ * open) is settled as 'ordered' and, when `first` is given, the order is
+ * read into it. */
+static enum bc_status key_ordered(struct store *s, const char *key, bool *ordered,
+                                  struct store_order *first)
+{
+    struct store_order tmp;
+    enum bc_status st = store_order_by_key(s, key, first ? first : &tmp);
+    if (!first)
+        store_order_clear(&tmp);
+    *ordered = st == BC_OK;
+    if (st == BC_NOT_FOUND)
+        return BC_OK;
+    if (st != BC_OK)
+        return st;
+    st = pending_move(s, key, "ordered", NULL);
+    if (st != BC_OK && first)
+        store_order_clear(first);
+    return st;
+}
+
+enum store_commit_mode { COMMIT_PLAIN, COMMIT_UNPAID, COMMIT_PAID };
+
+/* Inside the transaction: may this attempt order under its key? Paid: only
+ * while the checkout is still open as this attempt wrote it (`request`):
+ * nobody claimed it for a refund, nobody wrote it again since. */
+static enum bc_status key_allows(struct store *s, const struct store_order *o, const char *request,
+                                 enum store_commit_mode mode, enum store_key_state *state)
+{
+    if (mode == COMMIT_PLAIN)
+        return BC_OK;
+    bool found, own = false;
+    char outcome[32], currency[4];
+    int64_t amount;
+    enum bc_status st = pending_read(s, o->idempotency_key, &found, outcome, sizeof outcome,
+                                     &amount, currency);
+    if (st == BC_OK && mode == COMMIT_PAID)
+        st = pending_is_own(s, o->idempotency_key, request, &own);
+    if (st != BC_OK)
+        return st;
+    bool open = found && outcome[0] == '\0';
+    if (mode == COMMIT_PAID ? own : !open)
+        return BC_OK;
+    *state = refund_claims(outcome) > 0 ? STORE_KEY_REFUNDING : STORE_KEY_CLOSED;
+    store_note(s, mode == COMMIT_PAID ? "the checkout's charge is no longer this order's"
+                                      : "a charge under this key is still pending");
+    return BC_STALE_QUOTE;
+}
+
+static enum bc_status order_commit_mode(struct store *s, struct store_order *order,
+                                        const struct store_sub_change *changes, size_t nchanges,
+                                        int64_t expect_balance,
+                                        const struct store_audit_entry *audit, const char *request,
+                                        enum store_commit_mode mode, enum store_key_state *state)
+{
+    *state = STORE_KEY_FREE;
+    if (!order || !order->idempotency_key || (nchanges > 0 && !changes))
+        return BC_INVALID_ARGUMENT;
+    bool own, ordered = false;
+    enum bc_status st = store_tx_begin(s, &own);
+    if (st != BC_OK)
+        return st;
+    struct store_order first;
+    memset(&first, 0, sizeof first);
+    st = mode == COMMIT_PLAIN ? store_order_by_key(s, order->idempotency_key, &first)
+                              : key_ordered(s, order->idempotency_key, &ordered, &first);
+    if (mode == COMMIT_PLAIN) {
+        ordered = st == BC_OK;
+        if (st == BC_NOT_FOUND)
+            st = BC_OK;
+    }
+    if (st == BC_OK && ordered) {
+        /* The key was used: hand back the first order, write nothing else. */
+        st = store_tx_end(s, own, BC_OK);
+        if (st != BC_OK) {
+            store_order_clear(&first);
+            return st;
+        }
+        store_order_clear(order);
+        *order = first;
+        *state = STORE_KEY_ORDERED;
+        return BC_OK;
+    }
+    if (st == BC_OK)
+        st = key_allows(s, order, request, mode, state);
+    if (st == BC_OK)
+        st = order_write(s, order, changes, nchanges, expect_balance, audit);
+    if (st == BC_OK && mode == COMMIT_PAID)
+        st = pending_move(s, order->idempotency_key, "ordered", NULL);
+    st = store_tx_end(s, own, st);
+    if (st != BC_OK)
+        order->id = 0;
+    return st;
+}
+
 enum bc_status store_order_commit(struct store *s, struct store_order *order,
                                   const struct store_sub_change *changes, size_t nchanges,
                                   int64_t expect_balance,
                                   const struct store_audit_entry *audit,
                                   bool *replayed)
 {
+    enum store_key_state state;
+    enum bc_status st = order_commit_mode(s, order, changes, nchanges, expect_balance, audit,
+                                          NULL, COMMIT_PLAIN, &state);
     if (replayed)
-        *replayed = false;
-    if (!order || !order->idempotency_key || (nchanges > 0 && !changes))
+        *replayed = state == STORE_KEY_ORDERED;
+    return st;
+}
+
+enum bc_status store_order_place(struct store *s, struct store_order *order,
+                                 const struct store_sub_change *changes, size_t nchanges,
+                                 int64_t expect_balance, const struct store_audit_entry *audit,
+                                 const char *checkout, enum store_key_state *state)
+{
+    return order_commit_mode(s, order, changes, nchanges, expect_balance, audit, checkout,
+                             checkout ? COMMIT_PAID : COMMIT_UNPAID, state);
+}
+
+enum bc_status store_pending_open(struct store *s, const char *key, int64_t account_id,
+                                  int64_t amount, const char *currency, const char *request,
+                                  enum store_key_state *state, int64_t *prior_amount)
+{
+    *state = STORE_KEY_FREE;
+    *prior_amount = -1;
+    if (!key || !currency || !request)
         return BC_INVALID_ARGUMENT;
-    bool own;
+    bool own, ordered = false, found;
+    char outcome[32], cur[4];
+    int64_t prior;
     enum bc_status st = store_tx_begin(s, &own);
     if (st != BC_OK)
         return st;
-    struct store_order first;
-    st = store_order_by_key(s, order->idempotency_key, &first);
-    if (st == BC_OK) {
-        /* The key was used: hand back the first order, write nothing. */
-        store_tx_end(s, own, BC_OK);
-        store_order_clear(order);
-        *order = first;
-        if (replayed)
-            *replayed = true;
-        return BC_OK;
+    st = key_ordered(s, key, &ordered, NULL);
+    if (st == BC_OK && ordered)
+        *state = STORE_KEY_ORDERED;
+    if (st == BC_OK && !ordered)
+        st = pending_read(s, key, &found, outcome, sizeof outcome, &prior, cur);
+    if (st == BC_OK && !ordered) {
+        if (found && refund_claims(outcome) > 0)
+            *state = STORE_KEY_REFUNDING;
+        else if (found)
+            *prior_amount = prior;
     }
-    if (st == BC_NOT_FOUND)
-        st = order_write(s, order, changes, nchanges, expect_balance, audit);
-    st = store_tx_end(s, own, st);
+    if (st == BC_OK && *state == STORE_KEY_FREE)
+        st = store_pending_put(s, key, account_id, amount, currency, request);
+    return store_tx_end(s, own, st);
+}
+
+enum bc_status store_pending_claim_refund(struct store *s, const char *key,
+                                          enum store_key_state *state, int64_t *amount,
+                                          char *currency)
+{
+    *state = STORE_KEY_FREE;
+    *amount = -1;
+    currency[0] = '\0';
+    if (!key)
+        return BC_INVALID_ARGUMENT;
+    bool own, ordered = false, found = false;
+    char outcome[32], next[32];
+    enum bc_status st = store_tx_begin(s, &own);
     if (st != BC_OK)
-        order->id = 0;
+        return st;
+    st = key_ordered(s, key, &ordered, NULL);
+    if (st == BC_OK && ordered)
+        *state = STORE_KEY_ORDERED;
+    if (st == BC_OK && !ordered)
+        st = pending_read(s, key, &found, outcome, sizeof outcome, amount, currency);
+    if (st == BC_OK && found) {
+        snprintf(next, sizeof next, "refunding:%d", refund_claims(outcome) + 1);
+        st = pending_move(s, key, next, outcome[0] ? outcome : NULL);
+    }
+    return store_tx_end(s, own, st);
+}
+
+enum bc_status store_pending_refunded(struct store *s, const char *key)
+{
+    if (!key)
+        return BC_INVALID_ARGUMENT;
+    bool own, found;
+    char outcome[32], cur[4], next[32];
+    int64_t amount;
+    enum bc_status st = store_tx_begin(s, &own);
+    if (st != BC_OK)
+        return st;
+    st = pending_read(s, key, &found, outcome, sizeof outcome, &amount, cur);
+    int n = st == BC_OK && found ? refund_claims(outcome) : 0;
+    if (n > 0) {
+        /* The last claim seen through closes the checkout; until then it
+         * stays claimed, so that nobody charges the key again while another
+         * attempt's refund of it is still on its way. */
+        if (n > 1)
+            snprintf(next, sizeof next, "refunding:%d", n - 1);
+        else
+            snprintf(next, sizeof next, "refunded");
+        st = pending_move(s, key, next, outcome);
+    }
+    return store_tx_end(s, own, st);
+}
+
+enum bc_status store_pending_decline(struct store *s, const char *key, const char *request)
+{
+    if (!key || !request)
+        return BC_INVALID_ARGUMENT;
+    sqlite3_stmt *q = NULL;
+    enum bc_status st = one_shot(s,
+        "UPDATE pending_checkouts SET outcome = 'declined'"
+        " WHERE key = ?1 AND outcome IS NULL AND request = ?2", &q);
+    if (st != BC_OK)
+        return st;
+    sqlite3_bind_text(q, 1, key, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(q, 2, request, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(q);
+    st = rc == SQLITE_DONE ? BC_OK : store_fail(s, rc);
+    sqlite3_finalize(q);
     return st;
 }
 
@@ -654,7 +925,8 @@ enum bc_status store_pending_done(struct store *s, const char *key, const char *
     return store_run_changed(s, q);
 }
 
-/* Only checkouts still without an outcome, oldest first. */
+/* Only checkouts still without an outcome, or whose refund was claimed but
+ * not confirmed, oldest first. */
 enum bc_status store_pending_each(struct store *s,
                                   bool (*cb)(void *ctx, const char *key, int64_t account_id,
                                              int64_t amount, const char *currency, const char *request),
@@ -663,7 +935,7 @@ enum bc_status store_pending_each(struct store *s,
     sqlite3_stmt *q = NULL;
     int rc = sqlite3_prepare_v2(s->db,
         "SELECT key, account_id, amount_minor, currency, request FROM pending_checkouts"
-        " WHERE outcome IS NULL ORDER BY at, key", -1, &q, NULL);
+        " WHERE outcome IS NULL OR outcome LIKE 'refunding:%' ORDER BY at, key", -1, &q, NULL);
     if (rc != SQLITE_OK)
         return store_fail(s, rc);
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {

@@ -744,6 +744,250 @@ static void stale_version_refunds(void **state)
     payment_destroy(gw);
 }
 
+/* ---------------------------------------------------------------- one key, two attempts */
+
+/* This binary as a gateway whose record is the test processor's (the same
+ * database), that lets a second attempt with the same key run at a chosen
+ * moment of the first one's payment:
+ *   finish-first  on the first "status": the other attempt (same figures)
+ *                 runs to its end first;
+ *   other-figures on "charge", once charged: the other attempt (seats
+ *                 `seats`, so another amount) runs to its end first.
+ * The other attempt's status, order id and replayed flag go to dir/other. */
+static int gateway2_main(char **argv)
+{
+    const char *db = argv[2], *dir = argv[3], *mode = argv[4], *key = argv[5];
+    long long sub = atoll(argv[6]);
+    int seats = atoi(argv[7]);
+    char buf[4096], path[256], err[512];
+    size_t n = fread(buf, 1, sizeof buf - 1, stdin);
+    buf[n] = '\0';
+    json_t *req = json_loads(buf, 0, NULL);
+    const char *op = json_string_value(json_object_get(req, "op"));
+    struct store *s = NULL;
+    if (!op || store_open(db, STORE_OPEN_EXISTING, &s) != BC_OK)
+        return 1;
+    struct payment_processor *tp = payment_test_create(s);
+    struct payment_request r = {
+        .key = json_string_value(json_object_get(req, "key")),
+        .amount = (int64_t)json_integer_value(json_object_get(req, "amount_minor")),
+        .currency = json_string_value(json_object_get(req, "currency")),
+        .card = json_string_value(json_object_get(req, "card")),
+    };
+    char ref[128] = "";
+    int64_t amount = 0;
+    enum payment_result pr = PAYMENT_UNKNOWN;
+    bool hook = false;
+    snprintf(path, sizeof path, "%s/other", dir);
+    if (strcmp(op, "status") == 0) {
+        hook = strcmp(mode, "finish-first") == 0 && access(path, F_OK) != 0;
+    } else if (strcmp(op, "charge") == 0) {
+        pr = payment_charge(tp, &r, ref, sizeof ref);
+        hook = strcmp(mode, "other-figures") == 0 && access(path, F_OK) != 0;
+    } else if (strcmp(op, "refund") == 0) {
+        pr = payment_refund(tp, &r);
+    }
+    if (hook) {
+        struct billing b;
+        memset(&b, 0, sizeof b);
+        b.store = s;
+        struct catalog *cat = catalog_load(SOURCE_ROOT "/plans", err, sizeof err);
+        b.catalog = cat;
+        b.processor = tp;
+        b.today = date_from_civil(2026, 11, 25);
+        as_operator(&b, "bob", STORE_OP_OPERATOR);
+        struct billing_change c;
+        memset(&c, 0, sizeof c);
+        c.subscription_id = sub;
+        snprintf(c.product, sizeof c.product, "gotomeeting");
+        snprintf(c.to_plan, sizeof c.to_plan, "business");
+        c.to_seats = seats;
+        c.to_period = BC_PERIOD_MONTHLY;
+        struct billing_result res;
+        enum bc_status st = billing_place(&b, 1, &c, key, -1, NULL, &res);
+        FILE *out = fopen(path, "w");
+        fprintf(out, "%s %lld %d\n", bc_status_code(st), (long long)res.order_id, res.replayed);
+        fclose(out);
+        catalog_destroy(cat);
+    }
+    if (strcmp(op, "status") == 0)
+        pr = payment_status(tp, r.key, &amount, ref, sizeof ref);
+    const char *word = pr == PAYMENT_APPROVED ? "approved" : pr == PAYMENT_DECLINED ? "declined"
+                                                                                  : "unknown";
+    printf("{\"status\": \"%s\", \"reference\": \"%s\", \"amount_minor\": %lld}\n", word, ref,
+           (long long)amount);
+    payment_destroy(tp);
+    store_close(s);
+    json_decref(req);
+    return 0;
+}
+
+static struct payment_processor *gateway2(struct fx *f, const char *mode, const char *key,
+                                          int64_t sub, int seats)
+{
+    char self[PATH_MAX], cmd[PATH_MAX * 2];
+    ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
+    assert_true(len > 0);
+    self[len] = '\0';
+    snprintf(cmd, sizeof cmd, "'%s' --gateway2 '%s' '%s' %s %s %lld %d", self, f->path, f->dir,
+             mode, key, (long long)sub, seats);
+    struct payment_processor *gw = payment_exec_create(cmd, 20000);
+    assert_non_null(gw);
+    return gw;
+}
+
+static void other_attempt(struct fx *f, char code[64], long long *order_id, int *replayed)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/other", f->dir);
+    FILE *in = fopen(path, "r");
+    assert_non_null(in);
+    assert_int_equal(fscanf(in, "%63s %lld %d", code, order_id, replayed), 3);
+    fclose(in);
+}
+
+/* Count of checkouts under `key` with that outcome (NULL: still open). */
+static int64_t pending_with(struct fx *f, const char *key, const char *outcome)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *q = NULL;
+    int64_t n = -1;
+    assert_int_equal(sqlite3_open_v2(f->path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM pending_checkouts"
+                                            " WHERE key = ?1 AND outcome IS ?2", -1, &q, NULL),
+                     SQLITE_OK);
+    sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+    if (outcome)
+        sqlite3_bind_text(q, 2, outcome, -1, SQLITE_STATIC);
+    if (sqlite3_step(q) == SQLITE_ROW)
+        n = sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+    return n;
+}
+
+/* A retry of the same key that looks while the first attempt still has no
+ * order, and writes its checkout after that order landed: it returns the
+ * first order and leaves the checkout resolved ('ordered'), not pending. */
+static void retry_after_first_order_resolves_checkout(void **state)
+{
+    struct fx *f = *state;
+    struct billing_change c = change(f, 1, "gotomeeting", "business", 5, BC_PERIOD_MONTHLY);
+    /* The first attempt charged and has not committed yet. */
+    enum store_key_state ks;
+    int64_t prior;
+    assert_int_equal(store_pending_open(f->store, "k-1", 1, 4100, "EUR", "{}", &ks, &prior), BC_OK);
+    assert_int_equal(ks, STORE_KEY_FREE);
+    assert_int_equal(prior, -1);
+    assert_int_equal(store_test_charge_put(f->store, "k-1", STORE_CHARGE_APPROVED, 4100, "EUR",
+                                           "ref-k1"), BC_OK);
+    struct payment_processor *gw = gateway2(f, "finish-first", "k-1", c.subscription_id, 5);
+    f->b.processor = gw;
+    struct billing_result r;
+    assert_int_equal(billing_place(&f->b, 1, &c, "k-1", 4100, NULL, &r), BC_OK);
+    char code[64];
+    long long other_id = 0;
+    int other_replayed = -1;
+    other_attempt(f, code, &other_id, &other_replayed);
+    assert_string_equal(code, "ok");
+    assert_int_equal(other_replayed, 0);
+    assert_true(other_id > 0);
+    assert_true(r.replayed);
+    assert_int_equal(r.order_id, other_id);
+    assert_int_equal(order_count(f, 1), 1);
+    assert_int_equal(pending_with(f, "k-1", NULL), 0);
+    assert_int_equal(pending_with(f, "k-1", "ordered"), 1);
+    enum store_charge_state cs;
+    int64_t amount = 0;
+    assert_int_equal(store_test_charge_get(f->store, "k-1", &cs, &amount, NULL, 0), BC_OK);
+    assert_int_equal(cs, STORE_CHARGE_APPROVED);
+    assert_int_equal(amount, 4100);
+    assert_int_equal(balance_of(f, 1), 0);
+    f->b.processor = f->processor;
+    payment_destroy(gw);
+}
+
+/* The same key at the same moment for other figures: the other attempt
+ * finds this one's charge (4100) for another amount while this one has not
+ * committed, claims the key and refunds it; this one's commit is then
+ * refused (its checkout is no longer open for its charge): no order whose
+ * payment was refunded, nothing left charged, the checkout resolved. */
+static void same_key_other_figures_never_orders_a_refunded_charge(void **state)
+{
+    struct fx *f = *state;
+    struct billing_change c = change(f, 1, "gotomeeting", "business", 5, BC_PERIOD_MONTHLY);
+    struct payment_processor *gw = gateway2(f, "other-figures", "k-2", c.subscription_id, 6);
+    f->b.processor = gw;
+    int rows = audit_rows(f, NULL);
+    struct billing_result r;
+    assert_int_equal(billing_place(&f->b, 1, &c, "k-2", 4100, NULL, &r), BC_STALE_QUOTE);
+    char code[64];
+    long long other_id = -1;
+    int other_replayed = -1;
+    other_attempt(f, code, &other_id, &other_replayed);
+    assert_string_equal(code, "stale_quote");
+    assert_int_equal(other_id, 0);
+    struct store_order o = {0};
+    assert_int_equal(store_order_by_key(f->store, "k-2", &o), BC_NOT_FOUND);
+    assert_int_equal(order_count(f, 1), 0);
+    assert_int_equal(balance_of(f, 1), 2000);
+    enum store_charge_state cs;
+    int64_t amount = 0;
+    assert_int_equal(store_test_charge_get(f->store, "k-2", &cs, &amount, NULL, 0), BC_OK);
+    assert_int_equal(cs, STORE_CHARGE_REFUNDED);
+    assert_int_equal(amount, 4100);
+    assert_int_equal(pending_with(f, "k-2", NULL), 0);
+    assert_int_equal(pending_with(f, "k-2", "refunded"), 1);
+    /* One audit row per attempt, both refused. */
+    struct audit_probe last;
+    assert_int_equal(audit_rows(f, &last), rows + 2);
+    assert_string_equal(last.result, "stale_quote");
+    /* Nothing is left for reconcile, and the key can be used again. */
+    int done = -1, back = -1;
+    f->b.processor = f->processor;
+    assert_int_equal(billing_reconcile(&f->b, &done, &back), BC_OK);
+    assert_int_equal(done, 0);
+    assert_int_equal(back, 0);
+    assert_int_equal(billing_place(&f->b, 1, &c, "k-2", 4100, NULL, &r), BC_OK);
+    assert_false(r.replayed);
+    assert_int_equal(order_count(f, 1), 1);
+    assert_int_equal(pending_with(f, "k-2", "ordered"), 1);
+    payment_destroy(gw);
+}
+
+/* An order with nothing due is one transaction and writes no checkout;
+ * but a key with a charge still open under it (a paid attempt that died
+ * after charging, then the figures moved to nothing due) is not ordered
+ * for nothing: the charge goes back first, then the key orders. */
+static void nothing_due_with_open_charge_refunds(void **state)
+{
+    struct fx *f = *state;
+    /* Bianchi Studio: 20 -> 10 seats leaves credit. */
+    struct billing_change c = change(f, 9, "gotomeeting", "business", 10, BC_PERIOD_MONTHLY);
+    enum store_key_state ks;
+    int64_t prior;
+    assert_int_equal(store_pending_open(f->store, "nd-9", 9, 700, "EUR", "{}", &ks, &prior), BC_OK);
+    assert_int_equal(store_test_charge_put(f->store, "nd-9", STORE_CHARGE_APPROVED, 700, "EUR",
+                                           "ref-nd"), BC_OK);
+    struct billing_result r;
+    assert_int_equal(billing_place(&f->b, 9, &c, "nd-9", 0, NULL, &r), BC_STALE_QUOTE);
+    assert_int_equal(order_count(f, 9), 0);
+    enum store_charge_state cs;
+    assert_int_equal(store_test_charge_get(f->store, "nd-9", &cs, NULL, NULL, 0), BC_OK);
+    assert_int_equal(cs, STORE_CHARGE_REFUNDED);
+    assert_int_equal(pending_with(f, "nd-9", "refunded"), 1);
+    assert_int_equal(billing_place(&f->b, 9, &c, "nd-9", 0, NULL, &r), BC_OK);
+    assert_false(r.replayed);
+    assert_int_equal(order_count(f, 9), 1);
+    assert_int_equal(balance_of(f, 9), 57808);
+    /* A key never charged: no checkout is written at all. */
+    c.to_seats = 9;
+    assert_int_equal(billing_place(&f->b, 9, &c, "nd-10", -1, NULL, &r), BC_OK);
+    assert_int_equal(r.due, 0);
+    assert_int_equal(pending_with(f, "nd-10", NULL), 0);
+    assert_int_equal(pending_with(f, "nd-10", "ordered"), 0);
+}
+
 /* ---------------------------------------------------------------- reconcile */
 
 static void reconcile(void **state)
@@ -1016,6 +1260,8 @@ int main(int argc, char **argv)
 {
     if (argc == 5 && strcmp(argv[1], "--gateway") == 0)
         return gateway_main(argv[2], argv[3], argv[4]);
+    if (argc == 8 && strcmp(argv[1], "--gateway2") == 0)
+        return gateway2_main(argv);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(worked_example, setup, teardown),
         cmocka_unit_test_setup_teardown(vat_cases, setup, teardown),
@@ -1028,6 +1274,9 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(expect_due_mismatch_is_stale, setup, teardown),
         cmocka_unit_test_setup_teardown(nothing_due_needs_no_payment, setup, teardown),
         cmocka_unit_test_setup_teardown(stale_version_refunds, setup, teardown),
+        cmocka_unit_test_setup_teardown(retry_after_first_order_resolves_checkout, setup, teardown),
+        cmocka_unit_test_setup_teardown(same_key_other_figures_never_orders_a_refunded_charge, setup, teardown),
+        cmocka_unit_test_setup_teardown(nothing_due_with_open_charge_refunds, setup, teardown),
         cmocka_unit_test_setup_teardown(reconcile, setup, teardown),
         cmocka_unit_test_setup_teardown(retry_reuses_the_charge, setup, teardown),
         cmocka_unit_test_setup_teardown(seats_and_users, setup, teardown),

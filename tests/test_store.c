@@ -1176,6 +1176,72 @@ static void test_charges_and_pending(void **state)
     assert_int_equal(store_pending_put(f->s, "p3", 999, 1, "EUR", "{}"), BC_DB_ERROR);   /* FK */
 }
 
+/* One key, one outcome: a paid order commits only under the checkout its
+ * own attempt opened; a claim for a refund closes the key to orders and to
+ * new checkouts until every claimer saw its refund through; an order with
+ * nothing due is refused while a checkout (a charge) is open under its key. */
+static void test_key_claims(void **state)
+{
+    struct fx *f = *state;
+    assert_int_equal(store_ledger_opening(f->s, f->account, 1000), BC_OK);
+    enum store_key_state ks;
+    int64_t prior, amount;
+    char cur[4];
+    assert_int_equal(store_pending_open(f->s, "c1", f->account, 1440, "EUR", "{\"a\":1}", &ks, &prior), BC_OK);
+    assert_int_equal(ks, STORE_KEY_FREE);
+    assert_int_equal(prior, -1);
+    /* Another attempt writes it again: the first one no longer owns it. */
+    assert_int_equal(store_pending_open(f->s, "c1", f->account, 1500, "EUR", "{\"a\":2}", &ks, &prior), BC_OK);
+    assert_int_equal(prior, 1440);
+    struct counts before = counts_of(f);
+    struct store_order o;
+    make_order(f, &o, "c1");
+    struct store_sub_change ch = make_change(f, 1);
+    assert_int_equal(store_order_place(f->s, &o, &ch, 1, 1000, &order_audit, "{\"a\":1}", &ks),
+                     BC_STALE_QUOTE);
+    assert_int_equal(ks, STORE_KEY_CLOSED);
+    assert_same_counts(before, counts_of(f));
+    /* Nothing due under a key with an open checkout: refused too. */
+    assert_int_equal(store_order_place(f->s, &o, &ch, 1, 1000, &order_audit, NULL, &ks), BC_STALE_QUOTE);
+    assert_int_equal(ks, STORE_KEY_CLOSED);
+    assert_same_counts(before, counts_of(f));
+    /* Two claims; the key stays closed until both refunds are through. */
+    assert_int_equal(store_pending_claim_refund(f->s, "c1", &ks, &amount, cur), BC_OK);
+    assert_int_equal(ks, STORE_KEY_FREE);
+    assert_int_equal(amount, 1500);
+    assert_string_equal(cur, "EUR");
+    assert_int_equal(store_pending_claim_refund(f->s, "c1", &ks, &amount, cur), BC_OK);
+    assert_int_equal(q1(f->path, "SELECT count(*) FROM pending_checkouts WHERE outcome = 'refunding:2'"), 1);
+    assert_int_equal(store_order_place(f->s, &o, &ch, 1, 1000, &order_audit, "{\"a\":2}", &ks),
+                     BC_STALE_QUOTE);
+    assert_int_equal(ks, STORE_KEY_REFUNDING);
+    assert_int_equal(store_pending_refunded(f->s, "c1"), BC_OK);
+    assert_int_equal(store_pending_open(f->s, "c1", f->account, 1500, "EUR", "{\"a\":3}", &ks, &prior), BC_OK);
+    assert_int_equal(ks, STORE_KEY_REFUNDING);
+    /* Still listed for reconcile while claimed. */
+    struct pend_seen seen = { 0, "" };
+    assert_int_equal(store_pending_each(f->s, pend_cb, &seen), BC_OK);
+    assert_int_equal(seen.n, 1);
+    assert_int_equal(store_pending_refunded(f->s, "c1"), BC_OK);
+    assert_int_equal(q1(f->path, "SELECT count(*) FROM pending_checkouts WHERE outcome = 'refunded'"), 1);
+    /* Then the key is open again, and its own attempt orders it. */
+    assert_int_equal(store_pending_open(f->s, "c1", f->account, 1440, "EUR", "{\"a\":4}", &ks, &prior), BC_OK);
+    assert_int_equal(ks, STORE_KEY_FREE);
+    assert_int_equal(prior, 1500);
+    assert_int_equal(store_pending_decline(f->s, "c1", "{\"a\":3}"), BC_OK);   /* not its own: no-op */
+    assert_int_equal(store_order_place(f->s, &o, &ch, 1, 1000, &order_audit, "{\"a\":4}", &ks), BC_OK);
+    assert_int_equal(ks, STORE_KEY_FREE);
+    assert_true(o.id > 0);
+    assert_int_equal(q1(f->path, "SELECT count(*) FROM pending_checkouts WHERE outcome = 'ordered'"), 1);
+    store_order_clear(&o);
+    /* Once ordered: a claim refunds nothing, a new checkout is not written. */
+    assert_int_equal(store_pending_claim_refund(f->s, "c1", &ks, &amount, cur), BC_OK);
+    assert_int_equal(ks, STORE_KEY_ORDERED);
+    assert_int_equal(store_pending_open(f->s, "c1", f->account, 1, "EUR", "{}", &ks, &prior), BC_OK);
+    assert_int_equal(ks, STORE_KEY_ORDERED);
+    assert_int_equal(q1(f->path, "SELECT count(*) FROM pending_checkouts WHERE outcome = 'ordered'"), 1);
+}
+
 static void test_disk_full(void **state)
 {
     struct fx *f = *state;
@@ -1289,6 +1355,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_audit_each, setup_seeded, teardown_dir),
         cmocka_unit_test_setup_teardown(test_operators, setup_seeded, teardown_dir),
         cmocka_unit_test_setup_teardown(test_charges_and_pending, setup_seeded, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_key_claims, setup_seeded, teardown_dir),
         cmocka_unit_test_setup_teardown(test_disk_full, setup_seeded, teardown_dir),
         cmocka_unit_test_setup_teardown(test_concurrent_writer_waits, setup_seeded, teardown_dir),
     };
