@@ -490,7 +490,7 @@ static void small_load(struct store *s, bool bulk, int n)
 
 struct text {
     char *s;
-    size_t n;
+    size_t n, cap;
 };
 
 static int dump_row(void *ctx, int ncols, char **vals, char **names)
@@ -500,9 +500,14 @@ static int dump_row(void *ctx, int ncols, char **vals, char **names)
     for (int i = 0; i < ncols; i++) {
         const char *v = vals[i] ? vals[i] : "NULL";
         size_t len = strlen(v);
-        char *grown = realloc(t->s, t->n + len + 2);
-        assert_non_null(grown);
-        t->s = grown;
+        if (t->n + len + 2 > t->cap) {
+            /* Doubling: sanitizer builds move every realloc'd block. */
+            size_t cap = 2 * (t->n + len + 2);
+            char *grown = realloc(t->s, cap);
+            assert_non_null(grown);
+            t->s = grown;
+            t->cap = cap;
+        }
         memcpy(t->s + t->n, v, len);
         t->n += len;
         t->s[t->n++] = i + 1 < ncols ? '|' : '\n';
