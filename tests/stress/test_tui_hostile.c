@@ -978,6 +978,9 @@ int main(int argc, char **argv)
     if (!e2e_setup_args(argc, argv))
         return 2;
     long_run = argc > 2 && atoi(argv[2]) > 1;
+    /* In a sanitizer build, undefined behaviour in the UI ends it (and so
+     * fails the test) instead of a message on the pty nobody reads. */
+    setenv("UBSAN_OPTIONS", "halt_on_error=1:print_stacktrace=1", 0);
     const char *s = getenv("BC_SEED");
     seed = s && *s ? strtoull(s, NULL, 10) : (uint64_t)time(NULL) * 2654435761ULL;
     if (seed == 0)
