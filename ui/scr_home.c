@@ -72,13 +72,18 @@ static void home_header(struct ui_app *app, int y)
     const struct store_account *a = &app->acct;
     char buf[1024], money[64];
     int w = COLS - 4;
-    snprintf(buf, sizeof buf, _("%s  (account %lld, %s)"), a->name ? a->name : "",
-             (long long)a->id, a->currency);
+    /* The name comes first in both languages; a long one is cut so that the
+     * account id and currency after it always show. */
+    char suffix[128];
+    snprintf(suffix, sizeof suffix, _("%s  (account %lld, %s)"), "", (long long)a->id,
+             a->currency);
     char cart[128];
     snprintf(cart, sizeof cart, ngettext("Cart: %zu item", "Cart: %zu items", app->cart_count),
              app->cart_count);
     int cw = draw_width(cart);
-    draw_text(y, 2, w - cw - 2, buf, A_BOLD);
+    int room = w - cw - 2;
+    int nw = draw_text(y, 2, room - draw_width(suffix), a->name ? a->name : "", A_BOLD);
+    draw_text(y, 2 + nw, room - nw, suffix, A_BOLD);
     draw_text_right(y, 2, w, cart, app->cart_count ? A_BOLD : A_NORMAL);
 
     fmt_money(money, sizeof money, a->balance, a->currency);
