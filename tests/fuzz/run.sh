@@ -10,28 +10,45 @@ out=build-fuzz
 mkdir -p "$out"
 srcs=$(ls src/*.c | grep -v -e '/main\.c$')
 libs="-lsqlite3 -lyaml -lcrypt -ljansson -lm"
-passed=0 failed=0
+# Build every target first, then run them two at a time (one per core).
+targets=()
 for t in tests/fuzz/fuzz_*.c; do
     name=$(basename "$t" .c)
-    kind=${name#fuzz_}
     echo "--- $name: build"
-    if ! clang -g -O1 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+    if clang -g -O1 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
             -Isrc -o "$out/$name" "$t" $srcs $libs; then
-        failed=$((failed + 1)); continue
+        targets+=("$name")
+    else
+        echo "$name: BUILD FAILED" >"$out/$name.result"
     fi
-    corpus="$out/corpus-$kind"
+done
+
+fuzz_one() {   # fuzz_one NAME: runs it for $secs on a copy of its seeds
+    local name=$1 kind=${1#fuzz_} start
+    local corpus="$out/corpus-$kind"
     rm -rf "$corpus"; mkdir -p "$corpus"
     [ -d "tests/fuzz/corpus/$kind" ] && cp -r "tests/fuzz/corpus/$kind/." "$corpus/"
-    echo "--- $name: ${secs}s"
     start=$(date +%s)
     if (cd "$out" && "./$name" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
             -print_final_stats=1 "corpus-$kind" >"$name.log" 2>&1); then
-        passed=$((passed + 1))
-        echo "$name: clean for $(( $(date +%s) - start ))s, $(grep -o 'stat::number_of_executed_units: *[0-9]*' "$out/$name.log" | grep -o '[0-9]*$') runs"
+        echo "$name: clean for $(( $(date +%s) - start ))s, $(grep -o 'stat::number_of_executed_units: *[0-9]*' "$out/$name.log" | grep -o '[0-9]*$') runs" >"$out/$name.result"
     else
-        failed=$((failed + 1))
-        echo "$name: FAILED"; tail -40 "$out/$name.log"
+        { echo "$name: FAILED"; tail -40 "$out/$name.log"; } >"$out/$name.result"
     fi
+}
+
+rm -f "$out"/*.result
+for ((i = 0; i < ${#targets[@]}; i += 2)); do
+    echo "--- ${targets[*]:i:2}: ${secs}s"
+    fuzz_one "${targets[i]}" &
+    [ $((i + 1)) -lt ${#targets[@]} ] && fuzz_one "${targets[i + 1]}" &
+    wait
+done
+
+passed=0 failed=0
+for r in "$out"/*.result; do
+    cat "$r"
+    if head -1 "$r" | grep -q ': clean for'; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 done
 echo "fuzz-summary: $passed $failed"
 [ "$failed" -eq 0 ]
