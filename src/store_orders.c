@@ -355,14 +355,8 @@ static enum bc_status order_write(struct store *s, struct store_order *o,
 }
 
 /* ---------------------------------------------------------------- a key's checkout
- * These statements run once per checkout at most; they are prepared per
- * call (the cached slots live in store_internal.h). */
-
-static enum bc_status one_shot(struct store *s, const char *sql, sqlite3_stmt **q)
-{
-    int rc = sqlite3_prepare_v2(s->db, sql, -1, q, NULL);
-    return rc == SQLITE_OK ? BC_OK : store_fail(s, rc);
-}
+ * These statements run on every placed order (the key checks), so they live
+ * in the connection's statement cache like the store's other statements. */
 
 /* The key's checkout: *found, its outcome ("" while open), amount, currency. */
 static enum bc_status pending_read(struct store *s, const char *key, bool *found, char *outcome,
@@ -373,7 +367,7 @@ static enum bc_status pending_read(struct store *s, const char *key, bool *found
     outcome[0] = '\0';
     *amount = -1;
     currency[0] = '\0';
-    enum bc_status st = one_shot(s,
+    enum bc_status st = store_prep(s, SL_PENDING_READ,
         "SELECT coalesce(outcome, ''), amount_minor, currency FROM pending_checkouts"
         " WHERE key = ?1", &q);
     if (st != BC_OK)
@@ -388,7 +382,7 @@ static enum bc_status pending_read(struct store *s, const char *key, bool *found
     } else if (rc != SQLITE_DONE) {
         st = store_fail(s, rc);
     }
-    sqlite3_finalize(q);
+    sqlite3_reset(q);
     return st;
 }
 
@@ -398,7 +392,7 @@ static enum bc_status pending_is_own(struct store *s, const char *key, const cha
 {
     sqlite3_stmt *q = NULL;
     *own = false;
-    enum bc_status st = one_shot(s,
+    enum bc_status st = store_prep(s, SL_PENDING_OWN,
         "SELECT 1 FROM pending_checkouts WHERE key = ?1 AND outcome IS NULL AND request = ?2", &q);
     if (st != BC_OK)
         return st;
@@ -409,7 +403,7 @@ static enum bc_status pending_is_own(struct store *s, const char *key, const cha
         *own = true;
     else if (rc != SQLITE_DONE)
         st = store_fail(s, rc);
-    sqlite3_finalize(q);
+    sqlite3_reset(q);
     return st;
 }
 
@@ -428,7 +422,7 @@ static enum bc_status pending_move(struct store *s, const char *key, const char 
                                    const char *only_when)
 {
     sqlite3_stmt *q = NULL;
-    enum bc_status st = one_shot(s,
+    enum bc_status st = store_prep(s, SL_PENDING_MOVE,
         "UPDATE pending_checkouts SET outcome = ?2 WHERE key = ?1 AND outcome IS ?3", &q);
     if (st != BC_OK)
         return st;
@@ -437,7 +431,7 @@ static enum bc_status pending_move(struct store *s, const char *key, const char 
     store_bind_text(q, 3, only_when);
     int rc = sqlite3_step(q);
     st = rc == SQLITE_DONE ? BC_OK : store_fail(s, rc);
-    sqlite3_finalize(q);
+    sqlite3_reset(q);
     return st;
 }
 
@@ -645,7 +639,7 @@ enum bc_status store_pending_decline(struct store *s, const char *key, const cha
     if (!key || !request)
         return BC_INVALID_ARGUMENT;
     sqlite3_stmt *q = NULL;
-    enum bc_status st = one_shot(s,
+    enum bc_status st = store_prep(s, SL_PENDING_DECLINE,
         "UPDATE pending_checkouts SET outcome = 'declined'"
         " WHERE key = ?1 AND outcome IS NULL AND request = ?2", &q);
     if (st != BC_OK)
@@ -654,7 +648,7 @@ enum bc_status store_pending_decline(struct store *s, const char *key, const cha
     sqlite3_bind_text(q, 2, request, -1, SQLITE_TRANSIENT);
     int rc = sqlite3_step(q);
     st = rc == SQLITE_DONE ? BC_OK : store_fail(s, rc);
-    sqlite3_finalize(q);
+    sqlite3_reset(q);
     return st;
 }
 
