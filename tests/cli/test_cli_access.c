@@ -626,8 +626,15 @@ static void pty_start(struct pty_run *p, const char *const *args)
     const char *argv[96];
     char *name;
 
+    /* The binary runs bare here even under a memory checker: its output would
+     * mix with the prompts, and test_set_pin_from_stdin runs the same code
+     * under it. cmocka's TAP spells a skip "not ok", so no skip either. */
+    size_t saved_nwrapper = nwrapper;
+
     memset(p, 0, sizeof *p);
+    nwrapper = 0;
     command_line(args, argv, sizeof argv / sizeof argv[0]);
+    nwrapper = saved_nwrapper;
     p->master = posix_openpt(O_RDWR | O_NOCTTY);
     assert_true(p->master >= 0);
     assert_int_equal(grantpt(p->master), 0);
@@ -720,9 +727,6 @@ static void test_set_pin_on_a_terminal(void **state)
     struct termios t;
     char *before = sql_text(f->db, "SELECT pin_hash FROM contacts WHERE id = 1");
     char *after;
-
-    if (nwrapper > 0)
-        skip();   /* a memory checker's own output would mix with the prompts */
 
     /* Two different PINs: nothing changes. */
     pty_start(&p, (const char *const[]){"contact", "set-pin", "1", "--db", f->db, NULL});
