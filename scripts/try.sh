@@ -9,6 +9,7 @@ bc_install_deps
 ninja -C build >/dev/null
 db="${BILLCENTER_DB:-${XDG_DATA_HOME:-$HOME/.local/share}/billcenter/billcenter.db}"
 if [ ! -f "$db" ]; then
+    mkdir -p "$(dirname "$db")" && chmod 700 "$(dirname "$db")"
     ./build/billcenter --db "$db" init --demo
 fi
 exec ./build/billcenter --db "$db" "$@"
