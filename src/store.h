@@ -294,6 +294,7 @@ enum bc_status store_search_plan_for_test(struct store *s, char *buf, size_t siz
  *  - foreign keys are not enforced;
  *  - on a database without accounts, the indexes the schema names (not
  *    those of PRIMARY KEY/UNIQUE) are dropped, their CREATE text kept;
+ *  - CHECK constraints are not evaluated row by row (see Off);
  *  - inside a transaction the caller opened, store writes take no savepoint
  *    of their own and store_seat_set(.., true) inserts without its checks:
  *    after any failed write the caller must roll back the whole transaction;
@@ -302,10 +303,11 @@ enum bc_status store_search_plan_for_test(struct store *s, char *buf, size_t siz
  * Off writes those history rows and recreates the dropped indexes (one
  * transaction), then checks the whole database once:
  * PRAGMA foreign_key_check, seats assigned <= seats, seat holders of the
- * subscription's account. A problem is returned as an error (BC_DB_ERROR,
+ * subscription's account, every table's CHECK constraints (read from its
+ * CREATE TABLE text, one scan per table). A problem is returned as an error (BC_DB_ERROR,
  * BC_SEATS_EXHAUSTED, BC_INVALID_ARGUMENT) with store_errmsg saying which
- * row; the data stays written. Off then restores foreign keys and the
- * default cache. store_close ends a bulk load still on (rolling back an
+ * row; the data stays written. Off then restores foreign keys, CHECK
+ * constraints and the default cache. store_close ends a bulk load still on (rolling back an
  * open transaction first). */
 enum bc_status store_bulk_load(struct store *s, bool on);
 /* Inserts users[0..n) (all of `account_id`, whatever their own account_id
@@ -316,6 +318,11 @@ enum bc_status store_users_insert(struct store *s, int64_t account_id, struct st
  * transaction, few multi-row statements without the checks (see above). */
 enum bc_status store_seats_assign(struct store *s, int64_t subscription_id,
                                   const int64_t *user_ids, size_t n);
+/* store_subscription_insert for each of subs[0..n) with few multi-row
+ * statements (added for demo generation), setting each id and version;
+ * all or none are written. */
+enum bc_status store_subscriptions_insert(struct store *s, struct store_subscription *subs,
+                                          size_t n);
 
 /* ---- kiosk sign-in failures per e-mail (schema v2, issue 4) ---- */
 /* Failed sign-ins are counted per e-mail as typed, normalised by the caller

@@ -44,10 +44,11 @@ struct store {
     size_t bulk_nindexes;
     int64_t bulk_first_sub;
     /* Multi-row inserts of 1..STORE_ROWS_MAX rows (index = rows), prepared
-     * on first use: users, seat assignments. */
+     * on first use: users, seat assignments, subscriptions. */
 #define STORE_ROWS_MAX 8
     sqlite3_stmt *users_rows[STORE_ROWS_MAX + 1];
     sqlite3_stmt *seats_rows[STORE_ROWS_MAX + 1];
+    sqlite3_stmt *subs_rows[STORE_ROWS_MAX + 1];
 };
 
 /* Schema migrations (store_schema.c): the SQL that lifts a database from

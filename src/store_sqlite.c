@@ -2,11 +2,13 @@
  * migrations), error mapping, the statement cache, transactions, and the
  * account-side records (accounts, contacts, users, subscriptions, seats,
  * cart, card). Orders, ledger, audit and the rest are in store_orders.c. */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -367,6 +369,7 @@ void store_close(struct store *s)
     for (size_t i = 0; i <= STORE_ROWS_MAX; i++) {
         sqlite3_finalize(s->users_rows[i]);
         sqlite3_finalize(s->seats_rows[i]);
+        sqlite3_finalize(s->subs_rows[i]);
     }
     sqlite3_close(s->db);
     free(s);
@@ -545,6 +548,109 @@ static enum bc_status bulk_check(struct store *s)
     return rc == SQLITE_DONE ? BC_OK : store_fail(s, rc);
 }
 
+/* Appends to `where` (capacity `size`) " OR NOT (<expr>)" for each CHECK
+ * constraint in a CREATE TABLE text, skipping quoted text; false when one
+ * does not fit or is unbalanced. *n counts them. */
+static bool bulk_check_exprs(const char *sql, char *where, size_t size, int *n)
+{
+    size_t used = strlen(where);
+    char quote = 0;
+    for (const char *p = sql; *p; p++) {
+        if (quote) {
+            if (*p == quote)
+                quote = 0;
+            continue;
+        }
+        if (*p == '\'' || *p == '"' || *p == '`' || *p == '[') {
+            quote = *p == '[' ? ']' : *p;
+            continue;
+        }
+        bool word = (p == sql || !(isalnum((unsigned char)p[-1]) || p[-1] == '_'))
+                    && strncasecmp(p, "CHECK", 5) == 0;
+        if (!word)
+            continue;
+        const char *q = p + 5;
+        while (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r')
+            q++;
+        if (*q != '(')
+            continue;
+        const char *start = q;
+        int depth = 0;
+        char inq = 0;
+        for (; *q; q++) {
+            if (inq) {
+                if (*q == inq)
+                    inq = 0;
+            } else if (*q == '\'' || *q == '"') {
+                inq = *q;
+            } else if (*q == '(') {
+                depth++;
+            } else if (*q == ')' && --depth == 0) {
+                break;
+            }
+        }
+        if (!*q)
+            return false;
+        int len = (int)(q - start + 1);
+        int w = snprintf(where + used, size - used, "%sNOT %.*s", *n ? " OR " : "", len, start);
+        if (w < 0 || (size_t)w >= size - used)
+            return false;
+        used += (size_t)w;
+        (*n)++;
+        p = q;
+    }
+    return true;
+}
+
+/* The load ran with CHECK constraints off (PRAGMA ignore_check_constraints:
+ * SQLite evaluates an IN list of a CHECK by building a temporary table for
+ * every row it writes, a third of the load's CPU). They are checked here
+ * instead, one scan per table over all of them, read from the schema's own
+ * CREATE TABLE text: a row for which one is false is an error naming it. */
+static enum bc_status bulk_check_constraints(struct store *s)
+{
+    sqlite3_stmt *t = NULL;
+    enum bc_status st = BC_OK;
+    int rc = sqlite3_prepare_v2(s->db,
+        "SELECT name, sql, sql LIKE '%WITHOUT ROWID%' FROM sqlite_master"
+        " WHERE type = 'table' AND sql IS NOT NULL AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+        " ORDER BY name", -1, &t, NULL);
+    while (st == BC_OK && rc == SQLITE_OK && (rc = sqlite3_step(t)) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(t, 0);
+        const char *sql = (const char *)sqlite3_column_text(t, 1);
+        bool norowid = sqlite3_column_int(t, 2) != 0;
+        char where[4096] = "";
+        int n = 0;
+        rc = SQLITE_OK;
+        if (!bulk_check_exprs(sql, where, sizeof where, &n)) {
+            store_note(s, "bulk load: a table's CHECK constraints could not be read");
+            st = BC_DB_ERROR;
+            break;
+        }
+        if (n == 0)
+            continue;
+        char *q = sqlite3_mprintf("SELECT %s FROM \"%w\" WHERE %s LIMIT 1",
+                                  norowid ? "-1" : "rowid", name, where);
+        sqlite3_stmt *c = NULL;
+        int crc = q ? sqlite3_prepare_v2(s->db, q, -1, &c, NULL) : SQLITE_NOMEM;
+        sqlite3_free(q);
+        if (crc == SQLITE_OK && (crc = sqlite3_step(c)) == SQLITE_ROW) {
+            char msg[256];
+            snprintf(msg, sizeof msg, "bulk load: a row of %s (rowid %lld) fails a CHECK constraint",
+                     name, (long long)sqlite3_column_int64(c, 0));
+            store_note(s, msg);
+            st = BC_DB_ERROR;
+        } else if (crc != SQLITE_DONE) {
+            st = store_fail(s, crc);
+        }
+        sqlite3_finalize(c);
+    }
+    if (st == BC_OK && rc != SQLITE_DONE)
+        st = store_fail(s, rc);
+    sqlite3_finalize(t);
+    return st;
+}
+
 enum bc_status store_bulk_load(struct store *s, bool on)
 {
     if (!s)
@@ -561,12 +667,13 @@ enum bc_status store_bulk_load(struct store *s, bool on)
         /* synchronous = OFF: a crash mid-load leaves a database to make
          * again anyway; the end of the load makes it durable. */
         enum bc_status st = exec_sql(s, "PRAGMA cache_size = -262144; PRAGMA foreign_keys = OFF;"
-                                        " PRAGMA synchronous = OFF");
+                                        " PRAGMA synchronous = OFF;"
+                                        " PRAGMA ignore_check_constraints = ON");
         if (st == BC_OK)
             st = bulk_drop_indexes(s);
         if (st != BC_OK) {
             exec_sql(s, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;"
-                        " PRAGMA cache_size = -2000");
+                        " PRAGMA ignore_check_constraints = OFF; PRAGMA cache_size = -2000");
             return st;
         }
         s->bulk = true;
@@ -577,10 +684,13 @@ enum bc_status store_bulk_load(struct store *s, bool on)
     s->bulk_first_sub = 0;
     if (st == BC_OK)
         st = bulk_check(s);
+    if (st == BC_OK)
+        st = bulk_check_constraints(s);
     bulk_forget_indexes(s);
     /* -2000 is SQLite's default cache. The checkpoint, now synchronous
      * again, writes the load into the database file and syncs it. */
     enum bc_status back = exec_sql(s, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;"
+                                      " PRAGMA ignore_check_constraints = OFF;"
                                       " PRAGMA cache_size = -2000; PRAGMA wal_checkpoint(TRUNCATE)");
     return st == BC_OK ? back : st;
 }
@@ -1167,6 +1277,43 @@ enum bc_status store_subscription_get(struct store *s, int64_t id, struct store_
     return store_one(s, q, read_sub, out);
 }
 
+/* Binds one subscription's 13 insert parameters from `base` + 1 on. */
+static void bind_sub(sqlite3_stmt *q, int base, const struct store_subscription *x)
+{
+    sqlite3_bind_int64(q, base + 1, x->account_id);
+    store_bind_text(q, base + 2, x->product);
+    store_bind_text(q, base + 3, x->plan);
+    sqlite3_bind_int(q, base + 4, x->seats);
+    sqlite3_bind_text(q, base + 5, store_period_text(x->period), -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, base + 6, STORE_NAME_TEXT(sub_statuses, x->status), -1, SQLITE_STATIC);
+    sqlite3_bind_int(q, base + 7, x->period_start);
+    sqlite3_bind_int(q, base + 8, x->period_end);
+    sqlite3_bind_int(q, base + 9, x->item_start);
+    sqlite3_bind_int(q, base + 10, x->anchor_day);
+    sqlite3_bind_int64(q, base + 11, x->billed);
+    sqlite3_bind_int64(q, base + 12, x->credited);
+    sqlite3_bind_int64(q, base + 13, x->price);
+}
+
+#define SUB_INSERT_HEAD "INSERT INTO subscriptions(account_id, product, plan, seats, period," \
+    " status, period_start, period_end, item_start, anchor_day, billed_minor, credited_minor," \
+    " price_minor, version) VALUES"
+
+/* The history rows of new subscriptions first..last: in a bulk load's
+ * transaction left to the load's end (bulk_finish), else written now. */
+static enum bc_status subs_history(struct store *s, bool own, int64_t first, int64_t last)
+{
+    if (s->bulk && !own) {
+        if (s->bulk_first_sub == 0)
+            s->bulk_first_sub = first;
+        return BC_OK;
+    }
+    enum bc_status st = BC_OK;
+    for (int64_t id = first; st == BC_OK && id <= last; id++)
+        st = store_history_append(s, id, 0);
+    return st;
+}
+
 enum bc_status store_subscription_insert(struct store *s, struct store_subscription *x)
 {
     bool own;
@@ -1176,39 +1323,54 @@ enum bc_status store_subscription_insert(struct store *s, struct store_subscript
     sqlite3_stmt *q;
     int64_t id = 0;
     st = store_prep(s, SL_SUB_INSERT,
-        "INSERT INTO subscriptions(account_id, product, plan, seats, period, status,"
-        " period_start, period_end, item_start, anchor_day, billed_minor, credited_minor,"
-        " price_minor, version) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 1)",
-        &q);
+        SUB_INSERT_HEAD " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 1)", &q);
     if (st == BC_OK) {
-        sqlite3_bind_int64(q, 1, x->account_id);
-        store_bind_text(q, 2, x->product);
-        store_bind_text(q, 3, x->plan);
-        sqlite3_bind_int(q, 4, x->seats);
-        sqlite3_bind_text(q, 5, store_period_text(x->period), -1, SQLITE_STATIC);
-        sqlite3_bind_text(q, 6, STORE_NAME_TEXT(sub_statuses, x->status), -1, SQLITE_STATIC);
-        sqlite3_bind_int(q, 7, x->period_start);
-        sqlite3_bind_int(q, 8, x->period_end);
-        sqlite3_bind_int(q, 9, x->item_start);
-        sqlite3_bind_int(q, 10, x->anchor_day);
-        sqlite3_bind_int64(q, 11, x->billed);
-        sqlite3_bind_int64(q, 12, x->credited);
-        sqlite3_bind_int64(q, 13, x->price);
+        bind_sub(q, 0, x);
         st = store_run(s, q);
         id = sqlite3_last_insert_rowid(s->db);
     }
-    if (st == BC_OK && s->bulk && !own) {
-        /* Written for the whole load at its end (bulk_finish). */
-        if (s->bulk_first_sub == 0)
-            s->bulk_first_sub = id;
-    } else if (st == BC_OK) {
-        st = store_history_append(s, id, 0);
-    }
+    if (st == BC_OK)
+        st = subs_history(s, own, id, id);
     st = store_tx_end(s, own, st);
     if (st == BC_OK) {
         x->id = id;
         x->version = 1;
     }
+    return st;
+}
+
+enum bc_status store_subscriptions_insert(struct store *s, struct store_subscription *subs,
+                                          size_t n)
+{
+    if (n > 0 && !subs)
+        return BC_INVALID_ARGUMENT;
+    bool own;
+    enum bc_status st = store_tx_begin(s, &own);
+    if (st != BC_OK)
+        return st;
+    for (size_t done = 0; st == BC_OK && done < n;) {
+        size_t rows = n - done < STORE_ROWS_MAX ? n - done : STORE_ROWS_MAX;
+        sqlite3_stmt *q;
+        st = rows_stmt(s, s->subs_rows, rows, SUB_INSERT_HEAD,
+                       "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)", &q);
+        for (size_t i = 0; st == BC_OK && i < rows; i++)
+            bind_sub(q, (int)(13 * i), &subs[done + i]);
+        if (st == BC_OK)
+            st = store_run(s, q);
+        if (st == BC_OK) {
+            /* Consecutive rowids, as in store_users_insert. */
+            int64_t last = sqlite3_last_insert_rowid(s->db);
+            st = subs_history(s, own, last - (int64_t)(rows - 1), last);
+            for (size_t i = 0; i < rows; i++) {
+                subs[done + i].id = last - (int64_t)(rows - 1 - i);
+                subs[done + i].version = 1;
+            }
+            done += rows;
+        }
+    }
+    st = store_tx_end(s, own, st);
+    for (size_t i = 0; st != BC_OK && i < n; i++)
+        subs[i].id = 0;
     return st;
 }
 

@@ -634,6 +634,50 @@ static void bulk_load_reports_what_it_skipped(void **state)
     store_close(s);
 }
 
+/* The load writes with CHECK constraints off and checks every table's once
+ * at its end: a row breaking one is reported by table and rowid, in a table
+ * with a rowid and in one without; afterwards they hold row by row again. */
+static void bulk_load_checks_constraints_at_end(void **state)
+{
+    struct fixture *f = *state;
+    struct store *s = open_store(f->dir, "checks.db");
+    small_load(s, true, 3);             /* subscriptions 1-5 */
+
+    assert_int_equal(store_bulk_load(s, true), BC_OK);
+    assert_int_equal(store_begin(s), BC_OK);
+    struct store_subscription x[2] = {
+        {.account_id = 1, .product = "gototraining", .plan = "starter", .seats = 2,
+         .period = BC_PERIOD_MONTHLY, .status = STORE_SUB_ACTIVE, .period_start = 20000,
+         .period_end = 20030, .item_start = 20000, .anchor_day = 1, .billed = 100, .price = 50},
+        {.account_id = 1, .product = "gotowebinar", .plan = "lite", .seats = 1,
+         .period = BC_PERIOD_MONTHLY, .status = STORE_SUB_ACTIVE, .period_start = 20000,
+         .period_end = 20030, .item_start = 20000, .anchor_day = 1, .billed = 100, .price = 50},
+    };
+    x[1].credited = 200;                /* more credited than billed */
+    assert_int_equal(store_subscriptions_insert(s, x, 2), BC_OK);
+    assert_int_equal(x[1].id, 7);
+    assert_int_equal(store_commit(s), BC_OK);
+    assert_int_equal(store_bulk_load(s, false), BC_DB_ERROR);
+    assert_non_null(strstr(store_errmsg(s), "subscriptions (rowid 7)"));
+
+    /* Zero seats in a later load: written, and its end fails again (row 7
+     * is still there; this load also wrote a history row of zero seats). */
+    assert_int_equal(store_bulk_load(s, true), BC_OK);
+    assert_int_equal(store_begin(s), BC_OK);
+    struct store_subscription zero = x[0];
+    zero.product = "gotomeeting";
+    zero.seats = 0;
+    assert_int_equal(store_subscription_insert(s, &zero), BC_OK);
+    assert_int_equal(zero.id, 8);
+    assert_int_equal(store_commit(s), BC_OK);
+    assert_int_equal(store_bulk_load(s, false), BC_DB_ERROR);
+    assert_non_null(strstr(store_errmsg(s), "fails a CHECK constraint"));
+
+    /* Checked row by row again: the same write is refused at once. */
+    assert_int_equal(store_subscription_insert(s, &zero), BC_DB_ERROR);
+    store_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -644,6 +688,7 @@ int main(void)
         cmocka_unit_test(deterministic),
         cmocka_unit_test(bulk_load_matches_plain_load),
         cmocka_unit_test(bulk_load_reports_what_it_skipped),
+        cmocka_unit_test(bulk_load_checks_constraints_at_end),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -552,6 +552,48 @@ static void test_users_and_subscriptions(void **state)
     assert_int_equal(count(f, "subscription_history"), 2);
 }
 
+/* store_subscriptions_insert: ten rows (more than one multi-row statement
+ * holds), consecutive ids in order, each with its first history row; a
+ * CHECK failing in the second statement writes none of them. */
+static void test_subscriptions_insert_many(void **state)
+{
+    struct fx *f = *state;
+    struct store_subscription xs[10];
+    for (int i = 0; i < 10; i++)
+        xs[i] = (struct store_subscription){
+            .account_id = f->account, .product = i % 2 ? "gotowebinar" : "gotomeeting",
+            .plan = "professional", .seats = 1 + i, .period = BC_PERIOD_MONTHLY,
+            .status = i == 3 ? STORE_SUB_TRIAL_ENDED : STORE_SUB_ACTIVE,
+            .period_start = D_1110, .period_end = D_1210, .item_start = D_1110,
+            .anchor_day = 10, .billed = 1200 * (1 + i), .price = 1200,
+        };
+    assert_int_equal(store_subscriptions_insert(f->s, xs, 10), BC_OK);
+    for (int i = 0; i < 10; i++) {
+        assert_int_equal(xs[i].id, f->sub + 1 + i);
+        assert_int_equal(xs[i].version, 1);
+        struct store_subscription x;
+        assert_int_equal(store_subscription_get(f->s, xs[i].id, &x), BC_OK);
+        assert_string_equal(x.product, i % 2 ? "gotowebinar" : "gotomeeting");
+        assert_int_equal(x.seats, 1 + i);
+        assert_int_equal(x.billed, 1200 * (1 + i));
+        assert_int_equal(x.status, i == 3 ? STORE_SUB_TRIAL_ENDED : STORE_SUB_ACTIVE);
+        store_subscription_clear(&x);
+    }
+    assert_int_equal(count(f, "subscriptions"), 11);
+    assert_int_equal(q1(f->path, "SELECT count(*) FROM subscription_history h JOIN subscriptions s"
+                                 " ON s.id = h.subscription_id AND s.seats = h.seats"
+                                 " AND s.billed_minor = h.billed_minor AND h.version = 1"), 11);
+
+    xs[9].seats = 0;                    /* row 10: the second statement */
+    assert_int_equal(store_subscriptions_insert(f->s, xs, 10), BC_DB_ERROR);
+    for (int i = 0; i < 10; i++)
+        assert_int_equal(xs[i].id, 0);
+    assert_int_equal(count(f, "subscriptions"), 11);
+    assert_int_equal(count(f, "subscription_history"), 11);
+    assert_int_equal(store_subscriptions_insert(f->s, NULL, 0), BC_OK);
+    assert_int_equal(store_subscriptions_insert(f->s, NULL, 1), BC_INVALID_ARGUMENT);
+}
+
 static void test_seats(void **state)
 {
     struct fx *f = *state;
@@ -1343,6 +1385,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_account_round_trip, setup_seeded, teardown_dir),
         cmocka_unit_test_setup_teardown(test_contact_round_trip, setup_seeded, teardown_dir),
         cmocka_unit_test_setup_teardown(test_users_and_subscriptions, setup_seeded, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_subscriptions_insert_many, setup_seeded, teardown_dir),
         cmocka_unit_test_setup_teardown(test_seats, setup_seeded, teardown_dir),
         cmocka_unit_test_setup_teardown(test_cart, setup_seeded, teardown_dir),
         cmocka_unit_test_setup_teardown(test_card, setup_seeded, teardown_dir),
