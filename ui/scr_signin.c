@@ -70,7 +70,7 @@ static void signin_draw(struct ui_app *app, int top, int bottom)
     draw_text(y + 3, vx, 30, buf, ba);
 
     draw_wrap(y + 6, x, COLS - 2 * x, 3,
-              _("After five wrong PINs the contact is locked for 15 minutes. The session "
+              _("After five wrong PINs that e-mail is locked for 15 minutes. The session "
                 "signs out by itself when nobody uses it."),
               A_NORMAL);
     (void)app;
