@@ -125,4 +125,18 @@ enum bc_status store_history_append(struct store *s, int64_t subscription_id, in
 const char *store_period_text(enum bc_period p);
 enum bc_period store_period_from(const char *t);
 
+/* The body of every *_list_clear(): clears each item with `clear`, frees the
+ * array and leaves an empty list; a NULL list is fine. A macro so that each
+ * list keeps its own item type. */
+#define STORE_LIST_CLEAR(l, clear)                        \
+    do {                                                  \
+        if (!(l))                                         \
+            return;                                       \
+        for (size_t i_ = 0; i_ < (l)->n; i_++)            \
+            clear(&(l)->items[i_]);                       \
+        free((l)->items);                                 \
+        (l)->items = NULL;                                \
+        (l)->n = 0;                                       \
+    } while (0)
+
 #endif

@@ -40,13 +40,7 @@ void store_order_clear(struct store_order *o)
 
 void store_order_list_clear(struct store_order_list *l)
 {
-    if (!l)
-        return;
-    for (size_t i = 0; i < l->n; i++)
-        store_order_clear(&l->items[i]);
-    free(l->items);
-    l->items = NULL;
-    l->n = 0;
+    STORE_LIST_CLEAR(l, store_order_clear);
 }
 
 static enum bc_status read_line(sqlite3_stmt *q, void *item)

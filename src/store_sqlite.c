@@ -716,13 +716,7 @@ void store_account_clear(struct store_account *a)
 
 void store_account_list_clear(struct store_account_list *l)
 {
-    if (!l)
-        return;
-    for (size_t i = 0; i < l->n; i++)
-        store_account_clear(&l->items[i]);
-    free(l->items);
-    l->items = NULL;
-    l->n = 0;
+    STORE_LIST_CLEAR(l, store_account_clear);
 }
 
 static enum bc_status read_account(sqlite3_stmt *q, void *item)
@@ -927,13 +921,7 @@ void store_contact_clear(struct store_contact *c)
 
 void store_contact_list_clear(struct store_contact_list *l)
 {
-    if (!l)
-        return;
-    for (size_t i = 0; i < l->n; i++)
-        store_contact_clear(&l->items[i]);
-    free(l->items);
-    l->items = NULL;
-    l->n = 0;
+    STORE_LIST_CLEAR(l, store_contact_clear);
 }
 
 static const struct store_name contact_roles[] = {
@@ -1086,13 +1074,7 @@ void store_user_clear(struct store_user *u)
 
 void store_user_list_clear(struct store_user_list *l)
 {
-    if (!l)
-        return;
-    for (size_t i = 0; i < l->n; i++)
-        store_user_clear(&l->items[i]);
-    free(l->items);
-    l->items = NULL;
-    l->n = 0;
+    STORE_LIST_CLEAR(l, store_user_clear);
 }
 
 static enum bc_status read_user(sqlite3_stmt *q, void *item)
@@ -1208,13 +1190,7 @@ void store_subscription_clear(struct store_subscription *x)
 
 void store_subscription_list_clear(struct store_subscription_list *l)
 {
-    if (!l)
-        return;
-    for (size_t i = 0; i < l->n; i++)
-        store_subscription_clear(&l->items[i]);
-    free(l->items);
-    l->items = NULL;
-    l->n = 0;
+    STORE_LIST_CLEAR(l, store_subscription_clear);
 }
 
 static const struct store_name sub_statuses[] = {
@@ -1569,13 +1545,7 @@ void store_cart_item_clear(struct store_cart_item *c)
 
 void store_cart_clear(struct store_cart *c)
 {
-    if (!c)
-        return;
-    for (size_t i = 0; i < c->n; i++)
-        store_cart_item_clear(&c->items[i]);
-    free(c->items);
-    c->items = NULL;
-    c->n = 0;
+    STORE_LIST_CLEAR(c, store_cart_item_clear);
 }
 
 static enum bc_status read_cart_item(sqlite3_stmt *q, void *item)
