@@ -25,124 +25,8 @@
 #include <jansson.h>
 #include <sqlite3.h>
 
-#define DAY "2026-11-25"
+#include "cli_harness.h"
 
-static const char *billcenter;          /* path of the binary under test */
-static char *wrapper[32];               /* $BC_TEST_WRAPPER split into words */
-static size_t nwrapper;
-static char *wrapper_copy;
-static char demo_dir[256];              /* made once by the group setup */
-static char demo_db[300];
-static int demo_init_code = -1;
-static char *demo_init_out;
-
-/* ------------------------------------------------------------ running it */
-
-struct run {
-    int code;                           /* exit code, or 128 + signal */
-    char *out, *err;
-};
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    size_t len = 0, cap = 0, n;
-
-    if (!f)
-        return strdup("");
-    do {
-        if (cap - len < 4096) {
-            char *grown;
-            cap = cap ? cap * 2 : 8192;
-            grown = realloc(buf, cap + 1);
-            if (!grown) {
-                free(buf);
-                fclose(f);
-                fail_msg("out of memory reading %s", path);
-            }
-            buf = grown;
-        }
-        n = fread(buf + len, 1, cap - len, f);
-        len += n;
-    } while (n > 0);
-    fclose(f);
-    buf[len] = '\0';
-    return buf;
-}
-
-static void run_clear(struct run *r)
-{
-    free(r->out);
-    free(r->err);
-    r->out = r->err = NULL;
-}
-
-/* Runs billcenter with `args` (NULL-terminated), capturing into files in
- * `dir`. */
-static void run_argv(struct run *r, const char *dir, const char *const *args)
-{
-    char outp[400], errp[400];
-    const char *argv[96];
-    size_t n = 0;
-    pid_t pid;
-    int status;
-
-    for (size_t i = 0; i < nwrapper; i++)
-        argv[n++] = wrapper[i];
-    argv[n++] = billcenter;
-    for (size_t i = 0; args[i]; i++) {
-        assert_true(n < sizeof argv / sizeof argv[0] - 1);
-        argv[n++] = args[i];
-    }
-    argv[n] = NULL;
-    snprintf(outp, sizeof outp, "%s/stdout.txt", dir);
-    snprintf(errp, sizeof errp, "%s/stderr.txt", dir);
-
-    fflush(NULL);
-    pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        int fo = open(outp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        int fe = open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        int fi = open("/dev/null", O_RDONLY);
-        if (fo < 0 || fe < 0 || fi < 0)
-            _exit(126);
-        dup2(fi, 0);
-        dup2(fo, 1);
-        dup2(fe, 2);
-        execvp(argv[0], (char *const *)argv);
-        _exit(127);
-    }
-    while (waitpid(pid, &status, 0) < 0)
-        assert_int_equal(errno, EINTR);
-    memset(r, 0, sizeof *r);
-    r->code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    r->out = slurp(outp);
-    r->err = slurp(errp);
-    /* A memory checker's own exit code must never pass for billcenter's. */
-    if (r->code == 99 && nwrapper > 0)
-        fail_msg("the wrapper reported errors: %s", r->err);
-}
-
-#define RUN(r, dir, ...) run_argv((r), (dir), (const char *const[]){__VA_ARGS__, NULL})
-
-/* Exit code check that shows what the program said when it is wrong. */
-#define assert_exit(r, expect) do { \
-        if ((r)->code != (expect)) \
-            fail_msg("exit %d, expected %d\nstdout: %s\nstderr: %s", (r)->code, (expect), \
-                     (r)->out, (r)->err); \
-    } while (0)
-
-/* stderr holds exactly one line, "billcenter: ..." */
-static void assert_one_error_line(const struct run *r)
-{
-    size_t len = strlen(r->err);
-    const char *nl = strchr(r->err, '\n');
-
-    if (len == 0 || strncmp(r->err, "billcenter: ", 12) != 0 || !nl || nl != r->err + len - 1)
-        fail_msg("expected one line 'billcenter: ...' on stderr, got: [%s]", r->err);
-}
 
 static json_t *parse_json(const char *text)
 {
@@ -185,143 +69,6 @@ static void assert_keys(const json_t *o, const char *const *keys)
 }
 
 #define ASSERT_KEYS(o, ...) assert_keys((o), (const char *const[]){__VA_ARGS__, NULL})
-
-/* ------------------------------------------------------------ SQLite checks */
-
-static int64_t sql_int(const char *db, const char *sql)
-{
-    sqlite3 *h = NULL;
-    sqlite3_stmt *q = NULL;
-    int64_t v = -1;
-
-    assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    if (sqlite3_prepare_v2(h, sql, -1, &q, NULL) != SQLITE_OK)
-        fail_msg("%s: %s", sql, sqlite3_errmsg(h));
-    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-    v = sqlite3_column_int64(q, 0);
-    sqlite3_finalize(q);
-    sqlite3_close(h);
-    return v;
-}
-
-static void sql_exec(const char *db, const char *sql)
-{
-    sqlite3 *h = NULL;
-    char *msg = NULL;
-
-    assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
-    if (sqlite3_exec(h, sql, NULL, NULL, &msg) != SQLITE_OK)
-        fail_msg("%s: %s", sql, msg ? msg : "?");
-    sqlite3_close(h);
-}
-
-/* ------------------------------------------------------------ fixtures */
-
-struct fx {
-    char dir[256];
-    char db[300];
-};
-
-static int remove_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
-static void remove_tree(const char *dir)
-{
-    if (dir[0])
-        nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static void make_temp_dir(char *out, size_t size)
-{
-    const char *tmp = getenv("TMPDIR");
-
-    snprintf(out, size, "%s/bc-cli-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
-    if (!mkdtemp(out))
-        fail_msg("mkdtemp: %s", strerror(errno));
-}
-
-static void copy_file(const char *from, const char *to)
-{
-    char buf[65536];
-    ssize_t n;
-    int in = open(from, O_RDONLY);
-    int out;
-
-    if (in < 0)
-        return;   /* e.g. no -wal file: nothing to copy */
-    out = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    assert_true(out >= 0);
-    while ((n = read(in, buf, sizeof buf)) > 0)
-        assert_int_equal(write(out, buf, (size_t)n), n);
-    close(in);
-    close(out);
-}
-
-static int fx_setup(void **state)
-{
-    struct fx *f = calloc(1, sizeof *f);
-
-    assert_non_null(f);
-    make_temp_dir(f->dir, sizeof f->dir);
-    snprintf(f->db, sizeof f->db, "%s/billcenter.db", f->dir);
-    *state = f;
-    return 0;
-}
-
-/* A private copy of the demo database. */
-static int fx_demo_setup(void **state)
-{
-    struct fx *f;
-    char from[320], to[320];
-
-    fx_setup(state);
-    f = *state;
-    if (demo_init_code != 0)
-        fail_msg("init --demo failed (exit %d): %s", demo_init_code, demo_init_out);
-    copy_file(demo_db, f->db);
-    snprintf(from, sizeof from, "%s-wal", demo_db);
-    snprintf(to, sizeof to, "%s-wal", f->db);
-    copy_file(from, to);
-    return 0;
-}
-
-static int fx_teardown(void **state)
-{
-    struct fx *f = *state;
-
-    remove_tree(f->dir);
-    free(f);
-    return 0;
-}
-
-static int group_setup(void **state)
-{
-    struct run r;
-
-    (void)state;
-    make_temp_dir(demo_dir, sizeof demo_dir);
-    snprintf(demo_db, sizeof demo_db, "%s/demo.db", demo_dir);
-    RUN(&r, demo_dir, "init", "--demo", "--db", demo_db, "--date", DAY);
-    demo_init_code = r.code;
-    demo_init_out = r.out;
-    if (r.code != 0)
-        fprintf(stderr, "# init --demo: exit %d: %s\n", r.code, r.err);
-    free(r.err);
-    return 0;
-}
-
-static int group_teardown(void **state)
-{
-    (void)state;
-    remove_tree(demo_dir);
-    free(demo_init_out);
-    return 0;
-}
 
 /* ------------------------------------------------------------ the worked example */
 
@@ -497,7 +244,7 @@ static void expect_refusal(const char *dir, const char *code, const char *const 
     struct run r;
     json_t *q;
 
-    run_argv(&r, dir, args);
+    run_in(&r, dir, NULL, args);
     assert_exit(&r, 3);
     q = parse_json(r.out);
     assert_true(json_is_false(json_object_get(q, "allowed")));
@@ -614,7 +361,7 @@ static void test_bad_usage(void **state)
     struct run r;
 
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        run_argv(&r, f->dir, cases[i]);
+        run_in(&r, f->dir, NULL, cases[i]);
         if (r.code != 2)
             fail_msg("case %zu (%s ...): exit %d, expected 2; stderr: %s", i, cases[i][0], r.code, r.err);
         assert_true(strncmp(r.err, "billcenter: ", 12) == 0);
@@ -673,7 +420,7 @@ static void test_unknown_ids(void **state)
         args[n++] = "--date";
         args[n++] = DAY;
         args[n] = NULL;
-        run_argv(&r, f->dir, args);
+        run_in(&r, f->dir, NULL, args);
         if (r.code != 1)
             fail_msg("case %zu: exit %d, expected 1; stderr: %s", i, r.code, r.err);
         assert_one_error_line(&r);
@@ -718,7 +465,7 @@ static void test_bad_values(void **state)
     struct run r;
 
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        run_argv(&r, f->dir, cases[i]);
+        run_in(&r, f->dir, NULL, cases[i]);
         if (r.code != 1)
             fail_msg("case %zu: exit %d, expected 1; stdout: %s stderr: %s", i, r.code, r.out, r.err);
         assert_one_error_line(&r);
@@ -941,7 +688,7 @@ static char *capture(const char *dir, const char *const *args)
     struct run r;
     char *out;
 
-    run_argv(&r, dir, args);
+    run_in(&r, dir, NULL, args);
     assert_exit(&r, 0);
     out = r.out;
     free(r.err);
@@ -1548,26 +1295,9 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_operator_identity, fx_demo_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_globals_anywhere, fx_demo_setup, fx_teardown),
     };
-    const char *w = getenv("BC_TEST_WRAPPER");
-
-    billcenter = argc > 1 ? argv[1] : getenv("BILLCENTER");
-    if (!billcenter) {
-        fprintf(stderr, "usage: test_cli PATH-TO-BILLCENTER\n");
+    if (!harness_init(argc, argv, "test_cli"))
         return 2;
-    }
-    if (w && w[0]) {
-        char *save = NULL;
-        wrapper_copy = strdup(w);
-        for (char *tok = strtok_r(wrapper_copy, " \t", &save); tok && nwrapper < 31;
-             tok = strtok_r(NULL, " \t", &save))
-            wrapper[nwrapper++] = tok;
-    }
-    /* Nothing from the caller's environment may pick the database or catalog. */
-    unsetenv("BILLCENTER_DB");
-    unsetenv("BILLCENTER_CATALOG");
-    unsetenv("SSH_CLIENT");
-    setenv("LC_ALL", "C.UTF-8", 1);
     int rc = cmocka_run_group_tests(tests, group_setup, group_teardown);
-    free(wrapper_copy);
+    harness_finish();
     return rc;
 }

@@ -39,131 +39,12 @@
 #include <jansson.h>
 #include <sqlite3.h>
 
-#define DAY "2026-11-25"
+#include "cli_harness.h"
+
 #define MARIA "maria.rossi@example.it"
 
-static const char *billcenter;
-static char *wrapper[32];
-static size_t nwrapper;
-static char *wrapper_copy;
-static char demo_dir[256];
-static char demo_db[300];
-static int demo_init_code = -1;
 static char me[128];                    /* the Unix name running the tests */
 static pid_t pty_child = -1;            /* on the pseudo-terminal; ended by the teardown */
-
-/* ------------------------------------------------------------ running it */
-
-struct run {
-    int code;
-    char *out, *err;
-};
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf;
-    long n;
-
-    if (!f)
-        return strdup("");
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    buf = malloc((size_t)(n < 0 ? 0 : n) + 1);
-    if (buf) {
-        n = (long)fread(buf, 1, (size_t)(n < 0 ? 0 : n), f);
-        buf[n] = '\0';
-    }
-    fclose(f);
-    if (!buf)
-        fail_msg("out of memory reading %s", path);
-    return buf;
-}
-
-static void run_clear(struct run *r)
-{
-    free(r->out);
-    free(r->err);
-    r->out = r->err = NULL;
-}
-
-static size_t command_line(const char *const *args, const char **argv, size_t cap)
-{
-    size_t n = 0;
-
-    for (size_t i = 0; i < nwrapper; i++)
-        argv[n++] = wrapper[i];
-    argv[n++] = billcenter;
-    for (size_t i = 0; args[i]; i++) {
-        assert_true(n < cap - 1);
-        argv[n++] = args[i];
-    }
-    argv[n] = NULL;
-    return n;
-}
-
-/* Runs billcenter with `args`; `input` (may be NULL) is its stdin. */
-static void run_in(struct run *r, const char *dir, const char *input, const char *const *args)
-{
-    char outp[400], errp[400], inp[400];
-    const char *argv[96];
-    pid_t pid;
-    int status;
-
-    command_line(args, argv, sizeof argv / sizeof argv[0]);
-    snprintf(outp, sizeof outp, "%s/stdout.txt", dir);
-    snprintf(errp, sizeof errp, "%s/stderr.txt", dir);
-    snprintf(inp, sizeof inp, "%s/stdin.txt", dir);
-    if (input) {
-        FILE *f = fopen(inp, "w");
-        assert_non_null(f);
-        fputs(input, f);
-        fclose(f);
-    }
-    fflush(NULL);
-    pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        int fo = open(outp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        int fe = open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        int fi = open(input ? inp : "/dev/null", O_RDONLY);
-        if (fo < 0 || fe < 0 || fi < 0)
-            _exit(126);
-        dup2(fi, 0);
-        dup2(fo, 1);
-        dup2(fe, 2);
-        execvp(argv[0], (char *const *)argv);
-        _exit(127);
-    }
-    while (waitpid(pid, &status, 0) < 0)
-        assert_int_equal(errno, EINTR);
-    memset(r, 0, sizeof *r);
-    r->code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    r->out = slurp(outp);
-    r->err = slurp(errp);
-    if (r->code == 99 && nwrapper > 0)
-        fail_msg("the wrapper reported errors: %s", r->err);
-}
-
-#define RUN(r, dir, ...) run_in((r), (dir), NULL, (const char *const[]){__VA_ARGS__, NULL})
-#define RUN_INPUT(r, dir, input, ...) \
-    run_in((r), (dir), (input), (const char *const[]){__VA_ARGS__, NULL})
-
-#define assert_exit(r, expect) do { \
-        if ((r)->code != (expect)) \
-            fail_msg("exit %d, expected %d\nstdout: %s\nstderr: %s", (r)->code, (expect), \
-                     (r)->out, (r)->err); \
-    } while (0)
-
-static void assert_one_error_line(const struct run *r)
-{
-    size_t len = strlen(r->err);
-    const char *nl = strchr(r->err, '\n');
-
-    if (len == 0 || strncmp(r->err, "billcenter: ", 12) != 0 || !nl || nl != r->err + len - 1)
-        fail_msg("expected one line 'billcenter: ...' on stderr, got: [%s]", r->err);
-}
 
 #define assert_contains(hay, needle) do { \
         if (!strstr((hay), (needle))) \
@@ -171,51 +52,6 @@ static void assert_one_error_line(const struct run *r)
     } while (0)
 
 /* ------------------------------------------------------------ SQLite */
-
-static int64_t sql_int(const char *db, const char *sql)
-{
-    sqlite3 *h = NULL;
-    sqlite3_stmt *q = NULL;
-    int64_t v;
-
-    assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    if (sqlite3_prepare_v2(h, sql, -1, &q, NULL) != SQLITE_OK)
-        fail_msg("%s: %s", sql, sqlite3_errmsg(h));
-    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-    v = sqlite3_column_int64(q, 0);
-    sqlite3_finalize(q);
-    sqlite3_close(h);
-    return v;
-}
-
-/* The first column of the first row as text ("" for none). Caller frees. */
-static char *sql_text(const char *db, const char *sql)
-{
-    sqlite3 *h = NULL;
-    sqlite3_stmt *q = NULL;
-    char *v;
-
-    assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    if (sqlite3_prepare_v2(h, sql, -1, &q, NULL) != SQLITE_OK)
-        fail_msg("%s: %s", sql, sqlite3_errmsg(h));
-    v = strdup(sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0)
-               ? (const char *)sqlite3_column_text(q, 0) : "");
-    sqlite3_finalize(q);
-    sqlite3_close(h);
-    assert_non_null(v);
-    return v;
-}
-
-static void sql_exec(const char *db, const char *sql)
-{
-    sqlite3 *h = NULL;
-    char *msg = NULL;
-
-    assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
-    if (sqlite3_exec(h, sql, NULL, NULL, &msg) != SQLITE_OK)
-        fail_msg("%s: %s", sql, msg ? msg : "?");
-    sqlite3_close(h);
-}
 
 static int64_t audit_count(const char *db)
 {
@@ -239,101 +75,25 @@ static void assert_last_audit(const char *db, const char *want)
 
 /* ------------------------------------------------------------ fixtures */
 
-struct fx {
-    char dir[256];
-    char db[300];
-};
-
-static int remove_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+/* The harness's teardown, after ending a billcenter left on the terminal. */
+static int access_teardown(void **state)
 {
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
-static void make_temp_dir(char *out, size_t size)
-{
-    const char *tmp = getenv("TMPDIR");
-
-    snprintf(out, size, "%s/bc-cli-access-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
-    if (!mkdtemp(out))
-        fail_msg("mkdtemp: %s", strerror(errno));
-}
-
-static void copy_file(const char *from, const char *to)
-{
-    char buf[65536];
-    ssize_t n;
-    int in = open(from, O_RDONLY), out;
-
-    if (in < 0)
-        return;
-    out = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    assert_true(out >= 0);
-    while ((n = read(in, buf, sizeof buf)) > 0)
-        assert_int_equal(write(out, buf, (size_t)n), n);
-    close(in);
-    close(out);
-}
-
-static int fx_setup(void **state)
-{
-    struct fx *f = calloc(1, sizeof *f);
-    char from[320], to[320];
-
-    assert_non_null(f);
-    if (demo_init_code != 0)
-        fail_msg("init --demo failed (exit %d)", demo_init_code);
-    make_temp_dir(f->dir, sizeof f->dir);
-    snprintf(f->db, sizeof f->db, "%s/billcenter.db", f->dir);
-    copy_file(demo_db, f->db);
-    snprintf(from, sizeof from, "%s-wal", demo_db);
-    snprintf(to, sizeof to, "%s-wal", f->db);
-    copy_file(from, to);
-    *state = f;
-    return 0;
-}
-
-static int fx_teardown(void **state)
-{
-    struct fx *f = *state;
-
     if (pty_child > 0) {
         kill(pty_child, SIGKILL);
         waitpid(pty_child, NULL, 0);
         pty_child = -1;
     }
-
-    nftw(f->dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
-    free(f);
-    return 0;
+    return fx_teardown(state);
 }
 
-static int group_setup(void **state)
+static int access_group_setup(void **state)
 {
-    struct run r;
     struct passwd *pw = getpwuid(getuid());
 
-    (void)state;
     if (!pw)
         return -1;
     snprintf(me, sizeof me, "%s", pw->pw_name);
-    make_temp_dir(demo_dir, sizeof demo_dir);
-    snprintf(demo_db, sizeof demo_db, "%s/demo.db", demo_dir);
-    RUN(&r, demo_dir, "init", "--demo", "--db", demo_db, "--date", DAY);
-    demo_init_code = r.code;
-    if (r.code != 0)
-        fprintf(stderr, "# init --demo: exit %d: %s\n", r.code, r.err);
-    run_clear(&r);
-    return 0;
-}
-
-static int group_teardown(void **state)
-{
-    (void)state;
-    nftw(demo_dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
-    return 0;
+    return group_setup(state);
 }
 
 /* ------------------------------------------------------------ tests */
@@ -633,13 +393,9 @@ static void pty_start(struct pty_run *p, const char *const *args)
 
     /* The binary runs bare here even under a memory checker: its output would
      * mix with the prompts, and test_set_pin_from_stdin runs the same code
-     * under it. cmocka's TAP spells a skip "not ok", so no skip either. */
-    size_t saved_nwrapper = nwrapper;
-
+     * under it. (cmocka's TAP spells a skip "not ok", so no skip either.) */
     memset(p, 0, sizeof *p);
-    nwrapper = 0;
-    command_line(args, argv, sizeof argv / sizeof argv[0]);
-    nwrapper = saved_nwrapper;
+    command_line(args, argv, sizeof argv / sizeof argv[0], false);
     p->master = posix_openpt(O_RDWR | O_NOCTTY);
     assert_true(p->master >= 0);
     assert_int_equal(grantpt(p->master), 0);
@@ -898,35 +654,19 @@ static void test_audit_shows_every_column(void **state)
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_unknown_unix_user_refused, fx_setup, fx_teardown),
-        cmocka_unit_test_setup_teardown(test_readonly_refused_on_every_change_path, fx_setup, fx_teardown),
-        cmocka_unit_test_setup_teardown(test_operator_add_remove_list, fx_setup, fx_teardown),
-        cmocka_unit_test_setup_teardown(test_owner_appoints_the_first_admin, fx_setup, fx_teardown),
-        cmocka_unit_test_setup_teardown(test_set_pin_from_stdin, fx_setup, fx_teardown),
-        cmocka_unit_test_setup_teardown(test_set_pin_on_a_terminal, fx_setup, fx_teardown),
-        cmocka_unit_test_setup_teardown(test_world_writable_database_refused, fx_setup, fx_teardown),
-        cmocka_unit_test_setup_teardown(test_every_cli_order_attempt_one_audit_row, fx_setup, fx_teardown),
-        cmocka_unit_test_setup_teardown(test_audit_shows_every_column, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_unknown_unix_user_refused, fx_demo_setup, access_teardown),
+        cmocka_unit_test_setup_teardown(test_readonly_refused_on_every_change_path, fx_demo_setup, access_teardown),
+        cmocka_unit_test_setup_teardown(test_operator_add_remove_list, fx_demo_setup, access_teardown),
+        cmocka_unit_test_setup_teardown(test_owner_appoints_the_first_admin, fx_demo_setup, access_teardown),
+        cmocka_unit_test_setup_teardown(test_set_pin_from_stdin, fx_demo_setup, access_teardown),
+        cmocka_unit_test_setup_teardown(test_set_pin_on_a_terminal, fx_demo_setup, access_teardown),
+        cmocka_unit_test_setup_teardown(test_world_writable_database_refused, fx_demo_setup, access_teardown),
+        cmocka_unit_test_setup_teardown(test_every_cli_order_attempt_one_audit_row, fx_demo_setup, access_teardown),
+        cmocka_unit_test_setup_teardown(test_audit_shows_every_column, fx_demo_setup, access_teardown),
     };
-    const char *w = getenv("BC_TEST_WRAPPER");
-
-    billcenter = argc > 1 ? argv[1] : getenv("BILLCENTER");
-    if (!billcenter) {
-        fprintf(stderr, "usage: test_cli_access PATH-TO-BILLCENTER\n");
+    if (!harness_init(argc, argv, "test_cli_access"))
         return 2;
-    }
-    if (w && w[0]) {
-        char *save = NULL;
-        wrapper_copy = strdup(w);
-        for (char *tok = strtok_r(wrapper_copy, " \t", &save); tok && nwrapper < 31;
-             tok = strtok_r(NULL, " \t", &save))
-            wrapper[nwrapper++] = tok;
-    }
-    unsetenv("BILLCENTER_DB");
-    unsetenv("BILLCENTER_CATALOG");
-    unsetenv("SSH_CLIENT");
-    setenv("LC_ALL", "C.UTF-8", 1);
-    int rc = cmocka_run_group_tests(tests, group_setup, group_teardown);
-    free(wrapper_copy);
+    int rc = cmocka_run_group_tests(tests, access_group_setup, group_teardown);
+    harness_finish();
     return rc;
 }
