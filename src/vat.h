@@ -1,9 +1,8 @@
 /* vat.h — EU VAT numbers and which VAT a customer pays (SPEC §3).
  *
- * Validation checks the country's format and, where the country defines one,
- * its check digits: IT (partita IVA, Luhn-style), DE (ISO 7064 MOD 11,10),
- * FR (key mod 97), ES (NIF/CIF letters), NL (mod 11), AT (UID check digit),
- * BE (mod 97). Other EU countries: format only. */
+ * Validation checks the format and the check characters of each of the 27
+ * member states' numbers, by the rules of python-stdnum's stdnum.eu.vat.
+ * Greece is GR as a country and EL as a VAT prefix; either names it. */
 #ifndef BC_VAT_H
 #define BC_VAT_H
 
@@ -13,7 +12,9 @@
 
 /* Normalised VAT numbers carry the country prefix, no spaces/dots/dashes:
  * "IT00743110157". Accepts input with or without the prefix (then `country`
- * supplies it). Writes the normalised form into out (size >= 20).
+ * supplies it; the prefix is removed once). Writes the normalised form into
+ * out (size >= 20), with the leading zeros of a short form put back
+ * ("BE403019261" -> "BE0403019261").
  * Returns false when the format or check digit is wrong. */
 bool vat_number_normalise(const char *country, const char *input, char *out, size_t size);
 bool vat_number_valid(const char *country, const char *input);
