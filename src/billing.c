@@ -154,7 +154,7 @@ static enum bc_status quote_one(struct billing *b, const struct store_account *a
         .unit_price = price,
         .same_plan = strcmp(sub.plan, to_plan->id) == 0,
     };
-    enum quote_policy policy = c->policy;
+    struct quote_policy policy = c->policy;
     if (sub.status == STORE_SUB_TRIAL_ENDED) {
         /* A new subscription: nothing to credit, the period starts today. */
         cur.rank = -1;
@@ -166,7 +166,7 @@ static enum bc_status quote_one(struct billing *b, const struct store_account *a
         cur.billed = 0;
         cur.credited = 0;
         to.same_plan = false;
-        policy = QUOTE_ANCHOR_RESET;
+        policy.anchor = QUOTE_ANCHOR_RESET;
     }
     st = quote_item(&cur, &to, tax, day, policy, &out->items[i]);
     out->versions[i] = sub.version;

@@ -53,8 +53,8 @@ enum bc_status billing_rights(struct billing *b, const struct store_account *acc
 /* A requested change of one subscription. */
 struct billing_change {
     int64_t subscription_id;
-    char product[64];
-    char to_plan[64];
+    char product[BC_ID_MAX + 1];
+    char to_plan[BC_ID_MAX + 1];
     int to_seats;
     enum bc_period to_period;
 };

@@ -24,7 +24,6 @@
 
 #define CATALOG_FILE "catalog.yaml"
 #define SHOWN_MAX 40
-#define ID_MAX 64
 #define RANK_MAX 999999
 #define SEATS_MAX 1000000
 
@@ -227,14 +226,17 @@ static bool get_id(struct load *ld, const struct ctree_node *n, const char *what
 {
     const char *s = scalar(n);
     size_t len = n->length;
-    bool ok = len > 0 && len <= ID_MAX;
+    if (len > BC_ID_MAX)
+        return fail_at(ld, n->start_mark, "%s id '%.*s' is %zu characters long; ids have at most %d",
+                       what, shown(n), s, len, BC_ID_MAX);
+    bool ok = len > 0;
     for (size_t i = 0; ok && i < len; i++)
         ok = (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
              (i > 0 && (s[i] == '-' || s[i] == '_'));
     if (!ok)
         return fail_at(ld, n->start_mark,
                        "%s id '%.*s' must be 1 to %d lowercase letters, digits, '-' or '_'",
-                       what, shown(n), s, ID_MAX);
+                       what, shown(n), s, BC_ID_MAX);
     return get_string(ld, n, "id", out);
 }
 
@@ -323,9 +325,10 @@ static bool load_care(struct load *ld, const struct ctree_node *map)
     return true;
 }
 
-enum { PRORATION_ANCHOR, PRORATION_N };
+enum { PRORATION_ANCHOR, PRORATION_SEATS, PRORATION_N };
 static const struct field proration_fields[PRORATION_N] = {
     [PRORATION_ANCHOR] = {"anchor", YAML_SCALAR_NODE, true},
+    [PRORATION_SEATS] = {"seats", YAML_SCALAR_NODE, false},
 };
 
 static bool load_proration(struct load *ld, const struct ctree_node *map)
@@ -334,14 +337,24 @@ static bool load_proration(struct load *ld, const struct ctree_node *map)
     if (!walk_mapping(ld, map, "proration", proration_fields, PRORATION_N, v, NULL))
         return false;
     if (scalar_is(v[PRORATION_ANCHOR], "reset"))
-        ld->cat->policy = QUOTE_ANCHOR_RESET;
+        ld->cat->policy.anchor = QUOTE_ANCHOR_RESET;
     else if (scalar_is(v[PRORATION_ANCHOR], "keep"))
-        ld->cat->policy = QUOTE_ANCHOR_KEEP;
+        ld->cat->policy.anchor = QUOTE_ANCHOR_KEEP;
     else
         return fail_at(ld, v[PRORATION_ANCHOR]->start_mark,
                        "proration anchor must be 'reset' or 'keep', not '%.*s'",
                        shown(v[PRORATION_ANCHOR]), scalar(v[PRORATION_ANCHOR]));
-    return true;
+    /* Seat-only changes co-term unless the catalog says otherwise (SPEC §3). */
+    ld->cat->policy.seats = QUOTE_SEATS_KEEP;
+    if (!v[PRORATION_SEATS] || scalar_is(v[PRORATION_SEATS], "keep"))
+        return true;
+    if (scalar_is(v[PRORATION_SEATS], "reset")) {
+        ld->cat->policy.seats = QUOTE_SEATS_RESET;
+        return true;
+    }
+    return fail_at(ld, v[PRORATION_SEATS]->start_mark,
+                   "proration seats must be 'keep' or 'reset', not '%.*s'",
+                   shown(v[PRORATION_SEATS]), scalar(v[PRORATION_SEATS]));
 }
 
 static bool load_currencies(struct load *ld, const struct ctree_node *seq)
@@ -823,7 +836,7 @@ struct catalog *catalog_load(const char *dir, char *err, size_t errsize)
         load_fail(&ld, "%s: out of memory", dir);
         goto out;
     }
-    ld.cat->policy = QUOTE_ANCHOR_RESET;
+    ld.cat->policy = (struct quote_policy){QUOTE_ANCHOR_RESET, QUOTE_SEATS_KEEP};
     ld.cat->idle_timeout = 120;
     ld.cat->payment_timeout_ms = 10000;
     ld.cat->payment_processor = strdup("test");

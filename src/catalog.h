@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "date.h"
+#include "ids.h"
 #include "quote.h"
 
 #define CATALOG_MAX_CURRENCIES 8
@@ -47,7 +48,7 @@ struct catalog {
     char seller_country[3];
     char *timezone;
     char *care_phone, *care_email, *care_url;
-    enum quote_policy policy;
+    struct quote_policy policy;       /* `proration: {anchor: reset|keep, seats: keep|reset}` */
     int idle_timeout;                 /* kiosk idle seconds (optional `kiosk: {idle_timeout: N}`); 120 by default */
     char *payment_processor;          /* optional `payment: {processor: test|exec, command: "...", timeout_ms: N}`; "test" by default */
     char *payment_command;            /* exec processor's command, NULL otherwise */

@@ -82,7 +82,11 @@ void cli_print_quote_text(const struct cli *c, const char *currency,
     if (first) {
         date_format(first->period_start, from);
         date_format(first->period_end, to);
-        printf("  New billing period: %s .. %s\n", from, to);
+        /* A co-termed change keeps the period it started in. */
+        if (first->period_start == first->item_start)
+            printf("  New billing period: %s .. %s\n", from, to);
+        else
+            printf("  Billing period (unchanged): %s .. %s\n", from, to);
     }
 }
 

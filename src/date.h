@@ -13,6 +13,12 @@ typedef int32_t bc_day;
 
 enum bc_period { BC_PERIOD_MONTHLY = 0, BC_PERIOD_ANNUAL = 1 };
 
+/* The days billcenter can read and print: 1900-01-01 .. 9999-12-31
+ * (date_parse's range). A period that would end after BC_DAY_MAX cannot be
+ * billed; period ends are exclusive but are printed, so they must be in it. */
+#define BC_DAY_MIN ((bc_day)-25567)
+#define BC_DAY_MAX ((bc_day)2932896)
+
 /* "monthly"/"annual" <-> enum. */
 const char *bc_period_name(enum bc_period p);
 bool bc_period_parse(const char *s, enum bc_period *out);

@@ -155,6 +155,20 @@ bool money_muldiv_round(int64_t a, int64_t num, int64_t den, int64_t *out)
     return money_fits(q, out);
 }
 
+bool money_mul_muldiv_round(int64_t a, int32_t b, int32_t num, int64_t den, int64_t *out)
+{
+    if (!out || den <= 0)
+        return false;
+    __int128 p = (__int128)a * b * num;
+    __int128 q = p / den;
+    __int128 r = p % den;
+    if (r < 0)
+        r = -r;
+    if (2 * r >= den)
+        q += p < 0 ? -1 : 1;
+    return money_fits(q, out);
+}
+
 bool money_vat(int64_t line, int32_t bp, int64_t *out)
 {
     return money_muldiv_round(line, bp, 10000, out);

@@ -33,6 +33,11 @@ bool money_add(int64_t a, int64_t b, int64_t *out);
  * den > 0. False on overflow of the result. */
 bool money_muldiv_round(int64_t a, int64_t num, int64_t den, int64_t *out);
 
+/* *out = round(a * b * num / den), half away from zero: the product of all
+ * three in 128 bits (|a * b * num| < 2^125), so only a result that does not
+ * fit in int64_t is an overflow. den > 0. */
+bool money_mul_muldiv_round(int64_t a, int32_t b, int32_t num, int64_t den, int64_t *out);
+
 /* VAT on a line: round(line * bp / 10000), half away from zero. */
 bool money_vat(int64_t line, int32_t bp, int64_t *out);
 

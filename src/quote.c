@@ -30,7 +30,7 @@ static void quote_add_line(struct quote_item *out, enum quote_line_kind kind,
 enum bc_status quote_item(const struct quote_current *cur,
                           const struct quote_target *to,
                           const struct quote_tax *tax,
-                          bc_day today, enum quote_policy policy,
+                          bc_day today, struct quote_policy policy,
                           struct quote_item *out)
 {
     if (!out)
@@ -70,22 +70,42 @@ enum bc_status quote_item(const struct quote_current *cur,
     if (credit > remaining)
         credit = remaining;
 
-    /* Charge for the new item. */
-    int64_t full;
-    if (!money_mul(to->unit_price, to->seats, &full))
-        return quote_refuse(out, BC_OVERFLOW);
+    /* Charge for the new item. A change of the seat count alone co-terms
+     * under `seats: keep`; otherwise the anchor policy decides, and a change
+     * of frequency always starts a new period.
+     *
+     * A co-termed change has two lines, like a plan change under `keep`
+     * (and like Stripe's "unused time" / "remaining time" pair): the credit
+     * for the unused part of the billed item [D, P1) and the charge for the
+     * new seat count over the same days. So the order leaves the
+     * subscription with the billed item [D, P1) at B = that charge, nothing
+     * credited from it yet: a later change credits exactly what was paid for
+     * the days still left, whatever happened before. At an unchanged price
+     * the two lines net to the added seats' share of the time left (or the
+     * removed seats' unused part, as a credit), within the one minor unit
+     * that rounding each line once allows; one line for the difference would
+     * instead leave B covering two spans of different lengths. */
+    const bool seats_only = to->same_plan && to->period == cur->period;
+    const bool keep = to->period == cur->period &&
+                      ((seats_only && policy.seats == QUOTE_SEATS_KEEP) ||
+                       policy.anchor == QUOTE_ANCHOR_KEEP);
     int64_t charge;
-    if (policy == QUOTE_ANCHOR_KEEP && to->period == cur->period) {
+    if (keep) {
         out->period_start = p0;
         out->period_end = p1;
         out->anchor_day = cur->anchor_day;
-        if (!money_muldiv_round(full, (int64_t)p1 - d, (int64_t)p1 - p0, &charge))
+        /* price x seats x (P1 - D) / (P1 - P0) in one 128-bit product: only
+         * a prorated charge that does not fit is an overflow. */
+        if (!money_mul_muldiv_round(to->unit_price, to->seats, p1 - d, (int64_t)p1 - p0, &charge))
             return quote_refuse(out, BC_OVERFLOW);
     } else {
         out->period_start = d;
         out->anchor_day = date_mday(d);
         out->period_end = date_period_end(d, to->period, out->anchor_day);
-        charge = full;
+        if (out->period_end > BC_DAY_MAX)
+            return quote_refuse(out, BC_DATE_OUT_OF_RANGE);
+        if (!money_mul(to->unit_price, to->seats, &charge))
+            return quote_refuse(out, BC_OVERFLOW);
     }
     out->item_start = d;
 

@@ -13,7 +13,16 @@
 #include "date.h"
 #include "status.h"
 
-enum quote_policy { QUOTE_ANCHOR_RESET = 0, QUOTE_ANCHOR_KEEP = 1 };
+/* The catalog's `proration: {anchor: reset|keep, seats: keep|reset}`. The
+ * anchor rules plan and frequency changes; `seats` rules a change of the
+ * seat count alone (same plan, same frequency). Zero is SPEC §3's default:
+ * anchor reset, seats keep. */
+enum quote_anchor { QUOTE_ANCHOR_RESET = 0, QUOTE_ANCHOR_KEEP = 1 };
+enum quote_seats { QUOTE_SEATS_KEEP = 0, QUOTE_SEATS_RESET = 1 };
+struct quote_policy {
+    enum quote_anchor anchor;
+    enum quote_seats seats;
+};
 
 /* The subscription as it stands. */
 struct quote_current {
@@ -74,12 +83,14 @@ struct quote_item {
  * `out` when allowed. A business refusal (downgrade_requires_support,
  * seats_below_assigned, seats_out_of_range, no_change, date_outside_period)
  * is returned and also stored in out->refusal, with out's figures zeroed.
- * BC_OVERFLOW when an amount does not fit. Refusal order: date, downgrade,
- * seats out of range, seats below assigned, no change. */
+ * BC_OVERFLOW when an amount does not fit; BC_DATE_OUT_OF_RANGE when the
+ * new period would end after BC_DAY_MAX (both also in out->refusal, figures
+ * zeroed). Refusal order: date, downgrade, seats out of range, seats below
+ * assigned, no change. */
 enum bc_status quote_item(const struct quote_current *cur,
                           const struct quote_target *to,
                           const struct quote_tax *tax,
-                          bc_day today, enum quote_policy policy,
+                          bc_day today, struct quote_policy policy,
                           struct quote_item *out);
 
 struct quote_totals {

@@ -38,6 +38,7 @@
   /* errors (exit 1) */ \
   X(INVALID_ARGUMENT,           "invalid_argument",           1, N_("Invalid value.")) \
   X(INVALID_DATE,               "invalid_date",               1, N_("Dates are written YYYY-MM-DD.")) \
+  X(DATE_OUT_OF_RANGE,          "date_out_of_range",          1, N_("The new billing period would end after 9999-12-31, the last date billcenter can bill.")) \
   X(INVALID_AMOUNT,             "invalid_amount",             1, N_("Amounts are written in minor units or as decimals with the currency's digits.")) \
   X(INVALID_CARD,               "invalid_card",               1, N_("The card number is not valid.")) \
   X(CARD_EXPIRED,               "card_expired",               1, N_("The card's expiry date has passed.")) \

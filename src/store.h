@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "date.h"
+#include "ids.h"
 #include "status.h"
 
 struct store;
@@ -128,6 +129,7 @@ enum bc_status store_subscriptions(struct store *s, int64_t account_id,
                                    struct store_subscription_list *out); /* by product id */
 enum bc_status store_subscription_get(struct store *s, int64_t id, struct store_subscription *out);
 enum bc_status store_subscription_insert(struct store *s, struct store_subscription *x); /* sets id, version 1 */
+/* Both refuse (BC_INVALID_ARGUMENT) a product or plan id longer than BC_ID_MAX. */
 
 /* ---- seats ---- */
 /* Users of the account with, for one subscription, whether each holds a seat. */

@@ -1290,9 +1290,17 @@ static enum bc_status subs_history(struct store *s, bool own, int64_t first, int
     return st;
 }
 
+/* An id that the catalog could not hold, or a NULL one. */
+static bool id_too_long(const char *id)
+{
+    return !id || strlen(id) > BC_ID_MAX;
+}
+
 enum bc_status store_subscription_insert(struct store *s, struct store_subscription *x)
 {
     bool own;
+    if (id_too_long(x->product) || id_too_long(x->plan))
+        return BC_INVALID_ARGUMENT;
     enum bc_status st = store_tx_begin(s, &own);
     if (st != BC_OK)
         return st;
@@ -1581,6 +1589,8 @@ enum bc_status store_cart_get(struct store *s, int64_t account_id, struct store_
 enum bc_status store_cart_put(struct store *s, int64_t account_id, const struct store_cart_item *item)
 {
     sqlite3_stmt *q;
+    if (id_too_long(item->to_plan))
+        return BC_INVALID_ARGUMENT;
     /* Only for a subscription of that account; one item per subscription. */
     enum bc_status st = store_prep(s, SL_CART_PUT,
         "INSERT INTO cart_items(account_id, subscription_id, to_plan, to_seats, to_period,"

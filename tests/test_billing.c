@@ -664,10 +664,11 @@ static void nothing_due_needs_no_payment(void **state)
     struct billing_result r;
     assert_int_equal(billing_place(&f->b, 9, &c, "nd-1", 0, NULL, &r), BC_OK);
     assert_int_equal(r.due, 0);
-    /* credit 32000 x 21/30 = 22400 (VAT -4928), charge 16000 (VAT 3520): T = -7808. */
-    assert_int_equal(r.quote.totals.total, -7808);
-    assert_int_equal(r.balance_after, 57808);
-    assert_int_equal(balance_of(f, 9), 57808);
+    /* Seats only: the period [11-16, 12-16) stays. Credit 32000 x 21/30 =
+     * 22400 (VAT -4928), charge 16000 x 21/30 = 11200 (VAT 2464): T = -13664. */
+    assert_int_equal(r.quote.totals.total, -13664);
+    assert_int_equal(r.balance_after, 63664);
+    assert_int_equal(balance_of(f, 9), 63664);
     struct store_order o = {0};
     assert_int_equal(store_order_by_key(f->store, "nd-1", &o), BC_OK);
     assert_null(o.payment_ref);
@@ -675,6 +676,75 @@ static void nothing_due_needs_no_payment(void **state)
     /* Below the 2 assigned seats: refused. */
     c.to_seats = 1;
     assert_int_equal(billing_place(&f->b, 9, &c, "nd-2", -1, NULL, &r), BC_SEATS_BELOW_ASSIGNED);
+}
+
+/* SPEC §3 seats: keep (the shipped catalog): a seat count change alone keeps
+ * the period; the lines are the credit for the unused part of the billed
+ * item and the charge for the new count over the same days. */
+static void seat_only_changes_co_term(void **state)
+{
+    struct fx *f = *state;
+    struct billing_quote q;
+    /* Müller (DE 19 %), Business 16.00 x 10, [11-05, 12-05): 10 -> 9 seats on
+     * 11-25, 10 of 30 days left. Credit 16000 x 10/30 = 5333 (VAT -1013),
+     * charge 14400 x 10/30 = 4800 (VAT 912): T = -634, to the balance. */
+    struct billing_change c = change(f, 3, "gotomeeting", "business", 9, BC_PERIOD_MONTHLY);
+    assert_int_equal(billing_quote_change(&f->b, 3, &c, &q), BC_OK);
+    assert_int_equal(q.refusal, BC_OK);
+    assert_int_equal(q.items[0].credit, 5333);
+    assert_int_equal(q.items[0].charge, 4800);
+    assert_int_equal(q.items[0].tax, -1013 + 912);
+    assert_int_equal(q.items[0].period_start, date_from_civil(2026, 11, 5));
+    assert_int_equal(q.items[0].period_end, date_from_civil(2026, 12, 5));
+    assert_int_equal(q.totals.total, -634);
+    assert_int_equal(q.totals.due, 0);
+    assert_int_equal(q.totals.balance_after, 634);
+
+    /* Rossi's GoToWebinar Standard annual 948.00 x 2, [2026-08-17,
+     * 2027-08-17), 265 of 365 days left: one more seat costs its share of
+     * the year. Credit 189600 x 265/365 = 137655 (VAT -30284), charge
+     * 284400 x 265/365 = 206482 (VAT 45426): T = 83969, balance 2000. */
+    c = change(f, 1, "gotowebinar", "standard", 3, BC_PERIOD_ANNUAL);
+    assert_int_equal(billing_quote_change(&f->b, 1, &c, &q), BC_OK);
+    assert_int_equal(q.items[0].credit, 137655);
+    assert_int_equal(q.items[0].charge, 206482);
+    assert_int_equal(q.items[0].subtotal, 68827);
+    assert_int_equal(q.items[0].period_start, date_from_civil(2026, 8, 17));
+    assert_int_equal(q.items[0].period_end, date_from_civil(2027, 8, 17));
+    assert_int_equal(q.totals.total, 83969);
+    assert_int_equal(q.totals.balance_applied, 2000);
+    assert_int_equal(q.totals.due, 81969);
+
+    /* Bianchi (IT 22 %), Business 16.00 x 20, [11-16, 12-16): 20 -> 19 on
+     * 11-25, 21 of 30 days left. Credit 22400 (VAT -4928), charge 30400 x
+     * 21/30 = 21280 (VAT 4682): T = -1366, the balance rises to 51366. */
+    f->b.processor = NULL;
+    c = change(f, 9, "gotomeeting", "business", 19, BC_PERIOD_MONTHLY);
+    struct billing_result r;
+    assert_int_equal(billing_place(&f->b, 9, &c, "co-1", 0, NULL, &r), BC_OK);
+    assert_int_equal(r.quote.totals.total, -1366);
+    assert_int_equal(r.due, 0);
+    assert_int_equal(balance_of(f, 9), 51366);
+    struct store_subscription sub = {0};
+    sub_get(f, c.subscription_id, &sub);
+    assert_int_equal(sub.seats, 19);
+    assert_int_equal(sub.period_start, date_from_civil(2026, 11, 16));
+    assert_int_equal(sub.period_end, date_from_civil(2026, 12, 16));
+    assert_int_equal(sub.item_start, date_from_civil(2026, 11, 25));
+    assert_int_equal(sub.billed, 21280);
+    assert_int_equal(sub.credited, 0);
+    store_subscription_clear(&sub);
+
+    /* Six days later, back to 20 seats: the credit is exactly what was paid
+     * for the 15 days left (21280 x 15/21 = 15200), the charge 20 seats over
+     * them (32000 x 15/30 = 16000): the added seat costs 800. */
+    f->b.today = date_from_civil(2026, 12, 1);
+    c.to_seats = 20;
+    assert_int_equal(billing_quote_change(&f->b, 9, &c, &q), BC_OK);
+    assert_int_equal(q.items[0].credit, 15200);
+    assert_int_equal(q.items[0].charge, 16000);
+    assert_int_equal(q.items[0].subtotal, 800);
+    assert_int_equal(q.items[0].period_end, date_from_civil(2026, 12, 16));
 }
 
 /* ---------------------------------------------------------------- the race */
@@ -979,7 +1049,7 @@ static void nothing_due_with_open_charge_refunds(void **state)
     assert_int_equal(billing_place(&f->b, 9, &c, "nd-9", 0, NULL, &r), BC_OK);
     assert_false(r.replayed);
     assert_int_equal(order_count(f, 9), 1);
-    assert_int_equal(balance_of(f, 9), 57808);
+    assert_int_equal(balance_of(f, 9), 63664);
     /* A key never charged: no checkout is written at all. */
     c.to_seats = 9;
     assert_int_equal(billing_place(&f->b, 9, &c, "nd-10", -1, NULL, &r), BC_OK);
@@ -1273,6 +1343,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(checkout_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(expect_due_mismatch_is_stale, setup, teardown),
         cmocka_unit_test_setup_teardown(nothing_due_needs_no_payment, setup, teardown),
+        cmocka_unit_test_setup_teardown(seat_only_changes_co_term, setup, teardown),
         cmocka_unit_test_setup_teardown(stale_version_refunds, setup, teardown),
         cmocka_unit_test_setup_teardown(retry_after_first_order_resolves_checkout, setup, teardown),
         cmocka_unit_test_setup_teardown(same_key_other_figures_never_orders_a_refunded_charge, setup, teardown),

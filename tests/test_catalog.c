@@ -40,7 +40,8 @@ static void shipped_catalog_loads(void **state)
     assert_string_equal(c->seller_country, "IT");
     assert_string_equal(c->timezone, "Europe/Rome");
     assert_string_equal(c->care_phone, "+39 02 3056 5599");
-    assert_int_equal(c->policy, QUOTE_ANCHOR_RESET);
+    assert_int_equal(c->policy.anchor, QUOTE_ANCHOR_RESET);
+    assert_int_equal(c->policy.seats, QUOTE_SEATS_KEEP);
     assert_int_equal(c->idle_timeout, 120);
     assert_string_equal(c->payment_processor, "test");
     assert_null(c->payment_command);
@@ -141,7 +142,8 @@ static void optional_settings_and_plain_prices(void **state)
 {
     (void)state;
     struct catalog *c = load_ok("tests/catalog_ok");
-    assert_int_equal(c->policy, QUOTE_ANCHOR_KEEP);
+    assert_int_equal(c->policy.anchor, QUOTE_ANCHOR_KEEP);
+    assert_int_equal(c->policy.seats, QUOTE_SEATS_RESET);
     assert_int_equal(c->idle_timeout, 30);
     assert_string_equal(c->payment_processor, "exec");
     assert_string_equal(c->payment_command, "/usr/local/bin/charge --live");
@@ -179,6 +181,9 @@ static void aliases_repeat_anchored_blocks(void **state)
 {
     (void)state;
     struct catalog *c = load_ok("tests/catalog_alias");
+    /* No proration key: SPEC §3's defaults. */
+    assert_int_equal(c->policy.anchor, QUOTE_ANCHOR_RESET);
+    assert_int_equal(c->policy.seats, QUOTE_SEATS_KEEP);
     const struct catalog_product *p = catalog_product(c, "meet");
     assert_non_null(p);
     assert_int_equal(p->nplans, 2);
@@ -206,7 +211,7 @@ static const struct {
     {"anchor_repeated",
      "tests/catalog_bad/anchor_repeated/meet.yaml:10:17: syntax error: second occurrence"},
     {"bad_product_id",
-     "tests/catalog_bad/bad_product_id/meet.yaml:2:7: product id 'Go Meet' must be 1 to 64 lowercase letters, digits, '-' or '_'"},
+     "tests/catalog_bad/bad_product_id/meet.yaml:2:7: product id 'Go Meet' must be 1 to 63 lowercase letters, digits, '-' or '_'"},
     {"bad_timezone",
      "tests/catalog_bad/bad_timezone/catalog.yaml:1:62: timezone must be an IANA name such as Europe/Rome, not 'Central European Time'"},
     {"care_email",
@@ -233,6 +238,8 @@ static const struct {
      "tests/catalog_bad/equal_rank/meet.yaml:16:13: rank 1 of plan 'plus' equals the rank of plan 'basic'"},
     {"exec_without_command",
      "tests/catalog_bad/exec_without_command/catalog.yaml:5:10: missing key 'command' in payment (processor 'exec' runs it)"},
+    {"id_too_long",
+     "tests/catalog_bad/id_too_long/meet.yaml:6:11: plan id 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb' is 64 characters long; ids have at most 63"},
     {"jpy_decimals",
      "tests/catalog_bad/jpy_decimals/meet.yaml:13:40: JPY annual price '15000.50' has too many decimals (JPY allows 0)"},
     {"kiosk_idle_timeout",
@@ -263,6 +270,8 @@ static const struct {
      "tests/catalog_bad/product_key_missing/meet.yaml:2:1: missing key 'product' in product file"},
     {"proration_anchor",
      "tests/catalog_bad/proration_anchor/catalog.yaml:5:21: proration anchor must be 'reset' or 'keep', not 'sometimes'"},
+    {"proration_seats",
+     "tests/catalog_bad/proration_seats/catalog.yaml:5:35: proration seats must be 'keep' or 'reset', not 'sometimes'"},
     {"rank_not_integer",
      "tests/catalog_bad/rank_not_integer/meet.yaml:8:13: 'rank' must be an integer from 1 to 999999, not 'first'"},
     {"root_is_list",

@@ -46,6 +46,12 @@ static struct quote_target target(int rank, int seats, int64_t price)
     return t;
 }
 
+/* The shipped catalog's policy (anchor reset, seats keep), co-terming
+ * everything, and resetting everything (seat changes too). */
+static const struct quote_policy RESET = {QUOTE_ANCHOR_RESET, QUOTE_SEATS_KEEP};
+static const struct quote_policy KEEP = {QUOTE_ANCHOR_KEEP, QUOTE_SEATS_KEEP};
+static const struct quote_policy ALL_RESET = {QUOTE_ANCHOR_RESET, QUOTE_SEATS_RESET};
+
 static const struct quote_tax no_vat = {0, false};
 static const struct quote_tax it_vat = {2200, false};
 
@@ -64,7 +70,7 @@ static void spec_worked_example(void **state)
     struct quote_current cur = current("2026-11-10", "2026-12-10", 5, 6000);
     struct quote_target to = target(2, 5, 1600);
     struct quote_item q;
-    assert_int_equal(quote_item(&cur, &to, &it_vat, D("2026-11-25"), QUOTE_ANCHOR_RESET, &q), BC_OK);
+    assert_int_equal(quote_item(&cur, &to, &it_vat, D("2026-11-25"), RESET, &q), BC_OK);
     assert_int_equal(q.refusal, BC_OK);
     assert_int_equal(q.nlines, 4);
     assert_line(&q.lines[0], QUOTE_LINE_CREDIT, -3000, "2026-11-25", "2026-12-10");
@@ -104,7 +110,7 @@ static void month_end_anchor_on_reset(void **state)
     struct quote_current cur = current("2026-01-15", "2026-02-15", 1, 3100);
     struct quote_target to = target(2, 1, 1000);
     struct quote_item q;
-    assert_int_equal(quote_item(&cur, &to, &no_vat, D("2026-01-31"), QUOTE_ANCHOR_RESET, &q), BC_OK);
+    assert_int_equal(quote_item(&cur, &to, &no_vat, D("2026-01-31"), RESET, &q), BC_OK);
     assert_day(q.period_start, "2026-01-31");
     assert_day(q.period_end, "2026-02-28");
     assert_int_equal(q.anchor_day, 31);
@@ -116,14 +122,14 @@ static void month_end_anchor_on_reset(void **state)
 
     /* Leap year: Jan 31 -> Feb 29. */
     cur = current("2024-01-15", "2024-02-15", 1, 3100);
-    assert_int_equal(quote_item(&cur, &to, &no_vat, D("2024-01-31"), QUOTE_ANCHOR_RESET, &q), BC_OK);
+    assert_int_equal(quote_item(&cur, &to, &no_vat, D("2024-01-31"), RESET, &q), BC_OK);
     assert_day(q.period_end, "2024-02-29");
 
     /* Annual from Feb 29 ends on Feb 28 of the next year. */
     cur = current("2028-02-10", "2028-03-10", 1, 2900);
     to.period = BC_PERIOD_ANNUAL;
     to.unit_price = 10000;
-    assert_int_equal(quote_item(&cur, &to, &no_vat, D("2028-02-29"), QUOTE_ANCHOR_RESET, &q), BC_OK);
+    assert_int_equal(quote_item(&cur, &to, &no_vat, D("2028-02-29"), RESET, &q), BC_OK);
     assert_day(q.period_start, "2028-02-29");
     assert_day(q.period_end, "2029-02-28");
     assert_int_equal(q.anchor_day, 29);
@@ -140,7 +146,7 @@ static void zero_decimal_currency(void **state)
     struct quote_target to = target(2, 3, 2500);
     struct quote_tax tax = {1000, false};
     struct quote_item q;
-    assert_int_equal(quote_item(&cur, &to, &tax, D("2026-05-11"), QUOTE_ANCHOR_KEEP, &q), BC_OK);
+    assert_int_equal(quote_item(&cur, &to, &tax, D("2026-05-11"), KEEP, &q), BC_OK);
     /* credit 5700 * 21/31 = 3861.29 -> 3861; VAT -386.1 -> -386 */
     assert_int_equal(q.lines[0].amount, -3861);
     assert_int_equal(q.lines[1].amount, -386);
@@ -161,7 +167,7 @@ static void ties_round_away_from_zero(void **state)
     struct quote_target to = target(1, 1, 1001);
     struct quote_tax half = {5000, false};
     struct quote_item q;
-    assert_int_equal(quote_item(&cur, &to, &half, D("2026-04-16"), QUOTE_ANCHOR_KEEP, &q), BC_OK);
+    assert_int_equal(quote_item(&cur, &to, &half, D("2026-04-16"), KEEP, &q), BC_OK);
     assert_int_equal(q.lines[0].amount, -501);  /* -500.5 */
     assert_int_equal(q.lines[1].amount, -251);  /* -250.5 */
     assert_int_equal(q.lines[2].amount, 501);   /* 500.5 */
@@ -172,7 +178,7 @@ static void ties_round_away_from_zero(void **state)
     cur = current("2026-04-01", "2026-05-01", 1, 50);
     to = target(2, 1, 30);
     struct quote_tax ten = {1000, false};
-    assert_int_equal(quote_item(&cur, &to, &ten, D("2026-04-16"), QUOTE_ANCHOR_RESET, &q), BC_OK);
+    assert_int_equal(quote_item(&cur, &to, &ten, D("2026-04-16"), RESET, &q), BC_OK);
     assert_int_equal(q.lines[0].amount, -25);
     assert_int_equal(q.lines[1].amount, -3);
     assert_int_equal(q.lines[2].amount, 30);
@@ -187,7 +193,7 @@ static void change_on_first_day_credits_everything(void **state)
     struct quote_current cur = current("2026-11-10", "2026-12-10", 5, 6001);
     struct quote_target to = target(2, 5, 1600);
     struct quote_item q;
-    assert_int_equal(quote_item(&cur, &to, &it_vat, D("2026-11-10"), QUOTE_ANCHOR_RESET, &q), BC_OK);
+    assert_int_equal(quote_item(&cur, &to, &it_vat, D("2026-11-10"), RESET, &q), BC_OK);
     assert_line(&q.lines[0], QUOTE_LINE_CREDIT, -6001, "2026-11-10", "2026-12-10");
     assert_int_equal(q.lines[1].amount, -1320);  /* -1320.22 */
     assert_int_equal(q.charge, 8000);
@@ -202,7 +208,7 @@ static void repeated_changes_under_keep(void **state)
     struct quote_target to = target(1, 6, 1000);
     to.same_plan = true;
     struct quote_item q1, q2;
-    assert_int_equal(quote_item(&cur, &to, &no_vat, D("2026-04-11"), QUOTE_ANCHOR_KEEP, &q1), BC_OK);
+    assert_int_equal(quote_item(&cur, &to, &no_vat, D("2026-04-11"), KEEP, &q1), BC_OK);
     assert_int_equal(q1.credit, 2000);     /* 3000 * 20/30 */
     assert_int_equal(q1.charge, 4000);     /* 6000 * 20/30 */
     assert_day(q1.period_start, "2026-04-01");
@@ -216,7 +222,7 @@ static void repeated_changes_under_keep(void **state)
     cur2.item_start = q1.item_start;
     cur2.billed = q1.charge;
     to.seats = 9;
-    assert_int_equal(quote_item(&cur2, &to, &no_vat, D("2026-04-21"), QUOTE_ANCHOR_KEEP, &q2), BC_OK);
+    assert_int_equal(quote_item(&cur2, &to, &no_vat, D("2026-04-21"), KEEP, &q2), BC_OK);
     assert_line(&q2.lines[0], QUOTE_LINE_CREDIT, -2000, "2026-04-21", "2026-05-01");
     assert_line(&q2.lines[2], QUOTE_LINE_CHARGE, 3000, "2026-04-21", "2026-05-01");
     assert_int_equal(q2.total, 1000);
@@ -229,14 +235,14 @@ static void credit_is_capped_by_what_was_credited(void **state)
     cur.credited = 4000;
     struct quote_target to = target(2, 5, 1600);
     struct quote_item q;
-    assert_int_equal(quote_item(&cur, &to, &it_vat, D("2026-11-25"), QUOTE_ANCHOR_RESET, &q), BC_OK);
+    assert_int_equal(quote_item(&cur, &to, &it_vat, D("2026-11-25"), RESET, &q), BC_OK);
     assert_int_equal(q.credit, 2000);
     assert_int_equal(q.lines[0].amount, -2000);
     assert_int_equal(q.lines[1].amount, -440);
 
     /* Nothing left to credit: the credit line and its VAT are omitted. */
     cur.credited = 6000;
-    assert_int_equal(quote_item(&cur, &to, &it_vat, D("2026-11-25"), QUOTE_ANCHOR_RESET, &q), BC_OK);
+    assert_int_equal(quote_item(&cur, &to, &it_vat, D("2026-11-25"), RESET, &q), BC_OK);
     assert_int_equal(q.credit, 0);
     assert_int_equal(q.nlines, 2);
     assert_line(&q.lines[0], QUOTE_LINE_CHARGE, 8000, "2026-11-25", "2026-12-25");
@@ -252,7 +258,7 @@ static void seat_reduction_reset_goes_to_balance(void **state)
     struct quote_target to = target(1, 4, 1000);
     to.same_plan = true;
     struct quote_item q;
-    assert_int_equal(quote_item(&cur, &to, &no_vat, D("2026-04-16"), QUOTE_ANCHOR_RESET, &q), BC_OK);
+    assert_int_equal(quote_item(&cur, &to, &no_vat, D("2026-04-16"), ALL_RESET, &q), BC_OK);
     assert_int_equal(q.credit, 5000);
     assert_int_equal(q.charge, 4000);
     assert_int_equal(q.total, -1000);
@@ -272,7 +278,7 @@ static void seat_reduction_keep_goes_to_balance(void **state)
     struct quote_target to = target(1, 4, 1000);
     to.same_plan = true;
     struct quote_item q;
-    assert_int_equal(quote_item(&cur, &to, &it_vat, D("2026-04-16"), QUOTE_ANCHOR_KEEP, &q), BC_OK);
+    assert_int_equal(quote_item(&cur, &to, &it_vat, D("2026-04-16"), KEEP, &q), BC_OK);
     assert_int_equal(q.credit, 5000);
     assert_int_equal(q.charge, 2000);
     assert_int_equal(q.lines[1].amount, -1100);
@@ -284,6 +290,103 @@ static void seat_reduction_keep_goes_to_balance(void **state)
     assert_int_equal(t.due, 0);
     assert_int_equal(t.balance_applied, 0);
     assert_int_equal(t.balance_after, 3660);
+}
+
+/* SPEC §3: a change of the seat count alone follows `seats`, not the anchor. */
+static void seat_only_changes_co_term(void **state)
+{
+    (void)state;
+    /* Account 3: Business 16.00 x 10 seats, [11-05, 12-05) billed 160.00,
+     * DE 19 %; 10 -> 9 seats on 11-25 (10 of 30 days left). */
+    struct quote_current cur = current("2026-11-05", "2026-12-05", 10, 16000);
+    cur.seats_assigned = 8;
+    struct quote_target to = target(1, 9, 1600);
+    to.same_plan = true;
+    const struct quote_tax de_vat = {1900, false};
+    struct quote_item q;
+    assert_int_equal(quote_item(&cur, &to, &de_vat, D("2026-11-25"), RESET, &q), BC_OK);
+    assert_int_equal(q.nlines, 4);
+    assert_line(&q.lines[0], QUOTE_LINE_CREDIT, -5333, "2026-11-25", "2026-12-05");
+    assert_line(&q.lines[1], QUOTE_LINE_TAX, -1013, "2026-11-25", "2026-12-05");
+    assert_line(&q.lines[2], QUOTE_LINE_CHARGE, 4800, "2026-11-25", "2026-12-05");
+    assert_line(&q.lines[3], QUOTE_LINE_TAX, 912, "2026-11-25", "2026-12-05");
+    assert_int_equal(q.subtotal, -533);   /* the removed seat's 10 days */
+    assert_int_equal(q.total, -634);
+    assert_day(q.period_start, "2026-11-05");
+    assert_day(q.period_end, "2026-12-05");
+    assert_day(q.item_start, "2026-11-25");
+    assert_int_equal(q.anchor_day, 5);
+    struct quote_totals t;
+    assert_int_equal(quote_totals(&q, 1, 0, &t), BC_OK);
+    assert_int_equal(t.due, 0);
+    assert_int_equal(t.balance_after, 634);
+
+    /* seats: reset is the plan-change behaviour: a new period charged in full. */
+    assert_int_equal(quote_item(&cur, &to, &de_vat, D("2026-11-25"), ALL_RESET, &q), BC_OK);
+    assert_int_equal(q.charge, 14400);
+    assert_int_equal(q.total, 10790);
+    assert_day(q.period_end, "2026-12-25");
+    /* ... and under anchor keep, seats: reset co-terms like a plan change. */
+    struct quote_policy keep_reset = {QUOTE_ANCHOR_KEEP, QUOTE_SEATS_RESET};
+    assert_int_equal(quote_item(&cur, &to, &de_vat, D("2026-11-25"), keep_reset, &q), BC_OK);
+    assert_int_equal(q.charge, 4800);
+    assert_day(q.period_end, "2026-12-05");
+
+    /* Account 1's GoToWebinar: Standard annual 948.00 x 2, [2026-08-17,
+     * 2027-08-17) billed 1896.00, IT 22 %; one more seat on 11-25 (265 of
+     * 365 days left) costs its share of the year, not a new year. */
+    cur = current("2026-08-17", "2027-08-17", 2, 189600);
+    cur.period = BC_PERIOD_ANNUAL;
+    to = target(1, 3, 94800);
+    to.period = BC_PERIOD_ANNUAL;
+    to.same_plan = true;
+    assert_int_equal(quote_item(&cur, &to, &it_vat, D("2026-11-25"), RESET, &q), BC_OK);
+    assert_line(&q.lines[0], QUOTE_LINE_CREDIT, -137655, "2026-11-25", "2027-08-17");
+    assert_int_equal(q.lines[1].amount, -30284);
+    assert_line(&q.lines[2], QUOTE_LINE_CHARGE, 206482, "2026-11-25", "2027-08-17");
+    assert_int_equal(q.lines[3].amount, 45426);
+    assert_int_equal(q.subtotal, 68827);  /* 948.00 x 265/365 = 688.27 */
+    assert_int_equal(q.total, 83969);
+    assert_day(q.period_start, "2026-08-17");
+    assert_day(q.period_end, "2027-08-17");
+
+    /* A plan change with the same seats still follows the anchor (reset). */
+    to.same_plan = false;
+    to.rank = 2;
+    assert_int_equal(quote_item(&cur, &to, &it_vat, D("2026-11-25"), RESET, &q), BC_OK);
+    assert_day(q.period_end, "2027-11-25");
+    /* A seat change with a change of frequency always resets. */
+    to.same_plan = true;
+    to.rank = 1;
+    to.period = BC_PERIOD_MONTHLY;
+    assert_int_equal(quote_item(&cur, &to, &it_vat, D("2026-11-25"), RESET, &q), BC_OK);
+    assert_day(q.period_start, "2026-11-25");
+    assert_day(q.period_end, "2026-12-25");
+}
+
+/* A new period that would end after 9999-12-31 is refused, never wrapped or
+ * printed as 0000-00-00; a co-termed period ending on the last day quotes. */
+static void periods_past_year_9999_are_refused(void **state)
+{
+    (void)state;
+    struct quote_current cur = current("9999-12-01", "9999-12-31", 5, 6000);
+    struct quote_target to = target(2, 5, 1600);
+    struct quote_item q;
+    assert_int_equal(quote_item(&cur, &to, &it_vat, D("9999-12-15"), RESET, &q), BC_DATE_OUT_OF_RANGE);
+    assert_int_equal(q.refusal, BC_DATE_OUT_OF_RANGE);
+    assert_int_equal(q.nlines, 0);
+    assert_int_equal(q.period_end, 0);
+    to.period = BC_PERIOD_ANNUAL;
+    assert_int_equal(quote_item(&cur, &to, &it_vat, D("9999-12-15"), KEEP, &q), BC_DATE_OUT_OF_RANGE);
+    to.period = BC_PERIOD_MONTHLY;
+    assert_int_equal(quote_item(&cur, &to, &it_vat, D("9999-12-15"), KEEP, &q), BC_OK);
+    assert_day(q.period_end, "9999-12-31");
+    /* A new period ending on 9999-12-31 itself still fits. */
+    cur = current("9999-11-01", "9999-12-01", 5, 6000);
+    assert_int_equal(quote_item(&cur, &to, &it_vat, D("9999-11-30"), RESET, &q), BC_OK);
+    assert_day(q.period_end, "9999-12-30");
+    assert_int_equal(BC_DAY_MAX, date_from_civil(9999, 12, 31));
+    assert_int_equal(BC_DAY_MIN, date_from_civil(1900, 1, 1));
 }
 
 static bool table_rate(const void *ctx, const char *country, int32_t *bp)
@@ -302,7 +405,7 @@ static void quote_with_decision(const char *country, bool valid_number, struct q
     struct quote_tax tax = {d.rate_bp, d.reverse_charge};
     struct quote_current cur = current("2026-11-10", "2026-12-10", 5, 6000);
     struct quote_target to = target(2, 5, 1600);
-    assert_int_equal(quote_item(&cur, &to, &tax, D("2026-11-25"), QUOTE_ANCHOR_RESET, q), BC_OK);
+    assert_int_equal(quote_item(&cur, &to, &tax, D("2026-11-25"), RESET, q), BC_OK);
 }
 
 static void vat_cases_on_an_order(void **state)
@@ -339,7 +442,7 @@ static void expect_refusal(const struct quote_current *cur, const struct quote_t
 {
     struct quote_item q;
     memset(&q, 0x5a, sizeof q);
-    assert_int_equal(quote_item(cur, to, &it_vat, D(day), QUOTE_ANCHOR_RESET, &q), want);
+    assert_int_equal(quote_item(cur, to, &it_vat, D(day), RESET, &q), want);
     assert_int_equal(q.refusal, want);
     assert_int_equal(q.nlines, 0);
     assert_int_equal(q.total, 0);
@@ -383,13 +486,13 @@ static void refusals_in_order(void **state)
     expect_refusal(&cur, &t, "2026-11-20", BC_NO_CHANGE);
     t.seats = 3;   /* same plan, 3 seats: allowed */
     struct quote_item q;
-    assert_int_equal(quote_item(&cur, &t, &it_vat, D("2026-11-20"), QUOTE_ANCHOR_RESET, &q), BC_OK);
+    assert_int_equal(quote_item(&cur, &t, &it_vat, D("2026-11-20"), RESET, &q), BC_OK);
     t.seats = 5;
     t.period = BC_PERIOD_ANNUAL;  /* same plan and seats, other frequency: allowed */
-    assert_int_equal(quote_item(&cur, &t, &it_vat, D("2026-11-20"), QUOTE_ANCHOR_RESET, &q), BC_OK);
+    assert_int_equal(quote_item(&cur, &t, &it_vat, D("2026-11-20"), RESET, &q), BC_OK);
     assert_day(q.period_end, "2027-11-20");
     /* a higher tier at the same seats is a change, and the first day of the item works */
-    assert_int_equal(quote_item(&cur, &to, &it_vat, D("2026-11-15"), QUOTE_ANCHOR_RESET, &q), BC_OK);
+    assert_int_equal(quote_item(&cur, &to, &it_vat, D("2026-11-15"), RESET, &q), BC_OK);
 }
 
 static void overflow_is_an_error(void **state)
@@ -398,22 +501,32 @@ static void overflow_is_an_error(void **state)
     struct quote_current cur = current("2026-11-10", "2026-12-10", 5, 6000);
     struct quote_target to = target(2, 3, INT64_MAX / 2);
     struct quote_item q;
-    assert_int_equal(quote_item(&cur, &to, &it_vat, D("2026-11-25"), QUOTE_ANCHOR_RESET, &q), BC_OVERFLOW);
+    assert_int_equal(quote_item(&cur, &to, &it_vat, D("2026-11-25"), RESET, &q), BC_OVERFLOW);
     assert_int_equal(q.refusal, BC_OVERFLOW);
     assert_int_equal(q.total, 0);
 
     /* The charge fits, charge + 100 % VAT does not. */
     to = target(2, 1, 6000000000000000000LL);
     struct quote_tax all = {10000, false};
-    assert_int_equal(quote_item(&cur, &to, &all, D("2026-11-25"), QUOTE_ANCHOR_RESET, &q), BC_OVERFLOW);
+    assert_int_equal(quote_item(&cur, &to, &all, D("2026-11-25"), RESET, &q), BC_OVERFLOW);
 
-    /* Keep: price * seats fits only before proration; the product is checked first. */
+    /* Keep: price * seats * (P1 - D) / (P1 - P0) is one 128-bit product.
+     * 2^62 x 2 does not fit in 64 bits, its 15/30 does: charged exactly. */
     to = target(2, 2, INT64_MAX / 2 + 1);
-    assert_int_equal(quote_item(&cur, &to, &no_vat, D("2026-11-25"), QUOTE_ANCHOR_KEEP, &q), BC_OVERFLOW);
+    assert_int_equal(quote_item(&cur, &to, &no_vat, D("2026-11-25"), KEEP, &q), BC_OK);
+    assert_int_equal(q.charge, INT64_MAX / 2 + 1);
+    assert_int_equal(q.total, INT64_MAX / 2 + 1 - 3000);
+    /* ... and the prorated charge that does not fit is refused. */
+    to = target(2, 3, INT64_MAX);
+    assert_int_equal(quote_item(&cur, &to, &no_vat, D("2026-11-25"), KEEP, &q), BC_OVERFLOW);
+    assert_int_equal(q.charge, 0);
+    /* Reset charges price * seats in full: that product must fit. */
+    to = target(2, 2, INT64_MAX / 2 + 1);
+    assert_int_equal(quote_item(&cur, &to, &no_vat, D("2026-11-25"), RESET, &q), BC_OVERFLOW);
 
     /* A large but fitting amount is exact. */
     to = target(2, 1, 4000000000000000000LL);
-    assert_int_equal(quote_item(&cur, &to, &no_vat, D("2026-11-25"), QUOTE_ANCHOR_KEEP, &q), BC_OK);
+    assert_int_equal(quote_item(&cur, &to, &no_vat, D("2026-11-25"), KEEP, &q), BC_OK);
     assert_int_equal(q.charge, 2000000000000000000LL);  /* 15/30 exactly, no wrap */
 
     /* Totals across items overflow too. */
@@ -433,15 +546,15 @@ static void totals_apply_balance_once_across_items(void **state)
     struct quote_current cur = current("2026-11-10", "2026-12-10", 5, 6000);
     struct quote_target to = target(2, 5, 1600);
     struct quote_item items[3];
-    assert_int_equal(quote_item(&cur, &to, &it_vat, D("2026-11-25"), QUOTE_ANCHOR_RESET, &items[0]), BC_OK);
+    assert_int_equal(quote_item(&cur, &to, &it_vat, D("2026-11-25"), RESET, &items[0]), BC_OK);
     /* second product: a seat reduction giving back 1000 */
     struct quote_current cur2 = current("2026-04-01", "2026-05-01", 10, 10000);
     struct quote_target to2 = target(1, 4, 1000);
     to2.same_plan = true;
-    assert_int_equal(quote_item(&cur2, &to2, &no_vat, D("2026-04-16"), QUOTE_ANCHOR_RESET, &items[1]), BC_OK);
+    assert_int_equal(quote_item(&cur2, &to2, &no_vat, D("2026-04-16"), ALL_RESET, &items[1]), BC_OK);
     /* a refused item is not summed */
     to2.rank = 0;
-    assert_int_equal(quote_item(&cur2, &to2, &no_vat, D("2026-04-16"), QUOTE_ANCHOR_RESET, &items[2]),
+    assert_int_equal(quote_item(&cur2, &to2, &no_vat, D("2026-04-16"), RESET, &items[2]),
                      BC_DOWNGRADE_REQUIRES_SUPPORT);
     struct quote_totals t;
     assert_int_equal(quote_totals(items, 3, 2000, &t), BC_OK);
@@ -471,6 +584,8 @@ int main(void)
         cmocka_unit_test(credit_is_capped_by_what_was_credited),
         cmocka_unit_test(seat_reduction_reset_goes_to_balance),
         cmocka_unit_test(seat_reduction_keep_goes_to_balance),
+        cmocka_unit_test(seat_only_changes_co_term),
+        cmocka_unit_test(periods_past_year_9999_are_refused),
         cmocka_unit_test(vat_cases_on_an_order),
         cmocka_unit_test(refusals_in_order),
         cmocka_unit_test(overflow_is_an_error),

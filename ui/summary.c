@@ -44,6 +44,41 @@ void summary_vat_label(char *buf, size_t size, const struct billing_quote *q)
         snprintf(buf, size, _("VAT %d.%02d%%"), bp / 100, bp % 100);
 }
 
+/* A month's short name: "Nov" ("nov" in Italian). */
+static const char *month_abbr(int m)
+{
+    switch (m) {
+    case 1: return C_("month", "Jan");
+    case 2: return C_("month", "Feb");
+    case 3: return C_("month", "Mar");
+    case 4: return C_("month", "Apr");
+    case 5: return C_("month", "May");
+    case 6: return C_("month", "Jun");
+    case 7: return C_("month", "Jul");
+    case 8: return C_("month", "Aug");
+    case 9: return C_("month", "Sep");
+    case 10: return C_("month", "Oct");
+    case 11: return C_("month", "Nov");
+    default: return C_("month", "Dec");
+    }
+}
+
+/* The days [from, to) a line covers, in words: "25 Nov – 10 Dec 2026", or
+ * "25 Nov 2026 – 17 Aug 2027" across a year end ("25 nov – 10 dic 2026" in
+ * Italian). */
+static void period_words(char *buf, size_t size, bc_day from, bc_day to)
+{
+    int y0, m0, d0, y1, m1, d1;
+    date_to_civil(from, &y0, &m0, &d0);
+    date_to_civil(to, &y1, &m1, &d1);
+    const char *dash = term_ascii() ? "-" : "\u2013";
+    if (y0 == y1)
+        snprintf(buf, size, "%d %s %s %d %s %d", d0, month_abbr(m0), dash, d1, month_abbr(m1), y1);
+    else
+        snprintf(buf, size, "%d %s %d %s %d %s %d", d0, month_abbr(m0), y0, dash, d1,
+                 month_abbr(m1), y1);
+}
+
 void summary_item_lines(struct summary *s, const struct ui_app *app,
                         const struct billing_quote *q, size_t i, bool with_vat)
 {
@@ -54,7 +89,7 @@ void summary_item_lines(struct summary *s, const struct ui_app *app,
     for (size_t k = 0; k < it->nlines; k++) {
         const struct quote_line *l = &it->lines[k];
         fmt_money(money, sizeof money, l->amount, q->currency);
-        fmt_range(range, sizeof range, l->from, l->to);
+        period_words(range, sizeof range, l->from, l->to);
         switch (l->kind) {
         case QUOTE_LINE_CREDIT:
             snprintf(label, sizeof label, "%s  %s", _("Credit for unused time"), range);

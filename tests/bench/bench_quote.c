@@ -19,7 +19,7 @@ struct variant {
     struct quote_target to;
     struct quote_tax tax;
     bc_day today;
-    enum quote_policy policy;
+    struct quote_policy policy;
     int64_t balance;
 };
 
@@ -48,7 +48,8 @@ static void make(struct variant *v, uint64_t *s)
     int seats = 1 + below(s, 20);
     int64_t price = monthly[below(s, 7)] * (period == BC_PERIOD_ANNUAL ? 10 : 1);
     v->today = today;
-    v->policy = below(s, 2) ? QUOTE_ANCHOR_RESET : QUOTE_ANCHOR_KEEP;
+    v->policy.anchor = below(s, 2) ? QUOTE_ANCHOR_RESET : QUOTE_ANCHOR_KEEP;
+    v->policy.seats = below(s, 2) ? QUOTE_SEATS_KEEP : QUOTE_SEATS_RESET;
     v->cur = (struct quote_current){
         .rank = rank, .seats = seats, .seats_assigned = below(s, seats + 1),
         .period = period, .period_start = p0,

@@ -328,6 +328,67 @@ static void test_quote_account_refusals(void **state)
     }
 }
 
+/* A change whose new period would end after 9999-12-31 is refused with one
+ * message (a date billcenter cannot represent: bad input, exit 1), never
+ * printed as 0000-00-00. */
+static void test_quote_past_year_9999(void **state)
+{
+    struct fx *f = *state;
+    struct run r;
+
+    RUN(&r, f->dir, "quote", "--from-plan", "professional", "--from-seats", "5",
+        "--from-period", "monthly", "--period-start", "9999-12-01", "--period-end", "9999-12-31",
+        "--product", "gotomeeting", "--to-plan", "professional", "--to-seats", "5",
+        "--to-period", "annual", "--date", "9999-12-15");
+    assert_exit(&r, 1);
+    assert_one_error_line(&r);
+    assert_non_null(strstr(r.err, "9999-12-31"));
+    assert_null(strstr(r.out, "0000-00-00"));
+    assert_string_equal(r.out, "");
+    run_clear(&r);
+
+    RUN(&r, f->dir, "quote", "--json", "--from-plan", "professional", "--from-seats", "5",
+        "--from-period", "monthly", "--period-start", "9999-12-01", "--period-end", "9999-12-31",
+        "--product", "gotomeeting", "--to-plan", "business", "--to-seats", "5",
+        "--to-period", "monthly", "--date", "9999-12-15");
+    assert_exit(&r, 1);
+    assert_one_error_line(&r);
+    assert_null(strstr(r.out, "0000-00-00"));
+    run_clear(&r);
+
+    /* The last representable period still quotes: co-terming keeps P1. */
+    RUN(&r, f->dir, "quote", "--json", "--from-plan", "professional", "--from-seats", "5",
+        "--from-period", "monthly", "--period-start", "9999-12-01", "--period-end", "9999-12-31",
+        "--product", "gotomeeting", "--to-plan", "professional", "--to-seats", "6",
+        "--to-period", "monthly", "--date", "9999-12-15");
+    assert_exit(&r, 0);
+    json_t *q = parse_json(r.out);
+    assert_string_equal(jstr(q, "period_end"), "9999-12-31");
+    json_decref(q);
+    run_clear(&r);
+}
+
+/* SPEC §3 seats: keep on a demo account: Bianchi Studio, 20 -> 19 seats,
+ * leaves a credit and keeps the period. */
+static void test_quote_seat_reduction_leaves_credit(void **state)
+{
+    struct fx *f = *state;
+    struct run r;
+
+    RUN(&r, f->dir, "quote", "--json", "--db", f->db, "--date", DAY, "--account", "9",
+        "--product", "gotomeeting", "--to-plan", "business", "--to-seats", "19");
+    assert_exit(&r, 0);
+    json_t *q = parse_json(r.out);
+    assert_int_equal(jint(q, "subtotal_minor"), -1120);
+    assert_int_equal(jint(q, "total_minor"), -1366);
+    assert_int_equal(jint(q, "due_minor"), 0);
+    assert_int_equal(jint(q, "balance_after_minor"), 51366);
+    assert_string_equal(jstr(q, "period_start"), "2026-11-16");
+    assert_string_equal(jstr(q, "period_end"), "2026-12-16");
+    json_decref(q);
+    run_clear(&r);
+}
+
 /* ------------------------------------------------------------ usage and errors */
 
 static void test_bad_usage(void **state)
@@ -501,6 +562,12 @@ static void test_catalog_check(void **state)
     RUN(&r, f->dir, "catalog", "check", "--catalog", "plans");
     assert_exit(&r, 0);
     assert_true(strncmp(r.out, "plans: ok (", 11) == 0);
+    run_clear(&r);
+
+    /* An id longer than billcenter can hold is refused where it is written. */
+    RUN(&r, f->dir, "catalog", "check", SOURCE_ROOT "/tests/catalog_bad/id_too_long");
+    assert_exit(&r, 1);
+    assert_non_null(strstr(r.err, "id_too_long/meet.yaml:6:11: plan id '"));
     run_clear(&r);
 
     /* A broken product file: file:line:column on stderr, exit 1. */
@@ -1278,6 +1345,8 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_quote_refusals, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_quote_account_worked_example, fx_demo_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_quote_account_refusals, fx_demo_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_quote_past_year_9999, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_quote_seat_reduction_leaves_credit, fx_demo_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_bad_usage, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_help_and_version, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_unknown_ids, fx_demo_setup, fx_teardown),

@@ -31,12 +31,15 @@ static void test_seat_reduction_leaves_credit(void **state)
     E2E_SEE(vt, "[2_");
     vt_key(vt, VT_TAB);
     E2E_SEE(vt, "- 2 +");
-    /* credit 320.00 x 21/30 = 224.00, charge 32.00, VAT -42.24: T = -234.24 */
+    /* Seats only: the period stays. Credit 320.00 x 21/30 = 224.00, charge
+     * 32.00 x 21/30 = 22.40 for the same days, VAT -44.35: T = -245.95 */
+    E2E_SEE(vt, "Credit for unused time  25 Nov – 16 Dec 2026");
     E2E_SEE(vt, "-€224.00");
-    E2E_SEE(vt, "New charge: Business × 2");
-    E2E_SEE(vt, "-€42.24");
+    E2E_SEE(vt, "New charge: Business × 2  25 Nov – 16 Dec 2026");
+    E2E_SEE(vt, "€22.40");
+    E2E_SEE(vt, "-€44.35");
     E2E_SEE(vt, "Total due                                                          €0.00");
-    E2E_SEE(vt, "Credit balance afterwards                                        €734.24");
+    E2E_SEE(vt, "Credit balance afterwards                                        €745.95");
 
     assert_true(e2e_press_until(vt, VT_TAB, "▸ [ Complete transaction ]", 6));
     vt_key(vt, VT_ENTER);
@@ -47,7 +50,7 @@ static void test_seat_reduction_leaves_credit(void **state)
     /* straight to the confirmation: nothing to pay */
     E2E_TITLE(vt, "Order placed");
     E2E_SEE(vt, "GoToMeeting: 20 → 2 seats");
-    E2E_SEE(vt, "€734.24");
+    E2E_SEE(vt, "€745.95");
     E2E_NOT_SHOWN(vt, "You added");
 
     vt_send(vt, "q");
@@ -55,12 +58,13 @@ static void test_seat_reduction_leaves_credit(void **state)
 
     json_t *acct = e2e_account(&c->env, 9);
     assert_non_null(acct);
-    assert_int_equal(e2e_int(acct, "balance_minor"), 73424);
+    assert_int_equal(e2e_int(acct, "balance_minor"), 74595);
     json_t *sub = e2e_subscription(acct, "gotomeeting");
     assert_non_null(sub);
     assert_int_equal(e2e_int(sub, "seats"), 2);
     assert_int_equal(e2e_int(sub, "seats_assigned"), 2);
-    assert_string_equal(e2e_str(sub, "period_start"), "2026-11-25");
+    assert_string_equal(e2e_str(sub, "period_start"), "2026-11-16");
+    assert_string_equal(e2e_str(sub, "period_end"), "2026-12-16");
     json_decref(acct);
 
     json_t *orders = e2e_orders(&c->env, 9);
@@ -69,8 +73,8 @@ static void test_seat_reduction_leaves_credit(void **state)
     json_t *o = json_array_get(orders, 0);
     assert_int_equal(e2e_int(o, "due_minor"), 0);
     assert_int_equal(e2e_int(o, "balance_applied_minor"), 0);
-    assert_int_equal(e2e_int(o, "total_minor"), -23424);
-    assert_int_equal(e2e_int(o, "balance_after_minor"), 73424);
+    assert_int_equal(e2e_int(o, "total_minor"), -24595);
+    assert_int_equal(e2e_int(o, "balance_after_minor"), 74595);
     json_decref(orders);
 }
 

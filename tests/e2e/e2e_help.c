@@ -64,7 +64,9 @@ static void test_help_everywhere(void **state)
     E2E_TITLE(vt, "Subscriptions");
     vt_send(vt, "e");
     E2E_TITLE(vt, "Modify subscription");
-    vt_send(vt, "+");
+    /* five more seats: something is due, so Payment comes */
+    vt_send(vt, "+++++");
+    E2E_SEE(vt, "- 10 +");
     E2E_SEE(vt, "Total due");
     help_on(vt, "Modify subscription");
     assert_true(e2e_press_until(vt, VT_TAB, "▸ [ Complete transaction ]", 6));

@@ -36,22 +36,24 @@ static void test_italian_flow(void **state)
     E2E_SEE(vt, "[ Completa la transazione ]    [ Aggiungi al carrello ]");
     vt_send(vt, "+");
     E2E_SEE(vt, "- 3 +");
+    /* one more seat: its share of the year left, the period kept */
+    E2E_SEE(vt, "Credito per il periodo non usato  25 nov 2026 – 17 ago 2027");
     E2E_SEE(vt, "-1.376,55 €");
-    E2E_SEE(vt, "2.844,00 €");
+    E2E_SEE(vt, "2.064,82 €");
     E2E_SEE(vt, "Saldo applicato");
     E2E_SEE(vt, "-20,00 €");
     E2E_SEE(vt, "Totale dovuto");
-    E2E_SEE(vt, "1.770,29 €");
+    E2E_SEE(vt, "819,69 €");
     E2E_NOT_SHOWN(vt, "€1");
 
     assert_true(e2e_press_until(vt, VT_TAB, "▸ [ Completa la transazione ]", 6));
     vt_key(vt, VT_ENTER);
     E2E_TITLE(vt, "Completa la transazione");
-    E2E_SEE(vt, "25/11/2026 → 25/11/2027");
+    E2E_SEE(vt, "17/08/2026 → 17/08/2027");
     E2E_SEE(vt, "[ Modifica ordine ]");
     E2E_SEE(vt, "▸ [ Continua con il pagamento ]");
     E2E_SEE(vt, "Totale dovuto");
-    E2E_SEE(vt, "1.770,29 €");
+    E2E_SEE(vt, "819,69 €");
     vt_key(vt, VT_ENTER);
 
     E2E_TITLE(vt, "Pagamento");
@@ -61,7 +63,7 @@ static void test_italian_flow(void **state)
 
     E2E_TITLE(vt, "Ordine effettuato");
     E2E_SEE(vt, "L'ordine 1 è stato effettuato.");
-    E2E_SEE(vt, "1.770,29 €");
+    E2E_SEE(vt, "819,69 €");
     vt_send(vt, "s");
     E2E_TITLE(vt, "Gestisci postazioni");
 
@@ -74,14 +76,14 @@ static void test_italian_flow(void **state)
     assert_non_null(sub);
     assert_int_equal(e2e_int(sub, "seats"), 3);
     assert_string_equal(e2e_str(sub, "period"), "annual");
-    assert_string_equal(e2e_str(sub, "period_start"), "2026-11-25");
-    assert_string_equal(e2e_str(sub, "period_end"), "2027-11-25");
+    assert_string_equal(e2e_str(sub, "period_start"), "2026-08-17");
+    assert_string_equal(e2e_str(sub, "period_end"), "2027-08-17");
     assert_int_equal(e2e_int(acct, "balance_minor"), 0);
     json_decref(acct);
     json_t *orders = e2e_orders(&c->env, 1);
     assert_non_null(orders);
     assert_int_equal(json_array_size(orders), 1);
-    assert_int_equal(e2e_int(json_array_get(orders, 0), "due_minor"), 177029);
+    assert_int_equal(e2e_int(json_array_get(orders, 0), "due_minor"), 81969);
     json_decref(orders);
 }
 

@@ -28,10 +28,17 @@ static void test_add_seats_then_assign_two(void **state)
     E2E_SEE(vt, "- 6 +");
     vt_send(vt, "+");
     E2E_SEE(vt, "- 7 +");
-    /* 7 x 12.00 = 84.00; 84.00 - 30.00 = 54.00, VAT 11.88, balance 20.00 */
-    E2E_SEE(vt, "New charge: Professional × 7");
-    E2E_SEE(vt, "€84.00");
-    E2E_SEE(vt, "€45.88");
+    vt_send(vt, "+");
+    E2E_SEE(vt, "- 8 +");
+    vt_send(vt, "+");
+    E2E_SEE(vt, "- 9 +");
+    vt_send(vt, "+");
+    E2E_SEE(vt, "- 10 +");
+    /* Seats only: the period stays. 10 x 12.00 x 15/30 = 60.00 for the days
+     * left; 60.00 - 30.00 = 30.00, VAT 6.60, balance 20.00: due 16.60 */
+    E2E_SEE(vt, "New charge: Professional × 10  25 Nov – 10 Dec 2026");
+    E2E_SEE(vt, "€60.00");
+    E2E_SEE(vt, "€16.60");
     assert_true(e2e_press_until(vt, VT_TAB, "▸ [ Complete transaction ]", 6));
     vt_key(vt, VT_ENTER);
     E2E_TITLE(vt, "Complete transaction");
@@ -43,22 +50,22 @@ static void test_add_seats_then_assign_two(void **state)
     vt_key(vt, VT_ENTER);
 
     E2E_TITLE(vt, "Order placed");
-    E2E_SEE(vt, "GoToMeeting: 5 → 7 seats");
-    E2E_SEE(vt, "You added 2 seats");
+    E2E_SEE(vt, "GoToMeeting: 5 → 10 seats");
+    E2E_SEE(vt, "You added 5 seats");
     E2E_SEE(vt, "Press s to open Manage seats");
 
     vt_send(vt, "s");
     E2E_TITLE(vt, "Manage seats");
-    E2E_SEE(vt, "GoToMeeting Professional: 3 of 7 seats assigned");
+    E2E_SEE(vt, "GoToMeeting Professional: 3 of 10 seats assigned");
     E2E_SEE(vt, "[ ]     Morgan Berg");
     assert_true(e2e_press_until(vt, VT_DOWN, "▸ [ ]     Morgan Berg", 8));
     vt_send(vt, " ");
-    E2E_SEE(vt, "4 of 7 seats assigned");
+    E2E_SEE(vt, "4 of 10 seats assigned");
     E2E_SEE(vt, "▸ [✓]     Morgan Berg");
     vt_key(vt, VT_DOWN);
     E2E_SEE(vt, "▸ [ ]     Morgan Clarke");
     vt_send(vt, " ");
-    E2E_SEE(vt, "5 of 7 seats assigned");
+    E2E_SEE(vt, "5 of 10 seats assigned");
     E2E_SEE(vt, "▸ [✓]     Morgan Clarke");
 
     vt_send(vt, "q");
@@ -69,7 +76,8 @@ static void test_add_seats_then_assign_two(void **state)
     json_t *sub = e2e_subscription(acct, "gotomeeting");
     assert_non_null(sub);
     assert_string_equal(e2e_str(sub, "plan"), "professional");
-    assert_int_equal(e2e_int(sub, "seats"), 7);
+    assert_int_equal(e2e_int(sub, "seats"), 10);
+    assert_string_equal(e2e_str(sub, "period_start"), "2026-11-10");
     assert_int_equal(e2e_int(sub, "seats_assigned"), 5);
     assert_int_equal(e2e_int(acct, "balance_minor"), 0);
     json_decref(acct);
@@ -77,7 +85,7 @@ static void test_add_seats_then_assign_two(void **state)
     json_t *orders = e2e_orders(&c->env, 1);
     assert_non_null(orders);
     assert_int_equal(json_array_size(orders), 1);
-    assert_int_equal(e2e_int(json_array_get(orders, 0), "due_minor"), 4588);
+    assert_int_equal(e2e_int(json_array_get(orders, 0), "due_minor"), 1660);
     json_decref(orders);
 }
 

@@ -38,14 +38,15 @@ static void test_changed_meanwhile_requotes(void **state)
     /* meanwhile, another session changes the subscription */
     const char *args[] = {"--date", E2E_DATE, "order", "place", "--account", "1",
                           "--product", "gotomeeting", "--to-plan", "professional",
-                          "--to-seats", "6", "--to-period", "monthly",
+                          "--to-seats", "8", "--to-period", "monthly",
                           "--idempotency-key", "e2e-stale-cli", NULL};
     int code = -1;
     json_t *placed = e2e_cli_json(&c->env, args, &code);
     assert_int_equal(code, 0);
     assert_non_null(placed);
-    /* 6 x 12.00 - 30.00 = 42.00, VAT 9.24, balance 20.00 */
-    assert_int_equal(e2e_int(placed, "due_minor"), 3124);
+    /* Seats only, the period kept: 8 x 12.00 x 15/30 - 30.00 = 18.00, VAT
+     * 3.96, balance 20.00: 1.96 due on the card on file */
+    assert_int_equal(e2e_int(placed, "due_minor"), 196);
     json_decref(placed);
 
     assert_true(e2e_press_until(vt, VT_TAB, "▸ [ Place order ]", 6));
@@ -53,8 +54,9 @@ static void test_changed_meanwhile_requotes(void **state)
     /* refused: back on the review with the new figures, nothing charged */
     E2E_TITLE(vt, "Complete transaction");
     E2E_SEE(vt, "The figures changed since they were shown; review the new total.");
-    E2E_SEE(vt, "Credit for unused time  2026-11-25 → 2026-12-25                      -€72.00");
-    E2E_SEE(vt, "Total due                                                              €9.76");
+    /* the new item [11-25, 12-10) billed 48.00 is credited in full */
+    E2E_SEE(vt, "Credit for unused time  25 Nov – 10 Dec 2026                         -€48.00");
+    E2E_SEE(vt, "Total due                                                             €39.04");
     E2E_NOT_SHOWN(vt, "€41.00");
 
     json_t *orders = e2e_orders(&c->env, 1);
@@ -66,12 +68,12 @@ static void test_changed_meanwhile_requotes(void **state)
     assert_true(e2e_press_until(vt, VT_TAB, "▸ [ Continue to payment ]", 6));
     vt_key(vt, VT_ENTER);
     E2E_TITLE(vt, "Payment");
-    E2E_SEE(vt, "€9.76");
+    E2E_SEE(vt, "€39.04");
     assert_true(e2e_press_until(vt, VT_TAB, "▸ [ Place order ]", 6));
     vt_key(vt, VT_ENTER);
     E2E_TITLE(vt, "Order placed");
     E2E_SEE(vt, "Order 2 has been placed.");
-    E2E_SEE(vt, "€9.76");
+    E2E_SEE(vt, "€39.04");
     vt_send(vt, "q");
     assert_true(vt_wait_exit(vt, E2E_WAIT, NULL));
 
@@ -84,10 +86,10 @@ static void test_changed_meanwhile_requotes(void **state)
     json_array_foreach(orders, i, o) {
         long long id = e2e_int(o, "order_id");
         long long due = e2e_int(o, "due_minor");
-        assert_true((id == 1 && due == 3124) || (id == 2 && due == 976));
+        assert_true((id == 1 && due == 196) || (id == 2 && due == 3904));
         dues += due;
     }
-    assert_int_equal(dues, 3124 + 976);
+    assert_int_equal(dues, 196 + 3904);
     json_decref(orders);
     json_t *acct = e2e_account(&c->env, 1);
     assert_non_null(acct);

@@ -31,7 +31,7 @@ static void test_subscribe_after_trial(void **state)
 
     E2E_TITLE(vt, "Modify subscription");
     E2E_SEE(vt, "GoToTraining: current plan Starter, 1 seat, Monthly");
-    E2E_SEE(vt, "New charge: Starter × 1  2026-11-25 → 2026-12-25");
+    E2E_SEE(vt, "New charge: Starter × 1  25 Nov – 25 Dec 2026");
     E2E_SEE(vt, "€89.00");
     E2E_SEE(vt, "€19.58");
     E2E_SEE(vt, "€108.58");

@@ -55,8 +55,8 @@ static void test_upgrade_with_new_card(void **state)
 
     /* the live Order Summary: SPEC §3's figures */
     E2E_SEE(vt, "Order Summary");
-    E2E_SEE(vt, "Credit for unused time  2026-11-25 → 2026-12-10                  -€30.00");
-    E2E_SEE(vt, "New charge: Business × 5  2026-11-25 → 2026-12-25                 €80.00");
+    E2E_SEE(vt, "Credit for unused time  25 Nov – 10 Dec 2026                     -€30.00");
+    E2E_SEE(vt, "New charge: Business × 5  25 Nov – 25 Dec 2026                    €80.00");
     E2E_SEE(vt, "VAT 22%                                                           €11.00");
     E2E_SEE(vt, "Balance applied                                                  -€20.00");
     E2E_SEE(vt, "Total due                                                         €41.00");
