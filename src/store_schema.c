@@ -182,10 +182,44 @@ static const char schema_v2[] =
     "UPDATE contacts SET failed_attempts = 0, locked_until = 0"
     "  WHERE failed_attempts > 0 OR locked_until != 0;";
 
+/* v3: account search by the prefix of any word of an account's name or of
+ * a contact's e-mail. Two contentless FTS5 tables hold the words (the
+ * unicode61 tokenizer: case and diacritics folded, punctuation separates
+ * words), keyed by account id and contact id. A prefix query in rowid
+ * order stops at the search's limit; on a million accounts a one-letter
+ * prefix takes milliseconds, so no prefix index is kept (it would triple
+ * the bulk fill). Triggers keep them in step with the accounts and contacts; the step
+ * fills them for the rows a database already has. A bulk load drops the
+ * triggers and fills the tables once at its end (store_bulk_load). */
+static const char schema_v3[] =
+    "CREATE VIRTUAL TABLE account_words USING fts5(name, content='',"
+    "  tokenize='unicode61 remove_diacritics 2');"
+    "CREATE VIRTUAL TABLE contact_words USING fts5(email, content='',"
+    "  tokenize='unicode61 remove_diacritics 2');"
+    "INSERT INTO account_words(rowid, name) SELECT id, name FROM accounts;"
+    "INSERT INTO contact_words(rowid, email) SELECT id, email FROM contacts;"
+    "CREATE TRIGGER account_words_insert AFTER INSERT ON accounts BEGIN"
+    "  INSERT INTO account_words(rowid, name) VALUES(new.id, new.name); END;"
+    "CREATE TRIGGER account_words_update AFTER UPDATE OF id, name ON accounts BEGIN"
+    "  INSERT INTO account_words(account_words, rowid, name) VALUES('delete', old.id, old.name);"
+    "  INSERT INTO account_words(rowid, name) VALUES(new.id, new.name); END;"
+    "CREATE TRIGGER account_words_delete AFTER DELETE ON accounts BEGIN"
+    "  INSERT INTO account_words(account_words, rowid, name) VALUES('delete', old.id, old.name);"
+    "  END;"
+    "CREATE TRIGGER contact_words_insert AFTER INSERT ON contacts BEGIN"
+    "  INSERT INTO contact_words(rowid, email) VALUES(new.id, new.email); END;"
+    "CREATE TRIGGER contact_words_update AFTER UPDATE OF id, email ON contacts BEGIN"
+    "  INSERT INTO contact_words(contact_words, rowid, email) VALUES('delete', old.id, old.email);"
+    "  INSERT INTO contact_words(rowid, email) VALUES(new.id, new.email); END;"
+    "CREATE TRIGGER contact_words_delete AFTER DELETE ON contacts BEGIN"
+    "  INSERT INTO contact_words(contact_words, rowid, email) VALUES('delete', old.id, old.email);"
+    "  END;";
+
 /* migrations[i] lifts version i to i + 1. */
 static const char *const migrations[] = {
     schema_v1,
     schema_v2,
+    schema_v3,
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
