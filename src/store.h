@@ -56,8 +56,12 @@ struct store_account_list { struct store_account *items; size_t n; };
 void store_account_list_clear(struct store_account_list *l);
 
 enum bc_status store_account_get(struct store *s, int64_t id, struct store_account *out);
-/* Type-ahead search by account id (exact), name prefix or e-mail prefix
- * (case-insensitive), through indexes only; at most `limit` rows, by name. */
+/* Type-ahead search, through indexes only (case and diacritics folded):
+ * accounts whose id starts with the query's digits, whose name or a
+ * contact's e-mail starts with the query, or with a word of the name or of
+ * an e-mail starting with each word of the query. At most `limit` rows:
+ * the id itself, the name itself, names then e-mails that start with the
+ * query, word matches, longer ids; the oldest account first in each. */
 enum bc_status store_account_search(struct store *s, const char *query, size_t limit,
                                     struct store_account_list *out);
 enum bc_status store_account_insert(struct store *s, struct store_account *a); /* sets a->id */
