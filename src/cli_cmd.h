@@ -65,6 +65,8 @@ struct cli {
 /* ---- messages (cli_util.c) ---- */
 /* "billcenter: <message>" on stderr; returns CLI_EXIT_ERROR. */
 int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same line for a malformed value; returns CLI_EXIT_USAGE. */
+int cli_bad_value(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A status as one line, "billcenter: <what>: <message>" (what may be NULL);
  * returns its exit code (1 or 3). */
 int cli_status(enum bc_status st, const char *what);
@@ -72,10 +74,14 @@ int cli_status(enum bc_status st, const char *what);
 int cli_usage_error(const struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Short usage of `command` (NULL: all commands) to `f`. */
 void cli_print_usage(FILE *f, const char *command);
+/* --help for a command's first word ("order", "operator"): the usage of
+ * every command it starts; false when no command starts with it. */
+bool cli_print_group_help(FILE *f, const char *word);
 /* --help: the command's usage, or everything (command NULL). */
 void cli_print_help(FILE *f, const char *command);
 
-/* ---- value parsers: print one line and return false on bad input ---- */
+/* ---- value parsers: print one line and return false on bad input (a
+ * malformed value is bad usage: the caller returns CLI_EXIT_USAGE) ---- */
 bool cli_parse_id(const char *what, const char *s, int64_t *out);
 bool cli_parse_int(const char *what, const char *s, int lo, int hi, int *out);
 bool cli_parse_minor(const char *what, const char *s, bool allow_negative, int64_t *out);

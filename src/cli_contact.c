@@ -154,7 +154,7 @@ int cli_cmd_contact_set_pin(struct cli *c)
     if ((email != NULL) == (c->nargs == 1))
         return cli_usage_error(c, "give the contact as --email E or as CONTACT_ID (one of them)");
     if (!email && !cli_parse_id("contact", c->args[0], &id))
-        return CLI_EXIT_ERROR;
+        return CLI_EXIT_USAGE;
     rc = cli_open_actor(c);
     if (rc != CLI_EXIT_OK)
         return rc;

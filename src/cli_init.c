@@ -65,7 +65,7 @@ int cli_cmd_init(struct cli *c)
         return cli_usage_error(c, "--scale goes with --demo");
     if (c->opt[CLI_OPT_SCALE] &&
         !cli_parse_int("--scale", c->opt[CLI_OPT_SCALE], 1, 100000000, &scale))
-        return CLI_EXIT_ERROR;
+        return CLI_EXIT_USAGE;
     if (!access_unix_name(me, sizeof me))
         return cli_error("uid %ld: %s", (long)getuid(), bc_status_message(BC_UNKNOWN_USER));
     if (c->opt[CLI_OPT_DEMO]) {

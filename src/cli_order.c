@@ -64,11 +64,11 @@ int cli_cmd_order_place(struct cli *c)
     if (o[CLI_OPT_SAVE_CARD] && !o[CLI_OPT_CARD])
         return cli_usage_error(c, "--save-card needs --card");
     if (!cli_parse_id("--account", o[CLI_OPT_ACCOUNT], &account_id))
-        return CLI_EXIT_ERROR;
+        return CLI_EXIT_USAGE;
     if (!key_ok(o[CLI_OPT_IDEMPOTENCY_KEY]))
         return cli_error("--idempotency-key: use 1 to 128 letters, digits, '-', '_', '.' or ':'");
     if (o[CLI_OPT_EXPECT_DUE] && !cli_parse_minor("--expect-due", o[CLI_OPT_EXPECT_DUE], false, &expect_due))
-        return CLI_EXIT_ERROR;
+        return CLI_EXIT_USAGE;
 
     rc = cli_open_billing(c);
     if (rc != CLI_EXIT_OK)

@@ -90,10 +90,12 @@ void cli_print_quote_text(const struct cli *c, const char *currency,
 static int print_quote(struct cli *c, const char *currency, const struct quote_item *items,
                        size_t n, const struct quote_totals *t, enum bc_status refusal)
 {
+    /* A refusal is told once, on stderr; stdout has the JSON object only
+     * when --json asks for it. */
     if (c->json) {
         if (!cli_json_print(cli_json_quote(currency, items, n, t, refusal)))
             return cli_status(BC_IO_ERROR, "standard output");
-    } else {
+    } else if (refusal == BC_OK) {
         cli_print_quote_text(c, currency, items, n, t, refusal);
     }
     if (refusal == BC_OK)
@@ -132,10 +134,10 @@ static int explicit_terms(struct cli *c, struct quote_current *cur, struct quote
         !cli_parse_date("--period-end", o[CLI_OPT_PERIOD_END], &cur->period_end) ||
         !cli_parse_int("--to-seats", o[CLI_OPT_TO_SEATS], 0, 1000000000, &to->seats) ||
         !cli_parse_period("--to-period", o[CLI_OPT_TO_PERIOD], &to->period))
-        return CLI_EXIT_ERROR;
+        return CLI_EXIT_USAGE;
     cur->item_start = cur->period_start;
     if (o[CLI_OPT_ITEM_START] && !cli_parse_date("--item-start", o[CLI_OPT_ITEM_START], &cur->item_start))
-        return CLI_EXIT_ERROR;
+        return CLI_EXIT_USAGE;
     if (cur->period_end <= cur->period_start)
         return cli_error("--period-end must come after --period-start");
     if (cur->item_start < cur->period_start || cur->item_start >= cur->period_end)
@@ -152,7 +154,7 @@ static int explicit_tax(struct cli *c, struct quote_tax *tax)
 
     if (o[CLI_OPT_COUNTRY]) {
         if (!cli_parse_country(o[CLI_OPT_COUNTRY], country))
-            return CLI_EXIT_ERROR;
+            return CLI_EXIT_USAGE;
     } else {
         memcpy(country, c->catalog->seller_country, sizeof country);
     }
@@ -222,17 +224,17 @@ static int quote_explicit(struct cli *c)
         return cli_error("--currency: the plans have no %s price", currency);
     if (o[CLI_OPT_BILLED]) {
         if (!cli_parse_minor("--billed", o[CLI_OPT_BILLED], false, &cur.billed))
-            return CLI_EXIT_ERROR;
+            return CLI_EXIT_USAGE;
     } else if (!money_mul(from_price, cur.seats, &cur.billed)) {
         return cli_status(BC_OVERFLOW, "--billed");
     }
     if (o[CLI_OPT_CREDITED] && !cli_parse_minor("--credited", o[CLI_OPT_CREDITED], false, &cur.credited))
-        return CLI_EXIT_ERROR;
+        return CLI_EXIT_USAGE;
     if (cur.credited > cur.billed)
         return cli_error("--credited: more than was billed (%lld > %lld)",
                          (long long)cur.credited, (long long)cur.billed);
     if (o[CLI_OPT_BALANCE] && !cli_parse_minor("--balance", o[CLI_OPT_BALANCE], false, &balance))
-        return CLI_EXIT_ERROR;
+        return CLI_EXIT_USAGE;
     cur.rank = from_plan->rank;
     cur.seats_assigned = 0;
     cur.anchor_day = date_mday(cur.period_start);
@@ -310,7 +312,7 @@ int cli_change_from_options(struct cli *c, int64_t account_id, struct billing_ch
     if ((o[CLI_OPT_TO_SEATS] &&
          !cli_parse_int("--to-seats", o[CLI_OPT_TO_SEATS], 0, 1000000000, &out->to_seats)) ||
         (o[CLI_OPT_TO_PERIOD] && !cli_parse_period("--to-period", o[CLI_OPT_TO_PERIOD], &out->to_period)))
-        rc = CLI_EXIT_ERROR;
+        rc = CLI_EXIT_USAGE;
 done:
     store_subscription_list_clear(&subs);
     store_account_clear(&acct);
@@ -329,7 +331,7 @@ static int quote_account(struct cli *c)
         if (c->opt[explicit_only[i]])
             return cli_usage_error(c, "--account quotes from the database; leave out the explicit options");
     if (!cli_parse_id("--account", c->opt[CLI_OPT_ACCOUNT], &account_id))
-        return CLI_EXIT_ERROR;
+        return CLI_EXIT_USAGE;
     if (!c->opt[CLI_OPT_PRODUCT])
         return cli_usage_error(c, "--product is required with --account");
     rc = cli_open_billing(c);

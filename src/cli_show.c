@@ -85,7 +85,7 @@ int cli_cmd_account_show(struct cli *c)
     int rc;
 
     if (!cli_parse_id("account", c->args[0], &id))
-        return CLI_EXIT_ERROR;
+        return CLI_EXIT_USAGE;
     rc = cli_open_actor(c);
     if (rc != CLI_EXIT_OK)
         return rc;
@@ -171,7 +171,7 @@ int cli_cmd_orders(struct cli *c)
     int rc;
 
     if (!cli_parse_id("account", c->args[0], &id))
-        return CLI_EXIT_ERROR;
+        return CLI_EXIT_USAGE;
     rc = cli_open_actor(c);
     if (rc != CLI_EXIT_OK)
         return rc;
@@ -248,10 +248,10 @@ int cli_cmd_audit(struct cli *c)
     int rc;
 
     if (c->opt[CLI_OPT_ACCOUNT] && !cli_parse_id("--account", c->opt[CLI_OPT_ACCOUNT], &account_id))
-        return CLI_EXIT_ERROR;
+        return CLI_EXIT_USAGE;
     if (c->opt[CLI_OPT_SINCE]) {
         if (!cli_parse_date("--since", c->opt[CLI_OPT_SINCE], &since_day))
-            return CLI_EXIT_ERROR;
+            return CLI_EXIT_USAGE;
         since = (int64_t)since_day * 86400;   /* audit times are UTC */
     }
     rc = cli_open_actor(c);

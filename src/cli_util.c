@@ -1,6 +1,7 @@
 /* cli_util.c — the command line's messages and value parsers: every bad
- * value ends in one line "billcenter: ..." on stderr (exit 1), every misuse
- * in one line plus the command's short usage (exit 2). */
+ * value ends in one line "billcenter: ..." on stderr (exit 1; a malformed
+ * option value is bad usage, exit 2), every other misuse in one line plus
+ * the command's short usage (exit 2). */
 #include <ctype.h>
 #include <errno.h>
 #include <langinfo.h>
@@ -29,6 +30,16 @@ int cli_error(const char *fmt, ...)
     print_error(fmt, ap);
     va_end(ap);
     return CLI_EXIT_ERROR;
+}
+
+int cli_bad_value(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    print_error(fmt, ap);
+    va_end(ap);
+    return CLI_EXIT_USAGE;
 }
 
 int cli_status(enum bc_status st, const char *what)
@@ -80,6 +91,24 @@ void cli_print_usage(FILE *f, const char *command)
     }
     fputs("global options, before or after the command: --db PATH, --catalog DIR,\n"
           "  --lang en|it, --kiosk, --date YYYY-MM-DD, --help, --version\n", f);
+}
+
+bool cli_print_group_help(FILE *f, const char *word)
+{
+    size_t n = strlen(word);
+    bool any = false;
+
+    for (size_t i = 0; i < sizeof usages / sizeof usages[0]; i++) {
+        const char *cmd = usages[i].command;
+        if (strncmp(cmd, word, n) != 0 || (cmd[n] != ' ' && cmd[n] != '\0'))
+            continue;
+        fprintf(f, "%s%s\n", any ? "" : "usage: ", usages[i].usage);
+        any = true;
+    }
+    if (any)
+        fputs("global options, before or after the command: --db PATH, --catalog DIR,\n"
+              "  --lang en|it, --kiosk, --date YYYY-MM-DD, --help, --version\n", f);
+    return any;
 }
 
 /* Full help: the UI, every command, the exit codes. */
