@@ -291,7 +291,7 @@ enum bc_status store_exec_for_test(struct store *s, const char *sql);
  * line per step, joined by '\n' into buf. */
 enum bc_status store_search_plan_for_test(struct store *s, char *buf, size_t size);
 
-/* ---- bulk loading (added with the benchmark suite, issue 6) ---- */
+/* ---- bulk loading (the demo generator's large databases) ---- */
 /* For demo generation; turned on and off outside any transaction
  * (BC_INVALID_ARGUMENT otherwise). While on:
  *  - the connection keeps a large page cache (256 MB);
@@ -328,7 +328,7 @@ enum bc_status store_seats_assign(struct store *s, int64_t subscription_id,
 enum bc_status store_subscriptions_insert(struct store *s, struct store_subscription *subs,
                                           size_t n);
 
-/* ---- kiosk sign-in failures per e-mail (schema v2, issue 4) ---- */
+/* ---- kiosk sign-in failures per e-mail (schema v2) ---- */
 /* Failed sign-ins are counted per e-mail as typed, normalised by the caller
  * (access.c: trimmed, lowercased), whether or not a contact has it. Since
  * v2 the contacts' own failed_attempts / locked_until are no longer used

@@ -1,4 +1,4 @@
-/* test_tui_hostile.c — issue 5 item 4, the terminal part: what a hostile
+/* test_tui_hostile.c — hostile input, the terminal part: what a hostile
  * or clumsy terminal sends the UI, through the pseudo-terminal of the
  * end-to-end harness (tests/e2e, used as is).
  *
@@ -562,7 +562,8 @@ static void test_resizes(void **state)
     int64_t took = now_ms() - t0;
     print_message("# 50 resizes in %.2f s (1x1, 2x1, 1x2, 10x3, 40x10, 79x23, 80x24, 200x60 "
                   "among them), back to 80x24\n", (double)took / 1000.0);
-    assert_true(took <= 5500);
+    /* How fast it redraws is the benchmark's figure (bench_tui, "redraw
+     * after a resize"); here it must survive and come back the same. */
 
     /* the same screen and choices */
     assert_true(e2e_wait_screen(vt, before, E2E_WAIT));
