@@ -487,7 +487,8 @@ static const char bulk_words_sql[] =
     "INSERT INTO account_words(account_words) VALUES('delete-all');"
     "INSERT INTO contact_words(contact_words) VALUES('delete-all');"
     "INSERT INTO account_words(rowid, name) SELECT id, name FROM accounts ORDER BY id;"
-    "INSERT INTO contact_words(rowid, email) SELECT id, email FROM contacts ORDER BY id;";
+    "INSERT INTO contact_words(rowid, email) SELECT id, " STORE_EMAIL_WORDS("email")
+    " FROM contacts ORDER BY id;";
 
 /* The load's deferred writes, in one transaction: the first history row of
  * each subscription it added (the same rows store_history_append writes),
