@@ -281,7 +281,10 @@ static int dispatch(struct cli *c, char **words, int nwords, cli_run_ui_fn run_u
     if (rc != CLI_EXIT_OK)
         return rc;
     rc = resolve_globals(c);
-    return rc != CLI_EXIT_OK ? rc : cmd->run(c);
+    if (rc != CLI_EXIT_OK)
+        return rc;
+    cli_i18n(c->lang);
+    return cmd->run(c);
 }
 
 /* Options and words may interleave ("account show 1 --db x", "--db x account

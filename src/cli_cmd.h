@@ -9,12 +9,20 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <libintl.h>
 
 #include "billing.h"
 #include "catalog.h"
 #include "date.h"
 #include "status.h"
 #include "store.h"
+
+/* What the commands print for people goes through gettext (the "billcenter"
+ * domain, po/it.po), in the language of --lang or the locale. */
+#define _(s) gettext(s)
+#ifndef N_
+#define N_(s) s
+#endif
 
 /* Exit codes (SPEC §6). */
 enum { CLI_EXIT_OK = 0, CLI_EXIT_ERROR = 1, CLI_EXIT_USAGE = 2, CLI_EXIT_REFUSED = 3 };
@@ -79,6 +87,13 @@ void cli_print_usage(FILE *f, const char *command);
 bool cli_print_group_help(FILE *f, const char *word);
 /* --help: the command's usage, or everything (command NULL). */
 void cli_print_help(FILE *f, const char *command);
+
+/* The locale and message catalog for `lang` ("en" or "it"): numbers in C
+ * code stay in the C convention, LANGUAGE names the language, and a plain C
+ * locale becomes C.UTF-8 so that it is honoured. */
+void cli_i18n(const char *lang);
+/* "→" on a UTF-8 terminal, "->" elsewhere. */
+const char *cli_arrow(void);
 
 /* ---- value parsers: print one line and return false on bad input (a
  * malformed value is bad usage: the caller returns CLI_EXIT_USAGE) ---- */

@@ -51,10 +51,10 @@ void cli_print_quote_text(const struct cli *c, const char *currency,
     char from[11], to[11], label[96];
 
     if (refusal != BC_OK) {
-        printf("Not allowed (%s): %s\n", bc_status_code(refusal), bc_status_message(refusal));
+        printf(_("Not allowed (%s): %s\n"), bc_status_code(refusal), _(bc_status_message(refusal)));
         return;
     }
-    printf("Quote (%s)\n", currency);
+    printf(_("Quote (%s)\n"), currency);
     for (size_t i = 0; i < n; i++) {
         if (items[i].refusal != BC_OK)
             continue;
@@ -65,24 +65,25 @@ void cli_print_quote_text(const struct cli *c, const char *currency,
             date_format(l->from, from);
             date_format(l->to, to);
             if (l->kind == QUOTE_LINE_TAX)
-                snprintf(label, sizeof label, "  VAT%s", l->reverse_charge ? " (reverse charge)" : "");
+                snprintf(label, sizeof label, "  %s%s", _("VAT"),
+                         l->reverse_charge ? _(" (reverse charge)") : "");
             else
                 snprintf(label, sizeof label, "%s %s .. %s",
-                         l->kind == QUOTE_LINE_CREDIT ? "Credit for unused time" : "New charge",
+                         l->kind == QUOTE_LINE_CREDIT ? _("Credit for unused time") : _("New charge"),
                          from, to);
             row(c, label, l->amount, currency);
         }
     }
-    row(c, "Subtotal", t->subtotal, currency);
-    row(c, "VAT", t->tax, currency);
-    row(c, "Total", t->total, currency);
-    row(c, "Balance applied", -t->balance_applied, currency);
-    row(c, "Total due", t->due, currency);
-    row(c, "Balance after", t->balance_after, currency);
+    row(c, _("Subtotal"), t->subtotal, currency);
+    row(c, _("VAT"), t->tax, currency);
+    row(c, _("Total"), t->total, currency);
+    row(c, _("Balance applied"), -t->balance_applied, currency);
+    row(c, _("Total due"), t->due, currency);
+    row(c, _("Balance after"), t->balance_after, currency);
     if (first) {
         date_format(first->period_start, from);
         date_format(first->period_end, to);
-        printf("  New billing period: %s .. %s\n", from, to);
+        printf(_("  New billing period: %s .. %s\n"), from, to);
     }
 }
 
@@ -101,12 +102,12 @@ static int print_quote(struct cli *c, const char *currency, const struct quote_i
     if (refusal == BC_OK)
         return CLI_EXIT_OK;
     if (refusal == BC_DOWNGRADE_REQUIRES_SUPPORT && c->catalog)
-        cli_error("%s Customer Care: %s, %s, %s", bc_status_message(refusal),
+        cli_error(_("%s Customer Care: %s, %s, %s"), _(bc_status_message(refusal)),
                   c->catalog->care_phone ? c->catalog->care_phone : "",
                   c->catalog->care_email ? c->catalog->care_email : "",
                   c->catalog->care_url ? c->catalog->care_url : "");
     else
-        cli_error("%s", bc_status_message(refusal));
+        cli_error("%s", _(bc_status_message(refusal)));
     return CLI_EXIT_REFUSED;
 }
 

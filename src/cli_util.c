@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli_cmd.h"
 
@@ -45,9 +46,9 @@ int cli_bad_value(const char *fmt, ...)
 int cli_status(enum bc_status st, const char *what)
 {
     if (what)
-        fprintf(stderr, "billcenter: %s: %s\n", what, bc_status_message(st));
+        fprintf(stderr, "billcenter: %s: %s\n", what, _(bc_status_message(st)));
     else
-        fprintf(stderr, "billcenter: %s\n", bc_status_message(st));
+        fprintf(stderr, "billcenter: %s\n", _(bc_status_message(st)));
     return bc_status_exit(st) == 0 ? CLI_EXIT_ERROR : bc_status_exit(st);
 }
 
@@ -225,6 +226,44 @@ bool cli_parse_country(const char *s, char out[3])
     out[1] = (char)toupper((unsigned char)s[1]);
     out[2] = '\0';
     return true;
+}
+
+#ifndef LOCALEDIR
+#define LOCALEDIR "/usr/local/share/locale"
+#endif
+
+static bool has_catalog(const char *dir)
+{
+    char path[1024];
+    int n = snprintf(path, sizeof path, "%s/it/LC_MESSAGES/billcenter.mo", dir);
+    return n > 0 && (size_t)n < sizeof path && access(path, R_OK) == 0;
+}
+
+void cli_i18n(const char *lang)
+{
+    const char *loc = setlocale(LC_ALL, "");
+    if (!loc || strcmp(loc, "C") == 0 || strcmp(loc, "POSIX") == 0 ||
+        strcmp(nl_langinfo(CODESET), "UTF-8") != 0) {
+        if (!setlocale(LC_ALL, "C.UTF-8"))
+            setlocale(LC_ALL, "C.utf8");
+    }
+    setlocale(LC_NUMERIC, "C");
+    setenv("LANGUAGE", strcmp(lang, "it") == 0 ? "it" : "en", 1);
+    const char *dir = LOCALEDIR;
+#ifdef BC_BUILD_LOCALEDIR
+    if (!has_catalog(dir) && has_catalog(BC_BUILD_LOCALEDIR))
+        dir = BC_BUILD_LOCALEDIR;
+#else
+    (void)has_catalog;
+#endif
+    bindtextdomain("billcenter", dir);
+    bind_textdomain_codeset("billcenter", "UTF-8");
+    textdomain("billcenter");
+}
+
+const char *cli_arrow(void)
+{
+    return cli_utf8() ? "\u2192" : "->";
 }
 
 bool cli_utf8(void)

@@ -1132,11 +1132,80 @@ static void test_reconcile_after_unconfirmed_charge(void **state)
     /* A second run has nothing left to do; a read-only operator may not run it. */
     RUN(&r, f->dir, "reconcile", "--db", f->db, "--catalog", gw_ok, "--date", DAY);
     assert_exit(&r, 0);
-    assert_non_null(strstr(r.out, "0 order(s) completed"));
+    assert_string_equal(r.out, "Reconciled: 0 orders completed, 0 charges refunded.\n");
     run_clear(&r);
     sql_exec(f->db, "UPDATE operators SET role = 'readonly'");
     RUN(&r, f->dir, "reconcile", "--db", f->db, "--catalog", gw_ok, "--date", DAY);
     assert_exit(&r, 3);
+    run_clear(&r);
+}
+
+/* Human output speaks the language of --lang: Italian labels with Italian
+ * numbers, plans by their names, plurals by count, from -> to in orders. */
+static void test_human_output_language(void **state)
+{
+    struct fx *f = *state;
+    struct run r;
+    char dbopt[320];
+
+    snprintf(dbopt, sizeof dbopt, "--db=%s", f->db);
+    json_decref(order_place(f->dir, f->db, "cli-lang", NULL, NULL, 0));
+
+    RUN(&r, f->dir, "orders", "1", dbopt);
+    assert_exit(&r, 0);
+    assert_non_null(strstr(r.out, "GoToMeeting   Professional \u2192 Business, 5 seats, Monthly"));
+    assert_null(strstr(r.out, "seat(s)"));
+    assert_null(strstr(r.out, "professional"));
+    run_clear(&r);
+
+    RUN(&r, f->dir, "--lang", "it", "orders", "1", dbopt);
+    assert_exit(&r, 0);
+    assert_non_null(strstr(r.out, "Ordine 1  2026-11-25  totale 61,00 \u20ac  addebitato 41,00 \u20ac"));
+    assert_non_null(strstr(r.out, "Professional \u2192 Business, 5 postazioni, Mensile"));
+    assert_non_null(strstr(r.out, "  credito  GoToMeeting"));
+    assert_null(strstr(r.out, "total "));
+    assert_null(strstr(r.out, "seats"));
+    run_clear(&r);
+
+    /* Without UTF-8 the arrow is ASCII. */
+    setenv("LC_ALL", "C", 1);
+    RUN(&r, f->dir, "orders", "1", dbopt);
+    setenv("LC_ALL", "C.UTF-8", 1);
+    assert_exit(&r, 0);
+    assert_non_null(strstr(r.out, "Professional -> Business, 5 seats"));
+    run_clear(&r);
+
+    RUN(&r, f->dir, "--lang", "it", "account", "show", "3", dbopt);
+    assert_exit(&r, 0);
+    assert_non_null(strstr(r.out, "Valuta EUR, paese DE, partita IVA nessuna, saldo a credito 0,00 \u20ac"));
+    assert_non_null(strstr(r.out, "Contatto di fatturazione: Jonas M\u00fcller"));
+    assert_non_null(strstr(r.out, "Sottoscrizioni:"));
+    assert_non_null(strstr(r.out, "GoToMeeting    Business     postazioni 8/10  Mensile"));
+    assert_non_null(strstr(r.out, "Carrello: 0 articoli"));
+    run_clear(&r);
+
+    RUN(&r, f->dir, "account", "show", "3", dbopt);
+    assert_exit(&r, 0);
+    assert_non_null(strstr(r.out, "Currency EUR, country DE, VAT number none, credit balance \u20ac0.00"));
+    assert_non_null(strstr(r.out, "Cart: 0 items"));
+    run_clear(&r);
+
+    RUN(&r, f->dir, "--lang", "it", "quote", "--account", "1", "--product", "gotowebinar",
+        "--to-seats", "3", dbopt, "--date", DAY);
+    assert_exit(&r, 0);
+    assert_non_null(strstr(r.out, "Preventivo (EUR)"));
+    assert_non_null(strstr(r.out, "Totale dovuto"));
+    assert_non_null(strstr(r.out, "Nuovo periodo di fatturazione: "));
+    assert_null(strstr(r.out, "Total due"));
+    run_clear(&r);
+
+    /* A refusal in Italian, once, on stderr. */
+    RUN(&r, f->dir, "--lang", "it", "quote", "--account", "1", "--product", "gotomeeting",
+        "--to-seats", "1", dbopt, "--date", DAY);
+    assert_exit(&r, 3);
+    assert_one_error_line(&r);
+    assert_non_null(strstr(r.err, "postazioni"));
+    assert_string_equal(r.out, "");
     run_clear(&r);
 }
 
@@ -1438,6 +1507,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_wrong_values, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_repeated_option, fx_demo_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_refusal_said_once, fx_demo_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_human_output_language, fx_demo_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_catalog_check, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_init_demo, fx_demo_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_init_plain_and_scale, fx_setup, fx_teardown),
