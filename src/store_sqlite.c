@@ -482,13 +482,16 @@ static enum bc_status bulk_drop_indexes(struct store *s)
 }
 
 /* The search words of every account and contact, written at once (the
- * word tables were empty: no account existed when the triggers went). */
+ * word tables were empty: no account existed when the triggers went), then
+ * merged into one segment each. */
 static const char bulk_words_sql[] =
     "INSERT INTO account_words(account_words) VALUES('delete-all');"
     "INSERT INTO contact_words(contact_words) VALUES('delete-all');"
     "INSERT INTO account_words(rowid, name) SELECT id, name FROM accounts ORDER BY id;"
     "INSERT INTO contact_words(rowid, email) SELECT id, " STORE_EMAIL_WORDS("email")
-    " FROM contacts ORDER BY id;";
+    " FROM contacts ORDER BY id;"
+    "INSERT INTO account_words(account_words) VALUES('optimize');"
+    "INSERT INTO contact_words(contact_words) VALUES('optimize');";
 
 /* The load's deferred writes, in one transaction: the first history row of
  * each subscription it added (the same rows store_history_append writes),
