@@ -831,10 +831,13 @@ static void test_sql_metacharacters(void **state)
     E2E_TITLE(vt, "Find an account");
     E2E_SEE(vt, "[_ ");
 
-    /* search: literal prefixes only */
+    /* search: a name or e-mail that starts with what is typed, or words that
+     * start with its words; punctuation only separates words (no wildcard,
+     * no SQL, no FTS5 syntax) */
     static const char *const none[] = {
-        "'", "\"", "_", "\\", ";", "--", "*/", "' OR 1=1 --", "\" OR \"\"=\"", "OR 1=1",
-        "%%", "_%", "a%", "R%", "1 OR 1=1", "'; DROP TABLE accounts;--", "\\%", "%_",
+        "'", "\"", "_", "\\", ";", "--", "*/", "%%", "_%", "\\%", "%_",
+        "'; DROP TABLE accounts;--", "zzqx' OR 'zzqx'='zzqx", "zzqx\" OR \"\"=\"",
+        "zzqx OR 1=1", "zzqx* NEAR(x y)", "\"zzqx\"*",
     };
     for (size_t i = 0; i < sizeof none / sizeof none[0]; i++) {
         vt_send(vt, none[i]);
@@ -846,6 +849,11 @@ static void test_sql_metacharacters(void **state)
         vt_send(vt, "\x15");
         E2E_SEE(vt, "[_ ");
     }
+    vt_send(vt, "Ross%");
+    E2E_SEE(vt, "▸ 1         Rossi Consulting S.r.l.");
+    frame_intact(vt, "Find an account");
+    vt_send(vt, "\x15");
+    E2E_SEE(vt, "[_ ");
     vt_send(vt, "%");
     E2E_SEE(vt, "%Percent Ltd");
     E2E_SETTLE(vt);
