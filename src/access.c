@@ -95,7 +95,7 @@ const char *access_role_name(enum store_operator_role role)
     return "unknown";
 }
 
-/* ==== issue 4: kiosk sign-in, PINs, operator management ================
+/* ==== kiosk sign-in, PINs, operator management ========================
  *
  * PINs are kept only as yescrypt hashes (libxcrypt). A sign-in does the same
  * hashing work whether or not the e-mail exists, and answers an unknown

@@ -32,7 +32,7 @@ void access_kiosk(struct billing_actor *out);
 const char *access_role_name(enum store_operator_role role);
 
 
-/* ==== issue 4: kiosk sign-in, PINs, operator management ================ */
+/* ==== kiosk sign-in, PINs, operator management ======================== */
 
 #define ACCESS_MAX_FAILURES 5        /* failed sign-ins in a row that lock an e-mail */
 #define ACCESS_LOCK_SECONDS 900      /* how long the lock lasts, from the 5th failure */

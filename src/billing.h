@@ -127,7 +127,7 @@ enum bc_status billing_reconcile(struct billing *b, int *completed, int *refunde
 /* A fresh random idempotency key (32 hex chars) from getrandom. */
 void billing_new_key(char out[33]);
 
-/* ---- added by h12: checkout re-quote and the annual saving ---- */
+/* ---- checkout re-quote and the annual saving ---- */
 
 /* Quotes a checkout (`change`, or NULL for the cart) with the VAT number
  * and billing country as typed on the Payment screen, exactly as

@@ -113,6 +113,14 @@ static const char *option_name(enum cli_opt o)
     return "?";
 }
 
+/* "--name" of an option, for messages. */
+static const char *option_flag(enum cli_opt o)
+{
+    static char buf[CLI_OPT_COUNT][24];
+    snprintf(buf[o], sizeof buf[o], "--%s", option_name(o));
+    return buf[o];
+}
+
 static bool command_accepts(const struct cli_command *cmd, enum cli_opt o)
 {
     if (o < CLI_OPT_GLOBAL_END)
@@ -142,7 +150,7 @@ static int resolve_globals(struct cli *c)
 
     if (lang) {
         if (strcmp(lang, "en") != 0 && strcmp(lang, "it") != 0)
-            return cli_error("--lang: '%s' is not a language billcenter speaks (en, it)", lang);
+            return cli_bad_value("--lang: '%s' is not a language billcenter speaks (en, it)", lang);
         c->lang = lang;
     } else {
         c->lang = lang_from_locale();
@@ -151,9 +159,51 @@ static int resolve_globals(struct cli *c)
     c->json = c->opt[CLI_OPT_JSON] != NULL;
     if (c->opt[CLI_OPT_DATE]) {
         if (!cli_parse_date("--date", c->opt[CLI_OPT_DATE], &c->date))
-            return CLI_EXIT_ERROR;
+            return CLI_EXIT_USAGE;
         c->date_given = true;
     }
+    return CLI_EXIT_OK;
+}
+
+/* Every option's value has the shape its name promises (a number, a date,
+ * a billing frequency, a country code): a malformed one is bad usage, told
+ * in one line before anything is opened. Whether a well-formed value makes
+ * sense (a plan's seat limits, an account that exists) is the command's. */
+static int check_values(const struct cli *c)
+{
+    static const enum cli_opt dates[] = {
+        CLI_OPT_PERIOD_START, CLI_OPT_PERIOD_END, CLI_OPT_ITEM_START, CLI_OPT_SINCE,
+    };
+    static const enum cli_opt seats[] = {CLI_OPT_FROM_SEATS, CLI_OPT_TO_SEATS};
+    static const enum cli_opt periods[] = {CLI_OPT_FROM_PERIOD, CLI_OPT_TO_PERIOD};
+    static const enum cli_opt minors[] = {
+        CLI_OPT_BILLED, CLI_OPT_CREDITED, CLI_OPT_BALANCE, CLI_OPT_EXPECT_DUE,
+    };
+    const char *const *o = c->opt;
+    bc_day day;
+    enum bc_period period;
+    int64_t v;
+    int n;
+    char cc[3];
+
+    for (size_t i = 0; i < sizeof dates / sizeof dates[0]; i++)
+        if (o[dates[i]] && !cli_parse_date(option_flag(dates[i]), o[dates[i]], &day))
+            return CLI_EXIT_USAGE;
+    for (size_t i = 0; i < sizeof seats / sizeof seats[0]; i++)
+        if (o[seats[i]] && !cli_parse_int(option_flag(seats[i]), o[seats[i]], 0, 1000000000, &n))
+            return CLI_EXIT_USAGE;
+    for (size_t i = 0; i < sizeof periods / sizeof periods[0]; i++)
+        if (o[periods[i]] && !cli_parse_period(option_flag(periods[i]), o[periods[i]], &period))
+            return CLI_EXIT_USAGE;
+    for (size_t i = 0; i < sizeof minors / sizeof minors[0]; i++)
+        if (o[minors[i]] && !cli_parse_minor(option_flag(minors[i]), o[minors[i]], false, &v))
+            return CLI_EXIT_USAGE;
+    if (o[CLI_OPT_ACCOUNT] && !cli_parse_id("--account", o[CLI_OPT_ACCOUNT], &v))
+        return CLI_EXIT_USAGE;
+    if (o[CLI_OPT_SCALE] && !cli_parse_int("--scale", o[CLI_OPT_SCALE], 1, 100000000, &n))
+        return CLI_EXIT_USAGE;
+    if (o[CLI_OPT_COUNTRY] && !cli_parse_country(o[CLI_OPT_COUNTRY], cc))
+        return CLI_EXIT_USAGE;
     return CLI_EXIT_OK;
 }
 
@@ -195,6 +245,8 @@ static int dispatch(struct cli *c, char **words, int nwords, cli_run_ui_fn run_u
         if (strcmp(words[0], commands[i].word1) == 0 &&
             (!commands[i].word2 || (nwords >= 2 && strcmp(words[1], commands[i].word2) == 0)))
             cmd = &commands[i];
+    if (!cmd && c->opt[CLI_OPT_HELP] && cli_print_group_help(stdout, words[0]))
+        return CLI_EXIT_OK;
     if (!cmd) {
         const char *seconds = NULL;
         for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
@@ -225,8 +277,14 @@ static int dispatch(struct cli *c, char **words, int nwords, cli_run_ui_fn run_u
                                    c->command);
     if (c->opt[CLI_OPT_KIOSK])
         return cli_usage_error(c, "--kiosk only opens the terminal UI");
+    rc = check_values(c);
+    if (rc != CLI_EXIT_OK)
+        return rc;
     rc = resolve_globals(c);
-    return rc != CLI_EXIT_OK ? rc : cmd->run(c);
+    if (rc != CLI_EXIT_OK)
+        return rc;
+    cli_i18n(c->lang);
+    return cmd->run(c);
 }
 
 /* Options and words may interleave ("account show 1 --db x", "--db x account
@@ -270,6 +328,11 @@ static int parse(struct cli *c, int argc, char **argv, char **words, int *nwords
             opt = V(CLI_OPT_VERSION);
         if (opt < V(0) || opt >= V(CLI_OPT_COUNT))
             return cli_usage_error(c, "unknown option '%s'", argv[optind - 1]);
+        /* A value given twice would leave one of them unsaid; a flag
+         * given twice says the same thing twice. */
+        if (optarg && c->opt[opt - V(0)])
+            return cli_bad_value("--%s is given twice; give it once",
+                                   option_name((enum cli_opt)(opt - V(0))));
         c->opt[opt - V(0)] = optarg ? optarg : "";
         if (optarg)
             last_value = optind - 1;

@@ -9,12 +9,20 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <libintl.h>
 
 #include "billing.h"
 #include "catalog.h"
 #include "date.h"
 #include "status.h"
 #include "store.h"
+
+/* What the commands print for people goes through gettext (the "billcenter"
+ * domain, po/it.po), in the language of --lang or the locale. */
+#define _(s) gettext(s)
+#ifndef N_
+#define N_(s) s
+#endif
 
 /* Exit codes (SPEC §6). */
 enum { CLI_EXIT_OK = 0, CLI_EXIT_ERROR = 1, CLI_EXIT_USAGE = 2, CLI_EXIT_REFUSED = 3 };
@@ -65,6 +73,8 @@ struct cli {
 /* ---- messages (cli_util.c) ---- */
 /* "billcenter: <message>" on stderr; returns CLI_EXIT_ERROR. */
 int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same line for a malformed value; returns CLI_EXIT_USAGE. */
+int cli_bad_value(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A status as one line, "billcenter: <what>: <message>" (what may be NULL);
  * returns its exit code (1 or 3). */
 int cli_status(enum bc_status st, const char *what);
@@ -72,10 +82,21 @@ int cli_status(enum bc_status st, const char *what);
 int cli_usage_error(const struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Short usage of `command` (NULL: all commands) to `f`. */
 void cli_print_usage(FILE *f, const char *command);
+/* --help for a command's first word ("order", "operator"): the usage of
+ * every command it starts; false when no command starts with it. */
+bool cli_print_group_help(FILE *f, const char *word);
 /* --help: the command's usage, or everything (command NULL). */
 void cli_print_help(FILE *f, const char *command);
 
-/* ---- value parsers: print one line and return false on bad input ---- */
+/* The locale and message catalog for `lang` ("en" or "it"): numbers in C
+ * code stay in the C convention, LANGUAGE names the language, and a plain C
+ * locale becomes C.UTF-8 so that it is honoured. */
+void cli_i18n(const char *lang);
+/* "→" on a UTF-8 terminal, "->" elsewhere. */
+const char *cli_arrow(void);
+
+/* ---- value parsers: print one line and return false on bad input (a
+ * malformed value is bad usage: the caller returns CLI_EXIT_USAGE) ---- */
 bool cli_parse_id(const char *what, const char *s, int64_t *out);
 bool cli_parse_int(const char *what, const char *s, int lo, int hi, int *out);
 bool cli_parse_minor(const char *what, const char *s, bool allow_negative, int64_t *out);

@@ -119,10 +119,10 @@ static bool read_pin(const char *who, char pin[PIN_BUF])
         cli_error("contact set-pin: /dev/tty: %s", strerror(errno));
         return false;
     }
-    snprintf(prompt, sizeof prompt, "New PIN for %s (4 to 12 digits): ", who);
+    snprintf(prompt, sizeof prompt, _("New PIN for %s (4 to 12 digits): "), who);
     ok = read_tty_pin(fd, prompt, pin, PIN_BUF, &too_long);
     if (ok)
-        ok = read_tty_pin(fd, "Repeat the PIN: ", again, sizeof again, &too_long);
+        ok = read_tty_pin(fd, _("Repeat the PIN: "), again, sizeof again, &too_long);
     close(fd);
     if (!ok && too_long)
         cli_error("contact set-pin: the PIN must be 4 to 12 digits; nothing was changed");
@@ -138,7 +138,7 @@ static bool read_pin(const char *who, char pin[PIN_BUF])
 
 static int refused(enum bc_status st)
 {
-    cli_error("contact set-pin: %s", bc_status_message(st));
+    cli_error("contact set-pin: %s", _(bc_status_message(st)));
     return bc_status_exit(st) == 3 ? CLI_EXIT_REFUSED : CLI_EXIT_ERROR;
 }
 
@@ -154,7 +154,7 @@ int cli_cmd_contact_set_pin(struct cli *c)
     if ((email != NULL) == (c->nargs == 1))
         return cli_usage_error(c, "give the contact as --email E or as CONTACT_ID (one of them)");
     if (!email && !cli_parse_id("contact", c->args[0], &id))
-        return CLI_EXIT_ERROR;
+        return CLI_EXIT_USAGE;
     rc = cli_open_actor(c);
     if (rc != CLI_EXIT_OK)
         return rc;
@@ -191,7 +191,7 @@ int cli_cmd_contact_set_pin(struct cli *c)
         return cli_error("contact set-pin: the PIN must be 4 to 12 digits; nothing was changed");
     if (st != BC_OK)
         return bc_status_is_refusal(st) ? refused(st) : cli_status(st, "contact set-pin");
-    printf("PIN set for %s (contact %lld); failed attempts and any lock are cleared.\n", who,
+    printf(_("PIN set for %s (contact %lld); failed attempts and any lock are cleared.\n"), who,
            (long long)id);
     return CLI_EXIT_OK;
 }

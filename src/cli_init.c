@@ -65,7 +65,7 @@ int cli_cmd_init(struct cli *c)
         return cli_usage_error(c, "--scale goes with --demo");
     if (c->opt[CLI_OPT_SCALE] &&
         !cli_parse_int("--scale", c->opt[CLI_OPT_SCALE], 1, 100000000, &scale))
-        return CLI_EXIT_ERROR;
+        return CLI_EXIT_USAGE;
     if (!access_unix_name(me, sizeof me))
         return cli_error("uid %ld: %s", (long)getuid(), bc_status_message(BC_UNKNOWN_USER));
     if (c->opt[CLI_OPT_DEMO]) {
@@ -103,10 +103,11 @@ int cli_cmd_init(struct cli *c)
         if (st != BC_OK)
             return cli_status(st, c->db_path);
     }
-    printf("%s database %s (schema version %d).\n", existed ? "Opened" : "Created", c->db_path,
+    printf(existed ? _("Opened database %s (schema version %d).\n")
+                   : _("Created database %s (schema version %d).\n"), c->db_path,
            STORE_SCHEMA_VERSION);
     if (operators == 0)
-        printf("Operator '%s' is its admin.\n", me);
+        printf(_("Operator '%s' is its admin.\n"), me);
 
     if (!c->opt[CLI_OPT_DEMO])
         return CLI_EXIT_OK;
@@ -129,7 +130,8 @@ int cli_cmd_init(struct cli *c)
     }
     if (st != BC_OK)
         return cli_status(st, "demo data");
-    printf("Added %d demo accounts.\n", scale);
+    printf(ngettext("Added %d demo account.\n", "Added %d demo accounts.\n", (unsigned long)scale),
+           scale);
     return CLI_EXIT_OK;
 }
 
@@ -145,6 +147,6 @@ int cli_cmd_catalog_check(struct cli *c)
         return rc;
     for (size_t i = 0; i < c->catalog->nproducts; i++)
         plans += c->catalog->products[i].nplans;
-    printf("%s: ok (%zu products, %zu plans)\n", c->catalog_dir, c->catalog->nproducts, plans);
+    printf(_("%s: ok (%zu products, %zu plans)\n"), c->catalog_dir, c->catalog->nproducts, plans);
     return CLI_EXIT_OK;
 }

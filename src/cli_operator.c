@@ -71,7 +71,7 @@ int cli_cmd_operator_add(struct cli *c)
     st = access_operator_add(c->store, c->db_path, name, role);
     if (st != BC_OK)
         return report(c, st, name);
-    printf("Operator '%s' is %s.\n", name, access_role_name(role));
+    printf(_("Operator '%s' is %s.\n"), name, access_role_name(role));
     return CLI_EXIT_OK;
 }
 
@@ -89,7 +89,7 @@ int cli_cmd_operator_remove(struct cli *c)
     st = access_operator_remove(c->store, c->db_path, name);
     if (st != BC_OK)
         return report(c, st, name);
-    printf("'%s' is no longer an operator.\n", name);
+    printf(_("'%s' is no longer an operator.\n"), name);
     return CLI_EXIT_OK;
 }
 
@@ -138,6 +138,6 @@ int cli_cmd_operator_list(struct cli *c)
     if (l.rows)
         return cli_json_print(l.rows) ? CLI_EXIT_OK : cli_status(BC_IO_ERROR, "standard output");
     if (l.n == 0)
-        printf("No operators yet: '%s', the owner of %s, acts as admin.\n", me.name, c->db_path);
+        printf(_("No operators yet: '%s', the owner of %s, acts as admin.\n"), me.name, c->db_path);
     return CLI_EXIT_OK;
 }

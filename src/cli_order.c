@@ -33,11 +33,12 @@ static void print_success_text(const struct cli *c, const struct billing_result 
     money_format(due, sizeof due, r->due, cur, style, !cli_utf8());
     money_format(after, sizeof after, r->balance_after, cur, style, !cli_utf8());
     if (r->replayed)
-        printf("Order %lld was already placed with this key; nothing was charged again.\n",
+        printf(_("Order %lld was already placed with this key; nothing was charged again.\n"),
                (long long)r->order_id);
     else
-        printf("Order %lld placed. Your new billing period begins today.\n", (long long)r->order_id);
-    printf("  Charged: %s\n  Balance after: %s\n", due, after);
+        printf(_("Order %lld placed. Your new billing period begins today.\n"), (long long)r->order_id);
+    printf(_("  Charged: %s\n"), due);
+    printf(_("  Balance after: %s\n"), after);
 }
 
 int cli_cmd_order_place(struct cli *c)
@@ -64,11 +65,11 @@ int cli_cmd_order_place(struct cli *c)
     if (o[CLI_OPT_SAVE_CARD] && !o[CLI_OPT_CARD])
         return cli_usage_error(c, "--save-card needs --card");
     if (!cli_parse_id("--account", o[CLI_OPT_ACCOUNT], &account_id))
-        return CLI_EXIT_ERROR;
+        return CLI_EXIT_USAGE;
     if (!key_ok(o[CLI_OPT_IDEMPOTENCY_KEY]))
         return cli_error("--idempotency-key: use 1 to 128 letters, digits, '-', '_', '.' or ':'");
     if (o[CLI_OPT_EXPECT_DUE] && !cli_parse_minor("--expect-due", o[CLI_OPT_EXPECT_DUE], false, &expect_due))
-        return CLI_EXIT_ERROR;
+        return CLI_EXIT_USAGE;
 
     rc = cli_open_billing(c);
     if (rc != CLI_EXIT_OK)
@@ -109,17 +110,17 @@ int cli_cmd_order_place(struct cli *c)
         if (c->json) {
             cli_json_print(cli_json_order_result(res, st));
         } else if (st == BC_STALE_QUOTE) {
-            puts("The new figures:");
+            puts(_("The new figures:"));
             cli_print_quote_text(c, res->quote.currency, res->quote.items, res->quote.n,
                                  &res->quote.totals, res->quote.refusal);
         }
         if (st == BC_STALE_QUOTE && expect_due >= 0)
-            cli_error("%s Now due: %lld (expected: %lld).", bc_status_message(st),
+            cli_error("%s Now due: %lld (expected: %lld).", _(bc_status_message(st)),
                       (long long)res->quote.totals.due, (long long)expect_due);
         else if (st == BC_STALE_QUOTE)
-            cli_error("%s Now due: %lld.", bc_status_message(st), (long long)res->quote.totals.due);
+            cli_error("%s Now due: %lld.", _(bc_status_message(st)), (long long)res->quote.totals.due);
         else
-            cli_error("%s", bc_status_message(st));
+            cli_error("%s", _(bc_status_message(st)));
         rc = CLI_EXIT_REFUSED;
     } else {
         rc = cli_status(st, NULL);
@@ -145,7 +146,10 @@ int cli_cmd_reconcile(struct cli *c)
         if (!cli_json_print(o))
             return cli_status(BC_IO_ERROR, "standard output");
     } else {
-        printf("Reconciled: %d order(s) completed, %d charge(s) refunded.\n", completed, refunded);
+        printf(ngettext("Reconciled: %d order completed, ", "Reconciled: %d orders completed, ",
+                        (unsigned long)completed), completed);
+        printf(ngettext("%d charge refunded.\n", "%d charges refunded.\n", (unsigned long)refunded),
+               refunded);
     }
     return CLI_EXIT_OK;
 }

@@ -51,10 +51,10 @@ void cli_print_quote_text(const struct cli *c, const char *currency,
     char from[11], to[11], label[96];
 
     if (refusal != BC_OK) {
-        printf("Not allowed (%s): %s\n", bc_status_code(refusal), bc_status_message(refusal));
+        printf(_("Not allowed (%s): %s\n"), bc_status_code(refusal), _(bc_status_message(refusal)));
         return;
     }
-    printf("Quote (%s)\n", currency);
+    printf(_("Quote (%s)\n"), currency);
     for (size_t i = 0; i < n; i++) {
         if (items[i].refusal != BC_OK)
             continue;
@@ -65,28 +65,29 @@ void cli_print_quote_text(const struct cli *c, const char *currency,
             date_format(l->from, from);
             date_format(l->to, to);
             if (l->kind == QUOTE_LINE_TAX)
-                snprintf(label, sizeof label, "  VAT%s", l->reverse_charge ? " (reverse charge)" : "");
+                snprintf(label, sizeof label, "  %s%s", _("VAT"),
+                         l->reverse_charge ? _(" (reverse charge)") : "");
             else
                 snprintf(label, sizeof label, "%s %s .. %s",
-                         l->kind == QUOTE_LINE_CREDIT ? "Credit for unused time" : "New charge",
+                         l->kind == QUOTE_LINE_CREDIT ? _("Credit for unused time") : _("New charge"),
                          from, to);
             row(c, label, l->amount, currency);
         }
     }
-    row(c, "Subtotal", t->subtotal, currency);
-    row(c, "VAT", t->tax, currency);
-    row(c, "Total", t->total, currency);
-    row(c, "Balance applied", -t->balance_applied, currency);
-    row(c, "Total due", t->due, currency);
-    row(c, "Balance after", t->balance_after, currency);
+    row(c, _("Subtotal"), t->subtotal, currency);
+    row(c, _("VAT"), t->tax, currency);
+    row(c, _("Total"), t->total, currency);
+    row(c, _("Balance applied"), -t->balance_applied, currency);
+    row(c, _("Total due"), t->due, currency);
+    row(c, _("Balance after"), t->balance_after, currency);
     if (first) {
         date_format(first->period_start, from);
         date_format(first->period_end, to);
         /* A co-termed change keeps the period it started in. */
         if (first->period_start == first->item_start)
-            printf("  New billing period: %s .. %s\n", from, to);
+            printf(_("  New billing period: %s .. %s\n"), from, to);
         else
-            printf("  Billing period (unchanged): %s .. %s\n", from, to);
+            printf(_("  Billing period (unchanged): %s .. %s\n"), from, to);
     }
 }
 
@@ -94,21 +95,23 @@ void cli_print_quote_text(const struct cli *c, const char *currency,
 static int print_quote(struct cli *c, const char *currency, const struct quote_item *items,
                        size_t n, const struct quote_totals *t, enum bc_status refusal)
 {
+    /* A refusal is told once, on stderr; stdout has the JSON object only
+     * when --json asks for it. */
     if (c->json) {
         if (!cli_json_print(cli_json_quote(currency, items, n, t, refusal)))
             return cli_status(BC_IO_ERROR, "standard output");
-    } else {
+    } else if (refusal == BC_OK) {
         cli_print_quote_text(c, currency, items, n, t, refusal);
     }
     if (refusal == BC_OK)
         return CLI_EXIT_OK;
     if (refusal == BC_DOWNGRADE_REQUIRES_SUPPORT && c->catalog)
-        cli_error("%s Customer Care: %s, %s, %s", bc_status_message(refusal),
+        cli_error(_("%s Customer Care: %s, %s, %s"), _(bc_status_message(refusal)),
                   c->catalog->care_phone ? c->catalog->care_phone : "",
                   c->catalog->care_email ? c->catalog->care_email : "",
                   c->catalog->care_url ? c->catalog->care_url : "");
     else
-        cli_error("%s", bc_status_message(refusal));
+        cli_error("%s", _(bc_status_message(refusal)));
     return CLI_EXIT_REFUSED;
 }
 
@@ -136,10 +139,10 @@ static int explicit_terms(struct cli *c, struct quote_current *cur, struct quote
         !cli_parse_date("--period-end", o[CLI_OPT_PERIOD_END], &cur->period_end) ||
         !cli_parse_int("--to-seats", o[CLI_OPT_TO_SEATS], 0, 1000000000, &to->seats) ||
         !cli_parse_period("--to-period", o[CLI_OPT_TO_PERIOD], &to->period))
-        return CLI_EXIT_ERROR;
+        return CLI_EXIT_USAGE;
     cur->item_start = cur->period_start;
     if (o[CLI_OPT_ITEM_START] && !cli_parse_date("--item-start", o[CLI_OPT_ITEM_START], &cur->item_start))
-        return CLI_EXIT_ERROR;
+        return CLI_EXIT_USAGE;
     if (cur->period_end <= cur->period_start)
         return cli_error("--period-end must come after --period-start");
     if (cur->item_start < cur->period_start || cur->item_start >= cur->period_end)
@@ -156,7 +159,7 @@ static int explicit_tax(struct cli *c, struct quote_tax *tax)
 
     if (o[CLI_OPT_COUNTRY]) {
         if (!cli_parse_country(o[CLI_OPT_COUNTRY], country))
-            return CLI_EXIT_ERROR;
+            return CLI_EXIT_USAGE;
     } else {
         memcpy(country, c->catalog->seller_country, sizeof country);
     }
@@ -226,17 +229,17 @@ static int quote_explicit(struct cli *c)
         return cli_error("--currency: the plans have no %s price", currency);
     if (o[CLI_OPT_BILLED]) {
         if (!cli_parse_minor("--billed", o[CLI_OPT_BILLED], false, &cur.billed))
-            return CLI_EXIT_ERROR;
+            return CLI_EXIT_USAGE;
     } else if (!money_mul(from_price, cur.seats, &cur.billed)) {
         return cli_status(BC_OVERFLOW, "--billed");
     }
     if (o[CLI_OPT_CREDITED] && !cli_parse_minor("--credited", o[CLI_OPT_CREDITED], false, &cur.credited))
-        return CLI_EXIT_ERROR;
+        return CLI_EXIT_USAGE;
     if (cur.credited > cur.billed)
         return cli_error("--credited: more than was billed (%lld > %lld)",
                          (long long)cur.credited, (long long)cur.billed);
     if (o[CLI_OPT_BALANCE] && !cli_parse_minor("--balance", o[CLI_OPT_BALANCE], false, &balance))
-        return CLI_EXIT_ERROR;
+        return CLI_EXIT_USAGE;
     cur.rank = from_plan->rank;
     cur.seats_assigned = 0;
     cur.anchor_day = date_mday(cur.period_start);
@@ -314,7 +317,7 @@ int cli_change_from_options(struct cli *c, int64_t account_id, struct billing_ch
     if ((o[CLI_OPT_TO_SEATS] &&
          !cli_parse_int("--to-seats", o[CLI_OPT_TO_SEATS], 0, 1000000000, &out->to_seats)) ||
         (o[CLI_OPT_TO_PERIOD] && !cli_parse_period("--to-period", o[CLI_OPT_TO_PERIOD], &out->to_period)))
-        rc = CLI_EXIT_ERROR;
+        rc = CLI_EXIT_USAGE;
 done:
     store_subscription_list_clear(&subs);
     store_account_clear(&acct);
@@ -333,7 +336,7 @@ static int quote_account(struct cli *c)
         if (c->opt[explicit_only[i]])
             return cli_usage_error(c, "--account quotes from the database; leave out the explicit options");
     if (!cli_parse_id("--account", c->opt[CLI_OPT_ACCOUNT], &account_id))
-        return CLI_EXIT_ERROR;
+        return CLI_EXIT_USAGE;
     if (!c->opt[CLI_OPT_PRODUCT])
         return cli_usage_error(c, "--product is required with --account");
     rc = cli_open_billing(c);

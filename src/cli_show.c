@@ -19,7 +19,44 @@ static void format_money(const struct cli *c, char *buf, size_t size, int64_t am
 
 static const char *kind_name(enum store_account_kind k)
 {
-    return k == STORE_ACCOUNT_CORPORATE ? "corporate" : "standard";
+    return k == STORE_ACCOUNT_CORPORATE ? _("corporate") : _("standard");
+}
+
+/* "none" said of a VAT number (Italian: feminine), the UI's message with
+ * its context. */
+static const char *vat_none(void)
+{
+    static const char id[] = "VAT number\004none";
+    const char *t = gettext(id);
+    return t == id ? "none" : t;
+}
+
+/* The catalog's display names (the id when the catalog lacks it). */
+static const char *product_name(const struct cli *c, const char *product)
+{
+    const struct catalog_product *p = c->catalog ? catalog_product(c->catalog, product) : NULL;
+    return p && p->name ? p->name : product ? product : "";
+}
+
+static const char *plan_name(const struct cli *c, const char *product, const char *plan)
+{
+    const struct catalog_product *p = c->catalog ? catalog_product(c->catalog, product) : NULL;
+    const struct catalog_plan *x = p && plan ? catalog_plan(p, plan) : NULL;
+    return x && x->name ? x->name : plan ? plan : "";
+}
+
+static const char *period_label(enum bc_period p)
+{
+    return p == BC_PERIOD_ANNUAL ? _("Annual") : _("Monthly");
+}
+
+/* "A" when from and to agree, else "A → B". */
+static void change_text(char *buf, size_t size, const char *from, const char *to)
+{
+    if (strcmp(from, to) == 0)
+        snprintf(buf, size, "%s", to);
+    else
+        snprintf(buf, size, "%s %s %s", from, cli_arrow(), to);
 }
 
 /* Text from the database holds what people typed (names, e-mails at a
@@ -41,35 +78,38 @@ static void print_account_text(const struct cli *c, const struct store_account *
     format_money(c, money, sizeof money, a->balance, a->currency);
     /* Names, e-mail and VAT number come from whoever filled the database:
      * their control bytes must not drive the terminal either. */
-    printf("Account %lld: ", (long long)a->id);
+    printf(_("Account %lld: "), (long long)a->id);
     put_clean(a->name);
-    printf(" (%s)\n  Currency %s, country %s, VAT number ", kind_name(a->kind), a->currency,
-           a->country);
-    put_clean(a->vat_number ? a->vat_number : "none");
-    printf(", credit balance %s\n", money);
+    printf(" (%s)\n  ", kind_name(a->kind));
+    printf(_("Currency %s, country %s, VAT number "), a->currency, a->country);
+    put_clean(a->vat_number ? a->vat_number : vat_none());
+    printf(_(", credit balance %s\n"), money);
     if (bc) {
-        printf("  Billing contact: ");
+        printf("  %s ", _("Billing contact:"));
         put_clean(bc->name);
         printf(" <");
         put_clean(bc->email);
         printf(">\n");
     } else
-        printf("  Billing contact: none\n");
-    printf("Subscriptions:\n");
+        printf("  %s %s\n", _("Billing contact:"), _("none"));
+    printf("%s\n", _("Subscriptions:"));
     if (subs->n == 0)
-        printf("  none\n");
+        printf("  %s\n", _("none"));
     for (size_t i = 0; i < subs->n; i++) {
         const struct store_subscription *x = &subs->items[i];
         date_format(x->period_start, d0);
         date_format(x->period_end, d1);
-        printf("  %-14s %-12s seats %d/%d  %-7s %s .. %s  (version %lld)\n", x->product, x->plan,
-               x->seats_assigned, x->seats, bc_period_name(x->period), d0, d1, (long long)x->version);
+        printf(_("  %-14s %-12s seats %d/%d  %-8s %s .. %s  (version %lld)\n"),
+               product_name(c, x->product), plan_name(c, x->product, x->plan), x->seats_assigned,
+               x->seats, period_label(x->period), d0, d1, (long long)x->version);
     }
-    printf("Cart: %zu item(s)\n", cart->n);
+    printf(ngettext("Cart: %zu item\n", "Cart: %zu items\n", cart->n), cart->n);
     for (size_t i = 0; i < cart->n; i++) {
         const struct store_cart_item *it = &cart->items[i];
-        printf("  %-14s -> %s, %d seat(s), %s\n", it->product, it->to_plan, it->to_seats,
-               bc_period_name(it->to_period));
+        printf("  %-14s %s %s, ", product_name(c, it->product), cli_arrow(),
+               plan_name(c, it->product, it->to_plan));
+        printf(ngettext("%d seat", "%d seats", (unsigned long)it->to_seats), it->to_seats);
+        printf(", %s\n", period_label(it->to_period));
     }
 }
 
@@ -85,7 +125,7 @@ int cli_cmd_account_show(struct cli *c)
     int rc;
 
     if (!cli_parse_id("account", c->args[0], &id))
-        return CLI_EXIT_ERROR;
+        return CLI_EXIT_USAGE;
     rc = cli_open_actor(c);
     if (rc != CLI_EXIT_OK)
         return rc;
@@ -114,7 +154,7 @@ int cli_cmd_account_show(struct cli *c)
     if (c->json) {
         if (!cli_json_print(cli_json_account(&a, have_contact ? &contact : NULL, &subs, &cart)))
             rc = cli_status(BC_IO_ERROR, "standard output");
-    } else {
+    } else if ((rc = cli_open_catalog(c)) == CLI_EXIT_OK) {
         print_account_text(c, &a, have_contact ? &contact : NULL, &subs, &cart);
     }
 done:
@@ -128,37 +168,52 @@ done:
 static const char *line_kind(enum store_line_kind k)
 {
     switch (k) {
-    case STORE_LINE_CREDIT: return "credit";
-    case STORE_LINE_CHARGE: return "charge";
-    case STORE_LINE_TAX: return "VAT";
+    case STORE_LINE_CREDIT: return _("credit");
+    case STORE_LINE_CHARGE: return _("charge");
+    case STORE_LINE_TAX: return _("VAT");
     }
     return "?";
 }
 
+/* One order line: what it is for, the plan, seats and billing frequency
+ * (from -> to where they changed), the dates and the amount. */
+static void print_order_line(const struct cli *c, const struct store_order *o,
+                             const struct store_order_line *ln)
+{
+    char m1[64], d0[11], d1[11], plan[160], period[64];
+
+    date_format(ln->from, d0);
+    date_format(ln->to, d1);
+    format_money(c, m1, sizeof m1, ln->amount, o->currency);
+    change_text(plan, sizeof plan, plan_name(c, ln->product, ln->plan_from),
+                plan_name(c, ln->product, ln->plan_to));
+    change_text(period, sizeof period, period_label(ln->period_from), period_label(ln->period_to));
+    printf("  %-8s %-13s %s, ", line_kind(ln->kind), product_name(c, ln->product), plan);
+    if (ln->seats_from == ln->seats_to || ln->seats_from == 0)
+        printf(ngettext("%d seat", "%d seats", (unsigned long)ln->seats_to), ln->seats_to);
+    else
+        printf(ngettext("%d %s %d seat", "%d %s %d seats", (unsigned long)ln->seats_to),
+               ln->seats_from, cli_arrow(), ln->seats_to);
+    printf(", %s  %s .. %s  %s%s\n", period, d0, d1, m1,
+           ln->reverse_charge ? _(" (reverse charge)") : "");
+}
+
 static void print_orders_text(const struct cli *c, const struct store_order_list *l)
 {
-    char m1[64], m2[64], m3[64], d0[11], d1[11];
+    char m1[64], m2[64], m3[64], d0[11];
 
     if (l->n == 0)
-        printf("No orders.\n");
+        printf("%s\n", _("No orders."));
     for (size_t i = 0; i < l->n; i++) {
         const struct store_order *o = &l->items[i];
         date_format(o->day, d0);
         format_money(c, m1, sizeof m1, o->total, o->currency);
         format_money(c, m2, sizeof m2, o->due, o->currency);
         format_money(c, m3, sizeof m3, o->balance_after, o->currency);
-        printf("Order %lld  %s  total %s  charged %s  balance after %s  by %s\n", (long long)o->id,
-               d0, m1, m2, m3, o->actor ? o->actor : "?");
-        for (size_t k = 0; k < o->nlines; k++) {
-            const struct store_order_line *ln = &o->lines[k];
-            date_format(ln->from, d0);
-            date_format(ln->to, d1);
-            format_money(c, m1, sizeof m1, ln->amount, o->currency);
-            printf("  %-6s %-12s %s -> %s, %d -> %d seat(s)  %s .. %s  %s%s\n", line_kind(ln->kind),
-                   ln->product ? ln->product : "", ln->plan_from ? ln->plan_from : "",
-                   ln->plan_to ? ln->plan_to : "", ln->seats_from, ln->seats_to, d0, d1, m1,
-                   ln->reverse_charge ? " (reverse charge)" : "");
-        }
+        printf(_("Order %lld  %s  total %s  charged %s  balance after %s  by %s\n"),
+               (long long)o->id, d0, m1, m2, m3, o->actor ? o->actor : "?");
+        for (size_t k = 0; k < o->nlines; k++)
+            print_order_line(c, o, &o->lines[k]);
     }
 }
 
@@ -171,7 +226,7 @@ int cli_cmd_orders(struct cli *c)
     int rc;
 
     if (!cli_parse_id("account", c->args[0], &id))
-        return CLI_EXIT_ERROR;
+        return CLI_EXIT_USAGE;
     rc = cli_open_actor(c);
     if (rc != CLI_EXIT_OK)
         return rc;
@@ -186,7 +241,7 @@ int cli_cmd_orders(struct cli *c)
     if (c->json) {
         if (!cli_json_print(cli_json_orders(&l)))
             rc = cli_status(BC_IO_ERROR, "standard output");
-    } else {
+    } else if ((rc = cli_open_catalog(c)) == CLI_EXIT_OK) {
         print_orders_text(c, &l);
     }
     store_order_list_clear(&l);
@@ -227,15 +282,15 @@ static bool audit_row(void *ctx, const struct store_audit_entry *e)
         snprintf(when, sizeof when, "%lld", (long long)e->at);
     printf("%-6lld %s  ", (long long)e->id, when);
     put_clean(e->actor ? e->actor : "");
-    printf("  from ");
+    printf("  %s ", _("from"));
     put_clean(e->origin ? e->origin : "");
     if (e->account_id)
-        printf(" account %-6lld", (long long)e->account_id);
+        printf(_(" account %-6lld"), (long long)e->account_id);
     else
         printf(" %-14s", "-");
     printf(" %-16s %s\n", e->action ? e->action : "", e->result ? e->result : "");
-    print_clean("before", e->before);
-    print_clean("after", e->after);
+    print_clean(_("before"), e->before);
+    print_clean(_("after"), e->after);
     return true;
 }
 
@@ -248,10 +303,10 @@ int cli_cmd_audit(struct cli *c)
     int rc;
 
     if (c->opt[CLI_OPT_ACCOUNT] && !cli_parse_id("--account", c->opt[CLI_OPT_ACCOUNT], &account_id))
-        return CLI_EXIT_ERROR;
+        return CLI_EXIT_USAGE;
     if (c->opt[CLI_OPT_SINCE]) {
         if (!cli_parse_date("--since", c->opt[CLI_OPT_SINCE], &since_day))
-            return CLI_EXIT_ERROR;
+            return CLI_EXIT_USAGE;
         since = (int64_t)since_day * 86400;   /* audit times are UTC */
     }
     rc = cli_open_actor(c);

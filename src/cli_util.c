@@ -1,6 +1,7 @@
 /* cli_util.c — the command line's messages and value parsers: every bad
- * value ends in one line "billcenter: ..." on stderr (exit 1), every misuse
- * in one line plus the command's short usage (exit 2). */
+ * value ends in one line "billcenter: ..." on stderr (exit 1; a malformed
+ * option value is bad usage, exit 2), every other misuse in one line plus
+ * the command's short usage (exit 2). */
 #include <ctype.h>
 #include <errno.h>
 #include <langinfo.h>
@@ -9,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli_cmd.h"
 
@@ -31,12 +33,22 @@ int cli_error(const char *fmt, ...)
     return CLI_EXIT_ERROR;
 }
 
+int cli_bad_value(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    print_error(fmt, ap);
+    va_end(ap);
+    return CLI_EXIT_USAGE;
+}
+
 int cli_status(enum bc_status st, const char *what)
 {
     if (what)
-        fprintf(stderr, "billcenter: %s: %s\n", what, bc_status_message(st));
+        fprintf(stderr, "billcenter: %s: %s\n", what, _(bc_status_message(st)));
     else
-        fprintf(stderr, "billcenter: %s\n", bc_status_message(st));
+        fprintf(stderr, "billcenter: %s\n", _(bc_status_message(st)));
     return bc_status_exit(st) == 0 ? CLI_EXIT_ERROR : bc_status_exit(st);
 }
 
@@ -80,6 +92,24 @@ void cli_print_usage(FILE *f, const char *command)
     }
     fputs("global options, before or after the command: --db PATH, --catalog DIR,\n"
           "  --lang en|it, --kiosk, --date YYYY-MM-DD, --help, --version\n", f);
+}
+
+bool cli_print_group_help(FILE *f, const char *word)
+{
+    size_t n = strlen(word);
+    bool any = false;
+
+    for (size_t i = 0; i < sizeof usages / sizeof usages[0]; i++) {
+        const char *cmd = usages[i].command;
+        if (strncmp(cmd, word, n) != 0 || (cmd[n] != ' ' && cmd[n] != '\0'))
+            continue;
+        fprintf(f, "%s%s\n", any ? "" : "usage: ", usages[i].usage);
+        any = true;
+    }
+    if (any)
+        fputs("global options, before or after the command: --db PATH, --catalog DIR,\n"
+              "  --lang en|it, --kiosk, --date YYYY-MM-DD, --help, --version\n", f);
+    return any;
 }
 
 /* Full help: the UI, every command, the exit codes. */
@@ -196,6 +226,44 @@ bool cli_parse_country(const char *s, char out[3])
     out[1] = (char)toupper((unsigned char)s[1]);
     out[2] = '\0';
     return true;
+}
+
+#ifndef LOCALEDIR
+#define LOCALEDIR "/usr/local/share/locale"
+#endif
+
+static bool has_catalog(const char *dir)
+{
+    char path[1024];
+    int n = snprintf(path, sizeof path, "%s/it/LC_MESSAGES/billcenter.mo", dir);
+    return n > 0 && (size_t)n < sizeof path && access(path, R_OK) == 0;
+}
+
+void cli_i18n(const char *lang)
+{
+    const char *loc = setlocale(LC_ALL, "");
+    if (!loc || strcmp(loc, "C") == 0 || strcmp(loc, "POSIX") == 0 ||
+        strcmp(nl_langinfo(CODESET), "UTF-8") != 0) {
+        if (!setlocale(LC_ALL, "C.UTF-8"))
+            setlocale(LC_ALL, "C.utf8");
+    }
+    setlocale(LC_NUMERIC, "C");
+    setenv("LANGUAGE", strcmp(lang, "it") == 0 ? "it" : "en", 1);
+    const char *dir = LOCALEDIR;
+#ifdef BC_BUILD_LOCALEDIR
+    if (!has_catalog(dir) && has_catalog(BC_BUILD_LOCALEDIR))
+        dir = BC_BUILD_LOCALEDIR;
+#else
+    (void)has_catalog;
+#endif
+    bindtextdomain("billcenter", dir);
+    bind_textdomain_codeset("billcenter", "UTF-8");
+    textdomain("billcenter");
+}
+
+const char *cli_arrow(void)
+{
+    return cli_utf8() ? "\u2192" : "->";
 }
 
 bool cli_utf8(void)

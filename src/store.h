@@ -17,7 +17,7 @@
 
 struct store;
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 enum store_open_mode {
     STORE_OPEN_EXISTING,  /* the file must exist and hold a billcenter schema */
@@ -57,8 +57,12 @@ struct store_account_list { struct store_account *items; size_t n; };
 void store_account_list_clear(struct store_account_list *l);
 
 enum bc_status store_account_get(struct store *s, int64_t id, struct store_account *out);
-/* Type-ahead search by account id (exact), name prefix or e-mail prefix
- * (case-insensitive), through indexes only; at most `limit` rows, by name. */
+/* Type-ahead search, through indexes only (case and diacritics folded):
+ * accounts whose id starts with the query's digits, whose name or a
+ * contact's e-mail starts with the query, or with a word of the name or of
+ * an e-mail starting with each word of the query. At most `limit` rows:
+ * the id itself, the name itself, names then e-mails that start with the
+ * query, word matches, longer ids; the oldest account first in each. */
 enum bc_status store_account_search(struct store *s, const char *query, size_t limit,
                                     struct store_account_list *out);
 enum bc_status store_account_insert(struct store *s, struct store_account *a); /* sets a->id */
@@ -289,7 +293,7 @@ enum bc_status store_exec_for_test(struct store *s, const char *sql);
  * line per step, joined by '\n' into buf. */
 enum bc_status store_search_plan_for_test(struct store *s, char *buf, size_t size);
 
-/* ---- bulk loading (added with the benchmark suite, issue 6) ---- */
+/* ---- bulk loading (the demo generator's large databases) ---- */
 /* For demo generation; turned on and off outside any transaction
  * (BC_INVALID_ARGUMENT otherwise). While on:
  *  - the connection keeps a large page cache (256 MB);
@@ -326,7 +330,7 @@ enum bc_status store_seats_assign(struct store *s, int64_t subscription_id,
 enum bc_status store_subscriptions_insert(struct store *s, struct store_subscription *subs,
                                           size_t n);
 
-/* ---- kiosk sign-in failures per e-mail (schema v2, issue 4) ---- */
+/* ---- kiosk sign-in failures per e-mail (schema v2) ---- */
 /* Failed sign-ins are counted per e-mail as typed, normalised by the caller
  * (access.c: trimmed, lowercased), whether or not a contact has it. Since
  * v2 the contacts' own failed_attempts / locked_until are no longer used

@@ -51,6 +51,12 @@ struct store {
     sqlite3_stmt *subs_rows[STORE_ROWS_MAX + 1];
 };
 
+/* The part of an e-mail whose words account search keeps, as an SQL
+ * expression of `col`: up to its last '.', leaving out the top-level domain
+ * that a third of all addresses share ("com", "it"). */
+#define STORE_EMAIL_WORDS(col) \
+    "(CASE WHEN instr(" col ", '.') THEN rtrim(" col ", replace(" col ", '.', '')) ELSE " col " END)"
+
 /* Schema migrations (store_schema.c): the SQL that lifts a database from
  * version - 1 to `version` (1..STORE_SCHEMA_VERSION), NULL outside. */
 const char *store_schema_step(int version);

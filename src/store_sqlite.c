@@ -415,11 +415,17 @@ static void bulk_forget_indexes(struct store *s)
     s->bulk_nindexes = 0;
 }
 
+static bool is_trigger(const char *create_sql)
+{
+    return strncmp(create_sql, "CREATE TRIGGER", 14) == 0;
+}
+
 /* Keeps the CREATE text of every index the schema declares by name (not the
  * automatic ones of PRIMARY KEY and UNIQUE, which the load's own writes rely
- * on) and drops it, in one transaction, when no account exists yet: filling
- * empty tables and then sorting each index once beats inserting into the
- * name, e-mail and account indexes row by row. */
+ * on), and of the triggers that keep the search words (account_words,
+ * contact_words), and drops them, in one transaction, when no account exists
+ * yet: filling empty tables and then sorting each index once, and the word
+ * tables by one statement each, beats inserting into them row by row. */
 static enum bc_status bulk_drop_indexes(struct store *s)
 {
     sqlite3_stmt *q = NULL;
@@ -429,8 +435,9 @@ static enum bc_status bulk_drop_indexes(struct store *s)
         return st;
     /* Read them all first: SQLite refuses DROP INDEX while the read runs. */
     int rc = sqlite3_prepare_v2(s->db,
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
-        " AND NOT EXISTS(SELECT 1 FROM accounts) ORDER BY name", -1, &q, NULL);
+        "SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL AND (type = 'index'"
+        " OR (type = 'trigger' AND name GLOB '*_words_*'))"
+        " AND NOT EXISTS(SELECT 1 FROM accounts) ORDER BY type, name", -1, &q, NULL);
     while (rc == SQLITE_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
         size_t n = s->bulk_nindexes;
         char **grown = realloc(s->bulk_indexes, (n + 1) * sizeof *grown);
@@ -457,7 +464,8 @@ static enum bc_status bulk_drop_indexes(struct store *s)
         st = store_fail(s, rc);
     sqlite3_finalize(q);
     for (size_t i = 0; st == BC_OK && i < s->bulk_nindexes; i++) {
-        char *drop = sqlite3_mprintf("DROP INDEX \"%w\"", names[i]);
+        char *drop = sqlite3_mprintf("DROP %s \"%w\"",
+                                     is_trigger(s->bulk_indexes[i]) ? "TRIGGER" : "INDEX", names[i]);
         st = drop ? exec_sql(s, drop) : BC_NO_MEMORY;
         sqlite3_free(drop);
     }
@@ -473,9 +481,22 @@ static enum bc_status bulk_drop_indexes(struct store *s)
     return st;
 }
 
+/* The search words of every account and contact, written at once (the
+ * word tables were empty: no account existed when the triggers went), then
+ * merged into one segment each. */
+static const char bulk_words_sql[] =
+    "INSERT INTO account_words(account_words) VALUES('delete-all');"
+    "INSERT INTO contact_words(contact_words) VALUES('delete-all');"
+    "INSERT INTO account_words(rowid, name) SELECT id, name FROM accounts ORDER BY id;"
+    "INSERT INTO contact_words(rowid, email) SELECT id, " STORE_EMAIL_WORDS("email")
+    " FROM contacts ORDER BY id;"
+    "INSERT INTO account_words(account_words) VALUES('optimize');"
+    "INSERT INTO contact_words(contact_words) VALUES('optimize');";
+
 /* The load's deferred writes, in one transaction: the first history row of
  * each subscription it added (the same rows store_history_append writes),
- * then the dropped indexes, each built by one sort. */
+ * the search words when their triggers were dropped, then the dropped
+ * indexes, each built by one sort, and the triggers. */
 static enum bc_status bulk_finish(struct store *s)
 {
     if (!s->bulk_first_sub && !s->bulk_nindexes)
@@ -498,6 +519,11 @@ static enum bc_status bulk_finish(struct store *s)
         }
         sqlite3_finalize(q);
     }
+    bool words = false;
+    for (size_t i = 0; i < s->bulk_nindexes; i++)
+        words = words || is_trigger(s->bulk_indexes[i]);
+    if (st == BC_OK && words)
+        st = exec_sql(s, bulk_words_sql);
     for (size_t i = 0; st == BC_OK && i < s->bulk_nindexes; i++)
         st = exec_sql(s, s->bulk_indexes[i]);
     if (st == BC_OK)
@@ -784,17 +810,43 @@ static bool prefix_bounds(const char *query, char **low, char **high)
 }
 
 /* Each branch stops at `limit` rows through its own index; the outer query
- * only sorts the few ids that survive. ?1 id (NULL unless all digits), ?2/?3
- * the folded prefix range, ?4 the limit. */
+ * only ranks the few ids that survive. ?1 the id (NULL unless the query is
+ * a number without leading zeros), ?2/?3 the folded prefix range, ?4 the
+ * limit, ?5 the FTS5 query (every word of the query as a prefix), ?6 the
+ * query as typed. Branches: the ids that start with the query's digits (the
+ * id itself, then ten times it onwards, each a rowid range); the names and
+ * the e-mails that start with the query; the accounts with a word of the
+ * name, or a contact with words of the e-mail, starting with each word of
+ * the query (FTS5 returns them in rowid order, so the limit stops it).
+ * Ranks: the id itself, the name itself, a name that starts with the query,
+ * an e-mail that starts with it, a word match, an id that starts with it;
+ * within a rank the oldest account first (in a demo database the showcase
+ * accounts 1-10). */
 static const char search_sql[] =
-    "SELECT " ACCOUNT_COLS " FROM accounts WHERE id IN ("
-    "  SELECT id FROM accounts WHERE id = ?1"
-    "  UNION ALL SELECT id FROM (SELECT id FROM accounts"
+    "WITH RECURSIVE ids(lo, hi) AS ("
+    "  SELECT ?1, ?1 + 1 WHERE ?1 IS NOT NULL"
+    "  UNION ALL SELECT lo * 10, hi * 10 FROM ids"
+    "    WHERE lo <= (SELECT max(id) FROM accounts) / 10),"
+    " hits(id, rank) AS ("
+    "  SELECT id, 5 FROM (SELECT accounts.id FROM ids CROSS JOIN accounts"
+    "    WHERE accounts.id >= ids.lo AND accounts.id < ids.hi LIMIT ?4)"
+    "  UNION ALL SELECT id, 4 FROM (SELECT id FROM accounts"
     "    WHERE name >= ?2 COLLATE NOCASE AND name < ?3 COLLATE NOCASE"
     "    ORDER BY name COLLATE NOCASE LIMIT ?4)"
-    "  UNION ALL SELECT account_id FROM (SELECT account_id FROM contacts"
-    "    WHERE email >= ?2 AND email < ?3 ORDER BY email LIMIT ?4))"
-    " ORDER BY name COLLATE NOCASE, id LIMIT ?4";
+    "  UNION ALL SELECT account_id, 3 FROM (SELECT account_id FROM contacts"
+    "    WHERE email >= ?2 AND email < ?3 ORDER BY email LIMIT ?4)"
+    "  UNION ALL SELECT rowid, 4 FROM (SELECT rowid FROM account_words"
+    "    WHERE account_words MATCH ?5 ORDER BY rowid LIMIT ?4)"
+    "  UNION ALL SELECT contacts.account_id, 4 FROM (SELECT rowid AS cid FROM contact_words"
+    "    WHERE contact_words MATCH ?5 ORDER BY rowid LIMIT ?4)"
+    "    CROSS JOIN contacts ON contacts.id = cid),"
+    " best(hit, rank) AS (SELECT id, min(rank) FROM hits GROUP BY id)"
+    " SELECT " ACCOUNT_COLS " FROM best CROSS JOIN accounts ON accounts.id = best.hit"
+    " ORDER BY CASE"
+    "   WHEN accounts.id = ?1 THEN 0"
+    "   WHEN accounts.name = ?6 COLLATE NOCASE THEN 1"
+    "   WHEN accounts.name >= ?2 COLLATE NOCASE AND accounts.name < ?3 COLLATE NOCASE THEN 2"
+    "   ELSE best.rank END, accounts.id LIMIT ?4";
 
 enum bc_status store_search_plan_for_test(struct store *s, char *buf, size_t size)
 {
@@ -815,15 +867,57 @@ enum bc_status store_search_plan_for_test(struct store *s, char *buf, size_t siz
     return st;
 }
 
-static bool all_digits(const char *q)
+/* The id a query names when it is a number without leading zeros. */
+static bool query_id(const char *q, int64_t *id)
 {
     size_t n = strlen(q);
-    if (n == 0 || n > 18)
+    if (n == 0 || n > 18 || q[0] == '0')
         return false;
     for (size_t i = 0; i < n; i++)
         if (q[i] < '0' || q[i] > '9')
             return false;
+    *id = strtoll(q, NULL, 10);
     return true;
+}
+
+/* The FTS5 query of `query`: each run of letters and digits (bytes of
+ * UTF-8 sequences count as letters) quoted and starred, so that it is a
+ * prefix and nothing in it is FTS5 syntax; the words are ANDed. With no
+ * word, the empty phrase "", which matches nothing. */
+static char *words_query(const char *query)
+{
+    size_t n = strlen(query);
+    char *out = malloc(2 * n + 8);    /* each word "w"* plus a space */
+    if (!out)
+        return NULL;
+    size_t o = 0;
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)query[i];
+        bool word = c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+                    (c >= 'A' && c <= 'Z');
+        if (!word) {
+            i++;
+            continue;
+        }
+        if (o)
+            out[o++] = ' ';
+        out[o++] = '"';
+        while (i < n) {
+            c = (unsigned char)query[i];
+            if (!(c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+                  (c >= 'A' && c <= 'Z')))
+                break;
+            out[o++] = query[i++];
+        }
+        out[o++] = '"';
+        out[o++] = '*';
+    }
+    if (o == 0) {
+        out[o++] = '"';
+        out[o++] = '"';
+    }
+    out[o] = '\0';
+    return out;
 }
 
 enum bc_status store_account_search(struct store *s, const char *query, size_t limit,
@@ -835,26 +929,30 @@ enum bc_status store_account_search(struct store *s, const char *query, size_t l
         return BC_INVALID_ARGUMENT;
     if (limit == 0)
         return BC_OK;
-    char *low = NULL, *high = NULL;
+    char *low = NULL, *high = NULL, *words = NULL;
     enum bc_status st = BC_NO_MEMORY;
-    if (!prefix_bounds(query, &low, &high))
+    if (!prefix_bounds(query, &low, &high) || !(words = words_query(query)))
         goto done;
     sqlite3_stmt *q;
     st = store_prep(s, SL_ACCOUNT_SEARCH, search_sql, &q);
     if (st != BC_OK)
         goto done;
-    if (all_digits(query))
-        sqlite3_bind_int64(q, 1, strtoll(query, NULL, 10));
+    int64_t id;
+    if (query_id(query, &id))
+        sqlite3_bind_int64(q, 1, id);
     sqlite3_bind_text(q, 2, low, -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 3, high, -1, SQLITE_STATIC);
     sqlite3_bind_int64(q, 4, limit > INT64_MAX ? INT64_MAX : (int64_t)limit);
+    sqlite3_bind_text(q, 5, words, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 6, query, -1, SQLITE_STATIC);
     st = STORE_ROWS(s, q, out, read_account);
-    sqlite3_clear_bindings(q);   /* low/high are freed below */
+    sqlite3_clear_bindings(q);   /* low/high/words are freed below */
     if (st != BC_OK)
         store_account_list_clear(out);
 done:
     free(low);
     free(high);
+    free(words);
     return st;
 }
 

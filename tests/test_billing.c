@@ -1229,7 +1229,7 @@ static void new_keys(void **state)
     assert_string_not_equal(a, b);
 }
 
-/* ---------------------------------------------------------------- checkout re-quote (h12) */
+/* ---------------------------------------------------------------- checkout re-quote */
 
 static void quote_checkout_vat_as_typed(void **state)
 {
@@ -1265,8 +1265,8 @@ static void quote_checkout_vat_as_typed(void **state)
     struct billing_result r;
     struct billing_payment pay = {.card_number = "4242424242424242", .card_expiry = "12/30",
                                   .vat_number = "de 136 464 502"};
-    assert_int_equal(billing_place(&f->b, 3, &c, "h12-stale", 19834, &pay, &r), BC_STALE_QUOTE);
-    assert_int_equal(billing_place(&f->b, 3, &c, "h12-vat", shown, &pay, &r), BC_OK);
+    assert_int_equal(billing_place(&f->b, 3, &c, "requote-stale", 19834, &pay, &r), BC_STALE_QUOTE);
+    assert_int_equal(billing_place(&f->b, 3, &c, "requote-vat", shown, &pay, &r), BC_OK);
     assert_int_equal(r.due, 16667);
     assert_true(r.quote.vat.reverse_charge);
     struct store_account a = {0};

@@ -119,9 +119,9 @@ static void counts_and_progress(void **state)
     assert_int_equal(store_account_count(f->store), 1000);
     assert_true(f->progress_calls >= 1);
     assert_int_equal(f->progress_last, 1000);
-    /* "Well under a second" for 1000 accounts (generous for sanitizer builds). */
+    /* How long it takes is the benchmark's figure (tests/bench/run.sh,
+     * "demo database, 1,000 accounts"); the log still says. */
     fprintf(stderr, "# demo_generate(1000): %.3f s\n", f->seconds);
-    assert_true(f->seconds < 3.0);
 }
 
 static void pin_is_1234(const struct store_contact *c)

@@ -225,7 +225,16 @@ static void test_migrates_version_1(void **state)
 
     assert_int_equal(store_open(f->path, STORE_OPEN_EXISTING, &f->s), BC_OK);
     assert_int_equal(q1(f->path, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
-    assert_int_equal(STORE_SCHEMA_VERSION, 2);
+    assert_true(STORE_SCHEMA_VERSION >= 3);
+    /* The search words of the rows the database had. */
+    struct store_account_list l = {0};
+    assert_int_equal(store_account_search(f->s, "srl", 10, &l), BC_OK);
+    assert_int_equal(l.n, 1);
+    store_account_list_clear(&l);
+    assert_int_equal(store_account_search(f->s, "luca", 10, &l), BC_OK);
+    assert_int_equal(l.n, 1);
+    assert_int_equal(l.items[0].id, 1);
+    store_account_list_clear(&l);
     assert_int_equal(store_account_count(f->s), 1);
     assert_int_equal(count(f, "contacts"), 3);
     assert_int_equal(count(f, "audit"), 1);
@@ -734,31 +743,116 @@ static void test_search(void **state)
     assert_int_equal(search(f, "OPS@LABS", 10, names, sizeof names), 1);
     assert_string_equal(names, "acme labs|");
 
-    /* An id matches exactly, and as a name prefix too. */
+    /* An id matches exactly first, then as a name prefix, then the ids that
+     * start with its digits (10, 11, ...). */
     char id[24];
     snprintf(id, sizeof id, "%lld", (long long)first);
     assert_int_equal(first, 1);
-    assert_int_equal(search(f, id, 10, names, sizeof names), 2);
-    assert_string_equal(names, "100% Pure|Acme Corp|");
+    assert_int_equal(search(f, id, 10, names, sizeof names), 10);
+    assert_int_equal(strncmp(names, "Acme Corp|100% Pure|Filler 100|Filler 101|", 42), 0);
+    assert_int_equal(search(f, "31", 10, names, sizeof names), 2);
+    assert_string_equal(names, "Filler 020|Filler 299|");    /* ids 31 and 310 */
     assert_int_equal(search(f, "99999", 10, names, sizeof names), 0);
 
-    /* Metacharacters are plain characters. */
+    /* Metacharacters are no wildcards nor FTS5 syntax: a name or e-mail
+     * that starts with the query as typed, punctuation and all, or whose
+     * words start with the query's words. */
     assert_int_equal(search(f, "%", 10, names, sizeof names), 0);
     assert_int_equal(search(f, "_", 10, names, sizeof names), 0);
-    assert_int_equal(search(f, "100%", 10, names, sizeof names), 1);
+    assert_int_equal(search(f, "100%", 10, names, sizeof names), 2);
+    assert_string_equal(names, "100% Pure|Filler 100|");      /* the word 100 */
     assert_int_equal(search(f, "O'Brien_", 10, names, sizeof names), 1);
     assert_string_equal(names, "O'Brien_x|");
-    assert_int_equal(search(f, "O'Brien%", 10, names, sizeof names), 0);
+    assert_int_equal(search(f, "O'Brien%", 10, names, sizeof names), 1);
+    assert_int_equal(search(f, "\"O\" OR", 10, names, sizeof names), 0);
+    assert_int_equal(search(f, "NEAR(acme", 10, names, sizeof names), 0);
+    assert_int_equal(search(f, "acme*", 10, names, sizeof names), 3);
     assert_int_equal(search(f, "'; DROP TABLE accounts; --", 10, names, sizeof names), 0);
     assert_int_equal(search(f, "\\", 10, names, sizeof names), 0);
     assert_int_equal(store_account_count(f->s), 310);
-    /* '@' + 1 is 'A', which NOCASE folds: the bound must not let Z[ or Z_ in. */
-    assert_int_equal(search(f, "z@", 10, names, sizeof names), 1);
-    assert_string_equal(names, "Z@x|");
+    /* '@' + 1 is 'A', which NOCASE folds: the bound must not let Z[ or Z_
+     * in as names that start with "z@"; they come after it, by the word z. */
+    assert_int_equal(search(f, "z@", 10, names, sizeof names), 5);
+    assert_string_equal(names, "Z@x|Acorn|Z[y|Z_a|Zeta|");
     assert_int_equal(search(f, "Z", 10, names, sizeof names), 5);
-    assert_string_equal(names, "Acorn|Z@x|Z[y|Z_a|Zeta|");     /* Acorn by zed@ */
+    assert_string_equal(names, "Z@x|Z[y|Z_a|Zeta|Acorn|");     /* Acorn by zed@ */
     assert_int_equal(search(f, "Filler 1", 1000, names, sizeof names), 100);
     assert_int_equal(search(f, "acme", 0, names, sizeof names), 0);
+}
+
+/* Words of the name and of the e-mail, by prefix, in any order; the ranks:
+ * the name itself, names that start with the query, then word matches, the
+ * oldest account first within a rank. */
+static void test_search_words(void **state)
+{
+    struct fx *f = *state;
+    assert_int_equal(store_open(f->path, STORE_OPEN_CREATE, &f->s), BC_OK);
+    assert_int_equal(store_begin(f->s), BC_OK);
+    add_account(f->s, "Rossi Consulting S.r.l.", "maria.rossi@example.it");     /* 1 */
+    add_account(f->s, "Bianchi Rossi", "info@bianchi.example");                  /* 2 */
+    add_account(f->s, "Rossi Analytics Ltd", "ops@analytics.example");           /* 3 */
+    add_account(f->s, "Rossini", NULL);                                          /* 4 */
+    add_account(f->s, "rossi", NULL);                                            /* 5 */
+    add_account(f->s, "Müller Technik GmbH", "jonas.mueller@example.de");        /* 6 */
+    add_account(f->s, "Verdi Formazione", "giulia.verdi@consulting.example");    /* 7 */
+    assert_int_equal(store_commit(f->s), BC_OK);
+
+    char names[512];
+    assert_int_equal(search(f, "ross", 10, names, sizeof names), 5);
+    assert_string_equal(names, "Rossi Consulting S.r.l.|Rossi Analytics Ltd|Rossini|rossi|"
+                               "Bianchi Rossi|");
+    assert_int_equal(search(f, "Rossi", 10, names, sizeof names), 5);
+    assert_string_equal(names, "rossi|Rossi Consulting S.r.l.|Rossi Analytics Ltd|Rossini|"
+                               "Bianchi Rossi|");
+    /* A later word of the name, and of an e-mail's domain. */
+    assert_int_equal(search(f, "consulting", 10, names, sizeof names), 2);
+    assert_string_equal(names, "Rossi Consulting S.r.l.|Verdi Formazione|");
+    assert_int_equal(search(f, "CONS", 10, names, sizeof names), 2);
+    assert_int_equal(search(f, "cons ross", 10, names, sizeof names), 1);
+    assert_string_equal(names, "Rossi Consulting S.r.l.|");
+    assert_int_equal(search(f, "analy", 10, names, sizeof names), 1);
+    assert_string_equal(names, "Rossi Analytics Ltd|");
+    /* Words of an e-mail: the local part's, the domain's. */
+    assert_int_equal(search(f, "giulia", 10, names, sizeof names), 1);
+    assert_string_equal(names, "Verdi Formazione|");
+    assert_int_equal(search(f, "verdi@cons", 10, names, sizeof names), 1);
+    assert_int_equal(search(f, "mueller", 10, names, sizeof names), 1);
+    assert_string_equal(names, "Müller Technik GmbH|");
+    assert_int_equal(search(f, "info@bian", 10, names, sizeof names), 1);
+    assert_string_equal(names, "Bianchi Rossi|");
+    /* The top-level domain is no word: every .it address would match. */
+    assert_int_equal(search(f, "it", 10, names, sizeof names), 0);
+    assert_int_equal(search(f, "example", 10, names, sizeof names), 2);   /* not x@y.example */
+    assert_string_equal(names, "Rossi Consulting S.r.l.|Müller Technik GmbH|");
+    assert_int_equal(search(f, "maria.rossi@example.it", 10, names, sizeof names), 1);
+    /* Case and diacritics are folded; a word inside a word is no match. */
+    assert_int_equal(search(f, "müll", 10, names, sizeof names), 1);
+    assert_int_equal(search(f, "MULLER", 10, names, sizeof names), 1);
+    assert_int_equal(search(f, "techn", 10, names, sizeof names), 1);
+    assert_int_equal(search(f, "ossi", 10, names, sizeof names), 0);
+    assert_int_equal(search(f, "nsulting", 10, names, sizeof names), 0);
+    /* The limit keeps the first ranks. */
+    assert_int_equal(search(f, "ross", 2, names, sizeof names), 2);
+    assert_string_equal(names, "Rossi Consulting S.r.l.|Rossi Analytics Ltd|");
+
+    /* The words follow the rows: a renamed account, a changed e-mail, a
+     * new contact. */
+    assert_int_equal(store_exec_for_test(f->s,
+        "UPDATE accounts SET name = 'Neri Design' WHERE id = 4;"
+        "UPDATE contacts SET email = 'hello@bianchi.example' WHERE account_id = 2;"
+        "UPDATE accounts SET billing_contact_id = NULL WHERE id = 3;"
+        "DELETE FROM contacts WHERE account_id = 3;"), BC_OK);
+    assert_int_equal(search(f, "rossini", 10, names, sizeof names), 0);
+    assert_int_equal(search(f, "design", 10, names, sizeof names), 1);
+    assert_string_equal(names, "Neri Design|");
+    assert_int_equal(search(f, "info", 10, names, sizeof names), 0);
+    assert_int_equal(search(f, "hello", 10, names, sizeof names), 1);
+    assert_int_equal(search(f, "ops", 10, names, sizeof names), 0);
+    struct store_contact c = { .account_id = 4, .name = "Neri", .email = "carla.neri@studio.example",
+                               .role = STORE_ROLE_ADMIN };
+    assert_int_equal(store_contact_insert(f->s, &c), BC_OK);
+    assert_int_equal(search(f, "carla", 10, names, sizeof names), 1);
+    assert_string_equal(names, "Neri Design|");
 }
 
 static void test_search_uses_indexes(void **state)
@@ -775,6 +869,14 @@ static void test_search_uses_indexes(void **state)
     assert_null(strstr(plan, "SCAN contacts"));
     assert_null(strstr(plan, "SCAN a "));
     assert_null(strstr(plan, "SCAN c "));
+    /* The words through the FTS5 index, in rowid order (no sort of what
+     * they match: the limit stops them). Only the few hits are sorted. */
+    assert_non_null(strstr(plan, "SCAN account_words VIRTUAL TABLE INDEX"));
+    assert_non_null(strstr(plan, "SCAN contact_words VIRTUAL TABLE INDEX"));
+    size_t sorts = 0;
+    for (const char *p = plan; (p = strstr(p, "USE TEMP B-TREE")); p++)
+        sorts++;
+    assert_int_equal(sorts, 2);         /* GROUP BY and ORDER BY of the hits */
 }
 
 /* ---------------------------------------------------------------- orders */
@@ -1390,6 +1492,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cart, setup_seeded, teardown_dir),
         cmocka_unit_test_setup_teardown(test_card, setup_seeded, teardown_dir),
         cmocka_unit_test_setup_teardown(test_search, setup_dir, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_search_words, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_search_uses_indexes, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_order_commit_and_replay, setup_seeded, teardown_dir),
         cmocka_unit_test_setup_teardown(test_order_refusals_write_nothing, setup_seeded, teardown_dir),

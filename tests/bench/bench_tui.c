@@ -7,7 +7,10 @@
  *   - bytes sent when the selection moves one row (search results list),
  *     worst of several single moves;
  *   - bytes for a full screen change at 80x24 (search -> Subscriptions);
- *   - peak resident memory (VmHWM) after a search and opening an account.
+ *   - peak resident memory (VmHWM) after a search and opening an account;
+ *   - redraw after a resize: 50 resizes (1x1 .. 200x60 among them, back to
+ *     80x24) on Subscriptions, each timed from the resize to the last byte
+ *     written before the program goes quiet; the total and the worst.
  *
  * Usage: bench_tui BILLCENTER DB CATALOG. BC_BENCH_TUI_RUNS (default 21)
  * start-up runs each; BC_BENCH_QUERY (default "ros") is what is typed.
@@ -30,6 +33,9 @@
 #define FIG_MOVE "bytes sent when the selection moves one row (search results)"
 #define FIG_FULL "bytes for a full screen change at 80x24 (search -> Subscriptions)"
 #define FIG_RSS "peak resident memory of the TUI (VmHWM, search + open account)"
+#define FIG_RESIZE "redraw after a resize, 50 resizes 1x1 .. 200x60 (total, worst)"
+#define RESIZES 50
+#define RESIZE_QUIET_MS 100
 
 static const char *db_path, *catalog_dir, *bin;
 
@@ -50,6 +56,55 @@ static struct vt *spawn_ui(void)
     const char *argv[] = {bin, "--db", db_path, "--catalog", catalog_dir, "--date", "2026-11-25",
                           NULL};
     return vt_spawn(argv, NULL, ROWS, COLS);
+}
+
+/* The resize sizes: a fixed pseudo-random walk with the awkward ones among
+ * them, ending at 80x24. */
+static void resize_sizes(int sizes[RESIZES][2])
+{
+    static const int named[8][2] = {{1, 1}, {2, 1}, {1, 2}, {10, 3}, {40, 10}, {79, 23},
+                                    {80, 24}, {200, 60}};
+    uint64_t x = 0x5bd1e995ULL;
+    for (int i = 0; i < RESIZES - 1; i++) {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        sizes[i][0] = 1 + (int)((x >> 33) % 220);
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        sizes[i][1] = 1 + (int)((x >> 33) % 70);
+    }
+    for (int i = 0; i < 8; i++) {
+        sizes[i * 6 + 1][0] = named[i][0];
+        sizes[i * 6 + 1][1] = named[i][1];
+    }
+    sizes[RESIZES - 1][0] = COLS;
+    sizes[RESIZES - 1][1] = ROWS;
+}
+
+/* Each resize timed to the last byte the program writes before it has been
+ * quiet for RESIZE_QUIET_MS. False when the program goes away. */
+static bool measure_resizes(struct vt *vt, double *total_ms, double *worst_ms)
+{
+    int sizes[RESIZES][2];
+    resize_sizes(sizes);
+    *total_ms = *worst_ms = 0;
+    for (int i = 0; i < RESIZES; i++) {
+        int64_t t0 = bench_now_ns(), last = t0;
+        size_t seen = vt_bytes(vt);
+        if (!vt_resize(vt, sizes[i][1], sizes[i][0]))
+            return false;
+        while (bench_now_ns() - last < (int64_t)RESIZE_QUIET_MS * 1000000) {
+            if (!vt_pump(vt, 5))
+                return false;
+            if (vt_bytes(vt) != seen) {
+                seen = vt_bytes(vt);
+                last = bench_now_ns();
+            }
+        }
+        double ms = (double)(last - t0) / 1e6;
+        *total_ms += ms;
+        if (ms > *worst_ms)
+            *worst_ms = ms;
+    }
+    return vt_running(vt);
 }
 
 /* dialog --menu with the items of the search results as shown. */
@@ -244,7 +299,8 @@ int main(int argc, char **argv)
     size_t move_worst = 0, full_bytes = 0;
     double move_mean = 0;
     long hwm = -1;
-    bool session_ok = false;
+    bool session_ok = false, resized = false;
+    double resize_total = 0, resize_worst = 0;
     struct vt *vt = spawn_ui();
     if (vt && settle_after(vt, 0)) {
         size_t b0 = vt_bytes(vt);
@@ -274,6 +330,7 @@ int main(int argc, char **argv)
              vt_wait_quiet(vt, SETTLE_MS, WAIT_MS);
         full_bytes = vt_bytes(vt) - b0;
         hwm = vm_hwm_kb(vt_pid(vt));
+        resized = ok && measure_resizes(vt, &resize_total, &resize_worst);
         session_ok = ok && hwm > 0;
         if (!session_ok)
             vt_dump(vt, "bench_tui: the session did not go as expected");
@@ -309,6 +366,7 @@ int main(int argc, char **argv)
         bench_row(FIG_MOVE, "ERROR", "<= 120 B and <= dialog", "-", "no");
         bench_row(FIG_FULL, "ERROR", "<= 3 KB", "-", "no");
         bench_row(FIG_RSS, "ERROR", "<= 12 MB", "-", "no");
+        bench_row(FIG_RESIZE, "ERROR", "<= 100 ms each", "-", "no");
         return 1;
     }
     /* Row move. */
@@ -328,5 +386,14 @@ int main(int argc, char **argv)
     /* Memory. */
     snprintf(m, sizeof m, "%.1f MB (%ld kB)", (double)hwm / 1024.0, hwm);
     bench_row(FIG_RSS, m, "<= 12 MB", "-", bench_met(hwm <= 12 * 1024));
+    /* Resizes. */
+    if (resized) {
+        snprintf(m, sizeof m, "%.0f ms total, %.1f ms worst (%d resizes)", resize_total,
+                 resize_worst, RESIZES);
+        bench_row(FIG_RESIZE, m, "<= 100 ms each", "-", bench_met(resize_worst <= 100.0));
+    } else {
+        bench_row(FIG_RESIZE, "ERROR", "<= 100 ms each", "-", "no");
+        code = 1;
+    }
     return code;
 }

@@ -269,7 +269,10 @@ static void test_quote_refusals(void **state)
                    "--product", "gotomeeting", "--to-plan", "professional", "--to-seats", "5",
                    "--to-period", "monthly");
     EXPECT_REFUSAL(f->dir, "seats_out_of_range", "quote", "--json", "--date", DAY,
-                   EXPLICIT_EXAMPLE, "--to-plan", "enterprise", "--to-seats", "4"); /* 5..1000 */
+                   "--from-plan", "professional", "--from-seats", "5", "--from-period", "monthly",
+                   "--period-start", "2026-11-10", "--period-end", "2026-12-10",
+                   "--product", "gotomeeting", "--to-plan", "enterprise", "--to-seats", "4",
+                   "--to-period", "monthly");                                   /* 5..1000 */
     EXPECT_REFUSAL(f->dir, "seats_out_of_range", "quote", "--json", "--date", DAY,
                    "--from-plan", "professional", "--from-seats", "5", "--from-period", "monthly",
                    "--period-start", "2026-11-10", "--period-end", "2026-12-10",
@@ -446,6 +449,45 @@ static void test_help_and_version(void **state)
     assert_exit(&r, 0);
     assert_non_null(strstr(r.out, "--from-plan"));
     run_clear(&r);
+    /* --help after a command's first word, or after the whole command:
+     * its usage on stdout, exit 0. */
+    static const char *const groups[][3] = {
+        {"order", "order place", NULL}, {"account", "account show", NULL},
+        {"catalog", "catalog check", NULL}, {"operator", "operator add", "operator list"},
+        {"contact", "contact set-pin", NULL},
+    };
+    for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++) {
+        RUN(&r, f->dir, groups[i][0], "--help");
+        if (r.code != 0)
+            fail_msg("%s --help: exit %d; stderr: %s", groups[i][0], r.code, r.err);
+        assert_string_equal(r.err, "");
+        assert_true(strncmp(r.out, "usage: billcenter ", 18) == 0);
+        for (size_t k = 1; k < 3 && groups[i][k]; k++)
+            assert_non_null(strstr(r.out, groups[i][k]));
+        run_clear(&r);
+    }
+    static const char *const commands[][3] = {
+        {"init", NULL}, {"catalog", "check"}, {"quote", NULL}, {"order", "place"},
+        {"account", "show"}, {"orders", NULL}, {"audit", NULL}, {"reconcile", NULL},
+        {"operator", "add"}, {"operator", "remove"}, {"operator", "list"},
+        {"contact", "set-pin"},
+    };
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        if (commands[i][1])
+            RUN(&r, f->dir, commands[i][0], commands[i][1], "--help");
+        else
+            RUN(&r, f->dir, commands[i][0], "--help");
+        if (r.code != 0)
+            fail_msg("%s %s --help: exit %d; stderr: %s", commands[i][0],
+                     commands[i][1] ? commands[i][1] : "", r.code, r.err);
+        assert_true(strncmp(r.out, "usage: billcenter ", 18) == 0);
+        assert_non_null(strstr(r.out, commands[i][0]));
+        run_clear(&r);
+    }
+    RUN(&r, f->dir, "frobnicate", "--help");
+    assert_exit(&r, 2);
+    run_clear(&r);
+
     RUN(&r, f->dir, "--version");
     assert_exit(&r, 0);
     assert_true(strncmp(r.out, "billcenter ", 11) == 0);
@@ -465,8 +507,6 @@ static void test_unknown_ids(void **state)
                               "--to-plan", "nosuchplan", NULL},
         (const char *const[]){"order", "place", "--account", "999999", "--product", "gotomeeting",
                               "--idempotency-key", "k-unknown", NULL},
-        (const char *const[]){"account", "show", "abc", NULL},
-        (const char *const[]){"account", "show", "0", NULL},
     };
     struct run r;
     char dbopt[320];
@@ -492,6 +532,9 @@ static void test_unknown_ids(void **state)
     assert_int_equal(sql_int(f->db, "SELECT count(*) FROM orders"), 0);
 }
 
+/* A value that does not fit what its option takes (a number, a date, a
+ * billing frequency, a language): bad usage, exit 2, one line on stderr,
+ * nothing on stdout, before any database is opened. */
 static void test_bad_values(void **state)
 {
     struct fx *f = *state;
@@ -509,19 +552,56 @@ static void test_bad_values(void **state)
                               "--billed", "60.00.0", NULL},
         (const char *const[]){"quote", EXPLICIT_EXAMPLE, "--to-plan", "business", "--date", DAY,
                               "--billed", "99999999999999999999", NULL},
-        (const char *const[]){"quote", EXPLICIT_EXAMPLE, "--to-plan", "business", "--date", DAY,
-                              "--currency", "XYZ", NULL},
-        (const char *const[]){"quote", EXPLICIT_EXAMPLE, "--to-plan", "business", "--date", DAY,
-                              "--credited", "7000", NULL},
         (const char *const[]){"quote", "--from-plan", "professional", "--from-seats", "5",
                               "--from-period", "weekly", "--period-start", "2026-11-10",
                               "--period-end", "2026-12-10", "--product", "gotomeeting",
                               "--to-plan", "business", "--to-seats", "5", "--to-period",
                               "monthly", NULL},
-        (const char *const[]){"quote", EXPLICIT_EXAMPLE, "--to-plan", "platinum", "--date", DAY, NULL},
         (const char *const[]){"audit", "--since", "yesterday", NULL},
         (const char *const[]){"--lang", "fr", "catalog", "check", NULL},
         (const char *const[]){"catalog", "check", "--lang", "fr", NULL},
+        (const char *const[]){"quote", "--account", "1", "--product", "gotomeeting",
+                              "--to-seats", "abc", NULL},
+        (const char *const[]){"quote", "--account", "1", "--product", "gotomeeting",
+                              "--to-period", "weekly", NULL},
+        (const char *const[]){"order", "place", "--account", "1", "--product", "gotomeeting",
+                              "--to-seats", "abc", "--idempotency-key", "k-bad", NULL},
+        (const char *const[]){"order", "place", "--account", "1", "--product", "gotomeeting",
+                              "--to-period", "weekly", "--idempotency-key", "k-bad", NULL},
+        (const char *const[]){"order", "place", "--account", "x1", "--product", "gotomeeting",
+                              "--idempotency-key", "k-bad", NULL},
+        (const char *const[]){"--date", "2026-13-45", "account", "show", "1", NULL},
+        (const char *const[]){"account", "show", "1", "--date", "2026-13-45", NULL},
+        (const char *const[]){"orders", "abc", NULL},
+        (const char *const[]){"account", "show", "abc", NULL},
+        (const char *const[]){"account", "show", "0", NULL},
+        (const char *const[]){"init", "--demo", "--scale", "many", NULL},
+    };
+    struct run r;
+
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        run_in(&r, f->dir, NULL, cases[i]);
+        if (r.code != 2)
+            fail_msg("case %zu: exit %d, expected 2; stdout: %s stderr: %s", i, r.code, r.out, r.err);
+        assert_one_error_line(&r);
+        assert_string_equal(r.out, "");
+        run_clear(&r);
+    }
+    /* Nothing was created on the way. */
+    struct stat sb;
+    assert_int_not_equal(stat(f->db, &sb), 0);
+}
+
+/* Well-formed values that name nothing or do not add up: an error, exit 1. */
+static void test_wrong_values(void **state)
+{
+    struct fx *f = *state;
+    const char *const *const cases[] = {
+        (const char *const[]){"quote", EXPLICIT_EXAMPLE, "--to-plan", "business", "--date", DAY,
+                              "--currency", "XYZ", NULL},
+        (const char *const[]){"quote", EXPLICIT_EXAMPLE, "--to-plan", "business", "--date", DAY,
+                              "--credited", "7000", NULL},
+        (const char *const[]){"quote", EXPLICIT_EXAMPLE, "--to-plan", "platinum", "--date", DAY, NULL},
     };
     struct run r;
 
@@ -532,6 +612,74 @@ static void test_bad_values(void **state)
         assert_one_error_line(&r);
         run_clear(&r);
     }
+}
+
+/* An option with a value given twice is refused (exit 2, one line) rather
+ * than one of the two silently winning; a flag twice says the same. */
+static void test_repeated_option(void **state)
+{
+    struct fx *f = *state;
+    struct run r;
+    char dbopt[320];
+
+    snprintf(dbopt, sizeof dbopt, "--db=%s", f->db);
+    RUN(&r, f->dir, "quote", "--account", "1", "--product", "gotomeeting", "--to-seats", "5",
+        "--to-plan", "business", "--to-seats", "7", dbopt, "--date", DAY);
+    assert_exit(&r, 2);
+    assert_one_error_line(&r);
+    assert_non_null(strstr(r.err, "--to-seats"));
+    assert_string_equal(r.out, "");
+    run_clear(&r);
+    RUN(&r, f->dir, "order", "place", "--account", "1", "--product", "gotomeeting",
+        "--to-plan", "business", "--idempotency-key", "k-twice", "--to-seats", "5",
+        "--to-seats", "5", dbopt, "--date", DAY);
+    assert_exit(&r, 2);
+    assert_one_error_line(&r);
+    run_clear(&r);
+    RUN(&r, f->dir, "--db", f->db, "account", "show", "1", "--db", f->db);
+    assert_exit(&r, 2);
+    assert_one_error_line(&r);
+    run_clear(&r);
+    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM orders"), 0);
+
+    RUN(&r, f->dir, "account", "show", "1", "--json", "--json", dbopt);
+    assert_exit(&r, 0);
+    run_clear(&r);
+}
+
+/* A refusal is said once: a line on stderr; stdout holds nothing, or the
+ * JSON object when --json asks for it. */
+static void test_refusal_said_once(void **state)
+{
+    struct fx *f = *state;
+    struct run r;
+    char dbopt[320];
+
+    snprintf(dbopt, sizeof dbopt, "--db=%s", f->db);
+    RUN(&r, f->dir, "quote", "--account", "1", "--product", "gotomeeting", "--to-seats", "1",
+        dbopt, "--date", DAY);
+    assert_exit(&r, 3);
+    assert_one_error_line(&r);
+    assert_string_equal(r.out, "");
+    run_clear(&r);
+    RUN(&r, f->dir, "quote", "--json", "--date", DAY, EXPLICIT_EXAMPLE, "--to-plan", "professional");
+    assert_exit(&r, 3);
+    assert_one_error_line(&r);
+    json_t *q = parse_json(r.out);
+    assert_string_equal(jstr(q, "refusal"), "no_change");
+    json_decref(q);
+    run_clear(&r);
+    RUN(&r, f->dir, "quote", "--date", DAY, EXPLICIT_EXAMPLE, "--to-plan", "professional");
+    assert_exit(&r, 3);
+    assert_one_error_line(&r);
+    assert_string_equal(r.out, "");
+    run_clear(&r);
+    RUN(&r, f->dir, "order", "place", "--account", "2", "--product", "gotomeeting",
+        "--to-seats", "60", "--idempotency-key", "k-corp", dbopt, "--date", DAY);
+    assert_exit(&r, 3);
+    assert_one_error_line(&r);
+    assert_string_equal(r.out, "");
+    run_clear(&r);
 }
 
 /* ------------------------------------------------------------ catalog check */
@@ -740,9 +888,14 @@ static json_t *order_place(const char *dir, const char *db, const char *key, con
 {
     struct run r;
     json_t *v;
+    const char *seats = "5";
 
+    if (extra1 && strcmp(extra1, "--to-seats") == 0) {     /* given once */
+        seats = extra2;
+        extra1 = extra2 = NULL;
+    }
     RUN(&r, dir, "order", "place", "--account", "1", "--product", "gotomeeting", "--to-plan",
-        "business", "--to-seats", "5", "--to-period", "monthly", "--idempotency-key", key,
+        "business", "--to-seats", seats, "--to-period", "monthly", "--idempotency-key", key,
         "--json", "--db", db, "--date", DAY, extra1 ? extra1 : "--json", extra2 ? extra2 : "--json");
     assert_exit(&r, expect_code);
     v = parse_json(r.out);
@@ -1046,11 +1199,81 @@ static void test_reconcile_after_unconfirmed_charge(void **state)
     /* A second run has nothing left to do; a read-only operator may not run it. */
     RUN(&r, f->dir, "reconcile", "--db", f->db, "--catalog", gw_ok, "--date", DAY);
     assert_exit(&r, 0);
-    assert_non_null(strstr(r.out, "0 order(s) completed"));
+    assert_string_equal(r.out, "Reconciled: 0 orders completed, 0 charges refunded.\n");
     run_clear(&r);
     sql_exec(f->db, "UPDATE operators SET role = 'readonly'");
     RUN(&r, f->dir, "reconcile", "--db", f->db, "--catalog", gw_ok, "--date", DAY);
     assert_exit(&r, 3);
+    run_clear(&r);
+}
+
+/* Human output speaks the language of --lang: Italian labels with Italian
+ * numbers, plans by their names, plurals by count, from -> to in orders. */
+static void test_human_output_language(void **state)
+{
+    struct fx *f = *state;
+    struct run r;
+    char dbopt[320];
+
+    snprintf(dbopt, sizeof dbopt, "--db=%s", f->db);
+    json_decref(order_place(f->dir, f->db, "cli-lang", NULL, NULL, 0));
+
+    RUN(&r, f->dir, "orders", "1", dbopt);
+    assert_exit(&r, 0);
+    assert_non_null(strstr(r.out, "GoToMeeting   Professional \u2192 Business, 5 seats, Monthly"));
+    assert_null(strstr(r.out, "seat(s)"));
+    assert_null(strstr(r.out, "professional"));
+    run_clear(&r);
+
+    RUN(&r, f->dir, "--lang", "it", "orders", "1", dbopt);
+    assert_exit(&r, 0);
+    assert_non_null(strstr(r.out, "Ordine 1  2026-11-25  totale 61,00 \u20ac  addebitato 41,00 \u20ac"));
+    assert_non_null(strstr(r.out, "Professional \u2192 Business, 5 postazioni, Mensile"));
+    assert_non_null(strstr(r.out, "  credito  GoToMeeting"));
+    assert_null(strstr(r.out, "total "));
+    assert_null(strstr(r.out, "seats"));
+    run_clear(&r);
+
+    /* Without UTF-8 the arrow is ASCII. */
+    setenv("LC_ALL", "C", 1);
+    RUN(&r, f->dir, "orders", "1", dbopt);
+    setenv("LC_ALL", "C.UTF-8", 1);
+    assert_exit(&r, 0);
+    assert_non_null(strstr(r.out, "Professional -> Business, 5 seats"));
+    run_clear(&r);
+
+    RUN(&r, f->dir, "--lang", "it", "account", "show", "3", dbopt);
+    assert_exit(&r, 0);
+    assert_non_null(strstr(r.out, "Valuta EUR, paese DE, partita IVA nessuna, saldo a credito 0,00 \u20ac"));
+    assert_non_null(strstr(r.out, "Contatto di fatturazione: Jonas M\u00fcller"));
+    assert_non_null(strstr(r.out, "Sottoscrizioni:"));
+    assert_non_null(strstr(r.out, "GoToMeeting    Business     postazioni 8/10  Mensile"));
+    assert_non_null(strstr(r.out, "Carrello: 0 articoli"));
+    run_clear(&r);
+
+    RUN(&r, f->dir, "account", "show", "3", dbopt);
+    assert_exit(&r, 0);
+    assert_non_null(strstr(r.out, "Currency EUR, country DE, VAT number none, credit balance \u20ac0.00"));
+    assert_non_null(strstr(r.out, "Cart: 0 items"));
+    run_clear(&r);
+
+    RUN(&r, f->dir, "--lang", "it", "quote", "--account", "1", "--product", "gotowebinar",
+        "--to-seats", "3", dbopt, "--date", DAY);
+    assert_exit(&r, 0);
+    assert_non_null(strstr(r.out, "Preventivo (EUR)"));
+    assert_non_null(strstr(r.out, "Totale dovuto"));
+    /* A seat count change co-terms: the period it prints is the one kept. */
+    assert_non_null(strstr(r.out, "Periodo di fatturazione (invariato): "));
+    assert_null(strstr(r.out, "Total due"));
+    run_clear(&r);
+
+    /* A refusal in Italian, once, on stderr. */
+    RUN(&r, f->dir, "--lang", "it", "quote", "--account", "1", "--product", "gotomeeting",
+        "--to-seats", "1", dbopt, "--date", DAY);
+    assert_exit(&r, 3);
+    assert_one_error_line(&r);
+    assert_non_null(strstr(r.err, "postazioni"));
+    assert_string_equal(r.out, "");
     run_clear(&r);
 }
 
@@ -1313,7 +1536,7 @@ static void test_globals_anywhere(void **state)
 
     /* "--" ends the options: what follows is an argument. */
     RUN(&r, f->dir, "--db", f->db, "account", "show", "--", "--json");
-    assert_exit(&r, 1);
+    assert_exit(&r, 2);                 /* "--json" is no id */
     assert_one_error_line(&r);
     run_clear(&r);
 
@@ -1351,6 +1574,10 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_help_and_version, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_unknown_ids, fx_demo_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_bad_values, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_wrong_values, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_repeated_option, fx_demo_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_refusal_said_once, fx_demo_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_human_output_language, fx_demo_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_catalog_check, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_init_demo, fx_demo_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_init_plain_and_scale, fx_setup, fx_teardown),

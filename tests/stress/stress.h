@@ -1,4 +1,4 @@
-/* stress.h — what billcenter's robustness tests (issue 5) share: TAP
+/* stress.h — what billcenter's robustness tests share: TAP
  * output for test programs that fork many processes (plain TAP, no cmocka,
  * so forked workers carry no test-framework state), running the real binary
  * with its output captured, a demo database, and fingerprints of a database

@@ -1,4 +1,4 @@
-/* test_concurrency.c — issue 5 item 1: eight processes place orders at the
+/* test_concurrency.c — concurrency: eight processes place orders at the
  * same time on twenty shared demo accounts through `billcenter order place`
  * (upgrades, seat and frequency changes, some downgrades that must be
  * refused, ~10% deliberate retries of an earlier idempotency key and keys

@@ -1,4 +1,4 @@
-/* test_crash.c — issue 5 item 2: `billcenter order place` is killed with
+/* test_crash.c — crashes: `billcenter order place` is killed with
  * SIGKILL at random moments (at least 200 kills; every other one with a
  * payment by the test processor, the others paid from the account's
  * balance), each with a new idempotency key. After each kill the database

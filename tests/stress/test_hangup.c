@@ -1,4 +1,4 @@
-/* test_hangup.c — issue 5 item 2, the terminal part: SIGHUP (the operator's
+/* test_hangup.c — a lost terminal: SIGHUP (the operator's
  * terminal or SSH link goes away) in the middle of a checkout. At the
  * Payment page nothing may be half-done and the cart must survive for the
  * next session; right after Place order the order is wholly placed or

@@ -1,4 +1,4 @@
-/* test_input.c — issue 5 item 4, the parts without a terminal: invalid
+/* test_input.c — hostile input, the parts without a terminal: invalid
  * UTF-8, control bytes and 10,000-character names stored in the database
  * (accounts, contacts, users, an audit row whose JSON is not JSON) are
  * shown by `account show`, `orders`, `audit` and `quote` without a crash

@@ -1,4 +1,4 @@
-/* test_storage.c — issue 5 item 3: hostile storage. A full disk (a small
+/* test_storage.c — hostile storage. A full disk (a small
  * tmpfs, full before and during the write), a read-only database (mode
  * 0400, an immutable file, a read-only bind mount), a database locked by
  * another process beyond the busy timeout, a database from a newer schema

@@ -1,4 +1,4 @@
-/* test_tui_hostile.c — issue 5 item 4, the terminal part: what a hostile
+/* test_tui_hostile.c — hostile input, the terminal part: what a hostile
  * or clumsy terminal sends the UI, through the pseudo-terminal of the
  * end-to-end harness (tests/e2e, used as is).
  *
@@ -562,7 +562,8 @@ static void test_resizes(void **state)
     int64_t took = now_ms() - t0;
     print_message("# 50 resizes in %.2f s (1x1, 2x1, 1x2, 10x3, 40x10, 79x23, 80x24, 200x60 "
                   "among them), back to 80x24\n", (double)took / 1000.0);
-    assert_true(took <= 5500);
+    /* How fast it redraws is the benchmark's figure (bench_tui, "redraw
+     * after a resize"); here it must survive and come back the same. */
 
     /* the same screen and choices */
     assert_true(e2e_wait_screen(vt, before, E2E_WAIT));
@@ -830,10 +831,13 @@ static void test_sql_metacharacters(void **state)
     E2E_TITLE(vt, "Find an account");
     E2E_SEE(vt, "[_ ");
 
-    /* search: literal prefixes only */
+    /* search: a name or e-mail that starts with what is typed, or words that
+     * start with its words; punctuation only separates words (no wildcard,
+     * no SQL, no FTS5 syntax) */
     static const char *const none[] = {
-        "'", "\"", "_", "\\", ";", "--", "*/", "' OR 1=1 --", "\" OR \"\"=\"", "OR 1=1",
-        "%%", "_%", "a%", "R%", "1 OR 1=1", "'; DROP TABLE accounts;--", "\\%", "%_",
+        "'", "\"", "_", "\\", ";", "--", "*/", "%%", "_%", "\\%", "%_",
+        "'; DROP TABLE accounts;--", "zzqx' OR 'zzqx'='zzqx", "zzqx\" OR \"\"=\"",
+        "zzqx OR 1=1", "zzqx* NEAR(x y)", "\"zzqx\"*",
     };
     for (size_t i = 0; i < sizeof none / sizeof none[0]; i++) {
         vt_send(vt, none[i]);
@@ -845,6 +849,11 @@ static void test_sql_metacharacters(void **state)
         vt_send(vt, "\x15");
         E2E_SEE(vt, "[_ ");
     }
+    vt_send(vt, "Ross%");
+    E2E_SEE(vt, "▸ 1         Rossi Consulting S.r.l.");
+    frame_intact(vt, "Find an account");
+    vt_send(vt, "\x15");
+    E2E_SEE(vt, "[_ ");
     vt_send(vt, "%");
     E2E_SEE(vt, "%Percent Ltd");
     E2E_SETTLE(vt);
