@@ -267,6 +267,19 @@ enum bc_status store_test_charge_get(struct store *s, const char *key, enum stor
                                      int64_t *amount, char *reference, size_t refsize);
 enum bc_status store_test_charge_put(struct store *s, const char *key, enum store_charge_state state,
                                      int64_t amount, const char *currency, const char *reference);
+/* The test processor's charge, in one transaction, so that processes
+ * charging one key at once make one charge: unless the key holds an
+ * approved charge, records `want` (approved or declined) with `amount` and
+ * `reference`; either way *state, *amount_out and reference_out (refsize
+ * bytes) then say what the key holds — an earlier approval is the same
+ * charge, whatever this request's amount. */
+enum bc_status store_test_charge_take(struct store *s, const char *key, enum store_charge_state want,
+                                      int64_t amount, const char *currency, const char *reference,
+                                      enum store_charge_state *state, int64_t *amount_out,
+                                      char *reference_out, size_t refsize);
+/* Marks the key's approved charge refunded in one statement (BC_OK when
+ * nothing is approved under it); amount, currency and reference stay. */
+enum bc_status store_test_charge_refund(struct store *s, const char *key);
 
 /* A checkout about to be charged: written (own transaction) before the
  * charge so that `reconcile` can find charges whose order was never written.

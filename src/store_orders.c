@@ -873,6 +873,44 @@ enum bc_status store_test_charge_put(struct store *s, const char *key, enum stor
     return store_run(s, q);
 }
 
+enum bc_status store_test_charge_take(struct store *s, const char *key, enum store_charge_state want,
+                                      int64_t amount, const char *currency, const char *reference,
+                                      enum store_charge_state *state, int64_t *amount_out,
+                                      char *reference_out, size_t refsize)
+{
+    if (!key || !currency || want == STORE_CHARGE_REFUNDED)
+        return BC_INVALID_ARGUMENT;
+    bool own;
+    enum store_charge_state cur;
+    enum bc_status st = store_tx_begin(s, &own);
+    if (st != BC_OK)
+        return st;
+    st = store_test_charge_get(s, key, &cur, NULL, NULL, 0);
+    if (st == BC_NOT_FOUND || (st == BC_OK && cur != STORE_CHARGE_APPROVED))
+        st = store_test_charge_put(s, key, want, amount, currency, reference);
+    if (st == BC_OK)
+        st = store_test_charge_get(s, key, state, amount_out, reference_out, refsize);
+    return store_tx_end(s, own, st);
+}
+
+/* One statement, prepared each time: refunds are rare. */
+enum bc_status store_test_charge_refund(struct store *s, const char *key)
+{
+    if (!key)
+        return BC_INVALID_ARGUMENT;
+    sqlite3_stmt *q = NULL;
+    int rc = sqlite3_prepare_v2(s->db,
+        "UPDATE test_charges SET state = 'refunded' WHERE key = ?1 AND state = 'approved'",
+        -1, &q, NULL);
+    if (rc != SQLITE_OK)
+        return store_fail(s, rc);
+    sqlite3_bind_text(q, 1, key, -1, SQLITE_TRANSIENT);
+    rc = sqlite3_step(q);
+    enum bc_status st = rc == SQLITE_DONE ? BC_OK : store_fail(s, rc);
+    sqlite3_finalize(q);
+    return st;
+}
+
 /* ---------------------------------------------------------------- pending checkouts */
 
 enum bc_status store_pending_put(struct store *s, const char *key, int64_t account_id,

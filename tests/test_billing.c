@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "billing.h"
@@ -1256,6 +1257,91 @@ static void annual_saving(void **state)
     assert_int_equal(save, (INT64_MAX / 12) * 12);
 }
 
+/* ---------------------------------------------------------------- one key, one charge */
+
+#define RACE_CHARGERS 4
+#define RACE_KEYS 150
+
+/* Several processes charge the same keys at the same moment, each for
+ * another amount (SPEC §4: a processor treats a repeated key as the same
+ * charge). Every approval of a key must name the one charge recorded for
+ * it, with the amount of the request that made it. */
+static void one_key_charged_at_once_is_one_charge(void **state)
+{
+    struct fx *f = *state;
+    int go[2], res[2];
+    pid_t pids[RACE_CHARGERS];
+    assert_int_equal(pipe(go), 0);
+    assert_int_equal(pipe(res), 0);
+    fflush(NULL);
+    for (int c = 0; c < RACE_CHARGERS; c++) {
+        pids[c] = fork();
+        assert_true(pids[c] >= 0);
+        if (pids[c] > 0)
+            continue;
+        close(go[1]);
+        close(res[0]);
+        struct store *s = NULL;
+        char byte;
+        if (store_open(f->path, STORE_OPEN_EXISTING, &s) != BC_OK)
+            _exit(2);
+        struct payment_processor *p = payment_test_create(s);
+        (void)!read(go[0], &byte, 1);   /* all start together: EOF when the parent closes it */
+        for (int k = 0; k < RACE_KEYS; k++) {
+            char key[32], ref[128] = "", line[256];
+            snprintf(key, sizeof key, "race-%d", k);
+            struct payment_request r = {key, 1000 + c, "EUR", "4242424242424242"};
+            enum payment_result pr = payment_charge(p, &r, ref, sizeof ref);
+            int n = snprintf(line, sizeof line, "%d %d %d %s\n", k, c, (int)pr, ref[0] ? ref : "-");
+            (void)!write(res[1], line, (size_t)n);
+        }
+        payment_destroy(p);
+        store_close(s);
+        _exit(0);
+    }
+    close(go[0]);
+    close(res[1]);
+    close(go[1]);
+    FILE *in = fdopen(res[0], "r");
+    assert_non_null(in);
+    static char refs[RACE_KEYS][RACE_CHARGERS][128];
+    static int results[RACE_KEYS][RACE_CHARGERS];
+    memset(results, -1, sizeof results);
+    char line[256];
+    while (fgets(line, sizeof line, in)) {
+        int k, c, pr;
+        char ref[128];
+        if (sscanf(line, "%d %d %d %127s", &k, &c, &pr, ref) == 4 && k >= 0 && k < RACE_KEYS &&
+            c >= 0 && c < RACE_CHARGERS) {
+            results[k][c] = pr;
+            snprintf(refs[k][c], sizeof refs[k][c], "%s", ref);
+        }
+    }
+    fclose(in);
+    for (int c = 0; c < RACE_CHARGERS; c++) {
+        int st = 0;
+        assert_int_equal(waitpid(pids[c], &st, 0), pids[c]);
+        assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    }
+    int split = 0;
+    for (int k = 0; k < RACE_KEYS; k++) {
+        char key[32], ref[128] = "";
+        enum store_charge_state cs;
+        int64_t amount = 0;
+        snprintf(key, sizeof key, "race-%d", k);
+        assert_int_equal(store_test_charge_get(f->store, key, &cs, &amount, ref, sizeof ref), BC_OK);
+        assert_int_equal(cs, STORE_CHARGE_APPROVED);
+        assert_true(amount >= 1000 && amount < 1000 + RACE_CHARGERS);
+        for (int c = 0; c < RACE_CHARGERS; c++) {
+            assert_int_equal(results[k][c], PAYMENT_APPROVED);
+            if (strcmp(refs[k][c], ref) != 0 && split++ < 5)
+                fprintf(stderr, "%s: charger %d was approved as %s, the record holds %s for %lld\n",
+                        key, c, refs[k][c], ref, (long long)amount);
+        }
+    }
+    assert_int_equal(split, 0);
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 5 && strcmp(argv[1], "--gateway") == 0)
@@ -1284,6 +1370,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(quote_checkout_vat_as_typed, setup, teardown),
         cmocka_unit_test_setup_teardown(quote_checkout_cart_and_rights, setup, teardown),
         cmocka_unit_test_setup_teardown(annual_saving, setup, teardown),
+        cmocka_unit_test_setup_teardown(one_key_charged_at_once_is_one_charge, setup, teardown),
         cmocka_unit_test(new_keys),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
