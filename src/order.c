@@ -348,13 +348,41 @@ static enum bc_status choose_card(struct billing *b, int64_t account_id,
     return BC_OK;
 }
 
+/* An order holds the key. When it was placed with nothing due, a charge
+ * under the key is not its payment: an attempt for figures that moved
+ * charged it after the checkout was given back, and it goes back now. A
+ * paid order's payment is the key's charge (a repeated key is the same
+ * charge) and stays. BC_PAYMENT_UNCONFIRMED when a refund was not confirmed. */
+static enum bc_status refund_stray_charge(struct billing *b, const char *key, const char *currency)
+{
+    struct store_order o = {0};
+    enum bc_status st = store_order_by_key(b->store, key, &o);
+    bool paid = st == BC_OK && o.payment_ref != NULL;
+    char cur[4];
+    snprintf(cur, sizeof cur, "%s", st == BC_OK ? o.currency : currency);
+    store_order_clear(&o);
+    if (st != BC_OK || paid || !b->processor)
+        return st;
+    int64_t charged = 0;
+    switch (payment_status(b->processor, key, &charged, NULL, 0)) {
+    case PAYMENT_DECLINED:
+        return BC_OK;
+    case PAYMENT_UNKNOWN:
+        return BC_PAYMENT_UNCONFIRMED;
+    case PAYMENT_APPROVED:
+        break;
+    }
+    struct payment_request r = {.key = key, .amount = charged, .currency = cur, .card = NULL};
+    return payment_refund(b->processor, &r) == PAYMENT_APPROVED ? BC_OK : BC_PAYMENT_UNCONFIRMED;
+}
+
 /* Gives back whatever is charged under the key, unless an order holds it:
  * first the claim (store_pending_claim_refund: one transaction that finds
  * no order under the key and marks its checkout 'refunding', after which
  * no order commits under it), then the refund with the same key (a refund
  * of a key with nothing charged is harmless), then 'refunded'. `amount` <= 0:
  * the checkout's own. BC_OK with *ordered when an order holds the key
- * (nothing refunded); BC_PAYMENT_UNCONFIRMED when the processor did not
+ * (only a charge that order did not take is refunded); BC_PAYMENT_UNCONFIRMED when the processor did not
  * confirm the refund (the checkout stays 'refunding' for reconcile). */
 static enum bc_status release_key(struct billing *b, const char *key, int64_t amount,
                                   const char *currency, bool *ordered)
@@ -368,7 +396,7 @@ static enum bc_status release_key(struct billing *b, const char *key, int64_t am
         return st;
     if (ks == STORE_KEY_ORDERED) {
         *ordered = true;
-        return BC_OK;
+        return refund_stray_charge(b, key, currency);
     }
     if (pending_amount < 0 && amount <= 0)
         return BC_OK;   /* no checkout: nothing was ever charged under the key */
@@ -857,8 +885,12 @@ enum bc_status billing_reconcile(struct billing *b, int *completed, int *refunde
         case PAYMENT_APPROVED: {
             struct store_order o = {0};
             enum bc_status ost = store_order_by_key(b->store, p->key, &o);
+            bool paid = ost == BC_OK && o.payment_ref != NULL;
             store_order_clear(&o);
             if (ost == BC_OK) {
+                /* An order for nothing due did not take this charge. */
+                if (!paid && refund_stray_charge(b, p->key, p->currency) == BC_OK)
+                    back++;
                 store_pending_done(b->store, p->key, "ordered");
                 break;
             }

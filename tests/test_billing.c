@@ -755,6 +755,47 @@ static void stale_version_refunds(void **state)
  *   other-figures on "charge", once charged: the other attempt (seats
  *                 `seats`, so another amount) runs to its end first.
  * The other attempt's status, order id and replayed flag go to dir/other. */
+/* For gateway2's "stray" mode, before this attempt's charge lands: another
+ * key moves the subscription to business x `seats`, then the same request
+ * under this attempt's key (business x 5) twice, which now leaves nothing
+ * due: the first finds this attempt's checkout open and gives the key back
+ * (nothing is charged yet), the second orders for nothing. */
+static void stray_attempts(const char *db, struct store *s, struct payment_processor *tp,
+                           const char *key, long long sub, int seats, const char *path)
+{
+    char err[512], mover[64];
+    (void)db;
+    struct billing b;
+    memset(&b, 0, sizeof b);
+    b.store = s;
+    struct catalog *cat = catalog_load(SOURCE_ROOT "/plans", err, sizeof err);
+    b.catalog = cat;
+    b.processor = tp;
+    b.today = date_from_civil(2026, 11, 25);
+    as_operator(&b, "bob", STORE_OP_OPERATOR);
+    struct billing_change c;
+    memset(&c, 0, sizeof c);
+    c.subscription_id = sub;
+    snprintf(c.product, sizeof c.product, "gotomeeting");
+    snprintf(c.to_plan, sizeof c.to_plan, "business");
+    c.to_seats = seats;
+    c.to_period = BC_PERIOD_MONTHLY;
+    struct billing_result res;
+    snprintf(mover, sizeof mover, "mv-%s", key);
+    enum bc_status st = billing_place(&b, 1, &c, mover, -1, NULL, &res);
+    FILE *out = fopen(path, "w");
+    fprintf(out, "%s", bc_status_code(st));
+    c.to_seats = 5;
+    for (int i = 0; i < 2; i++) {
+        st = billing_place(&b, 1, &c, key, -1, NULL, &res);
+        fprintf(out, " %s %lld %lld", bc_status_code(st), (long long)res.order_id,
+                (long long)res.due);
+    }
+    fprintf(out, "\n");
+    fclose(out);
+    catalog_destroy(cat);
+}
+
 static int gateway2_main(char **argv)
 {
     const char *db = argv[2], *dir = argv[3], *mode = argv[4], *key = argv[5];
@@ -783,6 +824,9 @@ static int gateway2_main(char **argv)
     if (strcmp(op, "status") == 0) {
         hook = strcmp(mode, "finish-first") == 0 && access(path, F_OK) != 0;
     } else if (strcmp(op, "charge") == 0) {
+        bool stray = strcmp(mode, "stray") == 0 && access(path, F_OK) != 0;
+        if (stray)
+            stray_attempts(db, s, tp, key, sub, seats, path);
         pr = payment_charge(tp, &r, ref, sizeof ref);
         hook = strcmp(mode, "other-figures") == 0 && access(path, F_OK) != 0;
     } else if (strcmp(op, "refund") == 0) {
@@ -953,6 +997,49 @@ static void same_key_other_figures_never_orders_a_refunded_charge(void **state)
     assert_false(r.replayed);
     assert_int_equal(order_count(f, 1), 1);
     assert_int_equal(pending_with(f, "k-2", "ordered"), 1);
+    payment_destroy(gw);
+}
+
+/* An attempt whose charge lands after another attempt of the same request
+ * (the figures moved meanwhile) gave the key back and a third ordered it for
+ * nothing due: the charge is not that order's and goes back; the attempt
+ * answers with the order. */
+static void charge_landing_after_an_order_for_nothing_is_refunded(void **state)
+{
+    struct fx *f = *state;
+    struct billing_change c = change(f, 1, "gotomeeting", "business", 5, BC_PERIOD_MONTHLY);
+    struct payment_processor *gw = gateway2(f, "stray", "k-3", c.subscription_id, 10);
+    f->b.processor = gw;
+    struct billing_result r;
+    enum bc_status st = billing_place(&f->b, 1, &c, "k-3", 4100, NULL, &r);
+    char path[256], line[256] = "";
+    snprintf(path, sizeof path, "%s/other", f->dir);
+    FILE *in = fopen(path, "r");
+    assert_non_null(in);
+    assert_non_null(fgets(line, sizeof line, in));
+    fclose(in);
+    char mv[64], a1[64], a2[64];
+    long long id1, id2, due1, due2;
+    assert_int_equal(sscanf(line, "%63s %63s %lld %lld %63s %lld %lld", mv, a1, &id1, &due1, a2,
+                            &id2, &due2), 7);
+    assert_string_equal(mv, "ok");
+    assert_string_equal(a1, "stale_quote");
+    assert_string_equal(a2, "ok");
+    assert_int_equal(due2, 0);
+    struct store_order o = {0};
+    assert_int_equal(store_order_by_key(f->store, "k-3", &o), BC_OK);
+    assert_int_equal(o.id, id2);
+    assert_int_equal(o.due, 0);
+    store_order_clear(&o);
+    enum store_charge_state cs;
+    int64_t amount = 0;
+    assert_int_equal(store_test_charge_get(f->store, "k-3", &cs, &amount, NULL, 0), BC_OK);
+    assert_int_equal(amount, 4100);
+    assert_int_equal(cs, STORE_CHARGE_REFUNDED);
+    assert_int_equal(st, BC_OK);
+    assert_true(r.replayed);
+    assert_int_equal(r.order_id, id2);
+    f->b.processor = f->processor;
     payment_destroy(gw);
 }
 
@@ -1362,6 +1449,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(stale_version_refunds, setup, teardown),
         cmocka_unit_test_setup_teardown(retry_after_first_order_resolves_checkout, setup, teardown),
         cmocka_unit_test_setup_teardown(same_key_other_figures_never_orders_a_refunded_charge, setup, teardown),
+        cmocka_unit_test_setup_teardown(charge_landing_after_an_order_for_nothing_is_refunded, setup, teardown),
         cmocka_unit_test_setup_teardown(nothing_due_with_open_charge_refunds, setup, teardown),
         cmocka_unit_test_setup_teardown(reconcile, setup, teardown),
         cmocka_unit_test_setup_teardown(retry_reuses_the_charge, setup, teardown),
