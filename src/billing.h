@@ -102,13 +102,17 @@ struct billing_result {
     int64_t due;                       /* what was charged */
     int64_t balance_after;
     bool replayed;                     /* the key was used before: first order returned */
+    int64_t first_order_id;            /* idempotency_key_reused: the key's order (0: none yet) */
     struct billing_quote quote;        /* the figures placed, or the new ones when stale */
 };
 
 /* Places an order: `change` for one item, or NULL to check out the cart.
  * `expect_due` is the Total due the person was shown (-1: not checked).
- * SPEC §4: same key twice -> first order, nothing charged again; a
- * declined card changes nothing; a stale quote is refused with the new
+ * SPEC §4: same key twice -> first order, nothing charged again; the key
+ * with other parameters (another account, items, card given or not, save
+ * card, country or VAT number) -> BC_IDEMPOTENCY_KEY_REUSED with the first
+ * order in result->first_order_id, nothing done; a declined card changes
+ * nothing; a stale quote is refused with the new
  * figures in result->quote. Every attempt leaves one audit row. */
 enum bc_status billing_place(struct billing *b, int64_t account_id, const struct billing_change *change,
                              const char *idempotency_key, int64_t expect_due,

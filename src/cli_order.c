@@ -107,7 +107,11 @@ int cli_cmd_order_place(struct cli *c)
         }
     } else if (bc_status_is_refusal(st)) {
         if (c->json) {
-            cli_json_print(cli_json_order_result(res, st));
+            json_t *j = cli_json_order_result(res, st);
+            if (j && st == BC_IDEMPOTENCY_KEY_REUSED)
+                json_object_set_new(j, "first_order_id", res->first_order_id > 0
+                                    ? json_integer(res->first_order_id) : json_null());
+            cli_json_print(j);
         } else if (st == BC_STALE_QUOTE) {
             puts("The new figures:");
             cli_print_quote_text(c, res->quote.currency, res->quote.items, res->quote.n,
@@ -118,6 +122,11 @@ int cli_cmd_order_place(struct cli *c)
                       (long long)res->quote.totals.due, (long long)expect_due);
         else if (st == BC_STALE_QUOTE)
             cli_error("%s Now due: %lld.", bc_status_message(st), (long long)res->quote.totals.due);
+        else if (st == BC_IDEMPOTENCY_KEY_REUSED && res->first_order_id > 0)
+            cli_error("%s It placed order %lld.", bc_status_message(st),
+                      (long long)res->first_order_id);
+        else if (st == BC_IDEMPOTENCY_KEY_REUSED)
+            cli_error("%s Its first request placed no order yet.", bc_status_message(st));
         else
             cli_error("%s", bc_status_message(st));
         rc = CLI_EXIT_REFUSED;

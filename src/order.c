@@ -537,6 +537,58 @@ static enum bc_status charge_due(struct billing *b, int64_t account_id, const ch
     return BC_OK;
 }
 
+/* What the request asks for, to bind its key to: the account, the item
+ * (a cart checkout is "the cart": its items become the order's), whether a
+ * card is given and kept, and the country and VAT number given (normalised
+ * when they check out). Never the card number. Caller frees. */
+static char *request_fingerprint(int64_t account_id, const struct billing_change *change,
+                                 const struct billing_payment *pay,
+                                 const struct billing_vat_override *vat, bool vat_ok)
+{
+    json_t *j = json_pack("{s:I}", "account", (json_int_t)account_id);
+    if (!j)
+        return NULL;
+    if (change)
+        json_object_set_new(j, "item", json_pack("{s:I, s:s, s:s, s:i, s:s}",
+            "subscription_id", (json_int_t)change->subscription_id, "product", change->product,
+            "plan", change->to_plan, "seats", change->to_seats,
+            "period", bc_period_name(change->to_period)));
+    else
+        json_object_set_new(j, "item", json_string("cart"));
+    bool card = pay && pay->card_number && *pay->card_number;
+    json_object_set_new(j, "card_given", json_boolean(card));
+    json_object_set_new(j, "save_card", json_boolean(card && pay->save_card));
+    const char *country = vat_ok ? vat->country : pay ? pay->country : NULL;
+    const char *number = vat_ok ? vat->vat_number : pay ? pay->vat_number : NULL;
+    if (country && !*country)
+        country = NULL;
+    json_object_set_new(j, "country", country ? json_string(country) : json_null());
+    json_object_set_new(j, "vat_number", number ? json_string(number) : json_null());
+    char *text = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(j);
+    return text;
+}
+
+/* Binds the key to the request (`write`: claims it when nobody has).
+ * BC_IDEMPOTENCY_KEY_REUSED, with the first order in the result, when the
+ * key was first used for another request. */
+static enum bc_status key_for_request(struct billing *b, int64_t account_id, const char *key,
+                                      const char *fingerprint, bool write,
+                                      struct billing_result *result, json_t **after)
+{
+    enum store_key_claim claim;
+    int64_t first = 0;
+    enum bc_status st = store_key_claim(b->store, key, account_id, fingerprint, write, &claim,
+                                        &first);
+    if (st != BC_OK || claim != STORE_CLAIM_OTHER)
+        return st;
+    result->first_order_id = first;
+    json_decref(*after);
+    *after = json_pack("{s:s, s:I, s:s}", "key", key, "first_order_id", (json_int_t)first,
+                       "reason", "the key was first used for another request");
+    return BC_IDEMPOTENCY_KEY_REUSED;
+}
+
 enum bc_status billing_place(struct billing *b, int64_t account_id, const struct billing_change *change,
                              const char *idempotency_key, int64_t expect_due,
                              const struct billing_payment *pay, struct billing_result *result)
@@ -550,7 +602,7 @@ enum bc_status billing_place(struct billing *b, int64_t account_id, const struct
     bool known = false, audit_done = false;
     size_t n = 0;
     const char *key = idempotency_key;
-    char *checkout = NULL;
+    char *checkout = NULL, *fingerprint = NULL;
     json_t *after = NULL;
     memset(result, 0, sizeof *result);
     memset(&card, 0, sizeof card);
@@ -575,8 +627,35 @@ enum bc_status billing_place(struct billing *b, int64_t account_id, const struct
         goto audit;
     }
 
-    /* Same key again: the first order, nothing charged. */
+    /* Checked (not yet claimed) before the replay: the same key with
+     * other parameters is refused, not answered with the first order. */
+    {
+        struct billing_vat_override probe = {0};
+        bool vat_ok = billing_vat_override(&probe, acct.country, pay ? pay->country : NULL,
+                                           pay ? pay->vat_number : NULL) == BC_OK;
+        fingerprint = request_fingerprint(account_id, change, pay, &probe, vat_ok);
+    }
+    if (!fingerprint) {
+        st = BC_NO_MEMORY;
+        goto audit;
+    }
+    /* A key of another account's order is not this account's at all. */
     st = result_from_order(b, account_id, key, result);
+    if (st != BC_OK && st != BC_NOT_FOUND)
+        goto audit;
+    enum bc_status kst = key_for_request(b, account_id, key, fingerprint, false, result, &after);
+    if (kst != BC_OK) {
+        result->order_id = 0;
+        result->due = 0;
+        result->balance_after = 0;
+        result->replayed = false;
+        if (kst == BC_IDEMPOTENCY_KEY_REUSED)
+            result->quote.refusal = kst;
+        st = kst;
+        goto audit;
+    }
+
+    /* Same key again: the first order, nothing charged. */
     if (st == BC_OK) {
         after = json_pack("{s:s, s:I, s:b}", "key", key, "order_id", (json_int_t)result->order_id,
                           "replayed", 1);
@@ -613,6 +692,14 @@ enum bc_status billing_place(struct billing *b, int64_t account_id, const struct
     int64_t due = result->quote.totals.due;
     if (expect_due >= 0 && expect_due != due) {
         st = BC_STALE_QUOTE;
+        goto audit;
+    }
+    /* From here on the attempt may charge or order: the key is this
+     * request's, or another attempt claimed it first for another one. */
+    st = key_for_request(b, account_id, key, fingerprint, true, result, &after);
+    if (st != BC_OK) {
+        if (st == BC_IDEMPOTENCY_KEY_REUSED)
+            result->quote.refusal = st;
         goto audit;
     }
 
@@ -665,6 +752,7 @@ audit:
     }
     json_decref(after);
     free(checkout);
+    free(fingerprint);
     free(changes);
     store_account_clear(&acct);
     return st;

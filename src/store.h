@@ -16,7 +16,7 @@
 
 struct store;
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 enum store_open_mode {
     STORE_OPEN_EXISTING,  /* the file must exist and hold a billcenter schema */
@@ -401,5 +401,21 @@ enum bc_status store_order_place(struct store *s, struct store_order *order,
                                  const struct store_sub_change *changes, size_t nchanges,
                                  int64_t expect_balance, const struct store_audit_entry *audit,
                                  const char *checkout, enum store_key_state *state);
+
+/* ---- an idempotency key's request (schema v3) ---- */
+enum store_key_claim {
+    STORE_CLAIM_NEW,       /* nobody has the key: claimed when `write`, else nothing written */
+    STORE_CLAIM_SAME,      /* the key is this request's, or its order predates fingerprints */
+    STORE_CLAIM_OTHER,     /* the key was first used for another request: refuse */
+};
+/* One BEGIN IMMEDIATE transaction: compares `fingerprint` with the one the
+ * key was first claimed with; a key nobody claimed is claimed for it when
+ * `write` (first writer wins), unless an order already holds the key (an
+ * order placed before fingerprints: SAME, nothing written). *order_id: the
+ * order under the key, 0 when none. `fingerprint` must not hold card
+ * numbers or other secrets. */
+enum bc_status store_key_claim(struct store *s, const char *key, int64_t account_id,
+                               const char *fingerprint, bool write, enum store_key_claim *claim,
+                               int64_t *order_id);
 
 #endif

@@ -976,3 +976,58 @@ enum bc_status store_pending_each(struct store *s,
     sqlite3_finalize(q);
     return st;
 }
+
+/* ---------------------------------------------------------------- idempotency keys */
+
+/* Prepared each time: one claim per order placed, beside the order's own
+ * statements. */
+enum bc_status store_key_claim(struct store *s, const char *key, int64_t account_id,
+                               const char *fingerprint, bool write, enum store_key_claim *claim,
+                               int64_t *order_id)
+{
+    *claim = STORE_CLAIM_NEW;
+    *order_id = 0;
+    if (!key || !fingerprint)
+        return BC_INVALID_ARGUMENT;
+    bool own;
+    sqlite3_stmt *q = NULL;
+    enum bc_status st = store_tx_begin(s, &own);
+    if (st != BC_OK)
+        return st;
+    int rc = sqlite3_prepare_v2(s->db,
+        "SELECT (SELECT fingerprint FROM idempotency_keys WHERE key = ?1),"
+        " (SELECT id FROM orders WHERE idempotency_key = ?1)", -1, &q, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_text(q, 1, key, -1, SQLITE_TRANSIENT);
+        rc = sqlite3_step(q);
+    }
+    bool claimed = false;
+    if (rc == SQLITE_ROW) {
+        const char *fp = (const char *)sqlite3_column_text(q, 0);
+        *order_id = sqlite3_column_int64(q, 1);
+        claimed = fp != NULL;
+        if (fp)
+            *claim = strcmp(fp, fingerprint) == 0 ? STORE_CLAIM_SAME : STORE_CLAIM_OTHER;
+        else if (*order_id > 0)
+            *claim = STORE_CLAIM_SAME;
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(q);
+    q = NULL;
+    if (rc == SQLITE_OK && write && !claimed && *order_id == 0) {
+        rc = sqlite3_prepare_v2(s->db,
+            "INSERT INTO idempotency_keys(key, account_id, fingerprint, at) VALUES(?1, ?2, ?3, ?4)",
+            -1, &q, NULL);
+        if (rc == SQLITE_OK) {
+            sqlite3_bind_text(q, 1, key, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_int64(q, 2, account_id);
+            sqlite3_bind_text(q, 3, fingerprint, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_int64(q, 4, (int64_t)time(NULL));
+            rc = sqlite3_step(q);
+            rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+        }
+        sqlite3_finalize(q);
+    }
+    st = rc == SQLITE_OK ? BC_OK : store_fail(s, rc);
+    return store_tx_end(s, own, st);
+}

@@ -182,10 +182,23 @@ static const char schema_v2[] =
     "UPDATE contacts SET failed_attempts = 0, locked_until = 0"
     "  WHERE failed_attempts > 0 OR locked_until != 0;";
 
+/* v3: an idempotency key is bound to the request that first used it (its
+ * fingerprint: account, items, whether a card was given, country and VAT
+ * number given), so that the key replayed with other parameters is refused
+ * rather than answered with the first order. Keys used before v3 have no
+ * row and keep replaying. */
+static const char schema_v3[] =
+    "CREATE TABLE idempotency_keys("
+    "  key TEXT PRIMARY KEY,"
+    "  account_id INTEGER NOT NULL REFERENCES accounts(id),"
+    "  fingerprint TEXT NOT NULL,"
+    "  at INTEGER NOT NULL) WITHOUT ROWID;";
+
 /* migrations[i] lifts version i to i + 1. */
 static const char *const migrations[] = {
     schema_v1,
     schema_v2,
+    schema_v3,
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,

@@ -952,11 +952,10 @@ static void retry_after_first_order_resolves_checkout(void **state)
     payment_destroy(gw);
 }
 
-/* The same key at the same moment for other figures: the other attempt
- * finds this one's charge (4100) for another amount while this one has not
- * committed, claims the key and refunds it; this one's commit is then
- * refused (its checkout is no longer open for its charge): no order whose
- * payment was refunded, nothing left charged, the checkout resolved. */
+/* The same key at the same moment for other parameters (seats 6, so
+ * another amount), while this attempt has charged and not committed: the
+ * other attempt is refused (idempotency_key_reused, naming no order yet)
+ * without touching the charge; this attempt's order stands, charged once. */
 static void same_key_other_figures_never_orders_a_refunded_charge(void **state)
 {
     struct fx *f = *state;
@@ -965,39 +964,99 @@ static void same_key_other_figures_never_orders_a_refunded_charge(void **state)
     f->b.processor = gw;
     int rows = audit_rows(f, NULL);
     struct billing_result r;
-    assert_int_equal(billing_place(&f->b, 1, &c, "k-2", 4100, NULL, &r), BC_STALE_QUOTE);
+    assert_int_equal(billing_place(&f->b, 1, &c, "k-2", 4100, NULL, &r), BC_OK);
+    assert_false(r.replayed);
     char code[64];
     long long other_id = -1;
     int other_replayed = -1;
     other_attempt(f, code, &other_id, &other_replayed);
-    assert_string_equal(code, "stale_quote");
+    assert_string_equal(code, "idempotency_key_reused");
     assert_int_equal(other_id, 0);
+    assert_int_equal(other_replayed, 0);
     struct store_order o = {0};
-    assert_int_equal(store_order_by_key(f->store, "k-2", &o), BC_NOT_FOUND);
-    assert_int_equal(order_count(f, 1), 0);
-    assert_int_equal(balance_of(f, 1), 2000);
+    assert_int_equal(store_order_by_key(f->store, "k-2", &o), BC_OK);
+    assert_int_equal(o.id, r.order_id);
+    assert_int_equal(o.due, 4100);
+    store_order_clear(&o);
+    assert_int_equal(order_count(f, 1), 1);
     enum store_charge_state cs;
     int64_t amount = 0;
     assert_int_equal(store_test_charge_get(f->store, "k-2", &cs, &amount, NULL, 0), BC_OK);
-    assert_int_equal(cs, STORE_CHARGE_REFUNDED);
+    assert_int_equal(cs, STORE_CHARGE_APPROVED);
     assert_int_equal(amount, 4100);
     assert_int_equal(pending_with(f, "k-2", NULL), 0);
-    assert_int_equal(pending_with(f, "k-2", "refunded"), 1);
-    /* One audit row per attempt, both refused. */
+    assert_int_equal(pending_with(f, "k-2", "ordered"), 1);
+    /* One audit row per attempt. */
     struct audit_probe last;
     assert_int_equal(audit_rows(f, &last), rows + 2);
-    assert_string_equal(last.result, "stale_quote");
-    /* Nothing is left for reconcile, and the key can be used again. */
+    assert_string_equal(last.result, "ok");
+    /* Nothing is left for reconcile; the same request replays. */
     int done = -1, back = -1;
     f->b.processor = f->processor;
     assert_int_equal(billing_reconcile(&f->b, &done, &back), BC_OK);
     assert_int_equal(done, 0);
     assert_int_equal(back, 0);
-    assert_int_equal(billing_place(&f->b, 1, &c, "k-2", 4100, NULL, &r), BC_OK);
-    assert_false(r.replayed);
-    assert_int_equal(order_count(f, 1), 1);
-    assert_int_equal(pending_with(f, "k-2", "ordered"), 1);
+    struct billing_result r2;
+    assert_int_equal(billing_place(&f->b, 1, &c, "k-2", 4100, NULL, &r2), BC_OK);
+    assert_true(r2.replayed);
+    assert_int_equal(r2.order_id, r.order_id);
     payment_destroy(gw);
+}
+
+/* SPEC §4 with Stripe's rule: a key replayed with the same request returns
+ * the first order; with other parameters it is refused, naming the first
+ * order, and nothing is done. Keys used before fingerprints keep replaying. */
+static void key_reused_with_other_parameters_is_refused(void **state)
+{
+    struct fx *f = *state;
+    struct billing_change c = change(f, 1, "gotomeeting", "business", 5, BC_PERIOD_MONTHLY);
+    struct billing_result r, r2;
+    assert_int_equal(billing_place(&f->b, 1, &c, "ik-1", 4100, NULL, &r), BC_OK);
+    assert_false(r.replayed);
+    assert_int_equal(billing_place(&f->b, 1, &c, "ik-1", -1, NULL, &r2), BC_OK);
+    assert_true(r2.replayed);
+    assert_int_equal(r2.order_id, r.order_id);
+
+    int rows = audit_rows(f, NULL);
+    struct billing_change more = c;
+    more.to_seats = 6;
+    assert_int_equal(billing_place(&f->b, 1, &more, "ik-1", -1, NULL, &r2), BC_IDEMPOTENCY_KEY_REUSED);
+    assert_false(r2.replayed);
+    assert_int_equal(r2.order_id, 0);
+    assert_int_equal(r2.first_order_id, r.order_id);
+    struct audit_probe last;
+    assert_int_equal(audit_rows(f, &last), rows + 1);
+    assert_string_equal(last.result, "idempotency_key_reused");
+    /* A card given where none was is another request too. */
+    struct billing_payment card = {.card_number = "4242424242424242", .card_expiry = "12/30"};
+    assert_int_equal(billing_place(&f->b, 1, &c, "ik-1", -1, &card, &r2), BC_IDEMPOTENCY_KEY_REUSED);
+    struct billing_payment country = {.country = "de"};
+    assert_int_equal(billing_place(&f->b, 1, &c, "ik-1", -1, &country, &r2), BC_IDEMPOTENCY_KEY_REUSED);
+    assert_int_equal(order_count(f, 1), 1);
+    struct store_subscription s = {0};
+    sub_get(f, c.subscription_id, &s);
+    assert_int_equal(s.version, 2);
+    assert_int_equal(s.seats, 5);
+    store_subscription_clear(&s);
+    enum store_charge_state cs;
+    int64_t amount = 0;
+    assert_int_equal(store_test_charge_get(f->store, "ik-1", &cs, &amount, NULL, 0), BC_OK);
+    assert_int_equal(amount, 4100);
+
+    /* A key whose first request ordered nothing (declined) is still its own. */
+    struct billing_payment declined = {.card_number = "4000000000000002", .card_expiry = "12/30"};
+    struct billing_change t = change(f, 3, "gotomeeting", "enterprise", 10, BC_PERIOD_MONTHLY);
+    assert_int_equal(billing_place(&f->b, 3, &t, "ik-2", -1, &declined, &r2), BC_PAYMENT_DECLINED);
+    t.to_seats = 11;
+    assert_int_equal(billing_place(&f->b, 3, &t, "ik-2", -1, &declined, &r2), BC_IDEMPOTENCY_KEY_REUSED);
+    assert_int_equal(r2.first_order_id, 0);
+
+    /* An order placed before keys had fingerprints replays whatever is asked. */
+    assert_int_equal(store_exec_for_test(f->store, "DELETE FROM idempotency_keys WHERE key = 'ik-1'"), BC_OK);
+    assert_int_equal(billing_place(&f->b, 1, &more, "ik-1", -1, NULL, &r2), BC_OK);
+    assert_true(r2.replayed);
+    assert_int_equal(r2.order_id, r.order_id);
+    assert_int_equal(order_count(f, 1), 1);
 }
 
 /* An attempt whose charge lands after another attempt of the same request
@@ -1449,6 +1508,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(stale_version_refunds, setup, teardown),
         cmocka_unit_test_setup_teardown(retry_after_first_order_resolves_checkout, setup, teardown),
         cmocka_unit_test_setup_teardown(same_key_other_figures_never_orders_a_refunded_charge, setup, teardown),
+        cmocka_unit_test_setup_teardown(key_reused_with_other_parameters_is_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(charge_landing_after_an_order_for_nothing_is_refunded, setup, teardown),
         cmocka_unit_test_setup_teardown(nothing_due_with_open_charge_refunds, setup, teardown),
         cmocka_unit_test_setup_teardown(reconcile, setup, teardown),

@@ -225,7 +225,7 @@ static void test_migrates_version_1(void **state)
 
     assert_int_equal(store_open(f->path, STORE_OPEN_EXISTING, &f->s), BC_OK);
     assert_int_equal(q1(f->path, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
-    assert_int_equal(STORE_SCHEMA_VERSION, 2);
+    assert_int_equal(STORE_SCHEMA_VERSION, 3);
     assert_int_equal(store_account_count(f->s), 1);
     assert_int_equal(count(f, "contacts"), 3);
     assert_int_equal(count(f, "audit"), 1);
