@@ -2,7 +2,8 @@
  * same time on twenty shared demo accounts through `billcenter order place`
  * (upgrades, seat and frequency changes, some downgrades that must be
  * refused, ~10% deliberate retries of an earlier idempotency key and keys
- * that several workers use at once). Afterwards the database must show
+ * that several workers use at once, half of them with one request and half
+ * with each worker's own, which all but the first must be refused). Afterwards the database must show
  * every distinct key as exactly one order, ledgers that sum to balances and
  * to the orders, gapless subscription histories, payments matching orders,
  * and no process may have failed on "database is locked".
@@ -182,6 +183,34 @@ static int place(FILE *log, const char *wdir, const struct placed *p, char kind,
     return code;
 }
 
+/* The request of a shared key: the first worker to get there publishes its
+ * own (written aside, then linked into place: one wins), every worker then
+ * uses the published one. */
+static bool same_request(struct placed *p)
+{
+    char path[400], tmp[420], line[256];
+    snprintf(path, sizeof path, "%s/%s.req", dir, p->key);
+    snprintf(tmp, sizeof tmp, "%s.%d", path, (int)getpid());
+    FILE *f = fopen(tmp, "w");
+    if (!f)
+        return false;
+    fprintf(f, "%s %s %s %s %s\n", p->account, p->product, p->plan, p->seats, p->period);
+    if (fclose(f) != 0)
+        return false;
+    if (link(tmp, path) != 0 && errno != EEXIST) {
+        unlink(tmp);
+        return false;
+    }
+    unlink(tmp);
+    f = fopen(path, "r");
+    bool ok = f && fgets(line, sizeof line, f) &&
+              sscanf(line, "%15s %31s %31s %15s %15s", p->account, p->product, p->plan, p->seats,
+                     p->period) == 5;
+    if (f)
+        fclose(f);
+    return ok;
+}
+
 static int worker(int w, int quota)
 {
     char wdir[400], logp[400];
@@ -237,6 +266,13 @@ static int worker(int w, int quota)
             snprintf(p.key, sizeof p.key, "shared-%d", attempts);
         else
             snprintf(p.key, sizeof p.key, "w%d-%d", w, attempts);
+        /* Half of the shared keys carry one request, the first worker's
+         * choice, as a client retrying from several places would; the
+         * others each worker's own (the key with other parameters). */
+        if (shared && attempts % 32 == 0 && !same_request(&p)) {
+            fprintf(log, "F %s: cannot share the request\n", p.key);
+            continue;
+        }
         int code = place(log, wdir, &p, shared ? 'X' : kind, &id, &replayed);
         if (code == 0 && !replayed) {
             placed++;
@@ -504,6 +540,8 @@ int main(int argc, char **argv)
            "when refused) and every success named it (%zu bad)", nkeys, (size_t)key_bad);
     tap_ok(shared_keys > 0 && shared_multi > 0, "%d keys used by all workers at once, %d of them "
            "returned by more than one worker", shared_keys, shared_multi);
+    tap_ok(strstr(refusal_kinds, "idempotency_key_reused") != NULL,
+           "a shared key sent with other parameters was refused (idempotency_key_reused)");
     tap_ok(q("SELECT count(*) FROM orders WHERE idempotency_key NOT LIKE 'w%' AND "
              "idempotency_key NOT LIKE 'shared-%'") == 0 &&
            q("SELECT count(DISTINCT idempotency_key) FROM orders") == orders,
