@@ -61,6 +61,17 @@ struct billing_change {
 
 #define BILLING_MAX_ITEMS 32
 
+/* A country or VAT number given at checkout that differs from the account's
+ * is a change of its billing information, shown before placing and written
+ * with the order only when confirmed (billing_payment.confirm_billing_info).
+ * VAT numbers as normalised ("" when none; long ones cut to fit). */
+struct billing_info_change {
+    bool pending;                      /* something differs from the account's */
+    char country_before[3], country_after[3];
+    char vat_before[32], vat_after[32];
+    struct vat_decision vat_rule_before;  /* the account's own VAT case; the new one is quote.vat */
+};
+
 /* A quote for one change or for the whole cart. */
 struct billing_quote {
     enum bc_status refusal;            /* BC_OK when everything can be ordered */
@@ -74,6 +85,7 @@ struct billing_quote {
     struct quote_totals totals;
     int64_t balance;                   /* C used for the totals */
     struct billing_rights rights;
+    struct billing_info_change billing_info;
 };
 
 /* Quotes a change for an account in the store (rights included: a refusal
@@ -92,9 +104,13 @@ enum bc_status billing_cart_remove(struct billing *b, int64_t account_id, int64_
 struct billing_payment {
     const char *card_number;           /* NULL: use the card on file */
     const char *card_expiry;           /* "MM/YY" */
-    bool save_card;                    /* keep brand/last4/expiry on file */
+    bool save_card;                    /* keep brand/last4/expiry on file (replacing the
+                                        * card on file) with the order; audited */
     const char *vat_number;            /* NULL: keep the account's */
     const char *country;               /* NULL: keep the account's */
+    bool confirm_billing_info;         /* a country/VAT number that differs from the
+                                        * account's may change it (else refused with
+                                        * BC_BILLING_INFO_CHANGE_UNCONFIRMED) */
 };
 
 struct billing_result {

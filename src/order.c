@@ -59,7 +59,7 @@ static json_t *attempt_json(const char *key, const struct billing_quote *q)
 
 /* The pending checkout's request: enough for reconcile to finish it. */
 static char *request_text(struct billing *b, const struct billing_quote *q, const char *country,
-                          const char *vat_number, const struct checkout_card *card)
+                          const char *vat_number, const struct checkout_card *card, bool save_card)
 {
     char day[11];
     date_format(b->today, day);
@@ -78,7 +78,7 @@ static char *request_text(struct billing *b, const struct billing_quote *q, cons
     json_object_set_new(j, "attempt", json_string(attempt));
     json_object_set_new(j, "country", country ? json_string(country) : json_null());
     json_object_set_new(j, "vat_number", vat_number ? json_string(vat_number) : json_null());
-    if (card && card->is_new)
+    if (card && card->is_new && save_card)
         json_object_set_new(j, "save_card", json_pack("{s:s, s:s, s:i, s:i}",
             "brand", card->keep.brand, "last4", card->keep.last4,
             "exp_month", card->keep.exp_month, "exp_year", card->keep.exp_year));
@@ -198,17 +198,77 @@ static enum bc_status sub_change_of(struct billing *b, const struct billing_quot
  * marked 'ordered' with the order); an order with nothing due (`checkout`
  * NULL) writes no checkout at all. On success *order_id is set; *replayed
  * when the key already had an order (nothing written). */
+/* What an order changes besides subscriptions and balance, in its own
+ * transaction: the billing information given at checkout (confirmed) and
+ * the card the person asked to keep. NULL fields: nothing. */
+struct order_effects {
+    const char *country;                /* NULL: keep */
+    const char *vat_number;             /* NULL: keep; "": clear */
+    const struct store_card *keep;      /* NULL: the card on file stays */
+};
+
+static json_t *card_json(const struct store_card *c)
+{
+    return c ? json_pack("{s:s, s:s, s:i, s:i}", "brand", c->brand, "last4", c->last4,
+                         "exp_month", c->exp_month, "exp_year", c->exp_year)
+             : json_null();
+}
+
+/* Inside the order's transaction: reads what `fx` would change, adds its
+ * before/after to the order's audit row, and says what to write. */
+static enum bc_status effects_plan(struct billing *b, int64_t account_id, const struct order_effects *fx,
+                                   json_t *before, json_t *after, bool *set_vat, char country[3],
+                                   char **vat_number, bool *set_card)
+{
+    *set_vat = *set_card = false;
+    *vat_number = NULL;
+    if (!fx)
+        return BC_OK;
+    if (fx->country || fx->vat_number) {
+        struct store_account acct = {0};
+        enum bc_status st = store_account_get(b->store, account_id, &acct);
+        if (st != BC_OK)
+            return st;
+        const char *vn = fx->vat_number ? (*fx->vat_number ? fx->vat_number : NULL) : acct.vat_number;
+        snprintf(country, 3, "%s", fx->country ? fx->country : acct.country);
+        *set_vat = strcmp(country, acct.country) != 0 ||
+                   strcmp(vn ? vn : "", acct.vat_number ? acct.vat_number : "") != 0;
+        if (*set_vat) {
+            json_object_set_new(before, "billing_info", json_pack("{s:s, s:o}", "country", acct.country,
+                "vat_number", acct.vat_number ? json_string(acct.vat_number) : json_null()));
+            json_object_set_new(after, "billing_info", json_pack("{s:s, s:o}", "country", country,
+                "vat_number", vn ? json_string(vn) : json_null()));
+            *vat_number = vn ? strdup(vn) : NULL;
+        }
+        store_account_clear(&acct);
+        if (*set_vat && vn && !*vat_number)
+            return BC_NO_MEMORY;
+    }
+    if (fx->keep) {
+        struct store_card old;
+        memset(&old, 0, sizeof old);
+        enum bc_status st = store_card_get(b->store, account_id, &old);
+        if (st != BC_OK && st != BC_NOT_FOUND)
+            return st;
+        *set_card = true;
+        json_object_set_new(before, "card_on_file", card_json(st == BC_OK ? &old : NULL));
+        json_object_set_new(after, "card_on_file", card_json(fx->keep));
+    }
+    return BC_OK;
+}
+
 static enum bc_status commit_order(struct billing *b, int64_t account_id, const struct billing_quote *q,
                                    const char *key, const char *payment_ref, const char *checkout,
-                                   int64_t *order_id, bool *replayed)
+                                   const struct order_effects *fx, int64_t *order_id, bool *replayed)
 {
     enum bc_status st = BC_NO_MEMORY;
     struct store_order order = {0};
     struct store_subscription *subs = calloc(q->n ? q->n : 1, sizeof *subs);
     struct store_sub_change *changes = calloc(q->n ? q->n : 1, sizeof *changes);
     json_t *before = json_array(), *after = attempt_json(key, q);
-    char *before_s = NULL, *after_s = NULL;
-    char actor[300];
+    char *before_s = NULL, *after_s = NULL, *vat_number = NULL;
+    char actor[300], country[3] = "";
+    bool in_tx = false, set_vat = false, set_card = false;
     *order_id = 0;
     *replayed = false;
     if (!subs || !changes || !before || !after)
@@ -243,8 +303,19 @@ static enum bc_status commit_order(struct billing *b, int64_t account_id, const 
         st = BC_NO_MEMORY;
         goto done;
     }
+    /* One transaction for the order and what it changes besides: the
+     * billing information and the card are read and written inside it. */
+    st = store_begin(b->store);
+    if (st != BC_OK) {
+        json_decref(wrap);
+        goto done;
+    }
+    in_tx = true;
+    st = effects_plan(b, account_id, fx, wrap, after, &set_vat, country, &vat_number, &set_card);
     before_s = json_dumps(wrap, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(wrap);
+    if (st != BC_OK)
+        goto done;
     after_s = json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS);
     if (!before_s || !after_s) {
         st = BC_NO_MEMORY;
@@ -263,10 +334,23 @@ static enum bc_status commit_order(struct billing *b, int64_t account_id, const 
     enum store_key_state ks = STORE_KEY_FREE;
     st = store_order_place(b->store, &order, changes, q->n, q->balance, &audit, checkout, &ks);
     *replayed = st == BC_OK && ks == STORE_KEY_ORDERED;
+    if (st == BC_OK && !*replayed && set_vat)
+        st = store_account_set_vat(b->store, account_id, vat_number, country);
+    if (st == BC_OK && !*replayed && set_card)
+        st = store_card_set(b->store, account_id, fx->keep);
     if (st == BC_OK)
+        st = store_commit(b->store);
+    if (st == BC_OK) {
+        in_tx = false;
         *order_id = order.id;
+    } else {
+        *replayed = false;
+    }
 
 done:
+    if (in_tx)
+        store_rollback(b->store);
+    free(vat_number);
     for (size_t i = 0; subs && i < q->n; i++)
         store_subscription_clear(&subs[i]);
     free(subs);
@@ -277,19 +361,6 @@ done:
     free(before_s);
     free(after_s);
     return st;
-}
-
-/* Makes an order's after-effects stick: VAT details given at checkout and
- * the card the person asked to keep. Best effort: the order stands. */
-static void after_commit(struct billing *b, const struct store_account *acct, const char *country,
-                         const char *vat_number, const struct store_card *keep)
-{
-    if (country || vat_number) {
-        const char *vn = vat_number ? (*vat_number ? vat_number : NULL) : acct->vat_number;
-        store_account_set_vat(b->store, acct->id, vn, country ? country : acct->country);
-    }
-    if (keep)
-        store_card_set(b->store, acct->id, keep);
 }
 
 /* Fills the result from the order a key names. */
@@ -475,7 +546,8 @@ static enum bc_status charge_due(struct billing *b, int64_t account_id, const ch
             return release_other_charge(b, account_id, key, charged, currency, result, after);
         have_charge = true;   /* an attempt that died before its commit: reuse its charge */
     }
-    char *request = request_text(b, &result->quote, vat->country, vat->vat_number, card);
+    char *request = request_text(b, &result->quote, vat->country, vat->vat_number, card,
+                                 pay && pay->save_card);
     if (!request)
         return BC_NO_MEMORY;
     *checkout = request;
@@ -689,6 +761,13 @@ enum bc_status billing_place(struct billing *b, int64_t account_id, const struct
         st = result->quote.refusal;
         goto audit;
     }
+    /* Another country or VAT number is the account's billing information
+     * changing: only when the person confirmed it. */
+    if (result->quote.billing_info.pending && !(pay && pay->confirm_billing_info)) {
+        st = BC_BILLING_INFO_CHANGE_UNCONFIRMED;
+        result->quote.refusal = st;
+        goto audit;
+    }
     int64_t due = result->quote.totals.due;
     if (expect_due >= 0 && expect_due != due) {
         st = BC_STALE_QUOTE;
@@ -716,7 +795,12 @@ enum bc_status billing_place(struct billing *b, int64_t account_id, const struct
      * one transaction alone; a paid order is its second of ours. */
     bool replayed = false;
     int64_t order_id = 0;
-    st = commit_order(b, account_id, &result->quote, key, paid ? reference : NULL, checkout,
+    struct order_effects fx = {
+        .country = result->quote.billing_info.pending ? vat.country : NULL,
+        .vat_number = result->quote.billing_info.pending ? vat.vat_number : NULL,
+        .keep = card.is_new && pay && pay->save_card ? &card.keep : NULL,
+    };
+    st = commit_order(b, account_id, &result->quote, key, paid ? reference : NULL, checkout, &fx,
                       &order_id, &replayed);
     if (st == BC_OK) {
         if (replayed) {
@@ -727,7 +811,6 @@ enum bc_status billing_place(struct billing *b, int64_t account_id, const struct
         result->order_id = order_id;
         result->due = due;
         result->balance_after = result->quote.totals.balance_after;
-        after_commit(b, &acct, vat.country, vat.vat_number, card.is_new && pay && pay->save_card ? &card.keep : NULL);
         goto audit;
     }
     /* The commit refused: nothing was written. Whatever is charged under
@@ -912,13 +995,16 @@ static enum outcome reconcile_one(struct billing *b, const struct pending *p, in
     }
     bool replayed = false;
     int64_t order_id = 0;
-    st = commit_order(&rb, p->account_id, q, p->key, reference, p->request, &order_id, &replayed);
+    struct order_effects fx = {
+        .country = has_country ? country : NULL,
+        .vat_number = has_vat ? vat : NULL,
+        .keep = has_keep ? &keep : NULL,
+    };
+    st = commit_order(&rb, p->account_id, q, p->key, reference, p->request, &fx, &order_id,
+                      &replayed);
     if (st == BC_OK) {
-        if (!replayed) {
-            after_commit(&rb, &acct, has_country ? country : NULL, has_vat ? vat : NULL,
-                         has_keep ? &keep : NULL);
+        if (!replayed)
             out = OUTCOME_COMPLETED;
-        }
         goto done;
     }
 

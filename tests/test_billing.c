@@ -137,7 +137,7 @@ static struct billing_change change(struct fx *f, int64_t account, const char *p
 
 struct audit_probe {
     int n;
-    char actor[300], origin[128], action[64], result[64], after[4096];
+    char actor[300], origin[128], action[64], result[64], before[4096], after[4096];
     int64_t account_id;
 };
 
@@ -149,6 +149,7 @@ static bool audit_cb(void *ctx, const struct store_audit_entry *e)
     snprintf(p->origin, sizeof p->origin, "%s", e->origin ? e->origin : "");
     snprintf(p->action, sizeof p->action, "%s", e->action ? e->action : "");
     snprintf(p->result, sizeof p->result, "%s", e->result ? e->result : "");
+    snprintf(p->before, sizeof p->before, "%s", e->before ? e->before : "");
     snprintf(p->after, sizeof p->after, "%s", e->after ? e->after : "");
     p->account_id = e->account_id;
     return true;
@@ -612,7 +613,7 @@ static void checkout_errors(void **state)
     struct billing_payment old = {.card_number = "4242424242424242", .card_expiry = "10/26"};
     assert_int_equal(billing_place(&f->b, 3, &c, "e-3", -1, &old, &r), BC_CARD_EXPIRED);
     struct billing_payment vat = {.card_number = "4242424242424242", .card_expiry = "11/26",
-                                  .vat_number = "DE136464503"};
+                                  .vat_number = "DE136464503", .confirm_billing_info = true};
     assert_int_equal(billing_place(&f->b, 3, &c, "e-4", -1, &vat, &r), BC_INVALID_VAT_NUMBER);
     assert_int_equal(audit_rows(f, NULL), rows + 4);
     assert_int_equal(order_count(f, 3), 0);
@@ -1059,6 +1060,133 @@ static void key_reused_with_other_parameters_is_refused(void **state)
     assert_int_equal(order_count(f, 1), 1);
 }
 
+/* A country given at checkout that is not the account's (Müller, DE, 19%)
+ * is a change of its billing information: refused until confirmed, with
+ * what would change in the quote; once confirmed it is written with the
+ * order and the order's audit row has it before and after. */
+static void billing_info_change_needs_confirmation(void **state)
+{
+    struct fx *f = *state;
+    struct billing_change c = change(f, 3, "gotomeeting", "enterprise", 10, BC_PERIOD_MONTHLY);
+    struct billing_payment pay = {.card_number = "4242424242424242", .card_expiry = "12/30",
+                                  .country = "lu"};
+    struct billing_result r;
+    int rows = audit_rows(f, NULL);
+    assert_int_equal(billing_place(&f->b, 3, &c, "bi-1", -1, &pay, &r),
+                     BC_BILLING_INFO_CHANGE_UNCONFIRMED);
+    assert_int_equal(r.quote.refusal, BC_BILLING_INFO_CHANGE_UNCONFIRMED);
+    const struct billing_info_change *bi = &r.quote.billing_info;
+    assert_true(bi->pending);
+    assert_string_equal(bi->country_before, "DE");
+    assert_string_equal(bi->country_after, "LU");
+    assert_int_equal(bi->vat_rule_before.rate_bp, 1900);
+    assert_int_equal(r.quote.vat.rate_bp, 1700);
+    assert_int_equal(order_count(f, 3), 0);
+    assert_int_equal(store_test_charge_get(f->store, "bi-1", NULL, NULL, NULL, 0), BC_NOT_FOUND);
+    struct store_account a = {0};
+    assert_int_equal(store_account_get(f->store, 3, &a), BC_OK);
+    assert_string_equal(a.country, "DE");
+    store_account_clear(&a);
+    assert_int_equal(audit_rows(f, NULL), rows + 1);
+
+    /* The quote for the checkout shows the same. */
+    struct billing_quote q;
+    assert_int_equal(billing_quote_checkout(&f->b, 3, &c, NULL, "LU", &q), BC_OK);
+    assert_true(q.billing_info.pending);
+    assert_string_equal(q.billing_info.country_after, "LU");
+    /* The account's own country is no change. */
+    assert_int_equal(billing_quote_checkout(&f->b, 3, &c, NULL, "de", &q), BC_OK);
+    assert_false(q.billing_info.pending);
+
+    pay.confirm_billing_info = true;
+    int64_t due = r.quote.totals.due;
+    assert_int_equal(billing_place(&f->b, 3, &c, "bi-1", due, &pay, &r), BC_OK);
+    assert_int_equal(store_account_get(f->store, 3, &a), BC_OK);
+    assert_string_equal(a.country, "LU");
+    store_account_clear(&a);
+    struct audit_probe last;
+    assert_int_equal(audit_rows(f, &last), rows + 2);
+    assert_string_equal(last.action, "order.place");
+    assert_non_null(strstr(last.after, "\"billing_info\":{\"country\":\"LU\""));
+}
+
+/* The billing information is written in the order's own transaction: when
+ * that write fails, there is no order and nothing stays charged. */
+static void billing_info_written_with_the_order(void **state)
+{
+    struct fx *f = *state;
+    struct billing_change c = change(f, 3, "gotomeeting", "enterprise", 10, BC_PERIOD_MONTHLY);
+    struct billing_payment pay = {.card_number = "4242424242424242", .card_expiry = "12/30",
+                                  .country = "LU", .confirm_billing_info = true};
+    assert_int_equal(store_exec_for_test(f->store,
+        "CREATE TRIGGER no_lu BEFORE UPDATE OF country ON accounts WHEN NEW.country = 'LU'"
+        " BEGIN SELECT RAISE(ABORT, 'no LU'); END"), BC_OK);
+    struct billing_result r;
+    assert_int_not_equal(billing_place(&f->b, 3, &c, "bi-2", -1, &pay, &r), BC_OK);
+    assert_int_equal(order_count(f, 3), 0);
+    enum store_charge_state cs;
+    assert_int_equal(store_test_charge_get(f->store, "bi-2", &cs, NULL, NULL, 0), BC_OK);
+    assert_int_equal(cs, STORE_CHARGE_REFUNDED);
+    struct store_subscription s = {0};
+    sub_get(f, c.subscription_id, &s);
+    assert_int_equal(s.version, 1);
+    store_subscription_clear(&s);
+}
+
+/* A new card replaces the card on file only when asked (save_card), with
+ * the order, and the order's audit row has brand, last 4 and expiry before
+ * and after, never the number. */
+static void new_card_kept_only_when_asked(void **state)
+{
+    struct fx *f = *state;
+    struct store_card before;
+    assert_int_equal(store_card_get(f->store, 1, &before), BC_OK);
+    struct billing_change c = change(f, 1, "gotomeeting", "business", 5, BC_PERIOD_MONTHLY);
+    struct billing_payment pay = {.card_number = "5555 5555 5555 4444", .card_expiry = "10/28"};
+    struct billing_result r;
+    assert_int_equal(billing_place(&f->b, 1, &c, "nc-1", 4100, &pay, &r), BC_OK);
+    struct store_card now;
+    assert_int_equal(store_card_get(f->store, 1, &now), BC_OK);
+    assert_string_equal(now.last4, before.last4);
+    assert_string_equal(now.brand, before.brand);
+    assert_int_equal(now.exp_year, before.exp_year);
+    struct audit_probe last;
+    audit_rows(f, &last);
+    assert_null(strstr(last.after, "card_on_file"));
+
+    struct billing_change t = change(f, 1, "gotowebinar", "enterprise", 10, BC_PERIOD_MONTHLY);
+    pay.save_card = true;
+    assert_int_equal(billing_place(&f->b, 1, &t, "nc-2", -1, &pay, &r), BC_OK);
+    assert_int_equal(store_card_get(f->store, 1, &now), BC_OK);
+    assert_string_equal(now.brand, "mastercard");
+    assert_string_equal(now.last4, "4444");
+    audit_rows(f, &last);
+    char want[128];
+    snprintf(want, sizeof want, "\"card_on_file\":{\"brand\":\"%s\",\"exp_month\":%d,"
+             "\"exp_year\":%d,\"last4\":\"%s\"}", before.brand, before.exp_month,
+             before.exp_year, before.last4);
+    assert_non_null(strstr(last.before, want));
+    assert_non_null(strstr(last.after, "\"card_on_file\":{\"brand\":\"mastercard\","
+                                       "\"exp_month\":10,\"exp_year\":2028,\"last4\":\"4444\"}"));
+    assert_null(strstr(last.after, "5555555555554444"));
+    assert_null(strstr(last.before, "5555555555554444"));
+
+    /* An order completed by reconcile keeps the card only when asked too. */
+    struct billing_payment lost = {.card_number = "4000000000000119", .card_expiry = "11/31"};
+    struct billing_change g = change(f, 1, "gotomeeting", "enterprise", 5, BC_PERIOD_MONTHLY);
+    assert_int_equal(billing_place(&f->b, 1, &g, "nc-3", -1, &lost, &r), BC_PAYMENT_UNCONFIRMED);
+    int64_t due = r.quote.totals.due;
+    assert_true(due > 0);
+    assert_int_equal(store_test_charge_put(f->store, "nc-3", STORE_CHARGE_APPROVED, due, "EUR",
+                                           "ref-nc3"), BC_OK);
+    int done = -1, back = -1;
+    assert_int_equal(billing_reconcile(&f->b, &done, &back), BC_OK);
+    assert_int_equal(done, 1);
+    assert_int_equal(store_card_get(f->store, 1, &now), BC_OK);
+    assert_string_equal(now.last4, "4444");
+    assert_int_equal(now.exp_year, 2028);
+}
+
 /* An attempt whose charge lands after another attempt of the same request
  * (the figures moved meanwhile) gave the key back and a third ordered it for
  * nothing due: the charge is not that order's and goes back; the attempt
@@ -1341,7 +1469,7 @@ static void quote_checkout_vat_as_typed(void **state)
      * German-VAT figure would now be stale. */
     struct billing_result r;
     struct billing_payment pay = {.card_number = "4242424242424242", .card_expiry = "12/30",
-                                  .vat_number = "de 136 464 502"};
+                                  .vat_number = "de 136 464 502", .confirm_billing_info = true};
     assert_int_equal(billing_place(&f->b, 3, &c, "h12-stale", 19834, &pay, &r), BC_STALE_QUOTE);
     assert_int_equal(billing_place(&f->b, 3, &c, "h12-vat", shown, &pay, &r), BC_OK);
     assert_int_equal(r.due, 16667);
@@ -1509,6 +1637,9 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(retry_after_first_order_resolves_checkout, setup, teardown),
         cmocka_unit_test_setup_teardown(same_key_other_figures_never_orders_a_refunded_charge, setup, teardown),
         cmocka_unit_test_setup_teardown(key_reused_with_other_parameters_is_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(billing_info_change_needs_confirmation, setup, teardown),
+        cmocka_unit_test_setup_teardown(billing_info_written_with_the_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(new_card_kept_only_when_asked, setup, teardown),
         cmocka_unit_test_setup_teardown(charge_landing_after_an_order_for_nothing_is_refunded, setup, teardown),
         cmocka_unit_test_setup_teardown(nothing_due_with_open_charge_refunds, setup, teardown),
         cmocka_unit_test_setup_teardown(reconcile, setup, teardown),
