@@ -91,6 +91,7 @@ int cli_cmd_order_place(struct cli *c)
     pay.save_card = o[CLI_OPT_SAVE_CARD] != NULL;
     pay.vat_number = o[CLI_OPT_VAT_NUMBER];
     pay.country = o[CLI_OPT_COUNTRY];
+    pay.confirm_billing_info = o[CLI_OPT_UPDATE_BILLING_INFO] != NULL;
 
     res = calloc(1, sizeof *res);
     if (!res)
@@ -108,6 +109,8 @@ int cli_cmd_order_place(struct cli *c)
     } else if (bc_status_is_refusal(st)) {
         if (c->json) {
             json_t *j = cli_json_order_result(res, st);
+            if (j && (st == BC_BILLING_INFO_CHANGE_UNCONFIRMED || res->quote.billing_info.pending))
+                json_object_set_new(j, "billing_info", cli_json_billing_info(&res->quote));
             if (j && st == BC_IDEMPOTENCY_KEY_REUSED)
                 json_object_set_new(j, "first_order_id", res->first_order_id > 0
                                     ? json_integer(res->first_order_id) : json_null());
@@ -122,7 +125,12 @@ int cli_cmd_order_place(struct cli *c)
                       (long long)res->quote.totals.due, (long long)expect_due);
         else if (st == BC_STALE_QUOTE)
             cli_error("%s Now due: %lld.", bc_status_message(st), (long long)res->quote.totals.due);
-        else if (st == BC_IDEMPOTENCY_KEY_REUSED && res->first_order_id > 0)
+        else if (st == BC_BILLING_INFO_CHANGE_UNCONFIRMED) {
+            char words[256];
+            cli_billing_info_words(&res->quote, words, sizeof words);
+            cli_error("%s It would change %s; to change it with the order, add "
+                      "--update-billing-info.", bc_status_message(st), words);
+        } else if (st == BC_IDEMPOTENCY_KEY_REUSED && res->first_order_id > 0)
             cli_error("%s It placed order %lld.", bc_status_message(st),
                       (long long)res->first_order_id);
         else if (st == BC_IDEMPOTENCY_KEY_REUSED)

@@ -134,10 +134,86 @@ static void test_key_replayed_same_and_other(void **state)
     run_clear(&r);
 }
 
+/* ------------------------------------------------------------ billing information */
+
+static void test_country_change_needs_confirmation(void **state)
+{
+    struct fx *f = *state;
+    struct run r;
+    json_t *v, *bi;
+
+    /* The quote shows the new country and the VAT it implies. */
+    RUN(&r, f->dir, "quote", "--account", "3", "--product", "gotomeeting", "--to-plan",
+        "enterprise", "--country", "LU", "--json", "--db", f->db, "--date", DAY);
+    assert_exit(&r, 0);
+    v = parse(r.out);
+    bi = json_object_get(v, "billing_info");
+    assert_true(json_is_true(json_object_get(bi, "change")));
+    assert_string_equal(jstr(bi, "country_before"), "DE");
+    assert_string_equal(jstr(bi, "country_after"), "LU");
+    assert_int_equal(jint(bi, "vat_rate_bp_before"), 1900);
+    assert_int_equal(jint(bi, "vat_rate_bp_after"), 1700);
+    int64_t due = jint(v, "due_minor");
+    json_decref(v);
+    run_clear(&r);
+    RUN(&r, f->dir, "quote", "--account", "3", "--product", "gotomeeting", "--to-plan",
+        "enterprise", "--country", "LU", "--db", f->db, "--date", DAY, "--lang", "en");
+    assert_exit(&r, 0);
+    assert_contains(r.out, "country DE -> LU, VAT 19% -> 17%");
+    run_clear(&r);
+
+    /* Placing without confirming: refused, nothing changed. */
+    char *before = state_of(f->db);
+    RUN(&r, f->dir, "order", "place", "--account", "3", "--product", "gotomeeting", "--to-plan",
+        "enterprise", "--country", "LU", "--card", "4242424242424242", "--card-exp", "12/30",
+        "--idempotency-key", "lu-1", "--json", "--db", f->db, "--date", DAY);
+    assert_exit(&r, 3);
+    assert_one_error_line(&r);
+    assert_contains(r.err, "DE -> LU");
+    assert_contains(r.err, "17%");
+    assert_contains(r.err, "--update-billing-info");
+    v = parse(r.out);
+    assert_string_equal(jstr(v, "refusal"), "billing_info_change_unconfirmed");
+    assert_string_equal(jstr(json_object_get(v, "billing_info"), "country_after"), "LU");
+    json_decref(v);
+    run_clear(&r);
+    char *after = state_of(f->db);
+    assert_string_equal(after, before);
+    free(before);
+    free(after);
+    char *country = sql_text(f->db, "SELECT country FROM accounts WHERE id = 3");
+    assert_string_equal(country, "DE");
+    free(country);
+
+    /* Confirmed: placed at Luxembourg's VAT, the account moved, audited. */
+    char expect[32];
+    snprintf(expect, sizeof expect, "%lld", (long long)due);
+    RUN(&r, f->dir, "order", "place", "--account", "3", "--product", "gotomeeting", "--to-plan",
+        "enterprise", "--country", "LU", "--card", "4242424242424242", "--card-exp", "12/30",
+        "--idempotency-key", "lu-1", "--expect-due", expect, "--update-billing-info", "--json",
+        "--db", f->db, "--date", DAY);
+    assert_exit(&r, 0);
+    run_clear(&r);
+    country = sql_text(f->db, "SELECT country FROM accounts WHERE id = 3");
+    assert_string_equal(country, "LU");
+    free(country);
+    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM audit WHERE account_id = 3 AND "
+                                    "action = 'order.place' AND result = 'ok' AND "
+                                    "instr(before_json, '\"billing_info\":{\"country\":\"DE\"') > 0 AND "
+                                    "instr(after_json, '\"billing_info\":{\"country\":\"LU\"') > 0"), 1);
+    /* The account's own country is no change at all. */
+    RUN(&r, f->dir, "order", "place", "--account", "3", "--product", "gotomeeting", "--to-seats",
+        "12", "--country", "lu", "--card", "4242424242424242", "--card-exp", "12/30",
+        "--idempotency-key", "lu-2", "--json", "--db", f->db, "--date", DAY);
+    assert_exit(&r, 0);
+    run_clear(&r);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_key_replayed_same_and_other, fx_demo_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_country_change_needs_confirmation, fx_demo_setup, fx_teardown),
     };
     if (!harness_init(argc, argv, "test_cli_order"))
         return 2;
