@@ -1,12 +1,17 @@
 /* order.c — placing orders exactly once, and reconciling charges (SPEC §4).
  *
- * The order of things is the contract: rights; a key that already names an
- * order returns that order (nothing charged); quote; refusals and stale
- * figures stop here; when something is due the checkout is written as
+ * The order of things is the contract: rights; a key first used for
+ * another request is refused (its fingerprint: account, item or cart, card
+ * given and kept, country and VAT number given); a key that already names
+ * an order returns that order (nothing charged); quote; refusals, a billing
+ * information change not confirmed and stale figures stop here; the key is
+ * claimed for this request; when something is due the checkout is written as
  * pending, then charged with the key (outside any write transaction); only
  * an approved charge reaches the one all-or-nothing commit, and a commit
  * that finds the world moved refunds the charge with the same key. A
- * declined card touches no business table. `reconcile` finishes what a dead
+ * declined card touches no business table. The order's transaction also
+ * writes the billing information confirmed at checkout and the card kept
+ * on file. `reconcile` finishes what a dead
  * process left between charge and commit: it completes the order when the
  * figures still match the charge, and refunds it otherwise.
  *
