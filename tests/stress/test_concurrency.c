@@ -269,10 +269,13 @@ static int worker(int w, int quota)
         /* Half of the shared keys carry one request, the first worker's
          * choice, as a client retrying from several places would; the
          * others each worker's own (the key with other parameters). */
-        if (shared && attempts % 32 == 0 && !same_request(&p)) {
+        bool published = shared && attempts % 32 == 0;
+        if (published && !same_request(&p)) {
             fprintf(log, "F %s: cannot share the request\n", p.key);
             continue;
         }
+        if (published)
+            kind = 'X';   /* the first worker's request, whatever this one chose */
         int code = place(log, wdir, &p, shared ? 'X' : kind, &id, &replayed);
         if (code == 0 && !replayed) {
             placed++;
