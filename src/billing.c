@@ -182,6 +182,23 @@ done:
     return st;
 }
 
+/* What the checkout's country `cc` and VAT number `vn` would change. */
+static void billing_info_of(struct billing *b, const struct store_account *acct, const char *cc,
+                            const char *vn, struct billing_quote *out)
+{
+    struct billing_info_change *bi = &out->billing_info;
+    const char *old_vn = acct->vat_number ? acct->vat_number : "";
+    vn = vn ? vn : "";
+    bi->pending = strcmp(cc, acct->country) != 0 || strcmp(vn, old_vn) != 0;
+    snprintf(bi->country_before, sizeof bi->country_before, "%s", acct->country);
+    snprintf(bi->country_after, sizeof bi->country_after, "%s", cc);
+    snprintf(bi->vat_before, sizeof bi->vat_before, "%s", old_vn);
+    snprintf(bi->vat_after, sizeof bi->vat_after, "%s", vn);
+    bool valid = *old_vn && vat_number_valid(acct->country, old_vn);
+    vat_decide(b->catalog->seller_country, acct->country, valid, catalog_vat_rate, b->catalog,
+               &bi->vat_rule_before);
+}
+
 enum bc_status billing_quote_changes(struct billing *b, const struct store_account *acct,
                                      const struct billing_change *changes, size_t n,
                                      const char *country, const char *vat_number,
@@ -204,6 +221,7 @@ enum bc_status billing_quote_changes(struct billing *b, const struct store_accou
     const char *vn = vat_number ? vat_number : acct->vat_number;
     bool valid = vn && *vn && vat_number_valid(cc, vn);
     vat_decide(c->seller_country, cc, valid, catalog_vat_rate, c, &out->vat);
+    billing_info_of(b, acct, cc, vn, out);
     struct quote_tax tax = {.rate_bp = out->vat.rate_bp, .reverse_charge = out->vat.reverse_charge};
 
     out->n = n;

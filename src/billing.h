@@ -61,6 +61,17 @@ struct billing_change {
 
 #define BILLING_MAX_ITEMS 32
 
+/* A country or VAT number given at checkout that differs from the account's
+ * is a change of its billing information, shown before placing and written
+ * with the order only when confirmed (billing_payment.confirm_billing_info).
+ * VAT numbers as normalised ("" when none; long ones cut to fit). */
+struct billing_info_change {
+    bool pending;                      /* something differs from the account's */
+    char country_before[3], country_after[3];
+    char vat_before[32], vat_after[32];
+    struct vat_decision vat_rule_before;  /* the account's own VAT case; the new one is quote.vat */
+};
+
 /* A quote for one change or for the whole cart. */
 struct billing_quote {
     enum bc_status refusal;            /* BC_OK when everything can be ordered */
@@ -74,6 +85,7 @@ struct billing_quote {
     struct quote_totals totals;
     int64_t balance;                   /* C used for the totals */
     struct billing_rights rights;
+    struct billing_info_change billing_info;
 };
 
 /* Quotes a change for an account in the store (rights included: a refusal
@@ -92,9 +104,13 @@ enum bc_status billing_cart_remove(struct billing *b, int64_t account_id, int64_
 struct billing_payment {
     const char *card_number;           /* NULL: use the card on file */
     const char *card_expiry;           /* "MM/YY" */
-    bool save_card;                    /* keep brand/last4/expiry on file */
+    bool save_card;                    /* keep brand/last4/expiry on file (replacing the
+                                        * card on file) with the order; audited */
     const char *vat_number;            /* NULL: keep the account's */
     const char *country;               /* NULL: keep the account's */
+    bool confirm_billing_info;         /* a country/VAT number that differs from the
+                                        * account's may change it (else refused with
+                                        * BC_BILLING_INFO_CHANGE_UNCONFIRMED) */
 };
 
 struct billing_result {
@@ -102,13 +118,17 @@ struct billing_result {
     int64_t due;                       /* what was charged */
     int64_t balance_after;
     bool replayed;                     /* the key was used before: first order returned */
+    int64_t first_order_id;            /* idempotency_key_reused: the key's order (0: none yet) */
     struct billing_quote quote;        /* the figures placed, or the new ones when stale */
 };
 
 /* Places an order: `change` for one item, or NULL to check out the cart.
  * `expect_due` is the Total due the person was shown (-1: not checked).
- * SPEC §4: same key twice -> first order, nothing charged again; a
- * declined card changes nothing; a stale quote is refused with the new
+ * SPEC §4: same key twice -> first order, nothing charged again; the key
+ * with other parameters (another account, items, card given or not, save
+ * card, country or VAT number) -> BC_IDEMPOTENCY_KEY_REUSED with the first
+ * order in result->first_order_id, nothing done; a declined card changes
+ * nothing; a stale quote is refused with the new
  * figures in result->quote. Every attempt leaves one audit row. */
 enum bc_status billing_place(struct billing *b, int64_t account_id, const struct billing_change *change,
                              const char *idempotency_key, int64_t expect_due,

@@ -53,6 +53,7 @@ static const struct option long_options[] = {
     {"card", required_argument, NULL, V(CLI_OPT_CARD)},
     {"card-exp", required_argument, NULL, V(CLI_OPT_CARD_EXP)},
     {"save-card", no_argument, NULL, V(CLI_OPT_SAVE_CARD)},
+    {"update-billing-info", no_argument, NULL, V(CLI_OPT_UPDATE_BILLING_INFO)},
     {"cart", no_argument, NULL, V(CLI_OPT_CART)},
     {"since", required_argument, NULL, V(CLI_OPT_SINCE)},
     {"role", required_argument, NULL, V(CLI_OPT_ROLE)},
@@ -82,6 +83,7 @@ static const enum cli_opt order_opts[] = {
     CLI_OPT_JSON, CLI_OPT_ACCOUNT, CLI_OPT_PRODUCT, CLI_OPT_TO_PLAN, CLI_OPT_TO_SEATS,
     CLI_OPT_TO_PERIOD, CLI_OPT_IDEMPOTENCY_KEY, CLI_OPT_EXPECT_DUE, CLI_OPT_CARD,
     CLI_OPT_CARD_EXP, CLI_OPT_SAVE_CARD, CLI_OPT_VAT_NUMBER, CLI_OPT_COUNTRY, CLI_OPT_CART,
+    CLI_OPT_UPDATE_BILLING_INFO,
 };
 static const enum cli_opt json_opts[] = {CLI_OPT_JSON};
 static const enum cli_opt audit_opts[] = {CLI_OPT_JSON, CLI_OPT_ACCOUNT, CLI_OPT_SINCE};

@@ -40,7 +40,7 @@ enum cli_opt {
     CLI_OPT_BILLED, CLI_OPT_CREDITED, CLI_OPT_BALANCE,
     CLI_OPT_COUNTRY, CLI_OPT_VAT_NUMBER, CLI_OPT_CURRENCY,
     CLI_OPT_IDEMPOTENCY_KEY, CLI_OPT_EXPECT_DUE, CLI_OPT_CARD, CLI_OPT_CARD_EXP,
-    CLI_OPT_SAVE_CARD, CLI_OPT_CART, CLI_OPT_SINCE,
+    CLI_OPT_SAVE_CARD, CLI_OPT_UPDATE_BILLING_INFO, CLI_OPT_CART, CLI_OPT_SINCE,
     CLI_OPT_ROLE, CLI_OPT_EMAIL,
     CLI_OPT_COUNT
 };
@@ -149,5 +149,13 @@ int cli_change_from_options(struct cli *c, int64_t account_id, struct billing_ch
 void cli_print_quote_text(const struct cli *c, const char *currency,
                           const struct quote_item *items, size_t n,
                           const struct quote_totals *t, enum bc_status refusal);
+/* A change of billing information given at checkout, in words: "country
+ * DE -> LU, VAT 19% -> 17%" (and the VAT number when it changes). */
+void cli_billing_info_words(const struct billing_quote *q, char *buf, size_t size);
+/* The same as JSON: {"change", "country_before", "country_after",
+ * "vat_number_before", "vat_number_after", "vat_rate_bp_before",
+ * "vat_rate_bp_after" (1900 = 19%), "reverse_charge_before",
+ * "reverse_charge_after"}. */
+struct json_t *cli_json_billing_info(const struct billing_quote *q);
 
 #endif

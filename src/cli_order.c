@@ -92,6 +92,7 @@ int cli_cmd_order_place(struct cli *c)
     pay.save_card = o[CLI_OPT_SAVE_CARD] != NULL;
     pay.vat_number = o[CLI_OPT_VAT_NUMBER];
     pay.country = o[CLI_OPT_COUNTRY];
+    pay.confirm_billing_info = o[CLI_OPT_UPDATE_BILLING_INFO] != NULL;
 
     res = calloc(1, sizeof *res);
     if (!res)
@@ -108,7 +109,13 @@ int cli_cmd_order_place(struct cli *c)
         }
     } else if (bc_status_is_refusal(st)) {
         if (c->json) {
-            cli_json_print(cli_json_order_result(res, st));
+            json_t *j = cli_json_order_result(res, st);
+            if (j && (st == BC_BILLING_INFO_CHANGE_UNCONFIRMED || res->quote.billing_info.pending))
+                json_object_set_new(j, "billing_info", cli_json_billing_info(&res->quote));
+            if (j && st == BC_IDEMPOTENCY_KEY_REUSED)
+                json_object_set_new(j, "first_order_id", res->first_order_id > 0
+                                    ? json_integer(res->first_order_id) : json_null());
+            cli_json_print(j);
         } else if (st == BC_STALE_QUOTE) {
             puts(_("The new figures:"));
             cli_print_quote_text(c, res->quote.currency, res->quote.items, res->quote.n,
@@ -119,6 +126,16 @@ int cli_cmd_order_place(struct cli *c)
                       (long long)res->quote.totals.due, (long long)expect_due);
         else if (st == BC_STALE_QUOTE)
             cli_error("%s Now due: %lld.", _(bc_status_message(st)), (long long)res->quote.totals.due);
+        else if (st == BC_BILLING_INFO_CHANGE_UNCONFIRMED) {
+            char words[256];
+            cli_billing_info_words(&res->quote, words, sizeof words);
+            cli_error("%s It would change %s; to change it with the order, add "
+                      "--update-billing-info.", _(bc_status_message(st)), words);
+        } else if (st == BC_IDEMPOTENCY_KEY_REUSED && res->first_order_id > 0)
+            cli_error("%s It placed order %lld.", _(bc_status_message(st)),
+                      (long long)res->first_order_id);
+        else if (st == BC_IDEMPOTENCY_KEY_REUSED)
+            cli_error("%s Its first request placed no order yet.", _(bc_status_message(st)));
         else
             cli_error("%s", _(bc_status_message(st)));
         rc = CLI_EXIT_REFUSED;

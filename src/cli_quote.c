@@ -16,8 +16,56 @@
 static const enum cli_opt explicit_only[] = {
     CLI_OPT_FROM_PLAN, CLI_OPT_FROM_SEATS, CLI_OPT_FROM_PERIOD, CLI_OPT_PERIOD_START,
     CLI_OPT_PERIOD_END, CLI_OPT_ITEM_START, CLI_OPT_BILLED, CLI_OPT_CREDITED,
-    CLI_OPT_BALANCE, CLI_OPT_COUNTRY, CLI_OPT_VAT_NUMBER, CLI_OPT_CURRENCY,
+    CLI_OPT_BALANCE, CLI_OPT_CURRENCY,
 };
+
+/* ---- billing information given at checkout ---- */
+
+/* 1900 -> "19%", 2150 -> "21.5%", reverse charge -> "0% (reverse charge)". */
+static void rate_text(const struct vat_decision *v, char *buf, size_t size)
+{
+    int32_t bp = v->rate_bp;
+    if (bp % 100 == 0)
+        snprintf(buf, size, "%d%%", (int)(bp / 100));
+    else if (bp % 10 == 0)
+        snprintf(buf, size, "%d.%d%%", (int)(bp / 100), (int)(bp % 100 / 10));
+    else
+        snprintf(buf, size, "%d.%02d%%", (int)(bp / 100), (int)(bp % 100));
+    if (v->reverse_charge)
+        snprintf(buf + strlen(buf), size - strlen(buf), " (reverse charge)");
+}
+
+void cli_billing_info_words(const struct billing_quote *q, char *buf, size_t size)
+{
+    const struct billing_info_change *bi = &q->billing_info;
+    char before[48], after[48];
+    size_t n = 0;
+    buf[0] = '\0';
+    if (strcmp(bi->country_before, bi->country_after) != 0)
+        n += (size_t)snprintf(buf + n, size - n, "country %s -> %s, ", bi->country_before,
+                              bi->country_after);
+    if (n < size && strcmp(bi->vat_before, bi->vat_after) != 0)
+        n += (size_t)snprintf(buf + n, size - n, "VAT number %s -> %s, ",
+                              bi->vat_before[0] ? bi->vat_before : "none",
+                              bi->vat_after[0] ? bi->vat_after : "none");
+    rate_text(&bi->vat_rule_before, before, sizeof before);
+    rate_text(&q->vat, after, sizeof after);
+    if (n < size)
+        snprintf(buf + n, size - n, "VAT %s -> %s", before, after);
+}
+
+json_t *cli_json_billing_info(const struct billing_quote *q)
+{
+    const struct billing_info_change *bi = &q->billing_info;
+    return json_pack("{s:b, s:s, s:s, s:o, s:o, s:i, s:i, s:b, s:b}", "change", bi->pending,
+        "country_before", bi->country_before, "country_after", bi->country_after,
+        "vat_number_before", bi->vat_before[0] ? json_string(bi->vat_before) : json_null(),
+        "vat_number_after", bi->vat_after[0] ? json_string(bi->vat_after) : json_null(),
+        "vat_rate_bp_before", (int)bi->vat_rule_before.rate_bp,
+        "vat_rate_bp_after", (int)q->vat.rate_bp,
+        "reverse_charge_before", bi->vat_rule_before.reverse_charge,
+        "reverse_charge_after", q->vat.reverse_charge);
+}
 
 /* ---- the readable table ---- */
 
@@ -348,13 +396,47 @@ static int quote_account(struct cli *c)
     q = calloc(1, sizeof *q);
     if (!q)
         return cli_status(BC_NO_MEMORY, NULL);
-    st = billing_quote_change(&c->billing, account_id, &ch, q);
+    /* A country or VAT number is quoted as the checkout would place it,
+     * with the change of billing information it means. */
+    bool checkout = c->opt[CLI_OPT_COUNTRY] || c->opt[CLI_OPT_VAT_NUMBER];
+    if (c->opt[CLI_OPT_COUNTRY]) {
+        char cc[3];
+        if (!cli_parse_country(c->opt[CLI_OPT_COUNTRY], cc)) {
+            free(q);
+            return CLI_EXIT_ERROR;
+        }
+    }
+    st = checkout ? billing_quote_checkout(&c->billing, account_id, &ch, c->opt[CLI_OPT_VAT_NUMBER],
+                                           c->opt[CLI_OPT_COUNTRY], q)
+                  : billing_quote_change(&c->billing, account_id, &ch, q);
     if (st != BC_OK && bc_status_is_refusal(st) && q->refusal == BC_OK)
         q->refusal = st;   /* a refusal returned rather than reported */
-    if (st != BC_OK && !bc_status_is_refusal(st))
+    if (st == BC_INVALID_VAT_NUMBER)
+        rc = cli_error("--vat-number: '%s': %s", c->opt[CLI_OPT_VAT_NUMBER], bc_status_message(st));
+    else if (st != BC_OK && !bc_status_is_refusal(st))
         rc = cli_status(st, NULL);
-    else
+    else if (checkout && c->json) {
+        json_t *j = cli_json_billing_quote(q);
+        if (j)
+            json_object_set_new(j, "billing_info", cli_json_billing_info(q));
+        rc = cli_json_print(j) ? CLI_EXIT_OK : cli_status(BC_IO_ERROR, "standard output");
+        if (rc == CLI_EXIT_OK && q->refusal != BC_OK) {
+            cli_error("%s", bc_status_message(q->refusal));
+            rc = CLI_EXIT_REFUSED;
+        }
+    } else {
         rc = print_quote(c, q->currency, q->items, q->n, &q->totals, q->refusal);
+        if (checkout && q->refusal == BC_OK) {
+            char words[256];
+            cli_billing_info_words(q, words, sizeof words);
+            if (q->billing_info.pending)
+                printf("  Billing information would change: %s\n", words);
+            else
+                printf("  Billing information: country %s, VAT number %s (unchanged)\n",
+                       q->billing_info.country_after,
+                       q->billing_info.vat_after[0] ? q->billing_info.vat_after : "none");
+        }
+    }
     free(q);
     return rc;
 }

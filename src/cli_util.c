@@ -60,7 +60,7 @@ static const struct {
     {"catalog check", "billcenter catalog check [DIR]"},
     {"quote",
      "billcenter quote --account ID --product P [--to-plan X] [--to-seats N]\n"
-     "                 [--to-period monthly|annual] [--json]\n"
+     "                 [--to-period monthly|annual] [--country CC] [--vat-number X] [--json]\n"
      "billcenter quote --from-plan A --from-seats N --from-period F\n"
      "                 --period-start D0 --period-end D1 [--item-start I0]\n"
      "                 [--billed MINOR] [--credited MINOR] --product P --to-plan B\n"
@@ -70,7 +70,7 @@ static const struct {
      "billcenter order place --account ID (--product P [--to-plan X] [--to-seats N]\n"
      "                 [--to-period F] | --cart) --idempotency-key K\n"
      "                 [--expect-due MINOR] [--card NUMBER --card-exp MM/YY [--save-card]]\n"
-     "                 [--vat-number X] [--country CC] [--json]"},
+     "                 [--vat-number X] [--country CC] [--update-billing-info] [--json]"},
     {"account show", "billcenter account show ID [--json]"},
     {"orders", "billcenter orders ID [--json]"},
     {"audit", "billcenter audit [--account ID] [--since YYYY-MM-DD (UTC)] [--json]"},

@@ -1,12 +1,17 @@
 /* order.c — placing orders exactly once, and reconciling charges (SPEC §4).
  *
- * The order of things is the contract: rights; a key that already names an
- * order returns that order (nothing charged); quote; refusals and stale
- * figures stop here; when something is due the checkout is written as
+ * The order of things is the contract: rights; a key first used for
+ * another request is refused (its fingerprint: account, item or cart, card
+ * given and kept, country and VAT number given); a key that already names
+ * an order returns that order (nothing charged); quote; refusals, a billing
+ * information change not confirmed and stale figures stop here; the key is
+ * claimed for this request; when something is due the checkout is written as
  * pending, then charged with the key (outside any write transaction); only
  * an approved charge reaches the one all-or-nothing commit, and a commit
  * that finds the world moved refunds the charge with the same key. A
- * declined card touches no business table. `reconcile` finishes what a dead
+ * declined card touches no business table. The order's transaction also
+ * writes the billing information confirmed at checkout and the card kept
+ * on file. `reconcile` finishes what a dead
  * process left between charge and commit: it completes the order when the
  * figures still match the charge, and refunds it otherwise.
  *
@@ -59,7 +64,7 @@ static json_t *attempt_json(const char *key, const struct billing_quote *q)
 
 /* The pending checkout's request: enough for reconcile to finish it. */
 static char *request_text(struct billing *b, const struct billing_quote *q, const char *country,
-                          const char *vat_number, const struct checkout_card *card)
+                          const char *vat_number, const struct checkout_card *card, bool save_card)
 {
     char day[11];
     date_format(b->today, day);
@@ -78,7 +83,7 @@ static char *request_text(struct billing *b, const struct billing_quote *q, cons
     json_object_set_new(j, "attempt", json_string(attempt));
     json_object_set_new(j, "country", country ? json_string(country) : json_null());
     json_object_set_new(j, "vat_number", vat_number ? json_string(vat_number) : json_null());
-    if (card && card->is_new)
+    if (card && card->is_new && save_card)
         json_object_set_new(j, "save_card", json_pack("{s:s, s:s, s:i, s:i}",
             "brand", card->keep.brand, "last4", card->keep.last4,
             "exp_month", card->keep.exp_month, "exp_year", card->keep.exp_year));
@@ -198,17 +203,77 @@ static enum bc_status sub_change_of(struct billing *b, const struct billing_quot
  * marked 'ordered' with the order); an order with nothing due (`checkout`
  * NULL) writes no checkout at all. On success *order_id is set; *replayed
  * when the key already had an order (nothing written). */
+/* What an order changes besides subscriptions and balance, in its own
+ * transaction: the billing information given at checkout (confirmed) and
+ * the card the person asked to keep. NULL fields: nothing. */
+struct order_effects {
+    const char *country;                /* NULL: keep */
+    const char *vat_number;             /* NULL: keep; "": clear */
+    const struct store_card *keep;      /* NULL: the card on file stays */
+};
+
+static json_t *card_json(const struct store_card *c)
+{
+    return c ? json_pack("{s:s, s:s, s:i, s:i}", "brand", c->brand, "last4", c->last4,
+                         "exp_month", c->exp_month, "exp_year", c->exp_year)
+             : json_null();
+}
+
+/* Inside the order's transaction: reads what `fx` would change, adds its
+ * before/after to the order's audit row, and says what to write. */
+static enum bc_status effects_plan(struct billing *b, int64_t account_id, const struct order_effects *fx,
+                                   json_t *before, json_t *after, bool *set_vat, char country[3],
+                                   char **vat_number, bool *set_card)
+{
+    *set_vat = *set_card = false;
+    *vat_number = NULL;
+    if (!fx)
+        return BC_OK;
+    if (fx->country || fx->vat_number) {
+        struct store_account acct = {0};
+        enum bc_status st = store_account_get(b->store, account_id, &acct);
+        if (st != BC_OK)
+            return st;
+        const char *vn = fx->vat_number ? (*fx->vat_number ? fx->vat_number : NULL) : acct.vat_number;
+        snprintf(country, 3, "%s", fx->country ? fx->country : acct.country);
+        *set_vat = strcmp(country, acct.country) != 0 ||
+                   strcmp(vn ? vn : "", acct.vat_number ? acct.vat_number : "") != 0;
+        if (*set_vat) {
+            json_object_set_new(before, "billing_info", json_pack("{s:s, s:o}", "country", acct.country,
+                "vat_number", acct.vat_number ? json_string(acct.vat_number) : json_null()));
+            json_object_set_new(after, "billing_info", json_pack("{s:s, s:o}", "country", country,
+                "vat_number", vn ? json_string(vn) : json_null()));
+            *vat_number = vn ? strdup(vn) : NULL;
+        }
+        store_account_clear(&acct);
+        if (*set_vat && vn && !*vat_number)
+            return BC_NO_MEMORY;
+    }
+    if (fx->keep) {
+        struct store_card old;
+        memset(&old, 0, sizeof old);
+        enum bc_status st = store_card_get(b->store, account_id, &old);
+        if (st != BC_OK && st != BC_NOT_FOUND)
+            return st;
+        *set_card = true;
+        json_object_set_new(before, "card_on_file", card_json(st == BC_OK ? &old : NULL));
+        json_object_set_new(after, "card_on_file", card_json(fx->keep));
+    }
+    return BC_OK;
+}
+
 static enum bc_status commit_order(struct billing *b, int64_t account_id, const struct billing_quote *q,
                                    const char *key, const char *payment_ref, const char *checkout,
-                                   int64_t *order_id, bool *replayed)
+                                   const struct order_effects *fx, int64_t *order_id, bool *replayed)
 {
     enum bc_status st = BC_NO_MEMORY;
     struct store_order order = {0};
     struct store_subscription *subs = calloc(q->n ? q->n : 1, sizeof *subs);
     struct store_sub_change *changes = calloc(q->n ? q->n : 1, sizeof *changes);
     json_t *before = json_array(), *after = attempt_json(key, q);
-    char *before_s = NULL, *after_s = NULL;
-    char actor[300];
+    char *before_s = NULL, *after_s = NULL, *vat_number = NULL;
+    char actor[300], country[3] = "";
+    bool in_tx = false, set_vat = false, set_card = false;
     *order_id = 0;
     *replayed = false;
     if (!subs || !changes || !before || !after)
@@ -243,8 +308,19 @@ static enum bc_status commit_order(struct billing *b, int64_t account_id, const 
         st = BC_NO_MEMORY;
         goto done;
     }
+    /* One transaction for the order and what it changes besides: the
+     * billing information and the card are read and written inside it. */
+    st = store_begin(b->store);
+    if (st != BC_OK) {
+        json_decref(wrap);
+        goto done;
+    }
+    in_tx = true;
+    st = effects_plan(b, account_id, fx, wrap, after, &set_vat, country, &vat_number, &set_card);
     before_s = json_dumps(wrap, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(wrap);
+    if (st != BC_OK)
+        goto done;
     after_s = json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS);
     if (!before_s || !after_s) {
         st = BC_NO_MEMORY;
@@ -263,10 +339,23 @@ static enum bc_status commit_order(struct billing *b, int64_t account_id, const 
     enum store_key_state ks = STORE_KEY_FREE;
     st = store_order_place(b->store, &order, changes, q->n, q->balance, &audit, checkout, &ks);
     *replayed = st == BC_OK && ks == STORE_KEY_ORDERED;
+    if (st == BC_OK && !*replayed && set_vat)
+        st = store_account_set_vat(b->store, account_id, vat_number, country);
+    if (st == BC_OK && !*replayed && set_card)
+        st = store_card_set(b->store, account_id, fx->keep);
     if (st == BC_OK)
+        st = store_commit(b->store);
+    if (st == BC_OK) {
+        in_tx = false;
         *order_id = order.id;
+    } else {
+        *replayed = false;
+    }
 
 done:
+    if (in_tx)
+        store_rollback(b->store);
+    free(vat_number);
     for (size_t i = 0; subs && i < q->n; i++)
         store_subscription_clear(&subs[i]);
     free(subs);
@@ -277,19 +366,6 @@ done:
     free(before_s);
     free(after_s);
     return st;
-}
-
-/* Makes an order's after-effects stick: VAT details given at checkout and
- * the card the person asked to keep. Best effort: the order stands. */
-static void after_commit(struct billing *b, const struct store_account *acct, const char *country,
-                         const char *vat_number, const struct store_card *keep)
-{
-    if (country || vat_number) {
-        const char *vn = vat_number ? (*vat_number ? vat_number : NULL) : acct->vat_number;
-        store_account_set_vat(b->store, acct->id, vn, country ? country : acct->country);
-    }
-    if (keep)
-        store_card_set(b->store, acct->id, keep);
 }
 
 /* Fills the result from the order a key names. */
@@ -348,13 +424,41 @@ static enum bc_status choose_card(struct billing *b, int64_t account_id,
     return BC_OK;
 }
 
+/* An order holds the key. When it was placed with nothing due, a charge
+ * under the key is not its payment: an attempt for figures that moved
+ * charged it after the checkout was given back, and it goes back now. A
+ * paid order's payment is the key's charge (a repeated key is the same
+ * charge) and stays. BC_PAYMENT_UNCONFIRMED when a refund was not confirmed. */
+static enum bc_status refund_stray_charge(struct billing *b, const char *key, const char *currency)
+{
+    struct store_order o = {0};
+    enum bc_status st = store_order_by_key(b->store, key, &o);
+    bool paid = st == BC_OK && o.payment_ref != NULL;
+    char cur[4];
+    snprintf(cur, sizeof cur, "%s", st == BC_OK ? o.currency : currency);
+    store_order_clear(&o);
+    if (st != BC_OK || paid || !b->processor)
+        return st;
+    int64_t charged = 0;
+    switch (payment_status(b->processor, key, &charged, NULL, 0)) {
+    case PAYMENT_DECLINED:
+        return BC_OK;
+    case PAYMENT_UNKNOWN:
+        return BC_PAYMENT_UNCONFIRMED;
+    case PAYMENT_APPROVED:
+        break;
+    }
+    struct payment_request r = {.key = key, .amount = charged, .currency = cur, .card = NULL};
+    return payment_refund(b->processor, &r) == PAYMENT_APPROVED ? BC_OK : BC_PAYMENT_UNCONFIRMED;
+}
+
 /* Gives back whatever is charged under the key, unless an order holds it:
  * first the claim (store_pending_claim_refund: one transaction that finds
  * no order under the key and marks its checkout 'refunding', after which
  * no order commits under it), then the refund with the same key (a refund
  * of a key with nothing charged is harmless), then 'refunded'. `amount` <= 0:
  * the checkout's own. BC_OK with *ordered when an order holds the key
- * (nothing refunded); BC_PAYMENT_UNCONFIRMED when the processor did not
+ * (only a charge that order did not take is refunded); BC_PAYMENT_UNCONFIRMED when the processor did not
  * confirm the refund (the checkout stays 'refunding' for reconcile). */
 static enum bc_status release_key(struct billing *b, const char *key, int64_t amount,
                                   const char *currency, bool *ordered)
@@ -368,7 +472,7 @@ static enum bc_status release_key(struct billing *b, const char *key, int64_t am
         return st;
     if (ks == STORE_KEY_ORDERED) {
         *ordered = true;
-        return BC_OK;
+        return refund_stray_charge(b, key, currency);
     }
     if (pending_amount < 0 && amount <= 0)
         return BC_OK;   /* no checkout: nothing was ever charged under the key */
@@ -447,7 +551,8 @@ static enum bc_status charge_due(struct billing *b, int64_t account_id, const ch
             return release_other_charge(b, account_id, key, charged, currency, result, after);
         have_charge = true;   /* an attempt that died before its commit: reuse its charge */
     }
-    char *request = request_text(b, &result->quote, vat->country, vat->vat_number, card);
+    char *request = request_text(b, &result->quote, vat->country, vat->vat_number, card,
+                                 pay && pay->save_card);
     if (!request)
         return BC_NO_MEMORY;
     *checkout = request;
@@ -509,6 +614,58 @@ static enum bc_status charge_due(struct billing *b, int64_t account_id, const ch
     return BC_OK;
 }
 
+/* What the request asks for, to bind its key to: the account, the item
+ * (a cart checkout is "the cart": its items become the order's), whether a
+ * card is given and kept, and the country and VAT number given (normalised
+ * when they check out). Never the card number. Caller frees. */
+static char *request_fingerprint(int64_t account_id, const struct billing_change *change,
+                                 const struct billing_payment *pay,
+                                 const struct billing_vat_override *vat, bool vat_ok)
+{
+    json_t *j = json_pack("{s:I}", "account", (json_int_t)account_id);
+    if (!j)
+        return NULL;
+    if (change)
+        json_object_set_new(j, "item", json_pack("{s:I, s:s, s:s, s:i, s:s}",
+            "subscription_id", (json_int_t)change->subscription_id, "product", change->product,
+            "plan", change->to_plan, "seats", change->to_seats,
+            "period", bc_period_name(change->to_period)));
+    else
+        json_object_set_new(j, "item", json_string("cart"));
+    bool card = pay && pay->card_number && *pay->card_number;
+    json_object_set_new(j, "card_given", json_boolean(card));
+    json_object_set_new(j, "save_card", json_boolean(card && pay->save_card));
+    const char *country = vat_ok ? vat->country : pay ? pay->country : NULL;
+    const char *number = vat_ok ? vat->vat_number : pay ? pay->vat_number : NULL;
+    if (country && !*country)
+        country = NULL;
+    json_object_set_new(j, "country", country ? json_string(country) : json_null());
+    json_object_set_new(j, "vat_number", number ? json_string(number) : json_null());
+    char *text = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(j);
+    return text;
+}
+
+/* Binds the key to the request (`write`: claims it when nobody has).
+ * BC_IDEMPOTENCY_KEY_REUSED, with the first order in the result, when the
+ * key was first used for another request. */
+static enum bc_status key_for_request(struct billing *b, int64_t account_id, const char *key,
+                                      const char *fingerprint, bool write,
+                                      struct billing_result *result, json_t **after)
+{
+    enum store_key_claim claim;
+    int64_t first = 0;
+    enum bc_status st = store_key_claim(b->store, key, account_id, fingerprint, write, &claim,
+                                        &first);
+    if (st != BC_OK || claim != STORE_CLAIM_OTHER)
+        return st;
+    result->first_order_id = first;
+    json_decref(*after);
+    *after = json_pack("{s:s, s:I, s:s}", "key", key, "first_order_id", (json_int_t)first,
+                       "reason", "the key was first used for another request");
+    return BC_IDEMPOTENCY_KEY_REUSED;
+}
+
 enum bc_status billing_place(struct billing *b, int64_t account_id, const struct billing_change *change,
                              const char *idempotency_key, int64_t expect_due,
                              const struct billing_payment *pay, struct billing_result *result)
@@ -522,7 +679,7 @@ enum bc_status billing_place(struct billing *b, int64_t account_id, const struct
     bool known = false, audit_done = false;
     size_t n = 0;
     const char *key = idempotency_key;
-    char *checkout = NULL;
+    char *checkout = NULL, *fingerprint = NULL;
     json_t *after = NULL;
     memset(result, 0, sizeof *result);
     memset(&card, 0, sizeof card);
@@ -547,8 +704,35 @@ enum bc_status billing_place(struct billing *b, int64_t account_id, const struct
         goto audit;
     }
 
-    /* Same key again: the first order, nothing charged. */
+    /* Checked (not yet claimed) before the replay: the same key with
+     * other parameters is refused, not answered with the first order. */
+    {
+        struct billing_vat_override probe = {0};
+        bool vat_ok = billing_vat_override(&probe, acct.country, pay ? pay->country : NULL,
+                                           pay ? pay->vat_number : NULL) == BC_OK;
+        fingerprint = request_fingerprint(account_id, change, pay, &probe, vat_ok);
+    }
+    if (!fingerprint) {
+        st = BC_NO_MEMORY;
+        goto audit;
+    }
+    /* A key of another account's order is not this account's at all. */
     st = result_from_order(b, account_id, key, result);
+    if (st != BC_OK && st != BC_NOT_FOUND)
+        goto audit;
+    enum bc_status kst = key_for_request(b, account_id, key, fingerprint, false, result, &after);
+    if (kst != BC_OK) {
+        result->order_id = 0;
+        result->due = 0;
+        result->balance_after = 0;
+        result->replayed = false;
+        if (kst == BC_IDEMPOTENCY_KEY_REUSED)
+            result->quote.refusal = kst;
+        st = kst;
+        goto audit;
+    }
+
+    /* Same key again: the first order, nothing charged. */
     if (st == BC_OK) {
         after = json_pack("{s:s, s:I, s:b}", "key", key, "order_id", (json_int_t)result->order_id,
                           "replayed", 1);
@@ -582,9 +766,24 @@ enum bc_status billing_place(struct billing *b, int64_t account_id, const struct
         st = result->quote.refusal;
         goto audit;
     }
+    /* Another country or VAT number is the account's billing information
+     * changing: only when the person confirmed it. */
+    if (result->quote.billing_info.pending && !(pay && pay->confirm_billing_info)) {
+        st = BC_BILLING_INFO_CHANGE_UNCONFIRMED;
+        result->quote.refusal = st;
+        goto audit;
+    }
     int64_t due = result->quote.totals.due;
     if (expect_due >= 0 && expect_due != due) {
         st = BC_STALE_QUOTE;
+        goto audit;
+    }
+    /* From here on the attempt may charge or order: the key is this
+     * request's, or another attempt claimed it first for another one. */
+    st = key_for_request(b, account_id, key, fingerprint, true, result, &after);
+    if (st != BC_OK) {
+        if (st == BC_IDEMPOTENCY_KEY_REUSED)
+            result->quote.refusal = st;
         goto audit;
     }
 
@@ -601,7 +800,12 @@ enum bc_status billing_place(struct billing *b, int64_t account_id, const struct
      * one transaction alone; a paid order is its second of ours. */
     bool replayed = false;
     int64_t order_id = 0;
-    st = commit_order(b, account_id, &result->quote, key, paid ? reference : NULL, checkout,
+    struct order_effects fx = {
+        .country = result->quote.billing_info.pending ? vat.country : NULL,
+        .vat_number = result->quote.billing_info.pending ? vat.vat_number : NULL,
+        .keep = card.is_new && pay && pay->save_card ? &card.keep : NULL,
+    };
+    st = commit_order(b, account_id, &result->quote, key, paid ? reference : NULL, checkout, &fx,
                       &order_id, &replayed);
     if (st == BC_OK) {
         if (replayed) {
@@ -612,7 +816,6 @@ enum bc_status billing_place(struct billing *b, int64_t account_id, const struct
         result->order_id = order_id;
         result->due = due;
         result->balance_after = result->quote.totals.balance_after;
-        after_commit(b, &acct, vat.country, vat.vat_number, card.is_new && pay && pay->save_card ? &card.keep : NULL);
         goto audit;
     }
     /* The commit refused: nothing was written. Whatever is charged under
@@ -637,6 +840,7 @@ audit:
     }
     json_decref(after);
     free(checkout);
+    free(fingerprint);
     free(changes);
     store_account_clear(&acct);
     return st;
@@ -796,13 +1000,16 @@ static enum outcome reconcile_one(struct billing *b, const struct pending *p, in
     }
     bool replayed = false;
     int64_t order_id = 0;
-    st = commit_order(&rb, p->account_id, q, p->key, reference, p->request, &order_id, &replayed);
+    struct order_effects fx = {
+        .country = has_country ? country : NULL,
+        .vat_number = has_vat ? vat : NULL,
+        .keep = has_keep ? &keep : NULL,
+    };
+    st = commit_order(&rb, p->account_id, q, p->key, reference, p->request, &fx, &order_id,
+                      &replayed);
     if (st == BC_OK) {
-        if (!replayed) {
-            after_commit(&rb, &acct, has_country ? country : NULL, has_vat ? vat : NULL,
-                         has_keep ? &keep : NULL);
+        if (!replayed)
             out = OUTCOME_COMPLETED;
-        }
         goto done;
     }
 
@@ -857,8 +1064,12 @@ enum bc_status billing_reconcile(struct billing *b, int *completed, int *refunde
         case PAYMENT_APPROVED: {
             struct store_order o = {0};
             enum bc_status ost = store_order_by_key(b->store, p->key, &o);
+            bool paid = ost == BC_OK && o.payment_ref != NULL;
             store_order_clear(&o);
             if (ost == BC_OK) {
+                /* An order for nothing due did not take this charge. */
+                if (!paid && refund_stray_charge(b, p->key, p->currency) == BC_OK)
+                    back++;
                 store_pending_done(b->store, p->key, "ordered");
                 break;
             }

@@ -4,7 +4,9 @@
  *
  * `test` keeps its own record in the store (store_test_charge_*), committed
  * on its own as a real gateway's would be. A key that is already approved is
- * the same charge: its reference comes back and nothing is charged again. A
+ * the same charge: its reference comes back and nothing is charged again,
+ * also when several processes charge the key at once (the key is checked
+ * and recorded in one transaction). A
  * declined or refunded key may be tried again (nothing is charged under it).
  * Test card numbers (the README lists them):
  *
@@ -155,42 +157,35 @@ static enum payment_result test_charge(struct payment_processor *p, const struct
     if (st != BC_OK && st != BC_NOT_FOUND)
         return PAYMENT_UNKNOWN;
 
+    enum store_charge_state want = STORE_CHARGE_APPROVED;
     switch (test_card_outcome(r->card)) {
     case TEST_ERROR:
         return PAYMENT_UNKNOWN;
     case TEST_DECLINE:
-        if (store_test_charge_put(p->store, r->key, STORE_CHARGE_DECLINED, r->amount,
-                                  r->currency, "") != BC_OK)
-            return PAYMENT_UNKNOWN;
-        return PAYMENT_DECLINED;
+        want = STORE_CHARGE_DECLINED;
+        ref[0] = '\0';
+        break;
     case TEST_APPROVE:
+        test_new_reference(ref, sizeof ref);
         break;
     }
-    test_new_reference(ref, sizeof ref);
-    if (store_test_charge_put(p->store, r->key, STORE_CHARGE_APPROVED, r->amount,
-                              r->currency, ref) != BC_OK)
+    /* Checked and recorded in one transaction: another process charging
+     * the key at this moment makes the same charge, never a second one. */
+    char held[128] = "";
+    if (store_test_charge_take(p->store, r->key, want, r->amount, r->currency, ref, &state,
+                               &amount, held, sizeof held) != BC_OK)
         return PAYMENT_UNKNOWN;
-    copy_ref(reference, refsize, ref);
+    if (state != STORE_CHARGE_APPROVED)
+        return PAYMENT_DECLINED;
+    copy_ref(reference, refsize, held);
     return PAYMENT_APPROVED;
 }
 
 /* APPROVED when nothing stays charged under the key afterwards. */
 static enum payment_result test_refund(struct payment_processor *p, const struct payment_request *r)
 {
-    enum store_charge_state state;
-    int64_t amount = 0;
-    char ref[128] = "";
-    enum bc_status st = store_test_charge_get(p->store, r->key, &state, &amount, ref, sizeof ref);
-    if (st == BC_NOT_FOUND)
-        return PAYMENT_APPROVED;
-    if (st != BC_OK)
-        return PAYMENT_UNKNOWN;
-    if (state != STORE_CHARGE_APPROVED)
-        return PAYMENT_APPROVED;
-    if (store_test_charge_put(p->store, r->key, STORE_CHARGE_REFUNDED, amount,
-                              r->currency ? r->currency : "", ref) != BC_OK)
-        return PAYMENT_UNKNOWN;
-    return PAYMENT_APPROVED;
+    return store_test_charge_refund(p->store, r->key) == BC_OK ? PAYMENT_APPROVED
+                                                               : PAYMENT_UNKNOWN;
 }
 
 static enum payment_result test_status(struct payment_processor *p, const char *key,

@@ -30,6 +30,8 @@
   X(PAYMENT_UNCONFIRMED,        "payment_unconfirmed",        3, N_("The payment could not be confirmed. Nothing was changed; it will be reconciled.")) \
   X(PAYMENT_REQUIRED,           "payment_required",           3, N_("Something is due: give a card or keep one on file.")) \
   X(CART_EMPTY,                 "cart_empty",                 3, N_("The cart is empty.")) \
+  X(BILLING_INFO_CHANGE_UNCONFIRMED, "billing_info_change_unconfirmed", 3, N_("The country or VAT number given differs from the account's billing information; confirm the change to place the order.")) \
+  X(IDEMPOTENCY_KEY_REUSED,     "idempotency_key_reused",     3, N_("This idempotency key was already used for a different request; nothing was changed. Use a new key for a new request.")) \
   X(SEATS_EXHAUSTED,            "seats_exhausted",            3, N_("Every seat is assigned: add seats before assigning more users.")) \
   X(LOCKED,                     "locked",                     3, N_("Too many failed attempts: try again in 15 minutes.")) \
   X(SIGN_IN_FAILED,             "sign_in_failed",             3, N_("E-mail or PIN not recognised.")) \

@@ -17,7 +17,7 @@
 
 struct store;
 
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 enum store_open_mode {
     STORE_OPEN_EXISTING,  /* the file must exist and hold a billcenter schema */
@@ -273,6 +273,19 @@ enum bc_status store_test_charge_get(struct store *s, const char *key, enum stor
                                      int64_t *amount, char *reference, size_t refsize);
 enum bc_status store_test_charge_put(struct store *s, const char *key, enum store_charge_state state,
                                      int64_t amount, const char *currency, const char *reference);
+/* The test processor's charge, in one transaction, so that processes
+ * charging one key at once make one charge: unless the key holds an
+ * approved charge, records `want` (approved or declined) with `amount` and
+ * `reference`; either way *state, *amount_out and reference_out (refsize
+ * bytes) then say what the key holds — an earlier approval is the same
+ * charge, whatever this request's amount. */
+enum bc_status store_test_charge_take(struct store *s, const char *key, enum store_charge_state want,
+                                      int64_t amount, const char *currency, const char *reference,
+                                      enum store_charge_state *state, int64_t *amount_out,
+                                      char *reference_out, size_t refsize);
+/* Marks the key's approved charge refunded in one statement (BC_OK when
+ * nothing is approved under it); amount, currency and reference stay. */
+enum bc_status store_test_charge_refund(struct store *s, const char *key);
 
 /* A checkout about to be charged: written (own transaction) before the
  * charge so that `reconcile` can find charges whose order was never written.
@@ -394,5 +407,21 @@ enum bc_status store_order_place(struct store *s, struct store_order *order,
                                  const struct store_sub_change *changes, size_t nchanges,
                                  int64_t expect_balance, const struct store_audit_entry *audit,
                                  const char *checkout, enum store_key_state *state);
+
+/* ---- an idempotency key's request (schema v3) ---- */
+enum store_key_claim {
+    STORE_CLAIM_NEW,       /* nobody has the key: claimed when `write`, else nothing written */
+    STORE_CLAIM_SAME,      /* the key is this request's, or its order predates fingerprints */
+    STORE_CLAIM_OTHER,     /* the key was first used for another request: refuse */
+};
+/* One BEGIN IMMEDIATE transaction: compares `fingerprint` with the one the
+ * key was first claimed with; a key nobody claimed is claimed for it when
+ * `write` (first writer wins), unless an order already holds the key (an
+ * order placed before fingerprints: SAME, nothing written). *order_id: the
+ * order under the key, 0 when none. `fingerprint` must not hold card
+ * numbers or other secrets. */
+enum bc_status store_key_claim(struct store *s, const char *key, int64_t account_id,
+                               const char *fingerprint, bool write, enum store_key_claim *claim,
+                               int64_t *order_id);
 
 #endif

@@ -873,6 +873,44 @@ enum bc_status store_test_charge_put(struct store *s, const char *key, enum stor
     return store_run(s, q);
 }
 
+enum bc_status store_test_charge_take(struct store *s, const char *key, enum store_charge_state want,
+                                      int64_t amount, const char *currency, const char *reference,
+                                      enum store_charge_state *state, int64_t *amount_out,
+                                      char *reference_out, size_t refsize)
+{
+    if (!key || !currency || want == STORE_CHARGE_REFUNDED)
+        return BC_INVALID_ARGUMENT;
+    bool own;
+    enum store_charge_state cur;
+    enum bc_status st = store_tx_begin(s, &own);
+    if (st != BC_OK)
+        return st;
+    st = store_test_charge_get(s, key, &cur, NULL, NULL, 0);
+    if (st == BC_NOT_FOUND || (st == BC_OK && cur != STORE_CHARGE_APPROVED))
+        st = store_test_charge_put(s, key, want, amount, currency, reference);
+    if (st == BC_OK)
+        st = store_test_charge_get(s, key, state, amount_out, reference_out, refsize);
+    return store_tx_end(s, own, st);
+}
+
+/* One statement, prepared each time: refunds are rare. */
+enum bc_status store_test_charge_refund(struct store *s, const char *key)
+{
+    if (!key)
+        return BC_INVALID_ARGUMENT;
+    sqlite3_stmt *q = NULL;
+    int rc = sqlite3_prepare_v2(s->db,
+        "UPDATE test_charges SET state = 'refunded' WHERE key = ?1 AND state = 'approved'",
+        -1, &q, NULL);
+    if (rc != SQLITE_OK)
+        return store_fail(s, rc);
+    sqlite3_bind_text(q, 1, key, -1, SQLITE_TRANSIENT);
+    rc = sqlite3_step(q);
+    enum bc_status st = rc == SQLITE_DONE ? BC_OK : store_fail(s, rc);
+    sqlite3_finalize(q);
+    return st;
+}
+
 /* ---------------------------------------------------------------- pending checkouts */
 
 enum bc_status store_pending_put(struct store *s, const char *key, int64_t account_id,
@@ -937,4 +975,59 @@ enum bc_status store_pending_each(struct store *s,
     enum bc_status st = rc == SQLITE_DONE ? BC_OK : store_fail(s, rc);
     sqlite3_finalize(q);
     return st;
+}
+
+/* ---------------------------------------------------------------- idempotency keys */
+
+/* Prepared each time: one claim per order placed, beside the order's own
+ * statements. */
+enum bc_status store_key_claim(struct store *s, const char *key, int64_t account_id,
+                               const char *fingerprint, bool write, enum store_key_claim *claim,
+                               int64_t *order_id)
+{
+    *claim = STORE_CLAIM_NEW;
+    *order_id = 0;
+    if (!key || !fingerprint)
+        return BC_INVALID_ARGUMENT;
+    bool own;
+    sqlite3_stmt *q = NULL;
+    enum bc_status st = store_tx_begin(s, &own);
+    if (st != BC_OK)
+        return st;
+    int rc = sqlite3_prepare_v2(s->db,
+        "SELECT (SELECT fingerprint FROM idempotency_keys WHERE key = ?1),"
+        " (SELECT id FROM orders WHERE idempotency_key = ?1)", -1, &q, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_text(q, 1, key, -1, SQLITE_TRANSIENT);
+        rc = sqlite3_step(q);
+    }
+    bool claimed = false;
+    if (rc == SQLITE_ROW) {
+        const char *fp = (const char *)sqlite3_column_text(q, 0);
+        *order_id = sqlite3_column_int64(q, 1);
+        claimed = fp != NULL;
+        if (fp)
+            *claim = strcmp(fp, fingerprint) == 0 ? STORE_CLAIM_SAME : STORE_CLAIM_OTHER;
+        else if (*order_id > 0)
+            *claim = STORE_CLAIM_SAME;
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(q);
+    q = NULL;
+    if (rc == SQLITE_OK && write && !claimed && *order_id == 0) {
+        rc = sqlite3_prepare_v2(s->db,
+            "INSERT INTO idempotency_keys(key, account_id, fingerprint, at) VALUES(?1, ?2, ?3, ?4)",
+            -1, &q, NULL);
+        if (rc == SQLITE_OK) {
+            sqlite3_bind_text(q, 1, key, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_int64(q, 2, account_id);
+            sqlite3_bind_text(q, 3, fingerprint, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_int64(q, 4, (int64_t)time(NULL));
+            rc = sqlite3_step(q);
+            rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+        }
+        sqlite3_finalize(q);
+    }
+    st = rc == SQLITE_OK ? BC_OK : store_fail(s, rc);
+    return store_tx_end(s, own, st);
 }

@@ -226,11 +226,24 @@ static const char schema_v3[] =
     "    VALUES('delete', old.id, " STORE_EMAIL_WORDS("old.email") ");"
     "  END;";
 
+/* v4: an idempotency key is bound to the request that first used it (its
+ * fingerprint: account, items, whether a card was given, country and VAT
+ * number given), so that the key replayed with other parameters is refused
+ * rather than answered with the first order. Keys used before v4 have no
+ * row and keep replaying. */
+static const char schema_v4[] =
+    "CREATE TABLE idempotency_keys("
+    "  key TEXT PRIMARY KEY,"
+    "  account_id INTEGER NOT NULL REFERENCES accounts(id),"
+    "  fingerprint TEXT NOT NULL,"
+    "  at INTEGER NOT NULL) WITHOUT ROWID;";
+
 /* migrations[i] lifts version i to i + 1. */
 static const char *const migrations[] = {
     schema_v1,
     schema_v2,
     schema_v3,
+    schema_v4,
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,

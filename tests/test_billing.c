@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "billing.h"
@@ -136,7 +137,7 @@ static struct billing_change change(struct fx *f, int64_t account, const char *p
 
 struct audit_probe {
     int n;
-    char actor[300], origin[128], action[64], result[64], after[4096];
+    char actor[300], origin[128], action[64], result[64], before[4096], after[4096];
     int64_t account_id;
 };
 
@@ -148,6 +149,7 @@ static bool audit_cb(void *ctx, const struct store_audit_entry *e)
     snprintf(p->origin, sizeof p->origin, "%s", e->origin ? e->origin : "");
     snprintf(p->action, sizeof p->action, "%s", e->action ? e->action : "");
     snprintf(p->result, sizeof p->result, "%s", e->result ? e->result : "");
+    snprintf(p->before, sizeof p->before, "%s", e->before ? e->before : "");
     snprintf(p->after, sizeof p->after, "%s", e->after ? e->after : "");
     p->account_id = e->account_id;
     return true;
@@ -611,7 +613,7 @@ static void checkout_errors(void **state)
     struct billing_payment old = {.card_number = "4242424242424242", .card_expiry = "10/26"};
     assert_int_equal(billing_place(&f->b, 3, &c, "e-3", -1, &old, &r), BC_CARD_EXPIRED);
     struct billing_payment vat = {.card_number = "4242424242424242", .card_expiry = "11/26",
-                                  .vat_number = "DE136464503"};
+                                  .vat_number = "DE136464503", .confirm_billing_info = true};
     assert_int_equal(billing_place(&f->b, 3, &c, "e-4", -1, &vat, &r), BC_INVALID_VAT_NUMBER);
     assert_int_equal(audit_rows(f, NULL), rows + 4);
     assert_int_equal(order_count(f, 3), 0);
@@ -824,6 +826,47 @@ static void stale_version_refunds(void **state)
  *   other-figures on "charge", once charged: the other attempt (seats
  *                 `seats`, so another amount) runs to its end first.
  * The other attempt's status, order id and replayed flag go to dir/other. */
+/* For gateway2's "stray" mode, before this attempt's charge lands: another
+ * key moves the subscription to business x `seats`, then the same request
+ * under this attempt's key (business x 5) twice, which now leaves nothing
+ * due: the first finds this attempt's checkout open and gives the key back
+ * (nothing is charged yet), the second orders for nothing. */
+static void stray_attempts(const char *db, struct store *s, struct payment_processor *tp,
+                           const char *key, long long sub, int seats, const char *path)
+{
+    char err[512], mover[64];
+    (void)db;
+    struct billing b;
+    memset(&b, 0, sizeof b);
+    b.store = s;
+    struct catalog *cat = catalog_load(SOURCE_ROOT "/plans", err, sizeof err);
+    b.catalog = cat;
+    b.processor = tp;
+    b.today = date_from_civil(2026, 11, 25);
+    as_operator(&b, "bob", STORE_OP_OPERATOR);
+    struct billing_change c;
+    memset(&c, 0, sizeof c);
+    c.subscription_id = sub;
+    snprintf(c.product, sizeof c.product, "gotomeeting");
+    snprintf(c.to_plan, sizeof c.to_plan, "business");
+    c.to_seats = seats;
+    c.to_period = BC_PERIOD_MONTHLY;
+    struct billing_result res;
+    snprintf(mover, sizeof mover, "mv-%s", key);
+    enum bc_status st = billing_place(&b, 1, &c, mover, -1, NULL, &res);
+    FILE *out = fopen(path, "w");
+    fprintf(out, "%s", bc_status_code(st));
+    c.to_seats = 5;
+    for (int i = 0; i < 2; i++) {
+        st = billing_place(&b, 1, &c, key, -1, NULL, &res);
+        fprintf(out, " %s %lld %lld", bc_status_code(st), (long long)res.order_id,
+                (long long)res.due);
+    }
+    fprintf(out, "\n");
+    fclose(out);
+    catalog_destroy(cat);
+}
+
 static int gateway2_main(char **argv)
 {
     const char *db = argv[2], *dir = argv[3], *mode = argv[4], *key = argv[5];
@@ -852,6 +895,9 @@ static int gateway2_main(char **argv)
     if (strcmp(op, "status") == 0) {
         hook = strcmp(mode, "finish-first") == 0 && access(path, F_OK) != 0;
     } else if (strcmp(op, "charge") == 0) {
+        bool stray = strcmp(mode, "stray") == 0 && access(path, F_OK) != 0;
+        if (stray)
+            stray_attempts(db, s, tp, key, sub, seats, path);
         pr = payment_charge(tp, &r, ref, sizeof ref);
         hook = strcmp(mode, "other-figures") == 0 && access(path, F_OK) != 0;
     } else if (strcmp(op, "refund") == 0) {
@@ -977,11 +1023,10 @@ static void retry_after_first_order_resolves_checkout(void **state)
     payment_destroy(gw);
 }
 
-/* The same key at the same moment for other figures: the other attempt
- * finds this one's charge (4100) for another amount while this one has not
- * committed, claims the key and refunds it; this one's commit is then
- * refused (its checkout is no longer open for its charge): no order whose
- * payment was refunded, nothing left charged, the checkout resolved. */
+/* The same key at the same moment for other parameters (seats 6, so
+ * another amount), while this attempt has charged and not committed: the
+ * other attempt is refused (idempotency_key_reused, naming no order yet)
+ * without touching the charge; this attempt's order stands, charged once. */
 static void same_key_other_figures_never_orders_a_refunded_charge(void **state)
 {
     struct fx *f = *state;
@@ -990,38 +1035,268 @@ static void same_key_other_figures_never_orders_a_refunded_charge(void **state)
     f->b.processor = gw;
     int rows = audit_rows(f, NULL);
     struct billing_result r;
-    assert_int_equal(billing_place(&f->b, 1, &c, "k-2", 4100, NULL, &r), BC_STALE_QUOTE);
+    assert_int_equal(billing_place(&f->b, 1, &c, "k-2", 4100, NULL, &r), BC_OK);
+    assert_false(r.replayed);
     char code[64];
     long long other_id = -1;
     int other_replayed = -1;
     other_attempt(f, code, &other_id, &other_replayed);
-    assert_string_equal(code, "stale_quote");
+    assert_string_equal(code, "idempotency_key_reused");
     assert_int_equal(other_id, 0);
+    assert_int_equal(other_replayed, 0);
     struct store_order o = {0};
-    assert_int_equal(store_order_by_key(f->store, "k-2", &o), BC_NOT_FOUND);
-    assert_int_equal(order_count(f, 1), 0);
-    assert_int_equal(balance_of(f, 1), 2000);
+    assert_int_equal(store_order_by_key(f->store, "k-2", &o), BC_OK);
+    assert_int_equal(o.id, r.order_id);
+    assert_int_equal(o.due, 4100);
+    store_order_clear(&o);
+    assert_int_equal(order_count(f, 1), 1);
     enum store_charge_state cs;
     int64_t amount = 0;
     assert_int_equal(store_test_charge_get(f->store, "k-2", &cs, &amount, NULL, 0), BC_OK);
-    assert_int_equal(cs, STORE_CHARGE_REFUNDED);
+    assert_int_equal(cs, STORE_CHARGE_APPROVED);
     assert_int_equal(amount, 4100);
     assert_int_equal(pending_with(f, "k-2", NULL), 0);
-    assert_int_equal(pending_with(f, "k-2", "refunded"), 1);
-    /* One audit row per attempt, both refused. */
+    assert_int_equal(pending_with(f, "k-2", "ordered"), 1);
+    /* One audit row per attempt. */
     struct audit_probe last;
     assert_int_equal(audit_rows(f, &last), rows + 2);
-    assert_string_equal(last.result, "stale_quote");
-    /* Nothing is left for reconcile, and the key can be used again. */
+    assert_string_equal(last.result, "ok");
+    /* Nothing is left for reconcile; the same request replays. */
     int done = -1, back = -1;
     f->b.processor = f->processor;
     assert_int_equal(billing_reconcile(&f->b, &done, &back), BC_OK);
     assert_int_equal(done, 0);
     assert_int_equal(back, 0);
-    assert_int_equal(billing_place(&f->b, 1, &c, "k-2", 4100, NULL, &r), BC_OK);
+    struct billing_result r2;
+    assert_int_equal(billing_place(&f->b, 1, &c, "k-2", 4100, NULL, &r2), BC_OK);
+    assert_true(r2.replayed);
+    assert_int_equal(r2.order_id, r.order_id);
+    payment_destroy(gw);
+}
+
+/* SPEC §4 with Stripe's rule: a key replayed with the same request returns
+ * the first order; with other parameters it is refused, naming the first
+ * order, and nothing is done. Keys used before fingerprints keep replaying. */
+static void key_reused_with_other_parameters_is_refused(void **state)
+{
+    struct fx *f = *state;
+    struct billing_change c = change(f, 1, "gotomeeting", "business", 5, BC_PERIOD_MONTHLY);
+    struct billing_result r, r2;
+    assert_int_equal(billing_place(&f->b, 1, &c, "ik-1", 4100, NULL, &r), BC_OK);
     assert_false(r.replayed);
+    assert_int_equal(billing_place(&f->b, 1, &c, "ik-1", -1, NULL, &r2), BC_OK);
+    assert_true(r2.replayed);
+    assert_int_equal(r2.order_id, r.order_id);
+
+    int rows = audit_rows(f, NULL);
+    struct billing_change more = c;
+    more.to_seats = 6;
+    assert_int_equal(billing_place(&f->b, 1, &more, "ik-1", -1, NULL, &r2), BC_IDEMPOTENCY_KEY_REUSED);
+    assert_false(r2.replayed);
+    assert_int_equal(r2.order_id, 0);
+    assert_int_equal(r2.first_order_id, r.order_id);
+    struct audit_probe last;
+    assert_int_equal(audit_rows(f, &last), rows + 1);
+    assert_string_equal(last.result, "idempotency_key_reused");
+    /* A card given where none was is another request too. */
+    struct billing_payment card = {.card_number = "4242424242424242", .card_expiry = "12/30"};
+    assert_int_equal(billing_place(&f->b, 1, &c, "ik-1", -1, &card, &r2), BC_IDEMPOTENCY_KEY_REUSED);
+    struct billing_payment country = {.country = "de"};
+    assert_int_equal(billing_place(&f->b, 1, &c, "ik-1", -1, &country, &r2), BC_IDEMPOTENCY_KEY_REUSED);
     assert_int_equal(order_count(f, 1), 1);
-    assert_int_equal(pending_with(f, "k-2", "ordered"), 1);
+    struct store_subscription s = {0};
+    sub_get(f, c.subscription_id, &s);
+    assert_int_equal(s.version, 2);
+    assert_int_equal(s.seats, 5);
+    store_subscription_clear(&s);
+    enum store_charge_state cs;
+    int64_t amount = 0;
+    assert_int_equal(store_test_charge_get(f->store, "ik-1", &cs, &amount, NULL, 0), BC_OK);
+    assert_int_equal(amount, 4100);
+
+    /* A key whose first request ordered nothing (declined) is still its own. */
+    struct billing_payment declined = {.card_number = "4000000000000002", .card_expiry = "12/30"};
+    struct billing_change t = change(f, 3, "gotomeeting", "enterprise", 10, BC_PERIOD_MONTHLY);
+    assert_int_equal(billing_place(&f->b, 3, &t, "ik-2", -1, &declined, &r2), BC_PAYMENT_DECLINED);
+    t.to_seats = 11;
+    assert_int_equal(billing_place(&f->b, 3, &t, "ik-2", -1, &declined, &r2), BC_IDEMPOTENCY_KEY_REUSED);
+    assert_int_equal(r2.first_order_id, 0);
+
+    /* An order placed before keys had fingerprints replays whatever is asked. */
+    assert_int_equal(store_exec_for_test(f->store, "DELETE FROM idempotency_keys WHERE key = 'ik-1'"), BC_OK);
+    assert_int_equal(billing_place(&f->b, 1, &more, "ik-1", -1, NULL, &r2), BC_OK);
+    assert_true(r2.replayed);
+    assert_int_equal(r2.order_id, r.order_id);
+    assert_int_equal(order_count(f, 1), 1);
+}
+
+/* A country given at checkout that is not the account's (Müller, DE, 19%)
+ * is a change of its billing information: refused until confirmed, with
+ * what would change in the quote; once confirmed it is written with the
+ * order and the order's audit row has it before and after. */
+static void billing_info_change_needs_confirmation(void **state)
+{
+    struct fx *f = *state;
+    struct billing_change c = change(f, 3, "gotomeeting", "enterprise", 10, BC_PERIOD_MONTHLY);
+    struct billing_payment pay = {.card_number = "4242424242424242", .card_expiry = "12/30",
+                                  .country = "lu"};
+    struct billing_result r;
+    int rows = audit_rows(f, NULL);
+    assert_int_equal(billing_place(&f->b, 3, &c, "bi-1", -1, &pay, &r),
+                     BC_BILLING_INFO_CHANGE_UNCONFIRMED);
+    assert_int_equal(r.quote.refusal, BC_BILLING_INFO_CHANGE_UNCONFIRMED);
+    const struct billing_info_change *bi = &r.quote.billing_info;
+    assert_true(bi->pending);
+    assert_string_equal(bi->country_before, "DE");
+    assert_string_equal(bi->country_after, "LU");
+    assert_int_equal(bi->vat_rule_before.rate_bp, 1900);
+    assert_int_equal(r.quote.vat.rate_bp, 1700);
+    assert_int_equal(order_count(f, 3), 0);
+    assert_int_equal(store_test_charge_get(f->store, "bi-1", NULL, NULL, NULL, 0), BC_NOT_FOUND);
+    struct store_account a = {0};
+    assert_int_equal(store_account_get(f->store, 3, &a), BC_OK);
+    assert_string_equal(a.country, "DE");
+    store_account_clear(&a);
+    assert_int_equal(audit_rows(f, NULL), rows + 1);
+
+    /* The quote for the checkout shows the same. */
+    struct billing_quote q;
+    assert_int_equal(billing_quote_checkout(&f->b, 3, &c, NULL, "LU", &q), BC_OK);
+    assert_true(q.billing_info.pending);
+    assert_string_equal(q.billing_info.country_after, "LU");
+    /* The account's own country is no change. */
+    assert_int_equal(billing_quote_checkout(&f->b, 3, &c, NULL, "de", &q), BC_OK);
+    assert_false(q.billing_info.pending);
+
+    pay.confirm_billing_info = true;
+    int64_t due = r.quote.totals.due;
+    assert_int_equal(billing_place(&f->b, 3, &c, "bi-1", due, &pay, &r), BC_OK);
+    assert_int_equal(store_account_get(f->store, 3, &a), BC_OK);
+    assert_string_equal(a.country, "LU");
+    store_account_clear(&a);
+    struct audit_probe last;
+    assert_int_equal(audit_rows(f, &last), rows + 2);
+    assert_string_equal(last.action, "order.place");
+    assert_non_null(strstr(last.after, "\"billing_info\":{\"country\":\"LU\""));
+}
+
+/* The billing information is written in the order's own transaction: when
+ * that write fails, there is no order and nothing stays charged. */
+static void billing_info_written_with_the_order(void **state)
+{
+    struct fx *f = *state;
+    struct billing_change c = change(f, 3, "gotomeeting", "enterprise", 10, BC_PERIOD_MONTHLY);
+    struct billing_payment pay = {.card_number = "4242424242424242", .card_expiry = "12/30",
+                                  .country = "LU", .confirm_billing_info = true};
+    assert_int_equal(store_exec_for_test(f->store,
+        "CREATE TRIGGER no_lu BEFORE UPDATE OF country ON accounts WHEN NEW.country = 'LU'"
+        " BEGIN SELECT RAISE(ABORT, 'no LU'); END"), BC_OK);
+    struct billing_result r;
+    assert_int_not_equal(billing_place(&f->b, 3, &c, "bi-2", -1, &pay, &r), BC_OK);
+    assert_int_equal(order_count(f, 3), 0);
+    enum store_charge_state cs;
+    assert_int_equal(store_test_charge_get(f->store, "bi-2", &cs, NULL, NULL, 0), BC_OK);
+    assert_int_equal(cs, STORE_CHARGE_REFUNDED);
+    struct store_subscription s = {0};
+    sub_get(f, c.subscription_id, &s);
+    assert_int_equal(s.version, 1);
+    store_subscription_clear(&s);
+}
+
+/* A new card replaces the card on file only when asked (save_card), with
+ * the order, and the order's audit row has brand, last 4 and expiry before
+ * and after, never the number. */
+static void new_card_kept_only_when_asked(void **state)
+{
+    struct fx *f = *state;
+    struct store_card before;
+    assert_int_equal(store_card_get(f->store, 1, &before), BC_OK);
+    struct billing_change c = change(f, 1, "gotomeeting", "business", 5, BC_PERIOD_MONTHLY);
+    struct billing_payment pay = {.card_number = "5555 5555 5555 4444", .card_expiry = "10/28"};
+    struct billing_result r;
+    assert_int_equal(billing_place(&f->b, 1, &c, "nc-1", 4100, &pay, &r), BC_OK);
+    struct store_card now;
+    assert_int_equal(store_card_get(f->store, 1, &now), BC_OK);
+    assert_string_equal(now.last4, before.last4);
+    assert_string_equal(now.brand, before.brand);
+    assert_int_equal(now.exp_year, before.exp_year);
+    struct audit_probe last;
+    audit_rows(f, &last);
+    assert_null(strstr(last.after, "card_on_file"));
+
+    struct billing_change t = change(f, 1, "gotowebinar", "enterprise", 10, BC_PERIOD_MONTHLY);
+    pay.save_card = true;
+    assert_int_equal(billing_place(&f->b, 1, &t, "nc-2", -1, &pay, &r), BC_OK);
+    assert_int_equal(store_card_get(f->store, 1, &now), BC_OK);
+    assert_string_equal(now.brand, "mastercard");
+    assert_string_equal(now.last4, "4444");
+    audit_rows(f, &last);
+    char want[128];
+    snprintf(want, sizeof want, "\"card_on_file\":{\"brand\":\"%s\",\"exp_month\":%d,"
+             "\"exp_year\":%d,\"last4\":\"%s\"}", before.brand, before.exp_month,
+             before.exp_year, before.last4);
+    assert_non_null(strstr(last.before, want));
+    assert_non_null(strstr(last.after, "\"card_on_file\":{\"brand\":\"mastercard\","
+                                       "\"exp_month\":10,\"exp_year\":2028,\"last4\":\"4444\"}"));
+    assert_null(strstr(last.after, "5555555555554444"));
+    assert_null(strstr(last.before, "5555555555554444"));
+
+    /* An order completed by reconcile keeps the card only when asked too. */
+    struct billing_payment lost = {.card_number = "4000000000000119", .card_expiry = "11/31"};
+    struct billing_change g = change(f, 1, "gotomeeting", "enterprise", 5, BC_PERIOD_MONTHLY);
+    assert_int_equal(billing_place(&f->b, 1, &g, "nc-3", -1, &lost, &r), BC_PAYMENT_UNCONFIRMED);
+    int64_t due = r.quote.totals.due;
+    assert_true(due > 0);
+    assert_int_equal(store_test_charge_put(f->store, "nc-3", STORE_CHARGE_APPROVED, due, "EUR",
+                                           "ref-nc3"), BC_OK);
+    int done = -1, back = -1;
+    assert_int_equal(billing_reconcile(&f->b, &done, &back), BC_OK);
+    assert_int_equal(done, 1);
+    assert_int_equal(store_card_get(f->store, 1, &now), BC_OK);
+    assert_string_equal(now.last4, "4444");
+    assert_int_equal(now.exp_year, 2028);
+}
+
+/* An attempt whose charge lands after another attempt of the same request
+ * (the figures moved meanwhile) gave the key back and a third ordered it for
+ * nothing due: the charge is not that order's and goes back; the attempt
+ * answers with the order. */
+static void charge_landing_after_an_order_for_nothing_is_refunded(void **state)
+{
+    struct fx *f = *state;
+    struct billing_change c = change(f, 1, "gotomeeting", "business", 5, BC_PERIOD_MONTHLY);
+    struct payment_processor *gw = gateway2(f, "stray", "k-3", c.subscription_id, 10);
+    f->b.processor = gw;
+    struct billing_result r;
+    enum bc_status st = billing_place(&f->b, 1, &c, "k-3", 4100, NULL, &r);
+    char path[256], line[256] = "";
+    snprintf(path, sizeof path, "%s/other", f->dir);
+    FILE *in = fopen(path, "r");
+    assert_non_null(in);
+    assert_non_null(fgets(line, sizeof line, in));
+    fclose(in);
+    char mv[64], a1[64], a2[64];
+    long long id1, id2, due1, due2;
+    assert_int_equal(sscanf(line, "%63s %63s %lld %lld %63s %lld %lld", mv, a1, &id1, &due1, a2,
+                            &id2, &due2), 7);
+    assert_string_equal(mv, "ok");
+    assert_string_equal(a1, "stale_quote");
+    assert_string_equal(a2, "ok");
+    assert_int_equal(due2, 0);
+    struct store_order o = {0};
+    assert_int_equal(store_order_by_key(f->store, "k-3", &o), BC_OK);
+    assert_int_equal(o.id, id2);
+    assert_int_equal(o.due, 0);
+    store_order_clear(&o);
+    enum store_charge_state cs;
+    int64_t amount = 0;
+    assert_int_equal(store_test_charge_get(f->store, "k-3", &cs, &amount, NULL, 0), BC_OK);
+    assert_int_equal(amount, 4100);
+    assert_int_equal(cs, STORE_CHARGE_REFUNDED);
+    assert_int_equal(st, BC_OK);
+    assert_true(r.replayed);
+    assert_int_equal(r.order_id, id2);
+    f->b.processor = f->processor;
     payment_destroy(gw);
 }
 
@@ -1264,7 +1539,7 @@ static void quote_checkout_vat_as_typed(void **state)
      * German-VAT figure would now be stale. */
     struct billing_result r;
     struct billing_payment pay = {.card_number = "4242424242424242", .card_expiry = "12/30",
-                                  .vat_number = "de 136 464 502"};
+                                  .vat_number = "de 136 464 502", .confirm_billing_info = true};
     assert_int_equal(billing_place(&f->b, 3, &c, "requote-stale", 19834, &pay, &r), BC_STALE_QUOTE);
     assert_int_equal(billing_place(&f->b, 3, &c, "requote-vat", shown, &pay, &r), BC_OK);
     assert_int_equal(r.due, 16667);
@@ -1326,6 +1601,91 @@ static void annual_saving(void **state)
     assert_int_equal(save, (INT64_MAX / 12) * 12);
 }
 
+/* ---------------------------------------------------------------- one key, one charge */
+
+#define RACE_CHARGERS 4
+#define RACE_KEYS 150
+
+/* Several processes charge the same keys at the same moment, each for
+ * another amount (SPEC §4: a processor treats a repeated key as the same
+ * charge). Every approval of a key must name the one charge recorded for
+ * it, with the amount of the request that made it. */
+static void one_key_charged_at_once_is_one_charge(void **state)
+{
+    struct fx *f = *state;
+    int go[2], res[2];
+    pid_t pids[RACE_CHARGERS];
+    assert_int_equal(pipe(go), 0);
+    assert_int_equal(pipe(res), 0);
+    fflush(NULL);
+    for (int c = 0; c < RACE_CHARGERS; c++) {
+        pids[c] = fork();
+        assert_true(pids[c] >= 0);
+        if (pids[c] > 0)
+            continue;
+        close(go[1]);
+        close(res[0]);
+        struct store *s = NULL;
+        char byte;
+        if (store_open(f->path, STORE_OPEN_EXISTING, &s) != BC_OK)
+            _exit(2);
+        struct payment_processor *p = payment_test_create(s);
+        (void)!read(go[0], &byte, 1);   /* all start together: EOF when the parent closes it */
+        for (int k = 0; k < RACE_KEYS; k++) {
+            char key[32], ref[128] = "", line[256];
+            snprintf(key, sizeof key, "race-%d", k);
+            struct payment_request r = {key, 1000 + c, "EUR", "4242424242424242"};
+            enum payment_result pr = payment_charge(p, &r, ref, sizeof ref);
+            int n = snprintf(line, sizeof line, "%d %d %d %s\n", k, c, (int)pr, ref[0] ? ref : "-");
+            (void)!write(res[1], line, (size_t)n);
+        }
+        payment_destroy(p);
+        store_close(s);
+        _exit(0);
+    }
+    close(go[0]);
+    close(res[1]);
+    close(go[1]);
+    FILE *in = fdopen(res[0], "r");
+    assert_non_null(in);
+    static char refs[RACE_KEYS][RACE_CHARGERS][128];
+    static int results[RACE_KEYS][RACE_CHARGERS];
+    memset(results, -1, sizeof results);
+    char line[256];
+    while (fgets(line, sizeof line, in)) {
+        int k, c, pr;
+        char ref[128];
+        if (sscanf(line, "%d %d %d %127s", &k, &c, &pr, ref) == 4 && k >= 0 && k < RACE_KEYS &&
+            c >= 0 && c < RACE_CHARGERS) {
+            results[k][c] = pr;
+            snprintf(refs[k][c], sizeof refs[k][c], "%s", ref);
+        }
+    }
+    fclose(in);
+    for (int c = 0; c < RACE_CHARGERS; c++) {
+        int st = 0;
+        assert_int_equal(waitpid(pids[c], &st, 0), pids[c]);
+        assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    }
+    int split = 0;
+    for (int k = 0; k < RACE_KEYS; k++) {
+        char key[32], ref[128] = "";
+        enum store_charge_state cs;
+        int64_t amount = 0;
+        snprintf(key, sizeof key, "race-%d", k);
+        assert_int_equal(store_test_charge_get(f->store, key, &cs, &amount, ref, sizeof ref), BC_OK);
+        assert_int_equal(cs, STORE_CHARGE_APPROVED);
+        assert_true(amount >= 1000 && amount < 1000 + RACE_CHARGERS);
+        for (int c = 0; c < RACE_CHARGERS; c++) {
+            assert_int_equal(results[k][c], PAYMENT_APPROVED);
+            if (strcmp(refs[k][c], ref) != 0 && split++ < 5)
+                fprintf(stderr, "%s: charger %d was approved as %s, the record holds %s for %lld\n",
+                        key, c, refs[k][c], ref, (long long)amount);
+        }
+    }
+    assert_int_equal(split, 0);
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 5 && strcmp(argv[1], "--gateway") == 0)
@@ -1347,6 +1707,11 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(stale_version_refunds, setup, teardown),
         cmocka_unit_test_setup_teardown(retry_after_first_order_resolves_checkout, setup, teardown),
         cmocka_unit_test_setup_teardown(same_key_other_figures_never_orders_a_refunded_charge, setup, teardown),
+        cmocka_unit_test_setup_teardown(key_reused_with_other_parameters_is_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(billing_info_change_needs_confirmation, setup, teardown),
+        cmocka_unit_test_setup_teardown(billing_info_written_with_the_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(new_card_kept_only_when_asked, setup, teardown),
+        cmocka_unit_test_setup_teardown(charge_landing_after_an_order_for_nothing_is_refunded, setup, teardown),
         cmocka_unit_test_setup_teardown(nothing_due_with_open_charge_refunds, setup, teardown),
         cmocka_unit_test_setup_teardown(reconcile, setup, teardown),
         cmocka_unit_test_setup_teardown(retry_reuses_the_charge, setup, teardown),
@@ -1355,6 +1720,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(quote_checkout_vat_as_typed, setup, teardown),
         cmocka_unit_test_setup_teardown(quote_checkout_cart_and_rights, setup, teardown),
         cmocka_unit_test_setup_teardown(annual_saving, setup, teardown),
+        cmocka_unit_test_setup_teardown(one_key_charged_at_once_is_one_charge, setup, teardown),
         cmocka_unit_test(new_keys),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -225,7 +225,7 @@ static void test_migrates_version_1(void **state)
 
     assert_int_equal(store_open(f->path, STORE_OPEN_EXISTING, &f->s), BC_OK);
     assert_int_equal(q1(f->path, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
-    assert_true(STORE_SCHEMA_VERSION >= 3);
+    assert_true(STORE_SCHEMA_VERSION >= 4);
     /* The search words of the rows the database had. */
     struct store_account_list l = {0};
     assert_int_equal(store_account_search(f->s, "srl", 10, &l), BC_OK);

@@ -307,13 +307,15 @@ static void payment_place(struct ui_app *app)
     if (!P.use_card_on_file && card_normalise(P.number.text, digits, sizeof digits)) {
         pay.card_number = digits;
         pay.card_expiry = P.expiry.text;
-        pay.save_card = true;
+        pay.save_card = false;   /* kept on file only when the person is asked and says yes */
     }
     const char *old_vat = app->acct.vat_number ? app->acct.vat_number : "";
     if (strcmp(P.vat.text, old_vat) != 0)
         pay.vat_number = P.vat.text;
     if (strcmp(P.country.text, app->acct.country) != 0)
         pay.country = P.country.text;
+    /* Typed on this screen by the person placing the order. */
+    pay.confirm_billing_info = true;
     ui_checkout_place(app, &pay);
     memset(digits, 0, sizeof digits);
     if (ui_top(app) == UI_SCR_CONFIRM)

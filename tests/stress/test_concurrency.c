@@ -2,7 +2,8 @@
  * same time on twenty shared demo accounts through `billcenter order place`
  * (upgrades, seat and frequency changes, some downgrades that must be
  * refused, ~10% deliberate retries of an earlier idempotency key and keys
- * that several workers use at once). Afterwards the database must show
+ * that several workers use at once, half of them with one request and half
+ * with each worker's own, which all but the first must be refused). Afterwards the database must show
  * every distinct key as exactly one order, ledgers that sum to balances and
  * to the orders, gapless subscription histories, payments matching orders,
  * and no process may have failed on "database is locked".
@@ -132,7 +133,8 @@ static char choose(unsigned *seed, const char *product, const struct current *c,
 }
 
 /* One `order place`; writes a result line "R key code order_id replayed
- * kind refusal" and "F reason" lines for failures. Returns the exit code. */
+ * kind refusal secs due D for ACCOUNT PRODUCT PLAN SEATS PERIOD" and
+ * "F reason" lines for failures. Returns the exit code. */
 static int place(FILE *log, const char *wdir, const struct placed *p, char kind, long *order_id,
                  bool *replayed)
 {
@@ -169,12 +171,44 @@ static int place(FILE *log, const char *wdir, const struct placed *p, char kind,
         fprintf(log, "F %s: exit %d (%s %s %s %s %s): %s%s\n", p->key, r.code, p->account,
                 p->product, p->plan, p->seats, p->period, r.err, r.out);
     }
-    fprintf(log, "R %s %d %ld %d %c %s %.4f\n", p->key, r.code, *order_id, *replayed ? 1 : 0,
-            kind, refusal, r.secs);
+    json_t *due = json_object_get(j, "due_minor");
+    /* The fields after the seconds are for diagnostics only. */
+    fprintf(log, "R %s %d %ld %d %c %s %.4f due %lld for %s %s %s %s %s\n", p->key, r.code,
+            *order_id, *replayed ? 1 : 0, kind, refusal, r.secs,
+            json_is_integer(due) ? (long long)json_integer_value(due) : -1LL, p->account,
+            p->product, p->plan, p->seats, p->period);
     json_decref(j);
     int code = r.code;
     stress_run_clear(&r);
     return code;
+}
+
+/* The request of a shared key: the first worker to get there publishes its
+ * own (written aside, then linked into place: one wins), every worker then
+ * uses the published one. */
+static bool same_request(struct placed *p)
+{
+    char path[400], tmp[420], line[256];
+    snprintf(path, sizeof path, "%s/%s.req", dir, p->key);
+    snprintf(tmp, sizeof tmp, "%s.%d", path, (int)getpid());
+    FILE *f = fopen(tmp, "w");
+    if (!f)
+        return false;
+    fprintf(f, "%s %s %s %s %s\n", p->account, p->product, p->plan, p->seats, p->period);
+    if (fclose(f) != 0)
+        return false;
+    if (link(tmp, path) != 0 && errno != EEXIST) {
+        unlink(tmp);
+        return false;
+    }
+    unlink(tmp);
+    f = fopen(path, "r");
+    bool ok = f && fgets(line, sizeof line, f) &&
+              sscanf(line, "%15s %31s %31s %15s %15s", p->account, p->product, p->plan, p->seats,
+                     p->period) == 5;
+    if (f)
+        fclose(f);
+    return ok;
 }
 
 static int worker(int w, int quota)
@@ -232,6 +266,16 @@ static int worker(int w, int quota)
             snprintf(p.key, sizeof p.key, "shared-%d", attempts);
         else
             snprintf(p.key, sizeof p.key, "w%d-%d", w, attempts);
+        /* Half of the shared keys carry one request, the first worker's
+         * choice, as a client retrying from several places would; the
+         * others each worker's own (the key with other parameters). */
+        bool published = shared && attempts % 32 == 0;
+        if (published && !same_request(&p)) {
+            fprintf(log, "F %s: cannot share the request\n", p.key);
+            continue;
+        }
+        if (published)
+            kind = 'X';   /* the first worker's request, whatever this one chose */
         int code = place(log, wdir, &p, shared ? 'X' : kind, &id, &replayed);
         if (code == 0 && !replayed) {
             placed++;
@@ -314,6 +358,47 @@ static int key_cmp(const void *a, const void *b)
 static int64_t q(const char *sql)
 {
     return stress_sql_int(db, sql, -1);
+}
+
+/* Prints up to ten rows of `sql` (key, charged amount, order id, order due,
+ * checkout amount, checkout outcome; NULL as "-"), each with what the
+ * workers saw of that key in their logs. */
+static void show_disagreements(const char *what, const char *sql)
+{
+    sqlite3 *h = NULL;
+    sqlite3_stmt *st = NULL;
+    int n = 0;
+
+    if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(h, sql, -1, &st, NULL) != SQLITE_OK) {
+        tap_diag("%s: %s", what, sqlite3_errmsg(h));
+        sqlite3_close(h);
+        return;
+    }
+    while (sqlite3_step(st) == SQLITE_ROW && n++ < 10) {
+        const char *col[6];
+        for (int i = 0; i < 6; i++) {
+            const char *t = (const char *)sqlite3_column_text(st, i);
+            col[i] = t ? t : "-";
+        }
+        tap_diag("%s: key %s charged %s, order %s due %s, checkout %s (%s)", what, col[0],
+                 col[1], col[2], col[3], col[4], col[5]);
+        char key[48];
+        snprintf(key, sizeof key, "%s", col[0]);
+        for (int w = 0; w < WORKERS; w++) {
+            char logp[400], line[4096], word[64];
+            snprintf(logp, sizeof logp, "%s/w%d.log", dir, w);
+            snprintf(word, sizeof word, " %s ", key);
+            FILE *f = fopen(logp, "r");
+            while (f && fgets(line, sizeof line, f))
+                if (strstr(line, word) || strncmp(line + 2, key, strlen(key)) == 0)
+                    tap_diag("  worker %d: %s", w, strtok(line, "\n"));
+            if (f)
+                fclose(f);
+        }
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(h);
 }
 
 int main(int argc, char **argv)
@@ -458,6 +543,8 @@ int main(int argc, char **argv)
            "when refused) and every success named it (%zu bad)", nkeys, (size_t)key_bad);
     tap_ok(shared_keys > 0 && shared_multi > 0, "%d keys used by all workers at once, %d of them "
            "returned by more than one worker", shared_keys, shared_multi);
+    tap_ok(strstr(refusal_kinds, "idempotency_key_reused") != NULL,
+           "a shared key sent with other parameters was refused (idempotency_key_reused)");
     tap_ok(q("SELECT count(*) FROM orders WHERE idempotency_key NOT LIKE 'w%' AND "
              "idempotency_key NOT LIKE 'shared-%'") == 0 &&
            q("SELECT count(DISTINCT idempotency_key) FROM orders") == orders,
@@ -514,14 +601,26 @@ int main(int argc, char **argv)
            (long long)q("SELECT max(version) FROM subscriptions"));
 
     /* Payments and audit. */
-    tap_ok(q("SELECT count(*) FROM test_charges c WHERE state = 'approved' AND NOT EXISTS "
-             "(SELECT 1 FROM orders o WHERE o.idempotency_key = c.key AND o.due_minor = "
-             "c.amount_minor)") == 0,
-           "no customer charged without an order (test processor's record vs orders)");
-    tap_ok(q("SELECT count(*) FROM orders o WHERE due_minor > 0 AND NOT EXISTS (SELECT 1 "
-             "FROM test_charges c WHERE c.key = o.idempotency_key AND c.state = 'approved' "
-             "AND c.amount_minor = o.due_minor)") == 0,
-           "every order with something due was charged exactly that once");
+    if (!tap_ok(q("SELECT count(*) FROM test_charges c WHERE state = 'approved' AND NOT EXISTS "
+                  "(SELECT 1 FROM orders o WHERE o.idempotency_key = c.key AND o.due_minor = "
+                  "c.amount_minor)") == 0,
+                "no customer charged without an order (test processor's record vs orders)"))
+        show_disagreements("charged without an order of that amount",
+            "SELECT c.key, c.amount_minor, o.id, o.due_minor, p.amount_minor, p.outcome "
+            "FROM test_charges c LEFT JOIN orders o ON o.idempotency_key = c.key "
+            "LEFT JOIN pending_checkouts p ON p.key = c.key WHERE c.state = 'approved' AND "
+            "NOT EXISTS (SELECT 1 FROM orders x WHERE x.idempotency_key = c.key AND "
+            "x.due_minor = c.amount_minor) ORDER BY c.key");
+    if (!tap_ok(q("SELECT count(*) FROM orders o WHERE due_minor > 0 AND NOT EXISTS (SELECT 1 "
+                  "FROM test_charges c WHERE c.key = o.idempotency_key AND c.state = 'approved' "
+                  "AND c.amount_minor = o.due_minor)") == 0,
+                "every order with something due was charged exactly that once"))
+        show_disagreements("ordered without a charge of that amount",
+            "SELECT o.idempotency_key, c.amount_minor, o.id, o.due_minor, p.amount_minor, "
+            "p.outcome FROM orders o LEFT JOIN test_charges c ON c.key = o.idempotency_key "
+            "LEFT JOIN pending_checkouts p ON p.key = o.idempotency_key WHERE o.due_minor > 0 "
+            "AND NOT EXISTS (SELECT 1 FROM test_charges x WHERE x.key = o.idempotency_key AND "
+            "x.state = 'approved' AND x.amount_minor = o.due_minor) ORDER BY o.id");
     tap_ok(q("SELECT count(*) FROM pending_checkouts WHERE outcome IS NULL") == 0,
            "no checkout left pending for reconcile (%lld)",
            (long long)q("SELECT count(*) FROM pending_checkouts WHERE outcome IS NULL"));
