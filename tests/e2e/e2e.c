@@ -20,6 +20,7 @@
 #endif
 
 const char *e2e_bin;
+const char *e2e_bin_test;
 int e2e_slow = 1;
 
 static char *wrapper_words;      /* $BC_TEST_WRAPPER, split in place */
@@ -33,6 +34,7 @@ bool e2e_setup_args(int argc, char **argv)
         return false;
     }
     e2e_bin = argv[1];
+    e2e_bin_test = argc > 2 ? argv[2] : NULL;
     const char *w = getenv("BC_TEST_WRAPPER");
     if (w && *w && !wrapper_words) {
         wrapper_words = strdup(w);

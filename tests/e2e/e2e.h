@@ -20,8 +20,11 @@ extern int e2e_slow;
 
 /* Path of the billcenter binary under test (argv[1] of each test). */
 extern const char *e2e_bin;
+/* Path of the test build of it, billcenter-test (argv[2] when given, else
+ * NULL): the same program with the test hooks (BC_TEST_HOOKS). */
+extern const char *e2e_bin_test;
 
-/* Reads argv[1] into e2e_bin and $BC_TEST_WRAPPER (words that run before
+/* Reads argv[1] into e2e_bin, argv[2] (optional) into e2e_bin_test, and $BC_TEST_WRAPPER (words that run before
  * the binary, e.g. `meson test --setup valgrind`); false (message on
  * stderr) when argv[1] is missing. The UI and the CLI reads (not `init`)
  * run under the wrapper. */
