@@ -19,8 +19,8 @@
 
 static struct vt *kiosk(struct e2e_case *c, const char *catalog)
 {
-    const char *extra[] = {"--kiosk", catalog ? "--catalog" : NULL, catalog, NULL};
-    struct vt *vt = c->vt = e2e_ui(&c->env, "en", extra, NULL, 24, 80);
+    const char *extra[] = {catalog ? "--catalog" : NULL, catalog, NULL};
+    struct vt *vt = e2e_kiosk_start(c, "en", extra, NULL);
     assert_non_null(vt);
     E2E_TITLE(vt, "Sign in");
     E2E_SEE(vt, "▸ E-mail  [_");
@@ -29,12 +29,7 @@ static struct vt *kiosk(struct e2e_case *c, const char *catalog)
 
 static void sign_in(struct vt *vt, const char *email, const char *pin)
 {
-    vt_send(vt, email);
-    E2E_SEE(vt, email);
-    vt_key(vt, VT_TAB);
-    E2E_SEE(vt, "▸ PIN     [_");
-    vt_send(vt, pin);
-    vt_key(vt, VT_ENTER);
+    assert_true(e2e_kiosk_sign_in(vt, email, pin));
 }
 
 static void test_billing_contact_upgrades(void **state)
@@ -192,11 +187,10 @@ static struct vt *kiosk_clock(struct e2e_case *c, const char *offset, bool test_
     char var[64];
     snprintf(var, sizeof var, "BILLCENTER_TEST_CLOCK_OFFSET=%s", offset);
     const char *envp[] = {var, NULL};
-    const char *extra[] = {"--kiosk", NULL};
     const char *shipped = e2e_bin;
     if (test_build)
         e2e_bin = e2e_bin_test;
-    struct vt *vt = c->vt = e2e_ui(&c->env, "en", extra, envp, 24, 80);
+    struct vt *vt = e2e_kiosk_start(c, "en", NULL, envp);
     e2e_bin = shipped;
     assert_non_null(vt);
     E2E_TITLE(vt, "Sign in");

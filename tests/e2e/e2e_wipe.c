@@ -170,8 +170,8 @@ static void expect_in_memory(struct vt *vt, const char *const needles[], bool wa
 static struct vt *type_card_on_payment(struct e2e_case *c, const char *catalog)
 {
     set_pin(c);
-    const char *extra[] = {"--kiosk", catalog ? "--catalog" : NULL, catalog, NULL};
-    struct vt *vt = c->vt = e2e_ui(&c->env, "en", extra, NULL, 24, 80);
+    const char *extra[] = {catalog ? "--catalog" : NULL, catalog, NULL};
+    struct vt *vt = e2e_kiosk_start(c, "en", extra, NULL);
     assert_non_null(vt);
     E2E_TITLE(vt, "Sign in");
     vt_send(vt, WIPE_EMAIL);
