@@ -1,10 +1,13 @@
-/* ui.c — the TUI's entry point and main loop.
+/* ui.c — the TUI's entry point, main loop and screen framework (app.h).
  *
  * Start-up is a short list of stages (locale and catalog of messages, the
- * terminal, the first screen) undone in reverse. Each turn of the loop lays
- * the whole screen out from scratch into curses' buffer (werase, draw,
- * wnoutrefresh, doupdate), so ncurses sends only the cells that changed and a
- * resize needs no special drawing code. */
+ * terminal, the first screen) undone in reverse. The framework keeps the
+ * stack of open screens, owns each one's state (allocated zeroed on open,
+ * wiped and freed after its done hook) and performs the transitions a
+ * handler asked for once it returns. A key whose handler reports UI_REDRAW
+ * (or a resize) lays the whole screen out from scratch into curses' buffer
+ * (werase, draw, wnoutrefresh, doupdate), so ncurses sends only the cells
+ * that changed and a resize needs no special drawing code. */
 #include "ui.h"
 
 #include <stdarg.h>
