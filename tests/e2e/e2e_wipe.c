@@ -61,6 +61,10 @@ static bool found_at(const unsigned char *buf, size_t len, const char *s, size_t
 
 enum scan { SCAN_NOT_FOUND, SCAN_FOUND, SCAN_UNREADABLE };
 
+#define SCAN_CHUNK ((size_t)1 << 20)
+#define SCAN_OVERLAP ((size_t)1024)          /* > 16 cells of cchar_t */
+#define SCAN_MAX_MAPPING (1ul << 34)         /* 16 GiB */
+
 /* Scans every readable mapping of process `pid` for each of needles[]
  * (NULL ends); found[i] says which were seen. SCAN_UNREADABLE when the
  * memory cannot be read at all. */
@@ -81,31 +85,34 @@ static enum scan scan_process(pid_t pid, const char *const needles[], bool found
         found[i] = false;
     size_t read_total = 0;
     char line[512];
-    unsigned char *buf = NULL;
-    size_t cap = 0;
-    while (fgets(line, sizeof line, maps) != NULL) {
+    unsigned char *buf = malloc(SCAN_CHUNK + SCAN_OVERLAP);
+    while (buf != NULL && fgets(line, sizeof line, maps) != NULL) {
         unsigned long lo, hi;
         char perms[8];
         if (sscanf(line, "%lx-%lx %7s", &lo, &hi, perms) != 3 || perms[0] != 'r')
             continue;
         if (strstr(line, "[vvar]") != NULL || strstr(line, "[vsyscall]") != NULL)
             continue;
-        size_t len = hi - lo;
-        if (len > cap) {
-            unsigned char *nb = realloc(buf, len);
-            if (nb == NULL)
-                continue;
-            buf = nb;
-            cap = len;
+        if (hi - lo > SCAN_MAX_MAPPING)
+            continue;   /* a sanitizer's shadow reserve, not the program's data */
+        /* Chunks that overlap by more than the widest needle, so nothing
+         * is missed at a chunk's edge. */
+        size_t keep = 0;
+        for (unsigned long at = lo; at < hi;) {
+            size_t want = hi - at < SCAN_CHUNK ? hi - at : SCAN_CHUNK;
+            ssize_t got = pread(fd, buf + keep, want, (off_t)at);
+            if (got <= 0)
+                break;
+            read_total += (size_t)got;
+            size_t len = keep + (size_t)got;
+            for (size_t i = 0; needles[i] != NULL; i++)
+                for (size_t k = 0; k < sizeof strides / sizeof strides[0] && !found[i]; k++)
+                    if (found_at(buf, len, needles[i], strides[k]))
+                        found[i] = true;
+            keep = len < SCAN_OVERLAP ? len : SCAN_OVERLAP;
+            memmove(buf, buf + len - keep, keep);
+            at += (unsigned long)got;
         }
-        ssize_t got = pread(fd, buf, len, (off_t)lo);
-        if (got <= 0)
-            continue;
-        read_total += (size_t)got;
-        for (size_t i = 0; needles[i] != NULL; i++)
-            for (size_t k = 0; k < sizeof strides / sizeof strides[0] && !found[i]; k++)
-                if (found_at(buf, (size_t)got, needles[i], strides[k]))
-                    found[i] = true;
     }
     free(buf);
     close(fd);
