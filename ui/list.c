@@ -59,10 +59,14 @@ unsigned ui_list_key(struct ui_list *l, enum ui_action act)
     case ACT_UP:
         if (*pos > 0)
             (*pos)--;
+        else if (l->wrap)
+            *pos = last;
         break;
     case ACT_DOWN:
         if (*pos < last)
             (*pos)++;
+        else if (l->wrap)
+            *pos = 0;
         break;
     case ACT_PGUP:
         *pos = *pos > page ? *pos - page : 0;

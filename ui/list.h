@@ -17,6 +17,7 @@ struct ui_list {
     size_t top;        /* first row shown */
     size_t rows;       /* visible rows, from the last layout */
     bool pager;        /* no selection: moving scrolls */
+    bool wrap;         /* Up on the first row selects the last, Down on the last the first */
 };
 
 /* Sets the number of rows (the selection stays, clamped). */

@@ -15,7 +15,7 @@ enum home_option { HOME_OPT_MODIFY, HOME_OPT_SEATS, HOME_OPT_HISTORY, HOME_OPT_C
 
 struct home_state {
     bool menu_open;
-    int menu_sel;
+    struct ui_list menu;      /* the options, enum home_option order */
     struct ui_list subs;      /* its selection is app->sub_sel */
 };
 
@@ -182,7 +182,7 @@ static void home_draw(struct ui_app *app, void *st, int top, int bottom)
             draw_fill(menu_y + r, mx, mw, A_NORMAL);
         draw_box(menu_y, mx, mh, mw);
         for (int o = 0; o < HOME_OPT_COUNT; o++) {
-            attr_t at = draw_list_mark(menu_y + 1 + o, mx + 1, o == H->menu_sel, true, A_NORMAL);
+            attr_t at = draw_list_mark(menu_y + 1 + o, mx + 1, (size_t)o == H->menu.sel, true, A_NORMAL);
             draw_text(menu_y + 1 + o, mx + 3, mw - 5, home_option_label(app, o), at);
         }
     }
@@ -194,14 +194,12 @@ static unsigned home_keys(struct ui_app *app, struct home_state *H, enum ui_acti
     if (H->menu_open) {
         switch (act) {
         case ACT_UP:
-            H->menu_sel = H->menu_sel > 0 ? H->menu_sel - 1 : HOME_OPT_COUNT - 1;
-            return UI_DONE;
         case ACT_DOWN:
+            return ui_list_key(&H->menu, act);
         case ACT_TAB:
-            H->menu_sel = (H->menu_sel + 1) % HOME_OPT_COUNT;
-            return UI_DONE;
+            return ui_list_key(&H->menu, ACT_DOWN);
         case ACT_ENTER:
-            home_open_option(app, H, H->menu_sel);
+            home_open_option(app, H, (int)H->menu.sel);
             return UI_DONE;
         case ACT_BACK:
             H->menu_open = false;
@@ -216,7 +214,8 @@ static unsigned home_keys(struct ui_app *app, struct home_state *H, enum ui_acti
     case ACT_OPTIONS:
         if (ui_sub(app) != NULL) {
             H->menu_open = true;
-            H->menu_sel = 0;
+            H->menu = (struct ui_list){.n = HOME_OPT_COUNT, .rows = HOME_OPT_COUNT,
+                                       .wrap = true};
         }
         return UI_DONE;
     case ACT_EDIT:
