@@ -219,8 +219,7 @@ static unsigned seats_text(struct ui_app *app, void *st, wint_t ch)
     (void)app;
     if (!T->form_open)
         return UI_IGNORED;
-    unsigned r = ui_form_text(&T->form, ch);
-    return r;
+    return ui_form_text(&T->form, ch);
 }
 
 static const enum ui_action *seats_footer(struct ui_app *app, void *st)
