@@ -1,6 +1,10 @@
-/* app.h — the state the screens share and the table of screen operations
- * (tig's `struct view` habit): one `struct ui_screen` per screen file, the
- * main loop in ui.c dispatches named actions to the screen on top. */
+/* app.h — the screen framework (tig's `struct view_ops` habit, htop's
+ * handler flags): each screen declares its operations and the size of its
+ * private state; the framework allocates that state zeroed when the screen
+ * is opened, and after the screen's `done` wipes (explicit_bzero) and frees
+ * it. Screens ask for transitions by route name (ui_go...); the framework
+ * performs them after the handler returns, so no screen touches the stack
+ * or outlives its own state. What the screens share is in struct ui_app. */
 #ifndef BC_UI_APP_H
 #define BC_UI_APP_H
 
@@ -12,13 +16,15 @@
 #include "billing.h"
 #include "cli.h"
 #include "keys.h"
-#include "store.h"
+#include "view.h"
 
-enum ui_screen_id {
-    UI_SCR_SEARCH, UI_SCR_HOME, UI_SCR_MODIFY, UI_SCR_CART, UI_SCR_REVIEW,
-    UI_SCR_PAYMENT, UI_SCR_CONFIRM, UI_SCR_SEATS, UI_SCR_HISTORY, UI_SCR_SIGNIN,
-    UI_SCR_COUNT
-};
+/* What a handler did (htop's HandlerResult): UI_IGNORED lets the main loop
+ * try its global keys; UI_HANDLED without UI_REDRAW leaves the screen as it
+ * is (nothing is laid out again). */
+#define UI_IGNORED 0u
+#define UI_HANDLED 1u
+#define UI_REDRAW 2u
+#define UI_DONE (UI_HANDLED | UI_REDRAW)
 
 /* One checkout: from "Complete transaction" to the order (or giving up).
  * The idempotency key is made once and kept across retries of the same
@@ -44,6 +50,19 @@ struct ui_checkout {
     size_t nbefore;
 };
 
+struct ui_screen;
+
+/* One open screen: its operations and the state the framework owns. */
+struct ui_view {
+    const struct ui_screen *ops;
+    void *st;                         /* ops->private_size bytes, or NULL */
+};
+
+enum ui_go_kind { UI_GO_PUSH, UI_GO_BACK, UI_GO_BACK_TO, UI_GO_ROOT, UI_GO_SIGN_OUT };
+
+#define UI_MAX_DEPTH 16
+#define UI_MAX_PENDING 4
+
 struct ui_app {
     const struct cli_ui_args *args;
     struct billing *b;
@@ -51,21 +70,25 @@ struct ui_app {
     bool operator_mode;               /* an operator: search is the first screen */
     bool quit;
 
-    enum ui_screen_id stack[16];
+    struct ui_view stack[UI_MAX_DEPTH];
     size_t depth;
+    /* Transitions asked for by the handler running now. */
+    struct {
+        enum ui_go_kind kind;
+        const char *route;
+        int64_t arg;
+    } pending[UI_MAX_PENDING];
+    size_t npending;
 
     char status[512];
     bool status_error;
     bool help_open;
 
-    /* The account being worked on. */
+    /* The account being worked on (the core's account view). */
     bool have_account;
-    struct store_account acct;
-    struct billing_rights rights;
-    struct store_subscription_list subs;
-    size_t sub_sel;                   /* selected subscription (index in subs) */
-    size_t cart_count;
-    char billing_name[256], billing_email[256];
+    struct view_account va;
+    size_t sub_sel;                   /* selected subscription (index in va.subs) */
+    char billing_name[256], billing_email[256];   /* va's billing contact */
 
     /* Choices on Modify subscription, kept by "Edit order". */
     bool edit_valid;
@@ -75,36 +98,66 @@ struct ui_app {
     unsigned checkouts;               /* checkouts started, for co.serial */
 };
 
-/* Operations of one screen. */
+/* Operations of one screen. `st` is the screen's private state. */
 struct ui_screen {
+    const char *route;                /* the name transitions use */
     const char *title;                /* N_() marked */
-    /* Called when the screen comes to the top (pushed or returned to). */
-    void (*enter)(struct ui_app *app);
+    size_t private_size;              /* bytes of state, zeroed on open */
+    unsigned flags;                   /* UI_SCREEN_* */
+    /* Called once when the screen is opened, with the transition's argument
+     * (a subscription id, or 0). */
+    void (*open)(struct ui_app *app, void *st, int64_t arg);
+    /* Called when the screen comes to the top (after open, or returned to). */
+    void (*enter)(struct ui_app *app, void *st);
+    /* Called when the screen closes (back, sign-out, quit): releases what
+     * the state owns; the framework then wipes and frees the state. */
+    void (*done)(struct ui_app *app, void *st);
     /* Draws the content area rows [top, bottom). */
-    void (*draw)(struct ui_app *app, int top, int bottom);
-    /* Handles an action; false when the main loop should handle it. */
-    bool (*action)(struct ui_app *app, enum ui_action act);
-    /* Text typed while a field takes it; NULL when the screen has none. */
-    bool (*text)(struct ui_app *app, wint_t ch);
+    void (*draw)(struct ui_app *app, void *st, int top, int bottom);
+    /* Handles an action: UI_* flags. */
+    unsigned (*action)(struct ui_app *app, void *st, enum ui_action act);
+    /* Text typed while a field takes it (UI_IGNORED: not text here); NULL
+     * when the screen has none. */
+    unsigned (*text)(struct ui_app *app, void *st, wint_t ch);
     /* Keys shown in the footer (ACT_NONE ends). */
-    const enum ui_action *(*footer)(struct ui_app *app);
+    const enum ui_action *(*footer)(struct ui_app *app, void *st);
     /* Lines for the '?' overlay, N_() marked, NULL ends. */
     const char *const *help;
     /* Which printable global keys (KEYS_LIVE_* of keys.h: ? help, q quit,
      * / search) act now instead of going into the focused text field; NULL
      * means all of them. */
-    unsigned (*live)(const struct ui_app *app);
+    unsigned (*live)(struct ui_app *app, void *st);
 };
 
-extern const struct ui_screen scr_search, scr_home, scr_modify, scr_cart, scr_review,
-    scr_payment, scr_confirm, scr_seats, scr_history, scr_signin;
+/* The title bar shows no account on this screen (the account search). */
+#define UI_SCREEN_NO_ACCOUNT 1u
 
-/* ---- navigation and shared helpers (ui.c) ---- */
-void ui_push(struct ui_app *app, enum ui_screen_id id);
-void ui_pop(struct ui_app *app);
-/* Drops screens above the first `id` on the stack (or pushes it). */
-void ui_back_to(struct ui_app *app, enum ui_screen_id id);
-enum ui_screen_id ui_top(const struct ui_app *app);
+/* ---- routes (routes.c) ---- */
+/* The screen of a route name, or NULL. */
+const struct ui_screen *ui_route(const char *name);
+/* The route of the first screen for who is acting (sign-in, an account's
+ * home, the account search). */
+const char *ui_route_first(const struct ui_app *app);
+/* The route a global key opens (c: cart, /: search) and how; NULL when the
+ * key opens nothing now. */
+const char *ui_route_key(const struct ui_app *app, enum ui_action act, enum ui_go_kind *kind);
+
+/* ---- transitions (ui.c), performed once the running handler returns ---- */
+/* Opens the screen of `route` on top; `arg` goes to its open(). The same
+ * screen on top is entered again instead. */
+void ui_go(struct ui_app *app, const char *route, int64_t arg);
+/* Closes the screen on top (never the last one). */
+void ui_go_back(struct ui_app *app);
+/* Closes the screens above the first `route` on the stack (or opens it). */
+void ui_go_back_to(struct ui_app *app, const char *route);
+/* Closes every screen and opens `route` alone. */
+void ui_go_root(struct ui_app *app, const char *route, int64_t arg);
+/* Kiosk: signs out through the core, closes every screen (each done and
+ * wiped), wipes the account and checkout, clears the terminal and opens
+ * the first screen. */
+void ui_sign_out(struct ui_app *app);
+/* True when the screen below the top one exists (Esc has somewhere to go). */
+bool ui_can_go_back(const struct ui_app *app);
 
 /* Status line. printf-style; the text is already translated. */
 void ui_status(struct ui_app *app, bool error, const char *fmt, ...)
@@ -114,12 +167,6 @@ void ui_status_code(struct ui_app *app, enum bc_status st);
 /* Explains why the account cannot be changed, on the status line; true
  * when it can be changed (nothing shown). */
 bool ui_may_change(struct ui_app *app);
-
-/* Kiosk: forgets the signed-in contact and everything shown for them,
- * clears the terminal and returns to the sign-in screen. */
-void ui_sign_out(struct ui_app *app);
-/* Empties the sign-in fields (scr_signin.c), wiping the PIN. */
-void ui_signin_reset(void);
 
 /* Loads (or reloads) the account, its rights, subscriptions and cart count. */
 enum bc_status ui_load_account(struct ui_app *app, int64_t account_id);
@@ -138,8 +185,5 @@ enum bc_status ui_checkout_quote(struct ui_app *app);
  * success goes to the confirmation; a stale quote shows the new figures;
  * a refusal or error is left on the status line. */
 void ui_checkout_place(struct ui_app *app, const struct billing_payment *pay);
-
-/* Rows drawn in a scrolled list: keeps `sel` visible in `rows` rows. */
-size_t ui_scroll_top(size_t sel, size_t top, size_t rows, size_t n);
 
 #endif

@@ -14,8 +14,8 @@ enum bc_status ui_checkout_quote(struct ui_app *app)
     struct ui_checkout *co = &app->co;
     memset(&co->quote, 0, sizeof co->quote);
     enum bc_status rc = co->is_cart
-        ? billing_quote_cart(app->b, app->acct.id, &co->quote)
-        : billing_quote_change(app->b, app->acct.id, &co->change, &co->quote);
+        ? billing_quote_cart(app->b, app->va.acct.id, &co->quote)
+        : billing_quote_change(app->b, app->va.acct.id, &co->change, &co->quote);
     co->quoted = rc == BC_OK;
     return rc;
 }
@@ -25,8 +25,8 @@ static void checkout_snapshot(struct ui_app *app)
     struct ui_checkout *co = &app->co;
     co->nbefore = 0;
     for (size_t i = 0; i < co->quote.n && co->nbefore < BILLING_MAX_ITEMS; i++) {
-        for (size_t k = 0; k < app->subs.n; k++) {
-            const struct store_subscription *s = &app->subs.items[k];
+        for (size_t k = 0; k < app->va.subs.n; k++) {
+            const struct store_subscription *s = &app->va.subs.items[k];
             if (s->id != co->quote.changes[i].subscription_id)
                 continue;
             co->before[co->nbefore].sub = s->id;
@@ -51,7 +51,7 @@ void ui_checkout_place(struct ui_app *app, const struct billing_payment *pay)
     }
     checkout_snapshot(app);
     memset(&co->result, 0, sizeof co->result);
-    enum bc_status rc = billing_place(app->b, app->acct.id, co->is_cart ? NULL : &co->change,
+    enum bc_status rc = billing_place(app->b, app->va.acct.id, co->is_cart ? NULL : &co->change,
                                       co->key, co->quote.totals.due, pay, &co->result);
     if (rc == BC_OK && co->result.quote.refusal != BC_OK)
         rc = co->result.quote.refusal;
@@ -61,13 +61,13 @@ void ui_checkout_place(struct ui_app *app, const struct billing_payment *pay)
     case BC_STALE_QUOTE:
         /* Nothing was charged: show the new figures, same checkout, and
          * what the subscriptions are now. */
-        ui_load_account(app, app->acct.id);
+        ui_load_account(app, app->va.acct.id);
         if (co->result.quote.n > 0) {
             co->quote = co->result.quote;
             co->quoted = true;
             co->keep_quote = true;
         }
-        ui_back_to(app, UI_SCR_REVIEW);
+        ui_go_back_to(app, "review");
         ui_status_code(app, rc);
         return;
     case BC_PAYMENT_DECLINED:
@@ -95,9 +95,9 @@ void ui_checkout_place(struct ui_app *app, const struct billing_payment *pay)
         }
     }
     app->edit_valid = false;
-    enum bc_status lr = ui_load_account(app, app->acct.id);
+    enum bc_status lr = ui_load_account(app, app->va.acct.id);
     if (lr != BC_OK)
         ui_status_code(app, lr);
-    ui_back_to(app, UI_SCR_HOME);
-    ui_push(app, UI_SCR_CONFIRM);
+    ui_go_back_to(app, "home");
+    ui_go(app, "confirm", 0);
 }

@@ -7,52 +7,59 @@
 #include "app.h"
 #include "draw.h"
 #include "i18n.h"
+#include "list.h"
 #include "summary.h"
 
-static struct {
+struct cart_state {
     struct store_cart cart;
-    size_t sel;               /* 0..n-1 items, n = the action */
+    struct ui_list list;      /* rows 0..n-1 items, n = the action */
     struct billing_quote q;
     enum bc_status qrc;
     struct summary sum;
-} C;
+};
 
-static void cart_load(struct ui_app *app)
+static void cart_load(struct ui_app *app, struct cart_state *C)
 {
-    store_cart_clear(&C.cart);
-    memset(&C.cart, 0, sizeof C.cart);
-    enum bc_status rc = store_cart_get(app->b->store, app->acct.id, &C.cart);
+    view_cart_clear(&C->cart);
+    enum bc_status rc = view_cart(app->b, app->va.acct.id, &C->cart);
     if (rc != BC_OK)
         ui_status_code(app, rc);
-    app->cart_count = C.cart.n;
-    memset(&C.q, 0, sizeof C.q);
-    C.qrc = C.cart.n > 0 ? billing_quote_cart(app->b, app->acct.id, &C.q) : BC_OK;
-    if (C.sel > C.cart.n)
-        C.sel = C.cart.n;
+    app->va.cart_count = C->cart.n;
+    memset(&C->q, 0, sizeof C->q);
+    C->qrc = C->cart.n > 0 ? billing_quote_cart(app->b, app->va.acct.id, &C->q) : BC_OK;
+    ui_list_set_count(&C->list, C->cart.n + 1);
 }
 
-static void cart_enter(struct ui_app *app)
+static void cart_enter(struct ui_app *app, void *st)
 {
     if (!app->have_account) {
-        ui_pop(app);
+        ui_go_back(app);
         return;
     }
-    cart_load(app);
+    cart_load(app, st);
+}
+
+static void cart_done(struct ui_app *app, void *st)
+{
+    struct cart_state *C = st;
+    (void)app;
+    view_cart_clear(&C->cart);
 }
 
 /* The quoted item of a cart entry, or -1. */
-static int cart_quoted(size_t i)
+static int cart_quoted(const struct cart_state *C, size_t i)
 {
-    for (size_t k = 0; k < C.q.n; k++)
-        if (C.q.changes[k].subscription_id == C.cart.items[i].subscription_id)
+    for (size_t k = 0; k < C->q.n; k++)
+        if (C->q.changes[k].subscription_id == C->cart.items[i].subscription_id)
             return (int)k;
     return -1;
 }
 
-static void cart_draw(struct ui_app *app, int top, int bottom)
+static void cart_draw(struct ui_app *app, void *st, int top, int bottom)
 {
+    struct cart_state *C = st;
     char buf[512], money[64];
-    if (C.cart.n == 0) {
+    if (C->cart.n == 0) {
         draw_text(top, 2, COLS - 4, _("The cart is empty."), A_NORMAL);
         draw_text(top + 2, 2, COLS - 4,
                   _("Changes made while the cart holds items are added to it (Add to cart)."),
@@ -63,9 +70,10 @@ static void cart_draw(struct ui_app *app, int top, int bottom)
     draw_text(top, 4, 40, _("Item"), h);
     draw_text_right(top, COLS - 20, 16, _("Item total"), h);
     int y = top + 1;
-    for (size_t i = 0; i < C.cart.n && y < bottom - 8; i++, y++) {
-        const struct store_cart_item *it = &C.cart.items[i];
-        attr_t at = draw_list_mark(y, 2, i == C.sel, true, A_NORMAL);
+    ui_list_layout(&C->list, (size_t)(bottom - 8 - y) + 1);
+    for (size_t i = C->list.top; i < C->cart.n && y < bottom - 8; i++, y++) {
+        const struct store_cart_item *it = &C->cart.items[i];
+        attr_t at = draw_list_mark(y, 2, i == C->list.sel, true, A_NORMAL);
         const char *prod = ui_product_name(app, it->product);
         snprintf(buf, sizeof buf, ngettext("%s: %s, %d seat, %s", "%s: %s, %d seats, %s",
                                            it->to_seats),
@@ -80,39 +88,39 @@ static void cart_draw(struct ui_app *app, int top, int bottom)
         } else {
             draw_text(y, 4, COLS - 26, buf, at);
         }
-        int k = cart_quoted(i);
-        if (C.qrc == BC_OK && k >= 0 && C.q.items[k].refusal == BC_OK) {
-            fmt_money(money, sizeof money, C.q.items[k].total, C.q.currency);
+        int k = cart_quoted(C, i);
+        if (C->qrc == BC_OK && k >= 0 && C->q.items[k].refusal == BC_OK) {
+            fmt_money(money, sizeof money, C->q.items[k].total, C->q.currency);
             draw_text_right(y, COLS - 20, 16, money, A_NORMAL);
         }
     }
     y++;
-    if (C.qrc != BC_OK) {
-        draw_text(y, 4, COLS - 8, _(bc_status_message(C.qrc)), term_attr(TERM_ERROR));
-    } else if (C.q.refusal != BC_OK) {
-        summary_refusal_text(buf, sizeof buf, app, C.q.refusal, 0);
+    if (C->qrc != BC_OK) {
+        draw_text(y, 4, COLS - 8, _(bc_status_message(C->qrc)), term_attr(TERM_ERROR));
+    } else if (C->q.refusal != BC_OK) {
+        summary_refusal_text(buf, sizeof buf, app, C->q.refusal, 0);
         char line[600];
-        const char *prod = C.q.refused_item < C.q.n ? C.q.changes[C.q.refused_item].product : "";
+        const char *prod = C->q.refused_item < C->q.n ? C->q.changes[C->q.refused_item].product : "";
         snprintf(line, sizeof line, "%s: %s", ui_product_name(app, prod), buf);
         draw_text(y, 4, COLS - 8, line, term_attr(TERM_ERROR));
     } else {
-        summary_reset(&C.sum);
-        summary_rule(&C.sum, _("Order Summary"));
-        summary_totals(&C.sum, &C.q, true);
-        summary_draw(&C.sum, 0, y, bottom - 2, 2, COLS - 4);
+        summary_reset(&C->sum);
+        summary_rule(&C->sum, _("Order Summary"));
+        summary_totals(&C->sum, &C->q, true);
+        summary_draw(&C->sum, 0, y, bottom - 2, 2, COLS - 4);
     }
-    bool cur = C.sel == C.cart.n;
+    bool cur = C->list.sel == C->cart.n;
     snprintf(buf, sizeof buf, "[ %s ]", _("Complete transaction"));
     draw_text(bottom - 1, 4, COLS - 8, buf, draw_list_mark(bottom - 1, 2, cur, true, A_BOLD));
 }
 
-static void cart_edit(struct ui_app *app)
+static void cart_edit(struct ui_app *app, struct cart_state *C)
 {
-    if (C.sel >= C.cart.n || !ui_may_change(app))
+    if (C->list.sel >= C->cart.n || !ui_may_change(app))
         return;
-    const struct store_cart_item *it = &C.cart.items[C.sel];
-    for (size_t i = 0; i < app->subs.n; i++) {
-        if (app->subs.items[i].id == it->subscription_id) {
+    const struct store_cart_item *it = &C->cart.items[C->list.sel];
+    for (size_t i = 0; i < app->va.subs.n; i++) {
+        if (app->va.subs.items[i].id == it->subscription_id) {
             app->sub_sel = i;
             memset(&app->edit, 0, sizeof app->edit);
             app->edit.subscription_id = it->subscription_id;
@@ -121,27 +129,27 @@ static void cart_edit(struct ui_app *app)
             app->edit.to_seats = it->to_seats;
             app->edit.to_period = it->to_period;
             app->edit_valid = true;
-            ui_push(app, UI_SCR_MODIFY);
+            ui_go(app, "modify", 0);
             return;
         }
     }
 }
 
-static void cart_checkout(struct ui_app *app)
+static void cart_checkout(struct ui_app *app, struct cart_state *C)
 {
-    if (C.cart.n == 0) {
+    if (C->cart.n == 0) {
         ui_status_code(app, BC_CART_EMPTY);
         return;
     }
     if (!ui_may_change(app))
         return;
-    if (C.qrc != BC_OK) {
-        ui_status_code(app, C.qrc);
+    if (C->qrc != BC_OK) {
+        ui_status_code(app, C->qrc);
         return;
     }
-    if (C.q.refusal != BC_OK) {
+    if (C->q.refusal != BC_OK) {
         char buf[512];
-        summary_refusal_text(buf, sizeof buf, app, C.q.refusal, 0);
+        summary_refusal_text(buf, sizeof buf, app, C->q.refusal, 0);
         ui_status(app, true, "%s", buf);
         return;
     }
@@ -149,54 +157,50 @@ static void cart_checkout(struct ui_app *app)
     app->co.serial = ++app->checkouts;
     app->co.is_cart = true;
     billing_new_key(app->co.key);
-    ui_push(app, UI_SCR_REVIEW);
+    ui_go(app, "review", 0);
 }
 
-static bool cart_action(struct ui_app *app, enum ui_action act)
+static unsigned cart_action(struct ui_app *app, void *st, enum ui_action act)
 {
+    struct cart_state *C = st;
     switch (act) {
-    case ACT_UP:
     case ACT_BACKTAB:
-        if (C.sel > 0)
-            C.sel--;
-        return true;
-    case ACT_DOWN:
+        return ui_list_key(&C->list, ACT_UP);
     case ACT_TAB:
-        if (C.sel < C.cart.n)
-            C.sel++;
-        return true;
+        return ui_list_key(&C->list, ACT_DOWN);
     case ACT_REMOVE:
-        if (C.sel < C.cart.n) {
-            enum bc_status rc = billing_cart_remove(app->b, app->acct.id,
-                                                    C.cart.items[C.sel].subscription_id);
+        if (C->list.sel < C->cart.n) {
+            enum bc_status rc = billing_cart_remove(app->b, app->va.acct.id,
+                                                    C->cart.items[C->list.sel].subscription_id);
             if (rc != BC_OK)
                 ui_status_code(app, rc);
             else
                 ui_status(app, false, "%s", _("Removed from the cart."));
-            cart_load(app);
+            cart_load(app, C);
         }
-        return true;
+        return UI_DONE;
     case ACT_EDIT:
-        cart_edit(app);
-        return true;
+        cart_edit(app, C);
+        return UI_DONE;
     case ACT_ENTER:
-        if (C.sel < C.cart.n)
-            cart_edit(app);
+        if (C->list.sel < C->cart.n)
+            cart_edit(app, C);
         else
-            cart_checkout(app);
-        return true;
+            cart_checkout(app, C);
+        return UI_DONE;
     case ACT_CART:
-        return true;
+        return UI_HANDLED;
     default:
-        return false;
+        return ui_list_key(&C->list, act);
     }
 }
 
-static const enum ui_action *cart_footer(struct ui_app *app)
+static const enum ui_action *cart_footer(struct ui_app *app, void *st)
 {
     static const enum ui_action acts[] = {ACT_UP, ACT_ENTER, ACT_EDIT, ACT_REMOVE, ACT_BACK,
                                           ACT_NONE};
     (void)app;
+    (void)st;
     return acts;
 }
 
@@ -209,8 +213,11 @@ static const char *const cart_help[] = {
 };
 
 const struct ui_screen scr_cart = {
+    .route = "cart",
     .title = N_("Cart"),
+    .private_size = sizeof(struct cart_state),
     .enter = cart_enter,
+    .done = cart_done,
     .draw = cart_draw,
     .action = cart_action,
     .footer = cart_footer,

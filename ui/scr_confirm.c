@@ -9,12 +9,13 @@
 #include "i18n.h"
 #include "summary.h"
 
-static void confirm_draw(struct ui_app *app, int top, int bottom)
+static void confirm_draw(struct ui_app *app, void *st, int top, int bottom)
 {
+    (void)st;
     const struct ui_checkout *co = &app->co;
     const struct billing_result *r = &co->result;
     const struct billing_quote *q = r->quote.n > 0 ? &r->quote : &co->quote;
-    const char *cur = q->currency[0] != '\0' ? q->currency : app->acct.currency;
+    const char *cur = q->currency[0] != '\0' ? q->currency : app->va.acct.currency;
     char buf[512], money[64], range[64];
     int y = top, w = COLS - 6;
 
@@ -66,30 +67,29 @@ static void confirm_draw(struct ui_app *app, int top, int bottom)
     draw_text(bottom - 1, 4, 40, buf, draw_list_mark(bottom - 1, 2, true, true, A_NORMAL));
 }
 
-static bool confirm_action(struct ui_app *app, enum ui_action act)
+static unsigned confirm_action(struct ui_app *app, void *st, enum ui_action act)
 {
+    (void)st;
     switch (act) {
     case ACT_SEATS:
     case ACT_MANAGE:
-        for (size_t i = 0; i < app->subs.n; i++)
-            if (app->co.seats_sub != 0 && app->subs.items[i].id == app->co.seats_sub)
-                app->sub_sel = i;
-        ui_back_to(app, UI_SCR_HOME);
-        ui_push(app, UI_SCR_SEATS);
-        return true;
+        ui_go_back_to(app, "home");
+        ui_go(app, "seats", app->co.seats_sub);
+        return UI_DONE;
     case ACT_ENTER:
     case ACT_BACK:
-        ui_back_to(app, UI_SCR_HOME);
-        return true;
+        ui_go_back_to(app, "home");
+        return UI_DONE;
     default:
-        return false;
+        return UI_IGNORED;
     }
 }
 
-static const enum ui_action *confirm_footer(struct ui_app *app)
+static const enum ui_action *confirm_footer(struct ui_app *app, void *st)
 {
     static const enum ui_action with_seats[] = {ACT_ENTER, ACT_SEATS, ACT_CART, ACT_NONE};
     static const enum ui_action acts[] = {ACT_ENTER, ACT_CART, ACT_NONE};
+    (void)st;
     return app->co.seats_added > 0 ? with_seats : acts;
 }
 
@@ -101,6 +101,7 @@ static const char *const confirm_help[] = {
 };
 
 const struct ui_screen scr_confirm = {
+    .route = "confirm",
     .title = N_("Order placed"),
     .draw = confirm_draw,
     .action = confirm_action,

@@ -9,14 +9,15 @@
 #include "app.h"
 #include "draw.h"
 #include "i18n.h"
+#include "list.h"
 
 enum home_option { HOME_OPT_MODIFY, HOME_OPT_SEATS, HOME_OPT_HISTORY, HOME_OPT_COUNT };
 
-static struct {
+struct home_state {
     bool menu_open;
-    int menu_sel;
-    size_t top;
-} H;
+    struct ui_list menu;      /* the options, enum home_option order */
+    struct ui_list subs;      /* its selection is app->sub_sel */
+};
 
 static bool home_trial_ended(const struct store_subscription *s)
 {
@@ -35,19 +36,20 @@ static const char *home_option_label(const struct ui_app *app, int opt)
     }
 }
 
-static void home_enter(struct ui_app *app)
+static void home_enter(struct ui_app *app, void *st)
 {
-    H.menu_open = false;
+    struct home_state *H = st;
+    H->menu_open = false;
     if (app->have_account) {
-        enum bc_status rc = ui_load_account(app, app->acct.id);
+        enum bc_status rc = ui_load_account(app, app->va.acct.id);
         if (rc != BC_OK)
             ui_status_code(app, rc);
     }
 }
 
-static void home_open_option(struct ui_app *app, int opt)
+static void home_open_option(struct ui_app *app, struct home_state *H, int opt)
 {
-    H.menu_open = false;
+    H->menu_open = false;
     if (ui_sub(app) == NULL)
         return;
     switch (opt) {
@@ -56,20 +58,20 @@ static void home_open_option(struct ui_app *app, int opt)
             return;
         if (!app->edit_valid || app->edit.subscription_id != ui_sub(app)->id)
             app->edit_valid = false;
-        ui_push(app, UI_SCR_MODIFY);
+        ui_go(app, "modify", 0);
         break;
     case HOME_OPT_SEATS:
-        ui_push(app, UI_SCR_SEATS);
+        ui_go(app, "seats", 0);
         break;
     default:
-        ui_push(app, UI_SCR_HISTORY);
+        ui_go(app, "history", 0);
         break;
     }
 }
 
 static void home_header(struct ui_app *app, int y)
 {
-    const struct store_account *a = &app->acct;
+    const struct store_account *a = &app->va.acct;
     char buf[1024], money[64];
     int w = COLS - 4;
     /* The name comes first in both languages; a long one is cut so that the
@@ -78,13 +80,13 @@ static void home_header(struct ui_app *app, int y)
     snprintf(suffix, sizeof suffix, _("%s  (account %lld, %s)"), "", (long long)a->id,
              a->currency);
     char cart[128];
-    snprintf(cart, sizeof cart, ngettext("Cart: %zu item", "Cart: %zu items", app->cart_count),
-             app->cart_count);
+    snprintf(cart, sizeof cart, ngettext("Cart: %zu item", "Cart: %zu items", app->va.cart_count),
+             app->va.cart_count);
     int cw = draw_width(cart);
     int room = w - cw - 2;
     int nw = draw_text(y, 2, room - draw_width(suffix), a->name ? a->name : "", A_BOLD);
     draw_text(y, 2 + nw, room - nw, suffix, A_BOLD);
-    draw_text_right(y, 2, w, cart, app->cart_count ? A_BOLD : A_NORMAL);
+    draw_text_right(y, 2, w, cart, app->va.cart_count ? A_BOLD : A_NORMAL);
 
     fmt_money(money, sizeof money, a->balance, a->currency);
     snprintf(buf, sizeof buf, "%s: %s", _("Credit balance"), money);
@@ -100,11 +102,11 @@ static void home_header(struct ui_app *app, int y)
         snprintf(buf, sizeof buf, "%s: %s", _("Billing contact"), _("none"));
     draw_text(y + 2, 2, w, buf, A_NORMAL);
 
-    if (app->rights.may_change == BC_NOT_BILLING_CONTACT)
+    if (app->va.rights.may_change == BC_NOT_BILLING_CONTACT)
         snprintf(buf, sizeof buf, _("View only: changes are made by the billing contact, %s <%s>."),
                  app->billing_name, app->billing_email);
-    else if (app->rights.may_change != BC_OK)
-        snprintf(buf, sizeof buf, "%s", _(bc_status_message(app->rights.may_change)));
+    else if (app->va.rights.may_change != BC_OK)
+        snprintf(buf, sizeof buf, "%s", _(bc_status_message(app->va.rights.may_change)));
     else
         buf[0] = '\0';
     if (buf[0] != '\0')
@@ -116,8 +118,9 @@ static const char *home_status_label(const struct store_subscription *s)
     return s->status == STORE_SUB_TRIAL ? _("trial") : "";
 }
 
-static void home_draw(struct ui_app *app, int top, int bottom)
+static void home_draw(struct ui_app *app, void *st, int top, int bottom)
 {
+    struct home_state *H = st;
     if (!app->have_account)
         return;
     home_header(app, top);
@@ -131,15 +134,16 @@ static void home_draw(struct ui_app *app, int top, int bottom)
     draw_text(y, cfreq, cprice - cfreq - 1, _("Billing"), h);
     draw_text_right(y, cprice, 14, _("Per seat"), h);
     y++;
-    if (app->subs.n == 0) {
+    if (app->va.subs.n == 0) {
         draw_text(y + 1, 4, COLS - 8, _("This account has no subscriptions."), A_NORMAL);
         return;
     }
-    size_t rows = (size_t)(bottom - y) / 2;
-    H.top = ui_scroll_top(app->sub_sel, H.top, rows, app->subs.n);
+    ui_list_set_count(&H->subs, app->va.subs.n);
+    ui_list_select(&H->subs, app->sub_sel);
+    ui_list_layout(&H->subs, (size_t)(bottom - y) / 2);
     int menu_y = -1;
-    for (size_t i = H.top; i < app->subs.n && y + 1 < bottom; i++, y += 2) {
-        const struct store_subscription *s = &app->subs.items[i];
+    for (size_t i = H->subs.top; i < app->va.subs.n && y + 1 < bottom; i++, y += 2) {
+        const struct store_subscription *s = &app->va.subs.items[i];
         bool cur = i == app->sub_sel;
         if (cur)
             menu_y = y + 2;
@@ -153,7 +157,7 @@ static void home_draw(struct ui_app *app, int top, int bottom)
         snprintf(buf, sizeof buf, "%d/%d", s->seats_assigned, s->seats);
         draw_text(y, cseats, cfreq - cseats - 1, buf, A_NORMAL);
         draw_text(y, cfreq, cprice - cfreq - 1, ui_period_label(s->period), A_NORMAL);
-        fmt_money(money, sizeof money, s->price, app->acct.currency);
+        fmt_money(money, sizeof money, s->price, app->va.acct.currency);
         draw_text_right(y, cprice, 14, money, A_NORMAL);
 
         fmt_range(r1, sizeof r1, s->period_start, s->period_end);
@@ -169,7 +173,7 @@ static void home_draw(struct ui_app *app, int top, int bottom)
         draw_text(y + 1, cprod, COLS - cprod - 2, buf, A_NORMAL);
     }
 
-    if (H.menu_open && menu_y > 0) {
+    if (H->menu_open && menu_y > 0) {
         int mw = 34, mh = HOME_OPT_COUNT + 2;
         if (menu_y + mh > bottom)
             menu_y = bottom - mh;
@@ -178,88 +182,88 @@ static void home_draw(struct ui_app *app, int top, int bottom)
             draw_fill(menu_y + r, mx, mw, A_NORMAL);
         draw_box(menu_y, mx, mh, mw);
         for (int o = 0; o < HOME_OPT_COUNT; o++) {
-            attr_t at = draw_list_mark(menu_y + 1 + o, mx + 1, o == H.menu_sel, true, A_NORMAL);
+            attr_t at = draw_list_mark(menu_y + 1 + o, mx + 1, (size_t)o == H->menu.sel, true, A_NORMAL);
             draw_text(menu_y + 1 + o, mx + 3, mw - 5, home_option_label(app, o), at);
         }
     }
 }
 
-static bool home_action(struct ui_app *app, enum ui_action act)
+static unsigned home_keys(struct ui_app *app, struct home_state *H, enum ui_action act)
 {
-    if (H.menu_open) {
+    unsigned r;
+    if (H->menu_open) {
         switch (act) {
         case ACT_UP:
-            H.menu_sel = H.menu_sel > 0 ? H.menu_sel - 1 : HOME_OPT_COUNT - 1;
-            return true;
         case ACT_DOWN:
+            return ui_list_key(&H->menu, act);
         case ACT_TAB:
-            H.menu_sel = (H.menu_sel + 1) % HOME_OPT_COUNT;
-            return true;
+            return ui_list_key(&H->menu, ACT_DOWN);
         case ACT_ENTER:
-            home_open_option(app, H.menu_sel);
-            return true;
+            home_open_option(app, H, (int)H->menu.sel);
+            return UI_DONE;
         case ACT_BACK:
-            H.menu_open = false;
-            return true;
+            H->menu_open = false;
+            return UI_DONE;
         default:
-            H.menu_open = false;
+            H->menu_open = false;
             break;   /* fall through to the screen's own keys */
         }
     }
     switch (act) {
-    case ACT_UP:
-        if (app->sub_sel > 0)
-            app->sub_sel--;
-        return true;
-    case ACT_DOWN:
-        if (app->sub_sel + 1 < app->subs.n)
-            app->sub_sel++;
-        return true;
-    case ACT_HOME:
-        app->sub_sel = 0;
-        return true;
-    case ACT_END:
-        app->sub_sel = app->subs.n ? app->subs.n - 1 : 0;
-        return true;
     case ACT_ENTER:
     case ACT_OPTIONS:
         if (ui_sub(app) != NULL) {
-            H.menu_open = true;
-            H.menu_sel = 0;
+            H->menu_open = true;
+            H->menu = (struct ui_list){.n = HOME_OPT_COUNT, .rows = HOME_OPT_COUNT,
+                                       .wrap = true};
         }
-        return true;
+        return UI_DONE;
     case ACT_EDIT:
-        home_open_option(app, HOME_OPT_MODIFY);
-        return true;
+        home_open_option(app, H, HOME_OPT_MODIFY);
+        return UI_DONE;
     case ACT_SEATS:
     case ACT_MANAGE:
-        home_open_option(app, HOME_OPT_SEATS);
-        return true;
+        home_open_option(app, H, HOME_OPT_SEATS);
+        return UI_DONE;
     case ACT_HISTORY:
-        home_open_option(app, HOME_OPT_HISTORY);
-        return true;
+        home_open_option(app, H, HOME_OPT_HISTORY);
+        return UI_DONE;
     case ACT_BACK:
         /* Operators go back to the search; a kiosk contact signs out. */
-        if (app->depth > 1)
-            ui_pop(app);
+        if (ui_can_go_back(app))
+            ui_go_back(app);
         else if (app->kiosk)
             ui_sign_out(app);
-        return true;
+        return UI_DONE;
     default:
-        return false;
+        ui_list_set_count(&H->subs, app->va.subs.n);
+        ui_list_select(&H->subs, app->sub_sel);
+        r = ui_list_key(&H->subs, act);
+        app->sub_sel = H->subs.sel;
+        return r;
     }
 }
 
-static const enum ui_action *home_footer(struct ui_app *app)
+static unsigned home_action(struct ui_app *app, void *st, enum ui_action act)
 {
+    struct home_state *H = st;
+    bool menu = H->menu_open;
+    unsigned r = home_keys(app, H, act);
+    /* A key that closed the menu changed the screen, whoever handles it. */
+    return menu && !H->menu_open ? r | UI_REDRAW : r;
+}
+
+static const enum ui_action *home_footer(struct ui_app *app, void *st)
+{
+    const struct home_state *H = st;
     static const enum ui_action menu[] = {ACT_UP, ACT_ENTER, ACT_BACK, ACT_NONE};
     static const enum ui_action acts[] = {ACT_UP, ACT_ENTER, ACT_EDIT, ACT_SEATS, ACT_HISTORY,
                                           ACT_CART, ACT_NONE};
     static const enum ui_action kiosk[] = {ACT_UP, ACT_ENTER, ACT_SIGNOUT, ACT_EDIT, ACT_SEATS,
                                            ACT_HISTORY, ACT_NONE};
-    if (H.menu_open)
+    if (H->menu_open)
         return menu;
-    return app->kiosk && app->depth <= 1 ? kiosk : acts;
+    return app->kiosk && !ui_can_go_back(app) ? kiosk : acts;
 }
 
 static const char *const home_help[] = {
@@ -272,7 +276,9 @@ static const char *const home_help[] = {
 };
 
 const struct ui_screen scr_home = {
+    .route = "home",
     .title = N_("Subscriptions"),
+    .private_size = sizeof(struct home_state),
     .enter = home_enter,
     .draw = home_draw,
     .action = home_action,

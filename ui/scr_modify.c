@@ -11,13 +11,14 @@
 #include "draw.h"
 #include "field.h"
 #include "i18n.h"
+#include "list.h"
 #include "summary.h"
 
 /* MOD_CART is the secondary "Add to cart" offered beside Complete
  * transaction while the cart is empty (the primary is Add to cart otherwise). */
 enum modify_focus { MOD_PLAN, MOD_SEATS, MOD_PERIOD, MOD_ACTION, MOD_CART, MOD_FOCUS_COUNT };
 
-static struct {
+struct modify_state {
     int64_t sub_id;
     const struct catalog_product *prod;
     size_t plan_idx;          /* chosen plan, index in prod->plans */
@@ -26,70 +27,72 @@ static struct {
     enum bc_period period;
     enum modify_focus focus;
     bool tiers_open;
-    size_t tier_sel;
+    struct ui_list tiers;     /* the plans, in rank order */
     bool seats_typing;        /* digits replace the count */
     struct ui_field seats_field;
     struct billing_quote q;
     enum bc_status qrc;       /* error from billing_quote_change */
     struct summary sum;
-} M;
+};
 
-static const struct catalog_plan *modify_plan(size_t i)
+static const struct catalog_plan *modify_plan(const struct modify_state *M, size_t i)
 {
-    return M.prod != NULL && i < M.prod->nplans ? &M.prod->plans[i] : NULL;
+    return M->prod != NULL && i < M->prod->nplans ? &M->prod->plans[i] : NULL;
 }
 
-static void modify_change(const struct ui_app *app, struct billing_change *ch)
+static void modify_change(const struct ui_app *app, const struct modify_state *M,
+                          struct billing_change *ch)
 {
     memset(ch, 0, sizeof *ch);
     const struct store_subscription *sub = ui_sub(app);
-    const struct catalog_plan *pl = modify_plan(M.plan_idx);
-    ch->subscription_id = M.sub_id;
+    const struct catalog_plan *pl = modify_plan(M, M->plan_idx);
+    ch->subscription_id = M->sub_id;
     snprintf(ch->product, sizeof ch->product, "%s", sub ? sub->product : "");
     snprintf(ch->to_plan, sizeof ch->to_plan, "%s", pl ? pl->id : (sub ? sub->plan : ""));
-    ch->to_seats = M.seats;
-    ch->to_period = M.period;
+    ch->to_seats = M->seats;
+    ch->to_period = M->period;
 }
 
-static void modify_requote(struct ui_app *app)
+static void modify_requote(struct ui_app *app, struct modify_state *M)
 {
     struct billing_change ch;
-    modify_change(app, &ch);
+    modify_change(app, M, &ch);
     app->edit = ch;
     app->edit_valid = true;
-    memset(&M.q, 0, sizeof M.q);
-    M.qrc = billing_quote_change(app->b, app->acct.id, &ch, &M.q);
+    memset(&M->q, 0, sizeof M->q);
+    M->qrc = billing_quote_change(app->b, app->va.acct.id, &ch, &M->q);
 }
 
-static void modify_enter(struct ui_app *app)
+static void modify_enter(struct ui_app *app, void *st)
 {
+    struct modify_state *M = st;
     const struct store_subscription *sub = ui_sub(app);
-    M.tiers_open = false;
-    M.seats_typing = false;
-    M.seats_field.digits_only = true;
-    M.seats_field.max_chars = 6;
+    M->tiers_open = false;
+    M->seats_typing = false;
+    M->seats_field.digits_only = true;
+    M->seats_field.max_chars = 6;
     if (sub == NULL) {
-        ui_pop(app);
+        ui_go_back(app);
         return;
     }
-    M.sub_id = sub->id;
-    M.prod = catalog_product(app->b->catalog, sub->product);
-    M.cur_idx = 0;
-    for (size_t i = 0; M.prod != NULL && i < M.prod->nplans; i++)
-        if (strcmp(M.prod->plans[i].id, sub->plan) == 0)
-            M.cur_idx = i;
-    M.plan_idx = M.cur_idx;
-    M.seats = sub->seats;
-    M.period = sub->period;
+    M->sub_id = sub->id;
+    M->prod = catalog_product(app->b->catalog, sub->product);
+    M->cur_idx = 0;
+    for (size_t i = 0; M->prod != NULL && i < M->prod->nplans; i++)
+        if (strcmp(M->prod->plans[i].id, sub->plan) == 0)
+            M->cur_idx = i;
+    M->plan_idx = M->cur_idx;
+    M->seats = sub->seats;
+    M->period = sub->period;
     if (app->edit_valid && app->edit.subscription_id == sub->id) {
-        for (size_t i = 0; M.prod != NULL && i < M.prod->nplans; i++)
-            if (strcmp(M.prod->plans[i].id, app->edit.to_plan) == 0)
-                M.plan_idx = i;
-        M.seats = app->edit.to_seats;
-        M.period = app->edit.to_period;
+        for (size_t i = 0; M->prod != NULL && i < M->prod->nplans; i++)
+            if (strcmp(M->prod->plans[i].id, app->edit.to_plan) == 0)
+                M->plan_idx = i;
+        M->seats = app->edit.to_seats;
+        M->period = app->edit.to_period;
     }
-    M.focus = MOD_PLAN;
-    modify_requote(app);
+    M->focus = MOD_PLAN;
+    modify_requote(app, M);
 }
 
 /* ---- drawing ---- */
@@ -99,16 +102,16 @@ static void modify_price(const struct ui_app *app, const struct catalog_plan *pl
 {
     int64_t price;
     char money[48];
-    if (pl == NULL || !catalog_price(app->b->catalog, pl, app->acct.currency, p, &price)) {
+    if (pl == NULL || !catalog_price(app->b->catalog, pl, app->va.acct.currency, p, &price)) {
         snprintf(buf, size, "%s", _("no price"));
         return;
     }
-    fmt_money(money, sizeof money, price, app->acct.currency);
+    fmt_money(money, sizeof money, price, app->va.acct.currency);
     snprintf(buf, size, p == BC_PERIOD_ANNUAL ? _("%s per seat a year") : _("%s per seat a month"),
              money);
 }
 
-static void modify_draw_tiers(struct ui_app *app, int top, int bottom)
+static void modify_draw_tiers(struct ui_app *app, struct modify_state *M, int top, int bottom)
 {
     int x = 4, w = COLS - 8;
     for (int r = top; r < bottom; r++)
@@ -116,21 +119,21 @@ static void modify_draw_tiers(struct ui_app *app, int top, int bottom)
     draw_box(top, x - 2, bottom - top, w + 4);
     draw_text(top, x, w, _(" Choose a plan "), term_attr(TERM_HEADING));
     int y = top + 1;
-    bool has_lower = M.cur_idx > 0;
-    for (size_t i = 0; i < M.prod->nplans && y + 1 < bottom - 3; i++) {
-        const struct catalog_plan *pl = &M.prod->plans[i];
-        bool lower = i < M.cur_idx;
-        bool cur = i == M.tier_sel;
+    bool has_lower = M->cur_idx > 0;
+    for (size_t i = 0; i < M->prod->nplans && y + 1 < bottom - 3; i++) {
+        const struct catalog_plan *pl = &M->prod->plans[i];
+        bool lower = i < M->cur_idx;
+        bool cur = i == M->tiers.sel;
         attr_t row = lower ? term_attr(TERM_DISABLED) : A_NORMAL;
         char price[96];
         const char *tag = "";
-        if (i == M.cur_idx)
+        if (i == M->cur_idx)
             tag = _(" (current plan)");
         else if (lower)
             tag = _(" (Customer Care only)");
-        else if (i == M.plan_idx)
+        else if (i == M->plan_idx)
             tag = _(" (chosen)");
-        modify_price(app, pl, M.period, price, sizeof price);
+        modify_price(app, pl, M->period, price, sizeof price);
         /* The cursor and the plan's name mark the current tier; its tag and
          * price keep their attributes, so a move rewrites a few cells. */
         attr_t at = draw_list_mark(y, x, cur, true, row);
@@ -154,9 +157,10 @@ static void modify_draw_tiers(struct ui_app *app, int top, int bottom)
     }
 }
 
-static void modify_timeline(struct ui_app *app, const struct store_subscription *sub, int y)
+static void modify_timeline(struct ui_app *app, const struct modify_state *M,
+                            const struct store_subscription *sub, int y)
 {
-    const struct quote_item *it = &M.q.items[0];
+    const struct quote_item *it = &M->q.items[0];
     bc_day p0 = sub->period_start, p1 = sub->period_end, d = app->b->today;
     if (p1 <= p0 || d < p0 || d > p1)
         return;
@@ -193,23 +197,24 @@ static void modify_timeline(struct ui_app *app, const struct store_subscription 
 
 static const char *modify_action_label(const struct ui_app *app)
 {
-    return app->cart_count > 0 ? _("Add to cart") : _("Complete transaction");
+    return app->va.cart_count > 0 ? _("Add to cart") : _("Complete transaction");
 }
 
-static void modify_draw(struct ui_app *app, int top, int bottom)
+static void modify_draw(struct ui_app *app, void *st, int top, int bottom)
 {
+    struct modify_state *M = st;
     const struct store_subscription *sub = ui_sub(app);
-    if (sub == NULL || M.prod == NULL)
+    if (sub == NULL || M->prod == NULL)
         return;
     char buf[512], money[64], range[64];
-    const struct catalog_plan *cur = modify_plan(M.cur_idx);
+    const struct catalog_plan *cur = modify_plan(M, M->cur_idx);
     snprintf(buf, sizeof buf,
              ngettext("%s: current plan %s, %d seat, %s", "%s: current plan %s, %d seats, %s",
                       sub->seats),
-             M.prod->name, cur ? cur->name : sub->plan, sub->seats, ui_period_label(sub->period));
+             M->prod->name, cur ? cur->name : sub->plan, sub->seats, ui_period_label(sub->period));
     draw_text(top, 2, COLS - 4, buf, A_BOLD);
     fmt_range(range, sizeof range, sub->period_start, sub->period_end);
-    fmt_money(money, sizeof money, sub->price, app->acct.currency);
+    fmt_money(money, sizeof money, sub->price, app->va.acct.currency);
     snprintf(buf, sizeof buf, _("Period %s, %s per seat, %d seats assigned"), range, money,
              sub->seats_assigned);
     draw_text(top + 1, 2, COLS - 4, buf, A_NORMAL);
@@ -217,22 +222,22 @@ static void modify_draw(struct ui_app *app, int top, int bottom)
     /* The choices. */
     int y = top + 3, lx = 4, vx = 20;
     attr_t sel = term_attr(TERM_SELECTED);
-    const struct catalog_plan *pl = modify_plan(M.plan_idx);
+    const struct catalog_plan *pl = modify_plan(M, M->plan_idx);
     for (int f = 0; f < 3; f++) {
-        if ((int)M.focus == f)
+        if ((int)M->focus == f)
             draw_text(y + f, 2, 1, draw_glyph_cursor(), A_BOLD);
     }
     draw_text(y, lx, vx - lx - 1, _("Plan"), A_BOLD);
-    draw_text(y, vx, 28, pl ? pl->name : "", M.focus == MOD_PLAN ? sel : term_attr(TERM_FIELD));
+    draw_text(y, vx, 28, pl ? pl->name : "", M->focus == MOD_PLAN ? sel : term_attr(TERM_FIELD));
     snprintf(buf, sizeof buf, "[ %s ]", _("Edit"));
-    draw_text(y, vx + 30, 20, buf, M.focus == MOD_PLAN ? A_BOLD : A_NORMAL);
+    draw_text(y, vx + 30, 20, buf, M->focus == MOD_PLAN ? A_BOLD : A_NORMAL);
 
     draw_text(y + 1, lx, vx - lx - 1, _("Seats"), A_BOLD);
-    if (M.seats_typing)
-        field_draw(&M.seats_field, y + 1, vx, 10, true, NULL);
+    if (M->seats_typing)
+        field_draw(&M->seats_field, y + 1, vx, 10, true, NULL);
     else {
-        snprintf(buf, sizeof buf, "- %d +", M.seats);
-        draw_text(y + 1, vx, 12, buf, M.focus == MOD_SEATS ? sel : term_attr(TERM_FIELD));
+        snprintf(buf, sizeof buf, "- %d +", M->seats);
+        draw_text(y + 1, vx, 12, buf, M->focus == MOD_SEATS ? sel : term_attr(TERM_FIELD));
     }
     if (pl != NULL) {
         snprintf(buf, sizeof buf, _("%d to %d seats; %d assigned"), pl->seats_min, pl->seats_max,
@@ -242,14 +247,14 @@ static void modify_draw(struct ui_app *app, int top, int bottom)
 
     draw_text(y + 2, lx, vx - lx - 1, _("Billing"), A_BOLD);
     const char *on = term_ascii() ? "(*)" : "(\u2022)";
-    snprintf(buf, sizeof buf, "%s %s  %s %s", M.period == BC_PERIOD_MONTHLY ? on : "( )",
-             _("Monthly"), M.period == BC_PERIOD_ANNUAL ? on : "( )", _("Annual"));
-    draw_text(y + 2, vx, 28, buf, M.focus == MOD_PERIOD ? sel : A_NORMAL);
+    snprintf(buf, sizeof buf, "%s %s  %s %s", M->period == BC_PERIOD_MONTHLY ? on : "( )",
+             _("Monthly"), M->period == BC_PERIOD_ANNUAL ? on : "( )", _("Annual"));
+    draw_text(y + 2, vx, 28, buf, M->focus == MOD_PERIOD ? sel : A_NORMAL);
     /* What annual saves per seat: figured by the core. */
     int64_t save;
-    if (pl != NULL && billing_annual_saving(app->b->catalog, pl, app->acct.currency, &save)
+    if (pl != NULL && billing_annual_saving(app->b->catalog, pl, app->va.acct.currency, &save)
         && save > 0) {
-        fmt_money(money, sizeof money, save, app->acct.currency);
+        fmt_money(money, sizeof money, save, app->va.acct.currency);
         snprintf(buf, sizeof buf, _("Annual billing saves %s per seat a year."), money);
         draw_text(y + 3, vx, COLS - vx - 2, buf, A_NORMAL);
     }
@@ -259,47 +264,47 @@ static void modify_draw(struct ui_app *app, int top, int bottom)
     draw_rule(y, 2, COLS - 4, _("Order Summary"));
     y++;
     int sum_bottom = top + 14;
-    if (M.qrc != BC_OK) {
-        draw_text(y, 4, COLS - 8, _(bc_status_message(M.qrc)), term_attr(TERM_ERROR));
-    } else if (M.q.refusal == BC_NO_CHANGE) {
+    if (M->qrc != BC_OK) {
+        draw_text(y, 4, COLS - 8, _(bc_status_message(M->qrc)), term_attr(TERM_ERROR));
+    } else if (M->q.refusal == BC_NO_CHANGE) {
         draw_wrap(y, 4, COLS - 8, 2,
                   _("Choose another plan, seat count or billing frequency to see what it costs."),
                   A_NORMAL);
-    } else if (M.q.refusal != BC_OK) {
-        summary_refusal_text(buf, sizeof buf, app, M.q.refusal, M.seats);
+    } else if (M->q.refusal != BC_OK) {
+        summary_refusal_text(buf, sizeof buf, app, M->q.refusal, M->seats);
         draw_wrap(y, 4, COLS - 8, 3, buf, term_attr(TERM_ERROR));
     } else {
         /* The per-line VAT rows are folded into the one VAT row here. */
-        summary_reset(&M.sum);
-        summary_item_lines(&M.sum, app, &M.q, 0, false);
-        summary_totals(&M.sum, &M.q, false);
-        summary_draw(&M.sum, 0, y, sum_bottom, 4, COLS - 8);
-        modify_timeline(app, sub, sum_bottom + 1);
+        summary_reset(&M->sum);
+        summary_item_lines(&M->sum, app, &M->q, 0, false);
+        summary_totals(&M->sum, &M->q, false);
+        summary_draw(&M->sum, 0, y, sum_bottom, 4, COLS - 8);
+        modify_timeline(app, M, sub, sum_bottom + 1);
     }
 
     y = bottom - 1;
-    bool can = M.qrc == BC_OK && M.q.refusal == BC_OK;
+    bool can = M->qrc == BC_OK && M->q.refusal == BC_OK;
     snprintf(buf, sizeof buf, "[ %s ]", modify_action_label(app));
-    attr_t aa = draw_list_mark(y, 2, M.focus == MOD_ACTION, true,
+    attr_t aa = draw_list_mark(y, 2, M->focus == MOD_ACTION, true,
                                can ? A_BOLD : term_attr(TERM_DISABLED));
     int bx = 4 + draw_text(y, 4, COLS - 8, buf, aa) + 4;
-    if (app->cart_count == 0) {
+    if (app->va.cart_count == 0) {
         snprintf(buf, sizeof buf, "[ %s ]", _("Add to cart"));
-        aa = draw_list_mark(y, bx - 2, M.focus == MOD_CART, true,
+        aa = draw_list_mark(y, bx - 2, M->focus == MOD_CART, true,
                             can ? A_NORMAL : term_attr(TERM_DISABLED));
         draw_text(y, bx, COLS - bx - 2, buf, aa);
     }
 
-    if (M.tiers_open)
-        modify_draw_tiers(app, top + 2, bottom);
+    if (M->tiers_open)
+        modify_draw_tiers(app, M, top + 2, bottom);
 }
 
 /* ---- actions ---- */
 
-static void modify_set_seats(struct ui_app *app, int n)
+static void modify_set_seats(struct ui_app *app, struct modify_state *M, int n)
 {
     const struct store_subscription *sub = ui_sub(app);
-    const struct catalog_plan *pl = modify_plan(M.plan_idx);
+    const struct catalog_plan *pl = modify_plan(M, M->plan_idx);
     if (pl != NULL && n < pl->seats_min) {
         ui_status(app, true, _("This plan needs at least %d seats."), pl->seats_min);
         n = pl->seats_min;
@@ -314,66 +319,66 @@ static void modify_set_seats(struct ui_app *app, int n)
         ui_status(app, true, "%s", buf);
         n = sub->seats_assigned;
     }
-    if (n != M.seats) {
-        M.seats = n;
-        modify_requote(app);
+    if (n != M->seats) {
+        M->seats = n;
+        modify_requote(app, M);
     }
 }
 
-static void modify_commit_typing(struct ui_app *app)
+static void modify_commit_typing(struct ui_app *app, struct modify_state *M)
 {
-    if (!M.seats_typing)
+    if (!M->seats_typing)
         return;
-    M.seats_typing = false;
-    if (M.seats_field.text[0] == '\0')
+    M->seats_typing = false;
+    if (M->seats_field.text[0] == '\0')
         return;
     int n = 0;
-    for (const char *p = M.seats_field.text; *p != '\0' && n < 1000000; p++)
+    for (const char *p = M->seats_field.text; *p != '\0' && n < 1000000; p++)
         n = n * 10 + (*p - '0');
-    modify_set_seats(app, n);
+    modify_set_seats(app, M, n);
 }
 
-static void modify_pick_tier(struct ui_app *app)
+static void modify_pick_tier(struct ui_app *app, struct modify_state *M)
 {
-    if (M.tier_sel < M.cur_idx) {
+    if (M->tiers.sel < M->cur_idx) {
         /* The box shows Customer Care's contacts; the status line says why. */
         ui_status_code(app, BC_DOWNGRADE_REQUIRES_SUPPORT);
         return;
     }
-    M.plan_idx = M.tier_sel;
-    M.tiers_open = false;
-    const struct catalog_plan *pl = modify_plan(M.plan_idx);
-    if (pl != NULL && M.seats > pl->seats_max)
-        M.seats = pl->seats_max;
-    if (pl != NULL && M.seats < pl->seats_min)
-        M.seats = pl->seats_min;
-    modify_requote(app);
+    M->plan_idx = M->tiers.sel;
+    M->tiers_open = false;
+    const struct catalog_plan *pl = modify_plan(M, M->plan_idx);
+    if (pl != NULL && M->seats > pl->seats_max)
+        M->seats = pl->seats_max;
+    if (pl != NULL && M->seats < pl->seats_min)
+        M->seats = pl->seats_min;
+    modify_requote(app, M);
 }
 
-static void modify_primary(struct ui_app *app, bool to_cart)
+static void modify_primary(struct ui_app *app, struct modify_state *M, bool to_cart)
 {
-    if (M.qrc != BC_OK) {
-        ui_status_code(app, M.qrc);
+    if (M->qrc != BC_OK) {
+        ui_status_code(app, M->qrc);
         return;
     }
-    if (M.q.refusal != BC_OK) {
+    if (M->q.refusal != BC_OK) {
         char buf[512];
-        summary_refusal_text(buf, sizeof buf, app, M.q.refusal, M.seats);
+        summary_refusal_text(buf, sizeof buf, app, M->q.refusal, M->seats);
         ui_status(app, true, "%s", buf);
         return;
     }
     struct billing_change ch;
-    modify_change(app, &ch);
+    modify_change(app, M, &ch);
     if (to_cart) {
-        enum bc_status rc = billing_cart_put(app->b, app->acct.id, &ch);
+        enum bc_status rc = billing_cart_put(app->b, app->va.acct.id, &ch);
         if (rc != BC_OK) {
             ui_status_code(app, rc);
             return;
         }
         app->edit_valid = false;
-        ui_load_account(app, app->acct.id);
-        ui_pop(app);
-        ui_push(app, UI_SCR_CART);
+        ui_load_account(app, app->va.acct.id);
+        ui_go_back(app);
+        ui_go(app, "cart", 0);
         ui_status(app, false, "%s", _("Added to the cart."));
         return;
     }
@@ -382,142 +387,148 @@ static void modify_primary(struct ui_app *app, bool to_cart)
     app->co.is_cart = false;
     app->co.change = ch;
     billing_new_key(app->co.key);
-    ui_push(app, UI_SCR_REVIEW);
+    ui_go(app, "review", 0);
 }
 
-static bool modify_tier_action(struct ui_app *app, enum ui_action act)
+static unsigned modify_tier_action(struct ui_app *app, struct modify_state *M,
+                                   enum ui_action act)
 {
     switch (act) {
     case ACT_UP:
-        if (M.tier_sel > 0)
-            M.tier_sel--;
-        return true;
     case ACT_DOWN:
+        return ui_list_key(&M->tiers, act);
     case ACT_TAB:
-        if (M.prod != NULL && M.tier_sel + 1 < M.prod->nplans)
-            M.tier_sel++;
-        return true;
+        return ui_list_key(&M->tiers, ACT_DOWN);
     case ACT_ENTER:
     case ACT_TOGGLE:
-        modify_pick_tier(app);
-        return true;
+        modify_pick_tier(app, M);
+        return UI_DONE;
     case ACT_BACK:
     case ACT_EDIT:
-        M.tiers_open = false;
-        return true;
+        M->tiers_open = false;
+        return UI_DONE;
     case ACT_HELP:
-        return false;
+        return UI_IGNORED;
     default:
-        return true;
+        return UI_HANDLED;
     }
 }
 
-static bool modify_action(struct ui_app *app, enum ui_action act)
+/* Opens the list of plans on the chosen one. */
+static void modify_open_tiers(struct modify_state *M)
 {
-    if (M.tiers_open)
-        return modify_tier_action(app, act);
-    if (M.seats_typing && act == ACT_ERASE) {
-        field_erase(&M.seats_field);
-        return true;
+    M->tiers_open = true;
+    ui_list_set_count(&M->tiers, M->prod != NULL ? M->prod->nplans : 0);
+    ui_list_select(&M->tiers, M->plan_idx);
+}
+
+static unsigned modify_action(struct ui_app *app, void *st, enum ui_action act)
+{
+    struct modify_state *M = st;
+    if (M->tiers_open)
+        return modify_tier_action(app, M, act);
+    if (M->seats_typing && act == ACT_ERASE) {
+        field_erase(&M->seats_field);
+        return UI_DONE;
     }
-    if (M.seats_typing && act == ACT_CLEAR) {
-        field_clear(&M.seats_field);
-        return true;
+    if (M->seats_typing && act == ACT_CLEAR) {
+        field_clear(&M->seats_field);
+        return UI_DONE;
     }
-    if (M.seats_typing && act != ACT_HELP)
-        modify_commit_typing(app);
+    if (M->seats_typing && act != ACT_HELP)
+        modify_commit_typing(app, M);
     switch (act) {
     case ACT_UP:
     case ACT_BACKTAB:
-        M.focus = M.focus > 0 ? M.focus - 1 : MOD_FOCUS_COUNT - 1;
-        if (M.focus == MOD_CART && app->cart_count > 0)
-            M.focus = MOD_ACTION;
-        return true;
+        M->focus = M->focus > 0 ? M->focus - 1 : MOD_FOCUS_COUNT - 1;
+        if (M->focus == MOD_CART && app->va.cart_count > 0)
+            M->focus = MOD_ACTION;
+        return UI_DONE;
     case ACT_DOWN:
     case ACT_TAB:
-        M.focus = (M.focus + 1) % MOD_FOCUS_COUNT;
-        if (M.focus == MOD_CART && app->cart_count > 0)
-            M.focus = MOD_PLAN;
-        return true;
+        M->focus = (M->focus + 1) % MOD_FOCUS_COUNT;
+        if (M->focus == MOD_CART && app->va.cart_count > 0)
+            M->focus = MOD_PLAN;
+        return UI_DONE;
     case ACT_EDIT:
-        M.focus = MOD_PLAN;
-        M.tiers_open = true;
-        M.tier_sel = M.plan_idx;
-        return true;
+        M->focus = MOD_PLAN;
+        modify_open_tiers(M);
+        return UI_DONE;
     case ACT_PLUS:
-        modify_set_seats(app, M.seats + 1);
-        return true;
+        modify_set_seats(app, M, M->seats + 1);
+        return UI_DONE;
     case ACT_MINUS:
-        modify_set_seats(app, M.seats - 1);
-        return true;
+        modify_set_seats(app, M, M->seats - 1);
+        return UI_DONE;
     case ACT_LEFT:
     case ACT_RIGHT:
-        if (M.focus == MOD_ACTION && app->cart_count == 0) {
-            M.focus = MOD_CART;
-            return true;
+        if (M->focus == MOD_ACTION && app->va.cart_count == 0) {
+            M->focus = MOD_CART;
+            return UI_DONE;
         }
-        if (M.focus == MOD_CART) {
-            M.focus = MOD_ACTION;
-            return true;
+        if (M->focus == MOD_CART) {
+            M->focus = MOD_ACTION;
+            return UI_DONE;
         }
         /* fall through */
     case ACT_TOGGLE:
-        if (M.focus == MOD_SEATS) {
-            modify_set_seats(app, M.seats + (act == ACT_LEFT ? -1 : 1));
-        } else if (M.focus == MOD_PERIOD) {
-            M.period = M.period == BC_PERIOD_MONTHLY ? BC_PERIOD_ANNUAL : BC_PERIOD_MONTHLY;
-            modify_requote(app);
+        if (M->focus == MOD_SEATS) {
+            modify_set_seats(app, M, M->seats + (act == ACT_LEFT ? -1 : 1));
+        } else if (M->focus == MOD_PERIOD) {
+            M->period = M->period == BC_PERIOD_MONTHLY ? BC_PERIOD_ANNUAL : BC_PERIOD_MONTHLY;
+            modify_requote(app, M);
         }
-        return true;
+        return UI_DONE;
     case ACT_ENTER:
-        switch (M.focus) {
+        switch (M->focus) {
         case MOD_PLAN:
-            M.tiers_open = true;
-            M.tier_sel = M.plan_idx;
+            modify_open_tiers(M);
             break;
         case MOD_SEATS:
-            M.focus = MOD_PERIOD;
+            M->focus = MOD_PERIOD;
             break;
         case MOD_PERIOD:
-            M.focus = MOD_ACTION;
+            M->focus = MOD_ACTION;
             break;
         case MOD_CART:
-            modify_primary(app, true);
+            modify_primary(app, M, true);
             break;
         default:
-            modify_primary(app, app->cart_count > 0);
+            modify_primary(app, M, app->va.cart_count > 0);
             break;
         }
-        return true;
+        return UI_DONE;
     case ACT_BACK:
         app->edit_valid = false;
-        ui_pop(app);
-        return true;
+        ui_go_back(app);
+        return UI_DONE;
     default:
-        return false;
+        return UI_IGNORED;
     }
 }
 
-static bool modify_text(struct ui_app *app, wint_t ch)
+static unsigned modify_text(struct ui_app *app, void *st, wint_t ch)
 {
+    struct modify_state *M = st;
     (void)app;
-    if (M.tiers_open || M.focus != MOD_SEATS || ch < '0' || ch > '9')
-        return false;
-    if (!M.seats_typing) {
-        M.seats_typing = true;
-        field_clear(&M.seats_field);
+    if (M->tiers_open || M->focus != MOD_SEATS || ch < '0' || ch > '9')
+        return UI_IGNORED;
+    if (!M->seats_typing) {
+        M->seats_typing = true;
+        field_clear(&M->seats_field);
     }
-    field_put(&M.seats_field, ch);
-    return true;
+    field_put(&M->seats_field, ch);
+    return UI_DONE;
 }
 
-static const enum ui_action *modify_footer(struct ui_app *app)
+static const enum ui_action *modify_footer(struct ui_app *app, void *st)
 {
+    const struct modify_state *M = st;
     static const enum ui_action tiers[] = {ACT_UP, ACT_ENTER, ACT_BACK, ACT_NONE};
     static const enum ui_action acts[] = {ACT_TAB, ACT_ENTER, ACT_EDIT, ACT_PLUS, ACT_LEFT,
                                           ACT_BACK, ACT_NONE};
     (void)app;
-    return M.tiers_open ? tiers : acts;
+    return M->tiers_open ? tiers : acts;
 }
 
 static const char *const modify_help[] = {
@@ -532,7 +543,9 @@ static const char *const modify_help[] = {
 };
 
 const struct ui_screen scr_modify = {
+    .route = "modify",
     .title = N_("Modify subscription"),
+    .private_size = sizeof(struct modify_state),
     .enter = modify_enter,
     .draw = modify_draw,
     .action = modify_action,

@@ -20,64 +20,50 @@
 enum pay_focus { PAY_SOURCE, PAY_NUMBER, PAY_EXPIRY, PAY_VAT, PAY_COUNTRY, PAY_PLACE,
                  PAY_FOCUS_COUNT };
 
-static struct {
-    unsigned serial;          /* the checkout these fields belong to */
+/* The screen's state, owned by the framework: the typed card number is
+ * wiped with it when the screen closes (back, order placed, sign-out). */
+struct pay_state {
     bool has_card;
     struct store_card card;
     bool use_card_on_file;
     struct ui_field number, expiry, vat, country;
-    enum pay_focus focus;
-} P;
+    struct ui_form form;      /* items in enum pay_focus order */
+};
 
-static bool pay_focusable(enum pay_focus f)
+/* The new card's fields are skipped while the card on file is chosen. */
+static void pay_layout(struct pay_state *P)
 {
-    switch (f) {
-    case PAY_SOURCE:
-        return P.has_card;
-    case PAY_NUMBER:
-    case PAY_EXPIRY:
-        return !P.use_card_on_file;
-    default:
-        return true;
-    }
+    P->form.hidden[PAY_SOURCE] = !P->has_card;
+    P->form.hidden[PAY_NUMBER] = P->form.hidden[PAY_EXPIRY] = P->use_card_on_file;
 }
 
-static void pay_move(int dir)
+static void payment_open(struct ui_app *app, void *st, int64_t arg)
 {
-    int f = (int)P.focus;
-    for (int i = 0; i < PAY_FOCUS_COUNT; i++) {
-        f = (f + dir + PAY_FOCUS_COUNT) % PAY_FOCUS_COUNT;
-        if (pay_focusable((enum pay_focus)f)) {
-            P.focus = (enum pay_focus)f;
-            return;
-        }
-    }
+    struct pay_state *P = st;
+    (void)arg;
+    P->has_card = view_card_on_file(app->b, app->va.acct.id, &P->card) == BC_OK;
+    P->use_card_on_file = P->has_card;
+    P->number.digits_only = true;
+    P->number.max_chars = 19;
+    P->expiry.max_chars = 7;
+    P->vat.max_chars = 20;
+    field_set(&P->vat, app->va.acct.vat_number);
+    P->country.max_chars = 2;
+    field_set(&P->country, app->va.acct.country);
+    ui_form_init(&P->form, PAY_FOCUS_COUNT);
+    ui_form_bind(&P->form, PAY_NUMBER, &P->number);
+    ui_form_bind(&P->form, PAY_EXPIRY, &P->expiry);
+    ui_form_bind(&P->form, PAY_VAT, &P->vat);
+    ui_form_bind(&P->form, PAY_COUNTRY, &P->country);
+    pay_layout(P);
+    P->form.focus = P->has_card ? PAY_PLACE : PAY_NUMBER;
 }
 
-static void pay_requote(struct ui_app *app, bool always);
-
-static void payment_enter(struct ui_app *app)
+static void payment_done(struct ui_app *app, void *st)
 {
-    if (P.serial == app->co.serial) {
-        /* Same checkout (even after a decline or a stale quote): keep what
-         * was typed, and the figures that go with it. */
-        pay_requote(app, false);
-        return;
-    }
-    P.serial = app->co.serial;
-    memset(&P.card, 0, sizeof P.card);
-    P.has_card = store_card_get(app->b->store, app->acct.id, &P.card) == BC_OK;
-    P.use_card_on_file = P.has_card;
-    P.number.digits_only = true;
-    P.number.max_chars = 19;
-    field_clear(&P.number);
-    P.expiry.max_chars = 7;
-    field_clear(&P.expiry);
-    P.vat.max_chars = 20;
-    field_set(&P.vat, app->acct.vat_number);
-    P.country.max_chars = 2;
-    field_set(&P.country, app->acct.country);
-    P.focus = P.has_card ? PAY_PLACE : PAY_NUMBER;
+    struct pay_state *P = st;
+    (void)app;
+    ui_form_wipe(&P->form);
 }
 
 /* Brand names as people write them. */
@@ -93,73 +79,63 @@ static const char *pay_brand(const char *id)
     return _("card");
 }
 
-static struct ui_field *pay_field(enum pay_focus f)
-{
-    switch (f) {
-    case PAY_NUMBER: return &P.number;
-    case PAY_EXPIRY: return &P.expiry;
-    case PAY_VAT: return &P.vat;
-    case PAY_COUNTRY: return &P.country;
-    default: return NULL;
-    }
-}
 
 /* ---- checks, also shown next to the fields as words (not color) ---- */
 
-static enum bc_status pay_check_number(void)
+static enum bc_status pay_check_number(const struct pay_state *P)
 {
     char digits[32];
-    if (!card_normalise(P.number.text, digits, sizeof digits) || !card_luhn_ok(digits))
-        return BC_INVALID_CARD;
-    return BC_OK;
+    bool ok = card_normalise(P->number.text, digits, sizeof digits) && card_luhn_ok(digits);
+    explicit_bzero(digits, sizeof digits);
+    return ok ? BC_OK : BC_INVALID_CARD;
 }
 
-static enum bc_status pay_check_expiry(const struct ui_app *app)
+static enum bc_status pay_check_expiry(const struct ui_app *app, const struct pay_state *P)
 {
     int m, y, ty, tm, td;
-    if (!card_parse_expiry(P.expiry.text, &m, &y))
+    if (!card_parse_expiry(P->expiry.text, &m, &y))
         return BC_INVALID_ARGUMENT;
     date_to_civil(app->b->today, &ty, &tm, &td);
     return card_expiry_ok(m, y, ty, tm) ? BC_OK : BC_CARD_EXPIRED;
 }
 
-static enum bc_status pay_check_country(void)
+static enum bc_status pay_check_country(const struct pay_state *P)
 {
-    if (strlen(P.country.text) != 2 || !isupper((unsigned char)P.country.text[0])
-        || !isupper((unsigned char)P.country.text[1]))
+    if (strlen(P->country.text) != 2 || !isupper((unsigned char)P->country.text[0])
+        || !isupper((unsigned char)P->country.text[1]))
         return BC_UNKNOWN_COUNTRY;
     return BC_OK;
 }
 
-static enum bc_status pay_check_vat(void)
+static enum bc_status pay_check_vat(const struct pay_state *P)
 {
-    if (P.vat.text[0] == '\0')
+    if (P->vat.text[0] == '\0')
         return BC_OK;
-    if (pay_check_country() != BC_OK || !vat_number_valid(P.country.text, P.vat.text))
+    if (pay_check_country(P) != BC_OK || !vat_number_valid(P->country.text, P->vat.text))
         return BC_INVALID_VAT_NUMBER;
     return BC_OK;
 }
 
 /* The VAT number and country as billing_place takes them: NULL keeps the
  * account's. */
-static void pay_vat_args(const struct ui_app *app, const char **vat, const char **country)
+static void pay_vat_args(const struct ui_app *app, const struct pay_state *P, const char **vat, const char **country)
 {
-    const char *old_vat = app->acct.vat_number ? app->acct.vat_number : "";
-    *vat = strcmp(P.vat.text, old_vat) != 0 ? P.vat.text : NULL;
-    *country = strcmp(P.country.text, app->acct.country) != 0 ? P.country.text : NULL;
+    const char *old_vat = app->va.acct.vat_number ? app->va.acct.vat_number : "";
+    *vat = strcmp(P->vat.text, old_vat) != 0 ? P->vat.text : NULL;
+    *country = strcmp(P->country.text, app->va.acct.country) != 0 ? P->country.text : NULL;
 }
 
 /* Re-quotes the checkout for the VAT number and country as typed, when both
  * are valid (otherwise the figures on screen stay and the field says "not
  * valid"). `always` false: only when they differ from the account's, so
  * the review's figures stay as they were shown. */
-static void pay_requote(struct ui_app *app, bool always)
+static void pay_requote(struct ui_app *app, const struct pay_state *P, bool always)
 {
     struct ui_checkout *co = &app->co;
     const char *vn, *cc;
-    if (pay_check_country() != BC_OK || pay_check_vat() != BC_OK)
+    if (pay_check_country(P) != BC_OK || pay_check_vat(P) != BC_OK)
         return;
-    pay_vat_args(app, &vn, &cc);
+    pay_vat_args(app, P, &vn, &cc);
     if (!always && vn == NULL && cc == NULL)
         return;
     struct billing_quote *q = malloc(sizeof *q);
@@ -167,7 +143,7 @@ static void pay_requote(struct ui_app *app, bool always)
         ui_status_code(app, BC_NO_MEMORY);
         return;
     }
-    enum bc_status rc = billing_quote_checkout(app->b, app->acct.id, co->is_cart ? NULL : &co->change,
+    enum bc_status rc = billing_quote_checkout(app->b, app->va.acct.id, co->is_cart ? NULL : &co->change,
                                                vn, cc, q);
     if (rc == BC_OK) {
         co->quote = *q;
@@ -192,8 +168,10 @@ static void pay_mark(int y, int x, bool empty, enum bc_status st, bool fem)
                   term_attr(TERM_ERROR));
 }
 
-static void payment_draw(struct ui_app *app, int top, int bottom)
+static void payment_draw(struct ui_app *app, void *st, int top, int bottom)
 {
+    struct pay_state *P = st;
+    enum pay_focus focus = (enum pay_focus)P->form.focus;
     const struct billing_quote *q = &app->co.quote;
     char buf[512], money[64], vat[64];
     summary_vat_label(vat, sizeof vat, q);
@@ -210,25 +188,25 @@ static void payment_draw(struct ui_app *app, int top, int bottom)
         if (draw_width(_(labels[i])) > vx)
             vx = draw_width(_(labels[i]));
     vx += lx + 2;
-    if (P.has_card) {
+    if (P->has_card) {
         const char *on = term_ascii() ? "(*)" : "(\u2022)";
         char card[128];
         snprintf(card, sizeof card, _("Card on file: %s ending %s, expires %02d/%04d"),
-                 pay_brand(P.card.brand), P.card.last4, P.card.exp_month, P.card.exp_year);
+                 pay_brand(P->card.brand), P->card.last4, P->card.exp_month, P->card.exp_year);
         /* The focused choice is marked by the cursor and its radio button
          * only, not the whole line (fewer cells to rewrite on a move). */
-        attr_t at = draw_list_mark(y, 2, P.focus == PAY_SOURCE, true, A_NORMAL);
-        int rw = draw_text(y, lx, COLS - lx - 2, P.use_card_on_file ? on : "( )", at);
+        attr_t at = draw_list_mark(y, 2, focus == PAY_SOURCE, true, A_NORMAL);
+        int rw = draw_text(y, lx, COLS - lx - 2, P->use_card_on_file ? on : "( )", at);
         draw_text(y, lx + rw + 1, COLS - lx - 3 - rw, card, A_NORMAL);
-        snprintf(buf, sizeof buf, "%s %s", P.use_card_on_file ? "( )" : on, _("A new card"));
+        snprintf(buf, sizeof buf, "%s %s", P->use_card_on_file ? "( )" : on, _("A new card"));
         draw_text(y + 1, lx, COLS - lx - 2, buf, A_NORMAL);
         y += 3;
     }
-    if (!P.use_card_on_file) {
+    if (!P->use_card_on_file) {
         char digits[32], masked[64];
         const char *shown = "";
         size_t nd = 0;
-        for (const char *p = P.number.text; *p != '\0' && nd + 1 < sizeof digits; p++)
+        for (const char *p = P->number.text; *p != '\0' && nd + 1 < sizeof digits; p++)
             digits[nd++] = *p;
         digits[nd] = '\0';
         if (nd > 0) {
@@ -236,32 +214,34 @@ static void payment_draw(struct ui_app *app, int top, int bottom)
             shown = masked;
         }
         draw_text(y, lx, vx - lx - 1, _("Card number"), A_BOLD);
-        field_draw(&P.number, y, vx, fw, P.focus == PAY_NUMBER, shown);
-        pay_mark(y, vx + fw + 2, nd < 12, pay_check_number(), false);
-        if (P.focus == PAY_NUMBER)
+        field_draw(&P->number, y, vx, fw, focus == PAY_NUMBER, shown);
+        explicit_bzero(digits, sizeof digits);
+        explicit_bzero(masked, sizeof masked);
+        pay_mark(y, vx + fw + 2, nd < 12, pay_check_number(P), false);
+        if (focus == PAY_NUMBER)
             draw_text(y, 2, 1, draw_glyph_cursor(), A_BOLD);
         y++;
         draw_text(y, lx, vx - lx - 1, _("Expiry (MM/YY)"), A_BOLD);
-        field_draw(&P.expiry, y, vx, 10, P.focus == PAY_EXPIRY, NULL);
-        enum bc_status es = pay_check_expiry(app);
-        if (P.expiry.text[0] != '\0' && es == BC_CARD_EXPIRED)
+        field_draw(&P->expiry, y, vx, 10, focus == PAY_EXPIRY, NULL);
+        enum bc_status es = pay_check_expiry(app, P);
+        if (P->expiry.text[0] != '\0' && es == BC_CARD_EXPIRED)
             draw_text(y, vx + 12, 30, _("expired"), term_attr(TERM_ERROR));
         else
-            pay_mark(y, vx + 12, strlen(P.expiry.text) < 5, es, true);
-        if (P.focus == PAY_EXPIRY)
+            pay_mark(y, vx + 12, strlen(P->expiry.text) < 5, es, true);
+        if (focus == PAY_EXPIRY)
             draw_text(y, 2, 1, draw_glyph_cursor(), A_BOLD);
         y += 2;
     }
     draw_text(y, lx, vx - lx - 1, _("VAT number"), A_BOLD);
-    field_draw(&P.vat, y, vx, fw, P.focus == PAY_VAT, NULL);
-    pay_mark(y, vx + fw + 2, P.vat.text[0] == '\0', pay_check_vat(), true);
-    if (P.focus == PAY_VAT)
+    field_draw(&P->vat, y, vx, fw, focus == PAY_VAT, NULL);
+    pay_mark(y, vx + fw + 2, P->vat.text[0] == '\0', pay_check_vat(P), true);
+    if (focus == PAY_VAT)
         draw_text(y, 2, 1, draw_glyph_cursor(), A_BOLD);
     y++;
     draw_text(y, lx, vx - lx - 1, _("Billing country"), A_BOLD);
-    field_draw(&P.country, y, vx, 6, P.focus == PAY_COUNTRY, NULL);
-    pay_mark(y, vx + 8, false, pay_check_country(), false);
-    if (P.focus == PAY_COUNTRY)
+    field_draw(&P->country, y, vx, 6, focus == PAY_COUNTRY, NULL);
+    pay_mark(y, vx + 8, false, pay_check_country(P), false);
+    if (focus == PAY_COUNTRY)
         draw_text(y, 2, 1, draw_glyph_cursor(), A_BOLD);
     y += 2;
     draw_wrap(y, lx, COLS - lx - 2, 3,
@@ -270,144 +250,140 @@ static void payment_draw(struct ui_app *app, int top, int bottom)
               A_NORMAL);
 
     snprintf(buf, sizeof buf, "[ %s ]", _("Place order"));
-    attr_t pa = draw_list_mark(bottom - 1, 2, P.focus == PAY_PLACE, true, A_BOLD);
+    attr_t pa = draw_list_mark(bottom - 1, 2, focus == PAY_PLACE, true, A_BOLD);
     draw_text(bottom - 1, 4, 40, buf, pa);
 }
 
-static void payment_place(struct ui_app *app)
+static void payment_place(struct ui_app *app, struct pay_state *P)
 {
     /* A VAT number or country that is not valid first: the figures shown
      * are not for what was typed. */
-    enum bc_status st = pay_check_country();
+    enum bc_status st = pay_check_country(P);
     if (st == BC_OK)
-        st = pay_check_vat();
+        st = pay_check_vat(P);
     if (st != BC_OK) {
         ui_status_code(app, st);
-        P.focus = st == BC_UNKNOWN_COUNTRY ? PAY_COUNTRY : PAY_VAT;
+        P->form.focus = st == BC_UNKNOWN_COUNTRY ? PAY_COUNTRY : PAY_VAT;
         return;
     }
-    if (!P.use_card_on_file) {
-        st = pay_check_number();
+    if (!P->use_card_on_file) {
+        st = pay_check_number(P);
         if (st == BC_OK)
-            st = pay_check_expiry(app);
+            st = pay_check_expiry(app, P);
         if (st == BC_INVALID_ARGUMENT) {
             ui_status(app, true, "%s", _("Write the expiry as MM/YY."));
-            P.focus = PAY_EXPIRY;
+            P->form.focus = PAY_EXPIRY;
             return;
         }
         if (st != BC_OK) {
             ui_status_code(app, st);
-            P.focus = st == BC_INVALID_CARD ? PAY_NUMBER : PAY_EXPIRY;
+            P->form.focus = st == BC_INVALID_CARD ? PAY_NUMBER : PAY_EXPIRY;
             return;
         }
     }
     struct billing_payment pay;
     memset(&pay, 0, sizeof pay);
     char digits[32];
-    if (!P.use_card_on_file && card_normalise(P.number.text, digits, sizeof digits)) {
+    if (!P->use_card_on_file && card_normalise(P->number.text, digits, sizeof digits)) {
         pay.card_number = digits;
-        pay.card_expiry = P.expiry.text;
+        pay.card_expiry = P->expiry.text;
         pay.save_card = false;   /* kept on file only when the person is asked and says yes */
     }
-    const char *old_vat = app->acct.vat_number ? app->acct.vat_number : "";
-    if (strcmp(P.vat.text, old_vat) != 0)
-        pay.vat_number = P.vat.text;
-    if (strcmp(P.country.text, app->acct.country) != 0)
-        pay.country = P.country.text;
+    const char *old_vat = app->va.acct.vat_number ? app->va.acct.vat_number : "";
+    if (strcmp(P->vat.text, old_vat) != 0)
+        pay.vat_number = P->vat.text;
+    if (strcmp(P->country.text, app->va.acct.country) != 0)
+        pay.country = P->country.text;
     /* Typed on this screen by the person placing the order. */
     pay.confirm_billing_info = true;
     ui_checkout_place(app, &pay);
-    memset(digits, 0, sizeof digits);
-    if (ui_top(app) == UI_SCR_CONFIRM)
-        field_clear(&P.number);   /* placed: the full number is not kept */
+    explicit_bzero(digits, sizeof digits);
+    explicit_bzero(&pay, sizeof pay);
 }
 
-static bool payment_action(struct ui_app *app, enum ui_action act)
+static bool pay_vat_field(const struct pay_state *P, const struct ui_field *f)
 {
-    struct ui_field *f = pay_field(P.focus);
+    return f != NULL && (f == &P->vat || f == &P->country);
+}
+
+static unsigned payment_action(struct ui_app *app, void *st, enum ui_action act)
+{
+    struct pay_state *P = st;
+    struct ui_field *f = ui_form_field(&P->form);
+    unsigned r;
     switch (act) {
     case ACT_ERASE:
-        if (f != NULL && field_erase(f) && (f == &P.vat || f == &P.country))
-            pay_requote(app, true);
-        return true;
     case ACT_CLEAR:
-        if (f != NULL && f->text[0] != '\0') {
-            field_clear(f);
-            if (f == &P.vat || f == &P.country)
-                pay_requote(app, true);
-        }
-        return true;
-    case ACT_UP:
-    case ACT_BACKTAB:
-        pay_move(-1);
-        return true;
-    case ACT_DOWN:
-    case ACT_TAB:
-        pay_move(1);
-        return true;
+        r = ui_form_key(&P->form, act);
+        if ((r & UI_REDRAW) && pay_vat_field(P, f))
+            pay_requote(app, P, true);
+        return UI_DONE;
     case ACT_LEFT:
     case ACT_RIGHT:
     case ACT_TOGGLE:
-        if (P.focus == PAY_SOURCE) {
-            P.use_card_on_file = !P.use_card_on_file;
-            return true;
+        if (P->form.focus == PAY_SOURCE) {
+            P->use_card_on_file = !P->use_card_on_file;
+            pay_layout(P);
+            return UI_DONE;
         }
-        return act != ACT_TOGGLE;
+        return act != ACT_TOGGLE ? UI_HANDLED : UI_IGNORED;
     case ACT_ENTER:
-        if (P.focus == PAY_PLACE)
-            payment_place(app);
-        else if (P.focus == PAY_SOURCE && !P.use_card_on_file)
-            pay_move(1);
+        if (P->form.focus == PAY_PLACE)
+            payment_place(app, P);
         else
-            pay_move(1);
-        return true;
+            ui_form_move(&P->form, 1);
+        return UI_DONE;
     default:
-        return false;
+        return ui_form_key(&P->form, act);
     }
 }
 
-static bool payment_text(struct ui_app *app, wint_t ch)
+static unsigned payment_text(struct ui_app *app, void *st, wint_t ch)
 {
-    struct ui_field *f = pay_field(P.focus);
+    struct pay_state *P = st;
+    struct ui_field *f = ui_form_field(&P->form);
     if (f == NULL)
-        return false;
-    if (f == &P.expiry && !((ch >= '0' && ch <= '9') || ch == '/'))
-        return true;
-    if (f == &P.country && ch < 0x80)
+        return UI_IGNORED;
+    if (f == &P->expiry && !((ch >= '0' && ch <= '9') || ch == '/'))
+        return UI_HANDLED;
+    if (f == &P->country && ch < 0x80)
         ch = (wint_t)toupper((int)ch);
-    if (f == &P.vat && ch < 0x80)
+    if (f == &P->vat && ch < 0x80)
         ch = (wint_t)toupper((int)ch);
-    if (f == &P.number && (ch == ' ' || ch == '-'))
-        return true;   /* grouping is shown by the mask */
-    if (field_put(f, ch) && (f == &P.vat || f == &P.country))
-        pay_requote(app, true);
-    return true;
+    if (f == &P->number && (ch == ' ' || ch == '-'))
+        return UI_HANDLED;   /* grouping is shown by the mask */
+    unsigned r = ui_form_text(&P->form, ch);
+    if ((r & UI_REDRAW) && pay_vat_field(P, f))
+        pay_requote(app, P, true);
+    return r;
 }
 
 /* The focused field takes ? as text: the VAT number and the country while
  * they hold text (the card number and expiry never take it). */
-static bool payment_typing(void)
+static bool payment_typing(const struct pay_state *P)
 {
-    const struct ui_field *f = pay_field(P.focus);
-    return f != NULL && (f == &P.vat || f == &P.country) && f->text[0] != '\0';
+    const struct ui_field *f = ui_form_field(&P->form);
+    return pay_vat_field(P, f) && f->text[0] != '\0';
 }
 
-static const enum ui_action *payment_footer(struct ui_app *app)
+static const enum ui_action *payment_footer(struct ui_app *app, void *st)
 {
     static const enum ui_action acts[] = {ACT_TAB, ACT_ENTER, ACT_LEFT, ACT_BACK, ACT_NONE};
     static const enum ui_action field[] = {ACT_TAB, ACT_ENTER, ACT_CLEAR, ACT_BACK, ACT_NONE};
+    const struct pay_state *P = st;
     (void)app;
-    return pay_field(P.focus) != NULL ? field : acts;
+    return ui_form_field(&P->form) != NULL ? field : acts;
 }
 
 /* Off the fields every global key works; in a field q and / are text (or
  * refused), ? opens the help unless the field could take it as text. */
-static unsigned payment_live(const struct ui_app *app)
+static unsigned payment_live(struct ui_app *app, void *st)
 {
+    const struct pay_state *P = st;
     (void)app;
-    if (pay_field(P.focus) == NULL)
+    if (ui_form_field(&P->form) == NULL)
         return KEYS_LIVE_ALL;
-    return payment_typing() ? 0 : KEYS_LIVE_HELP;
+    return payment_typing(P) ? 0 : KEYS_LIVE_HELP;
 }
 
 static const char *const payment_help[] = {
@@ -423,8 +399,11 @@ static const char *const payment_help[] = {
 };
 
 const struct ui_screen scr_payment = {
+    .route = "payment",
     .title = N_("Payment"),
-    .enter = payment_enter,
+    .private_size = sizeof(struct pay_state),
+    .open = payment_open,
+    .done = payment_done,
     .draw = payment_draw,
     .action = payment_action,
     .text = payment_text,

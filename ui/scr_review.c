@@ -9,20 +9,23 @@
 #include "app.h"
 #include "draw.h"
 #include "i18n.h"
+#include "list.h"
 #include "summary.h"
 
 enum review_button { REV_EDIT, REV_PRIMARY };
 
-static struct {
+struct review_state {
     struct summary sum;
-    size_t top;
+    struct ui_list page;      /* a pager over sum's rows */
     enum review_button button;
-} R;
+};
 
-static void review_enter(struct ui_app *app)
+static void review_enter(struct ui_app *app, void *st)
 {
-    R.top = 0;
-    R.button = REV_PRIMARY;
+    struct review_state *R = st;
+    R->page.pager = true;
+    R->page.top = 0;
+    R->button = REV_PRIMARY;
     if (app->co.keep_quote) {
         app->co.keep_quote = false;
         return;
@@ -37,11 +40,11 @@ static bool review_due(const struct ui_app *app)
     return app->co.quote.totals.due > 0;
 }
 
-static void review_build(struct ui_app *app)
+static void review_build(struct ui_app *app, struct review_state *R)
 {
     const struct billing_quote *q = &app->co.quote;
     char buf[512], money[64], range[64];
-    summary_reset(&R.sum);
+    summary_reset(&R->sum);
     if (q->refusal != BC_OK && q->refusal != BC_NO_CHANGE && q->totals.total == 0
         && q->items[0].nlines == 0)
         return;   /* refused before anything was quoted: the reason is shown */
@@ -51,40 +54,41 @@ static void review_build(struct ui_app *app)
         const char *from_plan = c->to_plan;
         int from_seats = c->to_seats;
         enum bc_period from_period = c->to_period;
-        for (size_t k = 0; k < app->subs.n; k++) {
-            if (app->subs.items[k].id == c->subscription_id) {
-                from_plan = app->subs.items[k].plan;
-                from_seats = app->subs.items[k].seats;
-                from_period = app->subs.items[k].period;
+        for (size_t k = 0; k < app->va.subs.n; k++) {
+            if (app->va.subs.items[k].id == c->subscription_id) {
+                from_plan = app->va.subs.items[k].plan;
+                from_seats = app->va.subs.items[k].seats;
+                from_period = app->va.subs.items[k].period;
             }
         }
         /* The plan, then only what else changes (as on the confirmation). */
         summary_change_text(buf, sizeof buf, app, c->product, from_plan, c->to_plan, from_seats,
                             c->to_seats, from_period, c->to_period, true);
-        summary_rule(&R.sum, buf);
+        summary_rule(&R->sum, buf);
         if (it->refusal != BC_OK) {
             summary_refusal_text(buf, sizeof buf, app, it->refusal, c->to_seats);
-            summary_add(&R.sum, TERM_ERROR, buf, "");
+            summary_add(&R->sum, TERM_ERROR, buf, "");
             continue;
         }
         fmt_range(range, sizeof range, it->period_start, it->period_end);
         snprintf(buf, sizeof buf, _("Billing period %s (begins today), %s"), range,
                  ui_period_label(c->to_period));
-        summary_add(&R.sum, TERM_NORMAL, buf, "");
+        summary_add(&R->sum, TERM_NORMAL, buf, "");
         snprintf(buf, sizeof buf, "%d", c->to_seats);
-        summary_add(&R.sum, TERM_NORMAL, _("Seats"), buf);
+        summary_add(&R->sum, TERM_NORMAL, _("Seats"), buf);
         fmt_money(money, sizeof money, it->charge, q->currency);
-        summary_add(&R.sum, TERM_NORMAL, _("Plan cost"), money);
-        summary_item_lines(&R.sum, app, q, i, true);
+        summary_add(&R->sum, TERM_NORMAL, _("Plan cost"), money);
+        summary_item_lines(&R->sum, app, q, i, true);
         fmt_money(money, sizeof money, it->total, q->currency);
-        summary_add(&R.sum, TERM_NORMAL, _("Item total"), money);
+        summary_add(&R->sum, TERM_NORMAL, _("Item total"), money);
     }
-    summary_rule(&R.sum, _("Order Summary"));
-    summary_totals(&R.sum, q, true);
+    summary_rule(&R->sum, _("Order Summary"));
+    summary_totals(&R->sum, q, true);
 }
 
-static void review_draw(struct ui_app *app, int top, int bottom)
+static void review_draw(struct ui_app *app, void *st, int top, int bottom)
 {
+    struct review_state *R = st;
     const struct ui_checkout *co = &app->co;
     if (!co->quoted) {
         draw_text(top, 2, COLS - 4, _("The order could not be quoted."), term_attr(TERM_ERROR));
@@ -95,35 +99,32 @@ static void review_draw(struct ui_app *app, int top, int bottom)
         summary_refusal_text(buf, sizeof buf, app, co->quote.refusal, 0);
         draw_text(top, 2, COLS - 4, buf, term_attr(TERM_ERROR));
     }
-    review_build(app);
-    int rows = bottom - 2 - top;
-    if (R.sum.n > (size_t)rows && R.top > R.sum.n - (size_t)rows)
-        R.top = R.sum.n - (size_t)rows;
-    if (R.sum.n <= (size_t)rows)
-        R.top = 0;
-    summary_draw(&R.sum, R.top, top, bottom - 2, 2, COLS - 4);
-    if (R.top + (size_t)rows < R.sum.n)
+    review_build(app, R);
+    ui_list_set_count(&R->page, R->sum.n);
+    ui_list_layout(&R->page, (size_t)(bottom - 2 - top));
+    summary_draw(&R->sum, R->page.top, top, bottom - 2, 2, COLS - 4);
+    if (ui_list_more(&R->page))
         draw_text(bottom - 2, COLS - 12, 10, term_ascii() ? "(more v)" : "(more \u2193)", A_DIM);
 
     char b1[128], b2[128];
     snprintf(b1, sizeof b1, "[ %s ]", _("Edit order"));
     snprintf(b2, sizeof b2, "[ %s ]", review_due(app) ? _("Continue to payment") : _("Place order"));
     int y = bottom - 1, x = 4;
-    attr_t at = draw_list_mark(y, x - 2, R.button == REV_EDIT, true, A_NORMAL);
+    attr_t at = draw_list_mark(y, x - 2, R->button == REV_EDIT, true, A_NORMAL);
     x += draw_text(y, x, 30, b1, at) + 4;
-    at = draw_list_mark(y, x - 2, R.button == REV_PRIMARY, true, A_BOLD);
+    at = draw_list_mark(y, x - 2, R->button == REV_PRIMARY, true, A_BOLD);
     draw_text(y, x, 40, b2, at);
 }
 
 static void review_edit_order(struct ui_app *app)
 {
     if (app->co.is_cart) {
-        ui_back_to(app, UI_SCR_CART);
+        ui_go_back_to(app, "cart");
         return;
     }
     app->edit = app->co.change;
     app->edit_valid = true;
-    ui_back_to(app, UI_SCR_MODIFY);
+    ui_go_back_to(app, "modify");
 }
 
 static void review_primary(struct ui_app *app)
@@ -133,53 +134,47 @@ static void review_primary(struct ui_app *app)
         return;
     }
     if (review_due(app)) {
-        ui_push(app, UI_SCR_PAYMENT);
+        ui_go(app, "payment", 0);
         return;
     }
     ui_checkout_place(app, NULL);
 }
 
-static bool review_action(struct ui_app *app, enum ui_action act)
+static unsigned review_action(struct ui_app *app, void *st, enum ui_action act)
 {
+    struct review_state *R = st;
     switch (act) {
     case ACT_UP:
-        if (R.top > 0)
-            R.top--;
-        return true;
     case ACT_DOWN:
-        R.top++;
-        return true;
     case ACT_PGUP:
-        R.top = R.top > 10 ? R.top - 10 : 0;
-        return true;
     case ACT_PGDN:
-        R.top += 10;
-        return true;
+        return ui_list_key(&R->page, act);
     case ACT_LEFT:
     case ACT_RIGHT:
     case ACT_TAB:
     case ACT_BACKTAB:
-        R.button = R.button == REV_EDIT ? REV_PRIMARY : REV_EDIT;
-        return true;
+        R->button = R->button == REV_EDIT ? REV_PRIMARY : REV_EDIT;
+        return UI_DONE;
     case ACT_EDIT:
         review_edit_order(app);
-        return true;
+        return UI_DONE;
     case ACT_ENTER:
-        if (R.button == REV_EDIT)
+        if (R->button == REV_EDIT)
             review_edit_order(app);
         else
             review_primary(app);
-        return true;
+        return UI_DONE;
     default:
-        return false;
+        return UI_IGNORED;
     }
 }
 
-static const enum ui_action *review_footer(struct ui_app *app)
+static const enum ui_action *review_footer(struct ui_app *app, void *st)
 {
     static const enum ui_action acts[] = {ACT_TAB, ACT_ENTER, ACT_EDIT, ACT_UP, ACT_BACK,
                                           ACT_NONE};
     (void)app;
+    (void)st;
     return acts;
 }
 
@@ -195,6 +190,8 @@ static const char *const review_help[] = {
 };
 
 const struct ui_screen scr_review = {
+    .route = "review",
+    .private_size = sizeof(struct review_state),
     .title = N_("Complete transaction"),
     .enter = review_enter,
     .draw = review_draw,

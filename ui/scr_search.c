@@ -1,5 +1,6 @@
 /* scr_search.c — the operator's first screen: type-ahead account search by
- * name, e-mail or account id (store_account_search uses indexes only). */
+ * name, e-mail or account id (view_account_search; the store uses indexes
+ * only). */
 #include <stdio.h>
 #include <string.h>
 
@@ -7,65 +8,83 @@
 #include "draw.h"
 #include "field.h"
 #include "i18n.h"
+#include "list.h"
 
 #define SEARCH_LIMIT 100
 
-static struct {
+struct search_state {
     struct ui_field q;
     struct store_account_list res;
-    size_t sel, top;
+    struct ui_list list;
     bool in_list;
     enum bc_status last;
-} S;
+};
 
-static void search_run(struct ui_app *app)
+static void search_run(struct ui_app *app, struct search_state *S)
 {
-    store_account_list_clear(&S.res);
-    memset(&S.res, 0, sizeof S.res);
-    S.sel = S.top = 0;
-    S.last = BC_OK;
-    if (S.q.text[0] == '\0')
-        return;
-    S.last = store_account_search(app->b->store, S.q.text, SEARCH_LIMIT, &S.res);
-    if (S.last != BC_OK)
-        ui_status_code(app, S.last);
+    view_account_search_clear(&S->res);
+    S->list.sel = S->list.top = 0;
+    S->last = BC_OK;
+    if (S->q.text[0] != '\0') {
+        S->last = view_account_search(app->b, S->q.text, SEARCH_LIMIT, &S->res);
+        if (S->last != BC_OK)
+            ui_status_code(app, S->last);
+    }
+    ui_list_set_count(&S->list, S->res.n);
 }
 
-static void search_enter(struct ui_app *app)
+static void search_open_screen(struct ui_app *app, void *st, int64_t arg)
 {
-    S.q.max_chars = 60;
-    if (S.q.text[0] != '\0')
-        search_run(app);
-    if (S.res.n == 0)
-        S.in_list = false;
+    struct search_state *S = st;
+    (void)app;
+    (void)arg;
+    S->q.max_chars = 60;
 }
 
-static void search_open(struct ui_app *app)
+static void search_enter(struct ui_app *app, void *st)
 {
-    if (S.sel >= S.res.n)
+    struct search_state *S = st;
+    if (S->q.text[0] != '\0')
+        search_run(app, S);
+    if (S->res.n == 0)
+        S->in_list = false;
+}
+
+static void search_done(struct ui_app *app, void *st)
+{
+    struct search_state *S = st;
+    (void)app;
+    view_account_search_clear(&S->res);
+    field_clear(&S->q);
+}
+
+static void search_open(struct ui_app *app, struct search_state *S)
+{
+    if (S->list.sel >= S->res.n)
         return;
-    enum bc_status rc = ui_load_account(app, S.res.items[S.sel].id);
+    enum bc_status rc = ui_load_account(app, S->res.items[S->list.sel].id);
     if (rc != BC_OK) {
         ui_status_code(app, rc);
         return;
     }
     app->edit_valid = false;
-    ui_push(app, UI_SCR_HOME);
+    ui_go(app, "home", 0);
 }
 
-static void search_draw(struct ui_app *app, int top, int bottom)
+static void search_draw(struct ui_app *app, void *st, int top, int bottom)
 {
+    struct search_state *S = st;
     (void)app;
     int w = COLS - 4;
     draw_text(top, 2, w, _("Find an account by name, e-mail or account id:"), A_NORMAL);
-    field_draw(&S.q, top + 1, 2, 62, !S.in_list, NULL);
+    field_draw(&S->q, top + 1, 2, 62, !S->in_list, NULL);
 
     int y = top + 3;
-    if (S.q.text[0] == '\0') {
+    if (S->q.text[0] == '\0') {
         draw_text(y, 2, w, _("Type to search; Enter opens the highlighted account."), A_NORMAL);
         return;
     }
-    if (S.res.n == 0) {
+    if (S->res.n == 0) {
         draw_text(y, 2, w, _("No account matches."), A_NORMAL);
         return;
     }
@@ -76,13 +95,12 @@ static void search_draw(struct ui_app *app, int top, int bottom)
     draw_text(y, ccur, 9, _("Currency"), h);
     draw_text(y, ccty, 10, _("Country"), h);
     y++;
-    size_t rows = (size_t)(bottom - y);
-    S.top = ui_scroll_top(S.sel, S.top, rows, S.res.n);
-    for (size_t i = S.top; i < S.res.n && y < bottom; i++, y++) {
-        const struct store_account *a = &S.res.items[i];
+    ui_list_layout(&S->list, (size_t)(bottom - y));
+    for (size_t i = S->list.top; i < S->res.n && y < bottom; i++, y++) {
+        const struct store_account *a = &S->res.items[i];
         /* Only the cursor and the id mark the current row: a move rewrites
          * those few cells of two rows, not both rows whole. */
-        attr_t at = draw_list_mark(y, 2, i == S.sel, S.in_list, A_NORMAL);
+        attr_t at = draw_list_mark(y, 2, i == S->list.sel, S->in_list, A_NORMAL);
         char id[24];
         snprintf(id, sizeof id, "%lld", (long long)a->id);
         draw_text(y, cid, 9, id, at);
@@ -92,100 +110,96 @@ static void search_draw(struct ui_app *app, int top, int bottom)
     }
 }
 
-static bool search_action(struct ui_app *app, enum ui_action act)
+static unsigned search_action(struct ui_app *app, void *st, enum ui_action act)
 {
+    struct search_state *S = st;
     switch (act) {
     case ACT_ERASE:
-        if (!S.in_list && field_erase(&S.q))
-            search_run(app);
-        return true;
+        if (!S->in_list && field_erase(&S->q))
+            search_run(app, S);
+        return UI_DONE;
     case ACT_CLEAR:
         /* The field is cleared from the list too: typing starts afresh. */
-        if (S.q.text[0] != '\0') {
-            field_clear(&S.q);
-            search_run(app);
+        if (S->q.text[0] != '\0') {
+            field_clear(&S->q);
+            search_run(app, S);
         }
-        S.in_list = false;
-        return true;
+        S->in_list = false;
+        return UI_DONE;
     case ACT_DOWN:
-        if (!S.in_list) {
-            if (S.res.n > 0)
-                S.in_list = true;
-        } else if (S.sel + 1 < S.res.n) {
-            S.sel++;
+        if (!S->in_list) {
+            if (S->res.n > 0)
+                S->in_list = true;
+            return UI_DONE;
         }
-        return true;
+        return ui_list_key(&S->list, act);
     case ACT_UP:
-        if (S.in_list) {
-            if (S.sel == 0)
-                S.in_list = false;
-            else
-                S.sel--;
+        if (S->in_list && S->list.sel == 0) {
+            S->in_list = false;
+            return UI_DONE;
         }
-        return true;
+        return S->in_list ? ui_list_key(&S->list, act) : UI_HANDLED;
     case ACT_PGDN:
-        S.sel = S.sel + 10 < S.res.n ? S.sel + 10 : (S.res.n ? S.res.n - 1 : 0);
-        return true;
     case ACT_PGUP:
-        S.sel = S.sel > 10 ? S.sel - 10 : 0;
-        return true;
+        return ui_list_key(&S->list, act);
     case ACT_TAB:
     case ACT_BACKTAB:
         /* Leaving the field even with no results lets q quit. */
-        S.in_list = !S.in_list;
-        return true;
+        S->in_list = !S->in_list;
+        return UI_DONE;
     case ACT_ENTER:
-        search_open(app);
-        return true;
+        search_open(app, S);
+        return UI_DONE;
     case ACT_BACK:
-        if (!S.in_list && S.q.text[0] != '\0') {
-            field_clear(&S.q);
-            search_run(app);
+        if (!S->in_list && S->q.text[0] != '\0') {
+            field_clear(&S->q);
+            search_run(app, S);
         } else {
-            S.in_list = !S.in_list;
+            S->in_list = !S->in_list;
         }
-        return true;
+        return UI_DONE;
     case ACT_SEARCH:
-        S.in_list = false;
-        return true;
+        S->in_list = false;
+        return UI_DONE;
     case ACT_CART:
-        return true;   /* no account yet */
+        return UI_HANDLED;   /* no account yet */
     default:
-        return false;
+        return UI_IGNORED;
     }
 }
 
-static bool search_text(struct ui_app *app, wint_t ch)
+static unsigned search_text(struct ui_app *app, void *st, wint_t ch)
 {
+    struct search_state *S = st;
     /* In the list, keys with an action act; any other text goes back to
      * the search field (type-ahead never needs a key to refocus). */
-    if (S.in_list && keys_action(ch, false, app->kiosk) != ACT_NONE)
-        return false;
-    S.in_list = false;
-    if (field_put(&S.q, ch))
-        search_run(app);
-    return true;
+    if (S->in_list && keys_action(ch, false, app->kiosk) != ACT_NONE)
+        return UI_IGNORED;
+    S->in_list = false;
+    if (field_put(&S->q, ch))
+        search_run(app, S);
+    return UI_DONE;
 }
 
-static bool search_typing(void)
+static bool search_typing(const struct search_state *S)
 {
-    return !S.in_list && S.q.text[0] != '\0';
+    return !S->in_list && S->q.text[0] != '\0';
 }
 
-static const enum ui_action *search_footer(struct ui_app *app)
+static const enum ui_action *search_footer(struct ui_app *app, void *st)
 {
-    (void)app;
     static const enum ui_action acts[] = {ACT_ENTER, ACT_UP, ACT_TAB, ACT_NONE};
     static const enum ui_action typing[] = {ACT_ENTER, ACT_UP, ACT_TAB, ACT_ESC_CLEAR, ACT_NONE};
-    return search_typing() ? typing : acts;
+    (void)app;
+    return search_typing(st) ? typing : acts;
 }
 
 /* In the list or an empty field ? q / are keys; while the field holds
  * text they are typed (a name may hold a q), and Esc clears it. */
-static unsigned search_live(const struct ui_app *app)
+static unsigned search_live(struct ui_app *app, void *st)
 {
     (void)app;
-    return search_typing() ? 0 : KEYS_LIVE_ALL;
+    return search_typing(st) ? 0 : KEYS_LIVE_ALL;
 }
 
 static const char *const search_help[] = {
@@ -199,8 +213,13 @@ static const char *const search_help[] = {
 };
 
 const struct ui_screen scr_search = {
+    .route = "search",
     .title = N_("Find an account"),
+    .private_size = sizeof(struct search_state),
+    .flags = UI_SCREEN_NO_ACCOUNT,
+    .open = search_open_screen,
     .enter = search_enter,
+    .done = search_done,
     .draw = search_draw,
     .action = search_action,
     .text = search_text,

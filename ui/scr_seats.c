@@ -9,41 +9,63 @@
 #include "draw.h"
 #include "field.h"
 #include "i18n.h"
+#include "list.h"
 
 enum seats_form { FORM_NAME, FORM_EMAIL, FORM_SAVE, FORM_COUNT };
 
-static struct {
+struct seats_state {
     struct store_seat_list seats;
-    size_t sel, top;
+    struct ui_list list;
     bool form_open;
-    enum seats_form form_focus;
     struct ui_field name, email;
-} T;
+    struct ui_form form;      /* Add a user: items in enum seats_form order */
+};
 
-static void seats_load(struct ui_app *app)
+static void seats_load(struct ui_app *app, struct seats_state *T)
 {
     const struct store_subscription *sub = ui_sub(app);
-    store_seat_list_clear(&T.seats);
-    memset(&T.seats, 0, sizeof T.seats);
-    if (sub == NULL)
-        return;
-    enum bc_status rc = store_seats(app->b->store, sub->id, &T.seats);
-    if (rc != BC_OK)
-        ui_status_code(app, rc);
-    if (T.sel >= T.seats.n)
-        T.sel = T.seats.n ? T.seats.n - 1 : 0;
+    view_seats_clear(&T->seats);
+    if (sub != NULL) {
+        enum bc_status rc = view_seats(app->b, sub->id, &T->seats);
+        if (rc != BC_OK)
+            ui_status_code(app, rc);
+    }
+    ui_list_set_count(&T->list, T->seats.n);
 }
 
-static void seats_enter(struct ui_app *app)
+/* `arg`: the subscription to show (0: the one selected). */
+static void seats_open(struct ui_app *app, void *st, int64_t arg)
 {
-    T.form_open = false;
-    T.name.max_chars = 60;
-    T.email.max_chars = 80;
-    seats_load(app);
+    struct seats_state *T = st;
+    for (size_t i = 0; arg != 0 && i < app->va.subs.n; i++)
+        if (app->va.subs.items[i].id == arg)
+            app->sub_sel = i;
+    T->name.max_chars = 60;
+    T->email.max_chars = 80;
+    ui_form_init(&T->form, FORM_COUNT);
+    ui_form_bind(&T->form, FORM_NAME, &T->name);
+    ui_form_bind(&T->form, FORM_EMAIL, &T->email);
 }
 
-static void seats_draw(struct ui_app *app, int top, int bottom)
+static void seats_enter(struct ui_app *app, void *st)
 {
+    struct seats_state *T = st;
+    T->form_open = false;
+    seats_load(app, T);
+}
+
+static void seats_done(struct ui_app *app, void *st)
+{
+    struct seats_state *T = st;
+    (void)app;
+    view_seats_clear(&T->seats);
+    ui_form_wipe(&T->form);
+}
+
+static void seats_draw(struct ui_app *app, void *st, int top, int bottom)
+{
+    struct seats_state *T = st;
+    enum seats_form focus = (enum seats_form)T->form.focus;
     const struct store_subscription *sub = ui_sub(app);
     if (sub == NULL) {
         draw_text(top, 2, COLS - 4, _("This account has no subscriptions."), A_NORMAL);
@@ -54,7 +76,7 @@ static void seats_draw(struct ui_app *app, int top, int bottom)
              ui_product_name(app, sub->product), ui_plan_name(app, sub->product, sub->plan),
              sub->seats_assigned, sub->seats);
     draw_text(top, 2, COLS - 4, buf, A_BOLD);
-    if (app->subs.n > 1)
+    if (app->va.subs.n > 1)
         draw_text(top + 1, 2, COLS - 4, _("Left/Right shows another product."), A_NORMAL);
 
     int y = top + 3;
@@ -63,44 +85,43 @@ static void seats_draw(struct ui_app *app, int top, int bottom)
     draw_text(y, 12, 22, _("User"), h);
     draw_text(y, 36, COLS - 38, _("E-mail"), h);
     y++;
-    int list_bottom = T.form_open ? bottom - 4 : bottom;
-    if (T.seats.n == 0)
+    int list_bottom = T->form_open ? bottom - 4 : bottom;
+    if (T->seats.n == 0)
         draw_text(y, 4, COLS - 8, _("No users yet: press a to add one."), A_NORMAL);
-    size_t rows = (size_t)(list_bottom - y);
-    T.top = ui_scroll_top(T.sel, T.top, rows, T.seats.n);
-    for (size_t i = T.top; i < T.seats.n && y < list_bottom; i++, y++) {
-        const struct store_seat *s = &T.seats.items[i];
+    ui_list_layout(&T->list, (size_t)(list_bottom - y));
+    for (size_t i = T->list.top; i < T->seats.n && y < list_bottom; i++, y++) {
+        const struct store_seat *s = &T->seats.items[i];
         /* The cursor and the check box mark the current seat (what Space
          * toggles): a move rewrites those few cells, not two whole rows. */
-        attr_t at = draw_list_mark(y, 2, i == T.sel && !T.form_open, true, A_NORMAL);
+        attr_t at = draw_list_mark(y, 2, i == T->list.sel && !T->form_open, true, A_NORMAL);
         draw_text(y, 4, 6, draw_glyph_check(s->assigned), at);
         draw_text(y, 12, 22, s->name ? s->name : "", A_NORMAL);
         draw_text(y, 36, COLS - 38, s->email ? s->email : "", A_NORMAL);
     }
-    if (T.form_open) {
+    if (T->form_open) {
         int fy = bottom - 3;
         draw_rule(fy - 1, 2, COLS - 4, _("Add a user"));
         draw_text(fy, 4, 10, _("Name"), A_BOLD);
-        field_draw(&T.name, fy, 14, 30, T.form_focus == FORM_NAME, NULL);
+        field_draw(&T->name, fy, 14, 30, focus == FORM_NAME, NULL);
         draw_text(fy + 1, 4, 10, _("E-mail"), A_BOLD);
-        field_draw(&T.email, fy + 1, 14, 40, T.form_focus == FORM_EMAIL, NULL);
+        field_draw(&T->email, fy + 1, 14, 40, focus == FORM_EMAIL, NULL);
         snprintf(buf, sizeof buf, "[ %s ]", _("Add user"));
         draw_text(fy + 2, 14, 30, buf,
-                  T.form_focus == FORM_SAVE ? term_attr(TERM_SELECTED) : A_BOLD);
-        int cy = T.form_focus == FORM_NAME ? fy : T.form_focus == FORM_EMAIL ? fy + 1 : fy + 2;
+                  focus == FORM_SAVE ? term_attr(TERM_SELECTED) : A_BOLD);
+        int cy = focus == FORM_NAME ? fy : focus == FORM_EMAIL ? fy + 1 : fy + 2;
         draw_text(cy, 2, 1, draw_glyph_cursor(), A_BOLD);
     }
 }
 
-static void seats_toggle(struct ui_app *app)
+static void seats_toggle(struct ui_app *app, struct seats_state *T)
 {
     const struct store_subscription *sub = ui_sub(app);
-    if (sub == NULL || T.sel >= T.seats.n)
+    if (sub == NULL || T->list.sel >= T->seats.n)
         return;
     if (!ui_may_change(app))
         return;
-    const struct store_seat *s = &T.seats.items[T.sel];
-    enum bc_status rc = billing_seat_set(app->b, app->acct.id, sub->id, s->user_id, !s->assigned);
+    const struct store_seat *s = &T->seats.items[T->list.sel];
+    enum bc_status rc = billing_seat_set(app->b, app->va.acct.id, sub->id, s->user_id, !s->assigned);
     if (rc != BC_OK) {
         if (rc == BC_SEATS_EXHAUSTED)
             ui_status(app, true, _("All %d seats are assigned: add seats (Modify subscription) or unassign one first."),
@@ -109,140 +130,120 @@ static void seats_toggle(struct ui_app *app)
             ui_status_code(app, rc);
         return;
     }
-    ui_load_account(app, app->acct.id);
-    seats_load(app);
+    ui_load_account(app, app->va.acct.id);
+    seats_load(app, T);
 }
 
-static void seats_add_user(struct ui_app *app)
+static void seats_add_user(struct ui_app *app, struct seats_state *T)
 {
-    if (T.name.text[0] == '\0' || strchr(T.email.text, '@') == NULL) {
+    if (T->name.text[0] == '\0' || strchr(T->email.text, '@') == NULL) {
         ui_status(app, true, "%s", _("Give the user's name and e-mail address."));
-        T.form_focus = T.name.text[0] == '\0' ? FORM_NAME : FORM_EMAIL;
+        T->form.focus = T->name.text[0] == '\0' ? FORM_NAME : FORM_EMAIL;
         return;
     }
     int64_t uid = 0;
-    enum bc_status rc = billing_user_add(app->b, app->acct.id, T.name.text, T.email.text, &uid);
+    enum bc_status rc = billing_user_add(app->b, app->va.acct.id, T->name.text, T->email.text, &uid);
     if (rc != BC_OK) {
         ui_status_code(app, rc);
         return;
     }
-    ui_status(app, false, _("%s was added; Space assigns a seat."), T.name.text);
-    field_clear(&T.name);
-    field_clear(&T.email);
-    T.form_open = false;
-    seats_load(app);
-    for (size_t i = 0; i < T.seats.n; i++)
-        if (T.seats.items[i].user_id == uid)
-            T.sel = i;
+    ui_status(app, false, _("%s was added; Space assigns a seat."), T->name.text);
+    field_clear(&T->name);
+    field_clear(&T->email);
+    T->form_open = false;
+    seats_load(app, T);
+    for (size_t i = 0; i < T->seats.n; i++)
+        if (T->seats.items[i].user_id == uid)
+            ui_list_select(&T->list, i);
 }
 
-static bool seats_form_action(struct ui_app *app, enum ui_action act)
+static unsigned seats_form_action(struct ui_app *app, struct seats_state *T,
+                                  enum ui_action act)
 {
-    struct ui_field *f = T.form_focus == FORM_NAME ? &T.name
-                       : T.form_focus == FORM_EMAIL ? &T.email : NULL;
+    unsigned r;
     switch (act) {
-    case ACT_ERASE:
-        if (f != NULL)
-            field_erase(f);
-        return true;
-    case ACT_CLEAR:
-        if (f != NULL)
-            field_clear(f);
-        return true;
-    case ACT_TAB:
-    case ACT_DOWN:
-        T.form_focus = (T.form_focus + 1) % FORM_COUNT;
-        return true;
-    case ACT_BACKTAB:
-    case ACT_UP:
-        T.form_focus = (T.form_focus + FORM_COUNT - 1) % FORM_COUNT;
-        return true;
     case ACT_ENTER:
-        if (T.form_focus == FORM_SAVE)
-            seats_add_user(app);
+        if (T->form.focus == FORM_SAVE)
+            seats_add_user(app, T);
         else
-            T.form_focus++;
-        return true;
+            ui_form_move(&T->form, 1);
+        return UI_DONE;
     case ACT_BACK:
-        T.form_open = false;
-        return true;
+        T->form_open = false;
+        return UI_DONE;
     case ACT_HELP:
-        return false;
+        return UI_IGNORED;
     default:
-        return true;
+        r = ui_form_key(&T->form, act);
+        return r != UI_IGNORED ? r : UI_HANDLED;
     }
 }
 
-static bool seats_action(struct ui_app *app, enum ui_action act)
+static unsigned seats_action(struct ui_app *app, void *st, enum ui_action act)
 {
-    if (T.form_open)
-        return seats_form_action(app, act);
+    struct seats_state *T = st;
+    if (T->form_open)
+        return seats_form_action(app, T, act);
     switch (act) {
-    case ACT_UP:
-        if (T.sel > 0)
-            T.sel--;
-        return true;
-    case ACT_DOWN:
-        if (T.sel + 1 < T.seats.n)
-            T.sel++;
-        return true;
     case ACT_LEFT:
     case ACT_RIGHT:
-        if (app->subs.n > 1) {
-            size_t n = app->subs.n;
+        if (app->va.subs.n > 1) {
+            size_t n = app->va.subs.n;
             app->sub_sel = act == ACT_LEFT ? (app->sub_sel + n - 1) % n : (app->sub_sel + 1) % n;
-            T.sel = 0;
-            seats_load(app);
+            ui_list_select(&T->list, 0);
+            seats_load(app, T);
+            return UI_DONE;
         }
-        return true;
+        return UI_HANDLED;
     case ACT_TOGGLE:
     case ACT_ENTER:
-        seats_toggle(app);
-        return true;
+        seats_toggle(app, T);
+        return UI_DONE;
     case ACT_ADD_USER:
         if (!ui_may_change(app))
-            return true;
-        T.form_open = true;
-        T.form_focus = FORM_NAME;
-        return true;
+            return UI_DONE;
+        T->form_open = true;
+        T->form.focus = FORM_NAME;
+        return UI_DONE;
     case ACT_SEATS:
     case ACT_MANAGE:
-        return true;
+        return UI_HANDLED;
     default:
-        return false;
+        return ui_list_key(&T->list, act);
     }
 }
 
-static bool seats_text(struct ui_app *app, wint_t ch)
+static unsigned seats_text(struct ui_app *app, void *st, wint_t ch)
 {
+    struct seats_state *T = st;
     (void)app;
-    if (!T.form_open || T.form_focus == FORM_SAVE)
-        return false;
-    field_put(T.form_focus == FORM_NAME ? &T.name : &T.email, ch);
-    return true;
+    if (!T->form_open)
+        return UI_IGNORED;
+    return ui_form_text(&T->form, ch);
 }
 
-static const enum ui_action *seats_footer(struct ui_app *app)
+static const enum ui_action *seats_footer(struct ui_app *app, void *st)
 {
     static const enum ui_action form[] = {ACT_TAB, ACT_ENTER, ACT_BACK, ACT_NONE};
     static const enum ui_action field[] = {ACT_TAB, ACT_ENTER, ACT_CLEAR, ACT_BACK, ACT_NONE};
     static const enum ui_action acts[] = {ACT_UP, ACT_TOGGLE, ACT_ADD_USER, ACT_LEFT, ACT_BACK,
                                           ACT_NONE};
+    const struct seats_state *T = st;
     (void)app;
-    if (!T.form_open)
+    if (!T->form_open)
         return acts;
-    return T.form_focus == FORM_SAVE ? form : field;
+    return ui_form_field(&T->form) == NULL ? form : field;
 }
 
 /* The Add a user form takes q and / as text (and keeps them from acting);
  * ? opens the help unless the focused field holds text. */
-static unsigned seats_live(const struct ui_app *app)
+static unsigned seats_live(struct ui_app *app, void *st)
 {
+    const struct seats_state *T = st;
     (void)app;
-    if (!T.form_open)
+    if (!T->form_open)
         return KEYS_LIVE_ALL;
-    const struct ui_field *f = T.form_focus == FORM_NAME ? &T.name
-                             : T.form_focus == FORM_EMAIL ? &T.email : NULL;
+    const struct ui_field *f = ui_form_field(&T->form);
     return f != NULL && f->text[0] != '\0' ? 0 : KEYS_LIVE_HELP;
 }
 
@@ -257,8 +258,12 @@ static const char *const seats_help[] = {
 };
 
 const struct ui_screen scr_seats = {
+    .route = "seats",
     .title = N_("Manage seats"),
+    .private_size = sizeof(struct seats_state),
+    .open = seats_open,
     .enter = seats_enter,
+    .done = seats_done,
     .draw = seats_draw,
     .action = seats_action,
     .text = seats_text,

@@ -1,43 +1,53 @@
-/* scr_signin.c — kiosk sign-in: e-mail and PIN, checked by access_sign_in
- * (which counts failures, locks after five and audits every attempt). The
- * PIN is shown as dots and wiped from memory after each attempt. */
-#include <errno.h>
+/* scr_signin.c — kiosk sign-in: e-mail and PIN, checked by the core's
+ * billing_sign_in (which counts failures, locks after five and audits every
+ * attempt). The PIN is shown as dots and wiped from memory after each
+ * attempt. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "access.h"
 #include "app.h"
 #include "draw.h"
 #include "field.h"
 #include "i18n.h"
+#include "session.h"
 
 enum signin_focus { SIGNIN_EMAIL, SIGNIN_PIN, SIGNIN_BUTTON, SIGNIN_FOCUS_COUNT };
 
-static struct {
+struct signin_state {
     struct ui_field email, pin;
-    enum signin_focus focus;
-} G;
+    struct ui_form form;
+};
 
-void ui_signin_reset(void)
+static void signin_open(struct ui_app *app, void *st, int64_t arg)
 {
-    access_wipe(&G.pin, sizeof G.pin);
-    field_clear(&G.email);
-    field_clear(&G.pin);
-    G.focus = SIGNIN_EMAIL;
-}
-
-static void signin_enter(struct ui_app *app)
-{
+    struct signin_state *G = st;
     (void)app;
-    G.email.max_chars = 80;
-    G.pin.max_chars = 12;
-    G.pin.digits_only = true;
+    (void)arg;
+    G->email.max_chars = 80;
+    G->pin.max_chars = 12;
+    G->pin.digits_only = true;
+    ui_form_init(&G->form, SIGNIN_FOCUS_COUNT);
+    ui_form_bind(&G->form, SIGNIN_EMAIL, &G->email);
+    ui_form_bind(&G->form, SIGNIN_PIN, &G->pin);
 }
 
-static void signin_draw(struct ui_app *app, int top, int bottom)
+static void signin_done(struct ui_app *app, void *st)
 {
+    struct signin_state *G = st;
+    (void)app;
+    ui_form_wipe(&G->form);
+}
+
+static void signin_reset(struct signin_state *G)
+{
+    ui_form_wipe(&G->form);
+    G->form.focus = SIGNIN_EMAIL;
+}
+
+static void signin_draw(struct ui_app *app, void *st, int top, int bottom)
+{
+    struct signin_state *G = st;
+    int focus = G->form.focus;
     (void)bottom;
     int x = 6, lx = 6;
     int lw = draw_width(_("E-mail"));
@@ -49,24 +59,24 @@ static void signin_draw(struct ui_app *app, int top, int bottom)
 
     int y = top + 4;
     draw_text(y, lx, lw, _("E-mail"), A_BOLD);
-    field_draw(&G.email, y, vx, 44, G.focus == SIGNIN_EMAIL, NULL);
-    if (G.focus == SIGNIN_EMAIL)
+    field_draw(&G->email, y, vx, 44, focus == SIGNIN_EMAIL, NULL);
+    if (focus == SIGNIN_EMAIL)
         draw_text(y, lx - 2, 1, draw_glyph_cursor(), A_BOLD);
 
     char dots[64];
-    size_t n = field_chars(&G.pin), off = 0;
+    size_t n = field_chars(&G->pin), off = 0;
     const char *dot = term_ascii() ? "*" : "\u2022";
     dots[0] = '\0';
     for (size_t i = 0; i < n && off + 4 < sizeof dots; i++)
         off += (size_t)snprintf(dots + off, sizeof dots - off, "%s", dot);
     draw_text(y + 1, lx, lw, _("PIN"), A_BOLD);
-    field_draw(&G.pin, y + 1, vx, 16, G.focus == SIGNIN_PIN, dots);
-    if (G.focus == SIGNIN_PIN)
+    field_draw(&G->pin, y + 1, vx, 16, focus == SIGNIN_PIN, dots);
+    if (focus == SIGNIN_PIN)
         draw_text(y + 1, lx - 2, 1, draw_glyph_cursor(), A_BOLD);
 
     char buf[128];
     snprintf(buf, sizeof buf, "[ %s ]", _("Sign in"));
-    attr_t ba = draw_list_mark(y + 3, vx - 2, G.focus == SIGNIN_BUTTON, true, A_BOLD);
+    attr_t ba = draw_list_mark(y + 3, vx - 2, focus == SIGNIN_BUTTON, true, A_BOLD);
     draw_text(y + 3, vx, 30, buf, ba);
 
     draw_wrap(y + 6, x, COLS - 2 * x, 3,
@@ -76,128 +86,80 @@ static void signin_draw(struct ui_app *app, int top, int bottom)
     (void)app;
 }
 
-/* The sign-in's clock: time(NULL) plus $BILLCENTER_TEST_CLOCK_OFFSET
- * seconds when that holds a whole number (for tests of the 15-minute lock
- * release; nothing else reads it). */
-static int64_t signin_now(void)
+static void signin_submit(struct ui_app *app, struct signin_state *G)
 {
-    int64_t now = (int64_t)time(NULL);
-    const char *env = getenv("BILLCENTER_TEST_CLOCK_OFFSET");
-    char *end = NULL;
-    long long off;
-
-    if (env == NULL || env[0] == '\0')
-        return now;
-    errno = 0;
-    off = strtoll(env, &end, 10);
-    if (errno != 0 || end == env || *end != '\0' || off < -(1LL << 40) || off > (1LL << 40))
-        return now;
-    return now + (int64_t)off;
-}
-
-static void signin_submit(struct ui_app *app)
-{
-    if (G.email.text[0] == '\0') {
-        G.focus = SIGNIN_EMAIL;
+    if (G->email.text[0] == '\0') {
+        G->form.focus = SIGNIN_EMAIL;
         return;
     }
-    if (G.pin.text[0] == '\0') {
-        G.focus = SIGNIN_PIN;
+    if (G->pin.text[0] == '\0') {
+        G->form.focus = SIGNIN_PIN;
         return;
     }
-    struct billing_actor actor;
-    memset(&actor, 0, sizeof actor);
-    enum bc_status rc = access_sign_in(app->b->store, G.email.text, G.pin.text,
-                                       signin_now(), &actor);
-    access_wipe(&G.pin, sizeof G.pin);
-    field_clear(&G.pin);
+    int64_t account_id = 0;
+    enum bc_status rc = billing_sign_in(app->b, G->email.text, G->pin.text, &account_id);
+    field_clear(&G->pin);
     if (rc != BC_OK) {
         ui_status_code(app, rc);
-        G.focus = SIGNIN_PIN;
+        G->form.focus = SIGNIN_PIN;
         return;
     }
-    app->b->actor = actor;
-    struct store_contact c;
-    memset(&c, 0, sizeof c);
-    rc = store_contact_get(app->b->store, actor.contact_id, &c);
-    if (rc == BC_OK)
-        rc = ui_load_account(app, c.account_id);
-    store_contact_clear(&c);
+    rc = ui_load_account(app, account_id);
     if (rc != BC_OK) {
-        ui_sign_out(app);
+        billing_sign_out(app->b);
         ui_status_code(app, rc);
         return;
     }
-    field_clear(&G.email);
-    G.focus = SIGNIN_EMAIL;
-    app->depth = 0;
-    ui_push(app, UI_SCR_HOME);
+    signin_reset(G);
+    ui_go_root(app, "home", 0);
 }
 
-static bool signin_action(struct ui_app *app, enum ui_action act)
+static unsigned signin_action(struct ui_app *app, void *st, enum ui_action act)
 {
-    struct ui_field *f = G.focus == SIGNIN_EMAIL ? &G.email
-                       : G.focus == SIGNIN_PIN ? &G.pin : NULL;
+    struct signin_state *G = st;
+    unsigned r;
     switch (act) {
-    case ACT_ERASE:
-        if (f != NULL)
-            field_erase(f);
-        return true;
-    case ACT_CLEAR:
-        if (f != NULL)
-            memset(f->text, 0, sizeof f->text);   /* a PIN leaves nothing behind */
-        return true;
-    case ACT_DOWN:
-    case ACT_TAB:
-        G.focus = (G.focus + 1) % SIGNIN_FOCUS_COUNT;
-        return true;
-    case ACT_UP:
-    case ACT_BACKTAB:
-        G.focus = (G.focus + SIGNIN_FOCUS_COUNT - 1) % SIGNIN_FOCUS_COUNT;
-        return true;
     case ACT_ENTER:
-        if (G.focus == SIGNIN_EMAIL)
-            G.focus = SIGNIN_PIN;
+        if (G->form.focus == SIGNIN_EMAIL)
+            G->form.focus = SIGNIN_PIN;
         else
-            signin_submit(app);
-        return true;
+            signin_submit(app, G);
+        return UI_DONE;
     case ACT_BACK:
-        ui_signin_reset();
-        return true;
+        signin_reset(G);
+        return UI_DONE;
     case ACT_HELP:
     case ACT_QUIT:
-        return false;
+        return UI_IGNORED;
     default:
-        return true;   /* nothing else exists before signing in */
+        r = ui_form_key(&G->form, act);
+        return r != UI_IGNORED ? r : UI_HANDLED;   /* nothing else exists before signing in */
     }
 }
 
-static bool signin_text(struct ui_app *app, wint_t ch)
+static unsigned signin_text(struct ui_app *app, void *st, wint_t ch)
 {
+    struct signin_state *G = st;
     (void)app;
-    if (G.focus == SIGNIN_EMAIL)
-        field_put(&G.email, ch);
-    else if (G.focus == SIGNIN_PIN)
-        field_put(&G.pin, ch);
-    else
-        return false;
-    return true;
+    return ui_form_text(&G->form, ch);
 }
 
-static const enum ui_action *signin_footer(struct ui_app *app)
+static const enum ui_action *signin_footer(struct ui_app *app, void *st)
 {
     static const enum ui_action acts[] = {ACT_TAB, ACT_ENTER, ACT_NONE};
     static const enum ui_action typed[] = {ACT_TAB, ACT_ENTER, ACT_ESC_CLEAR, ACT_NONE};
+    const struct signin_state *G = st;
     (void)app;
-    return G.email.text[0] != '\0' || G.pin.text[0] != '\0' ? typed : acts;
+    return G->email.text[0] != '\0' || G->pin.text[0] != '\0' ? typed : acts;
 }
 
 /* ? opens the help unless the e-mail field has focus and holds text (the
  * PIN takes digits only); Esc clears both fields. */
-static unsigned signin_live(const struct ui_app *app)
+static unsigned signin_live(struct ui_app *app, void *st)
 {
+    const struct signin_state *G = st;
     (void)app;
-    if (G.focus == SIGNIN_EMAIL && G.email.text[0] != '\0')
+    if (G->form.focus == SIGNIN_EMAIL && G->email.text[0] != '\0')
         return 0;
     return KEYS_LIVE_HELP | KEYS_LIVE_QUIT;
 }
@@ -210,8 +172,11 @@ static const char *const signin_help[] = {
 };
 
 const struct ui_screen scr_signin = {
+    .route = "signin",
     .title = N_("Sign in"),
-    .enter = signin_enter,
+    .private_size = sizeof(struct signin_state),
+    .open = signin_open,
+    .done = signin_done,
     .draw = signin_draw,
     .action = signin_action,
     .text = signin_text,

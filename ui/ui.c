@@ -1,10 +1,13 @@
-/* ui.c — the TUI's entry point and main loop.
+/* ui.c — the TUI's entry point, main loop and screen framework (app.h).
  *
  * Start-up is a short list of stages (locale and catalog of messages, the
- * terminal, the first screen) undone in reverse. Each turn of the loop lays
- * the whole screen out from scratch into curses' buffer (werase, draw,
- * wnoutrefresh, doupdate), so ncurses sends only the cells that changed and a
- * resize needs no special drawing code. */
+ * terminal, the first screen) undone in reverse. The framework keeps the
+ * stack of open screens, owns each one's state (allocated zeroed on open,
+ * wiped and freed after its done hook) and performs the transitions a
+ * handler asked for once it returns. A key whose handler reports UI_REDRAW
+ * (or a resize) lays the whole screen out from scratch into curses' buffer
+ * (werase, draw, wnoutrefresh, doupdate), so ncurses sends only the cells
+ * that changed and a resize needs no special drawing code. */
 #include "ui.h"
 
 #include <stdarg.h>
@@ -14,6 +17,7 @@
 #include <time.h>
 
 #include "access.h"
+#include "session.h"
 
 #include "app.h"
 #include "draw.h"
@@ -21,59 +25,180 @@
 #include "keys.h"
 #include "term.h"
 
-static const struct ui_screen *const ui_screens[UI_SCR_COUNT] = {
-    [UI_SCR_SEARCH] = &scr_search, [UI_SCR_HOME] = &scr_home,
-    [UI_SCR_MODIFY] = &scr_modify, [UI_SCR_CART] = &scr_cart,
-    [UI_SCR_REVIEW] = &scr_review, [UI_SCR_PAYMENT] = &scr_payment,
-    [UI_SCR_CONFIRM] = &scr_confirm, [UI_SCR_SEATS] = &scr_seats,
-    [UI_SCR_HISTORY] = &scr_history, [UI_SCR_SIGNIN] = &scr_signin,
-};
+/* ---- the stack of open screens and the transitions ---- */
 
-/* ---- navigation ---- */
-
-enum ui_screen_id ui_top(const struct ui_app *app)
+static struct ui_view *ui_top_view(struct ui_app *app)
 {
-    return app->depth > 0 ? app->stack[app->depth - 1] : UI_SCR_SEARCH;
+    return app->depth > 0 ? &app->stack[app->depth - 1] : NULL;
 }
 
 static void ui_enter_top(struct ui_app *app)
 {
-    const struct ui_screen *s = ui_screens[ui_top(app)];
-    if (s->enter != NULL)
-        s->enter(app);
+    struct ui_view *v = ui_top_view(app);
+    if (v != NULL && v->ops->enter != NULL)
+        v->ops->enter(app, v->st);
 }
 
-void ui_push(struct ui_app *app, enum ui_screen_id id)
+/* Closes the screen on top: its done, then its state wiped and freed. */
+static void ui_close_top(struct ui_app *app)
 {
-    if (app->depth > 0 && ui_top(app) == id) {
+    struct ui_view *v = ui_top_view(app);
+    if (v == NULL)
+        return;
+    if (v->ops->done != NULL)
+        v->ops->done(app, v->st);
+    if (v->st != NULL) {
+        explicit_bzero(v->st, v->ops->private_size);
+        free(v->st);
+    }
+    v->st = NULL;
+    v->ops = NULL;
+    app->depth--;
+}
+
+static void ui_close_all(struct ui_app *app)
+{
+    while (app->depth > 0)
+        ui_close_top(app);
+}
+
+static void ui_open(struct ui_app *app, const struct ui_screen *ops, int64_t arg)
+{
+    struct ui_view *top = ui_top_view(app);
+    if (top != NULL && top->ops == ops) {
         ui_enter_top(app);
         return;
     }
-    if (app->depth < sizeof app->stack / sizeof app->stack[0])
-        app->stack[app->depth++] = id;
-    else
-        app->stack[app->depth - 1] = id;
-    ui_enter_top(app);
-}
-
-void ui_pop(struct ui_app *app)
-{
-    if (app->depth > 1) {
-        app->depth--;
-        ui_enter_top(app);
-    }
-}
-
-void ui_back_to(struct ui_app *app, enum ui_screen_id id)
-{
-    for (size_t i = app->depth; i > 0; i--) {
-        if (app->stack[i - 1] == id) {
-            app->depth = i;
-            ui_enter_top(app);
+    void *st = NULL;
+    if (ops->private_size > 0) {
+        st = calloc(1, ops->private_size);
+        if (st == NULL) {
+            ui_status_code(app, BC_NO_MEMORY);
             return;
         }
     }
-    ui_push(app, id);
+    if (app->depth == UI_MAX_DEPTH)
+        ui_close_top(app);
+    app->stack[app->depth].ops = ops;
+    app->stack[app->depth].st = st;
+    app->depth++;
+    if (ops->open != NULL)
+        ops->open(app, st, arg);
+    ui_enter_top(app);
+}
+
+static void ui_queue(struct ui_app *app, enum ui_go_kind kind, const char *route, int64_t arg)
+{
+    if (app->npending == UI_MAX_PENDING)
+        return;
+    app->pending[app->npending].kind = kind;
+    app->pending[app->npending].route = route;
+    app->pending[app->npending].arg = arg;
+    app->npending++;
+}
+
+void ui_go(struct ui_app *app, const char *route, int64_t arg)
+{
+    ui_queue(app, UI_GO_PUSH, route, arg);
+}
+
+void ui_go_back(struct ui_app *app)
+{
+    ui_queue(app, UI_GO_BACK, NULL, 0);
+}
+
+void ui_go_back_to(struct ui_app *app, const char *route)
+{
+    ui_queue(app, UI_GO_BACK_TO, route, 0);
+}
+
+void ui_go_root(struct ui_app *app, const char *route, int64_t arg)
+{
+    ui_queue(app, UI_GO_ROOT, route, arg);
+}
+
+void ui_sign_out(struct ui_app *app)
+{
+    ui_queue(app, UI_GO_SIGN_OUT, NULL, 0);
+}
+
+bool ui_can_go_back(const struct ui_app *app)
+{
+    return app->depth > 1;
+}
+
+/* Forgets the account and the checkout, wiping what they held. */
+static void ui_forget_account(struct ui_app *app)
+{
+    view_account_clear(&app->va);
+    app->have_account = false;
+    app->sub_sel = 0;
+    explicit_bzero(app->billing_name, sizeof app->billing_name);
+    explicit_bzero(app->billing_email, sizeof app->billing_email);
+    app->edit_valid = false;
+    explicit_bzero(&app->edit, sizeof app->edit);
+    explicit_bzero(&app->co, sizeof app->co);
+}
+
+static void ui_do_sign_out(struct ui_app *app)
+{
+    billing_sign_out(app->b);
+    ui_close_all(app);
+    ui_forget_account(app);
+    explicit_bzero(app->status, sizeof app->status);
+    app->help_open = false;
+    const struct ui_screen *first = ui_route(ui_route_first(app));
+    if (first != NULL)
+        ui_open(app, first, 0);
+    /* Nothing of the last person's screen may survive: repaint every cell. */
+    clearok(curscr, TRUE);
+}
+
+/* Performs the transitions the last handler asked for, in order. */
+static void ui_run_pending(struct ui_app *app)
+{
+    for (size_t i = 0; i < app->npending; i++) {
+        enum ui_go_kind kind = app->pending[i].kind;
+        const struct ui_screen *ops = app->pending[i].route != NULL
+                                    ? ui_route(app->pending[i].route) : NULL;
+        int64_t arg = app->pending[i].arg;
+        switch (kind) {
+        case UI_GO_PUSH:
+            if (ops != NULL)
+                ui_open(app, ops, arg);
+            break;
+        case UI_GO_BACK:
+            if (app->depth > 1) {
+                ui_close_top(app);
+                ui_enter_top(app);
+            }
+            break;
+        case UI_GO_BACK_TO: {
+            size_t k = app->depth;
+            while (k > 0 && app->stack[k - 1].ops != ops)
+                k--;
+            if (k == 0) {
+                if (ops != NULL)
+                    ui_open(app, ops, arg);
+                break;
+            }
+            while (app->depth > k)
+                ui_close_top(app);
+            ui_enter_top(app);
+            break;
+        }
+        case UI_GO_ROOT:
+            if (ops != NULL) {
+                ui_close_all(app);
+                ui_open(app, ops, arg);
+            }
+            break;
+        case UI_GO_SIGN_OUT:
+            ui_do_sign_out(app);
+            break;
+        }
+    }
+    app->npending = 0;
 }
 
 /* ---- status line ---- */
@@ -101,35 +226,10 @@ bool ui_may_change(struct ui_app *app)
 {
     if (!app->have_account)
         return false;
-    if (app->rights.may_change == BC_OK)
+    if (app->va.rights.may_change == BC_OK)
         return true;
-    ui_status_code(app, app->rights.may_change);
+    ui_status_code(app, app->va.rights.may_change);
     return false;
-}
-
-/* ---- kiosk sessions ---- */
-
-void ui_sign_out(struct ui_app *app)
-{
-    access_kiosk(&app->b->actor);
-    store_account_clear(&app->acct);
-    memset(&app->acct, 0, sizeof app->acct);
-    store_subscription_list_clear(&app->subs);
-    memset(&app->subs, 0, sizeof app->subs);
-    memset(&app->rights, 0, sizeof app->rights);
-    app->have_account = false;
-    app->sub_sel = 0;
-    app->cart_count = 0;
-    app->billing_name[0] = app->billing_email[0] = '\0';
-    app->edit_valid = false;
-    memset(&app->co, 0, sizeof app->co);
-    app->status[0] = '\0';
-    app->help_open = false;
-    ui_signin_reset();
-    app->depth = 0;
-    ui_push(app, UI_SCR_SIGNIN);
-    /* Nothing of the last person's screen may survive: repaint every cell. */
-    clearok(curscr, TRUE);
 }
 
 static int64_t ui_now_ms(void)
@@ -143,63 +243,32 @@ static int64_t ui_now_ms(void)
 
 enum bc_status ui_load_account(struct ui_app *app, int64_t account_id)
 {
-    struct store *st = app->b->store;
-    struct store_account acct;
-    memset(&acct, 0, sizeof acct);
-    enum bc_status rc = store_account_get(st, account_id, &acct);
+    struct view_account v;
+    memset(&v, 0, sizeof v);
+    enum bc_status rc = view_account_load(app->b, account_id, &v);
     if (rc != BC_OK)
         return rc;
-    bool same = app->have_account && app->acct.id == account_id;
-    store_account_clear(&app->acct);
-    app->acct = acct;
-    app->have_account = true;
-
-    memset(&app->rights, 0, sizeof app->rights);
-    rc = billing_rights(app->b, &app->acct, &app->rights);
-    if (rc != BC_OK)
-        app->rights.may_change = rc;
-
-    app->billing_name[0] = app->billing_email[0] = '\0';
-    if (app->rights.billing_name[0] != '\0') {
-        snprintf(app->billing_name, sizeof app->billing_name, "%s", app->rights.billing_name);
-        snprintf(app->billing_email, sizeof app->billing_email, "%s", app->rights.billing_email);
-    } else if (app->acct.billing_contact_id != 0) {
-        struct store_contact c;
-        memset(&c, 0, sizeof c);
-        if (store_contact_get(st, app->acct.billing_contact_id, &c) == BC_OK) {
-            snprintf(app->billing_name, sizeof app->billing_name, "%s", c.name ? c.name : "");
-            snprintf(app->billing_email, sizeof app->billing_email, "%s", c.email ? c.email : "");
-        }
-        store_contact_clear(&c);
-    }
-
     int64_t keep_sub = 0;
-    if (same && app->sub_sel < app->subs.n)
-        keep_sub = app->subs.items[app->sub_sel].id;
-    store_subscription_list_clear(&app->subs);
-    memset(&app->subs, 0, sizeof app->subs);
-    rc = store_subscriptions(st, account_id, &app->subs);
-    if (rc != BC_OK)
-        return rc;
+    if (app->have_account && app->va.acct.id == account_id && app->sub_sel < app->va.subs.n)
+        keep_sub = app->va.subs.items[app->sub_sel].id;
+    view_account_clear(&app->va);
+    app->va = v;
+    explicit_bzero(&v, sizeof v);
+    app->have_account = true;
+    snprintf(app->billing_name, sizeof app->billing_name, "%s", app->va.billing_name);
+    snprintf(app->billing_email, sizeof app->billing_email, "%s", app->va.billing_email);
     app->sub_sel = 0;
-    for (size_t i = 0; i < app->subs.n; i++)
-        if (app->subs.items[i].id == keep_sub)
+    for (size_t i = 0; i < app->va.subs.n; i++)
+        if (app->va.subs.items[i].id == keep_sub)
             app->sub_sel = i;
-
-    struct store_cart cart;
-    memset(&cart, 0, sizeof cart);
-    app->cart_count = 0;
-    if (store_cart_get(st, account_id, &cart) == BC_OK)
-        app->cart_count = cart.n;
-    store_cart_clear(&cart);
     return BC_OK;
 }
 
 const struct store_subscription *ui_sub(const struct ui_app *app)
 {
-    if (!app->have_account || app->sub_sel >= app->subs.n)
+    if (!app->have_account || app->sub_sel >= app->va.subs.n)
         return NULL;
-    return &app->subs.items[app->sub_sel];
+    return &app->va.subs.items[app->sub_sel];
 }
 
 const char *ui_product_name(const struct ui_app *app, const char *product_id)
@@ -218,19 +287,6 @@ const char *ui_plan_name(const struct ui_app *app, const char *product_id, const
 const char *ui_period_label(enum bc_period p)
 {
     return p == BC_PERIOD_ANNUAL ? _("Annual") : _("Monthly");
-}
-
-size_t ui_scroll_top(size_t sel, size_t top, size_t rows, size_t n)
-{
-    if (rows == 0 || n <= rows)
-        return 0;
-    if (sel < top)
-        top = sel;
-    if (sel >= top + rows)
-        top = sel - rows + 1;
-    if (top + rows > n)
-        top = n - rows;
-    return top;
 }
 
 /* ---- drawing the frame ---- */
@@ -384,19 +440,25 @@ static void ui_draw(struct ui_app *app)
         doupdate();
         return;
     }
-    const struct ui_screen *s = ui_screens[ui_top(app)];
+    struct ui_view *v = ui_top_view(app);
+    if (v == NULL) {
+        wnoutrefresh(stdscr);
+        doupdate();
+        return;
+    }
+    const struct ui_screen *s = v->ops;
 
     attr_t ta = term_attr(TERM_TITLE);
     draw_fill(0, 0, COLS, ta);
     char left[256];
     snprintf(left, sizeof left, " billcenter %s %s", term_ascii() ? "|" : "\u2502", _(s->title));
     int lw = draw_text(0, 0, COLS, left, ta);
-    if (app->have_account && ui_top(app) != UI_SCR_SEARCH) {
+    if (app->have_account && !(s->flags & UI_SCREEN_NO_ACCOUNT)) {
         /* The name is cut, never the " #id " after it (a name can be longer
          * than any buffer or row). */
         char tag[32];
-        snprintf(tag, sizeof tag, " #%lld ", (long long)app->acct.id);
-        const char *name = app->acct.name ? app->acct.name : "";
+        snprintf(tag, sizeof tag, " #%lld ", (long long)app->va.acct.id);
+        const char *name = app->va.acct.name ? app->va.acct.name : "";
         int tw = draw_width(tag);
         int room = COLS - lw - 2;
         int nw = draw_width(name);
@@ -409,7 +471,7 @@ static void ui_draw(struct ui_app *app)
         draw_text_right(0, COLS - tw, tw, tag, ta);
     }
 
-    s->draw(app, 2, LINES - 2);
+    s->draw(app, v->st, 2, LINES - 2);
 
     if (app->status[0] != '\0') {
         /* A long message takes the row above too rather than being cut. */
@@ -421,8 +483,8 @@ static void ui_draw(struct ui_app *app)
             draw_text(LINES - 2, 1, COLS - 2, app->status, sa);
         }
     }
-    keys_footer(s->footer != NULL ? s->footer(app) : NULL, app->kiosk, app->operator_mode,
-                s->live != NULL ? s->live(app) : KEYS_LIVE_ALL);
+    keys_footer(s->footer != NULL ? s->footer(app, v->st) : NULL, app->kiosk, app->operator_mode,
+                s->live != NULL ? s->live(app, v->st) : KEYS_LIVE_ALL);
 
     if (app->help_open)
         ui_draw_help(app, s);
@@ -432,61 +494,80 @@ static void ui_draw(struct ui_app *app)
 
 /* ---- keys ---- */
 
-static void ui_global_action(struct ui_app *app, enum ui_action act)
+/* The keys every screen shares, when the screen left them. */
+static unsigned ui_global_action(struct ui_app *app, enum ui_action act)
 {
+    enum ui_go_kind kind = UI_GO_PUSH;
+    const char *route;
     switch (act) {
     case ACT_HELP:
         app->help_open = true;
-        break;
+        return UI_DONE;
     case ACT_QUIT:
         if (!app->kiosk)
             app->quit = true;
-        break;
+        return UI_HANDLED;
     case ACT_BACK:
-        ui_pop(app);
-        break;
-    case ACT_CART:
-        if (app->have_account && ui_top(app) != UI_SCR_SEARCH)
-            ui_push(app, UI_SCR_CART);
-        break;
-    case ACT_SEARCH:
-        if (app->operator_mode && !app->kiosk) {
-            app->depth = 0;
-            ui_push(app, UI_SCR_SEARCH);
-        }
-        break;
+        if (!ui_can_go_back(app))
+            return UI_HANDLED;
+        ui_go_back(app);
+        return UI_DONE;
     default:
-        break;
+        route = ui_route_key(app, act, &kind);
+        if (route == NULL)
+            return UI_HANDLED;
+        if (kind == UI_GO_ROOT)
+            ui_go_root(app, route, 0);
+        else
+            ui_go(app, route, 0);
+        return UI_DONE;
     }
 }
 
-static void ui_handle(struct ui_app *app, wint_t ch, bool is_key)
+/* One key: the screen first, then the shared keys; then the transitions
+ * asked for. UI_* flags. */
+static unsigned ui_handle(struct ui_app *app, wint_t ch, bool is_key)
 {
     if (LINES < UI_MIN_ROWS || COLS < UI_MIN_COLS) {
         /* Nothing moves while the notice is up, so enlarging the terminal
          * brings back the same screen with the same choices. */
         if (keys_action(ch, is_key, app->kiosk) == ACT_QUIT)
             app->quit = true;
-        return;
+        return UI_HANDLED;
     }
     if (app->help_open) {
         app->help_open = false;
-        return;
+        return UI_DONE;
     }
-    const struct ui_screen *s = ui_screens[ui_top(app)];
+    struct ui_view *v = ui_top_view(app);
+    if (v == NULL)
+        return UI_HANDLED;
+    const struct ui_screen *s = v->ops;
+    unsigned r = UI_IGNORED;
+    bool had_status = app->status[0] != '\0';
     app->status[0] = '\0';
     /* ? q / act when the screen says they are live (no text field has
      * focus, or the field is empty...); otherwise they are text. */
-    unsigned live = s->live != NULL ? s->live(app) : KEYS_LIVE_ALL;
-    if (s->text != NULL && keys_is_text(ch, is_key) && !keys_live(ch, is_key, app->kiosk, live)
-        && s->text(app, ch))
-        return;
-    enum ui_action act = keys_action(ch, is_key, app->kiosk);
-    if (act == ACT_NONE)
-        return;
-    if (s->action != NULL && s->action(app, act))
-        return;
-    ui_global_action(app, act);
+    unsigned live = s->live != NULL ? s->live(app, v->st) : KEYS_LIVE_ALL;
+    if (s->text != NULL && keys_is_text(ch, is_key) && !keys_live(ch, is_key, app->kiosk, live))
+        r = s->text(app, v->st, ch);
+    if (!(r & UI_HANDLED)) {
+        enum ui_action act = keys_action(ch, is_key, app->kiosk);
+        if (act == ACT_NONE)
+            r |= UI_HANDLED;
+        if (!(r & UI_HANDLED) && s->action != NULL)
+            r |= s->action(app, v->st, act);
+        if (!(r & UI_HANDLED))
+            r |= ui_global_action(app, act);
+    }
+    if (app->npending > 0) {
+        ui_run_pending(app);
+        r |= UI_REDRAW;
+    }
+    /* A message shown or taken away is a change on screen too. */
+    if (had_status || app->status[0] != '\0')
+        r |= UI_REDRAW;
+    return r;
 }
 
 /* Reads one key; absorbs a burst of KEY_RESIZE into one re-layout. */
@@ -519,38 +600,36 @@ static int ui_read(wint_t *ch, bool *is_key)
 
 /* ---- start-up ---- */
 
-static void ui_first_screen(struct ui_app *app)
+/* Opens the first screen; for a contact (--contact) its account first.
+ * False when there is nothing to open (the reason is kept for stderr). */
+static bool ui_first_screen(struct ui_app *app)
 {
-    const struct billing_actor *a = &app->b->actor;
-    if (a->kind == BILLING_ACTOR_CONTACT && a->contact_id == 0) {
-        ui_push(app, UI_SCR_SIGNIN);
-        return;
-    }
-    if (a->kind == BILLING_ACTOR_CONTACT) {
-        struct store_contact c;
-        memset(&c, 0, sizeof c);
-        enum bc_status rc = store_contact_get(app->b->store, a->contact_id, &c);
+    int64_t account_id = 0;
+    if (billing_signed_in(app->b)) {
+        enum bc_status rc = billing_actor_account(app->b, &account_id);
         if (rc == BC_OK)
-            rc = ui_load_account(app, c.account_id);
-        store_contact_clear(&c);
-        if (rc == BC_OK) {
-            ui_push(app, UI_SCR_HOME);
-            return;
+            rc = ui_load_account(app, account_id);
+        if (rc != BC_OK) {
+            /* A contact never gets the operators' account search. */
+            term_defer_message(_(bc_status_message(rc)));
+            return false;
         }
-        /* A contact never gets the operators' account search. */
-        term_defer_message(_(bc_status_message(rc)));
-        app->quit = true;
-        return;
     }
-    ui_push(app, UI_SCR_SEARCH);
+    const struct ui_screen *first = ui_route(ui_route_first(app));
+    if (first == NULL)
+        return false;
+    ui_open(app, first, 0);
+    ui_run_pending(app);
+    return true;
 }
 
 static void ui_app_free(struct ui_app *app)
 {
     if (app == NULL)
         return;
-    store_account_clear(&app->acct);
-    store_subscription_list_clear(&app->subs);
+    ui_close_all(app);
+    ui_forget_account(app);
+    explicit_bzero(app, sizeof *app);
     free(app);
 }
 
@@ -576,7 +655,8 @@ int ui_run(const struct cli_ui_args *args)
         ui_app_free(app);
         return 1;
     }
-    ui_first_screen(app);
+    if (!ui_first_screen(app))
+        app->quit = true;
 
     bool redraw = true;
     int idle_s = app->b->catalog != NULL ? app->b->catalog->idle_timeout : 120;
@@ -592,21 +672,17 @@ int ui_run(const struct cli_ui_args *args)
              * session signs out and the screen is cleared. */
             if (app->kiosk && idle_s > 0 && ui_now_ms() - last_key >= (int64_t)idle_s * 1000) {
                 last_key = ui_now_ms();
-                if (app->b->actor.contact_id != 0 || ui_top(app) != UI_SCR_SIGNIN) {
-                    ui_sign_out(app);
-                    redraw = true;
-                } else {
-                    ui_signin_reset();
-                    redraw = true;
-                }
+                ui_do_sign_out(app);
+                redraw = true;
             }
             continue;
         }
         last_key = ui_now_ms();
-        redraw = true;
-        if (is_key && ch == KEY_RESIZE)
-            continue;   /* the next ui_draw lays out from scratch */
-        ui_handle(app, ch, is_key);
+        if (is_key && ch == KEY_RESIZE) {
+            redraw = true;   /* the next ui_draw lays out from scratch */
+            continue;
+        }
+        redraw = (ui_handle(app, ch, is_key) & UI_REDRAW) != 0;
     }
     term_stop();
     ui_app_free(app);

@@ -20,6 +20,7 @@
 #endif
 
 const char *e2e_bin;
+const char *e2e_bin_test;
 int e2e_slow = 1;
 
 static char *wrapper_words;      /* $BC_TEST_WRAPPER, split in place */
@@ -33,6 +34,7 @@ bool e2e_setup_args(int argc, char **argv)
         return false;
     }
     e2e_bin = argv[1];
+    e2e_bin_test = argc > 2 ? argv[2] : NULL;
     const char *w = getenv("BC_TEST_WRAPPER");
     if (w && *w && !wrapper_words) {
         wrapper_words = strdup(w);
@@ -429,6 +431,89 @@ bool e2e_golden(struct vt *vt, const char *lang, const char *screen, int timeout
     }
     free(want);
     return same;
+}
+
+/* The titles e2e_start_at waits for, per language. */
+static const struct {
+    const char *lang;
+    const char *title[4];    /* by enum e2e_at */
+} start_titles[] = {
+    {"en", {"Subscriptions", "Modify subscription", "Manage seats", "Order history"}},
+    {"it", {"Sottoscrizioni", "Modifica sottoscrizione", "Gestisci postazioni",
+            "Cronologia ordini"}},
+};
+
+struct vt *e2e_start_at(struct e2e_case *c, const char *lang, const char *const envp_extra[],
+                        int account_id, enum e2e_at at)
+{
+    static const char *const keys[] = {NULL, "e", "s", "h"};
+    const char *const *titles = NULL;
+    for (size_t i = 0; i < sizeof start_titles / sizeof start_titles[0]; i++)
+        if (strcmp(start_titles[i].lang, lang ? lang : "en") == 0)
+            titles = start_titles[i].title;
+    if (titles == NULL || (unsigned)at > E2E_AT_HISTORY) {
+        fprintf(stderr, "e2e_start_at: no titles for language %s\n", lang ? lang : "(none)");
+        return NULL;
+    }
+    json_t *acct = e2e_account(&c->env, account_id);
+    char name[256];
+    snprintf(name, sizeof name, "%s", acct ? e2e_str(acct, "name") : "");
+    json_decref(acct);
+    if (name[0] == '\0') {
+        fprintf(stderr, "e2e_start_at: account %d has no name\n", account_id);
+        return NULL;
+    }
+    struct vt *vt = c->vt = e2e_ui(&c->env, lang, NULL, envp_extra, 24, 80);
+    if (vt == NULL)
+        return NULL;
+    if (!e2e_open_account(vt, account_id, name)
+        || !vt_wait_row_text(vt, 0, titles[E2E_AT_HOME], E2E_WAIT)) {
+        fprintf(stderr, "e2e_start_at: account %d (%s) did not open\n", account_id, name);
+        return NULL;
+    }
+    if (at == E2E_AT_HOME)
+        return vt;
+    vt_send(vt, keys[at]);
+    if (!vt_wait_row_text(vt, 0, titles[at], E2E_WAIT)) {
+        fprintf(stderr, "e2e_start_at: \"%s\" did not open %s\n", keys[at], titles[at]);
+        return NULL;
+    }
+    return vt;
+}
+
+struct vt *e2e_kiosk_start(struct e2e_case *c, const char *lang, const char *const extra[],
+                           const char *const envp_extra[])
+{
+    const char *args[32];
+    size_t n = 0;
+    args[n++] = "--kiosk";
+    for (size_t i = 0; extra != NULL && extra[i] != NULL && n < 31; i++)
+        args[n++] = extra[i];
+    args[n] = NULL;
+    struct vt *vt = c->vt = e2e_ui(&c->env, lang, args, envp_extra, 24, 80);
+    if (vt == NULL || !vt_wait_text(vt, "[_ ", E2E_WAIT)) {
+        fprintf(stderr, "e2e_kiosk_start: no Sign in screen\n");
+        return NULL;
+    }
+    return vt;
+}
+
+bool e2e_kiosk_sign_in(struct vt *vt, const char *email, const char *pin)
+{
+    char dots[64] = "[";
+    for (size_t i = 0; pin[i] != '\0' && strlen(dots) + 4 < sizeof dots; i++)
+        strcat(dots, "\u2022");
+    vt_send(vt, email);
+    if (!vt_wait_text(vt, email, E2E_WAIT))
+        return false;
+    vt_key(vt, VT_TAB);
+    if (!vt_wait_text(vt, "PIN     [_", E2E_WAIT))
+        return false;
+    vt_send(vt, pin);
+    if (!vt_wait_text(vt, dots, E2E_WAIT))
+        return false;
+    vt_key(vt, VT_ENTER);
+    return true;
 }
 
 bool e2e_open_account(struct vt *vt, int id, const char *name)

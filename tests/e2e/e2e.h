@@ -20,8 +20,11 @@ extern int e2e_slow;
 
 /* Path of the billcenter binary under test (argv[1] of each test). */
 extern const char *e2e_bin;
+/* Path of the test build of it, billcenter-test (argv[2] when given, else
+ * NULL): the same program with the test hooks (BC_TEST_HOOKS). */
+extern const char *e2e_bin_test;
 
-/* Reads argv[1] into e2e_bin and $BC_TEST_WRAPPER (words that run before
+/* Reads argv[1] into e2e_bin, argv[2] (optional) into e2e_bin_test, and $BC_TEST_WRAPPER (words that run before
  * the binary, e.g. `meson test --setup valgrind`); false (message on
  * stderr) when argv[1] is missing. The UI and the CLI reads (not `init`)
  * run under the wrapper. */
@@ -94,6 +97,29 @@ const char *e2e_screen(struct vt *vt);
 /* From the account search screen: types the id, waits for `name` among the
  * results, opens it and waits for "#id" in the title bar. */
 bool e2e_open_account(struct vt *vt, int id, const char *name);
+
+/* Where e2e_start_at leaves the UI: an account's Subscriptions screen, or
+ * one of the screens its keys open (e: Modify subscription, s: Manage
+ * seats, h: Order history). */
+enum e2e_at { E2E_AT_HOME, E2E_AT_MODIFY, E2E_AT_SEATS, E2E_AT_HISTORY };
+
+/* "Open billcenter on account N and go to screen X": starts the UI as an
+ * operator at 80x24 in `lang` ("en" or "it"; envp_extra as for vt_spawn,
+ * may be NULL) into c->vt, finds account `account_id` by its id, opens it
+ * (its name read through the CLI) and goes to `at`, waiting for each
+ * screen's title. NULL (message on stderr) when a step does not show. */
+struct vt *e2e_start_at(struct e2e_case *c, const char *lang, const char *const envp_extra[],
+                        int account_id, enum e2e_at at);
+
+/* The kiosk: starts `billcenter --kiosk` (then extra, may be NULL) in
+ * `lang` at 80x24 into c->vt (envp_extra as for vt_spawn) and waits for the
+ * Sign in screen with its empty e-mail field. NULL when it does not show. */
+struct vt *e2e_kiosk_start(struct e2e_case *c, const char *lang, const char *const extra[],
+                           const char *const envp_extra[]);
+/* On the Sign in screen: types the e-mail, Tab, the PIN (waiting for its
+ * dots) and Enter. False when a step does not show; the result of the
+ * sign-in is the caller's to wait for. */
+bool e2e_kiosk_sign_in(struct vt *vt, const char *email, const char *pin);
 
 /* Presses key until the screen shows `text` (a focus marker such as
  * "▸ [ Place order ]"), at most max_presses times; each press waits for the

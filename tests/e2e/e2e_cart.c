@@ -17,10 +17,8 @@
 static void test_two_products_one_order(void **state)
 {
     struct e2e_case *c = *state;
-    struct vt *vt = c->vt = e2e_ui(&c->env, "en", NULL, NULL, 24, 80);
+    struct vt *vt = e2e_start_at(c, "en", NULL, 1, E2E_AT_HOME);
     assert_non_null(vt);
-    assert_true(e2e_open_account(vt, 1, "Rossi Consulting S.r.l."));
-    E2E_TITLE(vt, "Subscriptions");
     E2E_SEE(vt, "Cart: 0 items");
 
     /* first item: GoToMeeting -> Business, through the secondary Add to cart */
@@ -124,11 +122,8 @@ static void row_with(struct vt *vt, const char *label, char *buf, size_t size)
 static void test_edit_order_keeps_choices(void **state)
 {
     struct e2e_case *c = *state;
-    struct vt *vt = c->vt = e2e_ui(&c->env, "en", NULL, NULL, 24, 80);
+    struct vt *vt = e2e_start_at(c, "en", NULL, 1, E2E_AT_MODIFY);
     assert_non_null(vt);
-    assert_true(e2e_open_account(vt, 1, "Rossi Consulting S.r.l."));
-    vt_send(vt, "e");
-    E2E_TITLE(vt, "Modify subscription");
     vt_send(vt, "e");
     E2E_SEE(vt, "Choose a plan");
     assert_true(e2e_press_until(vt, VT_DOWN, "▸ Enterprise", 4));

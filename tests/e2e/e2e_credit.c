@@ -17,10 +17,8 @@
 static void test_seat_reduction_leaves_credit(void **state)
 {
     struct e2e_case *c = *state;
-    struct vt *vt = c->vt = e2e_ui(&c->env, "en", NULL, NULL, 24, 80);
+    struct vt *vt = e2e_start_at(c, "en", NULL, 9, E2E_AT_HOME);
     assert_non_null(vt);
-    assert_true(e2e_open_account(vt, 9, "Bianchi Studio"));
-    E2E_TITLE(vt, "Subscriptions");
     E2E_SEE(vt, "Credit balance: €500.00");
     E2E_SEE(vt, "2/20");
 
@@ -83,11 +81,8 @@ static void test_seat_reduction_leaves_credit(void **state)
 static void test_seats_never_below_assigned(void **state)
 {
     struct e2e_case *c = *state;
-    struct vt *vt = c->vt = e2e_ui(&c->env, "en", NULL, NULL, 24, 80);
+    struct vt *vt = e2e_start_at(c, "en", NULL, 9, E2E_AT_MODIFY);
     assert_non_null(vt);
-    assert_true(e2e_open_account(vt, 9, "Bianchi Studio"));
-    vt_send(vt, "e");
-    E2E_TITLE(vt, "Modify subscription");
     assert_true(e2e_press_until(vt, VT_TAB, "▸ Seats", 4));
     vt_send(vt, "1");
     E2E_SEE(vt, "[1_");

@@ -17,10 +17,8 @@
 static void test_italian_flow(void **state)
 {
     struct e2e_case *c = *state;
-    struct vt *vt = c->vt = e2e_ui(&c->env, "it", NULL, NULL, 24, 80);
+    struct vt *vt = e2e_start_at(c, "it", NULL, 1, E2E_AT_HOME);
     assert_non_null(vt);
-    E2E_TITLE(vt, "Trova un account");
-    assert_true(e2e_open_account(vt, 1, "Rossi Consulting S.r.l."));
 
     E2E_TITLE(vt, "Sottoscrizioni");
     E2E_SEE(vt, "Saldo a credito: 20,00 €");
@@ -91,12 +89,8 @@ static void test_italian_flow(void **state)
 static void test_italian_has_no_english_left(void **state)
 {
     struct e2e_case *c = *state;
-    struct vt *vt = c->vt = e2e_ui(&c->env, "it", NULL, NULL, 24, 80);
+    struct vt *vt = e2e_start_at(c, "it", NULL, 1, E2E_AT_MODIFY);
     assert_non_null(vt);
-    assert_true(e2e_open_account(vt, 1, "Rossi Consulting S.r.l."));
-    E2E_TITLE(vt, "Sottoscrizioni");
-    vt_send(vt, "e");
-    E2E_TITLE(vt, "Modifica sottoscrizione");
     E2E_SEE(vt, "Riepilogo ordine");
     E2E_SEE(vt, "GoToMeeting: ");
     E2E_SETTLE(vt);

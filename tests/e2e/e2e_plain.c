@@ -42,11 +42,8 @@ static void focus(struct vt *vt, enum vt_key key, const struct glyphs *g, const 
 static void run_upgrade(struct e2e_case *c, const char *const envp[], const struct glyphs *g,
                         bool expect_no_color)
 {
-    struct vt *vt = c->vt = e2e_ui(&c->env, "en", NULL, envp, 24, 80);
+    struct vt *vt = e2e_start_at(c, "en", envp, 1, E2E_AT_HOME);
     assert_non_null(vt);
-    E2E_TITLE(vt, "Find an account");
-    assert_true(e2e_open_account(vt, 1, "Rossi Consulting S.r.l."));
-    E2E_TITLE(vt, "Subscriptions");
     see(vt, g->mark, " GoToMeeting", "");
     vt_send(vt, "e");
     E2E_TITLE(vt, "Modify subscription");
@@ -122,10 +119,8 @@ static void test_ascii_locale(void **state)
 static void test_colors_by_default(void **state)
 {
     struct e2e_case *c = *state;
-    struct vt *vt = c->vt = e2e_ui(&c->env, "en", NULL, NULL, 24, 80);
+    struct vt *vt = e2e_start_at(c, "en", NULL, 1, E2E_AT_HOME);
     assert_non_null(vt);
-    assert_true(e2e_open_account(vt, 1, "Rossi Consulting S.r.l."));
-    E2E_TITLE(vt, "Subscriptions");
     assert_true(vt_wait_quiet(vt, 200 * e2e_slow, E2E_WAIT));
     assert_true(vt_colored_cells(vt) > 0);
 }

@@ -24,10 +24,8 @@ static void test_corporate_account_cannot_change(void **state)
     json_t *before = e2e_account(&c->env, 2);
     assert_non_null(before);
 
-    struct vt *vt = c->vt = e2e_ui(&c->env, "en", NULL, NULL, 24, 80);
+    struct vt *vt = e2e_start_at(c, "en", NULL, 2, E2E_AT_HOME);
     assert_non_null(vt);
-    assert_true(e2e_open_account(vt, 2, "Globex Corporation"));
-    E2E_TITLE(vt, "Subscriptions");
     /* products are shown, with the notice */
     E2E_SEE(vt, "GoToMeeting      Enterprise       0/50        Monthly              $25.00");
     E2E_SEE(vt, PORTAL);
@@ -73,16 +71,10 @@ static void test_non_billing_contact_view_only(void **state)
     struct e2e_case *c = *state;
     json_t *before = e2e_account(&c->env, 1);
     assert_non_null(before);
-    const char *extra[] = {"--kiosk", NULL};
-    struct vt *vt = c->vt = e2e_ui(&c->env, "en", extra, NULL, 24, 80);
+    struct vt *vt = e2e_kiosk_start(c, "en", NULL, NULL);
     assert_non_null(vt);
     E2E_TITLE(vt, "Sign in");
-    E2E_SEE(vt, "▸ E-mail  [_");
-    vt_send(vt, "luca.bianchi@example.it");
-    vt_key(vt, VT_TAB);
-    E2E_SEE(vt, "▸ PIN     [_");
-    vt_send(vt, "1234");
-    vt_key(vt, VT_ENTER);
+    assert_true(e2e_kiosk_sign_in(vt, "luca.bianchi@example.it", "1234"));
 
     E2E_TITLE(vt, "Subscriptions");
     E2E_SEE(vt, "Rossi Consulting S.r.l.  (account 1, EUR)");

@@ -15,11 +15,8 @@
 static void test_resize_mid_flow_keeps_choices(void **state)
 {
     struct e2e_case *c = *state;
-    struct vt *vt = c->vt = e2e_ui(&c->env, "en", NULL, NULL, 24, 80);
+    struct vt *vt = e2e_start_at(c, "en", NULL, 1, E2E_AT_MODIFY);
     assert_non_null(vt);
-    assert_true(e2e_open_account(vt, 1, "Rossi Consulting S.r.l."));
-    vt_send(vt, "e");
-    E2E_TITLE(vt, "Modify subscription");
     vt_send(vt, "e");
     E2E_SEE(vt, "Choose a plan");
     assert_true(e2e_press_until(vt, VT_DOWN, "▸ Business", 4));

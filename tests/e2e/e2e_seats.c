@@ -15,10 +15,8 @@
 static void test_add_seats_then_assign_two(void **state)
 {
     struct e2e_case *c = *state;
-    struct vt *vt = c->vt = e2e_ui(&c->env, "en", NULL, NULL, 24, 80);
+    struct vt *vt = e2e_start_at(c, "en", NULL, 1, E2E_AT_HOME);
     assert_non_null(vt);
-    assert_true(e2e_open_account(vt, 1, "Rossi Consulting S.r.l."));
-    E2E_TITLE(vt, "Subscriptions");
     E2E_SEE(vt, "▸ GoToMeeting");
 
     vt_send(vt, "e");
@@ -92,12 +90,8 @@ static void test_add_seats_then_assign_two(void **state)
 static void test_assigning_beyond_seats_is_refused(void **state)
 {
     struct e2e_case *c = *state;
-    struct vt *vt = c->vt = e2e_ui(&c->env, "en", NULL, NULL, 24, 80);
+    struct vt *vt = e2e_start_at(c, "en", NULL, 1, E2E_AT_SEATS);
     assert_non_null(vt);
-    assert_true(e2e_open_account(vt, 1, "Rossi Consulting S.r.l."));
-    E2E_TITLE(vt, "Subscriptions");
-    vt_send(vt, "s");
-    E2E_TITLE(vt, "Manage seats");
     E2E_SEE(vt, "3 of 5 seats assigned");
     assert_true(e2e_press_until(vt, VT_DOWN, "▸ [ ]     Morgan Berg", 8));
     vt_send(vt, " ");

@@ -88,10 +88,8 @@ static void test_repaint_only_what_changed(void **state)
 static void test_escape_is_immediate(void **state)
 {
     struct e2e_case *c = *state;
-    struct vt *vt = c->vt = e2e_ui(&c->env, "en", NULL, NULL, 24, 80);
+    struct vt *vt = e2e_start_at(c, "en", NULL, 1, E2E_AT_HOME);
     assert_non_null(vt);
-    assert_true(e2e_open_account(vt, 1, "Rossi Consulting S.r.l."));
-    E2E_TITLE(vt, "Subscriptions");
     int64_t worst = 0;
     for (int i = 0; i < 3; i++) {
         vt_send(vt, "h");
@@ -115,11 +113,8 @@ static void test_escape_is_immediate(void **state)
 static void test_resize_burst(void **state)
 {
     struct e2e_case *c = *state;
-    struct vt *vt = c->vt = e2e_ui(&c->env, "en", NULL, NULL, 24, 80);
+    struct vt *vt = e2e_start_at(c, "en", NULL, 1, E2E_AT_MODIFY);
     assert_non_null(vt);
-    assert_true(e2e_open_account(vt, 1, "Rossi Consulting S.r.l."));
-    vt_send(vt, "e");
-    E2E_TITLE(vt, "Modify subscription");
     vt_send(vt, "+");
     E2E_SEE(vt, "Total due");
     E2E_SETTLE(vt);

@@ -17,10 +17,8 @@
 static void test_subscribe_after_trial(void **state)
 {
     struct e2e_case *c = *state;
-    struct vt *vt = c->vt = e2e_ui(&c->env, "en", NULL, NULL, 24, 80);
+    struct vt *vt = e2e_start_at(c, "en", NULL, 8, E2E_AT_HOME);
     assert_non_null(vt);
-    assert_true(e2e_open_account(vt, 8, "Verdi Formazione S.r.l."));
-    E2E_TITLE(vt, "Subscriptions");
     E2E_SEE(vt, "Trial ended on 2026-11-11: Subscribe now to continue");
     assert_true(e2e_press_until(vt, VT_DOWN, "▸ GoToTraining", 4));
     vt_key(vt, VT_ENTER);
