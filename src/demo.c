@@ -429,6 +429,9 @@ static const char *const lasts[] = {
 /* A random VAT number that the country's check digits accept: random body,
  * then the check position is tried until vat.c accepts it. NULL when the
  * country is not one we generate numbers for. */
+/* A VAT number of the shape and check characters vat.c accepts: Italian
+ * numbers name a provincial office (001..100), French ones carry a SIREN
+ * that passes Luhn. */
 static bool make_vat(struct rng *r, const char *country, char *out, size_t size)
 {
     char body[16] = {0};
@@ -438,6 +441,11 @@ static bool make_vat(struct rng *r, const char *country, char *out, size_t size)
             body[i] = (char)('0' + rng_below(r, 10));
         if (country[0] == 'D' && body[0] == '0')
             body[0] = '1';
+        if (country[0] == 'I') {             /* office 001..099 */
+            body[7] = '0';
+            if (body[8] == '0' && body[9] == '0')
+                body[9] = '1';
+        }
         body[len] = '\0';
         for (int k = 0; k < 10; k++) {
             snprintf(out, size, "%s%s%d", country, body, k);
@@ -447,8 +455,17 @@ static bool make_vat(struct rng *r, const char *country, char *out, size_t size)
         return false;
     }
     if (strcmp(country, "FR") == 0) {
-        for (int i = 0; i < 9; i++)
-            body[i] = (char)('0' + rng_below(r, 10));
+        int sum = 0;
+        for (int i = 0; i < 8; i++) {
+            int d = (int)rng_below(r, 10);
+            body[i] = (char)('0' + d);
+            /* Luhn from the right: the check digit is position 0, so the
+             * digits at odd distances from it are doubled. */
+            if ((8 - i) % 2 == 1)
+                d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+            sum += d;
+        }
+        body[8] = (char)('0' + (10 - sum % 10) % 10);
         body[9] = '\0';
         for (int k = 0; k < 97; k++) {
             snprintf(out, size, "FR%02d%s", k, body);
