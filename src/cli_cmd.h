@@ -33,7 +33,7 @@ enum cli_opt {
     CLI_OPT_COUNTRY, CLI_OPT_VAT_NUMBER, CLI_OPT_CURRENCY,
     CLI_OPT_IDEMPOTENCY_KEY, CLI_OPT_EXPECT_DUE, CLI_OPT_CARD, CLI_OPT_CARD_EXP,
     CLI_OPT_SAVE_CARD, CLI_OPT_CART, CLI_OPT_SINCE,
-    CLI_OPT_ROLE, CLI_OPT_EMAIL,
+    CLI_OPT_ROLE, CLI_OPT_EMAIL, CLI_OPT_FORCE,
     CLI_OPT_COUNT
 };
 
@@ -119,6 +119,8 @@ int cli_cmd_operator_add(struct cli *c);
 int cli_cmd_operator_remove(struct cli *c);
 int cli_cmd_operator_list(struct cli *c);
 int cli_cmd_contact_set_pin(struct cli *c);
+/* a consistent copy of the database (cli_backup.c) */
+int cli_cmd_backup(struct cli *c);
 
 /* ---- shared by quote and order place (cli_quote.c) ---- */
 /* Fills a change for an account: the subscription to `product` and the
