@@ -86,7 +86,8 @@ bool cli_parse_country(const char *s, char out[3]);
 
 /* ---- resources (cli_open.c); each returns CLI_EXIT_OK or the exit code
  * after printing why ---- */
-/* --db, $BILLCENTER_DB, $XDG_DATA_HOME/billcenter/billcenter.db or
+/* --db, $BILLCENTER_DB, for the system user the system database, else
+ * $XDG_DATA_HOME/billcenter/billcenter.db or
  * ~/.local/share/billcenter/billcenter.db into c->db_path. */
 bool cli_resolve_db_path(struct cli *c);
 int cli_open_catalog(struct cli *c);
