@@ -34,6 +34,7 @@
 #define BC_SYSTEM_USER "billcenter"
 #endif
 
+#if defined(BC_SOURCE_PLANS) && defined(BC_BUILD_ROOT)
 static bool is_catalog_dir(const char *dir)
 {
     char path[4200];
@@ -43,7 +44,6 @@ static bool is_catalog_dir(const char *dir)
     return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
 }
 
-#if defined(BC_SOURCE_PLANS) && defined(BC_BUILD_ROOT)
 /* True when this process's executable lies inside the build directory it
  * was built in (not an installed copy). */
 static bool running_in_build_tree(void)
