@@ -58,6 +58,7 @@ static const struct option long_options[] = {
     {"since", required_argument, NULL, V(CLI_OPT_SINCE)},
     {"role", required_argument, NULL, V(CLI_OPT_ROLE)},
     {"email", required_argument, NULL, V(CLI_OPT_EMAIL)},
+    {"force", no_argument, NULL, V(CLI_OPT_FORCE)},
     {NULL, 0, NULL, 0},
 };
 
@@ -89,6 +90,7 @@ static const enum cli_opt json_opts[] = {CLI_OPT_JSON};
 static const enum cli_opt audit_opts[] = {CLI_OPT_JSON, CLI_OPT_ACCOUNT, CLI_OPT_SINCE};
 static const enum cli_opt role_opts[] = {CLI_OPT_ROLE};
 static const enum cli_opt email_opts[] = {CLI_OPT_EMAIL};
+static const enum cli_opt backup_opts[] = {CLI_OPT_FORCE};
 
 #define OPTS(a) a, sizeof a / sizeof a[0]
 
@@ -105,6 +107,7 @@ static const struct cli_command commands[] = {
     {"operator remove", "operator", "remove", 1, 1, NULL, 0, cli_cmd_operator_remove},
     {"operator list", "operator", "list", 0, 0, OPTS(json_opts), cli_cmd_operator_list},
     {"contact set-pin", "contact", "set-pin", 0, 1, OPTS(email_opts), cli_cmd_contact_set_pin},
+    {"backup", "backup", NULL, 1, 1, OPTS(backup_opts), cli_cmd_backup},
 };
 
 static const char *option_name(enum cli_opt o)

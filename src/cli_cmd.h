@@ -41,7 +41,7 @@ enum cli_opt {
     CLI_OPT_COUNTRY, CLI_OPT_VAT_NUMBER, CLI_OPT_CURRENCY,
     CLI_OPT_IDEMPOTENCY_KEY, CLI_OPT_EXPECT_DUE, CLI_OPT_CARD, CLI_OPT_CARD_EXP,
     CLI_OPT_SAVE_CARD, CLI_OPT_UPDATE_BILLING_INFO, CLI_OPT_CART, CLI_OPT_SINCE,
-    CLI_OPT_ROLE, CLI_OPT_EMAIL,
+    CLI_OPT_ROLE, CLI_OPT_EMAIL, CLI_OPT_FORCE,
     CLI_OPT_COUNT
 };
 
@@ -107,7 +107,8 @@ bool cli_parse_country(const char *s, char out[3]);
 
 /* ---- resources (cli_open.c); each returns CLI_EXIT_OK or the exit code
  * after printing why ---- */
-/* --db, $BILLCENTER_DB, $XDG_DATA_HOME/billcenter/billcenter.db or
+/* --db, $BILLCENTER_DB, for the system user the system database, else
+ * $XDG_DATA_HOME/billcenter/billcenter.db or
  * ~/.local/share/billcenter/billcenter.db into c->db_path. */
 bool cli_resolve_db_path(struct cli *c);
 int cli_open_catalog(struct cli *c);
@@ -140,6 +141,8 @@ int cli_cmd_operator_add(struct cli *c);
 int cli_cmd_operator_remove(struct cli *c);
 int cli_cmd_operator_list(struct cli *c);
 int cli_cmd_contact_set_pin(struct cli *c);
+/* a consistent copy of the database (cli_backup.c) */
+int cli_cmd_backup(struct cli *c);
 
 /* ---- shared by quote and order place (cli_quote.c) ---- */
 /* Fills a change for an account: the subscription to `product` and the

@@ -1,6 +1,17 @@
 /* cli_open.c — where the database and the catalog are (options, then the
- * environment, then per-user and built-in defaults) and opening what a
- * subcommand needs, each failure told in one line. */
+ * environment, then per-user and system defaults) and opening what a
+ * subcommand needs, each failure told in one line.
+ *
+ * Catalog: --catalog, $BILLCENTER_CATALOG, then the system directory
+ * (BC_SYSTEM_CATALOG, e.g. /etc/billcenter/plans). A development binary —
+ * built with BC_SOURCE_PLANS and run from its own build directory — reads
+ * its source tree's plans/ instead of the system directory, so tests never
+ * depend on what is installed on the machine; an installed copy of the same
+ * binary never looks at the source tree.
+ *
+ * Database: --db, $BILLCENTER_DB, then for the system user (the service's
+ * BC_SYSTEM_USER) the system database BC_SYSTEM_DB, for everyone else
+ * $XDG_DATA_HOME/billcenter/billcenter.db or ~/.local/share/billcenter/. */
 #include <errno.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -13,10 +24,17 @@
 #include "cli_cmd.h"
 #include "payment.h"
 
-#ifndef BC_DEFAULT_CATALOG
-#define BC_DEFAULT_CATALOG "plans"
+#ifndef BC_SYSTEM_CATALOG
+#define BC_SYSTEM_CATALOG "/etc/billcenter/plans"
+#endif
+#ifndef BC_SYSTEM_DB
+#define BC_SYSTEM_DB "/var/lib/billcenter/billcenter.db"
+#endif
+#ifndef BC_SYSTEM_USER
+#define BC_SYSTEM_USER "billcenter"
 #endif
 
+#if defined(BC_SOURCE_PLANS) && defined(BC_BUILD_ROOT)
 static bool is_catalog_dir(const char *dir)
 {
     char path[4200];
@@ -25,6 +43,21 @@ static bool is_catalog_dir(const char *dir)
     snprintf(path, sizeof path, "%s/catalog.yaml", dir);
     return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
 }
+
+/* True when this process's executable lies inside the build directory it
+ * was built in (not an installed copy). */
+static bool running_in_build_tree(void)
+{
+    char exe[4096];
+    size_t n = strlen(BC_BUILD_ROOT);
+    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+
+    if (len <= 0 || (size_t)len <= n)
+        return false;
+    exe[len] = '\0';
+    return strncmp(exe, BC_BUILD_ROOT, n) == 0 && exe[n] == '/';
+}
+#endif
 
 static void resolve_catalog_dir(struct cli *c)
 {
@@ -35,15 +68,21 @@ static void resolve_catalog_dir(struct cli *c)
         return;
     if (!dir && env && env[0])
         dir = env;
-    if (!dir && is_catalog_dir(BC_DEFAULT_CATALOG))
-        dir = BC_DEFAULT_CATALOG;
-#ifdef BC_SOURCE_PLANS
-    if (!dir && is_catalog_dir(BC_SOURCE_PLANS))
+#if defined(BC_SOURCE_PLANS) && defined(BC_BUILD_ROOT)
+    if (!dir && running_in_build_tree() && is_catalog_dir(BC_SOURCE_PLANS))
         dir = BC_SOURCE_PLANS;
 #endif
     if (!dir)
-        dir = BC_DEFAULT_CATALOG;
+        dir = BC_SYSTEM_CATALOG;
     snprintf(c->catalog_dir, sizeof c->catalog_dir, "%s", dir);
+}
+
+/* Whether the real user is the system account the service runs as. */
+static bool is_system_user(void)
+{
+    const struct passwd *pw = getpwuid(getuid());
+
+    return pw && pw->pw_name && strcmp(pw->pw_name, BC_SYSTEM_USER) == 0;
 }
 
 static const char *home_dir(void)
@@ -75,6 +114,8 @@ bool cli_resolve_db_path(struct cli *c)
             return false;
         }
         n = snprintf(c->db_path, sizeof c->db_path, "%s", path);
+    } else if (is_system_user()) {
+        n = snprintf(c->db_path, sizeof c->db_path, "%s", BC_SYSTEM_DB);
     } else if (xdg && xdg[0] == '/') {   /* XDG: relative values are ignored */
         c->db_path_default = true;
         n = snprintf(c->db_path, sizeof c->db_path, "%s/billcenter/billcenter.db", xdg);

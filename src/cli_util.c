@@ -81,6 +81,7 @@ static const struct {
     {"contact set-pin",
      "billcenter contact set-pin (--email E | CONTACT_ID)   (the PIN is read from the\n"
      "                 terminal without echo, or as one line from standard input)"},
+    {"backup", "billcenter backup FILE [--force]"},
 };
 
 void cli_print_usage(FILE *f, const char *command)
@@ -141,7 +142,7 @@ int cli_usage_error(const struct cli *c, const char *fmt, ...)
     else
         fputs("usage: billcenter [init | catalog check | quote | order place | account show |\n"
               "                   orders | audit | reconcile | operator add|remove|list |\n"
-              "                   contact set-pin] [OPTIONS]; 'billcenter --help' says more\n",
+              "                   contact set-pin | backup] [OPTIONS]; 'billcenter --help' says more\n",
               stderr);
     return CLI_EXIT_USAGE;
 }

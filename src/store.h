@@ -31,6 +31,12 @@ enum bc_status store_open(const char *path, enum store_open_mode mode, struct st
 void store_close(struct store *s);                /* accepts NULL */
 /* The last SQLite message, for diagnostics. Borrowed. */
 const char *store_errmsg(const struct store *s);
+/* A consistent copy of the whole database into a new file `dest` (mode
+ * 0600) while other connections keep reading and writing. An existing
+ * `dest` is refused (BC_IO_ERROR, errno EEXIST) unless `replace`; the copy
+ * appears at `dest` only once it is complete. BC_INVALID_ARGUMENT when
+ * `dest` is the database itself; errno says why on BC_IO_ERROR. */
+enum bc_status store_backup(struct store *s, const char *dest, bool replace);
 
 /* ---- explicit transactions (demo generation, multi-step writes) ---- */
 enum bc_status store_begin(struct store *s);      /* BEGIN IMMEDIATE */

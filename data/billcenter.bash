@@ -1,0 +1,87 @@
+# bash completion for billcenter(1): commands, their second words, each
+# command's options (the same table as src/cli.c) and the values options
+# take. Stands alone: needs none of bash-completion's helpers.
+
+_billcenter_opts()   # options of command $1 besides the global ones
+{
+    case $1 in
+        init) echo "--demo --scale" ;;
+        "catalog check") echo "" ;;
+        quote) echo "--json --account --product --to-plan --to-seats --to-period --from-plan
+                     --from-seats --from-period --period-start --period-end --item-start
+                     --billed --credited --balance --country --vat-number --currency" ;;
+        "order place") echo "--json --account --product --to-plan --to-seats --to-period
+                             --idempotency-key --expect-due --card --card-exp --save-card
+                             --vat-number --country --update-billing-info --cart" ;;
+        "account show"|orders|reconcile|"operator list") echo "--json" ;;
+        audit) echo "--json --account --since" ;;
+        "operator add") echo "--role" ;;
+        "operator remove") echo "" ;;
+        "contact set-pin") echo "--email" ;;
+        backup) echo "--force" ;;
+    esac
+}
+
+_billcenter()
+{
+    local cur=${COMP_WORDS[COMP_CWORD]} prev="" i w cmd="" nwords=0
+    local globals="--db --catalog --lang --kiosk --date --help --version"
+    local valued="--db|--catalog|--lang|--date|--scale|--account|--product|--to-plan|--to-seats|--to-period|--from-plan|--from-seats|--from-period|--period-start|--period-end|--item-start|--billed|--credited|--balance|--country|--vat-number|--currency|--idempotency-key|--expect-due|--card|--card-exp|--since|--role|--email"
+    local -a words=()
+
+    [ "$COMP_CWORD" -gt 0 ] && prev=${COMP_WORDS[COMP_CWORD-1]}
+    # The words before the cursor that are not options or their values.
+    for ((i = 1; i < COMP_CWORD; i++)); do
+        w=${COMP_WORDS[i]}
+        case $w in
+            --*=*) ;;
+            -*) eval "case \$w in $valued) ((i++)) ;; esac" ;;
+            *) words+=("$w") ;;
+        esac
+    done
+    nwords=${#words[@]}
+
+    case $prev in
+        --lang) COMPREPLY=($(compgen -W "en it" -- "$cur")); return ;;
+        --to-period|--from-period) COMPREPLY=($(compgen -W "monthly annual" -- "$cur")); return ;;
+        --role) COMPREPLY=($(compgen -W "admin operator readonly" -- "$cur")); return ;;
+        --db) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --catalog) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+    esac
+    if eval "case \$prev in $valued) true ;; *) false ;; esac"; then
+        COMPREPLY=()   # a value billcenter cannot guess
+        return
+    fi
+
+    if [ "$nwords" -ge 1 ]; then
+        case ${words[0]} in
+            catalog|order|account|operator|contact)
+                if [ "$nwords" -eq 1 ]; then
+                    case ${words[0]} in
+                        catalog) w="check" ;;
+                        order) w="place" ;;
+                        account) w="show" ;;
+                        operator) w="add remove list" ;;
+                        contact) w="set-pin" ;;
+                    esac
+                    [[ $cur != -* ]] && { COMPREPLY=($(compgen -W "$w" -- "$cur")); return; }
+                    cmd=""
+                else
+                    cmd="${words[0]} ${words[1]}"
+                fi ;;
+            *) cmd=${words[0]} ;;
+        esac
+    fi
+
+    if [[ $cur == -* ]]; then
+        COMPREPLY=($(compgen -W "$globals $(_billcenter_opts "$cmd")" -- "$cur"))
+        return
+    fi
+    case $cmd in
+        "") [ "$nwords" -eq 0 ] && COMPREPLY=($(compgen -W "init catalog quote order account
+                orders audit reconcile operator contact backup" -- "$cur")) ;;
+        "catalog check") COMPREPLY=($(compgen -d -- "$cur")) ;;
+        backup) COMPREPLY=($(compgen -f -- "$cur")) ;;
+    esac
+}
+complete -F _billcenter billcenter
