@@ -63,11 +63,16 @@ static bool ok(bool cond, const char *fmt, ...)
 {
     va_list ap;
 
-    printf("%sok %d - ", cond ? "" : "not ", ++ntests);
+    char line[2048];
+
     va_start(ap, fmt);
-    vprintf(fmt, ap);
+    vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
-    putchar('\n');
+    /* A description quoting a command's output stays one TAP line. */
+    for (char *p = line; *p; p++)
+        if (*p == '\n' || *p == '\r')
+            *p = ' ';
+    printf("%sok %d - %s\n", cond ? "" : "not ", ++ntests, line);
     fflush(stdout);
     if (!cond)
         nfailed++;
