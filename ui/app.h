@@ -38,14 +38,16 @@ struct ui_checkout {
     bool quoted;
     bool keep_quote;                  /* review shows `quote` as is (stale figures) */
     struct billing_result result;     /* after placing */
-    int seats_added;                  /* seats gained (confirmation reminder) */
-    int64_t seats_sub;                /* subscription that gained them */
+    int seats_added;                  /* seats gained across the order (reminder) */
+    int64_t seats_sub;                /* subscription that gained the most */
     /* The subscriptions as they were, for "what changed". */
     struct {
         int64_t sub;
         char plan[64];
         int seats;
         enum bc_period period;
+        char product[64];
+        int gained;                   /* seats the order added to it */
     } before[BILLING_MAX_ITEMS];
     size_t nbefore;
 };

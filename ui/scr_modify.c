@@ -33,6 +33,7 @@ struct modify_state {
     struct billing_quote q;
     enum bc_status qrc;       /* error from billing_quote_change */
     struct summary sum;
+    bool in_cart;             /* the cart already holds this subscription's item */
 };
 
 static const struct catalog_plan *modify_plan(const struct modify_state *M, size_t i)
@@ -92,6 +93,14 @@ static void modify_enter(struct ui_app *app, void *st)
         M->period = app->edit.to_period;
     }
     M->focus = MOD_PLAN;
+    M->in_cart = false;
+    struct store_cart cart;
+    memset(&cart, 0, sizeof cart);
+    if (app->va.cart_count > 0 && view_cart(app->b, app->va.acct.id, &cart) == BC_OK) {
+        for (size_t i = 0; i < cart.n; i++)
+            M->in_cart |= cart.items[i].subscription_id == sub->id;
+    }
+    view_cart_clear(&cart);
     modify_requote(app, M);
 }
 
@@ -195,9 +204,11 @@ static void modify_timeline(struct ui_app *app, const struct modify_state *M,
     }
 }
 
-static const char *modify_action_label(const struct ui_app *app)
+static const char *modify_action_label(const struct ui_app *app, const struct modify_state *M)
 {
-    return app->va.cart_count > 0 ? _("Add to cart") : _("Complete transaction");
+    if (app->va.cart_count == 0)
+        return _("Complete transaction");
+    return M->in_cart ? _("Update cart item") : _("Add to cart");
 }
 
 static void modify_draw(struct ui_app *app, void *st, int top, int bottom)
@@ -284,7 +295,7 @@ static void modify_draw(struct ui_app *app, void *st, int top, int bottom)
 
     y = bottom - 1;
     bool can = M->qrc == BC_OK && M->q.refusal == BC_OK;
-    snprintf(buf, sizeof buf, "[ %s ]", modify_action_label(app));
+    snprintf(buf, sizeof buf, "[ %s ]", modify_action_label(app, M));
     attr_t aa = draw_list_mark(y, 2, M->focus == MOD_ACTION, true,
                                can ? A_BOLD : term_attr(TERM_DISABLED));
     int bx = 4 + draw_text(y, 4, COLS - 8, buf, aa) + 4;
@@ -375,11 +386,12 @@ static void modify_primary(struct ui_app *app, struct modify_state *M, bool to_c
             ui_status_code(app, rc);
             return;
         }
+        bool replaced = M->in_cart;
         app->edit_valid = false;
         ui_load_account(app, app->va.acct.id);
         ui_go_back(app);
         ui_go(app, "cart", 0);
-        ui_status(app, false, "%s", _("Added to the cart."));
+        ui_status(app, false, "%s", replaced ? _("Cart item updated.") : _("Added to the cart."));
         return;
     }
     memset(&app->co, 0, sizeof app->co);
