@@ -129,6 +129,9 @@ struct ui_screen {
      * / search) act now instead of going into the focused text field; NULL
      * means all of them. */
     unsigned (*live)(struct ui_app *app, void *st);
+    /* The title now, translated, when it depends on the state (NULL: the
+     * title above). */
+    const char *(*title_now)(struct ui_app *app, void *st);
 };
 
 /* The title bar shows no account on this screen (the account search). */

@@ -153,9 +153,11 @@ static void modify_draw_tiers(struct ui_app *app, struct modify_state *M, int to
         char feat[512];
         size_t off = 0;
         feat[0] = '\0';
-        for (size_t f = 0; f < pl->nfeatures && off < sizeof feat; f++)
+        size_t nf;
+        char *const *fs = catalog_features(pl, i18n_is_it() ? "it" : "en", &nf);
+        for (size_t f = 0; f < nf && off < sizeof feat; f++)
             off += (size_t)snprintf(feat + off, sizeof feat - off, "%s%s", f ? ", " : "",
-                                    pl->features[f]);
+                                    fs[f]);
         y += 1 + draw_wrap(y + 1, x + 4, w - 4, 2, feat,
                            lower ? term_attr(TERM_DISABLED) : A_NORMAL);
     }
@@ -226,6 +228,9 @@ static void modify_draw(struct ui_app *app, void *st, int top, int bottom)
     draw_text(top, 2, COLS - 4, buf, A_BOLD);
     fmt_range(range, sizeof range, sub->period_start, sub->period_end);
     fmt_money(money, sizeof money, sub->price, app->va.acct.currency);
+    if ((sub->status == STORE_SUB_TRIAL || sub->status == STORE_SUB_TRIAL_ENDED)
+        && sub->price == 0)
+        snprintf(money, sizeof money, "%s", _("free trial"));
     snprintf(buf, sizeof buf, _("Period %s, %s per seat, %d seats assigned"), range, money,
              sub->seats_assigned);
     draw_text(top + 1, 2, COLS - 4, buf, A_NORMAL);
@@ -543,6 +548,14 @@ static const enum ui_action *modify_footer(struct ui_app *app, void *st)
     return M->tiers_open ? tiers : acts;
 }
 
+static const char *modify_title(struct ui_app *app, void *st)
+{
+    (void)st;
+    const struct store_subscription *sub = ui_sub(app);
+    return sub != NULL && sub->status == STORE_SUB_TRIAL_ENDED ? _("Subscribe now")
+                                                               : _("Modify subscription");
+}
+
 static const char *const modify_help[] = {
     N_("Tab or Up/Down moves between Plan, Seats, Billing and the action. "
        "Edit (e, or Enter on Plan) lists the plans in rank order with their "
@@ -564,4 +577,5 @@ const struct ui_screen scr_modify = {
     .text = modify_text,
     .footer = modify_footer,
     .help = modify_help,
+    .title_now = modify_title,
 };
