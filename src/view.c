@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "access.h"
+#include "billing_impl.h"
 #include "session.h"
 
 void view_wipe_text(char *s)
@@ -84,6 +85,25 @@ enum bc_status view_account_load(struct billing *b, int64_t account_id, struct v
         out->cart_count = cart.n;
     store_cart_clear(&cart);
     return BC_OK;
+}
+
+enum bc_status view_quote_preview(struct billing *b, int64_t account_id,
+                                  const struct billing_change *change, struct billing_quote *out)
+{
+    memset(out, 0, sizeof *out);
+    enum bc_status rc = view_may_read(b, account_id);
+    if (rc != BC_OK)
+        return rc;
+    struct store_account acct;
+    struct billing_rights rights;
+    memset(&acct, 0, sizeof acct);
+    memset(&rights, 0, sizeof rights);
+    rc = billing_load_rights(b, account_id, &acct, &rights);
+    if (rc == BC_OK)
+        rc = billing_quote_changes(b, &acct, change, 1, NULL, NULL, b->today, out);
+    out->rights = rights;
+    view_store_account_wipe(&acct);
+    return rc;
 }
 
 enum bc_status view_cart(struct billing *b, int64_t account_id, struct store_cart *out)

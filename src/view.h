@@ -28,6 +28,13 @@ struct view_account {
 enum bc_status view_account_load(struct billing *b, int64_t account_id, struct view_account *out);
 void view_account_clear(struct view_account *v);
 
+/* What a change would cost, for someone who may look but not change (a
+ * contact who is not the billing contact, a corporate account, a read-only
+ * operator): the figures as billing_quote_change gives them to the billing
+ * contact, out->rights saying who may change. Placing still refuses. */
+enum bc_status view_quote_preview(struct billing *b, int64_t account_id,
+                                  const struct billing_change *change, struct billing_quote *out);
+
 /* The account's cart (owned by *out; view_cart_clear frees). */
 enum bc_status view_cart(struct billing *b, int64_t account_id, struct store_cart *out);
 void view_cart_clear(struct store_cart *c);

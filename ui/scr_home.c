@@ -54,8 +54,8 @@ static void home_open_option(struct ui_app *app, struct home_state *H, int opt)
         return;
     switch (opt) {
     case HOME_OPT_MODIFY:
-        if (!ui_may_change(app))
-            return;
+        /* Who may not change the account still sees the plans and prices
+         * (read-only, with who can change it). */
         if (!app->edit_valid || app->edit.subscription_id != ui_sub(app)->id)
             app->edit_valid = false;
         ui_go(app, "modify", 0);

@@ -34,6 +34,7 @@ struct modify_state {
     enum bc_status qrc;       /* error from billing_quote_change */
     struct summary sum;
     bool in_cart;             /* the cart already holds this subscription's item */
+    bool view_only;           /* may look, not change: figures but no action */
 };
 
 static const struct catalog_plan *modify_plan(const struct modify_state *M, size_t i)
@@ -61,7 +62,8 @@ static void modify_requote(struct ui_app *app, struct modify_state *M)
     app->edit = ch;
     app->edit_valid = true;
     memset(&M->q, 0, sizeof M->q);
-    M->qrc = billing_quote_change(app->b, app->va.acct.id, &ch, &M->q);
+    M->qrc = M->view_only ? view_quote_preview(app->b, app->va.acct.id, &ch, &M->q)
+                          : billing_quote_change(app->b, app->va.acct.id, &ch, &M->q);
 }
 
 static void modify_enter(struct ui_app *app, void *st)
@@ -93,6 +95,7 @@ static void modify_enter(struct ui_app *app, void *st)
         M->period = app->edit.to_period;
     }
     M->focus = MOD_PLAN;
+    M->view_only = app->va.rights.may_change != BC_OK;
     M->in_cart = false;
     struct store_cart cart;
     memset(&cart, 0, sizeof cart);
@@ -213,6 +216,24 @@ static const char *modify_action_label(const struct ui_app *app, const struct mo
     return M->in_cart ? _("Update cart item") : _("Add to cart");
 }
 
+/* Why nothing can be changed here and who can change it, where the
+ * actions would be. */
+static void modify_draw_view_only(struct ui_app *app, int bottom)
+{
+    char buf[768];
+    enum bc_status why = app->va.rights.may_change;
+    if (why == BC_CORPORATE_ACCOUNT || app->billing_name[0] == '\0')
+        snprintf(buf, sizeof buf, "%s", _(bc_status_message(why)));
+    else if (why == BC_NOT_BILLING_CONTACT)
+        snprintf(buf, sizeof buf,
+                 _("View only: changes are made by the billing contact, %s <%s>."),
+                 app->billing_name, app->billing_email);
+    else
+        snprintf(buf, sizeof buf, _("%s Changes are made by the billing contact, %s <%s>."),
+                 _(bc_status_message(why)), app->billing_name, app->billing_email);
+    draw_wrap(bottom - 2, 4, COLS - 8, 2, buf, term_attr(TERM_ERROR));
+}
+
 static void modify_draw(struct ui_app *app, void *st, int top, int bottom)
 {
     struct modify_state *M = st;
@@ -298,6 +319,12 @@ static void modify_draw(struct ui_app *app, void *st, int top, int bottom)
         modify_timeline(app, M, sub, sum_bottom + 1);
     }
 
+    if (M->view_only) {
+        modify_draw_view_only(app, bottom);
+        if (M->tiers_open)
+            modify_draw_tiers(app, M, top + 2, bottom);
+        return;
+    }
     y = bottom - 1;
     bool can = M->qrc == BC_OK && M->q.refusal == BC_OK;
     snprintf(buf, sizeof buf, "[ %s ]", modify_action_label(app, M));
@@ -457,12 +484,20 @@ static unsigned modify_action(struct ui_app *app, void *st, enum ui_action act)
     switch (act) {
     case ACT_UP:
     case ACT_BACKTAB:
+        if (M->view_only) {
+            M->focus = M->focus > MOD_PLAN ? M->focus - 1 : MOD_PERIOD;
+            return UI_DONE;
+        }
         M->focus = M->focus > 0 ? M->focus - 1 : MOD_FOCUS_COUNT - 1;
         if (M->focus == MOD_CART && app->va.cart_count > 0)
             M->focus = MOD_ACTION;
         return UI_DONE;
     case ACT_DOWN:
     case ACT_TAB:
+        if (M->view_only) {
+            M->focus = M->focus < MOD_PERIOD ? M->focus + 1 : MOD_PLAN;
+            return UI_DONE;
+        }
         M->focus = (M->focus + 1) % MOD_FOCUS_COUNT;
         if (M->focus == MOD_CART && app->va.cart_count > 0)
             M->focus = MOD_PLAN;
@@ -505,7 +540,7 @@ static unsigned modify_action(struct ui_app *app, void *st, enum ui_action act)
             M->focus = MOD_PERIOD;
             break;
         case MOD_PERIOD:
-            M->focus = MOD_ACTION;
+            M->focus = M->view_only ? MOD_PLAN : MOD_ACTION;
             break;
         case MOD_CART:
             modify_primary(app, M, true);
