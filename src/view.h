@@ -43,6 +43,26 @@ void view_cart_clear(struct store_cart *c);
 enum bc_status view_history(struct billing *b, int64_t account_id, struct store_order_list *out);
 void view_history_clear(struct store_order_list *l);
 
+/* The VAT rate (basis points, 2200 = 22%) the account's order lines were
+ * taxed at: 0 under reverse charge, else the rate of the catalog's table
+ * for the account's country (SPEC §3), as the order's VAT line shows it. */
+int32_t view_vat_rate(struct billing *b, const struct store_account *acct, bool reverse_charge);
+
+/* An attempt to place an order that placed none (declined, refused, not
+ * confirmed by the processor), from the audit. */
+struct view_attempt {
+    int64_t at;                   /* unix seconds */
+    enum bc_status result;
+    int64_t due;                  /* the amount asked for, -1 when unknown */
+    char currency[4];
+};
+struct view_attempt_list { struct view_attempt *items; size_t n; };
+/* The account's attempts that placed no order, newest first; operators
+ * only (a contact gets none). */
+enum bc_status view_failed_attempts(struct billing *b, int64_t account_id,
+                                    struct view_attempt_list *out);
+void view_attempt_list_clear(struct view_attempt_list *l);
+
 /* The users of the subscription's account and whether each holds a seat. */
 enum bc_status view_seats(struct billing *b, int64_t subscription_id, struct store_seat_list *out);
 void view_seats_clear(struct store_seat_list *l);
