@@ -50,8 +50,8 @@ static void test_history_says_what_changed(void **state)
     assert_true(e2e_press_until(vt, VT_DOWN, "GoToWebinar: Standard, 2 → 3 seats, Annual", 30));
     E2E_NOT_SHOWN(vt, "Standard → Standard");
     /* the declined attempt, for the operator */
-    assert_true(e2e_press_until(vt, VT_PAGEDOWN, "Attempts that placed no order", 10));
-    E2E_SEE(vt, "card declined");
+    assert_true(e2e_press_until(vt, VT_PAGEDOWN, "card declined", 10));
+    E2E_SEE(vt, "Attempts that placed no order");
     vt_send(vt, "q");
     assert_true(vt_wait_exit(vt, E2E_WAIT, NULL));
 }
