@@ -20,7 +20,9 @@ static void add_seat_to_cart(struct vt *vt, const char *product, const char *act
 {
     char mark[96];
     snprintf(mark, sizeof mark, "▸ %s", product);
-    assert_true(e2e_press_until(vt, VT_DOWN, mark, 4));
+    /* GoToMeeting is the first row, GoToWebinar the second */
+    assert_true(e2e_press_until(vt, strcmp(product, "GoToMeeting") == 0 ? VT_UP : VT_DOWN, mark,
+                                4));
     vt_send(vt, "e");
     E2E_TITLE(vt, "Modify subscription");
     vt_send(vt, "+");
