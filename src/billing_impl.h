@@ -1,4 +1,5 @@
-/* billing_impl.h — what billing.c shares with order.c and nobody else:
+/* billing_impl.h — what billing.c shares with order.c (and view.c's
+ * read-only preview) and nobody else:
  * quoting with a VAT override and a given day, the actor's audit name and
  * the single audit append every change attempt makes. Not a public API. */
 #ifndef BC_BILLING_IMPL_H

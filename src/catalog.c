@@ -545,20 +545,43 @@ static bool load_prices(struct load *ld, const struct ctree_node *map, struct ca
     return true;
 }
 
-static bool load_features(struct load *ld, const struct ctree_node *seq, struct catalog_plan *plan)
+/* A list of features under `key` ("features", or "features_it": the same
+ * features in Italian, in the same order). */
+static bool load_feature_list(struct load *ld, const struct ctree_node *seq, const char *key,
+                              char ***out, size_t *nout)
 {
     size_t n = seq->nkids;
-    plan->features = calloc(n ? n : 1, sizeof *plan->features);
-    if (!plan->features)
+    *out = calloc(n ? n : 1, sizeof **out);
+    if (!*out)
         return fail_oom(ld);
     for (size_t i = 0; i < n; i++) {
         const struct ctree_node *f = seq->kids[i];
         if (f->type != YAML_SCALAR_NODE || is_empty_scalar(f))
-            return fail_at(ld, f->start_mark, "each item of 'features' must be a scalar, not %s", node_kind(f));
-        if (!get_string(ld, f, "features", &plan->features[plan->nfeatures]))
+            return fail_at(ld, f->start_mark, "each item of '%s' must be a scalar, not %s", key,
+                           node_kind(f));
+        if (!get_string(ld, f, key, &(*out)[*nout]))
             return false;
-        plan->nfeatures++;
+        (*nout)++;
     }
+    return true;
+}
+
+static bool load_features(struct load *ld, const struct ctree_node *seq,
+                          const struct ctree_node *seq_it, struct catalog_plan *plan)
+{
+    if (seq != NULL && !load_feature_list(ld, seq, "features", &plan->features, &plan->nfeatures))
+        return false;
+    if (seq_it == NULL)
+        return true;
+    if (seq == NULL)
+        return fail_at(ld, seq_it->start_mark, "'features_it' translates 'features', which plan '%s' lacks",
+                       plan->id);
+    if (!load_feature_list(ld, seq_it, "features_it", &plan->features_it, &plan->nfeatures_it))
+        return false;
+    if (plan->nfeatures_it != plan->nfeatures)
+        return fail_at(ld, seq_it->start_mark,
+                       "'features_it' must translate each of the %zu items of 'features' in order, not %zu",
+                       plan->nfeatures, plan->nfeatures_it);
     return true;
 }
 
@@ -581,13 +604,15 @@ static bool load_seats(struct load *ld, const struct ctree_node *map, struct cat
     return true;
 }
 
-enum { PLAN_ID, PLAN_NAME, PLAN_RANK, PLAN_SEATS, PLAN_FEATURES, PLAN_PRICES, PLAN_N };
+enum { PLAN_ID, PLAN_NAME, PLAN_RANK, PLAN_SEATS, PLAN_FEATURES, PLAN_FEATURES_IT, PLAN_PRICES,
+       PLAN_N };
 static const struct field plan_fields[PLAN_N] = {
     [PLAN_ID] = {"id", YAML_SCALAR_NODE, true},
     [PLAN_NAME] = {"name", YAML_SCALAR_NODE, true},
     [PLAN_RANK] = {"rank", YAML_SCALAR_NODE, true},
     [PLAN_SEATS] = {"seats", YAML_MAPPING_NODE, true},
     [PLAN_FEATURES] = {"features", YAML_SEQUENCE_NODE, false},
+    [PLAN_FEATURES_IT] = {"features_it", YAML_SEQUENCE_NODE, false},
     [PLAN_PRICES] = {"prices", YAML_MAPPING_NODE, true},
 };
 
@@ -611,7 +636,7 @@ static bool load_plan(struct load *ld, const struct ctree_node *map, struct cata
             return fail_at(ld, v[PLAN_RANK]->start_mark, "rank %d of plan '%s' equals the rank of plan '%s'",
                            plan->rank, plan->id, prod->plans[j].id);
     return load_seats(ld, v[PLAN_SEATS], plan) &&
-           (!v[PLAN_FEATURES] || load_features(ld, v[PLAN_FEATURES], plan)) &&
+           load_features(ld, v[PLAN_FEATURES], v[PLAN_FEATURES_IT], plan) &&
            load_prices(ld, v[PLAN_PRICES], plan);
 }
 
@@ -895,6 +920,9 @@ void catalog_destroy(struct catalog *c)
             for (size_t k = 0; k < pl->nfeatures; k++)
                 free(pl->features[k]);
             free(pl->features);
+            for (size_t k = 0; k < pl->nfeatures_it; k++)
+                free(pl->features_it[k]);
+            free(pl->features_it);
             free(pl->id);
             free(pl->name);
         }
@@ -933,6 +961,17 @@ const struct catalog_plan *catalog_plan(const struct catalog_product *p, const c
         if (strcmp(p->plans[i].id, id) == 0)
             return &p->plans[i];
     return NULL;
+}
+
+char *const *catalog_features(const struct catalog_plan *plan, const char *lang, size_t *n)
+{
+    if (lang != NULL && strcmp(lang, "it") == 0 && plan->nfeatures_it == plan->nfeatures
+        && plan->features_it != NULL) {
+        *n = plan->nfeatures_it;
+        return plan->features_it;
+    }
+    *n = plan->nfeatures;
+    return plan->features;
 }
 
 int catalog_currency_index(const struct catalog *c, const char *code)

@@ -27,6 +27,8 @@ struct catalog_plan {
     int seats_min, seats_max;
     char **features;
     size_t nfeatures;
+    char **features_it;               /* the same features in Italian, or NULL */
+    size_t nfeatures_it;              /* 0, or nfeatures */
     struct catalog_price prices[CATALOG_MAX_CURRENCIES]; /* index = catalog currency index */
 };
 
@@ -69,6 +71,9 @@ void catalog_destroy(struct catalog *c);   /* accepts NULL */
 
 const struct catalog_product *catalog_product(const struct catalog *c, const char *id);
 const struct catalog_plan *catalog_plan(const struct catalog_product *p, const char *id);
+/* The plan's features in `lang` ("it": features_it when the catalog has
+ * them; any other language, or none given: features); *n gets how many. */
+char *const *catalog_features(const struct catalog_plan *plan, const char *lang, size_t *n);
 /* Index of a currency in c->currencies, or -1. */
 int catalog_currency_index(const struct catalog *c, const char *code);
 /* Per-seat price of a plan for a currency and period; false when absent. */

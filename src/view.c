@@ -1,11 +1,15 @@
 /* view.c — the screens' read façade over the store (see view.h). */
 #include "view.h"
 
+#include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "access.h"
+#include "billing_impl.h"
 #include "session.h"
+#include "vat.h"
 
 void view_wipe_text(char *s)
 {
@@ -86,6 +90,25 @@ enum bc_status view_account_load(struct billing *b, int64_t account_id, struct v
     return BC_OK;
 }
 
+enum bc_status view_quote_preview(struct billing *b, int64_t account_id,
+                                  const struct billing_change *change, struct billing_quote *out)
+{
+    memset(out, 0, sizeof *out);
+    enum bc_status rc = view_may_read(b, account_id);
+    if (rc != BC_OK)
+        return rc;
+    struct store_account acct;
+    struct billing_rights rights;
+    memset(&acct, 0, sizeof acct);
+    memset(&rights, 0, sizeof rights);
+    rc = billing_load_rights(b, account_id, &acct, &rights);
+    if (rc == BC_OK)
+        rc = billing_quote_changes(b, &acct, change, 1, NULL, NULL, b->today, out);
+    out->rights = rights;
+    view_store_account_wipe(&acct);
+    return rc;
+}
+
 enum bc_status view_cart(struct billing *b, int64_t account_id, struct store_cart *out)
 {
     memset(out, 0, sizeof *out);
@@ -117,6 +140,88 @@ void view_history_clear(struct store_order_list *l)
         view_wipe_text(l->items[i].payment_ref);
     }
     store_order_list_clear(l);
+    memset(l, 0, sizeof *l);
+}
+
+int32_t view_vat_rate(struct billing *b, const struct store_account *acct, bool reverse_charge)
+{
+    if (reverse_charge || b->catalog == NULL)
+        return 0;
+    struct vat_decision d;
+    vat_decide(b->catalog->seller_country, acct->country, false, catalog_vat_rate, b->catalog, &d);
+    return d.rate_bp;
+}
+
+struct view_attempts_ctx {
+    struct view_attempt_list *out;
+    bool oom;
+};
+
+static enum bc_status view_status_of(const char *code)
+{
+    for (int i = 0; i < BC_STATUS_COUNT; i++)
+        if (code != NULL && strcmp(bc_status_code((enum bc_status)i), code) == 0)
+            return (enum bc_status)i;
+    return BC_PAYMENT_ERROR;
+}
+
+static bool view_attempt_cb(void *ctx, const struct store_audit_entry *e)
+{
+    struct view_attempts_ctx *cx = ctx;
+    if (e->action == NULL || strcmp(e->action, "order.place") != 0 || e->result == NULL
+        || strcmp(e->result, "ok") == 0)
+        return true;
+    struct view_attempt *items =
+        realloc(cx->out->items, (cx->out->n + 1) * sizeof *cx->out->items);
+    if (items == NULL) {
+        cx->oom = true;
+        return false;
+    }
+    cx->out->items = items;
+    struct view_attempt *a = &items[cx->out->n++];
+    memset(a, 0, sizeof *a);
+    a->at = e->at;
+    a->result = view_status_of(e->result);
+    a->due = -1;
+    json_t *j = e->after != NULL ? json_loads(e->after, 0, NULL) : NULL;
+    json_t *due = json_object_get(j, "due_minor");
+    const char *cur = json_string_value(json_object_get(j, "currency"));
+    if (json_is_integer(due) && cur != NULL && strlen(cur) == 3) {
+        a->due = json_integer_value(due);
+        memcpy(a->currency, cur, 4);
+    }
+    json_decref(j);
+    return true;
+}
+
+enum bc_status view_failed_attempts(struct billing *b, int64_t account_id,
+                                    struct view_attempt_list *out)
+{
+    memset(out, 0, sizeof *out);
+    if (b->actor.kind != BILLING_ACTOR_OPERATOR)
+        return BC_OK;
+    struct view_attempts_ctx cx = {.out = out};
+    enum bc_status rc = store_audit_each(b->store, account_id, 0, view_attempt_cb, &cx);
+    if (rc == BC_OK && cx.oom)
+        rc = BC_NO_MEMORY;
+    if (rc != BC_OK) {
+        view_attempt_list_clear(out);
+        return rc;
+    }
+    /* The audit is in id order: newest first. */
+    for (size_t i = 0; i < out->n / 2; i++) {
+        struct view_attempt t = out->items[i];
+        out->items[i] = out->items[out->n - 1 - i];
+        out->items[out->n - 1 - i] = t;
+    }
+    return BC_OK;
+}
+
+void view_attempt_list_clear(struct view_attempt_list *l)
+{
+    if (l == NULL)
+        return;
+    free(l->items);
     memset(l, 0, sizeof *l);
 }
 

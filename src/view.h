@@ -28,6 +28,13 @@ struct view_account {
 enum bc_status view_account_load(struct billing *b, int64_t account_id, struct view_account *out);
 void view_account_clear(struct view_account *v);
 
+/* What a change would cost, for someone who may look but not change (a
+ * contact who is not the billing contact, a corporate account, a read-only
+ * operator): the figures as billing_quote_change gives them to the billing
+ * contact, out->rights saying who may change. Placing still refuses. */
+enum bc_status view_quote_preview(struct billing *b, int64_t account_id,
+                                  const struct billing_change *change, struct billing_quote *out);
+
 /* The account's cart (owned by *out; view_cart_clear frees). */
 enum bc_status view_cart(struct billing *b, int64_t account_id, struct store_cart *out);
 void view_cart_clear(struct store_cart *c);
@@ -35,6 +42,26 @@ void view_cart_clear(struct store_cart *c);
 /* The account's orders, newest first, with their lines. */
 enum bc_status view_history(struct billing *b, int64_t account_id, struct store_order_list *out);
 void view_history_clear(struct store_order_list *l);
+
+/* The VAT rate (basis points, 2200 = 22%) the account's order lines were
+ * taxed at: 0 under reverse charge, else the rate of the catalog's table
+ * for the account's country (SPEC §3), as the order's VAT line shows it. */
+int32_t view_vat_rate(struct billing *b, const struct store_account *acct, bool reverse_charge);
+
+/* An attempt to place an order that placed none (declined, refused, not
+ * confirmed by the processor), from the audit. */
+struct view_attempt {
+    int64_t at;                   /* unix seconds */
+    enum bc_status result;
+    int64_t due;                  /* the amount asked for, -1 when unknown */
+    char currency[4];
+};
+struct view_attempt_list { struct view_attempt *items; size_t n; };
+/* The account's attempts that placed no order, newest first; operators
+ * only (a contact gets none). */
+enum bc_status view_failed_attempts(struct billing *b, int64_t account_id,
+                                    struct view_attempt_list *out);
+void view_attempt_list_clear(struct view_attempt_list *l);
 
 /* The users of the subscription's account and whether each holds a seat. */
 enum bc_status view_seats(struct billing *b, int64_t subscription_id, struct store_seat_list *out);

@@ -153,6 +153,11 @@ static void optional_settings_and_plain_prices(void **state)
     assert_int_equal(c->nproducts, 2);
     assert_string_equal(c->products[0].id, "alpha");
     assert_string_equal(c->products[1].id, "zeta");
+    /* features_it: the same features in Italian; none is fine too */
+    const struct catalog_plan *only = &c->products[0].plans[0];
+    assert_int_equal(only->nfeatures_it, 2);
+    assert_string_equal(only->features_it[0], "Uno");
+    assert_string_equal(only->features_it[1], "3.000 partecipanti");
 
     const struct catalog_product *z = catalog_product(c, "zeta");
     assert_non_null(z);
@@ -161,6 +166,8 @@ static void optional_settings_and_plain_prices(void **state)
     assert_int_equal(z->plans[0].rank, 3);
     assert_string_equal(z->plans[1].id, "top");
     assert_int_equal(z->plans[1].nfeatures, 0);
+    assert_int_equal(z->plans[1].nfeatures_it, 0);
+    assert_null(z->plans[1].features_it);
     assert_int_equal(price(c, "zeta", "top", "EUR", BC_PERIOD_MONTHLY), 1400);
     assert_int_equal(price(c, "zeta", "top", "EUR", BC_PERIOD_ANNUAL), 14000);
     assert_int_equal(price(c, "zeta", "top", "JPY", BC_PERIOD_MONTHLY), 1900);
@@ -238,6 +245,10 @@ static const struct {
      "tests/catalog_bad/equal_rank/meet.yaml:16:13: rank 1 of plan 'plus' equals the rank of plan 'basic'"},
     {"exec_without_command",
      "tests/catalog_bad/exec_without_command/catalog.yaml:5:10: missing key 'command' in payment (processor 'exec' runs it)"},
+    {"features_it_count",
+     "tests/catalog_bad/features_it_count/meet.yaml:11:20: 'features_it' must translate each of the 2 items of 'features' in order, not 1"},
+    {"features_it_without_features",
+     "tests/catalog_bad/features_it_without_features/meet.yaml:10:20: 'features_it' translates 'features', which plan 'basic' lacks"},
     {"id_too_long",
      "tests/catalog_bad/id_too_long/meet.yaml:6:11: plan id 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb' is 64 characters long; ids have at most 63"},
     {"jpy_decimals",

@@ -38,14 +38,16 @@ struct ui_checkout {
     bool quoted;
     bool keep_quote;                  /* review shows `quote` as is (stale figures) */
     struct billing_result result;     /* after placing */
-    int seats_added;                  /* seats gained (confirmation reminder) */
-    int64_t seats_sub;                /* subscription that gained them */
+    int seats_added;                  /* seats gained across the order (reminder) */
+    int64_t seats_sub;                /* subscription that gained the most */
     /* The subscriptions as they were, for "what changed". */
     struct {
         int64_t sub;
         char plan[64];
         int seats;
         enum bc_period period;
+        char product[64];
+        int gained;                   /* seats the order added to it */
     } before[BILLING_MAX_ITEMS];
     size_t nbefore;
 };
@@ -127,6 +129,9 @@ struct ui_screen {
      * / search) act now instead of going into the focused text field; NULL
      * means all of them. */
     unsigned (*live)(struct ui_app *app, void *st);
+    /* The title now, translated, when it depends on the state (NULL: the
+     * title above). */
+    const char *(*title_now)(struct ui_app *app, void *st);
 };
 
 /* The title bar shows no account on this screen (the account search). */

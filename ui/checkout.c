@@ -33,6 +33,9 @@ static void checkout_snapshot(struct ui_app *app)
             snprintf(co->before[co->nbefore].plan, sizeof co->before[0].plan, "%s", s->plan);
             co->before[co->nbefore].seats = s->seats;
             co->before[co->nbefore].period = s->period;
+            snprintf(co->before[co->nbefore].product, sizeof co->before[0].product, "%s",
+                     s->product);
+            co->before[co->nbefore].gained = 0;
             co->nbefore++;
         }
     }
@@ -79,17 +82,23 @@ void ui_checkout_place(struct ui_app *app, const struct billing_payment *pay)
         return;
     }
 
-    /* Placed: seats gained by the order (for the reminder). */
+    /* Placed: seats gained by the order, per subscription and in all (for
+     * the reminder); s opens the one that gained the most. */
     co->seats_added = 0;
     co->seats_sub = 0;
+    int most = 0;
     const struct billing_quote *q = co->result.quote.n > 0 ? &co->result.quote : &co->quote;
     for (size_t i = 0; i < q->n; i++) {
         for (size_t k = 0; k < co->nbefore; k++) {
             if (co->before[k].sub != q->changes[i].subscription_id)
                 continue;
             int gained = q->changes[i].to_seats - co->before[k].seats;
-            if (gained > co->seats_added) {
-                co->seats_added = gained;
+            if (gained <= 0)
+                continue;
+            co->before[k].gained = gained;
+            co->seats_added += gained;
+            if (gained > most) {
+                most = gained;
                 co->seats_sub = co->before[k].sub;
             }
         }

@@ -15,7 +15,7 @@
 #define C_(ctx, s) i18n_pgettext(ctx "\004" s, s)
 
 /* gettext of "context\004msgid"; `s` when there is no translation. */
-const char *i18n_pgettext(const char *ctx_id, const char *s);
+const char *i18n_pgettext(const char *ctx_id, const char *s) __attribute__((format_arg(2)));
 
 /* Sets the locale and the message catalog for `lang` ("en" or "it").
  * Call before the terminal starts. *utf8 tells whether the user's terminal

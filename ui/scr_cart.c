@@ -3,6 +3,7 @@
  * (Enter or e), and Complete transaction for all of them in one order. */
 #include <stdio.h>
 #include <string.h>
+#include <wctype.h>
 
 #include "app.h"
 #include "draw.h"
@@ -16,6 +17,8 @@ struct cart_state {
     struct billing_quote q;
     enum bc_status qrc;
     struct summary sum;
+    bool asking;              /* "Remove ... ? (y/n)" waits for its answer */
+    int64_t asking_sub;       /* the item asked about */
 };
 
 static void cart_load(struct ui_app *app, struct cart_state *C)
@@ -160,24 +163,60 @@ static void cart_checkout(struct ui_app *app, struct cart_state *C)
     ui_go(app, "review", 0);
 }
 
+/* x asks first; only the yes key removes (anything else keeps the item). */
+static void cart_ask_remove(struct ui_app *app, struct cart_state *C)
+{
+    if (C->list.sel >= C->cart.n || !ui_may_change(app))
+        return;
+    const struct store_cart_item *it = &C->cart.items[C->list.sel];
+    C->asking = true;
+    C->asking_sub = it->subscription_id;
+    ui_status(app, false, _("Remove %s from the cart? (y/n, default n)"),
+              ui_product_name(app, it->product));
+}
+
+static void cart_answer(struct ui_app *app, struct cart_state *C, bool yes)
+{
+    C->asking = false;
+    if (!yes) {
+        ui_status(app, false, "%s", _("The item stays in the cart."));
+        return;
+    }
+    enum bc_status rc = billing_cart_remove(app->b, app->va.acct.id, C->asking_sub);
+    if (rc != BC_OK)
+        ui_status_code(app, rc);
+    else
+        ui_status(app, false, "%s", _("Removed from the cart."));
+    cart_load(app, C);
+}
+
+static unsigned cart_text(struct ui_app *app, void *st, wint_t ch)
+{
+    struct cart_state *C = st;
+    if (!C->asking)
+        return UI_IGNORED;
+    /* The yes key of the language (y, or s for "sì"). */
+    const char *yes = C_("answer to a yes/no question", "y");
+    bool is_yes = ch == (wint_t)(unsigned char)yes[0]
+               || ch == (wint_t)towupper((wint_t)(unsigned char)yes[0]);
+    cart_answer(app, C, is_yes);
+    return UI_DONE;
+}
+
 static unsigned cart_action(struct ui_app *app, void *st, enum ui_action act)
 {
     struct cart_state *C = st;
+    if (C->asking && act != ACT_HELP && act != ACT_RESIZE && act != ACT_QUIT) {
+        cart_answer(app, C, false);
+        return UI_DONE;
+    }
     switch (act) {
     case ACT_BACKTAB:
         return ui_list_key(&C->list, ACT_UP);
     case ACT_TAB:
         return ui_list_key(&C->list, ACT_DOWN);
     case ACT_REMOVE:
-        if (C->list.sel < C->cart.n) {
-            enum bc_status rc = billing_cart_remove(app->b, app->va.acct.id,
-                                                    C->cart.items[C->list.sel].subscription_id);
-            if (rc != BC_OK)
-                ui_status_code(app, rc);
-            else
-                ui_status(app, false, "%s", _("Removed from the cart."));
-            cart_load(app, C);
-        }
+        cart_ask_remove(app, C);
         return UI_DONE;
     case ACT_EDIT:
         cart_edit(app, C);
@@ -220,6 +259,7 @@ const struct ui_screen scr_cart = {
     .done = cart_done,
     .draw = cart_draw,
     .action = cart_action,
+    .text = cart_text,
     .footer = cart_footer,
     .help = cart_help,
 };

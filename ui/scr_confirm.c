@@ -61,6 +61,24 @@ static void confirm_draw(struct ui_app *app, void *st, int top, int bottom)
                           co->seats_added),
                  co->seats_added);
         draw_text(y++, 2, w, buf, A_BOLD);
+        /* Per product when the order added seats to more than one. */
+        size_t products = 0, off = 0;
+        for (size_t k = 0; k < co->nbefore; k++)
+            products += co->before[k].gained > 0;
+        buf[0] = '\0';
+        for (size_t k = 0; products > 1 && k < co->nbefore && off < sizeof buf; k++) {
+            if (co->before[k].gained <= 0)
+                continue;
+            off += (size_t)snprintf(buf + off, sizeof buf - off, "%s", off > 0 ? ", " : "");
+            if (off < sizeof buf)
+                off += (size_t)snprintf(buf + off, sizeof buf - off,
+                                        ngettext("%s: %d seat", "%s: %d seats",
+                                                 co->before[k].gained),
+                                        ui_product_name(app, co->before[k].product),
+                                        co->before[k].gained);
+        }
+        if (buf[0] != '\0' && y + 1 < bottom)
+            draw_text(y++, 4, w - 2, buf, A_NORMAL);
         draw_text(y++, 2, w, _("Press s to open Manage seats."), A_NORMAL);
     }
     snprintf(buf, sizeof buf, "[ %s ]", _("Back to Subscriptions"));

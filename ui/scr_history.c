@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "date.h"
 #include "draw.h"
 #include "i18n.h"
 #include "list.h"
@@ -11,9 +12,82 @@
 
 struct history_state {
     struct store_order_list orders;
+    struct view_attempt_list attempts;   /* operators: attempts that placed no order */
     struct summary sum;
     struct ui_list page;      /* a pager over sum's rows */
 };
+
+/* "GoToTraining: Starter, 1 seat, Monthly → Annual": what changed as
+ * "A → B", the rest as it is. */
+static void history_change_text(char *buf, size_t size, const struct ui_app *app,
+                                const struct store_order_line *l)
+{
+    const char *arrow = draw_glyph_arrow();
+    char plan[160], seats[96], period[96];
+    if (strcmp(l->plan_from, l->plan_to) != 0)
+        snprintf(plan, sizeof plan, "%s %s %s", ui_plan_name(app, l->product, l->plan_from),
+                 arrow, ui_plan_name(app, l->product, l->plan_to));
+    else
+        snprintf(plan, sizeof plan, "%s", ui_plan_name(app, l->product, l->plan_to));
+    if (l->seats_from != l->seats_to)
+        snprintf(seats, sizeof seats, ngettext("%d %s %d seat", "%d %s %d seats", l->seats_to),
+                 l->seats_from, arrow, l->seats_to);
+    else
+        snprintf(seats, sizeof seats, ngettext("%d seat", "%d seats", l->seats_to), l->seats_to);
+    if (l->period_from != l->period_to)
+        snprintf(period, sizeof period, "%s %s %s", ui_period_label(l->period_from), arrow,
+                 ui_period_label(l->period_to));
+    else
+        snprintf(period, sizeof period, "%s", ui_period_label(l->period_to));
+    snprintf(buf, size, "%s: %s, %s, %s", ui_product_name(app, l->product), plan, seats, period);
+}
+
+static void history_vat_label(char *buf, size_t size, int32_t bp, bool reverse_charge)
+{
+    if (reverse_charge)
+        snprintf(buf, size, "%s", _("VAT (reverse charge)"));
+    else if (bp % 100 == 0)
+        snprintf(buf, size, _("VAT %d%%"), (int)(bp / 100));
+    else
+        snprintf(buf, size, _("VAT %d.%02d%%"), (int)(bp / 100), (int)(bp % 100));
+}
+
+/* What became of an attempt that placed no order, in a few words. */
+static const char *history_attempt_word(enum bc_status st)
+{
+    switch (st) {
+    case BC_PAYMENT_DECLINED:
+        return _("card declined");
+    case BC_PAYMENT_UNCONFIRMED:
+    case BC_PAYMENT_ERROR:
+        return _("payment not confirmed by the processor");
+    case BC_STALE_QUOTE:
+        return _("figures changed before placing");
+    default:
+        return _(bc_status_message(st));
+    }
+}
+
+static void history_attempts(struct ui_app *app, struct history_state *O)
+{
+    char buf[512], money[64], day[16];
+    if (O->attempts.n == 0)
+        return;
+    summary_rule(&O->sum, _("Attempts that placed no order"));
+    bc_day epoch = date_from_civil(1970, 1, 1);
+    for (size_t i = 0; i < O->attempts.n; i++) {
+        const struct view_attempt *a = &O->attempts.items[i];
+        int64_t secs = a->at >= 0 ? a->at % 86400 : 0;
+        fmt_date(day, sizeof day, epoch + (bc_day)(a->at / 86400));
+        snprintf(buf, sizeof buf, "%s %02d:%02d UTC  %s", day, (int)(secs / 3600),
+                 (int)(secs / 60 % 60), history_attempt_word(a->result));
+        money[0] = '\0';
+        if (a->due >= 0)
+            fmt_money(money, sizeof money, a->due, a->currency);
+        summary_add(&O->sum, TERM_NORMAL, buf, money);
+    }
+    (void)app;
+}
 
 static void history_build(struct ui_app *app, struct history_state *O)
 {
@@ -31,15 +105,8 @@ static void history_build(struct ui_app *app, struct history_state *O)
             const struct store_order_line *l = &o->lines[k];
             if (l->subscription_id != last_sub || last_product == NULL
                 || strcmp(last_product, l->product) != 0) {
-                /* One heading per subscription: what the order changed it to. */
-                const char *arrow = draw_glyph_arrow();
-                snprintf(buf, sizeof buf,
-                         ngettext("%s: %s %s %s, %d seat, %s", "%s: %s %s %s, %d seats, %s",
-                                  l->seats_to),
-                         ui_product_name(app, l->product),
-                         ui_plan_name(app, l->product, l->plan_from), arrow,
-                         ui_plan_name(app, l->product, l->plan_to), l->seats_to,
-                         ui_period_label(l->period_to));
+                /* One heading per subscription: what the order changed. */
+                history_change_text(buf, sizeof buf, app, l);
                 summary_add(&O->sum, TERM_NORMAL, buf, "");
                 last_sub = l->subscription_id;
                 last_product = l->product;
@@ -53,10 +120,14 @@ static void history_build(struct ui_app *app, struct history_state *O)
             case STORE_LINE_CHARGE:
                 snprintf(buf, sizeof buf, "  %s  %s", _("Charge"), range);
                 break;
-            default:
-                snprintf(buf, sizeof buf, "    %s", l->reverse_charge ? _("VAT (reverse charge)")
-                                                                      : _("VAT"));
+            default: {
+                char vat[64];
+                history_vat_label(vat, sizeof vat,
+                                  view_vat_rate(app->b, &app->va.acct, l->reverse_charge),
+                                  l->reverse_charge);
+                snprintf(buf, sizeof buf, "    %s", vat);
                 break;
+            }
             }
             summary_add(&O->sum, TERM_NORMAL, buf, money);
         }
@@ -68,7 +139,13 @@ static void history_build(struct ui_app *app, struct history_state *O)
         summary_add(&O->sum, TERM_NORMAL, _("Balance applied"), neg);
         fmt_money(money, sizeof money, o->due, o->currency);
         summary_add(&O->sum, TERM_TOTAL, _("Charged"), money);
+        if (o->payment_ref != NULL && o->payment_ref[0] != '\0')
+            snprintf(buf, sizeof buf, _("Paid by card, reference %s"), o->payment_ref);
+        else
+            snprintf(buf, sizeof buf, "%s", _("Nothing charged to a card"));
+        summary_add(&O->sum, TERM_NORMAL, buf, "");
     }
+    history_attempts(app, O);
 }
 
 static void history_enter(struct ui_app *app, void *st)
@@ -77,7 +154,10 @@ static void history_enter(struct ui_app *app, void *st)
     O->page.pager = true;
     O->page.top = 0;
     view_history_clear(&O->orders);
+    view_attempt_list_clear(&O->attempts);
     enum bc_status rc = view_history(app->b, app->va.acct.id, &O->orders);
+    if (rc == BC_OK)
+        rc = view_failed_attempts(app->b, app->va.acct.id, &O->attempts);
     if (rc != BC_OK)
         ui_status_code(app, rc);
     history_build(app, O);
@@ -89,13 +169,14 @@ static void history_done(struct ui_app *app, void *st)
     struct history_state *O = st;
     (void)app;
     view_history_clear(&O->orders);
+    view_attempt_list_clear(&O->attempts);
 }
 
 static void history_draw(struct ui_app *app, void *st, int top, int bottom)
 {
     struct history_state *O = st;
     (void)app;
-    if (O->orders.n == 0) {
+    if (O->orders.n == 0 && O->attempts.n == 0) {
         draw_text(top, 2, COLS - 4, _("No orders yet."), A_NORMAL);
         return;
     }

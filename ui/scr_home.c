@@ -54,8 +54,8 @@ static void home_open_option(struct ui_app *app, struct home_state *H, int opt)
         return;
     switch (opt) {
     case HOME_OPT_MODIFY:
-        if (!ui_may_change(app))
-            return;
+        /* Who may not change the account still sees the plans and prices
+         * (read-only, with who can change it). */
         if (!app->edit_valid || app->edit.subscription_id != ui_sub(app)->id)
             app->edit_valid = false;
         ui_go(app, "modify", 0);
@@ -113,6 +113,41 @@ static void home_header(struct ui_app *app, int y)
         draw_wrap(y + 3, 2, w, 2, buf, term_attr(TERM_ERROR));
 }
 
+/* "on DATE" for a sentence: Italian elides the article before a day said
+ * with a vowel (l'1, l'8, l'11: uno, otto, undici), "il" before the others. */
+static void home_date_on(char *buf, size_t size, bc_day day)
+{
+    char d[32];
+    fmt_date(d, sizeof d, day);
+    int dd = 0;
+    for (const char *p = d; *p >= '0' && *p <= '9' && p < d + 2; p++)
+        dd = dd * 10 + (*p - '0');
+    bool vowel = dd == 1 || dd == 8 || dd == 11;
+    if (vowel)
+        snprintf(buf, size, C_("date after a vowel sound", "on %s"), d);
+    else
+        snprintf(buf, size, C_("date", "on %s"), d);
+}
+
+/* The price per seat a row shows: a trial's is the plan's price once the
+ * trial is over (nothing is billed during it). */
+static void home_seat_price(const struct ui_app *app, const struct store_subscription *s,
+                            char *buf, size_t size)
+{
+    int64_t price = s->price;
+    bool trial = s->status == STORE_SUB_TRIAL || s->status == STORE_SUB_TRIAL_ENDED;
+    if (trial && price == 0) {
+        const struct catalog_plan *pl =
+            catalog_plan(catalog_product(app->b->catalog, s->product), s->plan);
+        if (pl == NULL
+            || !catalog_price(app->b->catalog, pl, app->va.acct.currency, s->period, &price)) {
+            snprintf(buf, size, "%s", _("free trial"));
+            return;
+        }
+    }
+    fmt_money(buf, size, price, app->va.acct.currency);
+}
+
 static const char *home_status_label(const struct store_subscription *s)
 {
     return s->status == STORE_SUB_TRIAL ? _("trial") : "";
@@ -157,13 +192,17 @@ static void home_draw(struct ui_app *app, void *st, int top, int bottom)
         snprintf(buf, sizeof buf, "%d/%d", s->seats_assigned, s->seats);
         draw_text(y, cseats, cfreq - cseats - 1, buf, A_NORMAL);
         draw_text(y, cfreq, cprice - cfreq - 1, ui_period_label(s->period), A_NORMAL);
-        fmt_money(money, sizeof money, s->price, app->va.acct.currency);
+        home_seat_price(app, s, money, sizeof money);
         draw_text_right(y, cprice, 14, money, A_NORMAL);
 
         fmt_range(r1, sizeof r1, s->period_start, s->period_end);
         fmt_date(r2, sizeof r2, s->period_end);
-        if (s->status == STORE_SUB_TRIAL_ENDED)
-            snprintf(buf, sizeof buf, _("Trial ended on %s: Subscribe now to continue"), r2);
+        if (s->status == STORE_SUB_TRIAL_ENDED) {
+            char on[64];
+            home_date_on(on, sizeof on, s->period_end);
+            /* TRANSLATORS: %s is "on DATE" (the date with its preposition). */
+            snprintf(buf, sizeof buf, _("Trial ended %s: Subscribe now to continue"), on);
+        }
         else if (s->status == STORE_SUB_TRIAL)
             snprintf(buf, sizeof buf, "%s (%s)   %s: %s", r1, home_status_label(s),
                      _("Next renewal"), r2);
@@ -257,7 +296,9 @@ static const enum ui_action *home_footer(struct ui_app *app, void *st)
 {
     const struct home_state *H = st;
     static const enum ui_action menu[] = {ACT_UP, ACT_ENTER, ACT_BACK, ACT_NONE};
-    static const enum ui_action acts[] = {ACT_UP, ACT_ENTER, ACT_EDIT, ACT_SEATS, ACT_HISTORY,
+    /* Move comes after the screen's own keys: where the footer is short
+     * (Italian at 80 columns) the arrows are the ones left out. */
+    static const enum ui_action acts[] = {ACT_ENTER, ACT_EDIT, ACT_SEATS, ACT_HISTORY, ACT_UP,
                                           ACT_CART, ACT_NONE};
     static const enum ui_action kiosk[] = {ACT_UP, ACT_ENTER, ACT_SIGNOUT, ACT_EDIT, ACT_SEATS,
                                            ACT_HISTORY, ACT_NONE};

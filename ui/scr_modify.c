@@ -33,6 +33,8 @@ struct modify_state {
     struct billing_quote q;
     enum bc_status qrc;       /* error from billing_quote_change */
     struct summary sum;
+    bool in_cart;             /* the cart already holds this subscription's item */
+    bool view_only;           /* may look, not change: figures but no action */
 };
 
 static const struct catalog_plan *modify_plan(const struct modify_state *M, size_t i)
@@ -60,7 +62,8 @@ static void modify_requote(struct ui_app *app, struct modify_state *M)
     app->edit = ch;
     app->edit_valid = true;
     memset(&M->q, 0, sizeof M->q);
-    M->qrc = billing_quote_change(app->b, app->va.acct.id, &ch, &M->q);
+    M->qrc = M->view_only ? view_quote_preview(app->b, app->va.acct.id, &ch, &M->q)
+                          : billing_quote_change(app->b, app->va.acct.id, &ch, &M->q);
 }
 
 static void modify_enter(struct ui_app *app, void *st)
@@ -92,6 +95,15 @@ static void modify_enter(struct ui_app *app, void *st)
         M->period = app->edit.to_period;
     }
     M->focus = MOD_PLAN;
+    M->view_only = app->va.rights.may_change != BC_OK;
+    M->in_cart = false;
+    struct store_cart cart;
+    memset(&cart, 0, sizeof cart);
+    if (app->va.cart_count > 0 && view_cart(app->b, app->va.acct.id, &cart) == BC_OK) {
+        for (size_t i = 0; i < cart.n; i++)
+            M->in_cart |= cart.items[i].subscription_id == sub->id;
+    }
+    view_cart_clear(&cart);
     modify_requote(app, M);
 }
 
@@ -144,9 +156,11 @@ static void modify_draw_tiers(struct ui_app *app, struct modify_state *M, int to
         char feat[512];
         size_t off = 0;
         feat[0] = '\0';
-        for (size_t f = 0; f < pl->nfeatures && off < sizeof feat; f++)
+        size_t nf;
+        char *const *fs = catalog_features(pl, i18n_is_it() ? "it" : "en", &nf);
+        for (size_t f = 0; f < nf && off < sizeof feat; f++)
             off += (size_t)snprintf(feat + off, sizeof feat - off, "%s%s", f ? ", " : "",
-                                    pl->features[f]);
+                                    fs[f]);
         y += 1 + draw_wrap(y + 1, x + 4, w - 4, 2, feat,
                            lower ? term_attr(TERM_DISABLED) : A_NORMAL);
     }
@@ -195,9 +209,29 @@ static void modify_timeline(struct ui_app *app, const struct modify_state *M,
     }
 }
 
-static const char *modify_action_label(const struct ui_app *app)
+static const char *modify_action_label(const struct ui_app *app, const struct modify_state *M)
 {
-    return app->va.cart_count > 0 ? _("Add to cart") : _("Complete transaction");
+    if (app->va.cart_count == 0)
+        return _("Complete transaction");
+    return M->in_cart ? _("Update cart item") : _("Add to cart");
+}
+
+/* Why nothing can be changed here and who can change it, where the
+ * actions would be. */
+static void modify_draw_view_only(struct ui_app *app, int bottom)
+{
+    char buf[768];
+    enum bc_status why = app->va.rights.may_change;
+    if (why == BC_CORPORATE_ACCOUNT || app->billing_name[0] == '\0')
+        snprintf(buf, sizeof buf, "%s", _(bc_status_message(why)));
+    else if (why == BC_NOT_BILLING_CONTACT)
+        snprintf(buf, sizeof buf,
+                 _("View only: changes are made by the billing contact, %s <%s>."),
+                 app->billing_name, app->billing_email);
+    else
+        snprintf(buf, sizeof buf, _("%s Changes are made by the billing contact, %s <%s>."),
+                 _(bc_status_message(why)), app->billing_name, app->billing_email);
+    draw_wrap(bottom - 2, 4, COLS - 8, 2, buf, term_attr(TERM_ERROR));
 }
 
 static void modify_draw(struct ui_app *app, void *st, int top, int bottom)
@@ -215,6 +249,9 @@ static void modify_draw(struct ui_app *app, void *st, int top, int bottom)
     draw_text(top, 2, COLS - 4, buf, A_BOLD);
     fmt_range(range, sizeof range, sub->period_start, sub->period_end);
     fmt_money(money, sizeof money, sub->price, app->va.acct.currency);
+    if ((sub->status == STORE_SUB_TRIAL || sub->status == STORE_SUB_TRIAL_ENDED)
+        && sub->price == 0)
+        snprintf(money, sizeof money, "%s", _("free trial"));
     snprintf(buf, sizeof buf, _("Period %s, %s per seat, %d seats assigned"), range, money,
              sub->seats_assigned);
     draw_text(top + 1, 2, COLS - 4, buf, A_NORMAL);
@@ -282,9 +319,15 @@ static void modify_draw(struct ui_app *app, void *st, int top, int bottom)
         modify_timeline(app, M, sub, sum_bottom + 1);
     }
 
+    if (M->view_only) {
+        modify_draw_view_only(app, bottom);
+        if (M->tiers_open)
+            modify_draw_tiers(app, M, top + 2, bottom);
+        return;
+    }
     y = bottom - 1;
     bool can = M->qrc == BC_OK && M->q.refusal == BC_OK;
-    snprintf(buf, sizeof buf, "[ %s ]", modify_action_label(app));
+    snprintf(buf, sizeof buf, "[ %s ]", modify_action_label(app, M));
     attr_t aa = draw_list_mark(y, 2, M->focus == MOD_ACTION, true,
                                can ? A_BOLD : term_attr(TERM_DISABLED));
     int bx = 4 + draw_text(y, 4, COLS - 8, buf, aa) + 4;
@@ -375,11 +418,12 @@ static void modify_primary(struct ui_app *app, struct modify_state *M, bool to_c
             ui_status_code(app, rc);
             return;
         }
+        bool replaced = M->in_cart;
         app->edit_valid = false;
         ui_load_account(app, app->va.acct.id);
         ui_go_back(app);
         ui_go(app, "cart", 0);
-        ui_status(app, false, "%s", _("Added to the cart."));
+        ui_status(app, false, "%s", replaced ? _("Cart item updated.") : _("Added to the cart."));
         return;
     }
     memset(&app->co, 0, sizeof app->co);
@@ -440,12 +484,20 @@ static unsigned modify_action(struct ui_app *app, void *st, enum ui_action act)
     switch (act) {
     case ACT_UP:
     case ACT_BACKTAB:
+        if (M->view_only) {
+            M->focus = M->focus > MOD_PLAN ? M->focus - 1 : MOD_PERIOD;
+            return UI_DONE;
+        }
         M->focus = M->focus > 0 ? M->focus - 1 : MOD_FOCUS_COUNT - 1;
         if (M->focus == MOD_CART && app->va.cart_count > 0)
             M->focus = MOD_ACTION;
         return UI_DONE;
     case ACT_DOWN:
     case ACT_TAB:
+        if (M->view_only) {
+            M->focus = M->focus < MOD_PERIOD ? M->focus + 1 : MOD_PLAN;
+            return UI_DONE;
+        }
         M->focus = (M->focus + 1) % MOD_FOCUS_COUNT;
         if (M->focus == MOD_CART && app->va.cart_count > 0)
             M->focus = MOD_PLAN;
@@ -488,7 +540,7 @@ static unsigned modify_action(struct ui_app *app, void *st, enum ui_action act)
             M->focus = MOD_PERIOD;
             break;
         case MOD_PERIOD:
-            M->focus = MOD_ACTION;
+            M->focus = M->view_only ? MOD_PLAN : MOD_ACTION;
             break;
         case MOD_CART:
             modify_primary(app, M, true);
@@ -531,6 +583,14 @@ static const enum ui_action *modify_footer(struct ui_app *app, void *st)
     return M->tiers_open ? tiers : acts;
 }
 
+static const char *modify_title(struct ui_app *app, void *st)
+{
+    (void)st;
+    const struct store_subscription *sub = ui_sub(app);
+    return sub != NULL && sub->status == STORE_SUB_TRIAL_ENDED ? _("Subscribe now")
+                                                               : _("Modify subscription");
+}
+
 static const char *const modify_help[] = {
     N_("Tab or Up/Down moves between Plan, Seats, Billing and the action. "
        "Edit (e, or Enter on Plan) lists the plans in rank order with their "
@@ -552,4 +612,5 @@ const struct ui_screen scr_modify = {
     .text = modify_text,
     .footer = modify_footer,
     .help = modify_help,
+    .title_now = modify_title,
 };

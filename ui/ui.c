@@ -451,7 +451,8 @@ static void ui_draw(struct ui_app *app)
     attr_t ta = term_attr(TERM_TITLE);
     draw_fill(0, 0, COLS, ta);
     char left[256];
-    snprintf(left, sizeof left, " billcenter %s %s", term_ascii() ? "|" : "\u2502", _(s->title));
+    snprintf(left, sizeof left, " billcenter %s %s", term_ascii() ? "|" : "\u2502",
+             s->title_now != NULL ? s->title_now(app, v->st) : _(s->title));
     int lw = draw_text(0, 0, COLS, left, ta);
     if (app->have_account && !(s->flags & UI_SCREEN_NO_ACCOUNT)) {
         /* The name is cut, never the " #id " after it (a name can be longer

@@ -320,6 +320,12 @@ const char *e2e_screen(struct vt *vt)
     static char buf[64 * 1024];
     vt_pump(vt, 0);
     vt_screen_text(vt, buf, sizeof buf);
+    /* The test processor's references are random: masked. */
+    for (char *p = strstr(buf, "test_"); p != NULL; p = strstr(p + 5, "test_")) {
+        size_t n = strspn(p + 5, "0123456789abcdef");
+        if (n == 16)
+            memset(p + 5, '#', n);
+    }
     return buf;
 }
 

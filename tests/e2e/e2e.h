@@ -91,7 +91,9 @@ bool e2e_wait_screen(struct vt *vt, const char *want, int timeout_ms);
  * wait saw beginning is complete before the screen is read as a whole. */
 #define E2E_SETTLE(vt) assert_true(vt_wait_quiet((vt), 100 * e2e_slow, E2E_WAIT))
 
-/* The whole screen in a static buffer (valid until the next call). */
+/* The whole screen in a static buffer (valid until the next call). The
+ * test processor's references (test_ and 16 random hex digits) read as
+ * test_################, so golden screens that show one stay stable. */
 const char *e2e_screen(struct vt *vt);
 
 /* From the account search screen: types the id, waits for `name` among the

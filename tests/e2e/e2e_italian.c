@@ -55,7 +55,7 @@ static void test_italian_flow(void **state)
     vt_key(vt, VT_ENTER);
 
     E2E_TITLE(vt, "Pagamento");
-    E2E_SEE(vt, "Carta in archivio: Visa che termina con 4242");
+    E2E_SEE(vt, "Carta salvata: Visa che termina con 4242");
     assert_true(e2e_press_until(vt, VT_TAB, "▸ [ Effettua ordine ]", 6));
     vt_key(vt, VT_ENTER);
 

@@ -27,7 +27,7 @@ static void test_subscribe_after_trial(void **state)
     E2E_NOT_SHOWN(vt, "│▸ Modify subscription");
     vt_key(vt, VT_ENTER);
 
-    E2E_TITLE(vt, "Modify subscription");
+    E2E_TITLE(vt, "Subscribe now");
     E2E_SEE(vt, "GoToTraining: current plan Starter, 1 seat, Monthly");
     E2E_SEE(vt, "New charge: Starter × 1  25 Nov – 25 Dec 2026");
     E2E_SEE(vt, "€89.00");
