@@ -119,6 +119,9 @@ struct billing_result {
     int64_t balance_after;
     bool replayed;                     /* the key was used before: first order returned */
     int64_t first_order_id;            /* idempotency_key_reused: the key's order (0: none yet) */
+    char decline_reason[32];           /* payment_declined: the processor's reason
+                                        * ("insufficient_funds", "expired_card",
+                                        * "card_declined"; "" when none given) */
     struct billing_quote quote;        /* the figures placed, or the new ones when stale */
 };
 

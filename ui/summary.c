@@ -33,11 +33,20 @@ void summary_rule(struct summary *s, const char *heading)
 
 void summary_vat_label(char *buf, size_t size, const struct billing_quote *q)
 {
-    if (q->vat.reverse_charge) {
+    summary_vat_rule_label(buf, size, &q->vat);
+}
+
+void summary_vat_rule_label(char *buf, size_t size, const struct vat_decision *v)
+{
+    if (v->reverse_charge) {
         snprintf(buf, size, "%s", _("VAT (reverse charge)"));
         return;
     }
-    int bp = q->vat.rate_bp;
+    if (!v->in_eu) {
+        snprintf(buf, size, "%s", _("No VAT (outside the EU)"));
+        return;
+    }
+    int bp = v->rate_bp;
     if (bp % 100 == 0)
         snprintf(buf, size, _("VAT %d%%"), bp / 100);
     else
