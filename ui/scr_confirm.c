@@ -44,7 +44,10 @@ static void confirm_draw(struct ui_app *app, void *st, int top, int bottom)
         draw_text(y++, 4, w - 2, buf, A_NORMAL);
         if (q->items[i].period_end > q->items[i].period_start) {
             fmt_range(range, sizeof range, q->items[i].period_start, q->items[i].period_end);
-            snprintf(buf, sizeof buf, _("Your new billing period begins today: %s"), range);
+            if (q->items[i].period_start != q->items[i].item_start)
+                snprintf(buf, sizeof buf, _("Billing period unchanged: %s"), range);
+            else
+                snprintf(buf, sizeof buf, _("Your new billing period begins today: %s"), range);
             draw_text(y++, 6, w - 4, buf, A_NORMAL);
         }
     }

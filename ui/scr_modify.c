@@ -189,9 +189,15 @@ static void modify_timeline(struct ui_app *app, const struct modify_state *M,
     if (it->period_end > it->period_start) {
         char r[64];
         fmt_range(r, sizeof r, it->period_start, it->period_end);
-        draw_text(y + 2, 4, lw, l2, A_NORMAL);
-        snprintf(buf, sizeof buf, _("%s, beginning today"), r);
-        draw_text(y + 2, vx, COLS - vx - 2, buf, A_NORMAL);
+        /* A co-termed change (seats under `keep`) keeps the period. */
+        if (it->period_start != it->item_start) {
+            snprintf(buf, sizeof buf, _("Billing period unchanged: %s"), r);
+            draw_text(y + 2, 4, COLS - 6, buf, A_NORMAL);
+        } else {
+            draw_text(y + 2, 4, lw, l2, A_NORMAL);
+            snprintf(buf, sizeof buf, _("%s, beginning today"), r);
+            draw_text(y + 2, vx, COLS - vx - 2, buf, A_NORMAL);
+        }
     }
 }
 

@@ -71,8 +71,12 @@ static void review_build(struct ui_app *app, struct review_state *R)
             continue;
         }
         fmt_range(range, sizeof range, it->period_start, it->period_end);
-        snprintf(buf, sizeof buf, _("Billing period %s (begins today), %s"), range,
-                 ui_period_label(c->to_period));
+        if (it->period_start != it->item_start)
+            snprintf(buf, sizeof buf, _("Billing period unchanged: %s, %s"), range,
+                     ui_period_label(c->to_period));
+        else
+            snprintf(buf, sizeof buf, _("Billing period %s (begins today), %s"), range,
+                     ui_period_label(c->to_period));
         summary_add(&R->sum, TERM_NORMAL, buf, "");
         snprintf(buf, sizeof buf, "%d", c->to_seats);
         summary_add(&R->sum, TERM_NORMAL, _("Seats"), buf);
