@@ -29,6 +29,7 @@ struct modify_state {
     bool tiers_open;
     struct ui_list tiers;     /* the plans, in rank order */
     bool seats_typing;        /* digits replace the count */
+    int seats_moved_from;     /* the plan chosen moved the seats from this count (0: not) */
     struct ui_field seats_field;
     struct billing_quote q;
     enum bc_status qrc;       /* error from billing_quote_change */
@@ -282,6 +283,18 @@ static void modify_draw(struct ui_app *app, void *st, int top, int bottom)
     } else {
         /* The per-line VAT rows are folded into the one VAT row here. */
         summary_reset(&M->sum);
+        const struct catalog_plan *mp = modify_plan(M, M->plan_idx);
+        if (M->seats_moved_from > 0 && mp != NULL) {
+            if (M->seats > M->seats_moved_from)
+                snprintf(buf, sizeof buf, _("Seats %d %s %d: %s starts at %d seats"),
+                         M->seats_moved_from, draw_glyph_arrow(), M->seats, mp->name,
+                         mp->seats_min);
+            else
+                snprintf(buf, sizeof buf, _("Seats %d %s %d: %s allows at most %d seats"),
+                         M->seats_moved_from, draw_glyph_arrow(), M->seats, mp->name,
+                         mp->seats_max);
+            summary_add(&M->sum, TERM_HEADING, buf, "");
+        }
         summary_item_lines(&M->sum, app, &M->q, 0, false);
         summary_totals(&M->sum, &M->q, false);
         summary_draw(&M->sum, 0, y, sum_bottom, 4, COLS - 8);
@@ -327,6 +340,7 @@ static void modify_set_seats(struct ui_app *app, struct modify_state *M, int n)
     }
     if (n != M->seats) {
         M->seats = n;
+        M->seats_moved_from = 0;
         modify_requote(app, M);
     }
 }
@@ -354,10 +368,22 @@ static void modify_pick_tier(struct ui_app *app, struct modify_state *M)
     M->plan_idx = M->tiers.sel;
     M->tiers_open = false;
     const struct catalog_plan *pl = modify_plan(M, M->plan_idx);
+    int was = M->seats;
+    M->seats_moved_from = 0;
     if (pl != NULL && M->seats > pl->seats_max)
         M->seats = pl->seats_max;
     if (pl != NULL && M->seats < pl->seats_min)
         M->seats = pl->seats_min;
+    /* Never silently: the plan's bounds moved the seats. */
+    if (pl != NULL && M->seats != was) {
+        M->seats_moved_from = was;
+        if (M->seats > was)
+            ui_status(app, false, _("%s starts at %d seats: seats raised from %d to %d."),
+                      pl->name, pl->seats_min, was, M->seats);
+        else
+            ui_status(app, false, _("%s allows at most %d seats: seats lowered from %d to %d."),
+                      pl->name, pl->seats_max, was, M->seats);
+    }
     modify_requote(app, M);
 }
 

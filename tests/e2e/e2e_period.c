@@ -1,7 +1,8 @@
 /* e2e_period.c — what the screens say about billing periods and seats
  * before anything is placed: a seat-only change (SPEC §3 proration.seats
  * keep) keeps the current period on Modify subscription, the review and
- * the confirmation; a plan with a seat minimum says it raises the seats. */
+ * the confirmation; a plan with a seat minimum says it raises the seats
+ * (on the status line and in the Order Summary). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -70,6 +71,42 @@ static void test_seats_keep_period_it(void **state)
     seats_keep_period(*state, &it);
 }
 
+/* Account 4 (Dupont & Fils), GoToWebinar Pro 2 seats → Enterprise, which
+ * starts at 5 seats: the screen and the Order Summary say the seats were
+ * raised, before anything is placed. */
+static void seat_minimum(struct e2e_case *c, const char *lang, const char *tiers,
+                         const char *status, const char *row)
+{
+    struct vt *vt = e2e_start_at(c, lang, NULL, 4, E2E_AT_MODIFY);
+    assert_non_null(vt);
+    vt_send(vt, "e");
+    E2E_SEE(vt, tiers);
+    assert_true(e2e_press_until(vt, VT_DOWN, "▸ Enterprise", 4));
+    vt_key(vt, VT_ENTER);
+    E2E_GONE(vt, tiers);
+    E2E_SEE(vt, "- 5 +");
+    E2E_SEE(vt, status);
+    E2E_SEE(vt, row);
+    json_t *orders = e2e_orders(&c->env, 4);
+    assert_non_null(orders);
+    assert_int_equal(json_array_size(orders), 0);
+    json_decref(orders);
+}
+
+static void test_seat_minimum_said_en(void **state)
+{
+    seat_minimum(*state, "en", "Choose a plan",
+                 "Enterprise starts at 5 seats: seats raised from 2 to 5.",
+                 "Seats 2 → 5: Enterprise starts at 5 seats");
+}
+
+static void test_seat_minimum_said_it(void **state)
+{
+    seat_minimum(*state, "it", "Scegli un piano",
+                 "Enterprise parte da 5 postazioni: postazioni portate da 2 a 5.",
+                 "Postazioni 2 → 5: Enterprise parte da 5 postazioni");
+}
+
 int main(int argc, char **argv)
 {
     if (!e2e_setup_args(argc, argv))
@@ -78,6 +115,10 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_seats_keep_period_en, e2e_case_setup,
                                         e2e_case_teardown),
         cmocka_unit_test_setup_teardown(test_seats_keep_period_it, e2e_case_setup,
+                                        e2e_case_teardown),
+        cmocka_unit_test_setup_teardown(test_seat_minimum_said_en, e2e_case_setup,
+                                        e2e_case_teardown),
+        cmocka_unit_test_setup_teardown(test_seat_minimum_said_it, e2e_case_setup,
                                         e2e_case_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
