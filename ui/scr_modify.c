@@ -32,6 +32,7 @@ struct modify_state {
     int seats_moved_from;     /* the plan chosen moved the seats from this count (0: not) */
     struct ui_field seats_field;
     struct billing_quote q;
+    struct billing_cart_preview cart;   /* the cart this change would join */
     enum bc_status qrc;       /* error from billing_quote_change */
     struct summary sum;
 };
@@ -61,7 +62,7 @@ static void modify_requote(struct ui_app *app, struct modify_state *M)
     app->edit = ch;
     app->edit_valid = true;
     memset(&M->q, 0, sizeof M->q);
-    M->qrc = billing_quote_change(app->b, app->va.acct.id, &ch, &M->q);
+    M->qrc = billing_quote_change_with_cart(app->b, app->va.acct.id, &ch, &M->q, &M->cart);
 }
 
 static void modify_enter(struct ui_app *app, void *st)
@@ -296,12 +297,23 @@ static void modify_draw(struct ui_app *app, void *st, int top, int bottom)
             summary_add(&M->sum, TERM_HEADING, buf, "");
         }
         summary_item_lines(&M->sum, app, &M->q, 0, false);
-        summary_totals(&M->sum, &M->q, false);
-        summary_draw(&M->sum, 0, y, sum_bottom, 4, COLS - 8);
+        /* The balance is applied once across the cart: with other items
+         * in it, what this item adds and the cart's Total due with it. */
+        if (M->cart.others > 0)
+            summary_totals_with_cart(&M->sum, &M->q, &M->cart);
+        else
+            summary_totals(&M->sum, &M->q, false);
+        /* As many rows as the summary has, the timeline and the action
+         * right after it (amounts kept near their labels when wide). */
+        if (y + (int)M->sum.n > sum_bottom)
+            sum_bottom = y + (int)M->sum.n;
+        if (sum_bottom > bottom - 5)
+            sum_bottom = bottom - 5;
+        summary_draw(&M->sum, 0, y, sum_bottom, 4, draw_pair_width(COLS - 8));
         modify_timeline(app, M, sub, sum_bottom + 1);
     }
 
-    y = bottom - 1;
+    y = sum_bottom + 5 < bottom - 1 ? sum_bottom + 5 : bottom - 1;
     bool can = M->qrc == BC_OK && M->q.refusal == BC_OK;
     snprintf(buf, sizeof buf, "[ %s ]", modify_action_label(app));
     attr_t aa = draw_list_mark(y, 2, M->focus == MOD_ACTION, true,

@@ -142,6 +142,26 @@ void summary_totals(struct summary *s, const struct billing_quote *q, bool with_
     }
 }
 
+void summary_totals_with_cart(struct summary *s, const struct billing_quote *q,
+                              const struct billing_cart_preview *cart)
+{
+    char money[48], vat[64], neg[64];
+    summary_vat_label(vat, sizeof vat, q);
+    fmt_money(money, sizeof money, q->totals.tax, q->currency);
+    summary_add(s, TERM_NORMAL, vat, money);
+    fmt_money(money, sizeof money, cart->balance_left, q->currency);
+    summary_add(s, TERM_NORMAL, _("Credit balance left after the cart's items"), money);
+    if (cart->item_balance_applied > 0) {
+        fmt_money(money, sizeof money, cart->item_balance_applied, q->currency);
+        snprintf(neg, sizeof neg, "-%s", money);
+        summary_add(s, TERM_NORMAL, _("Balance applied"), neg);
+    }
+    fmt_money(money, sizeof money, cart->item_due, q->currency);
+    summary_add(s, TERM_NORMAL, _("This item adds to the Total due"), money);
+    fmt_money(money, sizeof money, cart->cart_due, q->currency);
+    summary_add(s, TERM_TOTAL, _("Cart's Total due with this item"), money);
+}
+
 size_t summary_draw(const struct summary *s, size_t first, int y, int bottom, int x, int w)
 {
     size_t drawn = 0;
