@@ -1,6 +1,6 @@
 /* scr_confirm.c — the confirmation after an order: order number, what
- * changed, that the new billing period begins today, the amount charged and
- * the new balance; a reminder (and a key) to assign seats that were added. */
+ * changed, whether a new billing period begins today or the current one is
+ * kept, the amount charged and the new balance; a reminder (and a key) to assign seats that were added. */
 #include <stdio.h>
 #include <string.h>
 
@@ -97,7 +97,8 @@ static const enum ui_action *confirm_footer(struct ui_app *app, void *st)
 }
 
 static const char *const confirm_help[] = {
-    N_("The order is placed and the new billing period begins today. Enter "
+    N_("The order is placed; each item says whether a new billing period "
+       "begins today or the current one is kept. Enter "
        "or Esc returns to Subscriptions; s opens Manage seats to assign "
        "seats you added."),
     NULL,

@@ -1,9 +1,10 @@
 /* scr_modify.c — "Modify subscription": current plan on top, then the
  * choices (plan tier through Edit, seats, billing frequency) and a live
- * Order Summary re-quoted by billing_quote_change on every change, with a
- * proration timeline (the current period's used and credited days, and the
- * new period starting today). The primary action is Complete transaction
- * (empty cart) or Add to cart. */
+ * Order Summary re-quoted on every change (with the cart it would join),
+ * with a proration timeline (the current period's used and credited days,
+ * and the new period starting today, or the kept one for a co-termed
+ * change). The primary action is Complete transaction (empty cart) or Add
+ * to cart. */
 #include <stdio.h>
 #include <string.h>
 

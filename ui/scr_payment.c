@@ -520,6 +520,12 @@ static const char *const payment_help[] = {
        "Tab moves between fields; Enter on Place order places the order. "
        "In a field q and / are text; ? opens this help unless the VAT number "
        "or country holds text."),
+    N_("A new card pays for this order only unless you answer Yes to \"Use "
+       "this card for renewals?\". A country or VAT number other than the "
+       "account's changes its billing information: the change is shown "
+       "above Place order and placed only once confirmed (Space). A VAT "
+       "number that is not valid counts as none: the figures shown are "
+       "without it, and Place order asks you to correct or clear it."),
     NULL,
 };
 

@@ -199,8 +199,10 @@ static const enum ui_action *review_footer(struct ui_app *app, void *st)
 }
 
 static const char *const review_help[] = {
-    N_("Review each item: the new billing period begins today; seats, plan "
-       "cost and its lines (credit for unused time, new charge, VAT). Tab "
+    N_("Review each item: its billing period (a new one begins today, or the "
+       "current one is kept for a change of seats), seats and its lines "
+       "(credit for unused time, new charge, VAT); the items scroll, the Order "
+       "Summary stays in view. Tab "
        "switches between Edit order and the primary action; e is Edit order. "
        "Place order appears when nothing is due, Continue to payment "
        "otherwise. The Total due shown is exactly what is charged; if "
