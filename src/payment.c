@@ -8,7 +8,7 @@
  * also when several processes charge the key at once (the key is checked
  * and recorded in one transaction). A
  * declined or refunded key may be tried again (nothing is charged under it).
- * Test card numbers (the README lists them):
+ * Test card numbers (the README lists them), each decline with its reason:
  *
  *     4000 0000 0000 0002   declined (generic decline)
  *     4000 0000 0000 9995   declined (insufficient funds)
@@ -21,7 +21,7 @@
  * `exec` runs a configured command with /bin/sh -c, writes one JSON request
  * {"op": "charge"|"refund"|"status", "key", "amount_minor", "currency", "card"}
  * on its stdin and reads {"status": "approved"|"declined"|"unknown",
- * "reference"} from its stdout. A command that exits non-zero, dies from a
+ * "reference"} from its stdout (a decline may carry "reason", passed on). A command that exits non-zero, dies from a
  * signal, prints something that is not that JSON or outlives timeout_ms (it is
  * killed, with its whole process group) counts as PAYMENT_UNKNOWN. No fd and
  * no child outlives a call. */

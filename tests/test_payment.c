@@ -320,18 +320,20 @@ static void exec_failures_are_unknown(void **state)
     struct {
         const char *mode;
         enum payment_result want;
+        const char *ref;      /* a decline's reason, as the gateway gives it */
     } cases[] = {
-        {"declined", PAYMENT_DECLINED},
-        {"garbage", PAYMENT_UNKNOWN},
-        {"exit1", PAYMENT_UNKNOWN},
-        {"crash", PAYMENT_UNKNOWN},
+        {"declined", PAYMENT_DECLINED, ""},
+        {"declined_funds", PAYMENT_DECLINED, "insufficient_funds"},
+        {"garbage", PAYMENT_UNKNOWN, ""},
+        {"exit1", PAYMENT_UNKNOWN, ""},
+        {"crash", PAYMENT_UNKNOWN, ""},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct payment_processor *p = gateway(f->dir, cases[i].mode, 5000);
         char ref[64] = "stale";
         struct payment_request r = {"key-2", 100, "EUR", "4242424242424242"};
         assert_int_equal(payment_charge(p, &r, ref, sizeof ref), cases[i].want);
-        assert_string_equal(ref, "");
+        assert_string_equal(ref, cases[i].ref);
         payment_destroy(p);
     }
     /* A command that does not exist. */
