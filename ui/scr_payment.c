@@ -256,7 +256,11 @@ static void payment_draw(struct ui_app *app, void *st, int top, int bottom)
     fmt_money(money, sizeof money, q->totals.due, q->currency);
     draw_pair(top + 1, 2, pw, _("Total due"), money, term_attr(TERM_TOTAL));
 
-    int y = top + 3, lx = 4, fw = 30;
+    /* With a message about the last payment and the billing information
+     * change both to show, the blank rows go so that neither is cut. */
+    const char *outcome = ui_checkout_outcome_text(app);
+    int gap = outcome[0] != '\0' && pay_info_pending(app, P) ? 0 : 1;
+    int y = top + 2 + gap, lx = 4, fw = 30;
     static const char *const labels[] = {N_("Card number"), N_("Expiry (MM/YY)"),
                                          N_("VAT number"), N_("Billing country")};
     int vx = 0;
@@ -276,7 +280,7 @@ static void payment_draw(struct ui_app *app, void *st, int top, int bottom)
         draw_text(y, lx + rw + 1, COLS - lx - 3 - rw, card, A_NORMAL);
         snprintf(buf, sizeof buf, "%s %s", P->use_card_on_file ? "( )" : on, _("A new card"));
         draw_text(y + 1, lx, COLS - lx - 2, buf, A_NORMAL);
-        y += 3;
+        y += 2 + gap;
     }
     if (!P->use_card_on_file) {
         char digits[32], masked[64];
@@ -313,7 +317,7 @@ static void payment_draw(struct ui_app *app, void *st, int top, int bottom)
                  P->save_card ? "( )" : on, _("No"), P->save_card ? on : "( )", _("Yes"));
         attr_t at = draw_list_mark(y, 2, focus == PAY_SAVE, true, A_NORMAL);
         draw_text(y, lx, COLS - lx - 2, buf, at);
-        y += 2;
+        y += 1 + gap;
     }
     if (pay_asks_vat(app)) {
         draw_text(y, lx, vx - lx - 1, _("VAT number"), A_BOLD);
@@ -335,9 +339,9 @@ static void payment_draw(struct ui_app *app, void *st, int top, int bottom)
     pay_mark(y, vx + 8, false, pay_check_country(P), false);
     if (focus == PAY_COUNTRY)
         draw_text(y, 2, 1, draw_glyph_cursor(), A_BOLD);
-    y += 2;
+    y += 1 + gap;
     if (pay_info_pending(app, P))
-        y += pay_draw_info(app, P, y, lx, vx) + 1;
+        y += pay_draw_info(app, P, y, lx, vx) + gap;
 
     /* The primary action right after the form; what happened to the last
      * payment below it, never over it. */
@@ -346,8 +350,7 @@ static void payment_draw(struct ui_app *app, void *st, int top, int bottom)
     snprintf(buf, sizeof buf, "[ %s ]", _("Place order"));
     attr_t pa = draw_list_mark(y, 2, focus == PAY_PLACE, true, A_BOLD);
     draw_text(y, 4, 40, buf, pa);
-    y += 2;
-    const char *outcome = ui_checkout_outcome_text(app);
+    y += 1 + gap;
     if (outcome[0] != '\0' && y < bottom)
         draw_wrap(y, 2, draw_pair_width(COLS - 4), bottom - y, outcome, term_attr(TERM_ERROR));
     else if (y < bottom && pay_asks_vat(app))

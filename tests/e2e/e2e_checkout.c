@@ -263,6 +263,42 @@ static void test_italian_invalid_vat(void **state)
     assert_int_equal(orders_count(c, 1), 0);
 }
 
+/* The fullest Payment screen at 80x24 — card on file, a new card that is
+ * declined, a country change to confirm: the decline is said in full under
+ * Place order, which stays in view, and nothing covers the form. */
+static void test_decline_with_billing_change_fits(void **state)
+{
+    struct e2e_case *c = *state;
+    struct vt *vt = to_payment(c, "en", 1);
+    assert_non_null(vt);
+    assert_true(e2e_press_until(vt, VT_DOWN, "▸ (•) Card on file", 8));
+    vt_key(vt, VT_RIGHT);
+    assert_true(e2e_press_until(vt, VT_TAB, "▸ Card number", 4));
+    type_card(vt, "4000000000009995", "12/30");
+    assert_true(e2e_press_until(vt, VT_TAB, "▸ Billing country", 6));
+    vt_send(vt, "\x15" "FR");
+    E2E_SEE(vt, "[FR_");
+    vt_key(vt, VT_UP);
+    E2E_SEE(vt, "▸ VAT number");
+    vt_send(vt, "\x15");
+    E2E_SEE(vt, "Country          IT → FR");
+    E2E_SEE(vt, "VAT number       IT00743110157 → none");
+    assert_true(e2e_press_until(vt, VT_TAB, "▸ [ ] Yes, change the account's billing information", 4));
+    vt_send(vt, " ");
+    vt_key(vt, VT_TAB);
+    E2E_SEE(vt, "▸ [ Place order ]");
+    vt_key(vt, VT_ENTER);
+    E2E_SEE(vt, "Try another card.");
+    E2E_SETTLE(vt);
+    E2E_SEE(vt, "The card was declined: insufficient funds.");
+    E2E_SEE(vt, "▸ [ Place order ]");
+    E2E_SEE(vt, "[✓] Yes, change the account's billing information");
+    E2E_SEE(vt, "Billing country  [FR");
+    const char *scr = e2e_screen(vt);
+    assert_true(strstr(scr, "▸ [ Place order ]") < strstr(scr, "The card was declined"));
+    assert_int_equal(orders_count(c, 1), 0);
+}
+
 int main(int argc, char **argv)
 {
     if (!e2e_setup_args(argc, argv))
@@ -272,6 +308,8 @@ int main(int argc, char **argv)
                                         e2e_case_teardown),
         cmocka_unit_test_setup_teardown(test_declines_say_why, e2e_case_setup, e2e_case_teardown),
         cmocka_unit_test_setup_teardown(test_new_card_for_renewals, e2e_case_setup,
+                                        e2e_case_teardown),
+        cmocka_unit_test_setup_teardown(test_decline_with_billing_change_fits, e2e_case_setup,
                                         e2e_case_teardown),
         cmocka_unit_test_setup_teardown(test_italian_messages, e2e_case_setup, e2e_case_teardown),
         cmocka_unit_test_setup_teardown(test_italian_invalid_vat, e2e_case_setup,
