@@ -312,6 +312,62 @@ enum bc_status billing_quote_cart(struct billing *b, int64_t account_id, struct 
     return billing_quote_checkout(b, account_id, NULL, NULL, NULL, out);
 }
 
+enum bc_status billing_quote_change_with_cart(struct billing *b, int64_t account_id,
+                                              const struct billing_change *change,
+                                              struct billing_quote *out,
+                                              struct billing_cart_preview *cart)
+{
+    memset(cart, 0, sizeof *cart);
+    enum bc_status st = billing_quote_change(b, account_id, change, out);
+    if (st != BC_OK || out->refusal != BC_OK)
+        return st;
+    struct store_account acct = {0};
+    struct billing_rights rights;
+    struct billing_change *changes = calloc(BILLING_MAX_ITEMS + 1, sizeof *changes);
+    struct billing_quote *q = malloc(sizeof *q);
+    size_t n = 0, k = 0;
+    st = changes && q ? BC_OK : BC_NO_MEMORY;
+    if (st == BC_OK)
+        st = billing_load_rights(b, account_id, &acct, &rights);
+    if (st == BC_OK)
+        st = billing_cart_changes(b, account_id, changes, &n);
+    if (st != BC_OK)
+        goto done;
+    for (size_t i = 0; i < n; i++)
+        if (changes[i].subscription_id != change->subscription_id)
+            changes[k++] = changes[i];
+    if (k == 0)
+        goto done;
+    /* The other items, then the other items and this one. */
+    memset(q, 0, sizeof *q);
+    q->rights = rights;
+    st = billing_quote_changes(b, &acct, changes, k, NULL, NULL, b->today, q);
+    if (st != BC_OK || q->refusal != BC_OK)
+        goto done;
+    struct quote_totals before = q->totals;
+    changes[k] = *change;
+    memset(q, 0, sizeof *q);
+    q->rights = rights;
+    st = billing_quote_changes(b, &acct, changes, k + 1, NULL, NULL, b->today, q);
+    if (st != BC_OK || q->refusal != BC_OK)
+        goto done;
+    if (!money_add(q->totals.balance_applied, -before.balance_applied, &cart->item_balance_applied)
+        || !money_add(q->totals.due, -before.due, &cart->item_due)) {
+        st = BC_OVERFLOW;
+        goto done;
+    }
+    cart->others = k;
+    cart->balance_left = before.balance_after;
+    cart->cart_due = q->totals.due;
+done:
+    if (st != BC_OK)
+        memset(cart, 0, sizeof *cart);
+    free(q);
+    free(changes);
+    store_account_clear(&acct);
+    return st;
+}
+
 /* "it" -> "IT"; false unless two letters. */
 static bool country_code(const char *in, char out[3])
 {

@@ -95,6 +95,25 @@ enum bc_status billing_quote_change(struct billing *b, int64_t account_id,
 /* Quotes the account's cart as one order. */
 enum bc_status billing_quote_cart(struct billing *b, int64_t account_id, struct billing_quote *out);
 
+/* A change seen with the cart it would join (SPEC §3: the balance is
+ * applied once, across the cart's items, at checkout). `others` is the
+ * number of cart items for other subscriptions; with none the fields below
+ * are zero. */
+struct billing_cart_preview {
+    size_t others;
+    int64_t balance_left;              /* credit balance left after the other items */
+    int64_t item_balance_applied;      /* of that, what this item takes */
+    int64_t item_due;                  /* what this item adds to the cart's Total due */
+    int64_t cart_due;                  /* the cart's Total due with this item */
+};
+/* Quotes `change` alone into *out (as billing_quote_change) and, when the
+ * cart holds items for other subscriptions, the cart with it (an item for
+ * the same subscription is the one replaced) into *cart. */
+enum bc_status billing_quote_change_with_cart(struct billing *b, int64_t account_id,
+                                              const struct billing_change *change,
+                                              struct billing_quote *out,
+                                              struct billing_cart_preview *cart);
+
 /* Cart edits (rights checked, audited). Putting a change for a subscription
  * already in the cart replaces its item. */
 enum bc_status billing_cart_put(struct billing *b, int64_t account_id, const struct billing_change *change);
@@ -119,6 +138,9 @@ struct billing_result {
     int64_t balance_after;
     bool replayed;                     /* the key was used before: first order returned */
     int64_t first_order_id;            /* idempotency_key_reused: the key's order (0: none yet) */
+    char decline_reason[32];           /* payment_declined: the processor's reason
+                                        * ("insufficient_funds", "expired_card",
+                                        * "card_declined"; "" when none given) */
     struct billing_quote quote;        /* the figures placed, or the new ones when stale */
 };
 

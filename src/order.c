@@ -592,6 +592,8 @@ static enum bc_status charge_due(struct billing *b, int64_t account_id, const ch
     case PAYMENT_APPROVED:
         break;
     case PAYMENT_DECLINED:
+        snprintf(result->decline_reason, sizeof result->decline_reason, "%s", reference);
+        reference[0] = '\0';
         store_pending_decline(b->store, key, request);
         return BC_PAYMENT_DECLINED;
     case PAYMENT_UNKNOWN:

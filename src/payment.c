@@ -8,7 +8,7 @@
  * also when several processes charge the key at once (the key is checked
  * and recorded in one transaction). A
  * declined or refunded key may be tried again (nothing is charged under it).
- * Test card numbers (the README lists them):
+ * Test card numbers (the README lists them), each decline with its reason:
  *
  *     4000 0000 0000 0002   declined (generic decline)
  *     4000 0000 0000 9995   declined (insufficient funds)
@@ -21,7 +21,7 @@
  * `exec` runs a configured command with /bin/sh -c, writes one JSON request
  * {"op": "charge"|"refund"|"status", "key", "amount_minor", "currency", "card"}
  * on its stdin and reads {"status": "approved"|"declined"|"unknown",
- * "reference"} from its stdout. A command that exits non-zero, dies from a
+ * "reference"} from its stdout (a decline may carry "reason", passed on). A command that exits non-zero, dies from a
  * signal, prints something that is not that JSON or outlives timeout_ms (it is
  * killed, with its whole process group) counts as PAYMENT_UNKNOWN. No fd and
  * no child outlives a call. */
@@ -95,6 +95,19 @@ void payment_destroy(struct payment_processor *p)
 /* ---------------------------------------------------------------- test processor */
 
 enum test_card_outcome { TEST_APPROVE, TEST_DECLINE, TEST_ERROR };
+
+/* The decline reason of a test card (as Stripe's decline codes). */
+static const char *test_decline_reason(const char *card)
+{
+    char digits[32];
+    if (!card || !card_normalise(card, digits, sizeof digits))
+        return "card_declined";
+    if (strcmp(digits, "4000000000009995") == 0)
+        return "insufficient_funds";
+    if (strcmp(digits, "4000000000000069") == 0)
+        return "expired_card";
+    return "card_declined";
+}
 
 static enum test_card_outcome test_card_outcome(const char *card)
 {
@@ -175,8 +188,10 @@ static enum payment_result test_charge(struct payment_processor *p, const struct
     if (store_test_charge_take(p->store, r->key, want, r->amount, r->currency, ref, &state,
                                &amount, held, sizeof held) != BC_OK)
         return PAYMENT_UNKNOWN;
-    if (state != STORE_CHARGE_APPROVED)
+    if (state != STORE_CHARGE_APPROVED) {
+        copy_ref(reference, refsize, test_decline_reason(r->card));
         return PAYMENT_DECLINED;
+    }
     copy_ref(reference, refsize, held);
     return PAYMENT_APPROVED;
 }
@@ -411,6 +426,8 @@ static enum payment_result exec_call(struct payment_processor *p, const char *op
             *amount_out = json_is_integer(amt) ? (int64_t)json_integer_value(amt) : amount;
         result = PAYMENT_APPROVED;
     } else if (strcmp(status, "declined") == 0) {
+        json_t *why = json_object_get(reply, "reason");
+        copy_ref(reference, refsize, json_is_string(why) ? json_string_value(why) : "");
         result = PAYMENT_DECLINED;
     }
 
@@ -541,9 +558,11 @@ bool card_parse_expiry(const char *s, int *month, int *year)
     s += 2;
     while (*s == ' ')
         s++;
-    if (*s != '/')
+    /* "12/30", "12/2030", or the digits alone: "1230", "122030". */
+    if (*s == '/')
+        s++;
+    else if (*s < '0' || *s > '9')
         return false;
-    s++;
     while (*s == ' ')
         s++;
     int y = 0;

@@ -31,7 +31,9 @@ struct payment_processor *payment_test_create(struct store *store);
 struct payment_processor *payment_exec_create(const char *command, int timeout_ms);
 void payment_destroy(struct payment_processor *p);   /* accepts NULL */
 
-/* reference (may be NULL) receives the processor's reference on approval. */
+/* reference (may be NULL) receives the processor's reference on approval,
+ * and on a decline the reason the processor gives: "insufficient_funds",
+ * "expired_card", "card_declined" (or "" when it gives none). */
 enum payment_result payment_charge(struct payment_processor *p, const struct payment_request *r,
                                    char *reference, size_t refsize);
 enum payment_result payment_refund(struct payment_processor *p, const struct payment_request *r);
@@ -46,7 +48,7 @@ bool card_normalise(const char *input, char *out, size_t size);
 bool card_luhn_ok(const char *digits);
 /* "visa", "mastercard", "amex", "discover", "jcb", "card". Borrowed. */
 const char *card_brand(const char *digits);
-/* "MM/YY" or "MM/YYYY" -> month, 4-digit year. */
+/* "MM/YY", "MM/YYYY", "MMYY" or "MMYYYY" -> month, 4-digit year. */
 bool card_parse_expiry(const char *s, int *month, int *year);
 /* True when the card is still valid on civil day (y, m): expiry month >= that month. */
 bool card_expiry_ok(int exp_month, int exp_year, int today_y, int today_m);

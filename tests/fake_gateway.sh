@@ -6,6 +6,7 @@
 #   approved  charge records STATEDIR/<key> and answers approved; refund marks
 #             it refunded; status answers from the record (approved/declined)
 #   declined  answers declined
+#   declined_funds  answers declined, reason insufficient_funds
 #   garbage   prints something that is not JSON
 #   exit1     prints an approval but exits 1
 #   crash     dies from SIGKILL after printing an approval
@@ -49,6 +50,9 @@ approved)
     ;;
 declined)
     echo '{"status": "declined"}'
+    ;;
+declined_funds)
+    echo '{"status": "declined", "reason": "insufficient_funds"}'
     ;;
 garbage)
     echo 'approved!!! {status: approved'

@@ -87,6 +87,16 @@ static void expiry(void **state)
     assert_false(card_parse_expiry("12-29", &m, &y));
     assert_false(card_parse_expiry("12/29x", &m, &y));
     assert_false(card_parse_expiry("", &m, &y));
+    /* the digits alone: MMYY, MMYYYY */
+    assert_true(card_parse_expiry("1230", &m, &y));
+    assert_int_equal(m, 12);
+    assert_int_equal(y, 2030);
+    assert_true(card_parse_expiry("042031", &m, &y));
+    assert_int_equal(m, 4);
+    assert_int_equal(y, 2031);
+    assert_false(card_parse_expiry("1330", &m, &y));
+    assert_false(card_parse_expiry("123", &m, &y));
+    assert_false(card_parse_expiry("12300", &m, &y));
 
     assert_true(card_expiry_ok(11, 2026, 2026, 11));    /* valid through its month */
     assert_false(card_expiry_ok(10, 2026, 2026, 11));
@@ -191,14 +201,15 @@ static void test_processor(void **state)
     assert_int_equal(amount, 4100);
     assert_string_equal(ref, ref2);
 
-    /* The three declining cards. */
+    /* The three declining cards, each with its reason. */
     const char *declining[] = {"4000000000000002", "4000 0000 0000 9995", "4000000000000069"};
+    const char *reasons[] = {"card_declined", "insufficient_funds", "expired_card"};
     for (int i = 0; i < 3; i++) {
         char key[16];
         snprintf(key, sizeof key, "k-dec-%d", i);
         struct payment_request r = {key, 500, "EUR", declining[i]};
         assert_int_equal(payment_charge(p, &r, ref, sizeof ref), PAYMENT_DECLINED);
-        assert_string_equal(ref, "");
+        assert_string_equal(ref, reasons[i]);
         assert_int_equal(payment_status(p, key, NULL, NULL, 0), PAYMENT_DECLINED);
         assert_int_equal(store_test_charge_get(f->store, key, &cs, NULL, NULL, 0), BC_OK);
         assert_int_equal(cs, STORE_CHARGE_DECLINED);
@@ -309,18 +320,20 @@ static void exec_failures_are_unknown(void **state)
     struct {
         const char *mode;
         enum payment_result want;
+        const char *ref;      /* a decline's reason, as the gateway gives it */
     } cases[] = {
-        {"declined", PAYMENT_DECLINED},
-        {"garbage", PAYMENT_UNKNOWN},
-        {"exit1", PAYMENT_UNKNOWN},
-        {"crash", PAYMENT_UNKNOWN},
+        {"declined", PAYMENT_DECLINED, ""},
+        {"declined_funds", PAYMENT_DECLINED, "insufficient_funds"},
+        {"garbage", PAYMENT_UNKNOWN, ""},
+        {"exit1", PAYMENT_UNKNOWN, ""},
+        {"crash", PAYMENT_UNKNOWN, ""},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct payment_processor *p = gateway(f->dir, cases[i].mode, 5000);
         char ref[64] = "stale";
         struct payment_request r = {"key-2", 100, "EUR", "4242424242424242"};
         assert_int_equal(payment_charge(p, &r, ref, sizeof ref), cases[i].want);
-        assert_string_equal(ref, "");
+        assert_string_equal(ref, cases[i].ref);
         payment_destroy(p);
     }
     /* A command that does not exist. */

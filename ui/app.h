@@ -38,6 +38,11 @@ struct ui_checkout {
     bool quoted;
     bool keep_quote;                  /* review shows `quote` as is (stale figures) */
     struct billing_result result;     /* after placing */
+    /* A payment that did not go through (declined, or not confirmed by the
+     * processor): shown by the Payment screen under its button, with the
+     * processor's decline reason. BC_OK when none. */
+    enum bc_status outcome;
+    char decline_reason[32];
     int seats_added;                  /* seats gained across the order (reminder) */
     int64_t seats_sub;                /* subscription that gained the most */
     /* The subscriptions as they were, for "what changed". */
@@ -190,5 +195,8 @@ enum bc_status ui_checkout_quote(struct ui_app *app);
  * success goes to the confirmation; a stale quote shows the new figures;
  * a refusal or error is left on the status line. */
 void ui_checkout_place(struct ui_app *app, const struct billing_payment *pay);
+/* What happened to a payment that did not go through (co->outcome) and
+ * what happens next, in words for people; "" when nothing is to be said. */
+const char *ui_checkout_outcome_text(const struct ui_app *app);
 
 #endif

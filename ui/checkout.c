@@ -53,6 +53,8 @@ void ui_checkout_place(struct ui_app *app, const struct billing_payment *pay)
         return;
     }
     checkout_snapshot(app);
+    co->outcome = BC_OK;
+    co->decline_reason[0] = '\0';
     memset(&co->result, 0, sizeof co->result);
     enum bc_status rc = billing_place(app->b, app->va.acct.id, co->is_cart ? NULL : &co->change,
                                       co->key, co->quote.totals.due, pay, &co->result);
@@ -75,7 +77,11 @@ void ui_checkout_place(struct ui_app *app, const struct billing_payment *pay)
         return;
     case BC_PAYMENT_DECLINED:
         billing_new_key(co->key);
-        ui_status_code(app, rc);
+        co->outcome = rc;
+        snprintf(co->decline_reason, sizeof co->decline_reason, "%s", co->result.decline_reason);
+        return;
+    case BC_PAYMENT_UNCONFIRMED:
+        co->outcome = rc;
         return;
     default:
         ui_status_code(app, rc);
@@ -109,4 +115,27 @@ void ui_checkout_place(struct ui_app *app, const struct billing_payment *pay)
         ui_status_code(app, lr);
     ui_go_back_to(app, "home");
     ui_go(app, "confirm", 0);
+}
+
+const char *ui_checkout_outcome_text(const struct ui_app *app)
+{
+    const struct ui_checkout *co = &app->co;
+    switch (co->outcome) {
+    case BC_PAYMENT_DECLINED:
+        if (strcmp(co->decline_reason, "insufficient_funds") == 0)
+            return _("The card was declined: insufficient funds. Nothing was charged and "
+                     "nothing changed. Try another card.");
+        if (strcmp(co->decline_reason, "expired_card") == 0)
+            return _("The card was declined: the bank says it has expired. Nothing was charged "
+                     "and nothing changed. Check the expiry or try another card.");
+        return _("The card was declined by the bank. Nothing was charged and nothing changed. "
+                 "Try another card or ask the bank why.");
+    case BC_PAYMENT_UNCONFIRMED:
+        return _("The card processor did not answer, so it is not known yet whether the card "
+                 "was charged. Your subscriptions have not changed. If the card was charged, "
+                 "the order will be completed or the money refunded automatically; do not pay "
+                 "again.");
+    default:
+        return "";
+    }
 }

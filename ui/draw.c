@@ -232,6 +232,11 @@ int draw_wrap(int y, int x, int w, int maxlines, const char *s, attr_t a)
     return rows;
 }
 
+int draw_pair_width(int avail)
+{
+    return avail > 76 ? 76 : avail;
+}
+
 void draw_pair(int y, int x, int w, const char *label, const char *value, attr_t a)
 {
     int vw = draw_width(value);

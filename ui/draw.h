@@ -30,6 +30,10 @@ void draw_box(int y, int x, int h, int w);
 /* Draws `s` wrapped at spaces into at most `maxlines` rows of w columns.
  * Returns the rows used. */
 int draw_wrap(int y, int x, int w, int maxlines, const char *s, attr_t a);
+/* The width label/amount rows take out of `avail` columns: all of it on a
+ * narrow terminal, at most 76 (what an 80-column terminal gives) on a wide one (amounts stay near their
+ * labels). */
+int draw_pair_width(int avail);
 /* A label on the left and an amount on the right of one row. */
 void draw_pair(int y, int x, int w, const char *label, const char *value, attr_t a);
 

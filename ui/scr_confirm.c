@@ -1,6 +1,6 @@
 /* scr_confirm.c — the confirmation after an order: order number, what
- * changed, that the new billing period begins today, the amount charged and
- * the new balance; a reminder (and a key) to assign seats that were added. */
+ * changed, whether a new billing period begins today or the current one is
+ * kept, the amount charged and the new balance; a reminder (and a key) to assign seats that were added. */
 #include <stdio.h>
 #include <string.h>
 
@@ -44,7 +44,10 @@ static void confirm_draw(struct ui_app *app, void *st, int top, int bottom)
         draw_text(y++, 4, w - 2, buf, A_NORMAL);
         if (q->items[i].period_end > q->items[i].period_start) {
             fmt_range(range, sizeof range, q->items[i].period_start, q->items[i].period_end);
-            snprintf(buf, sizeof buf, _("Your new billing period begins today: %s"), range);
+            if (q->items[i].period_start != q->items[i].item_start)
+                snprintf(buf, sizeof buf, _("Billing period unchanged: %s"), range);
+            else
+                snprintf(buf, sizeof buf, _("Your new billing period begins today: %s"), range);
             draw_text(y++, 6, w - 4, buf, A_NORMAL);
         }
     }
@@ -112,7 +115,8 @@ static const enum ui_action *confirm_footer(struct ui_app *app, void *st)
 }
 
 static const char *const confirm_help[] = {
-    N_("The order is placed and the new billing period begins today. Enter "
+    N_("The order is placed; each item says whether a new billing period "
+       "begins today or the current one is kept. Enter "
        "or Esc returns to Subscriptions; s opens Manage seats to assign "
        "seats you added."),
     NULL,

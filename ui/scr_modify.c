@@ -1,9 +1,10 @@
 /* scr_modify.c — "Modify subscription": current plan on top, then the
  * choices (plan tier through Edit, seats, billing frequency) and a live
- * Order Summary re-quoted by billing_quote_change on every change, with a
- * proration timeline (the current period's used and credited days, and the
- * new period starting today). The primary action is Complete transaction
- * (empty cart) or Add to cart. */
+ * Order Summary re-quoted on every change (with the cart it would join),
+ * with a proration timeline (the current period's used and credited days,
+ * and the new period starting today, or the kept one for a co-termed
+ * change). The primary action is Complete transaction (empty cart) or Add
+ * to cart. */
 #include <stdio.h>
 #include <string.h>
 
@@ -29,8 +30,10 @@ struct modify_state {
     bool tiers_open;
     struct ui_list tiers;     /* the plans, in rank order */
     bool seats_typing;        /* digits replace the count */
+    int seats_moved_from;     /* the plan chosen moved the seats from this count (0: not) */
     struct ui_field seats_field;
     struct billing_quote q;
+    struct billing_cart_preview cart;   /* the cart this change would join */
     enum bc_status qrc;       /* error from billing_quote_change */
     struct summary sum;
     bool in_cart;             /* the cart already holds this subscription's item */
@@ -62,8 +65,11 @@ static void modify_requote(struct ui_app *app, struct modify_state *M)
     app->edit = ch;
     app->edit_valid = true;
     memset(&M->q, 0, sizeof M->q);
+    memset(&M->cart, 0, sizeof M->cart);
+    /* Who may only look sees the figures of the change alone (no cart). */
     M->qrc = M->view_only ? view_quote_preview(app->b, app->va.acct.id, &ch, &M->q)
-                          : billing_quote_change(app->b, app->va.acct.id, &ch, &M->q);
+                          : billing_quote_change_with_cart(app->b, app->va.acct.id, &ch, &M->q,
+                                                           &M->cart);
 }
 
 static void modify_enter(struct ui_app *app, void *st)
@@ -203,9 +209,15 @@ static void modify_timeline(struct ui_app *app, const struct modify_state *M,
     if (it->period_end > it->period_start) {
         char r[64];
         fmt_range(r, sizeof r, it->period_start, it->period_end);
-        draw_text(y + 2, 4, lw, l2, A_NORMAL);
-        snprintf(buf, sizeof buf, _("%s, beginning today"), r);
-        draw_text(y + 2, vx, COLS - vx - 2, buf, A_NORMAL);
+        /* A co-termed change (seats under `keep`) keeps the period. */
+        if (it->period_start != it->item_start) {
+            snprintf(buf, sizeof buf, _("Billing period unchanged: %s"), r);
+            draw_text(y + 2, 4, COLS - 6, buf, A_NORMAL);
+        } else {
+            draw_text(y + 2, 4, lw, l2, A_NORMAL);
+            snprintf(buf, sizeof buf, _("%s, beginning today"), r);
+            draw_text(y + 2, vx, COLS - vx - 2, buf, A_NORMAL);
+        }
     }
 }
 
@@ -313,9 +325,32 @@ static void modify_draw(struct ui_app *app, void *st, int top, int bottom)
     } else {
         /* The per-line VAT rows are folded into the one VAT row here. */
         summary_reset(&M->sum);
+        const struct catalog_plan *mp = modify_plan(M, M->plan_idx);
+        if (M->seats_moved_from > 0 && mp != NULL) {
+            if (M->seats > M->seats_moved_from)
+                snprintf(buf, sizeof buf, _("Seats %d %s %d: %s starts at %d seats"),
+                         M->seats_moved_from, draw_glyph_arrow(), M->seats, mp->name,
+                         mp->seats_min);
+            else
+                snprintf(buf, sizeof buf, _("Seats %d %s %d: %s allows at most %d seats"),
+                         M->seats_moved_from, draw_glyph_arrow(), M->seats, mp->name,
+                         mp->seats_max);
+            summary_add(&M->sum, TERM_HEADING, buf, "");
+        }
         summary_item_lines(&M->sum, app, &M->q, 0, false);
-        summary_totals(&M->sum, &M->q, false);
-        summary_draw(&M->sum, 0, y, sum_bottom, 4, COLS - 8);
+        /* The balance is applied once across the cart: with other items
+         * in it, what this item adds and the cart's Total due with it. */
+        if (M->cart.others > 0)
+            summary_totals_with_cart(&M->sum, &M->q, &M->cart);
+        else
+            summary_totals(&M->sum, &M->q, false);
+        /* As many rows as the summary has, the timeline and the action
+         * right after it (amounts kept near their labels when wide). */
+        if (y + (int)M->sum.n > sum_bottom)
+            sum_bottom = y + (int)M->sum.n;
+        if (sum_bottom > bottom - 5)
+            sum_bottom = bottom - 5;
+        summary_draw(&M->sum, 0, y, sum_bottom, 4, draw_pair_width(COLS - 8));
         modify_timeline(app, M, sub, sum_bottom + 1);
     }
 
@@ -325,7 +360,7 @@ static void modify_draw(struct ui_app *app, void *st, int top, int bottom)
             modify_draw_tiers(app, M, top + 2, bottom);
         return;
     }
-    y = bottom - 1;
+    y = sum_bottom + 5 < bottom - 1 ? sum_bottom + 5 : bottom - 1;
     bool can = M->qrc == BC_OK && M->q.refusal == BC_OK;
     snprintf(buf, sizeof buf, "[ %s ]", modify_action_label(app, M));
     attr_t aa = draw_list_mark(y, 2, M->focus == MOD_ACTION, true,
@@ -364,6 +399,7 @@ static void modify_set_seats(struct ui_app *app, struct modify_state *M, int n)
     }
     if (n != M->seats) {
         M->seats = n;
+        M->seats_moved_from = 0;
         modify_requote(app, M);
     }
 }
@@ -391,10 +427,22 @@ static void modify_pick_tier(struct ui_app *app, struct modify_state *M)
     M->plan_idx = M->tiers.sel;
     M->tiers_open = false;
     const struct catalog_plan *pl = modify_plan(M, M->plan_idx);
+    int was = M->seats;
+    M->seats_moved_from = 0;
     if (pl != NULL && M->seats > pl->seats_max)
         M->seats = pl->seats_max;
     if (pl != NULL && M->seats < pl->seats_min)
         M->seats = pl->seats_min;
+    /* Never silently: the plan's bounds moved the seats. */
+    if (pl != NULL && M->seats != was) {
+        M->seats_moved_from = was;
+        if (M->seats > was)
+            ui_status(app, false, _("%s starts at %d seats: seats raised from %d to %d."),
+                      pl->name, pl->seats_min, was, M->seats);
+        else
+            ui_status(app, false, _("%s allows at most %d seats: seats lowered from %d to %d."),
+                      pl->name, pl->seats_max, was, M->seats);
+    }
     modify_requote(app, M);
 }
 

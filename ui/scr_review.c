@@ -1,6 +1,7 @@
 /* scr_review.c — "Complete transaction": the review page. Per item the new
- * billing period (starting today), seats, plan cost and its lines; then
- * subtotal, VAT, balance applied and Total due. Edit order returns to plan
+ * billing period (new from today, or kept), seats and its lines; then
+ * subtotal, VAT, balance applied and Total due, which with the buttons stay
+ * in view while the items scroll. Edit order returns to plan
  * editing with the choices kept; Place order when nothing is due, Continue
  * to payment when something is. The figures shown are the ones placed. */
 #include <stdio.h>
@@ -15,7 +16,8 @@
 enum review_button { REV_EDIT, REV_PRIMARY };
 
 struct review_state {
-    struct summary sum;
+    struct summary sum;       /* the items */
+    struct summary tot;       /* the Order Summary: always in view */
     struct ui_list page;      /* a pager over sum's rows */
     enum review_button button;
 };
@@ -43,8 +45,9 @@ static bool review_due(const struct ui_app *app)
 static void review_build(struct ui_app *app, struct review_state *R)
 {
     const struct billing_quote *q = &app->co.quote;
-    char buf[512], money[64], range[64];
+    char buf[512], money[64], range[64], seats[64];
     summary_reset(&R->sum);
+    summary_reset(&R->tot);
     if (q->refusal != BC_OK && q->refusal != BC_NO_CHANGE && q->totals.total == 0
         && q->items[0].nlines == 0)
         return;   /* refused before anything was quoted: the reason is shown */
@@ -70,20 +73,24 @@ static void review_build(struct ui_app *app, struct review_state *R)
             summary_add(&R->sum, TERM_ERROR, buf, "");
             continue;
         }
+        /* Period and seats are words, not amounts: the amount column
+         * holds only the lines that add up. */
         fmt_range(range, sizeof range, it->period_start, it->period_end);
-        snprintf(buf, sizeof buf, _("Billing period %s (begins today), %s"), range,
-                 ui_period_label(c->to_period));
+        if (it->period_start != it->item_start)
+            snprintf(buf, sizeof buf, _("Billing period unchanged: %s, %s"), range,
+                     ui_period_label(c->to_period));
+        else
+            snprintf(buf, sizeof buf, _("Billing period %s (begins today), %s"), range,
+                     ui_period_label(c->to_period));
         summary_add(&R->sum, TERM_NORMAL, buf, "");
-        snprintf(buf, sizeof buf, "%d", c->to_seats);
-        summary_add(&R->sum, TERM_NORMAL, _("Seats"), buf);
-        fmt_money(money, sizeof money, it->charge, q->currency);
-        summary_add(&R->sum, TERM_NORMAL, _("Plan cost"), money);
+        snprintf(seats, sizeof seats, "%s: %d", _("Seats"), c->to_seats);
+        summary_add(&R->sum, TERM_NORMAL, seats, "");
         summary_item_lines(&R->sum, app, q, i, true);
         fmt_money(money, sizeof money, it->total, q->currency);
         summary_add(&R->sum, TERM_NORMAL, _("Item total"), money);
     }
-    summary_rule(&R->sum, _("Order Summary"));
-    summary_totals(&R->sum, q, true);
+    summary_rule(&R->tot, _("Order Summary"));
+    summary_totals(&R->tot, q, true);
 }
 
 static void review_draw(struct ui_app *app, void *st, int top, int bottom)
@@ -100,16 +107,29 @@ static void review_draw(struct ui_app *app, void *st, int top, int bottom)
         draw_text(top, 2, COLS - 4, buf, term_attr(TERM_ERROR));
     }
     review_build(app, R);
+    /* The items scroll; the Order Summary (Total due) and the buttons stay
+     * right below them, in view on every page. */
+    int w = draw_pair_width(COLS - 4);
+    int ntot = (int)R->tot.n;
+    int room = bottom - 2 - ntot - top;   /* rows for the items */
+    if (room < 1)
+        room = 1;
     ui_list_set_count(&R->page, R->sum.n);
-    ui_list_layout(&R->page, (size_t)(bottom - 2 - top));
-    summary_draw(&R->sum, R->page.top, top, bottom - 2, 2, COLS - 4);
-    if (ui_list_more(&R->page))
-        draw_text(bottom - 2, COLS - 12, 10, term_ascii() ? "(more v)" : "(more \u2193)", A_DIM);
+    ui_list_layout(&R->page, (size_t)room);
+    int drawn = (int)summary_draw(&R->sum, R->page.top, top, top + room, 2, w);
+    bool more = ui_list_more(&R->page);
+    int y = more ? top + room : top + drawn;
+    summary_draw(&R->tot, 0, y, bottom - 1, 2, w);
+    if (more)
+        draw_text(y, 2 + w - 10, 10, term_ascii() ? "(more v)" : "(more \u2193)", A_DIM);
+    y += ntot + 1;
+    if (y > bottom - 1)
+        y = bottom - 1;
 
     char b1[128], b2[128];
     snprintf(b1, sizeof b1, "[ %s ]", _("Edit order"));
     snprintf(b2, sizeof b2, "[ %s ]", review_due(app) ? _("Continue to payment") : _("Place order"));
-    int y = bottom - 1, x = 4;
+    int x = 4;
     attr_t at = draw_list_mark(y, x - 2, R->button == REV_EDIT, true, A_NORMAL);
     x += draw_text(y, x, 30, b1, at) + 4;
     at = draw_list_mark(y, x - 2, R->button == REV_PRIMARY, true, A_BOLD);
@@ -179,8 +199,10 @@ static const enum ui_action *review_footer(struct ui_app *app, void *st)
 }
 
 static const char *const review_help[] = {
-    N_("Review each item: the new billing period begins today; seats, plan "
-       "cost and its lines (credit for unused time, new charge, VAT). Tab "
+    N_("Review each item: its billing period (a new one begins today, or the "
+       "current one is kept for a change of seats), seats and its lines "
+       "(credit for unused time, new charge, VAT); the items scroll, the Order "
+       "Summary stays in view. Tab "
        "switches between Edit order and the primary action; e is Edit order. "
        "Place order appears when nothing is due, Continue to payment "
        "otherwise. The Total due shown is exactly what is charged; if "

@@ -33,11 +33,20 @@ void summary_rule(struct summary *s, const char *heading)
 
 void summary_vat_label(char *buf, size_t size, const struct billing_quote *q)
 {
-    if (q->vat.reverse_charge) {
+    summary_vat_rule_label(buf, size, &q->vat);
+}
+
+void summary_vat_rule_label(char *buf, size_t size, const struct vat_decision *v)
+{
+    if (v->reverse_charge) {
         snprintf(buf, size, "%s", _("VAT (reverse charge)"));
         return;
     }
-    int bp = q->vat.rate_bp;
+    if (!v->in_eu) {
+        snprintf(buf, size, "%s", _("No VAT (outside the EU)"));
+        return;
+    }
+    int bp = v->rate_bp;
     if (bp % 100 == 0)
         snprintf(buf, size, _("VAT %d%%"), bp / 100);
     else
@@ -131,6 +140,26 @@ void summary_totals(struct summary *s, const struct billing_quote *q, bool with_
         fmt_money(money, sizeof money, q->totals.balance_after, q->currency);
         summary_add(s, TERM_NORMAL, _("Credit balance afterwards"), money);
     }
+}
+
+void summary_totals_with_cart(struct summary *s, const struct billing_quote *q,
+                              const struct billing_cart_preview *cart)
+{
+    char money[48], vat[64], neg[64];
+    summary_vat_label(vat, sizeof vat, q);
+    fmt_money(money, sizeof money, q->totals.tax, q->currency);
+    summary_add(s, TERM_NORMAL, vat, money);
+    fmt_money(money, sizeof money, cart->balance_left, q->currency);
+    summary_add(s, TERM_NORMAL, _("Credit balance left after the cart's items"), money);
+    if (cart->item_balance_applied > 0) {
+        fmt_money(money, sizeof money, cart->item_balance_applied, q->currency);
+        snprintf(neg, sizeof neg, "-%s", money);
+        summary_add(s, TERM_NORMAL, _("Balance applied"), neg);
+    }
+    fmt_money(money, sizeof money, cart->item_due, q->currency);
+    summary_add(s, TERM_NORMAL, _("This item adds to the Total due"), money);
+    fmt_money(money, sizeof money, cart->cart_due, q->currency);
+    summary_add(s, TERM_TOTAL, _("Cart's Total due with this item"), money);
 }
 
 size_t summary_draw(const struct summary *s, size_t first, int y, int bottom, int x, int w)

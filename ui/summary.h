@@ -33,8 +33,14 @@ void summary_item_lines(struct summary *s, const struct ui_app *app,
                         const struct billing_quote *q, size_t i, bool with_vat);
 /* Subtotal (optional), VAT, balance applied and Total due. */
 void summary_totals(struct summary *s, const struct billing_quote *q, bool with_subtotal);
-/* "VAT 22%" or "VAT (reverse charge)". */
+/* For an item joining a cart with other items: VAT, the credit balance
+ * left after the cart's items, what of it this item takes (when any), what it adds
+ * to the cart's Total due, and the cart's Total due with it. */
+void summary_totals_with_cart(struct summary *s, const struct billing_quote *q,
+                              const struct billing_cart_preview *cart);
+/* "VAT 22%", "VAT (reverse charge)" or "No VAT (outside the EU)". */
 void summary_vat_label(char *buf, size_t size, const struct billing_quote *q);
+void summary_vat_rule_label(char *buf, size_t size, const struct vat_decision *v);
 
 /* Draws rows [first, ...) in rows y..bottom-1, x..x+w. Returns rows drawn. */
 size_t summary_draw(const struct summary *s, size_t first, int y, int bottom, int x, int w);

@@ -47,7 +47,7 @@ static void test_declined_card_changes_nothing(void **state)
     E2E_SEE(vt, "[12/30");
     assert_true(e2e_press_until(vt, VT_TAB, "▸ [ Place order ]", 6));
     vt_key(vt, VT_ENTER);
-    E2E_SEE(vt, "The card was declined. Nothing was charged and nothing changed.");
+    E2E_SEE(vt, "The card was declined by the bank. Nothing was charged and nothing changed.");
     /* still on Payment: another card may be tried */
     assert_true(vt_wait_row_text(vt, 0, "Payment", E2E_WAIT));
 

@@ -68,6 +68,11 @@ static void test_reverse_charge_at_payment(void **state)
     E2E_SEE(vt, "VAT (reverse charge)");
     E2E_SEE(vt, "€166.67");
     E2E_GONE(vt, "€198.34");
+    /* a change of the account's billing information: shown, confirmed */
+    E2E_SEE(vt, "VAT number       none → DE136464502");
+    E2E_SEE(vt, "VAT              VAT 19% → VAT (reverse charge)");
+    assert_true(e2e_press_until(vt, VT_TAB, "▸ [ ] Yes, change the account's billing information", 6));
+    vt_send(vt, " ");
     assert_true(e2e_press_until(vt, VT_TAB, "▸ [ Place order ]", 6));
     vt_key(vt, VT_ENTER);
     /* the figures were on screen before placing: placed as shown */
