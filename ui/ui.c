@@ -530,8 +530,15 @@ static void ui_draw(struct ui_app *app)
     s->draw(app, v->st, 2, LINES - 2);
 
     if (app->ask.open) {
+        /* A long question takes the row above too rather than being cut. */
+        attr_t qa = term_attr(TERM_HEADING) | A_BOLD;
         draw_fill(LINES - 2, 0, COLS, A_NORMAL);
-        draw_text(LINES - 2, 1, COLS - 2, app->ask.text, term_attr(TERM_HEADING) | A_BOLD);
+        if (draw_width(app->ask.text) > COLS - 2) {
+            draw_fill(LINES - 3, 0, COLS, A_NORMAL);
+            draw_wrap(LINES - 3, 1, COLS - 2, 2, app->ask.text, qa);
+        } else {
+            draw_text(LINES - 2, 1, COLS - 2, app->ask.text, qa);
+        }
         keys_footer_question();
         wnoutrefresh(stdscr);
         doupdate();
