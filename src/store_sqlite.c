@@ -887,7 +887,10 @@ static bool query_id(const char *q, int64_t *id)
 static char *words_query(const char *query)
 {
     size_t n = strlen(query);
-    char *out = malloc(2 * n + 8);    /* each word "w"* plus a space */
+    /* Each word w becomes "w"* and a space: at most w + 4 bytes, and one
+     * separator at least between words, so one-letter words ("a+b+c")
+     * need 5 bytes per 2 of the query: 3n + 8 always holds it. */
+    char *out = malloc(3 * n + 8);
     if (!out)
         return NULL;
     size_t o = 0;
