@@ -634,11 +634,12 @@ enum bc_status billing_user_add(struct billing *b, int64_t account_id, const cha
         st = rights.may_change;
         goto done;
     }
-    if (!name || !*name || !email || !strchr(email, '@') || email[0] == '@' ||
-        strchr(email, ' ') || strlen(name) > 200 || strlen(email) > 200) {
+    if (!name || !*name || !email || strlen(name) > 200 || strlen(email) > 200) {
         st = BC_INVALID_ARGUMENT;
         goto done;
     }
+    if ((st = billing_email_check(email)) != BC_OK)
+        goto done;
     struct store_user u = {.account_id = account_id, .name = (char *)name, .email = (char *)email};
     st = store_user_insert(b->store, &u);
     if (st == BC_OK) {
@@ -648,6 +649,69 @@ enum bc_status billing_user_add(struct billing *b, int64_t account_id, const cha
     }
 done:
     st = audited(b, account_id, known, "user.add", NULL, after, st);
+    store_account_clear(&acct);
+    return st;
+}
+
+enum bc_status billing_email_check(const char *email)
+{
+    if (email == NULL || email[0] == '\0')
+        return BC_INVALID_EMAIL_AT;
+    for (const char *p = email; *p != '\0'; p++)
+        if (*p == ' ' || *p == '\t')
+            return BC_INVALID_EMAIL_SPACE;
+    const char *at = strchr(email, '@');
+    if (at == NULL || at == email || strchr(at + 1, '@') != NULL)
+        return BC_INVALID_EMAIL_AT;
+    const char *domain = at + 1;
+    const char *dot = strrchr(domain, '.');
+    /* a dot inside the domain, with something on both sides of each dot */
+    if (dot == NULL || dot == domain || dot[1] == '\0' || domain[0] == '.'
+        || strstr(domain, "..") != NULL)
+        return BC_INVALID_EMAIL_DOMAIN;
+    return BC_OK;
+}
+
+enum bc_status billing_user_remove(struct billing *b, int64_t account_id, int64_t user_id,
+                                   int *seats_freed)
+{
+    struct store_account acct = {0};
+    struct store_user_list users = {0};
+    struct billing_rights rights;
+    bool known = false;
+    int freed = 0;
+    json_t *before = NULL;
+    json_t *after = json_pack("{s:I, s:b}", "user_id", (json_int_t)user_id, "removed", 0);
+    enum bc_status st = billing_load_rights(b, account_id, &acct, &rights);
+    if (st != BC_OK)
+        goto done;
+    known = true;
+    if (rights.may_change != BC_OK) {
+        st = rights.may_change;
+        goto done;
+    }
+    if ((st = store_users(b->store, account_id, &users)) != BC_OK)
+        goto done;
+    st = BC_NOT_FOUND;
+    for (size_t i = 0; i < users.n; i++)
+        if (users.items[i].id == user_id) {
+            before = json_pack("{s:I, s:s, s:s}", "user_id", (json_int_t)user_id, "name",
+                               users.items[i].name ? users.items[i].name : "", "email",
+                               users.items[i].email ? users.items[i].email : "");
+            st = BC_OK;
+        }
+    if (st != BC_OK)
+        goto done;
+    st = store_user_delete(b->store, account_id, user_id, &freed);
+    if (st == BC_OK) {
+        json_object_set_new(after, "removed", json_true());
+        json_object_set_new(after, "seats_unassigned", json_integer(freed));
+        if (seats_freed)
+            *seats_freed = freed;
+    }
+done:
+    st = audited(b, account_id, known, "user.remove", before, after, st);
+    store_user_list_clear(&users);
     store_account_clear(&acct);
     return st;
 }

@@ -159,8 +159,20 @@ enum bc_status billing_place(struct billing *b, int64_t account_id, const struct
 /* Seats (rights checked, audited). */
 enum bc_status billing_seat_set(struct billing *b, int64_t account_id, int64_t subscription_id,
                                 int64_t user_id, bool assigned);
+/* Adds a user of the products: the e-mail is checked (billing_email_check)
+ * and one already on the account (any case) is refused with
+ * BC_DUPLICATE_USER_EMAIL. */
 enum bc_status billing_user_add(struct billing *b, int64_t account_id, const char *name,
                                 const char *email, int64_t *user_id);
+/* Removes a user of the account; the seats it holds are unassigned in the
+ * same transaction (*seats_freed, may be NULL, says how many). Audited as
+ * "user.remove". */
+enum bc_status billing_user_remove(struct billing *b, int64_t account_id, int64_t user_id,
+                                   int *seats_freed);
+/* What is wrong with an e-mail address: BC_OK, BC_INVALID_EMAIL_SPACE,
+ * BC_INVALID_EMAIL_AT (no @, more than one, or nothing before it) or
+ * BC_INVALID_EMAIL_DOMAIN (no domain with a dot after the @). */
+enum bc_status billing_email_check(const char *email);
 
 /* Completes or refunds every charge whose order was not written (SPEC §4).
  * Counts what it did. */

@@ -37,6 +37,7 @@
   X(SIGN_IN_FAILED,             "sign_in_failed",             3, N_("E-mail or PIN not recognised.")) \
   X(NOT_ADMIN,                  "not_admin",                  3, N_("Only an admin operator manages operators.")) \
   X(LAST_ADMIN,                 "last_admin",                 3, N_("That would leave no admin operator: add another admin first.")) \
+  X(DUPLICATE_USER_EMAIL,       "duplicate_user_email",       3, N_("This account already has a user with that e-mail address.")) \
   /* errors (exit 1) */ \
   X(INVALID_ARGUMENT,           "invalid_argument",           1, N_("Invalid value.")) \
   X(INVALID_DATE,               "invalid_date",               1, N_("Dates are written YYYY-MM-DD.")) \
@@ -45,6 +46,9 @@
   X(INVALID_CARD,               "invalid_card",               1, N_("The card number is not valid.")) \
   X(CARD_EXPIRED,               "card_expired",               1, N_("The card's expiry date has passed.")) \
   X(INVALID_VAT_NUMBER,         "invalid_vat_number",         1, N_("The VAT number is not valid for that country.")) \
+  X(INVALID_EMAIL_AT,           "invalid_email_at",           1, N_("An e-mail address needs one @ with a name before it, as in name@example.com.")) \
+  X(INVALID_EMAIL_DOMAIN,       "invalid_email_domain",       1, N_("After the @ an e-mail address needs a domain with a dot, as in example.com.")) \
+  X(INVALID_EMAIL_SPACE,        "invalid_email_space",        1, N_("An e-mail address cannot contain spaces.")) \
   X(UNKNOWN_CURRENCY,           "unknown_currency",           1, N_("The currency is not offered in the catalog.")) \
   X(UNKNOWN_COUNTRY,            "unknown_country",            1, N_("Countries are two-letter ISO codes.")) \
   X(NOT_FOUND,                  "not_found",                  1, N_("Not found.")) \

@@ -109,7 +109,14 @@ void store_user_clear(struct store_user *u);
 struct store_user_list { struct store_user *items; size_t n; };
 void store_user_list_clear(struct store_user_list *l);
 enum bc_status store_users(struct store *s, int64_t account_id, struct store_user_list *out);
-enum bc_status store_user_insert(struct store *s, struct store_user *u); /* sets u->id */
+/* Sets u->id; BC_DUPLICATE_USER_EMAIL (nothing inserted) when the account
+ * already has a user with that e-mail, compared without regard to case. */
+enum bc_status store_user_insert(struct store *s, struct store_user *u);
+/* Removes user_id of account_id with every seat it holds, in one
+ * transaction; *seats_freed (may be NULL) gets how many seats it held.
+ * BC_NOT_FOUND when the account has no such user. */
+enum bc_status store_user_delete(struct store *s, int64_t account_id, int64_t user_id,
+                                 int *seats_freed);
 
 /* ---- subscriptions ---- */
 enum store_sub_status { STORE_SUB_ACTIVE, STORE_SUB_TRIAL, STORE_SUB_TRIAL_ENDED };

@@ -887,7 +887,10 @@ static bool query_id(const char *q, int64_t *id)
 static char *words_query(const char *query)
 {
     size_t n = strlen(query);
-    char *out = malloc(2 * n + 8);    /* each word "w"* plus a space */
+    /* Each word w becomes "w"* and a space: at most w + 4 bytes, and one
+     * separator at least between words, so one-letter words ("a+b+c")
+     * need 5 bytes per 2 of the query: 3n + 8 always holds it. */
+    char *out = malloc(3 * n + 8);
     if (!out)
         return NULL;
     size_t o = 0;
@@ -1204,17 +1207,63 @@ enum bc_status store_users(struct store *s, int64_t account_id, struct store_use
 enum bc_status store_user_insert(struct store *s, struct store_user *u)
 {
     sqlite3_stmt *q;
+    /* One statement: the check and the insert cannot be split by another
+     * writer. */
     enum bc_status st = store_prep(s, SL_USER_INSERT,
-        "INSERT INTO users(account_id, name, email) VALUES(?1, ?2, ?3)", &q);
+        "INSERT INTO users(account_id, name, email) SELECT ?1, ?2, ?3"
+        " WHERE NOT EXISTS (SELECT 1 FROM users WHERE account_id = ?1"
+        " AND lower(email) = lower(?3))", &q);
     if (st != BC_OK)
         return st;
     sqlite3_bind_int64(q, 1, u->account_id);
     store_bind_text(q, 2, u->name);
     store_bind_text(q, 3, u->email);
     st = store_run(s, q);
+    if (st == BC_OK && sqlite3_changes(s->db) == 0) {
+        store_note(s, "the account already has a user with that e-mail");
+        return BC_DUPLICATE_USER_EMAIL;
+    }
     if (st == BC_OK)
         u->id = sqlite3_last_insert_rowid(s->db);
     return st;
+}
+
+static enum bc_status user_delete(struct store *s, int64_t account_id, int64_t user_id,
+                                  int *seats_freed)
+{
+    sqlite3_stmt *q;
+    enum bc_status st = store_prep(s, SL_USER_SEATS_DELETE,
+        "DELETE FROM seat_assignments WHERE user_id = ?1"
+        " AND EXISTS (SELECT 1 FROM users WHERE id = ?1 AND account_id = ?2)", &q);
+    if (st != BC_OK)
+        return st;
+    sqlite3_bind_int64(q, 1, user_id);
+    sqlite3_bind_int64(q, 2, account_id);
+    if ((st = store_run(s, q)) != BC_OK)
+        return st;
+    int freed = sqlite3_changes(s->db);
+    if ((st = store_prep(s, SL_USER_DELETE,
+                         "DELETE FROM users WHERE id = ?1 AND account_id = ?2", &q)) != BC_OK)
+        return st;
+    sqlite3_bind_int64(q, 1, user_id);
+    sqlite3_bind_int64(q, 2, account_id);
+    if ((st = store_run(s, q)) != BC_OK)
+        return st;
+    if (sqlite3_changes(s->db) == 0)
+        return BC_NOT_FOUND;
+    if (seats_freed)
+        *seats_freed = freed;
+    return BC_OK;
+}
+
+enum bc_status store_user_delete(struct store *s, int64_t account_id, int64_t user_id,
+                                 int *seats_freed)
+{
+    bool own;
+    enum bc_status st = store_tx_begin(s, &own);
+    if (st != BC_OK)
+        return st;
+    return store_tx_end(s, own, user_delete(s, account_id, user_id, seats_freed));
 }
 
 /* `head` followed by `rows` copies of `row` joined by commas, prepared

@@ -1463,6 +1463,96 @@ static void seats_and_users(void **state)
     assert_int_equal(q.refusal, BC_SEATS_BELOW_ASSIGNED);
 }
 
+/* An e-mail already on the account (in any case) is refused and nothing
+ * is added; a malformed one is refused with what is wrong with it. */
+static void users_refuse_duplicate_and_bad_emails(void **state)
+{
+    struct fx *f = *state;
+    assert_int_equal(billing_email_check("eva@example.de"), BC_OK);
+    assert_int_equal(billing_email_check("eva.example.de"), BC_INVALID_EMAIL_AT);
+    assert_int_equal(billing_email_check("@example.de"), BC_INVALID_EMAIL_AT);
+    assert_int_equal(billing_email_check("a@b@example.de"), BC_INVALID_EMAIL_AT);
+    assert_int_equal(billing_email_check("eva@example"), BC_INVALID_EMAIL_DOMAIN);
+    assert_int_equal(billing_email_check("eva@example."), BC_INVALID_EMAIL_DOMAIN);
+    assert_int_equal(billing_email_check("eva@.de"), BC_INVALID_EMAIL_DOMAIN);
+    assert_int_equal(billing_email_check("eva@example..de"), BC_INVALID_EMAIL_DOMAIN);
+    assert_int_equal(billing_email_check("eva klein@example.de"), BC_INVALID_EMAIL_SPACE);
+
+    struct store_user_list before = {0}, after = {0};
+    assert_int_equal(store_users(f->store, 3, &before), BC_OK);
+    int64_t u = 0;
+    assert_int_equal(billing_user_add(&f->b, 3, "Eva Klein", "eva.klein@example.de", &u), BC_OK);
+    int rows = audit_rows(f, NULL);
+    assert_int_equal(billing_user_add(&f->b, 3, "Eva K.", "Eva.Klein@EXAMPLE.de", NULL),
+                     BC_DUPLICATE_USER_EMAIL);
+    assert_int_equal(billing_user_add(&f->b, 3, "Eva", "eva@example", NULL), BC_INVALID_EMAIL_DOMAIN);
+    struct audit_probe last;
+    assert_int_equal(audit_rows(f, &last), rows + 2);     /* refusals are audited too */
+    assert_string_equal(last.action, "user.add");
+    assert_int_equal(store_users(f->store, 3, &after), BC_OK);
+    assert_int_equal(after.n, before.n + 1);
+    /* the same e-mail on another account is another person's business */
+    assert_int_equal(billing_user_add(&f->b, 1, "Eva Klein", "eva.klein@example.de", NULL), BC_OK);
+    assert_true(bc_status_is_refusal(BC_DUPLICATE_USER_EMAIL));
+    store_user_list_clear(&before);
+    store_user_list_clear(&after);
+}
+
+/* Removing a user unassigns the seats it holds in the same step, leaves
+ * one audit row, and is refused where the account cannot be changed. */
+static void users_removed_with_their_seats(void **state)
+{
+    struct fx *f = *state;
+    int64_t sub = sub_id(f, 3, "gotomeeting");
+    struct store_seat_list seats = {0};
+    assert_int_equal(store_seats(f->store, sub, &seats), BC_OK);
+    int64_t holder = 0;
+    for (size_t i = 0; i < seats.n && holder == 0; i++)
+        if (seats.items[i].assigned)
+            holder = seats.items[i].user_id;
+    store_seat_list_clear(&seats);
+    assert_true(holder > 0);
+    struct store_subscription s = {0};
+    sub_get(f, sub, &s);
+    int assigned = s.seats_assigned;
+    store_subscription_clear(&s);
+
+    int rows = audit_rows(f, NULL);
+    int freed = -1;
+    assert_int_equal(billing_user_remove(&f->b, 1, holder, &freed), BC_NOT_FOUND); /* not account 1's */
+    assert_int_equal(billing_user_remove(&f->b, 3, holder, &freed), BC_OK);
+    assert_int_equal(freed, 1);
+    struct audit_probe last;
+    assert_int_equal(audit_rows(f, &last), rows + 2);
+    assert_string_equal(last.action, "user.remove");
+    assert_non_null(strstr(last.after, "\"seats_unassigned\":1"));
+    assert_non_null(strstr(last.before, "\"email\""));
+    sub_get(f, sub, &s);
+    assert_int_equal(s.seats_assigned, assigned - 1);
+    store_subscription_clear(&s);
+    struct store_user_list users = {0};
+    assert_int_equal(store_users(f->store, 3, &users), BC_OK);
+    for (size_t i = 0; i < users.n; i++)
+        assert_true(users.items[i].id != holder);
+    store_user_list_clear(&users);
+    assert_int_equal(billing_user_remove(&f->b, 3, holder, NULL), BC_NOT_FOUND);
+
+    /* a user without seats: nothing to unassign */
+    int64_t u = 0;
+    assert_int_equal(billing_user_add(&f->b, 3, "Udo Lang", "udo.lang@example.de", &u), BC_OK);
+    assert_int_equal(billing_user_remove(&f->b, 3, u, &freed), BC_OK);
+    assert_int_equal(freed, 0);
+    /* the e-mail is free again */
+    assert_int_equal(billing_user_add(&f->b, 3, "Udo Lang", "udo.lang@example.de", NULL), BC_OK);
+
+    /* the corporate account cannot be changed here */
+    struct store_user_list corp = {0};
+    assert_int_equal(store_users(f->store, 2, &corp), BC_OK);
+    if (corp.n > 0)
+        assert_int_equal(billing_user_remove(&f->b, 2, corp.items[0].id, NULL), BC_CORPORATE_ACCOUNT);
+    store_user_list_clear(&corp);
+}
+
 static void every_attempt_one_audit_row(void **state)
 {
     struct fx *f = *state;
@@ -1716,6 +1806,8 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(reconcile, setup, teardown),
         cmocka_unit_test_setup_teardown(retry_reuses_the_charge, setup, teardown),
         cmocka_unit_test_setup_teardown(seats_and_users, setup, teardown),
+        cmocka_unit_test_setup_teardown(users_refuse_duplicate_and_bad_emails, setup, teardown),
+        cmocka_unit_test_setup_teardown(users_removed_with_their_seats, setup, teardown),
         cmocka_unit_test_setup_teardown(every_attempt_one_audit_row, setup, teardown),
         cmocka_unit_test_setup_teardown(quote_checkout_vat_as_typed, setup, teardown),
         cmocka_unit_test_setup_teardown(quote_checkout_cart_and_rights, setup, teardown),

@@ -58,6 +58,11 @@ struct ui_checkout {
 };
 
 struct ui_screen;
+struct ui_app;
+
+/* What a yes to a question does; `st` is the state of the screen that
+ * asked (still open: nothing else runs while a question is open). */
+typedef void ui_yes_fn(struct ui_app *app, void *st);
 
 /* One open screen: its operations and the state the framework owns. */
 struct ui_view {
@@ -90,6 +95,13 @@ struct ui_app {
     char status[512];
     bool status_error;
     bool help_open;
+    /* A yes/no question on the status line; the next key answers it. */
+    struct {
+        bool open;
+        char text[256];
+        ui_yes_fn *yes;
+        void *st;
+    } ask;
 
     /* The account being worked on (the core's account view). */
     bool have_account;
@@ -137,6 +149,12 @@ struct ui_screen {
     /* The title now, translated, when it depends on the state (NULL: the
      * title above). */
     const char *(*title_now)(struct ui_app *app, void *st);
+    /* True while the screen holds a change that quitting would lose (the
+     * quit keys ask first); NULL: never. */
+    bool (*busy)(struct ui_app *app, void *st);
+    /* The '?' lines for what is open now (a menu...), or NULL for `help`;
+     * NULL op: always `help`. */
+    const char *const *(*help_now)(struct ui_app *app, void *st);
 };
 
 /* The title bar shows no account on this screen (the account search). */
@@ -151,6 +169,9 @@ const char *ui_route_first(const struct ui_app *app);
 /* The route a global key opens (c: cart, /: search) and how; NULL when the
  * key opens nothing now. */
 const char *ui_route_key(const struct ui_app *app, enum ui_action act, enum ui_go_kind *kind);
+/* True for the screens of a checkout under way (Complete transaction,
+ * Payment): while one is open, quitting loses a payment in progress. */
+bool ui_route_in_checkout(const char *route);
 
 /* ---- transitions (ui.c), performed once the running handler returns ---- */
 /* Opens the screen of `route` on top; `arg` goes to its open(). The same
@@ -168,6 +189,14 @@ void ui_go_root(struct ui_app *app, const char *route, int64_t arg);
 void ui_sign_out(struct ui_app *app);
 /* True when the screen below the top one exists (Esc has somewhere to go). */
 bool ui_can_go_back(const struct ui_app *app);
+
+/* Asks a yes/no question on the status line (default no: any key but the
+ * yes key answers no); on yes runs `yes` with the asking screen's state.
+ * `question` is already translated and names its keys ("... y/n"). */
+void ui_ask(struct ui_app *app, const char *question, ui_yes_fn *yes);
+/* True while a screen on the stack holds a change or a payment that
+ * quitting would lose. */
+bool ui_in_progress(struct ui_app *app);
 
 /* Status line. printf-style; the text is already translated. */
 void ui_status(struct ui_app *app, bool error, const char *fmt, ...)

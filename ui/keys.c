@@ -40,6 +40,7 @@ static const struct keys_binding keys_table[] = {
     {'c', false, ACT_CART},
     {'/', false, ACT_SEARCH},
     {'q', false, ACT_QUIT},
+    {KEY_CTRL('q'), false, ACT_QUIT},
     {'e', false, ACT_EDIT},
     {'s', false, ACT_SEATS},
     {'h', false, ACT_HISTORY},
@@ -77,6 +78,8 @@ static const struct keys_label keys_labels[ACT_COUNT] = {
     [ACT_OPTIONS] = {"o", "o", N_("options")},
     [ACT_SIGNOUT] = {"Esc", "Esc", N_("sign out")},
     [ACT_ESC_CLEAR] = {"Esc", "Esc", N_("clear")},
+    [ACT_ESC_LEAVE] = {"Esc", "Esc", N_("leave field")},
+    [ACT_CTRL_QUIT] = {"Ctrl-Q", "Ctrl-Q", N_("quit")},
     [ACT_CLEAR] = {"Ctrl-U", "Ctrl-U", N_("clear")},
 };
 
@@ -148,8 +151,8 @@ void keys_footer(const enum ui_action *acts, bool kiosk, bool operator_mode, uns
         global[ng++] = ACT_HELP;
     if (operator_mode && !kiosk && (live & KEYS_LIVE_SEARCH))
         global[ng++] = ACT_SEARCH;
-    if (!kiosk && (live & KEYS_LIVE_QUIT))
-        global[ng++] = ACT_QUIT;
+    if (!kiosk)
+        global[ng++] = (live & KEYS_LIVE_QUIT) ? ACT_QUIT : ACT_CTRL_QUIT;
     int gw = 0;
     for (size_t i = 0; i < ng; i++)
         gw += keys_footer_width(global[i]);
@@ -159,4 +162,26 @@ void keys_footer(const enum ui_action *acts, bool kiosk, bool operator_mode, uns
     x = maxx;
     for (size_t i = 0; i < ng; i++)
         x = keys_footer_item(x, COLS, global[i]);
+}
+
+bool keys_is_yes(wint_t ch, bool is_key)
+{
+    if (is_key)
+        return false;
+    /* TRANSLATORS: the key that answers yes to a question ("... y/n"). */
+    const char *yes = C_("answer", "y");
+    return ch == 'y' || ch == 'Y' || (yes[0] != '\0' && yes[1] == '\0'
+                                      && (ch == (wint_t)yes[0] || ch == (wint_t)towupper((wint_t)yes[0])));
+}
+
+void keys_footer_question(void)
+{
+    const char *yes = C_("answer", "y");
+    int x = 0;
+    x += draw_text(LINES - 1, x, COLS - x, yes, term_attr(TERM_KEY));
+    x += 1;
+    x += draw_text(LINES - 1, x, COLS - x, _("yes"), A_NORMAL) + 2;
+    x += draw_text(LINES - 1, x, COLS - x, _("any other key"), term_attr(TERM_KEY));
+    x += 1;
+    draw_text(LINES - 1, x, COLS - x, _("no"), A_NORMAL);
 }

@@ -17,6 +17,8 @@ enum ui_action {
     ACT_OPTIONS, ACT_RESIZE,
     ACT_SIGNOUT,      /* no key of its own: Esc on a kiosk's first screen (footer label) */
     ACT_ESC_CLEAR,    /* no key of its own: Esc empties the search field (footer label) */
+    ACT_ESC_LEAVE,    /* no key of its own: Esc leaves the focused text field (footer label) */
+    ACT_CTRL_QUIT,    /* no key of its own: Ctrl-Q, the quit that works in text fields (footer label) */
     ACT_COUNT
 };
 
@@ -40,7 +42,14 @@ bool keys_is_text(wint_t ch, bool is_key);
 bool keys_live(wint_t ch, bool is_key, bool kiosk, unsigned live);
 
 /* Draws the footer on the last row: the keys of `acts` (ACT_NONE ends the
- * list) followed by the global ones that work now (`live`, KEYS_LIVE_*). */
+ * list) followed by the global ones that work now (`live`, KEYS_LIVE_*).
+ * Where q is text (not live), Ctrl-Q is listed as the way to quit. */
 void keys_footer(const enum ui_action *acts, bool kiosk, bool operator_mode, unsigned live);
+
+/* True when the key answers yes to a question (y, or the translated yes
+ * key, e.g. s in Italian); any other key answers no. */
+bool keys_is_yes(wint_t ch, bool is_key);
+/* Draws the footer of an open question: the yes key and the no keys. */
+void keys_footer_question(void);
 
 #endif

@@ -57,3 +57,8 @@ const char *ui_route_key(const struct ui_app *app, enum ui_action act, enum ui_g
     }
     return NULL;
 }
+
+bool ui_route_in_checkout(const char *route)
+{
+    return route != NULL && (strcmp(route, "review") == 0 || strcmp(route, "payment") == 0);
+}

@@ -227,6 +227,12 @@ static void home_draw(struct ui_app *app, void *st, int top, int bottom)
     }
 }
 
+static void home_yes_sign_out(struct ui_app *app, void *st)
+{
+    (void)st;
+    ui_sign_out(app);
+}
+
 static unsigned home_keys(struct ui_app *app, struct home_state *H, enum ui_action act)
 {
     unsigned r;
@@ -243,6 +249,8 @@ static unsigned home_keys(struct ui_app *app, struct home_state *H, enum ui_acti
         case ACT_BACK:
             H->menu_open = false;
             return UI_DONE;
+        case ACT_HELP:
+            return UI_IGNORED;    /* the menu's help; the menu stays open */
         default:
             H->menu_open = false;
             break;   /* fall through to the screen's own keys */
@@ -272,7 +280,7 @@ static unsigned home_keys(struct ui_app *app, struct home_state *H, enum ui_acti
         if (ui_can_go_back(app))
             ui_go_back(app);
         else if (app->kiosk)
-            ui_sign_out(app);
+            ui_ask(app, _("Sign out? y/n"), home_yes_sign_out);
         return UI_DONE;
     default:
         ui_list_set_count(&H->subs, app->va.subs.n);
@@ -316,6 +324,24 @@ static const char *const home_help[] = {
     NULL,
 };
 
+static const char *const home_menu_help[] = {
+    N_("The options of the highlighted product. Modify subscription changes "
+       "its plan, seat count or billing frequency and shows what the change "
+       "costs before anything is placed (Subscribe now, for a trial that has "
+       "ended, starts paying for it). Manage seats assigns the product's "
+       "seats to the account's users, adds and removes users. Order history "
+       "lists the orders placed for the account."),
+    N_("Up/Down choose an option, Enter opens it, Esc closes the menu."),
+    NULL,
+};
+
+static const char *const *home_help_now(struct ui_app *app, void *st)
+{
+    const struct home_state *H = st;
+    (void)app;
+    return H->menu_open ? home_menu_help : NULL;
+}
+
 const struct ui_screen scr_home = {
     .route = "home",
     .title = N_("Subscriptions"),
@@ -325,4 +351,5 @@ const struct ui_screen scr_home = {
     .action = home_action,
     .footer = home_footer,
     .help = home_help,
+    .help_now = home_help_now,
 };

@@ -379,23 +379,31 @@ static void modify_draw(struct ui_app *app, void *st, int top, int bottom)
 
 /* ---- actions ---- */
 
+/* True while the Seats field has focus: it takes printable keys. */
+static bool modify_in_seats(const struct modify_state *M)
+{
+    return !M->tiers_open && M->focus == MOD_SEATS;
+}
+
+/* Sets the seat count to n, or to the nearest count allowed with one
+ * message about n itself: the plan's limits, or the seats assigned to
+ * users (which of the two binds; the count to unassign is assigned - n). */
 static void modify_set_seats(struct ui_app *app, struct modify_state *M, int n)
 {
     const struct store_subscription *sub = ui_sub(app);
     const struct catalog_plan *pl = modify_plan(M, M->plan_idx);
-    if (pl != NULL && n < pl->seats_min) {
-        ui_status(app, true, _("This plan needs at least %d seats."), pl->seats_min);
-        n = pl->seats_min;
-    }
-    if (pl != NULL && n > pl->seats_max) {
-        ui_status(app, true, _("This plan allows at most %d seats."), pl->seats_max);
-        n = pl->seats_max;
-    }
-    if (sub != NULL && n < sub->seats_assigned) {
+    int assigned = sub != NULL ? sub->seats_assigned : 0;
+    if (n < assigned && (pl == NULL || assigned >= pl->seats_min)) {
         char buf[256];
         summary_refusal_text(buf, sizeof buf, app, BC_SEATS_BELOW_ASSIGNED, n);
         ui_status(app, true, "%s", buf);
-        n = sub->seats_assigned;
+        n = assigned;
+    } else if (pl != NULL && n < pl->seats_min) {
+        ui_status(app, true, _("This plan needs at least %d seats."), pl->seats_min);
+        n = pl->seats_min;
+    } else if (pl != NULL && n > pl->seats_max) {
+        ui_status(app, true, _("This plan allows at most %d seats."), pl->seats_max);
+        n = pl->seats_max;
     }
     if (n != M->seats) {
         M->seats = n;
@@ -523,7 +531,9 @@ static unsigned modify_action(struct ui_app *app, void *st, enum ui_action act)
         field_erase(&M->seats_field);
         return UI_DONE;
     }
-    if (M->seats_typing && act == ACT_CLEAR) {
+    if (modify_in_seats(M) && act == ACT_CLEAR) {
+        /* Ctrl-U empties the Seats field for a new number. */
+        M->seats_typing = true;
         field_clear(&M->seats_field);
         return UI_DONE;
     }
@@ -610,9 +620,15 @@ static unsigned modify_action(struct ui_app *app, void *st, enum ui_action act)
 static unsigned modify_text(struct ui_app *app, void *st, wint_t ch)
 {
     struct modify_state *M = st;
-    (void)app;
-    if (M->tiers_open || M->focus != MOD_SEATS || ch < '0' || ch > '9')
+    if (!modify_in_seats(M))
         return UI_IGNORED;
+    if (ch == '+' || ch == '-')
+        return UI_IGNORED;    /* the seat keys */
+    if (ch < '0' || ch > '9') {
+        /* Never a command from the field: c, a, q... are refused here. */
+        ui_status(app, true, "%s", _("Seats take digits only: type a number, or use + and -."));
+        return UI_DONE;
+    }
     if (!M->seats_typing) {
         M->seats_typing = true;
         field_clear(&M->seats_field);
@@ -621,13 +637,37 @@ static unsigned modify_text(struct ui_app *app, void *st, wint_t ch)
     return UI_DONE;
 }
 
+/* On the Seats field only ? acts (q, c... are refused as text there). */
+static unsigned modify_live(struct ui_app *app, void *st)
+{
+    (void)app;
+    return modify_in_seats(st) ? KEYS_LIVE_HELP : KEYS_LIVE_ALL;
+}
+
+/* Choices that differ from the subscription would be lost by quitting
+ * (not for who may only look: they have nothing to lose). */
+static bool modify_busy(struct ui_app *app, void *st)
+{
+    const struct modify_state *M = st;
+    const struct store_subscription *sub = ui_sub(app);
+    if (sub == NULL || M->prod == NULL || M->view_only)
+        return false;
+    return M->plan_idx != M->cur_idx || M->seats != sub->seats || M->period != sub->period
+        || (M->seats_typing && M->seats_field.text[0] != '\0');
+}
+
 static const enum ui_action *modify_footer(struct ui_app *app, void *st)
 {
     const struct modify_state *M = st;
     static const enum ui_action tiers[] = {ACT_UP, ACT_ENTER, ACT_BACK, ACT_NONE};
     static const enum ui_action acts[] = {ACT_TAB, ACT_ENTER, ACT_EDIT, ACT_PLUS, ACT_LEFT,
                                           ACT_BACK, ACT_NONE};
+    static const enum ui_action seats[] = {ACT_TAB, ACT_ENTER, ACT_PLUS, ACT_LEFT, ACT_BACK,
+                                           ACT_NONE};
+    static const enum ui_action typing[] = {ACT_TAB, ACT_ENTER, ACT_CLEAR, ACT_BACK, ACT_NONE};
     (void)app;
+    if (modify_in_seats(M))
+        return M->seats_typing ? typing : seats;
     return M->tiers_open ? tiers : acts;
 }
 
@@ -658,6 +698,8 @@ const struct ui_screen scr_modify = {
     .draw = modify_draw,
     .action = modify_action,
     .text = modify_text,
+    .live = modify_live,
+    .busy = modify_busy,
     .footer = modify_footer,
     .help = modify_help,
     .title_now = modify_title,

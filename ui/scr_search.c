@@ -151,12 +151,13 @@ static unsigned search_action(struct ui_app *app, void *st, enum ui_action act)
         search_open(app, S);
         return UI_DONE;
     case ACT_BACK:
+        /* Esc in the box clears it and leaves it, so that the keys act
+         * (q quits, ? helps); Esc off the box returns to it. */
         if (!S->in_list && S->q.text[0] != '\0') {
             field_clear(&S->q);
             search_run(app, S);
-        } else {
-            S->in_list = !S->in_list;
         }
+        S->in_list = !S->in_list;
         return UI_DONE;
     case ACT_SEARCH:
         S->in_list = false;
@@ -189,26 +190,31 @@ static bool search_typing(const struct search_state *S)
 static const enum ui_action *search_footer(struct ui_app *app, void *st)
 {
     static const enum ui_action acts[] = {ACT_ENTER, ACT_UP, ACT_TAB, ACT_NONE};
+    static const enum ui_action field[] = {ACT_ENTER, ACT_UP, ACT_TAB, ACT_ESC_LEAVE, ACT_NONE};
     static const enum ui_action typing[] = {ACT_ENTER, ACT_UP, ACT_TAB, ACT_ESC_CLEAR, ACT_NONE};
+    const struct search_state *S = st;
     (void)app;
-    return search_typing(st) ? typing : acts;
+    if (search_typing(S))
+        return typing;
+    return S->in_list ? acts : field;
 }
 
-/* In the list or an empty field ? q / are keys; while the field holds
- * text they are typed (a name may hold a q), and Esc clears it. */
+/* In the search box every printable key is text (a name may start with q
+ * or hold a ?): Esc leaves the box, Ctrl-Q quits. In the list ? q / act. */
 static unsigned search_live(struct ui_app *app, void *st)
 {
+    const struct search_state *S = st;
     (void)app;
-    return search_typing(st) ? 0 : KEYS_LIVE_ALL;
+    return S->in_list ? KEYS_LIVE_ALL : 0;
 }
 
 static const char *const search_help[] = {
     N_("Type part of an account name or e-mail, or an account id. The list "
        "follows as you type. Down or Tab moves into the list, Enter opens "
        "the highlighted account on its Subscriptions screen. Up from the "
-       "first row returns to the search box. While the search box holds text, "
-       "? and q are typed into it: Esc clears it, then ? opens this help and q "
-       "quits (in the list too)."),
+       "first row returns to the search box. Everything typed in the search "
+       "box goes into it, q and ? too: Esc clears it and leaves it, then ? "
+       "opens this help and q quits; Ctrl-Q quits from the box."),
     NULL,
 };
 

@@ -1,7 +1,9 @@
 /* scr_seats.c — "Manage seats": the account's users with a check per seat
  * of the selected product, assigned / total, toggled with Space or Enter
- * through billing_seat_set (which refuses over-assignment), and a small form
- * to add a user (name, e-mail) through billing_user_add. */
+ * through billing_seat_set (which refuses over-assignment), a small form
+ * to add a user (name, e-mail) through billing_user_add, and x to remove
+ * the highlighted user (asked first; the core unassigns their seats). An
+ * account that cannot be changed here is shown without those actions. */
 #include <stdio.h>
 #include <string.h>
 
@@ -19,7 +21,14 @@ struct seats_state {
     bool form_open;
     struct ui_field name, email;
     struct ui_form form;      /* Add a user: items in enum seats_form order */
+    int64_t remove_uid;       /* the user the open question would remove */
 };
+
+/* True when this person may change the account (the actions are offered). */
+static bool seats_may_change(const struct ui_app *app)
+{
+    return app->have_account && app->va.rights.may_change == BC_OK;
+}
 
 static void seats_load(struct ui_app *app, struct seats_state *T)
 {
@@ -86,8 +95,20 @@ static void seats_draw(struct ui_app *app, void *st, int top, int bottom)
     draw_text(y, 36, COLS - 38, _("E-mail"), h);
     y++;
     int list_bottom = T->form_open ? bottom - 4 : bottom;
+    if (!seats_may_change(app)) {
+        /* Why nothing can be changed, in place of the actions. */
+        if (app->va.rights.may_change == BC_NOT_BILLING_CONTACT)
+            snprintf(buf, sizeof buf,
+                     _("View only: changes are made by the billing contact, %s <%s>."),
+                     app->billing_name, app->billing_email);
+        else
+            snprintf(buf, sizeof buf, "%s", _(bc_status_message(app->va.rights.may_change)));
+        draw_wrap(top + 2, 2, COLS - 4, 1, buf, term_attr(TERM_ERROR));
+    }
     if (T->seats.n == 0)
-        draw_text(y, 4, COLS - 8, _("No users yet: press a to add one."), A_NORMAL);
+        draw_text(y, 4, COLS - 8,
+                  seats_may_change(app) ? _("No users yet: press a to add one.") : _("No users yet."),
+                  A_NORMAL);
     ui_list_layout(&T->list, (size_t)(list_bottom - y));
     for (size_t i = T->list.top; i < T->seats.n && y < list_bottom; i++, y++) {
         const struct store_seat *s = &T->seats.items[i];
@@ -136,15 +157,23 @@ static void seats_toggle(struct ui_app *app, struct seats_state *T)
 
 static void seats_add_user(struct ui_app *app, struct seats_state *T)
 {
-    if (T->name.text[0] == '\0' || strchr(T->email.text, '@') == NULL) {
-        ui_status(app, true, "%s", _("Give the user's name and e-mail address."));
-        T->form.focus = T->name.text[0] == '\0' ? FORM_NAME : FORM_EMAIL;
+    if (T->name.text[0] == '\0') {
+        ui_status(app, true, "%s", _("Give the user's name."));
+        T->form.focus = FORM_NAME;
+        return;
+    }
+    if (T->email.text[0] == '\0') {
+        ui_status(app, true, "%s", _("Give the user's e-mail address."));
+        T->form.focus = FORM_EMAIL;
         return;
     }
     int64_t uid = 0;
     enum bc_status rc = billing_user_add(app->b, app->va.acct.id, T->name.text, T->email.text, &uid);
     if (rc != BC_OK) {
         ui_status_code(app, rc);
+        if (rc == BC_DUPLICATE_USER_EMAIL || rc == BC_INVALID_EMAIL_AT
+            || rc == BC_INVALID_EMAIL_DOMAIN || rc == BC_INVALID_EMAIL_SPACE)
+            T->form.focus = FORM_EMAIL;
         return;
     }
     ui_status(app, false, _("%s was added; Space assigns a seat."), T->name.text);
@@ -155,6 +184,44 @@ static void seats_add_user(struct ui_app *app, struct seats_state *T)
     for (size_t i = 0; i < T->seats.n; i++)
         if (T->seats.items[i].user_id == uid)
             ui_list_select(&T->list, i);
+}
+
+static void seats_yes_remove(struct ui_app *app, void *st)
+{
+    struct seats_state *T = st;
+    char name[256] = "";
+    for (size_t i = 0; i < T->seats.n; i++)
+        if (T->seats.items[i].user_id == T->remove_uid)
+            snprintf(name, sizeof name, "%s", T->seats.items[i].name ? T->seats.items[i].name : "");
+    int freed = 0;
+    enum bc_status rc = billing_user_remove(app->b, app->va.acct.id, T->remove_uid, &freed);
+    T->remove_uid = 0;
+    if (rc != BC_OK) {
+        ui_status_code(app, rc);
+        return;
+    }
+    if (freed > 0)
+        ui_status(app, false,
+                  ngettext("%s was removed; %d seat was unassigned.",
+                           "%s was removed; %d seats were unassigned.", freed),
+                  name, freed);
+    else
+        ui_status(app, false, _("%s was removed."), name);
+    ui_load_account(app, app->va.acct.id);
+    seats_load(app, T);
+}
+
+/* x: asks before removing the highlighted user. */
+static void seats_remove(struct ui_app *app, struct seats_state *T)
+{
+    if (T->list.sel >= T->seats.n || !ui_may_change(app))
+        return;
+    const struct store_seat *s = &T->seats.items[T->list.sel];
+    char q[256];
+    snprintf(q, sizeof q, _("Remove %s <%s>? Any seats they hold are unassigned. y/n"),
+             s->name ? s->name : "", s->email ? s->email : "");
+    T->remove_uid = s->user_id;
+    ui_ask(app, q, seats_yes_remove);
 }
 
 static unsigned seats_form_action(struct ui_app *app, struct seats_state *T,
@@ -205,6 +272,9 @@ static unsigned seats_action(struct ui_app *app, void *st, enum ui_action act)
         T->form_open = true;
         T->form.focus = FORM_NAME;
         return UI_DONE;
+    case ACT_REMOVE:
+        seats_remove(app, T);
+        return UI_DONE;
     case ACT_SEATS:
     case ACT_MANAGE:
         return UI_HANDLED;
@@ -226,34 +296,49 @@ static const enum ui_action *seats_footer(struct ui_app *app, void *st)
 {
     static const enum ui_action form[] = {ACT_TAB, ACT_ENTER, ACT_BACK, ACT_NONE};
     static const enum ui_action field[] = {ACT_TAB, ACT_ENTER, ACT_CLEAR, ACT_BACK, ACT_NONE};
-    static const enum ui_action acts[] = {ACT_UP, ACT_TOGGLE, ACT_ADD_USER, ACT_LEFT, ACT_BACK,
+    static const enum ui_action acts[] = {ACT_UP, ACT_TOGGLE, ACT_ADD_USER, ACT_REMOVE, ACT_BACK,
                                           ACT_NONE};
+    static const enum ui_action acts_more[] = {ACT_UP, ACT_TOGGLE, ACT_ADD_USER, ACT_REMOVE,
+                                               ACT_LEFT, ACT_BACK, ACT_NONE};
+    static const enum ui_action view[] = {ACT_UP, ACT_BACK, ACT_NONE};
+    static const enum ui_action view_more[] = {ACT_UP, ACT_LEFT, ACT_BACK, ACT_NONE};
     const struct seats_state *T = st;
-    (void)app;
+    bool more = app->va.subs.n > 1;
+    if (!seats_may_change(app))
+        return more ? view_more : view;
     if (!T->form_open)
-        return acts;
+        return more ? acts_more : acts;
     return ui_form_field(&T->form) == NULL ? form : field;
 }
 
-/* The Add a user form takes q and / as text (and keeps them from acting);
- * ? opens the help unless the focused field holds text. */
+/* A field of the Add a user form takes every printable key (? q / too);
+ * on its button ? opens the help. */
 static unsigned seats_live(struct ui_app *app, void *st)
 {
     const struct seats_state *T = st;
     (void)app;
     if (!T->form_open)
         return KEYS_LIVE_ALL;
-    const struct ui_field *f = ui_form_field(&T->form);
-    return f != NULL && f->text[0] != '\0' ? 0 : KEYS_LIVE_HELP;
+    return ui_form_field(&T->form) != NULL ? 0 : KEYS_LIVE_HELP;
+}
+
+/* A user typed into the form would be lost. */
+static bool seats_busy(struct ui_app *app, void *st)
+{
+    const struct seats_state *T = st;
+    (void)app;
+    return T->form_open && (T->name.text[0] != '\0' || T->email.text[0] != '\0');
 }
 
 static const char *const seats_help[] = {
     N_("Each user of the account has a check for a seat of this product. "
        "Space or Enter assigns or unassigns the highlighted user's seat; "
        "assigning more users than seats is refused. a adds a user (name and "
-       "e-mail). Left/Right switches to another product of the account. "
-       "In the form q and / are text; ? opens this help unless the focused "
-       "field holds text (Ctrl-U clears it, Tab leaves it)."),
+       "e-mail; an e-mail already on the account is refused). x removes the "
+       "highlighted user after asking; the seats they hold are unassigned. "
+       "Left/Right switches to another product of the account. In the "
+       "form's fields every key is text (Ctrl-U clears, Tab moves, Esc "
+       "closes the form, Ctrl-Q quits)."),
     NULL,
 };
 
@@ -270,4 +355,5 @@ const struct ui_screen scr_seats = {
     .footer = seats_footer,
     .help = seats_help,
     .live = seats_live,
+    .busy = seats_busy,
 };

@@ -11,8 +11,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
+#include <unistd.h>
 
 static volatile sig_atomic_t term_exit_flag;
+static volatile sig_atomic_t term_interrupt_flag;
 static bool term_running;
 static bool term_is_ascii;
 static bool term_colors;
@@ -27,6 +30,13 @@ static void term_on_signal(int sig)
 {
     (void)sig;
     term_exit_flag = 1;
+}
+
+/* Ctrl-C: the UI decides (it may ask before losing a change). */
+static void term_on_interrupt(int sig)
+{
+    (void)sig;
+    term_interrupt_flag = 1;
 }
 
 static void term_atexit(void)
@@ -56,6 +66,7 @@ static void term_signals(bool kiosk)
         signal(SIGQUIT, SIG_IGN);
         signal(SIGTSTP, SIG_IGN);
     } else {
+        sa.sa_handler = term_on_interrupt;
         sigaction(SIGINT, &sa, NULL);
     }
 }
@@ -117,6 +128,14 @@ bool term_start(bool utf8, bool kiosk)
     nonl();
     keypad(stdscr, TRUE);
     term_extra_keys();
+    /* Ctrl-Q (quit) must reach the program, not restart the output: no
+     * XON/XOFF flow control while curses runs (endwin restores it). */
+    struct termios tio;
+    if (tcgetattr(STDIN_FILENO, &tio) == 0) {
+        tio.c_iflag &= ~(tcflag_t)(IXON | IXOFF);
+        tcsetattr(STDIN_FILENO, TCSANOW, &tio);
+        def_prog_mode();
+    }
     curs_set(0);
     /* Wake up now and then to notice SIGTERM/SIGHUP; nothing on screen
      * depends on the clock, so a wake-up repaints nothing. */
@@ -141,6 +160,14 @@ void term_stop(void)
 bool term_should_exit(void)
 {
     return term_exit_flag != 0;
+}
+
+bool term_take_interrupt(void)
+{
+    if (term_interrupt_flag == 0)
+        return false;
+    term_interrupt_flag = 0;
+    return true;
 }
 
 bool term_ascii(void)

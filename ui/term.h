@@ -30,8 +30,11 @@ bool term_start(bool utf8, bool kiosk);
 /* Gives the terminal back and prints buffered messages. Idempotent. */
 void term_stop(void);
 
-/* True once SIGTERM or SIGHUP (or SIGINT outside kiosk mode) arrived. */
+/* True once SIGTERM or SIGHUP arrived. */
 bool term_should_exit(void);
+/* True (once) when SIGINT (Ctrl-C) arrived outside kiosk mode since the
+ * last call. */
+bool term_take_interrupt(void);
 
 bool term_ascii(void);
 attr_t term_attr(enum term_role role);

@@ -142,6 +142,7 @@ static void ui_forget_account(struct ui_app *app)
 
 static void ui_do_sign_out(struct ui_app *app)
 {
+    memset(&app->ask, 0, sizeof app->ask);
     billing_sign_out(app->b);
     ui_close_all(app);
     ui_forget_account(app);
@@ -199,6 +200,57 @@ static void ui_run_pending(struct ui_app *app)
         }
     }
     app->npending = 0;
+}
+
+/* ---- questions ---- */
+
+void ui_ask(struct ui_app *app, const char *question, ui_yes_fn *yes)
+{
+    struct ui_view *v = ui_top_view(app);
+    app->ask.open = true;
+    snprintf(app->ask.text, sizeof app->ask.text, "%s", question);
+    app->ask.yes = yes;
+    app->ask.st = v != NULL ? v->st : NULL;
+}
+
+bool ui_in_progress(struct ui_app *app)
+{
+    for (size_t i = 0; i < app->depth; i++) {
+        const struct ui_view *v = &app->stack[i];
+        if (ui_route_in_checkout(v->ops->route))
+            return true;
+        if (v->ops->busy != NULL && v->ops->busy(app, v->st))
+            return true;
+    }
+    return false;
+}
+
+static void ui_yes_quit(struct ui_app *app, void *st)
+{
+    (void)st;
+    app->quit = true;
+}
+
+/* q, Ctrl-Q or Ctrl-C: quits, asking first when a change would be lost. */
+static void ui_quit(struct ui_app *app)
+{
+    if (ui_in_progress(app))
+        ui_ask(app, _("Quit and lose this change? y/n"), ui_yes_quit);
+    else
+        app->quit = true;
+}
+
+/* The key that answers the open question (UI_* flags). */
+static unsigned ui_answer(struct ui_app *app, wint_t ch, bool is_key)
+{
+    ui_yes_fn *yes = keys_is_yes(ch, is_key) ? app->ask.yes : NULL;
+    void *st = app->ask.st;
+    memset(&app->ask, 0, sizeof app->ask);
+    if (yes != NULL)
+        yes(app, st);
+    if (app->npending > 0)
+        ui_run_pending(app);
+    return UI_DONE;
 }
 
 /* ---- status line ---- */
@@ -401,7 +453,7 @@ static void ui_draw_small(void)
     }
 }
 
-static void ui_draw_help(struct ui_app *app, const struct ui_screen *s)
+static void ui_draw_help(struct ui_app *app, const struct ui_screen *s, void *st)
 {
     static const char *const global[] = {
         N_("Arrows or j/k move, Enter selects, Tab moves between fields, Esc goes back, "
@@ -411,12 +463,16 @@ static void ui_draw_help(struct ui_app *app, const struct ui_screen *s)
     };
     const char *paras[16];
     size_t n = 0;
-    for (size_t i = 0; s->help != NULL && s->help[i] != NULL && n < 8; i++)
-        paras[n++] = _(s->help[i]);
+    const char *const *help = s->help_now != NULL ? s->help_now(app, st) : NULL;
+    if (help == NULL)
+        help = s->help;
+    for (size_t i = 0; help != NULL && help[i] != NULL && n < 8; i++)
+        paras[n++] = _(help[i]);
     for (size_t i = 0; global[i] != NULL; i++)
         paras[n++] = _(global[i]);
     if (app->operator_mode && !app->kiosk)
-        paras[n++] = _("/ returns to the account search, q quits.");
+        paras[n++] = _("/ returns to the account search, q quits; in a text field "
+                       "Ctrl-Q quits.");
     paras[n++] = _("Press any key to close this help.");
 
     int x = 2, w = COLS - 4, y = 2, h = LINES - 4;
@@ -474,6 +530,21 @@ static void ui_draw(struct ui_app *app)
 
     s->draw(app, v->st, 2, LINES - 2);
 
+    if (app->ask.open) {
+        /* A long question takes the row above too rather than being cut. */
+        attr_t qa = term_attr(TERM_HEADING) | A_BOLD;
+        draw_fill(LINES - 2, 0, COLS, A_NORMAL);
+        if (draw_width(app->ask.text) > COLS - 2) {
+            draw_fill(LINES - 3, 0, COLS, A_NORMAL);
+            draw_wrap(LINES - 3, 1, COLS - 2, 2, app->ask.text, qa);
+        } else {
+            draw_text(LINES - 2, 1, COLS - 2, app->ask.text, qa);
+        }
+        keys_footer_question();
+        wnoutrefresh(stdscr);
+        doupdate();
+        return;
+    }
     if (app->status[0] != '\0') {
         /* A long message takes the row above too rather than being cut. */
         attr_t sa = term_attr(app->status_error ? TERM_ERROR : TERM_OK);
@@ -488,7 +559,7 @@ static void ui_draw(struct ui_app *app)
                 s->live != NULL ? s->live(app, v->st) : KEYS_LIVE_ALL);
 
     if (app->help_open)
-        ui_draw_help(app, s);
+        ui_draw_help(app, s, v->st);
     wnoutrefresh(stdscr);
     doupdate();
 }
@@ -506,8 +577,8 @@ static unsigned ui_global_action(struct ui_app *app, enum ui_action act)
         return UI_DONE;
     case ACT_QUIT:
         if (!app->kiosk)
-            app->quit = true;
-        return UI_HANDLED;
+            ui_quit(app);
+        return UI_DONE;
     case ACT_BACK:
         if (!ui_can_go_back(app))
             return UI_HANDLED;
@@ -536,6 +607,8 @@ static unsigned ui_handle(struct ui_app *app, wint_t ch, bool is_key)
             app->quit = true;
         return UI_HANDLED;
     }
+    if (app->ask.open)
+        return ui_answer(app, ch, is_key);
     if (app->help_open) {
         app->help_open = false;
         return UI_DONE;
@@ -663,6 +736,16 @@ int ui_run(const struct cli_ui_args *args)
     int idle_s = app->b->catalog != NULL ? app->b->catalog->idle_timeout : 120;
     int64_t last_key = ui_now_ms();
     while (!app->quit && !term_should_exit()) {
+        if (term_take_interrupt()) {
+            /* Ctrl-C asks like q; a second one while asking quits. */
+            if (app->ask.open)
+                app->quit = true;
+            else
+                ui_quit(app);
+            redraw = true;
+            if (app->quit)
+                break;
+        }
         if (redraw)
             ui_draw(app);
         redraw = false;

@@ -168,7 +168,10 @@ static void test_edit_order_keeps_choices(void **state)
     E2E_TITLE(vt, "Complete transaction");
     E2E_SEE(vt, due1);
 
+    /* a change in progress: quitting asks first */
     vt_send(vt, "q");
+    E2E_SEE(vt, "Quit and lose this change? y/n");
+    vt_send(vt, "y");
     assert_true(vt_wait_exit(vt, E2E_WAIT, NULL));
     json_t *orders = e2e_orders(&c->env, 1);
     assert_non_null(orders);

@@ -89,7 +89,10 @@ static void test_seats_never_below_assigned(void **state)
     vt_key(vt, VT_TAB);
     assert_true(vt_wait_row_text(vt, 22, "unassign", E2E_WAIT));
     E2E_SEE(vt, "- 2 +");
+    /* a change in progress: quitting asks first */
     vt_send(vt, "q");
+    E2E_SEE(vt, "Quit and lose this change? y/n");
+    vt_send(vt, "y");
     assert_true(vt_wait_exit(vt, E2E_WAIT, NULL));
     json_t *orders = e2e_orders(&c->env, 9);
     assert_non_null(orders);

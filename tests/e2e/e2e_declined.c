@@ -51,7 +51,10 @@ static void test_declined_card_changes_nothing(void **state)
     /* still on Payment: another card may be tried */
     assert_true(vt_wait_row_text(vt, 0, "Payment", E2E_WAIT));
 
+    /* a change in progress: quitting asks first */
     vt_send(vt, "q");
+    E2E_SEE(vt, "Quit and lose this change? y/n");
+    vt_send(vt, "y");
     assert_true(vt_wait_exit(vt, E2E_WAIT, NULL));
 
     json_t *after = e2e_account(&c->env, 3);

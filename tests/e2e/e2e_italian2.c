@@ -41,7 +41,10 @@ static void test_features_in_italian(void **state)
     E2E_TITLE(vt, "Pagamento");
     E2E_SEE(vt, "Carta salvata: Visa che termina con 4242");
     E2E_NOT_SHOWN(vt, "in archivio:");
+    /* a payment in progress: quitting asks first */
     vt_send(vt, "q");
+    E2E_SEE(vt, "Uscire e perdere questa modifica? s/n");
+    vt_send(vt, "s");
     assert_true(vt_wait_exit(vt, E2E_WAIT, NULL));
 }
 

@@ -116,8 +116,10 @@ static void test_no_way_out(void **state)
     vt_key(vt, VT_ESC);
     E2E_TITLE(vt, "Subscriptions");
 
-    /* Esc signs out: Sign in again, with empty fields */
+    /* Esc signs out once confirmed: Sign in again, with empty fields */
     vt_key(vt, VT_ESC);
+    E2E_SEE(vt, "Sign out? y/n");
+    vt_send(vt, "y");
     E2E_TITLE(vt, "Sign in");
     E2E_SEE(vt, "▸ E-mail  [_ ");
     E2E_NOT_SHOWN(vt, "maria.rossi");

@@ -68,7 +68,10 @@ static void test_resize_mid_flow_keeps_choices(void **state)
     E2E_GONE(vt, "Please enlarge");
     assert_true(vt_wait_row_text(vt, 39, "help", E2E_WAIT));
 
+    /* a change in progress: quitting asks first */
     vt_send(vt, "q");
+    E2E_SEE(vt, "Quit and lose this change? y/n");
+    vt_send(vt, "y");
     assert_true(vt_wait_exit(vt, E2E_WAIT, NULL));
     json_t *orders = e2e_orders(&c->env, 1);
     assert_non_null(orders);
@@ -87,8 +90,8 @@ static void test_start_small(void **state)
     assert_true(vt_resize(vt, 24, 80));
     E2E_TITLE(vt, "Find an account");
     E2E_SEE(vt, "[_ ");
-    /* in the empty search box q quits, with exit code 0 */
-    vt_send(vt, "q");
+    /* in the search box q is text; Ctrl-Q quits, with exit code 0 */
+    vt_send(vt, "\x11");
     int st = -1;
     assert_true(vt_wait_exit(vt, E2E_WAIT, &st));
     assert_int_equal(st, 0);

@@ -234,9 +234,12 @@ static void test_esc_sign_out_wipes_card_and_pin(void **state)
 {
     struct e2e_case *c = *state;
     struct vt *vt = type_card_on_payment(c, NULL);
-    /* Esc back to Subscriptions, and once more signs out */
-    for (int i = 0; i < 6 && !vt_has_text(vt, "Sign in with the e-mail"); i++) {
-        vt_key(vt, VT_ESC);
+    /* Esc back to Subscriptions, and once more signs out (y confirms) */
+    for (int i = 0; i < 7 && !vt_has_text(vt, "Sign in with the e-mail"); i++) {
+        if (vt_has_text(vt, "Sign out? y/n"))
+            vt_send(vt, "y");
+        else
+            vt_key(vt, VT_ESC);
         assert_true(vt_wait_quiet(vt, 100 * e2e_slow, E2E_WAIT));
     }
     signed_out(vt, E2E_WAIT);
