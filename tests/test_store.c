@@ -157,6 +157,78 @@ static int64_t count(struct fx *f, const char *table)
     return q1(f->path, sql);
 }
 
+/* The distinct statements a connection prepares while traced, as SQLite
+ * holds their text (parameters unexpanded). */
+#define TRACE_MAX 512
+struct trace {
+    char *sql[TRACE_MAX];
+    size_t n;
+};
+
+static int trace_cb(unsigned type, void *ctx, void *p, void *x)
+{
+    (void)x;
+    struct trace *t = ctx;
+    const char *sql = type == SQLITE_TRACE_STMT ? sqlite3_sql(p) : NULL;
+    if (!sql)
+        return 0;
+    for (size_t i = 0; i < t->n; i++)
+        if (strcmp(t->sql[i], sql) == 0)
+            return 0;
+    if (t->n < TRACE_MAX)
+        t->sql[t->n++] = strdup(sql);
+    return 0;
+}
+
+static void trace_start(struct store *s, struct trace *t)
+{
+    memset(t, 0, sizeof *t);
+    assert_int_equal(sqlite3_trace_v2(s->db, SQLITE_TRACE_STMT, trace_cb, t), SQLITE_OK);
+}
+
+static void trace_stop(struct store *s, struct trace *t)
+{
+    sqlite3_trace_v2(s->db, 0, NULL, NULL);
+    for (size_t i = 0; i < t->n; i++)
+        free(t->sql[i]);
+    t->n = 0;
+}
+
+/* EXPLAIN QUERY PLAN of `sql` on the store's connection, one detail a line
+ * ("" for a statement without a plan). */
+static void plan_of(struct store *s, const char *sql, char *buf, size_t size)
+{
+    char *eqp = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", sql);
+    sqlite3_stmt *q = NULL;
+    assert_non_null(eqp);
+    buf[0] = '\0';
+    int rc = sqlite3_prepare_v2(s->db, eqp, -1, &q, NULL);
+    sqlite3_free(eqp);
+    assert_int_equal(rc, SQLITE_OK);
+    size_t used = 0;
+    while (sqlite3_step(q) == SQLITE_ROW && used < size) {
+        int n = snprintf(buf + used, size - used, "%s\n", (const char *)sqlite3_column_text(q, 3));
+        used += n > 0 ? (size_t)n : 0;
+    }
+    sqlite3_finalize(q);
+}
+
+/* The plan of the one statement on `table` that the traced calls ran. */
+static void traced_plan(struct store *s, struct trace *t, const char *table, char *buf,
+                        size_t size)
+{
+    size_t found = 0;
+    char from[64];
+    snprintf(from, sizeof from, "FROM %s", table);
+    for (size_t i = 0; i < t->n; i++) {
+        if (strstr(t->sql[i], from)) {
+            plan_of(s, t->sql[i], buf, size);
+            found++;
+        }
+    }
+    assert_int_equal(found, 1);
+}
+
 /* ---------------------------------------------------------------- opening */
 
 static void test_create_and_migrate(void **state)
@@ -1234,6 +1306,36 @@ static void test_audit_each(void **state)
     assert_string_equal(seen.actions, "order.place,");
 }
 
+/* audit --account and --since seek their index and read no other entry;
+ * the entries come in id order without a sort for the account. */
+static void test_audit_uses_indexes(void **state)
+{
+    struct fx *f = *state;
+    struct audit_seen seen = { 0 };
+    struct trace t;
+    char plan[1024];
+
+    trace_start(f->s, &t);
+    assert_int_equal(store_audit_each(f->s, f->account, 0, audit_cb, &seen), BC_OK);
+    traced_plan(f->s, &t, "audit", plan, sizeof plan);
+    trace_stop(f->s, &t);
+    assert_non_null(strstr(plan, "SEARCH audit USING INDEX audit_account (account_id=?)"));
+    assert_null(strstr(plan, "TEMP B-TREE"));
+
+    trace_start(f->s, &t);
+    assert_int_equal(store_audit_each(f->s, 0, 200, audit_cb, &seen), BC_OK);
+    traced_plan(f->s, &t, "audit", plan, sizeof plan);
+    trace_stop(f->s, &t);
+    assert_non_null(strstr(plan, "SEARCH audit USING INDEX audit_at (at>?)"));
+
+    trace_start(f->s, &t);
+    assert_int_equal(store_audit_each(f->s, f->account, 200, audit_cb, &seen), BC_OK);
+    traced_plan(f->s, &t, "audit", plan, sizeof plan);
+    trace_stop(f->s, &t);
+    assert_non_null(strstr(plan, "SEARCH audit USING INDEX audit_"));
+    assert_null(strstr(plan, "SCAN audit"));
+}
+
 /* ---------------------------------------------------------------- others */
 
 struct ops_seen { char text[128]; };
@@ -1499,6 +1601,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_ledger_and_audit_append_only, setup_seeded, teardown_dir),
         cmocka_unit_test_setup_teardown(test_checks_and_opening, setup_seeded, teardown_dir),
         cmocka_unit_test_setup_teardown(test_audit_each, setup_seeded, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_audit_uses_indexes, setup_seeded, teardown_dir),
         cmocka_unit_test_setup_teardown(test_operators, setup_seeded, teardown_dir),
         cmocka_unit_test_setup_teardown(test_charges_and_pending, setup_seeded, teardown_dir),
         cmocka_unit_test_setup_teardown(test_key_claims, setup_seeded, teardown_dir),
