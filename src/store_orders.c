@@ -965,7 +965,9 @@ enum bc_status store_pending_done(struct store *s, const char *key, const char *
 }
 
 /* Only checkouts still without an outcome, or whose refund was claimed but
- * not confirmed, oldest first. */
+ * not confirmed, oldest first: the WHERE is that of the partial index
+ * pending_checkouts_open (schema v5), word for word, so that SQLite reads
+ * the index alone. */
 enum bc_status store_pending_each(struct store *s,
                                   bool (*cb)(void *ctx, const char *key, int64_t account_id,
                                              int64_t amount, const char *currency, const char *request),
@@ -974,7 +976,7 @@ enum bc_status store_pending_each(struct store *s,
     sqlite3_stmt *q = NULL;
     int rc = sqlite3_prepare_v2(s->db,
         "SELECT key, account_id, amount_minor, currency, request FROM pending_checkouts"
-        " WHERE outcome IS NULL OR outcome LIKE 'refunding:%' ORDER BY at, key", -1, &q, NULL);
+        " WHERE outcome IS NULL OR outcome GLOB 'refunding:*' ORDER BY at, key", -1, &q, NULL);
     if (rc != SQLITE_OK)
         return store_fail(s, rc);
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {

@@ -1422,6 +1422,41 @@ static void test_charges_and_pending(void **state)
     assert_int_equal(store_pending_put(f->s, "p3", 999, 1, "EUR", "{}"), BC_DB_ERROR);   /* FK */
 }
 
+/* reconcile reads the open checkouts through their partial index, in its
+ * order: the settled rows (one per paid order, kept) are not read at all. */
+static void test_pending_reads_open_only(void **state)
+{
+    struct fx *f = *state;
+    char key[16];
+    for (int i = 0; i < 50; i++) {
+        snprintf(key, sizeof key, "s%02d", i);
+        assert_int_equal(store_pending_put(f->s, key, f->account, 1, "EUR", "{}"), BC_OK);
+        assert_int_equal(store_pending_done(f->s, key, "completed"), BC_OK);
+    }
+    assert_int_equal(store_pending_put(f->s, "o2", f->account, 2, "EUR", "{}"), BC_OK);
+    assert_int_equal(store_pending_put(f->s, "o1", f->account, 3, "EUR", "{}"), BC_OK);
+    assert_int_equal(store_pending_put(f->s, "r1", f->account, 4, "EUR", "{}"), BC_OK);
+    assert_int_equal(store_pending_done(f->s, "r1", "refunding:2"), BC_OK);
+    assert_int_equal(store_exec_for_test(f->s, "UPDATE pending_checkouts SET at = 5 WHERE key = 'r1';"
+                                               "UPDATE pending_checkouts SET at = 7"
+                                               " WHERE key IN ('o1', 'o2')"), BC_OK);
+
+    struct pend_seen seen = { 0, "" };
+    struct trace t;
+    char plan[1024];
+    trace_start(f->s, &t);
+    assert_int_equal(store_pending_each(f->s, pend_cb, &seen), BC_OK);
+    traced_plan(f->s, &t, "pending_checkouts", plan, sizeof plan);
+    trace_stop(f->s, &t);
+    assert_string_equal(seen.text, "r1:1:4:EUR:{};o1:1:3:EUR:{};o2:1:2:EUR:{};");
+    assert_non_null(strstr(plan, "USING INDEX pending_checkouts_open"));
+    assert_null(strstr(plan, "SCAN pending_checkouts\n"));
+    assert_null(strstr(plan, "TEMP B-TREE"));
+    assert_int_equal(q1(f->path, "SELECT count(*) FROM pending_checkouts INDEXED BY"
+                                 " pending_checkouts_open WHERE outcome IS NULL"
+                                 " OR outcome GLOB 'refunding:*'"), 3);
+}
+
 /* One key, one outcome: a paid order commits only under the checkout its
  * own attempt opened; a claim for a refund closes the key to orders and to
  * new checkouts until every claimer saw its refund through; an order with
@@ -1604,6 +1639,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_audit_uses_indexes, setup_seeded, teardown_dir),
         cmocka_unit_test_setup_teardown(test_operators, setup_seeded, teardown_dir),
         cmocka_unit_test_setup_teardown(test_charges_and_pending, setup_seeded, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_pending_reads_open_only, setup_seeded, teardown_dir),
         cmocka_unit_test_setup_teardown(test_key_claims, setup_seeded, teardown_dir),
         cmocka_unit_test_setup_teardown(test_disk_full, setup_seeded, teardown_dir),
         cmocka_unit_test_setup_teardown(test_concurrent_writer_waits, setup_seeded, teardown_dir),
