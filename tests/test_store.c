@@ -927,6 +927,47 @@ static void test_search_words(void **state)
     assert_string_equal(names, "Neri Design|");
 }
 
+/* When the names and e-mails that start with the query already fill the
+ * limit, they are the answer, the oldest first, and the word tables (whose
+ * prefix merges cost milliseconds at a million accounts) are not read; a
+ * query they do not fill reads them. */
+static void test_search_prefix_fills_limit(void **state)
+{
+    struct fx *f = *state;
+    assert_int_equal(store_open(f->path, STORE_OPEN_CREATE, &f->s), BC_OK);
+    assert_int_equal(store_begin(f->s), BC_OK);
+    for (int i = 0; i < 40; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "Rossi %c%02d", 'Z' - i % 26, i);   /* ids 1-40, names out of id order */
+        add_account(f->s, name, NULL);
+    }
+    add_account(f->s, "Bianchi Rossi", NULL);                          /* 41: a word match only */
+    assert_int_equal(store_commit(f->s), BC_OK);
+
+    struct trace t;
+    struct store_account_list l = { 0 };
+    trace_start(f->s, &t);
+    assert_int_equal(store_account_search(f->s, "ross", 10, &l), BC_OK);
+    assert_int_equal(l.n, 10);
+    for (size_t i = 0; i < l.n; i++)
+        assert_int_equal(l.items[i].id, (int64_t)i + 1);
+    for (size_t i = 0; i < t.n; i++)
+        assert_null(strstr(t.sql[i], "MATCH"));
+    trace_stop(f->s, &t);
+    store_account_list_clear(&l);
+
+    trace_start(f->s, &t);
+    assert_int_equal(store_account_search(f->s, "ross", 50, &l), BC_OK);
+    assert_int_equal(l.n, 41);
+    assert_int_equal(l.items[40].id, 41);
+    bool words = false;
+    for (size_t i = 0; i < t.n; i++)
+        words = words || strstr(t.sql[i], "account_words MATCH") != NULL;
+    assert_true(words);
+    trace_stop(f->s, &t);
+    store_account_list_clear(&l);
+}
+
 static void test_search_uses_indexes(void **state)
 {
     struct fx *f = *state;
@@ -1630,6 +1671,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_card, setup_seeded, teardown_dir),
         cmocka_unit_test_setup_teardown(test_search, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_search_words, setup_dir, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_search_prefix_fills_limit, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_search_uses_indexes, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_order_commit_and_replay, setup_seeded, teardown_dir),
         cmocka_unit_test_setup_teardown(test_order_refusals_write_nothing, setup_seeded, teardown_dir),
