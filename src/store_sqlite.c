@@ -861,8 +861,10 @@ static const char search_sql[] =
  * are not read: a word query of several prefixes longer than the prefix
  * indexes merges every term each prefix starts, which at a million
  * accounts costs milliseconds, while a few hundred index entries cost
- * microseconds. Short prefixes (thousands of names) go to search_sql, whose
- * branches stop at the limit. Parameters as search_sql's (?5 unused). */
+ * microseconds. When the names alone fill the limit the e-mails, which rank
+ * below them, are not read (?5 = 0). Short prefixes (thousands of names) go
+ * to search_sql, whose branches stop at the limit. Parameters as
+ * search_sql's but ?5, whether to read the e-mails. */
 #define SEARCH_NAMES_CAP 4096
 #define SEARCH_EMAILS_CAP 512
 static const char search_count_sql[] =
@@ -875,18 +877,20 @@ static const char search_first_sql[] =
     "  SELECT id, 0 FROM accounts WHERE id = ?1"
     "  UNION ALL SELECT id, CASE WHEN name = ?6 COLLATE NOCASE THEN 1 ELSE 2 END FROM accounts"
     "    WHERE name >= ?2 COLLATE NOCASE AND name < ?3 COLLATE NOCASE"
-    "  UNION ALL SELECT account_id, 3 FROM contacts WHERE email >= ?2 AND email < ?3),"
+    "  UNION ALL SELECT account_id, 3 FROM contacts WHERE ?5 AND email >= ?2 AND email < ?3),"
     " best(hit, rank) AS (SELECT id, min(rank) FROM hits GROUP BY id ORDER BY 2, 1 LIMIT ?4)"
     " SELECT " ACCOUNT_COLS " FROM best CROSS JOIN accounts ON accounts.id = best.hit"
     " ORDER BY best.rank, best.hit";
 
-/* Whether the first pass can answer: both prefix counts under the cap and
+/* Whether the first pass can answer: the names under their cap and at
+ * least `limit` (then *emails is false), or both under their caps and
  * together at least `limit`. */
 static enum bc_status search_first_fits(struct store *s, const char *low, const char *high,
-                                        size_t limit, bool *fits)
+                                        size_t limit, bool *fits, bool *emails_too)
 {
     sqlite3_stmt *q;
     *fits = false;
+    *emails_too = false;
     enum bc_status st = store_prep(s, SL_ACCOUNT_SEARCH_COUNT, search_count_sql, &q);
     if (st != BC_OK)
         return st;
@@ -899,8 +903,12 @@ static enum bc_status search_first_fits(struct store *s, const char *low, const 
     int64_t names = sqlite3_column_int64(q, 0), emails = sqlite3_column_int64(q, 1);
     sqlite3_reset(q);
     sqlite3_clear_bindings(q);
-    *fits = names < SEARCH_NAMES_CAP && emails < SEARCH_EMAILS_CAP &&
-            (uint64_t)(names + emails) >= (uint64_t)limit;
+    if (names >= SEARCH_NAMES_CAP)
+        return BC_OK;
+    if ((uint64_t)names >= (uint64_t)limit)
+        *fits = true;
+    else if (emails < SEARCH_EMAILS_CAP && (uint64_t)(names + emails) >= (uint64_t)limit)
+        *fits = *emails_too = true;
     return BC_OK;
 }
 
@@ -989,8 +997,8 @@ enum bc_status store_account_search(struct store *s, const char *query, size_t l
     enum bc_status st = BC_NO_MEMORY;
     if (!prefix_bounds(query, &low, &high) || !(words = words_query(query)))
         goto done;
-    bool first;
-    if ((st = search_first_fits(s, low, high, limit, &first)) != BC_OK)
+    bool first, emails_too;
+    if ((st = search_first_fits(s, low, high, limit, &first, &emails_too)) != BC_OK)
         goto done;
     int64_t id;
     bool is_id = query_id(query, &id);
@@ -1009,6 +1017,8 @@ enum bc_status store_account_search(struct store *s, const char *query, size_t l
         sqlite3_bind_int64(q, 4, limit > INT64_MAX ? INT64_MAX : (int64_t)limit);
         if (pass == 1)
             sqlite3_bind_text(q, 5, words, -1, SQLITE_STATIC);
+        else
+            sqlite3_bind_int(q, 5, emails_too);
         sqlite3_bind_text(q, 6, query, -1, SQLITE_STATIC);
         st = STORE_ROWS(s, q, out, read_account);
         sqlite3_clear_bindings(q);   /* low/high/words are freed below */
