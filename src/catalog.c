@@ -12,6 +12,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,88 @@
 #define RANK_MAX 999999
 #define SEATS_MAX 1000000
 
+/* The items added so far of an array that must not repeat (product ids,
+ * a product's plan ids and ranks), by hash: each new item is checked
+ * against the earlier ones in constant time, not against each of them. */
+struct dupset {
+    struct dupslot { uint64_t hash; size_t item; } *slot;   /* item + 1; 0: empty */
+    size_t cap, n;
+};
+
+typedef bool (*dup_same_fn)(const void *items, size_t a, size_t b);
+
+static uint64_t hash_text(const char *t)
+{
+    uint64_t h = 1469598103934665603u;   /* FNV-1a */
+    for (; *t; t++)
+        h = (h ^ (unsigned char)*t) * 1099511628211u;
+    return h;
+}
+
+static bool dup_grow(struct dupset *d)
+{
+    size_t cap = d->cap ? 2 * d->cap : 16;
+    struct dupslot *slot = calloc(cap, sizeof *slot);
+    if (!slot)
+        return false;
+    for (size_t i = 0; i < d->cap; i++) {
+        if (!d->slot[i].item)
+            continue;
+        size_t k = d->slot[i].hash & (cap - 1);
+        while (slot[k].item)
+            k = (k + 1) & (cap - 1);
+        slot[k] = d->slot[i];
+    }
+    free(d->slot);
+    d->slot = slot;
+    d->cap = cap;
+    return true;
+}
+
+/* Looks for an earlier item equal to item `i` (whose hash is `hash`): sets
+ * *dup to its index, or to SIZE_MAX and adds `i`. False on no memory. */
+static bool dup_check(struct dupset *d, uint64_t hash, size_t i, dup_same_fn same,
+                      const void *items, size_t *dup)
+{
+    *dup = SIZE_MAX;
+    if (2 * (d->n + 1) > d->cap && !dup_grow(d))
+        return false;
+    size_t k = hash & (d->cap - 1);
+    for (; d->slot[k].item; k = (k + 1) & (d->cap - 1)) {
+        if (d->slot[k].hash == hash && same(items, d->slot[k].item - 1, i)) {
+            *dup = d->slot[k].item - 1;
+            return true;
+        }
+    }
+    d->slot[k] = (struct dupslot){hash, i + 1};
+    d->n++;
+    return true;
+}
+
+static void dup_free(struct dupset *d)
+{
+    free(d->slot);
+    memset(d, 0, sizeof *d);
+}
+
+static bool same_product_id(const void *items, size_t a, size_t b)
+{
+    const struct catalog_product *p = items;
+    return strcmp(p[a].id, p[b].id) == 0;
+}
+
+static bool same_plan_id(const void *items, size_t a, size_t b)
+{
+    const struct catalog_plan *p = items;
+    return strcmp(p[a].id, p[b].id) == 0;
+}
+
+static bool same_plan_rank(const void *items, size_t a, size_t b)
+{
+    const struct catalog_plan *p = items;
+    return p[a].rank == p[b].rank;
+}
+
 /* One file being read: where messages point and what is being built. */
 struct load {
     char *err;
@@ -35,6 +118,7 @@ struct load {
     struct ctree *tree;        /* reader, reused from file to file */
     struct catalog *cat;
     char **product_where;      /* "file:line:col" of each product id, parallel to cat->products */
+    struct dupset product_ids; /* of cat->products */
 };
 
 /* A key a mapping may hold: the value's node type and whether it must be there. */
@@ -616,25 +700,31 @@ static const struct field plan_fields[PLAN_N] = {
     [PLAN_PRICES] = {"prices", YAML_MAPPING_NODE, true},
 };
 
-/* Loads plan number `i` of `prod`; plans before it are complete. */
-static bool load_plan(struct load *ld, const struct ctree_node *map, struct catalog_product *prod, size_t i)
+/* Loads plan number `i` of `prod`; plans before it are complete, their ids
+ * in `ids` and their ranks in `ranks`. */
+static bool load_plan(struct load *ld, const struct ctree_node *map, struct catalog_product *prod, size_t i,
+                      struct dupset *ids, struct dupset *ranks)
 {
     struct catalog_plan *plan = &prod->plans[i];
     struct ctree_node *v[PLAN_N];
+    size_t j;
     if (!walk_mapping(ld, map, "plan", plan_fields, PLAN_N, v, NULL) ||
         !get_id(ld, v[PLAN_ID], "plan", &plan->id))
         return false;
-    for (size_t j = 0; j < i; j++)
-        if (strcmp(prod->plans[j].id, plan->id) == 0)
-            return fail_at(ld, v[PLAN_ID]->start_mark, "duplicate plan id '%s' in product '%s'",
-                           plan->id, prod->id);
+    if (!dup_check(ids, hash_text(plan->id), i, same_plan_id, prod->plans, &j))
+        return fail_oom(ld);
+    if (j != SIZE_MAX)
+        return fail_at(ld, v[PLAN_ID]->start_mark, "duplicate plan id '%s' in product '%s'",
+                       plan->id, prod->id);
     if (!get_string(ld, v[PLAN_NAME], "name", &plan->name) ||
         !get_int(ld, v[PLAN_RANK], "rank", 1, RANK_MAX, &plan->rank))
         return false;
-    for (size_t j = 0; j < i; j++)
-        if (prod->plans[j].rank == plan->rank)
-            return fail_at(ld, v[PLAN_RANK]->start_mark, "rank %d of plan '%s' equals the rank of plan '%s'",
-                           plan->rank, plan->id, prod->plans[j].id);
+    if (!dup_check(ranks, (uint64_t)plan->rank * 0x9e3779b97f4a7c15u, i, same_plan_rank,
+                   prod->plans, &j))
+        return fail_oom(ld);
+    if (j != SIZE_MAX)
+        return fail_at(ld, v[PLAN_RANK]->start_mark, "rank %d of plan '%s' equals the rank of plan '%s'",
+                       plan->rank, plan->id, prod->plans[j].id);
     return load_seats(ld, v[PLAN_SEATS], plan) &&
            load_features(ld, v[PLAN_FEATURES], v[PLAN_FEATURES_IT], plan) &&
            load_prices(ld, v[PLAN_PRICES], plan);
@@ -677,10 +767,13 @@ static bool load_product(struct load *ld, const struct ctree_node *map)
 
     if (!get_id(ld, v[PROD_ID], "product", &prod->id))
         return false;
-    for (size_t j = 0; j + 1 < c->nproducts; j++)
-        if (strcmp(prods[j].id, prod->id) == 0)
-            return fail_at(ld, v[PROD_ID]->start_mark, "duplicate product id '%s' (first defined at %s)",
-                           prod->id, where[j]);
+    size_t j;
+    if (!dup_check(&ld->product_ids, hash_text(prod->id), c->nproducts - 1, same_product_id,
+                   prods, &j))
+        return fail_oom(ld);
+    if (j != SIZE_MAX)
+        return fail_at(ld, v[PROD_ID]->start_mark, "duplicate product id '%s' (first defined at %s)",
+                       prod->id, where[j]);
     size_t len = strlen(ld->path) + 48;
     char *at = malloc(len);
     if (!at)
@@ -699,15 +792,20 @@ static bool load_product(struct load *ld, const struct ctree_node *map)
     if (!prod->plans)
         return fail_oom(ld);
     prod->nplans = n;
-    for (size_t i = 0; i < n; i++) {
+    struct dupset ids = {0}, ranks = {0};
+    bool ok = true;
+    for (size_t i = 0; ok && i < n; i++) {
         const struct ctree_node *p = plans->kids[i];
         if (p->type != YAML_MAPPING_NODE)
-            return fail_at(ld, p->start_mark, "each item of 'plans' must be a mapping, not %s", node_kind(p));
-        if (!load_plan(ld, p, prod, i))
-            return false;
+            ok = fail_at(ld, p->start_mark, "each item of 'plans' must be a mapping, not %s", node_kind(p));
+        else
+            ok = load_plan(ld, p, prod, i, &ids, &ranks);
     }
-    qsort(prod->plans, n, sizeof *prod->plans, plan_by_rank);
-    return true;
+    dup_free(&ids);
+    dup_free(&ranks);
+    if (ok)
+        qsort(prod->plans, n, sizeof *prod->plans, plan_by_rank);
+    return ok;
 }
 
 enum { FILE_PRODUCT, FILE_N };
@@ -897,6 +995,7 @@ out:
         for (size_t i = 0; i < ld.cat->nproducts; i++)
             free(ld.product_where ? ld.product_where[i] : NULL);
     free(ld.product_where);
+    dup_free(&ld.product_ids);
     for (size_t i = 0; i < nnames; i++)
         free(names[i]);
     free(names);

@@ -17,7 +17,7 @@
 
 struct store;
 
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 
 enum store_open_mode {
     STORE_OPEN_EXISTING,  /* the file must exist and hold a billcenter schema */

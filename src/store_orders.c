@@ -707,19 +707,32 @@ enum bc_status store_audit_append(struct store *s, const struct store_audit_entr
     return store_run(s, q);
 }
 
+/* One statement per filter, so that each seeks its index: by account
+ * (audit_account, whose entries are in id order within an account), by
+ * time (audit_at, named: ordered by id SQLite would rather read the whole
+ * table than sort), both (the account's entries), neither (the table). */
+#define AUDIT_SELECT "SELECT id, at, actor, origin, coalesce(account_id, 0), action," \
+    " before_json, after_json, result FROM audit"
+static const char *const audit_sql[4] = {
+    AUDIT_SELECT " ORDER BY id",
+    AUDIT_SELECT " WHERE account_id = ?1 ORDER BY id",
+    AUDIT_SELECT " INDEXED BY audit_at WHERE at >= ?2 ORDER BY id",
+    AUDIT_SELECT " WHERE account_id = ?1 AND at >= ?2 ORDER BY id",
+};
+
 /* Iterations prepare their own statement, so a callback may use the store. */
 enum bc_status store_audit_each(struct store *s, int64_t account_id, int64_t since,
                                 bool (*cb)(void *ctx, const struct store_audit_entry *e), void *ctx)
 {
     sqlite3_stmt *q = NULL;
     int rc = sqlite3_prepare_v2(s->db,
-        "SELECT id, at, actor, origin, coalesce(account_id, 0), action, before_json,"
-        " after_json, result FROM audit"
-        " WHERE (?1 = 0 OR account_id = ?1) AND (?2 = 0 OR at >= ?2) ORDER BY id", -1, &q, NULL);
+        audit_sql[(account_id != 0 ? 1 : 0) + (since != 0 ? 2 : 0)], -1, &q, NULL);
     if (rc != SQLITE_OK)
         return store_fail(s, rc);
-    sqlite3_bind_int64(q, 1, account_id);
-    sqlite3_bind_int64(q, 2, since);
+    if (account_id != 0)
+        sqlite3_bind_int64(q, 1, account_id);
+    if (since != 0)
+        sqlite3_bind_int64(q, 2, since);
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
         struct store_audit_entry e = {
             .id = sqlite3_column_int64(q, 0),
@@ -952,7 +965,9 @@ enum bc_status store_pending_done(struct store *s, const char *key, const char *
 }
 
 /* Only checkouts still without an outcome, or whose refund was claimed but
- * not confirmed, oldest first. */
+ * not confirmed, oldest first: the WHERE is that of the partial index
+ * pending_checkouts_open (schema v5), word for word, so that SQLite reads
+ * the index alone. */
 enum bc_status store_pending_each(struct store *s,
                                   bool (*cb)(void *ctx, const char *key, int64_t account_id,
                                              int64_t amount, const char *currency, const char *request),
@@ -961,7 +976,7 @@ enum bc_status store_pending_each(struct store *s,
     sqlite3_stmt *q = NULL;
     int rc = sqlite3_prepare_v2(s->db,
         "SELECT key, account_id, amount_minor, currency, request FROM pending_checkouts"
-        " WHERE outcome IS NULL OR outcome LIKE 'refunding:%' ORDER BY at, key", -1, &q, NULL);
+        " WHERE outcome IS NULL OR outcome GLOB 'refunding:*' ORDER BY at, key", -1, &q, NULL);
     if (rc != SQLITE_OK)
         return store_fail(s, rc);
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {

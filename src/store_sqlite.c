@@ -848,6 +848,70 @@ static const char search_sql[] =
     "   WHEN accounts.name >= ?2 COLLATE NOCASE AND accounts.name < ?3 COLLATE NOCASE THEN 2"
     "   ELSE best.rank END, accounts.id LIMIT ?4";
 
+/* The first pass of a search, which answers it alone when it can: when
+ * fewer than SEARCH_NAMES_CAP names and fewer than SEARCH_EMAILS_CAP
+ * e-mails start with the query (counted through their indexes, ?1 and ?4
+ * the caps, ?2/?3 the prefix range; an e-mail costs a row read for its
+ * account, a name does not), every hit of the first ranks is known: the id
+ * itself, the name itself, the names and the e-mails that start with the
+ * query. When they are `limit` accounts or more, they are the answer, the
+ * oldest first within a rank as search_sql orders them (ranked from the
+ * name index alone, whose entries hold the name: only the `limit` accounts
+ * answered are read from the table), and the word tables
+ * are not read: a word query of several prefixes longer than the prefix
+ * indexes merges every term each prefix starts, which at a million
+ * accounts costs milliseconds, while a few hundred index entries cost
+ * microseconds. When the names alone fill the limit the e-mails, which rank
+ * below them, are not read (?5 = 0). Short prefixes (thousands of names) go
+ * to search_sql, whose branches stop at the limit. Parameters as
+ * search_sql's but ?5, whether to read the e-mails. */
+#define SEARCH_NAMES_CAP 4096
+#define SEARCH_EMAILS_CAP 512
+static const char search_count_sql[] =
+    "SELECT (SELECT count(*) FROM (SELECT 1 FROM accounts"
+    "    WHERE name >= ?2 COLLATE NOCASE AND name < ?3 COLLATE NOCASE LIMIT ?1)),"
+    "  (SELECT count(*) FROM (SELECT 1 FROM contacts"
+    "    WHERE email >= ?2 AND email < ?3 LIMIT ?4))";
+static const char search_first_sql[] =
+    "WITH hits(id, rank) AS ("
+    "  SELECT id, 0 FROM accounts WHERE id = ?1"
+    "  UNION ALL SELECT id, CASE WHEN name = ?6 COLLATE NOCASE THEN 1 ELSE 2 END FROM accounts"
+    "    WHERE name >= ?2 COLLATE NOCASE AND name < ?3 COLLATE NOCASE"
+    "  UNION ALL SELECT account_id, 3 FROM contacts WHERE ?5 AND email >= ?2 AND email < ?3),"
+    " best(hit, rank) AS (SELECT id, min(rank) FROM hits GROUP BY id ORDER BY 2, 1 LIMIT ?4)"
+    " SELECT " ACCOUNT_COLS " FROM best CROSS JOIN accounts ON accounts.id = best.hit"
+    " ORDER BY best.rank, best.hit";
+
+/* Whether the first pass can answer: the names under their cap and at
+ * least `limit` (then *emails is false), or both under their caps and
+ * together at least `limit`. */
+static enum bc_status search_first_fits(struct store *s, const char *low, const char *high,
+                                        size_t limit, bool *fits, bool *emails_too)
+{
+    sqlite3_stmt *q;
+    *fits = false;
+    *emails_too = false;
+    enum bc_status st = store_prep(s, SL_ACCOUNT_SEARCH_COUNT, search_count_sql, &q);
+    if (st != BC_OK)
+        return st;
+    sqlite3_bind_int(q, 1, SEARCH_NAMES_CAP);
+    sqlite3_bind_int(q, 4, SEARCH_EMAILS_CAP);
+    sqlite3_bind_text(q, 2, low, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 3, high, -1, SQLITE_STATIC);
+    if ((st = store_row(s, q)) != BC_OK)
+        return st;
+    int64_t names = sqlite3_column_int64(q, 0), emails = sqlite3_column_int64(q, 1);
+    sqlite3_reset(q);
+    sqlite3_clear_bindings(q);
+    if (names >= SEARCH_NAMES_CAP)
+        return BC_OK;
+    if ((uint64_t)names >= (uint64_t)limit)
+        *fits = true;
+    else if (emails < SEARCH_EMAILS_CAP && (uint64_t)(names + emails) >= (uint64_t)limit)
+        *fits = *emails_too = true;
+    return BC_OK;
+}
+
 enum bc_status store_search_plan_for_test(struct store *s, char *buf, size_t size)
 {
     char sql[sizeof search_sql + 32];
@@ -936,20 +1000,32 @@ enum bc_status store_account_search(struct store *s, const char *query, size_t l
     enum bc_status st = BC_NO_MEMORY;
     if (!prefix_bounds(query, &low, &high) || !(words = words_query(query)))
         goto done;
-    sqlite3_stmt *q;
-    st = store_prep(s, SL_ACCOUNT_SEARCH, search_sql, &q);
-    if (st != BC_OK)
+    bool first, emails_too;
+    if ((st = search_first_fits(s, low, high, limit, &first, &emails_too)) != BC_OK)
         goto done;
     int64_t id;
-    if (query_id(query, &id))
-        sqlite3_bind_int64(q, 1, id);
-    sqlite3_bind_text(q, 2, low, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 3, high, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(q, 4, limit > INT64_MAX ? INT64_MAX : (int64_t)limit);
-    sqlite3_bind_text(q, 5, words, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 6, query, -1, SQLITE_STATIC);
-    st = STORE_ROWS(s, q, out, read_account);
-    sqlite3_clear_bindings(q);   /* low/high/words are freed below */
+    bool is_id = query_id(query, &id);
+    /* The first pass when it may answer; the whole search when it did not. */
+    for (int pass = first ? 0 : 1; pass < 2 && st == BC_OK && out->n < limit; pass++) {
+        store_account_list_clear(out);
+        sqlite3_stmt *q;
+        st = pass == 0 ? store_prep(s, SL_ACCOUNT_SEARCH_FIRST, search_first_sql, &q)
+                       : store_prep(s, SL_ACCOUNT_SEARCH, search_sql, &q);
+        if (st != BC_OK)
+            break;
+        if (is_id)
+            sqlite3_bind_int64(q, 1, id);
+        sqlite3_bind_text(q, 2, low, -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 3, high, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(q, 4, limit > INT64_MAX ? INT64_MAX : (int64_t)limit);
+        if (pass == 1)
+            sqlite3_bind_text(q, 5, words, -1, SQLITE_STATIC);
+        else
+            sqlite3_bind_int(q, 5, emails_too);
+        sqlite3_bind_text(q, 6, query, -1, SQLITE_STATIC);
+        st = STORE_ROWS(s, q, out, read_account);
+        sqlite3_clear_bindings(q);   /* low/high/words are freed below */
+    }
     if (st != BC_OK)
         store_account_list_clear(out);
 done:

@@ -8,7 +8,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "catalog.h"
@@ -366,6 +368,105 @@ static void every_fixture_has_a_case(void **state)
     assert_int_equal(ndirs, ncases);
 }
 
+/* A generated catalog directory of `nproducts` products (files p00000.yaml
+ * ... in load order), product i with id "prod-<dup_of or i>" when i is
+ * `dup_at`, else "prod-<i>"; product 0 has `nplans` plans with ids
+ * "plan-<k>" and ranks k + 1, except that plan `plan_dup_at` repeats the id
+ * (or, with `rank_dup`, the rank) of plan `plan_dup_of`. */
+static void write_catalog(const char *dir, size_t nproducts, size_t dup_at, size_t dup_of,
+                          size_t nplans, size_t plan_dup_at, size_t plan_dup_of, bool rank_dup)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/catalog.yaml", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("seller: {name: \"Small Seller S.r.l.\", country: IT, timezone: Europe/Rome}\n"
+          "customer_care: {phone: \"+39 02 0000 0000\", email: care@example.com,"
+          " url: \"https://example.com/care\"}\n"
+          "currencies: [EUR]\nvat: {IT: \"22\"}\n", f);
+    assert_int_equal(fclose(f), 0);
+    for (size_t i = 0; i < nproducts; i++) {
+        snprintf(path, sizeof path, "%s/p%05zu.yaml", dir, i);
+        f = fopen(path, "w");
+        assert_non_null(f);
+        fprintf(f, "product:\n  id: prod-%zu\n  name: P\n  seat_name: user\n  plans:\n",
+                i == dup_at ? dup_of : i);
+        for (size_t k = 0; k < (i == 0 ? nplans : 1); k++) {
+            size_t id = k == plan_dup_at && !rank_dup ? plan_dup_of : k;
+            size_t rank = k == plan_dup_at && rank_dup ? plan_dup_of : k;
+            fprintf(f, "    - id: plan-%zu\n      name: Plan\n      rank: %zu\n"
+                       "      seats: {min: 1, max: 10}\n"
+                       "      prices: {EUR: {monthly: \"10.00\", annual: \"100.00\"}}\n",
+                    id, rank + 1);
+        }
+        assert_int_equal(fclose(f), 0);
+    }
+}
+
+static void remove_catalog(const char *dir, size_t nproducts)
+{
+    char path[512];
+    for (size_t i = 0; i < nproducts; i++) {
+        snprintf(path, sizeof path, "%s/p%05zu.yaml", dir, i);
+        unlink(path);
+    }
+    snprintf(path, sizeof path, "%s/catalog.yaml", dir);
+    unlink(path);
+    rmdir(dir);
+}
+
+static void expect_load_error(const char *dir, const char *expected)
+{
+    char err[512];
+    struct catalog *c = catalog_load(dir, err, sizeof err);
+    if (c || strcmp(err, expected) != 0) {
+        catalog_destroy(c);
+        fail_msg("got      %s\nexpected %s", c ? "(a catalog)" : err, expected);
+    }
+}
+
+/* Duplicates among many products and many plans are each found at their
+ * second occurrence, naming the first, as in the small fixtures; and a
+ * large catalog without one loads whole. */
+static void duplicates_in_a_large_catalog(void **state)
+{
+    (void)state;
+    enum { N = 1000, PLANS = 60 };
+    char dir[64] = "/tmp/bc-catalog-XXXXXX", expected[512];
+    assert_non_null(mkdtemp(dir));
+
+    write_catalog(dir, N, SIZE_MAX, 0, PLANS, SIZE_MAX, 0, false);
+    char err[512] = "";
+    struct catalog *c = catalog_load(dir, err, sizeof err);
+    if (!c)
+        fail_msg("%s", err);
+    assert_int_equal(c->nproducts, N);
+    assert_int_equal(catalog_product(c, "prod-0")->nplans, PLANS);
+    catalog_destroy(c);
+
+    write_catalog(dir, N, 999, 123, PLANS, SIZE_MAX, 0, false);
+    snprintf(expected, sizeof expected, "%s/p00999.yaml:2:7: duplicate product id 'prod-123'"
+             " (first defined at %s/p00123.yaml:2:7)", dir, dir);
+    expect_load_error(dir, expected);
+
+    write_catalog(dir, N, 600, 599, PLANS, SIZE_MAX, 0, false);
+    snprintf(expected, sizeof expected, "%s/p00600.yaml:2:7: duplicate product id 'prod-599'"
+             " (first defined at %s/p00599.yaml:2:7)", dir, dir);
+    expect_load_error(dir, expected);
+
+    /* Plan k's id is on line 6 + 5k, its rank on the line after the next. */
+    write_catalog(dir, 2, SIZE_MAX, 0, PLANS, 41, 17, false);
+    snprintf(expected, sizeof expected,
+             "%s/p00000.yaml:211:11: duplicate plan id 'plan-17' in product 'prod-0'", dir);
+    expect_load_error(dir, expected);
+
+    write_catalog(dir, 2, SIZE_MAX, 0, PLANS, 52, 3, true);
+    snprintf(expected, sizeof expected,
+             "%s/p00000.yaml:268:13: rank 4 of plan 'plan-52' equals the rank of plan 'plan-3'", dir);
+    expect_load_error(dir, expected);
+    remove_catalog(dir, N);
+}
+
 static void unreadable_directories(void **state)
 {
     (void)state;
@@ -399,6 +500,7 @@ int main(void)
         cmocka_unit_test(aliases_repeat_anchored_blocks),
         cmocka_unit_test(bad_catalogs_are_reported_exactly),
         cmocka_unit_test(every_fixture_has_a_case),
+        cmocka_unit_test(duplicates_in_a_large_catalog),
         cmocka_unit_test(unreadable_directories),
         cmocka_unit_test(error_buffer_is_respected),
     };

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -35,6 +36,8 @@ struct fx {
 };
 
 /* ---------------------------------------------------------------- helpers */
+
+static int untraced;   /* > 0 while the test runs SQL of its own (see trace_cb) */
 
 static void rm_tree(const char *dir)
 {
@@ -59,21 +62,25 @@ static int64_t q1(const char *path, const char *sql)
     sqlite3 *db = NULL;
     sqlite3_stmt *st = NULL;
     int64_t v = -1;
+    untraced++;
     assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
     assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
     if (sqlite3_step(st) == SQLITE_ROW)
         v = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
     sqlite3_close(db);
+    untraced--;
     return v;
 }
 
 static void raw_exec(const char *path, const char *sql)
 {
     sqlite3 *db = NULL;
+    untraced++;
     assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
     assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);
+    untraced--;
 }
 
 static int setup_dir(void **state)
@@ -157,6 +164,122 @@ static int64_t count(struct fx *f, const char *table)
     return q1(f->path, sql);
 }
 
+/* The distinct statements a connection prepares while traced, as SQLite
+ * holds their text (parameters unexpanded). */
+#define TRACE_MAX 512
+struct trace {
+    char *sql[TRACE_MAX];
+    size_t n;
+};
+
+/* Every statement any store connection of this program runs, over all its
+ * tests (an auto extension traces each connection as it opens; the tests'
+ * own SQL, through q1/raw_exec/store_exec_for_test, is left out), checked
+ * at the end by test_no_statement_scans_history; and the statements of the
+ * traced calls of one test. */
+static struct trace all_statements, *current_trace;
+
+static void trace_add(struct trace *t, const char *sql)
+{
+    for (size_t i = 0; i < t->n; i++)
+        if (strcmp(t->sql[i], sql) == 0)
+            return;
+    if (t->n < TRACE_MAX)
+        t->sql[t->n++] = strdup(sql);
+}
+
+static int trace_cb(unsigned type, void *ctx, void *p, void *x)
+{
+    (void)ctx;
+    (void)x;
+    const char *sql = type == SQLITE_TRACE_STMT ? sqlite3_sql(p) : NULL;
+    if (!sql || untraced)
+        return 0;
+    static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;   /* test_concurrent_writer_waits */
+    pthread_mutex_lock(&lock);
+    trace_add(&all_statements, sql);
+    if (current_trace)
+        trace_add(current_trace, sql);
+    pthread_mutex_unlock(&lock);
+    return 0;
+}
+
+static int trace_connection(sqlite3 *db, char **err, const struct sqlite3_api_routines *api)
+{
+    (void)err;
+    (void)api;
+    if (!untraced)
+        sqlite3_trace_v2(db, SQLITE_TRACE_STMT, trace_cb, NULL);
+    return SQLITE_OK;
+}
+
+static void trace_start(struct store *s, struct trace *t)
+{
+    (void)s;
+    memset(t, 0, sizeof *t);
+    current_trace = t;
+}
+
+static void trace_stop(struct store *s, struct trace *t)
+{
+    (void)s;
+    current_trace = NULL;
+    for (size_t i = 0; i < t->n; i++)
+        free(t->sql[i]);
+    t->n = 0;
+}
+
+static enum bc_status exec_untraced(struct store *s, const char *sql)
+{
+    untraced++;
+    enum bc_status st = store_exec_for_test(s, sql);
+    untraced--;
+    return st;
+}
+#define store_exec_for_test exec_untraced
+
+/* EXPLAIN QUERY PLAN of `sql` on the store's connection, one detail a line
+ * ("" for a statement without a plan); the prepare's result code. */
+static int try_plan_of(struct store *s, const char *sql, char *buf, size_t size)
+{
+    char *eqp = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", sql);
+    sqlite3_stmt *q = NULL;
+    assert_non_null(eqp);
+    buf[0] = '\0';
+    int rc = sqlite3_prepare_v2(s->db, eqp, -1, &q, NULL);
+    sqlite3_free(eqp);
+    if (rc != SQLITE_OK)
+        return rc;
+    size_t used = 0;
+    while (sqlite3_step(q) == SQLITE_ROW && used < size) {
+        int n = snprintf(buf + used, size - used, "%s\n", (const char *)sqlite3_column_text(q, 3));
+        used += n > 0 ? (size_t)n : 0;
+    }
+    sqlite3_finalize(q);
+    return SQLITE_OK;
+}
+
+static void plan_of(struct store *s, const char *sql, char *buf, size_t size)
+{
+    assert_int_equal(try_plan_of(s, sql, buf, size), SQLITE_OK);
+}
+
+/* The plan of the one statement on `table` that the traced calls ran. */
+static void traced_plan(struct store *s, struct trace *t, const char *table, char *buf,
+                        size_t size)
+{
+    size_t found = 0;
+    char from[64];
+    snprintf(from, sizeof from, "FROM %s", table);
+    for (size_t i = 0; i < t->n; i++) {
+        if (strstr(t->sql[i], from)) {
+            plan_of(s, t->sql[i], buf, size);
+            found++;
+        }
+    }
+    assert_int_equal(found, 1);
+}
+
 /* ---------------------------------------------------------------- opening */
 
 static void test_create_and_migrate(void **state)
@@ -203,6 +326,7 @@ static void test_migrates_version_1(void **state)
     int failures = -1;
     int64_t until = -1;
 
+    untraced++;
     assert_int_equal(sqlite3_open_v2(f->path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
                                      NULL), SQLITE_OK);
     assert_int_equal(chmod(f->path, 0600), 0);
@@ -221,6 +345,7 @@ static void test_migrates_version_1(void **state)
         " VALUES(1795000000, 'alice', 'local', 1, 'order.place', 'ok');",
         NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);
+    untraced--;
     assert_int_equal(q1(f->path, "PRAGMA user_version"), 1);
 
     assert_int_equal(store_open(f->path, STORE_OPEN_EXISTING, &f->s), BC_OK);
@@ -855,6 +980,47 @@ static void test_search_words(void **state)
     assert_string_equal(names, "Neri Design|");
 }
 
+/* When the names and e-mails that start with the query already fill the
+ * limit, they are the answer, the oldest first, and the word tables (whose
+ * prefix merges cost milliseconds at a million accounts) are not read; a
+ * query they do not fill reads them. */
+static void test_search_prefix_fills_limit(void **state)
+{
+    struct fx *f = *state;
+    assert_int_equal(store_open(f->path, STORE_OPEN_CREATE, &f->s), BC_OK);
+    assert_int_equal(store_begin(f->s), BC_OK);
+    for (int i = 0; i < 40; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "Rossi %c%02d", 'Z' - i % 26, i);   /* ids 1-40, names out of id order */
+        add_account(f->s, name, NULL);
+    }
+    add_account(f->s, "Bianchi Rossi", NULL);                          /* 41: a word match only */
+    assert_int_equal(store_commit(f->s), BC_OK);
+
+    struct trace t;
+    struct store_account_list l = { 0 };
+    trace_start(f->s, &t);
+    assert_int_equal(store_account_search(f->s, "ross", 10, &l), BC_OK);
+    assert_int_equal(l.n, 10);
+    for (size_t i = 0; i < l.n; i++)
+        assert_int_equal(l.items[i].id, (int64_t)i + 1);
+    for (size_t i = 0; i < t.n; i++)
+        assert_null(strstr(t.sql[i], "MATCH"));
+    trace_stop(f->s, &t);
+    store_account_list_clear(&l);
+
+    trace_start(f->s, &t);
+    assert_int_equal(store_account_search(f->s, "ross", 50, &l), BC_OK);
+    assert_int_equal(l.n, 41);
+    assert_int_equal(l.items[40].id, 41);
+    bool words = false;
+    for (size_t i = 0; i < t.n; i++)
+        words = words || strstr(t.sql[i], "account_words MATCH") != NULL;
+    assert_true(words);
+    trace_stop(f->s, &t);
+    store_account_list_clear(&l);
+}
+
 static void test_search_uses_indexes(void **state)
 {
     struct fx *f = *state;
@@ -1234,6 +1400,36 @@ static void test_audit_each(void **state)
     assert_string_equal(seen.actions, "order.place,");
 }
 
+/* audit --account and --since seek their index and read no other entry;
+ * the entries come in id order without a sort for the account. */
+static void test_audit_uses_indexes(void **state)
+{
+    struct fx *f = *state;
+    struct audit_seen seen = { 0 };
+    struct trace t;
+    char plan[1024];
+
+    trace_start(f->s, &t);
+    assert_int_equal(store_audit_each(f->s, f->account, 0, audit_cb, &seen), BC_OK);
+    traced_plan(f->s, &t, "audit", plan, sizeof plan);
+    trace_stop(f->s, &t);
+    assert_non_null(strstr(plan, "SEARCH audit USING INDEX audit_account (account_id=?)"));
+    assert_null(strstr(plan, "TEMP B-TREE"));
+
+    trace_start(f->s, &t);
+    assert_int_equal(store_audit_each(f->s, 0, 200, audit_cb, &seen), BC_OK);
+    traced_plan(f->s, &t, "audit", plan, sizeof plan);
+    trace_stop(f->s, &t);
+    assert_non_null(strstr(plan, "SEARCH audit USING INDEX audit_at (at>?)"));
+
+    trace_start(f->s, &t);
+    assert_int_equal(store_audit_each(f->s, f->account, 200, audit_cb, &seen), BC_OK);
+    traced_plan(f->s, &t, "audit", plan, sizeof plan);
+    trace_stop(f->s, &t);
+    assert_non_null(strstr(plan, "SEARCH audit USING INDEX audit_"));
+    assert_null(strstr(plan, "SCAN audit"));
+}
+
 /* ---------------------------------------------------------------- others */
 
 struct ops_seen { char text[128]; };
@@ -1318,6 +1514,41 @@ static void test_charges_and_pending(void **state)
     assert_string_equal(seen.text, "p2:1:99:EUR:{};");
     assert_int_equal(q1(f->path, "SELECT count(*) FROM pending_checkouts WHERE outcome = 'completed'"), 1);
     assert_int_equal(store_pending_put(f->s, "p3", 999, 1, "EUR", "{}"), BC_DB_ERROR);   /* FK */
+}
+
+/* reconcile reads the open checkouts through their partial index, in its
+ * order: the settled rows (one per paid order, kept) are not read at all. */
+static void test_pending_reads_open_only(void **state)
+{
+    struct fx *f = *state;
+    char key[16];
+    for (int i = 0; i < 50; i++) {
+        snprintf(key, sizeof key, "s%02d", i);
+        assert_int_equal(store_pending_put(f->s, key, f->account, 1, "EUR", "{}"), BC_OK);
+        assert_int_equal(store_pending_done(f->s, key, "completed"), BC_OK);
+    }
+    assert_int_equal(store_pending_put(f->s, "o2", f->account, 2, "EUR", "{}"), BC_OK);
+    assert_int_equal(store_pending_put(f->s, "o1", f->account, 3, "EUR", "{}"), BC_OK);
+    assert_int_equal(store_pending_put(f->s, "r1", f->account, 4, "EUR", "{}"), BC_OK);
+    assert_int_equal(store_pending_done(f->s, "r1", "refunding:2"), BC_OK);
+    assert_int_equal(store_exec_for_test(f->s, "UPDATE pending_checkouts SET at = 5 WHERE key = 'r1';"
+                                               "UPDATE pending_checkouts SET at = 7"
+                                               " WHERE key IN ('o1', 'o2')"), BC_OK);
+
+    struct pend_seen seen = { 0, "" };
+    struct trace t;
+    char plan[1024];
+    trace_start(f->s, &t);
+    assert_int_equal(store_pending_each(f->s, pend_cb, &seen), BC_OK);
+    traced_plan(f->s, &t, "pending_checkouts", plan, sizeof plan);
+    trace_stop(f->s, &t);
+    assert_string_equal(seen.text, "r1:1:4:EUR:{};o1:1:3:EUR:{};o2:1:2:EUR:{};");
+    assert_non_null(strstr(plan, "USING INDEX pending_checkouts_open"));
+    assert_null(strstr(plan, "SCAN pending_checkouts\n"));
+    assert_null(strstr(plan, "TEMP B-TREE"));
+    assert_int_equal(q1(f->path, "SELECT count(*) FROM pending_checkouts INDEXED BY"
+                                 " pending_checkouts_open WHERE outcome IS NULL"
+                                 " OR outcome GLOB 'refunding:*'"), 3);
 }
 
 /* One key, one outcome: a paid order commits only under the checkout its
@@ -1473,8 +1704,139 @@ static void test_concurrent_writer_waits(void **state)
     assert_int_equal(role, STORE_OP_ADMIN);
 }
 
+/* ---------------------------------------------------------------- plans */
+
+/* The tables that grow with history: a statement that reads one of them
+ * whole costs more every day. */
+static const char *const history_tables[] = {
+    "audit", "orders", "order_lines", "ledger", "pending_checkouts", "subscription_history",
+    "test_charges", "idempotency_keys",
+};
+
+static bool is_ident_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/* The name under which `sql` reads history table `table` in its plan: the
+ * alias when one follows the table ("ledger l", "audit AS a"), else the table
+ * (one alias per table and statement is enough for the store's SQL). */
+static void plan_name(const char *sql, const char *table, char *out, size_t size)
+{
+    static const char *const keywords[] = {
+        "WHERE", "ON", "JOIN", "CROSS", "LEFT", "INNER", "ORDER", "GROUP", "LIMIT", "INDEXED",
+        "NOT", "SET", "VALUES", "USING", "UNION", "SELECT", "DEFAULT", "WHEN", "BEGIN",
+    };
+    snprintf(out, size, "%s", table);
+    size_t n = strlen(table);
+    for (const char *p = sql; (p = strstr(p, table)); p += n) {
+        if ((p > sql && is_ident_char(p[-1])) || is_ident_char(p[n]) || p[n] != ' ')
+            continue;
+        const char *w = p + n + 1;
+        if (strncasecmp(w, "AS ", 3) == 0)
+            w += 3;
+        size_t len = 0;
+        while (is_ident_char(w[len]))
+            len++;
+        bool keyword = len == 0;
+        for (size_t k = 0; !keyword && k < sizeof keywords / sizeof *keywords; k++)
+            keyword = strlen(keywords[k]) == len && strncasecmp(w, keywords[k], len) == 0;
+        if (!keyword) {
+            snprintf(out, size, "%.*s", (int)len, w);
+            return;
+        }
+    }
+}
+
+/* Whether a plan line reads all of history table `name`: "SCAN name" and
+ * neither a covering index (which holds only its columns) nor a partial
+ * index (which holds only the rows its WHERE keeps). */
+static bool scans_whole(struct store *s, const char *line, const char *name, const char *table)
+{
+    char scan[96];
+    snprintf(scan, sizeof scan, "SCAN %s", name);
+    size_t n = strlen(scan);
+    if (strncmp(line, scan, n) != 0 || is_ident_char(line[n]))
+        return false;
+    if (strstr(line + n, "USING COVERING INDEX"))
+        return false;
+    const char *idx = strstr(line + n, "USING INDEX ");
+    if (!idx)
+        return true;
+    idx += strlen("USING INDEX ");
+    char *sql = sqlite3_mprintf("SELECT partial FROM pragma_index_list('%q') WHERE name = ?1", table);
+    sqlite3_stmt *q = NULL;
+    assert_int_equal(sqlite3_prepare_v2(s->db, sql, -1, &q, NULL), SQLITE_OK);
+    sqlite3_free(sql);
+    size_t len = 0;
+    while (is_ident_char(idx[len]))
+        len++;
+    sqlite3_bind_text(q, 1, idx, (int)len, SQLITE_TRANSIENT);
+    bool partial = sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0) != 0;
+    sqlite3_finalize(q);
+    return !partial;
+}
+
+/* What may read a history table whole: `billcenter audit` without filters,
+ * whose answer is the whole log. */
+static const char *const whole_reads[] = {
+    "FROM audit ORDER BY id",
+};
+
+/* Runs last: every statement the store ran in all the tests above (its
+ * cached statements, the ones it prepares per call, its migrations, bulk
+ * load and triggers' parents) plans without reading a history table
+ * whole, but for whole_reads. */
+static void test_no_statement_scans_history(void **state)
+{
+    struct fx *f = *state;
+    assert_int_equal(store_open(f->path, STORE_OPEN_CREATE, &f->s), BC_OK);
+    untraced++;
+    assert_true(all_statements.n > 100);   /* the tests above did run, traced */
+    char bad[4096] = "", plan[4096], name[64];
+    size_t nbad = 0;
+    for (size_t i = 0; i < all_statements.n; i++) {
+        const char *sql = all_statements.sql[i];
+        bool whole = false;
+        for (size_t w = 0; w < sizeof whole_reads / sizeof *whole_reads; w++) {
+            size_t n = strlen(sql), m = strlen(whole_reads[w]);
+            whole = whole || (n >= m && strcmp(sql + n - m, whole_reads[w]) == 0);
+        }
+        if (whole || strncmp(sql, "EXPLAIN", 7) == 0)
+            continue;
+        if (try_plan_of(f->s, sql, plan, sizeof plan) != SQLITE_OK) {
+            /* Schema steps (CREATE of what exists now) and the bulk load's
+             * DROP: statements of a schema change, not reads. */
+            bool ddl = strncmp(sql, "CREATE ", 7) == 0 || strncmp(sql, "DROP ", 5) == 0;
+            if (!ddl)
+                fail_msg("cannot plan: %s: %s", sql, sqlite3_errmsg(f->s->db));
+            continue;
+        }
+        for (size_t t = 0; t < sizeof history_tables / sizeof *history_tables; t++) {
+            if (!strstr(sql, history_tables[t]))
+                continue;
+            plan_name(sql, history_tables[t], name, sizeof name);
+            for (const char *line = plan; *line; line = strchr(line, '\n') + 1) {
+                if (scans_whole(f->s, line, name, history_tables[t])) {
+                    size_t used = strlen(bad);
+                    snprintf(bad + used, sizeof bad - used, "\n  %.300s\n    -> %.*s", sql,
+                             (int)strcspn(line, "\n"), line);
+                    nbad++;
+                }
+            }
+        }
+    }
+    untraced--;
+    if (nbad)
+        fail_msg("%zu statements read a history table whole:%s", nbad, bad);
+    for (size_t i = 0; i < all_statements.n; i++)
+        free(all_statements.sql[i]);
+    all_statements.n = 0;
+}
+
 int main(void)
 {
+    sqlite3_auto_extension((void (*)(void))trace_connection);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_create_and_migrate, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_migrates_version_1, setup_dir, teardown_dir),
@@ -1493,17 +1855,21 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_card, setup_seeded, teardown_dir),
         cmocka_unit_test_setup_teardown(test_search, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_search_words, setup_dir, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_search_prefix_fills_limit, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_search_uses_indexes, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_order_commit_and_replay, setup_seeded, teardown_dir),
         cmocka_unit_test_setup_teardown(test_order_refusals_write_nothing, setup_seeded, teardown_dir),
         cmocka_unit_test_setup_teardown(test_ledger_and_audit_append_only, setup_seeded, teardown_dir),
         cmocka_unit_test_setup_teardown(test_checks_and_opening, setup_seeded, teardown_dir),
         cmocka_unit_test_setup_teardown(test_audit_each, setup_seeded, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_audit_uses_indexes, setup_seeded, teardown_dir),
         cmocka_unit_test_setup_teardown(test_operators, setup_seeded, teardown_dir),
         cmocka_unit_test_setup_teardown(test_charges_and_pending, setup_seeded, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_pending_reads_open_only, setup_seeded, teardown_dir),
         cmocka_unit_test_setup_teardown(test_key_claims, setup_seeded, teardown_dir),
         cmocka_unit_test_setup_teardown(test_disk_full, setup_seeded, teardown_dir),
         cmocka_unit_test_setup_teardown(test_concurrent_writer_waits, setup_seeded, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_no_statement_scans_history, setup_dir, teardown_dir),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
