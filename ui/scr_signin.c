@@ -153,21 +153,20 @@ static const enum ui_action *signin_footer(struct ui_app *app, void *st)
     return G->email.text[0] != '\0' || G->pin.text[0] != '\0' ? typed : acts;
 }
 
-/* ? opens the help unless the e-mail field has focus and holds text (the
- * PIN takes digits only); Esc clears both fields. */
+/* While the e-mail or PIN field has focus every printable key is typed
+ * into it (an e-mail may hold ? or q); ? opens the help from the Sign in
+ * button, where the footer offers it. Nothing quits a kiosk. */
 static unsigned signin_live(struct ui_app *app, void *st)
 {
     const struct signin_state *G = st;
     (void)app;
-    if (G->form.focus == SIGNIN_EMAIL && G->email.text[0] != '\0')
-        return 0;
-    return KEYS_LIVE_HELP | KEYS_LIVE_QUIT;
+    return G->form.focus == SIGNIN_BUTTON ? KEYS_LIVE_HELP : 0;
 }
 
 static const char *const signin_help[] = {
     N_("Type the e-mail address of your contact, Tab, your PIN, then Enter. Esc clears "
-       "what was typed. ? opens this help unless the e-mail field has focus and holds "
-       "text."),
+       "what was typed. In the fields every key is typed; ? opens this help from the "
+       "Sign in button."),
     NULL,
 };
 
