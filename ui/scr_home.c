@@ -69,7 +69,9 @@ static void home_open_option(struct ui_app *app, struct home_state *H, int opt)
     }
 }
 
-static void home_header(struct ui_app *app, int y)
+/* Draws the header from row y; returns the rows it took (3, or 3 and the
+ * lines of the notice saying why the account cannot be changed here). */
+static int home_header(struct ui_app *app, int y)
 {
     const struct store_account *a = &app->va.acct;
     char buf[1024], money[64];
@@ -109,8 +111,9 @@ static void home_header(struct ui_app *app, int y)
         snprintf(buf, sizeof buf, "%s", _(bc_status_message(app->va.rights.may_change)));
     else
         buf[0] = '\0';
-    if (buf[0] != '\0')
-        draw_wrap(y + 3, 2, w, 2, buf, term_attr(TERM_ERROR));
+    if (buf[0] == '\0')
+        return 3;
+    return 3 + draw_wrap(y + 3, 2, w, 2, buf, term_attr(TERM_ERROR));
 }
 
 /* "on DATE" for a sentence: Italian elides the article before a day said
@@ -158,9 +161,10 @@ static void home_draw(struct ui_app *app, void *st, int top, int bottom)
     struct home_state *H = st;
     if (!app->have_account)
         return;
-    home_header(app, top);
-
-    int y = top + 5;
+    /* The table starts two rows below the header, and always one blank row
+     * below a notice however many lines it wraps to. */
+    int used = home_header(app, top);
+    int y = top + (used > 4 ? used + 1 : 5);
     attr_t h = term_attr(TERM_HEADING);
     const int cprod = 4, cplan = 21, cseats = 38, cfreq = 50, cprice = COLS - 17;
     draw_text(y, cprod, cplan - cprod - 1, _("Product"), h);
