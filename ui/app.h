@@ -159,6 +159,9 @@ struct ui_screen {
 
 /* The title bar shows no account on this screen (the account search). */
 #define UI_SCREEN_NO_ACCOUNT 1u
+/* A footer too long for the terminal is shortened until every key shows
+ * (keys_footer's fit_all). */
+#define UI_SCREEN_FOOTER_FIT 2u
 
 /* ---- routes (routes.c) ---- */
 /* The screen of a route name, or NULL. */

@@ -51,36 +51,40 @@ static const struct keys_binding keys_table[] = {
     {KEY_RESIZE, true, ACT_RESIZE},
 };
 
-/* How each action is named in the footer: the key and what it does. */
+/* How each action is named in the footer: the key and what it does, and a
+ * shorter "what" for a footer too long for the terminal ("" shows the key
+ * alone; NULL: no shorter form). */
 struct keys_label {
     const char *key_utf8, *key_ascii;
     const char *what;         /* N_() marked, translated when drawn */
+    const char *what_short;   /* N_() marked, or "" or NULL */
 };
 
 static const struct keys_label keys_labels[ACT_COUNT] = {
-    [ACT_UP] = {"\u2191\u2193", "Up/Dn", N_("move")},
-    [ACT_LEFT] = {"\u2190\u2192", "Lt/Rt", N_("change")},
-    [ACT_ENTER] = {N_("Enter"), N_("Enter"), N_("select")},
-    [ACT_TAB] = {"Tab", "Tab", N_("next field")},
-    [ACT_BACK] = {"Esc", "Esc", N_("back")},
-    [ACT_TOGGLE] = {N_("Space"), N_("Space"), N_("assign")},
-    [ACT_PLUS] = {"+/-", "+/-", N_("seats")},
-    [ACT_HELP] = {"?", "?", N_("help")},
-    [ACT_CART] = {"c", "c", N_("cart")},
-    [ACT_SEARCH] = {"/", "/", N_("search")},
-    [ACT_QUIT] = {"q", "q", N_("quit")},
-    [ACT_EDIT] = {"e", "e", N_("edit")},
-    [ACT_SEATS] = {"s", "s", N_("seats")},
-    [ACT_HISTORY] = {"h", "h", N_("history")},
-    [ACT_REMOVE] = {"x", "x", N_("remove")},
-    [ACT_ADD_USER] = {"a", "a", N_("add user")},
-    [ACT_MANAGE] = {"m", "m", N_("manage seats")},
-    [ACT_OPTIONS] = {"o", "o", N_("options")},
-    [ACT_SIGNOUT] = {"Esc", "Esc", N_("sign out")},
-    [ACT_ESC_CLEAR] = {"Esc", "Esc", N_("clear")},
-    [ACT_ESC_LEAVE] = {"Esc", "Esc", N_("leave field")},
-    [ACT_CTRL_QUIT] = {"Ctrl-Q", "Ctrl-Q", N_("quit")},
-    [ACT_CLEAR] = {"Ctrl-U", "Ctrl-U", N_("clear")},
+    [ACT_UP] = {"\u2191\u2193", "Up/Dn", N_("move"), ""},
+    [ACT_LEFT] = {"\u2190\u2192", "Lt/Rt", N_("change"), NULL},
+    [ACT_ENTER] = {N_("Enter"), N_("Enter"), N_("select"), NULL},
+    [ACT_TAB] = {"Tab", "Tab", N_("next field"), NULL},
+    [ACT_BACK] = {"Esc", "Esc", N_("back"), NULL},
+    [ACT_TOGGLE] = {N_("Space"), N_("Space"), N_("assign"), NULL},
+    [ACT_PLUS] = {"+/-", "+/-", N_("seats"), NULL},
+    [ACT_HELP] = {"?", "?", N_("help"), NULL},
+    [ACT_CART] = {"c", "c", N_("cart"), NULL},
+    [ACT_SEARCH] = {"/", "/", N_("search"), NULL},
+    [ACT_QUIT] = {"q", "q", N_("quit"), NULL},
+    [ACT_EDIT] = {"e", "e", N_("edit"), NULL},
+    [ACT_SEATS] = {"s", "s", N_("seats"), NULL},
+    [ACT_HISTORY] = {"h", "h", N_("history"), NULL},
+    [ACT_REMOVE] = {"x", "x", N_("remove"), NULL},
+    /* TRANSLATORS: short form of "add user" for a crowded footer. */
+    [ACT_ADD_USER] = {"a", "a", N_("add user"), N_("add")},
+    [ACT_MANAGE] = {"m", "m", N_("manage seats"), NULL},
+    [ACT_OPTIONS] = {"o", "o", N_("options"), NULL},
+    [ACT_SIGNOUT] = {"Esc", "Esc", N_("sign out"), NULL},
+    [ACT_ESC_CLEAR] = {"Esc", "Esc", N_("clear"), NULL},
+    [ACT_ESC_LEAVE] = {"Esc", "Esc", N_("leave field"), NULL},
+    [ACT_CTRL_QUIT] = {"Ctrl-Q", "Ctrl-Q", N_("quit"), NULL},
+    [ACT_CLEAR] = {"Ctrl-U", "Ctrl-U", N_("clear"), NULL},
 };
 
 enum ui_action keys_action(wint_t ch, bool is_key, bool kiosk)
@@ -115,36 +119,66 @@ bool keys_is_text(wint_t ch, bool is_key)
     return !is_key && ch >= 0x20 && ch != 0x7f && iswprint(ch);
 }
 
-static int keys_footer_item(int x, int maxx, enum ui_action a)
+/* How tightly the footer is laid out. For a screen that asks for it the
+ * first layout that shows every key is used: the usual one, then the
+ * shorter labels, then without "? help" (the last key to give up: ? still
+ * opens the help), then one space between keys. When none shows them all,
+ * or the screen did not ask, the usual layout leaves out what does not fit. */
+struct keys_fit {
+    bool shorter;             /* what_short where there is one */
+    bool no_help;
+    int gap;                  /* spaces after each key */
+    bool trailing;            /* the last key keeps its gap at the right edge */
+};
+
+static const struct keys_fit keys_fits[] = {
+    {false, false, 2, true},
+    {true, false, 2, false},
+    {true, true, 2, false},
+    {true, true, 1, false},
+};
+
+static const char *keys_what(const struct keys_label *l, const struct keys_fit *fit)
 {
-    const struct keys_label *l = &keys_labels[a];
-    if (l->what == NULL)
-        return x;
-    const char *key = _(term_ascii() ? l->key_ascii : l->key_utf8);
-    const char *what = _(l->what);
-    int need = draw_width(key) + 1 + draw_width(what) + 2;
-    if (x + need > maxx)
-        return x;
-    x += draw_text(LINES - 1, x, maxx - x, key, term_attr(TERM_KEY));
-    x += 1;
-    x += draw_text(LINES - 1, x, maxx - x, what, A_NORMAL);
-    return x + 2;
+    const char *w = fit->shorter && l->what_short != NULL ? l->what_short : l->what;
+    return w[0] != '\0' ? _(w) : "";
 }
 
-static int keys_footer_width(enum ui_action a)
+/* Width of one key in the footer, its gap included. */
+static int keys_footer_width(enum ui_action a, const struct keys_fit *fit)
 {
     const struct keys_label *l = &keys_labels[a];
     if (l->what == NULL)
         return 0;
     const char *key = _(term_ascii() ? l->key_ascii : l->key_utf8);
-    return draw_width(key) + 1 + draw_width(_(l->what)) + 2;
+    const char *what = keys_what(l, fit);
+    return draw_width(key) + (what[0] != '\0' ? 1 + draw_width(what) : 0) + fit->gap;
 }
 
-void keys_footer(const enum ui_action *acts, bool kiosk, bool operator_mode, unsigned live)
+static int keys_footer_item(int x, int maxx, enum ui_action a, const struct keys_fit *fit)
 {
-    /* The keys that work everywhere sit on the right and always fit; the
-     * screen's own keys fill the rest from the left. While a text field
-     * takes ? q / as text they are not offered. */
+    const struct keys_label *l = &keys_labels[a];
+    if (l->what == NULL)
+        return x;
+    const char *key = _(term_ascii() ? l->key_ascii : l->key_utf8);
+    const char *what = keys_what(l, fit);
+    int need = keys_footer_width(a, fit);
+    if (x + need - (fit->trailing ? 0 : fit->gap) > maxx)
+        return x;
+    x += draw_text(LINES - 1, x, maxx - x, key, term_attr(TERM_KEY));
+    if (what[0] != '\0') {
+        x += 1;
+        x += draw_text(LINES - 1, x, maxx - x, what, A_NORMAL);
+    }
+    return x + fit->gap;
+}
+
+void keys_footer(const enum ui_action *acts, bool kiosk, bool operator_mode, unsigned live,
+                 bool fit_all)
+{
+    /* The keys that work everywhere sit on the right; the screen's own keys
+     * fill the rest from the left. While a text field takes ? q / as text
+     * they are not offered. */
     enum ui_action global[3];
     size_t ng = 0;
     if (live & KEYS_LIVE_HELP)
@@ -153,15 +187,37 @@ void keys_footer(const enum ui_action *acts, bool kiosk, bool operator_mode, uns
         global[ng++] = ACT_SEARCH;
     if (!kiosk)
         global[ng++] = (live & KEYS_LIVE_QUIT) ? ACT_QUIT : ACT_CTRL_QUIT;
+
+    const size_t nfits = fit_all ? sizeof keys_fits / sizeof keys_fits[0] : 1;
+    const struct keys_fit *fit = &keys_fits[0];
+    for (size_t f = 0; f < nfits; f++) {
+        const struct keys_fit *try = &keys_fits[f];
+        int w = 0;
+        for (size_t i = 0; i < ng; i++)
+            if (!(try->no_help && global[i] == ACT_HELP))
+                w += keys_footer_width(global[i], try);
+        for (size_t i = 0; acts != NULL && acts[i] != ACT_NONE; i++)
+            w += keys_footer_width(acts[i], try);
+        if (w - (try->trailing ? 0 : try->gap) <= COLS) {
+            fit = try;
+            break;
+        }
+    }
+
     int gw = 0;
     for (size_t i = 0; i < ng; i++)
-        gw += keys_footer_width(global[i]);
+        if (!(fit->no_help && global[i] == ACT_HELP))
+            gw += keys_footer_width(global[i], fit);
+    if (!fit->trailing && gw > 0)
+        gw -= fit->gap;
     int x = 0, maxx = COLS - gw;
     for (size_t i = 0; acts != NULL && acts[i] != ACT_NONE; i++)
-        x = keys_footer_item(x, maxx, acts[i]);
+        x = keys_footer_item(x, maxx, acts[i], &(struct keys_fit){fit->shorter, fit->no_help,
+                                                                   fit->gap, true});
     x = maxx;
     for (size_t i = 0; i < ng; i++)
-        x = keys_footer_item(x, COLS, global[i]);
+        if (!(fit->no_help && global[i] == ACT_HELP))
+            x = keys_footer_item(x, COLS, global[i], fit);
 }
 
 bool keys_is_yes(wint_t ch, bool is_key)

@@ -43,8 +43,12 @@ bool keys_live(wint_t ch, bool is_key, bool kiosk, unsigned live);
 
 /* Draws the footer on the last row: the keys of `acts` (ACT_NONE ends the
  * list) followed by the global ones that work now (`live`, KEYS_LIVE_*).
- * Where q is text (not live), Ctrl-Q is listed as the way to quit. */
-void keys_footer(const enum ui_action *acts, bool kiosk, bool operator_mode, unsigned live);
+ * Where q is text (not live), Ctrl-Q is listed as the way to quit. With
+ * `fit_all`, a footer too long for the terminal is shortened (shorter
+ * labels, then no "? help", then single spaces) until every key shows;
+ * otherwise the keys that do not fit are left out. */
+void keys_footer(const enum ui_action *acts, bool kiosk, bool operator_mode, unsigned live,
+                 bool fit_all);
 
 /* True when the key answers yes to a question (y, or the translated yes
  * key, e.g. s in Italian); any other key answers no. */

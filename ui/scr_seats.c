@@ -345,6 +345,7 @@ static const char *const seats_help[] = {
 const struct ui_screen scr_seats = {
     .route = "seats",
     .title = N_("Manage seats"),
+    .flags = UI_SCREEN_FOOTER_FIT,
     .private_size = sizeof(struct seats_state),
     .open = seats_open,
     .enter = seats_enter,

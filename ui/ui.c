@@ -556,7 +556,8 @@ static void ui_draw(struct ui_app *app)
         }
     }
     keys_footer(s->footer != NULL ? s->footer(app, v->st) : NULL, app->kiosk, app->operator_mode,
-                s->live != NULL ? s->live(app, v->st) : KEYS_LIVE_ALL);
+                s->live != NULL ? s->live(app, v->st) : KEYS_LIVE_ALL,
+                (s->flags & UI_SCREEN_FOOTER_FIT) != 0);
 
     if (app->help_open)
         ui_draw_help(app, s, v->st);

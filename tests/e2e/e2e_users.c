@@ -121,6 +121,7 @@ static void test_corporate_offers_no_actions(void **state)
     E2E_SETTLE(vt);
     E2E_NOT_SHOWN(vt, "press a");
     E2E_NOT_SHOWN(vt, "add user");
+    E2E_NOT_SHOWN(vt, "a add");
     E2E_NOT_SHOWN(vt, "Space assign");
     E2E_NOT_SHOWN(vt, "x remove");
     vt_send(vt, "q");
