@@ -132,7 +132,10 @@ bool e2e_press_until(struct vt *vt, enum vt_key key, const char *text, int max_p
 #define E2E_SEE(vt, text) assert_true(vt_wait_text((vt), (text), E2E_WAIT))
 /* Waits for a screen title in the title bar (row 0). */
 #define E2E_TITLE(vt, title) assert_true(vt_wait_row_text((vt), 0, (title), E2E_WAIT))
+/* Waits for text to leave the screen: right after a transition, where the
+ * old frame may still be half drawn. */
 #define E2E_GONE(vt, text) assert_true(vt_wait_gone((vt), (text), E2E_WAIT))
+/* Not on the screen now: for a frame already known to be complete. */
 #define E2E_NOT_SHOWN(vt, text) assert_false(vt_has_text((vt), (text)))
 
 #endif

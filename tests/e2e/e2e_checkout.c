@@ -169,7 +169,7 @@ static void test_declines_say_why(void **state)
     assert_true(e2e_press_until(vt, VT_TAB, "▸ [ Place order ]", 6));
     vt_key(vt, VT_ENTER);
     E2E_TITLE(vt, "Order placed");
-    E2E_NOT_SHOWN(vt, "Write the expiry as MM/YY");
+    E2E_GONE(vt, "Write the expiry as MM/YY");
     assert_int_equal(orders_count(c, 5), 1);
 }
 

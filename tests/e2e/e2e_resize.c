@@ -36,7 +36,7 @@ static void test_resize_mid_flow_keeps_choices(void **state)
     assert_true(vt_resize(vt, 10, 40));
     E2E_SEE(vt, "Please enlarge the terminal");
     E2E_GONE(vt, "Modify subscription");
-    E2E_NOT_SHOWN(vt, "Total due");
+    E2E_GONE(vt, "Total due");
     /* keys are ignored while it is too small */
     vt_send(vt, "+");
     vt_send(vt, "e");
