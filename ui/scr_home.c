@@ -349,6 +349,9 @@ static const char *const *home_help_now(struct ui_app *app, void *st)
 const struct ui_screen scr_home = {
     .route = "home",
     .title = N_("Subscriptions"),
+    /* Its keys are many; at 80 columns in Italian the compact footer keeps
+     * every one (h cronologia included). */
+    .flags = UI_SCREEN_FOOTER_FIT,
     .private_size = sizeof(struct home_state),
     .enter = home_enter,
     .draw = home_draw,
