@@ -141,11 +141,9 @@ bool money_add(int64_t a, int64_t b, int64_t *out)
     return out && money_fits((__int128)a + b, out);
 }
 
-bool money_muldiv_round(int64_t a, int64_t num, int64_t den, int64_t *out)
+/* p / den rounded half away from zero, into *out when it fits. */
+static bool money_div_round(__int128 p, int64_t den, int64_t *out)
 {
-    if (!out || den <= 0)
-        return false;
-    __int128 p = (__int128)a * num;
     __int128 q = p / den;
     __int128 r = p % den;
     if (r < 0)
@@ -155,18 +153,19 @@ bool money_muldiv_round(int64_t a, int64_t num, int64_t den, int64_t *out)
     return money_fits(q, out);
 }
 
+bool money_muldiv_round(int64_t a, int64_t num, int64_t den, int64_t *out)
+{
+    if (!out || den <= 0)
+        return false;
+    return money_div_round((__int128)a * num, den, out);
+}
+
 bool money_mul_muldiv_round(int64_t a, int32_t b, int32_t num, int64_t den, int64_t *out)
 {
     if (!out || den <= 0)
         return false;
-    __int128 p = (__int128)a * b * num;
-    __int128 q = p / den;
-    __int128 r = p % den;
-    if (r < 0)
-        r = -r;
-    if (2 * r >= den)
-        q += p < 0 ? -1 : 1;
-    return money_fits(q, out);
+    /* |a * b * num| < 2^63 * 2^31 * 2^31 = 2^125: the product always fits. */
+    return money_div_round((__int128)a * b * num, den, out);
 }
 
 bool money_vat(int64_t line, int32_t bp, int64_t *out)
