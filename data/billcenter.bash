@@ -13,7 +13,11 @@ _billcenter_opts()   # options of command $1 besides the global ones
         "order place") echo "--json --account --product --to-plan --to-seats --to-period
                              --idempotency-key --expect-due --card --card-exp --save-card
                              --vat-number --country --update-billing-info --cart" ;;
-        "account show"|orders|reconcile|"operator list") echo "--json" ;;
+        "account add") echo "--json --name --country --currency --kind --vat-number --address
+                             --legal-name --contact-name --contact-email" ;;
+        "account edit") echo "--json --name --country --kind --vat-number --address
+                              --legal-name" ;;
+        "account show"|"account import"|orders|reconcile|"operator list") echo "--json" ;;
         audit) echo "--json --account --since" ;;
         "operator add") echo "--role" ;;
         "operator remove") echo "" ;;
@@ -26,7 +30,7 @@ _billcenter()
 {
     local cur=${COMP_WORDS[COMP_CWORD]} prev="" i w cmd="" nwords=0
     local globals="--db --catalog --lang --kiosk --date --help --version"
-    local valued="--db|--catalog|--lang|--date|--scale|--account|--product|--to-plan|--to-seats|--to-period|--from-plan|--from-seats|--from-period|--period-start|--period-end|--item-start|--billed|--credited|--balance|--country|--vat-number|--currency|--idempotency-key|--expect-due|--card|--card-exp|--since|--role|--email"
+    local valued="--db|--catalog|--lang|--date|--scale|--account|--product|--to-plan|--to-seats|--to-period|--from-plan|--from-seats|--from-period|--period-start|--period-end|--item-start|--billed|--credited|--balance|--country|--vat-number|--currency|--idempotency-key|--expect-due|--card|--card-exp|--since|--role|--email|--name|--kind|--address|--legal-name|--contact-name|--contact-email"
     local -a words=()
 
     [ "$COMP_CWORD" -gt 0 ] && prev=${COMP_WORDS[COMP_CWORD-1]}
@@ -45,6 +49,7 @@ _billcenter()
         --lang) COMPREPLY=($(compgen -W "en it" -- "$cur")); return ;;
         --to-period|--from-period) COMPREPLY=($(compgen -W "monthly annual" -- "$cur")); return ;;
         --role) COMPREPLY=($(compgen -W "admin operator readonly" -- "$cur")); return ;;
+        --kind) COMPREPLY=($(compgen -W "standard corporate" -- "$cur")); return ;;
         --db) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --catalog) COMPREPLY=($(compgen -d -- "$cur")); return ;;
     esac
@@ -60,7 +65,7 @@ _billcenter()
                     case ${words[0]} in
                         catalog) w="check" ;;
                         order) w="place" ;;
-                        account) w="show" ;;
+                        account) w="show add edit import" ;;
                         operator) w="add remove list" ;;
                         contact) w="set-pin" ;;
                     esac
@@ -81,7 +86,7 @@ _billcenter()
         "") [ "$nwords" -eq 0 ] && COMPREPLY=($(compgen -W "init catalog quote order account
                 orders audit reconcile operator contact backup" -- "$cur")) ;;
         "catalog check") COMPREPLY=($(compgen -d -- "$cur")) ;;
-        backup) COMPREPLY=($(compgen -f -- "$cur")) ;;
+        backup|"account import") COMPREPLY=($(compgen -f -- "$cur")) ;;
     esac
 }
 complete -F _billcenter billcenter

@@ -59,6 +59,12 @@ static const struct option long_options[] = {
     {"role", required_argument, NULL, V(CLI_OPT_ROLE)},
     {"email", required_argument, NULL, V(CLI_OPT_EMAIL)},
     {"force", no_argument, NULL, V(CLI_OPT_FORCE)},
+    {"name", required_argument, NULL, V(CLI_OPT_NAME)},
+    {"kind", required_argument, NULL, V(CLI_OPT_KIND)},
+    {"address", required_argument, NULL, V(CLI_OPT_ADDRESS)},
+    {"legal-name", required_argument, NULL, V(CLI_OPT_LEGAL_NAME)},
+    {"contact-name", required_argument, NULL, V(CLI_OPT_CONTACT_NAME)},
+    {"contact-email", required_argument, NULL, V(CLI_OPT_CONTACT_EMAIL)},
     {NULL, 0, NULL, 0},
 };
 
@@ -91,6 +97,15 @@ static const enum cli_opt audit_opts[] = {CLI_OPT_JSON, CLI_OPT_ACCOUNT, CLI_OPT
 static const enum cli_opt role_opts[] = {CLI_OPT_ROLE};
 static const enum cli_opt email_opts[] = {CLI_OPT_EMAIL};
 static const enum cli_opt backup_opts[] = {CLI_OPT_FORCE};
+static const enum cli_opt account_add_opts[] = {
+    CLI_OPT_JSON, CLI_OPT_NAME, CLI_OPT_COUNTRY, CLI_OPT_CURRENCY, CLI_OPT_KIND,
+    CLI_OPT_VAT_NUMBER, CLI_OPT_ADDRESS, CLI_OPT_LEGAL_NAME, CLI_OPT_CONTACT_NAME,
+    CLI_OPT_CONTACT_EMAIL,
+};
+static const enum cli_opt account_edit_opts[] = {
+    CLI_OPT_JSON, CLI_OPT_NAME, CLI_OPT_COUNTRY, CLI_OPT_KIND, CLI_OPT_VAT_NUMBER,
+    CLI_OPT_ADDRESS, CLI_OPT_LEGAL_NAME,
+};
 
 #define OPTS(a) a, sizeof a / sizeof a[0]
 
@@ -100,6 +115,9 @@ static const struct cli_command commands[] = {
     {"quote", "quote", NULL, 0, 0, OPTS(quote_opts), cli_cmd_quote},
     {"order place", "order", "place", 0, 0, OPTS(order_opts), cli_cmd_order_place},
     {"account show", "account", "show", 1, 1, OPTS(json_opts), cli_cmd_account_show},
+    {"account add", "account", "add", 0, 0, OPTS(account_add_opts), cli_cmd_account_add},
+    {"account edit", "account", "edit", 1, 1, OPTS(account_edit_opts), cli_cmd_account_edit},
+    {"account import", "account", "import", 1, 1, OPTS(json_opts), cli_cmd_account_import},
     {"orders", "orders", NULL, 1, 1, OPTS(json_opts), cli_cmd_orders},
     {"audit", "audit", NULL, 0, 0, OPTS(audit_opts), cli_cmd_audit},
     {"reconcile", "reconcile", NULL, 0, 0, OPTS(json_opts), cli_cmd_reconcile},
@@ -256,8 +274,9 @@ static int dispatch(struct cli *c, char **words, int nwords, cli_run_ui_fn run_u
         const char *seconds = NULL;
         for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
             if (strcmp(words[0], commands[i].word1) == 0)
-                seconds = strcmp(words[0], "operator") == 0 ? "'add', 'remove' or 'list'"
-                                                            : commands[i].word2;
+                seconds = strcmp(words[0], "operator") == 0  ? "'add', 'remove' or 'list'"
+                          : strcmp(words[0], "account") == 0 ? "'show', 'add', 'edit' or 'import'"
+                                                              : commands[i].word2;
         if (!seconds)
             return cli_usage_error(c, "unknown command '%s'", words[0]);
         if (strchr(seconds, '\''))

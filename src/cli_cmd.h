@@ -42,6 +42,8 @@ enum cli_opt {
     CLI_OPT_IDEMPOTENCY_KEY, CLI_OPT_EXPECT_DUE, CLI_OPT_CARD, CLI_OPT_CARD_EXP,
     CLI_OPT_SAVE_CARD, CLI_OPT_UPDATE_BILLING_INFO, CLI_OPT_CART, CLI_OPT_SINCE,
     CLI_OPT_ROLE, CLI_OPT_EMAIL, CLI_OPT_FORCE,
+    CLI_OPT_NAME, CLI_OPT_KIND, CLI_OPT_ADDRESS, CLI_OPT_LEGAL_NAME, CLI_OPT_CONTACT_NAME,
+    CLI_OPT_CONTACT_EMAIL,
     CLI_OPT_COUNT
 };
 
@@ -141,6 +143,10 @@ int cli_cmd_operator_add(struct cli *c);
 int cli_cmd_operator_remove(struct cli *c);
 int cli_cmd_operator_list(struct cli *c);
 int cli_cmd_contact_set_pin(struct cli *c);
+/* customers coming in (cli_account.c) */
+int cli_cmd_account_add(struct cli *c);
+int cli_cmd_account_edit(struct cli *c);
+int cli_cmd_account_import(struct cli *c);
 /* a consistent copy of the database (cli_backup.c) */
 int cli_cmd_backup(struct cli *c);
 

@@ -202,6 +202,8 @@ json_t *cli_json_account(const struct store_account *a, const struct store_conta
     put(o, "currency", text(a->currency), &ok);
     put(o, "country", text(a->country), &ok);
     put(o, "vat_number", string_or_null(a->vat_number), &ok);
+    put(o, "legal_name", string_or_null(a->legal_name), &ok);
+    put(o, "address", string_or_null(a->address), &ok);
     put(o, "balance_minor", json_integer(a->balance), &ok);
     if (bc) {
         contact = json_object();

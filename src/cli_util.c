@@ -72,6 +72,17 @@ static const struct {
      "                 [--expect-due MINOR] [--card NUMBER --card-exp MM/YY [--save-card]]\n"
      "                 [--vat-number X] [--country CC] [--update-billing-info] [--json]"},
     {"account show", "billcenter account show ID [--json]"},
+    {"account add",
+     "billcenter account add --name NAME --country CC --currency CUR\n"
+     "                 [--kind standard|corporate] [--vat-number X] [--address TEXT]\n"
+     "                 [--legal-name TEXT] [--contact-name N --contact-email E] [--json]"},
+    {"account edit",
+     "billcenter account edit ID [--name NAME] [--country CC] [--kind standard|corporate]\n"
+     "                 [--vat-number X|\"\"] [--address TEXT|\"\"] [--legal-name TEXT|\"\"] [--json]"},
+    {"account import",
+     "billcenter account import FILE [--json]   (CSV with a header row: name, country,\n"
+     "                 currency, kind, vat_number, address, legal_name, contact_name,\n"
+     "                 contact_email, in any order; all rows or none)"},
     {"orders", "billcenter orders ID [--json]"},
     {"audit", "billcenter audit [--account ID] [--since YYYY-MM-DD (UTC)] [--json]"},
     {"reconcile", "billcenter reconcile [--json]"},
@@ -140,7 +151,8 @@ int cli_usage_error(const struct cli *c, const char *fmt, ...)
     if (c && c->command)
         cli_print_usage(stderr, c->command);
     else
-        fputs("usage: billcenter [init | catalog check | quote | order place | account show |\n"
+        fputs("usage: billcenter [init | catalog check | quote | order place |\n"
+              "                   account show|add|edit|import |\n"
               "                   orders | audit | reconcile | operator add|remove|list |\n"
               "                   contact set-pin | backup] [OPTIONS]; 'billcenter --help' says more\n",
               stderr);

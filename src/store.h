@@ -17,7 +17,7 @@
 
 struct store;
 
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 
 enum store_open_mode {
     STORE_OPEN_EXISTING,  /* the file must exist and hold a billcenter schema */
@@ -56,6 +56,8 @@ struct store_account {
     int64_t balance;              /* credit balance C >= 0, minor units */
     int64_t billing_contact_id;   /* 0 when none */
     int64_t balance_version;      /* bumps on every balance change */
+    char *legal_name;             /* NULL when none (then the name is used) */
+    char *address;                /* billing address, NULL when none */
 };
 void store_account_clear(struct store_account *a);
 
@@ -75,6 +77,10 @@ enum bc_status store_account_insert(struct store *s, struct store_account *a); /
 enum bc_status store_account_set_vat(struct store *s, int64_t account_id, const char *vat_number,
                                      const char *country);
 int64_t store_account_count(struct store *s);
+/* Writes name, kind, country, vat_number, legal_name and address of a->id
+ * (balance and billing contact are not touched). BC_NOT_FOUND when no
+ * such account. */
+enum bc_status store_account_update(struct store *s, const struct store_account *a);
 
 /* ---- contacts (people of an account who sign in) ---- */
 enum store_contact_role { STORE_ROLE_BILLING, STORE_ROLE_ADMIN, STORE_ROLE_USER };
@@ -102,6 +108,12 @@ enum bc_status store_contact_set_pin(struct store *s, int64_t contact_id, const 
  * locked_until when it reaches the limit; success resets both. */
 enum bc_status store_contact_sign_in_result(struct store *s, int64_t contact_id, bool ok,
                                             int failed_attempts, int64_t locked_until);
+/* Inserts accounts[0..n) and, for each whose contacts[i].email is not
+ * NULL, its billing contact contacts[i], in one transaction (joined when
+ * one is open): all or none. Sets the ids. On failure nothing is kept and
+ * *failed (may be NULL) gets the index of the row that failed. */
+enum bc_status store_accounts_insert(struct store *s, struct store_account *accounts,
+                                     struct store_contact *contacts, size_t n, size_t *failed);
 
 /* ---- users of the products (who get seats) ---- */
 struct store_user { int64_t id; int64_t account_id; char *name; char *email; };

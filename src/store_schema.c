@@ -246,6 +246,12 @@ static const char schema_v5[] =
     "CREATE INDEX pending_checkouts_open ON pending_checkouts(at, key)"
     "  WHERE outcome IS NULL OR outcome GLOB 'refunding:*';";
 
+/* v6: an account's legal name and billing address, captured when it is
+ * added or edited; NULL when not given. */
+static const char schema_v6[] =
+    "ALTER TABLE accounts ADD COLUMN legal_name TEXT;"
+    "ALTER TABLE accounts ADD COLUMN address TEXT;";
+
 /* migrations[i] lifts version i to i + 1. */
 static const char *const migrations[] = {
     schema_v1,
@@ -253,6 +259,7 @@ static const char *const migrations[] = {
     schema_v3,
     schema_v4,
     schema_v5,
+    schema_v6,
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,

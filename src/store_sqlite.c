@@ -729,7 +729,7 @@ static const struct store_name account_kinds[] = {
 };
 
 #define ACCOUNT_COLS "id, name, kind, currency, country, vat_number, balance_minor," \
-                     " coalesce(billing_contact_id, 0), balance_version"
+                     " coalesce(billing_contact_id, 0), balance_version, legal_name, address"
 
 void store_account_clear(struct store_account *a)
 {
@@ -737,6 +737,8 @@ void store_account_clear(struct store_account *a)
         return;
     free(a->name);
     free(a->vat_number);
+    free(a->legal_name);
+    free(a->address);
     memset(a, 0, sizeof *a);
 }
 
@@ -759,6 +761,8 @@ static enum bc_status read_account(sqlite3_stmt *q, void *item)
     a->balance = sqlite3_column_int64(q, 6);
     a->billing_contact_id = sqlite3_column_int64(q, 7);
     a->balance_version = sqlite3_column_int64(q, 8);
+    a->legal_name = store_col_dup(q, 9, &oom);
+    a->address = store_col_dup(q, 10, &oom);
     if (oom) {
         store_account_clear(a);
         return BC_NO_MEMORY;
@@ -1040,7 +1044,8 @@ enum bc_status store_account_insert(struct store *s, struct store_account *a)
     sqlite3_stmt *q;
     enum bc_status st = store_prep(s, SL_ACCOUNT_INSERT,
         "INSERT INTO accounts(name, kind, currency, country, vat_number, balance_minor,"
-        " billing_contact_id, balance_version) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", &q);
+        " billing_contact_id, balance_version, legal_name, address)"
+        " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", &q);
     if (st != BC_OK)
         return st;
     store_bind_text(q, 1, a->name);
@@ -1052,6 +1057,8 @@ enum bc_status store_account_insert(struct store *s, struct store_account *a)
     if (a->billing_contact_id > 0)
         sqlite3_bind_int64(q, 7, a->billing_contact_id);
     sqlite3_bind_int64(q, 8, a->balance_version);
+    store_bind_text(q, 9, a->legal_name);
+    store_bind_text(q, 10, a->address);
     st = store_run(s, q);
     if (st == BC_OK)
         a->id = sqlite3_last_insert_rowid(s->db);
@@ -1080,6 +1087,46 @@ int64_t store_account_count(struct store *s)
         store_int64(s, q, &n) != BC_OK)
         return -1;
     return n;
+}
+
+enum bc_status store_account_update(struct store *s, const struct store_account *a)
+{
+    sqlite3_stmt *q;
+    enum bc_status st = store_prep(s, SL_ACCOUNT_UPDATE,
+        "UPDATE accounts SET name = ?2, kind = ?3, country = ?4, vat_number = ?5,"
+        " legal_name = ?6, address = ?7 WHERE id = ?1", &q);
+    if (st != BC_OK)
+        return st;
+    sqlite3_bind_int64(q, 1, a->id);
+    store_bind_text(q, 2, a->name);
+    sqlite3_bind_text(q, 3, STORE_NAME_TEXT(account_kinds, a->kind), -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 4, a->country, -1, SQLITE_TRANSIENT);
+    store_bind_text(q, 5, a->vat_number);
+    store_bind_text(q, 6, a->legal_name);
+    store_bind_text(q, 7, a->address);
+    return store_run_changed(s, q);
+}
+
+enum bc_status store_accounts_insert(struct store *s, struct store_account *accounts,
+                                     struct store_contact *contacts, size_t n, size_t *failed)
+{
+    bool own = false;
+    size_t i = 0;
+    enum bc_status st = store_tx_begin(s, &own);
+
+    for (; st == BC_OK && i < n; i++) {
+        st = store_account_insert(s, &accounts[i]);
+        if (st == BC_OK && contacts && contacts[i].email) {
+            contacts[i].account_id = accounts[i].id;
+            contacts[i].role = STORE_ROLE_BILLING;
+            st = store_contact_insert(s, &contacts[i]);
+            if (st == BC_OK)
+                accounts[i].billing_contact_id = contacts[i].id;
+        }
+    }
+    if (st != BC_OK && failed)
+        *failed = i > 0 ? i - 1 : 0;
+    return store_tx_end(s, own, st);
 }
 
 /* ---------------------------------------------------------------- contacts */

@@ -1286,7 +1286,8 @@ static void test_account_show_json(void **state)
 
     text = CAPTURE(f->dir, "account", "show", "1", "--json", "--db", f->db);
     a = parse_json(text);
-    ASSERT_KEYS(a, "id", "name", "kind", "currency", "country", "vat_number", "balance_minor",
+    ASSERT_KEYS(a, "id", "name", "kind", "currency", "country", "vat_number", "legal_name", "address",
+                "balance_minor",
                 "billing_contact", "subscriptions", "cart");
     assert_int_equal(jint(a, "id"), 1);
     assert_string_equal(jstr(a, "name"), "Rossi Consulting S.r.l.");

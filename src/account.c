@@ -1,0 +1,309 @@
+/* account.c — accounts and their billing contacts coming in: the checks
+ * every field passes (shared by add, edit and import), the rights, and the
+ * writes with their audit rows in the same transaction. */
+#include "account.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "billing_impl.h"
+#include "vat.h"
+
+#define ACCOUNT_TEXT_MAX 500
+
+/* ISO 3166-1 alpha-2, in order. */
+static const char iso3166[] =
+    "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO "
+    "BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ "
+    "DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP "
+    "GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG "
+    "KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML "
+    "MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE "
+    "PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL "
+    "SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM "
+    "US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW";
+
+bool account_country_known(const char *country)
+{
+    char cc[3];
+
+    if (!country || strlen(country) != 2 || !isalpha((unsigned char)country[0]) ||
+        !isalpha((unsigned char)country[1]))
+        return false;
+    cc[0] = (char)toupper((unsigned char)country[0]);
+    cc[1] = (char)toupper((unsigned char)country[1]);
+    cc[2] = '\0';
+    for (const char *p = iso3166; *p; p += p[2] ? 3 : 2)
+        if (p[0] == cc[0] && p[1] == cc[1])
+            return true;
+    return false;
+}
+
+/* A copy of s, or NULL for NULL/"" (cleared). *oom on failure. */
+static char *dup_or_null(const char *s, bool *oom)
+{
+    char *d;
+
+    if (!s || !*s)
+        return NULL;
+    d = strdup(s);
+    if (!d)
+        *oom = true;
+    return d;
+}
+
+static bool has_control(const char *s)
+{
+    for (; s && *s; s++)
+        if ((unsigned char)*s < 0x20 && *s != '\n')
+            return true;
+    return false;
+}
+
+static bool text_ok(const char *what, const char *s, bool multiline, char *msg, size_t size)
+{
+    if (!s)
+        return true;
+    if (strlen(s) > ACCOUNT_TEXT_MAX) {
+        snprintf(msg, size, "%s is longer than %d bytes", what, ACCOUNT_TEXT_MAX);
+        return false;
+    }
+    if (has_control(s) || (!multiline && strchr(s, '\n'))) {
+        snprintf(msg, size, "%s contains control characters", what);
+        return false;
+    }
+    return true;
+}
+
+static bool only_spaces(const char *s)
+{
+    for (; *s; s++)
+        if (!isspace((unsigned char)*s))
+            return false;
+    return true;
+}
+
+static bool check_fields(const struct catalog *cat, const struct account_input *in, bool adding,
+                         char *msg, size_t size)
+{
+    if (adding && !in->name) {
+        snprintf(msg, size, "a name is required");
+        return false;
+    }
+    if (in->name && only_spaces(in->name)) {
+        snprintf(msg, size, "the name is empty");
+        return false;
+    }
+    if (adding && !in->country) {
+        snprintf(msg, size, "a country is required");
+        return false;
+    }
+    if (in->country && !account_country_known(in->country)) {
+        snprintf(msg, size, "country '%s' is not an ISO 3166-1 two-letter code", in->country);
+        return false;
+    }
+    if (adding && !in->currency) {
+        snprintf(msg, size, "a currency is required");
+        return false;
+    }
+    if (in->currency && catalog_currency_index(cat, in->currency) < 0) {
+        snprintf(msg, size, "currency '%s' is not one of the catalog's currencies", in->currency);
+        return false;
+    }
+    if (in->kind && strcmp(in->kind, "standard") != 0 && strcmp(in->kind, "corporate") != 0) {
+        snprintf(msg, size, "kind '%s' is not standard or corporate", in->kind);
+        return false;
+    }
+    if ((in->contact_name && *in->contact_name) != (in->contact_email && *in->contact_email)) {
+        snprintf(msg, size, "a billing contact needs both a name and an e-mail");
+        return false;
+    }
+    if (in->contact_email && *in->contact_email) {
+        enum bc_status st = billing_email_check(in->contact_email);
+        if (st != BC_OK || strlen(in->contact_email) > 200) {
+            const char *why = st != BC_OK ? bc_status_message(st) : "It is longer than 200 bytes.";
+            int len = (int)strlen(why);
+            /* the sentence without its full stop: the caller goes on */
+            snprintf(msg, size, "e-mail '%s': %.*s", in->contact_email,
+                     len > 0 && why[len - 1] == '.' ? len - 1 : len, why);
+            return false;
+        }
+    }
+    return text_ok("the name", in->name, false, msg, size) &&
+           text_ok("the legal name", in->legal_name, false, msg, size) &&
+           text_ok("the address", in->address, true, msg, size) &&
+           text_ok("the contact name", in->contact_name, false, msg, size);
+}
+
+bool account_build(const struct catalog *cat, const struct account_input *in,
+                   const struct store_account *base, struct store_account *out,
+                   struct store_contact *contact, char *msg, size_t size)
+{
+    const char *vat;
+    char vat_buf[32];
+    bool oom = false;
+
+    memset(out, 0, sizeof *out);
+    memset(contact, 0, sizeof *contact);
+    msg[0] = '\0';
+    if (!check_fields(cat, in, base == NULL, msg, size))
+        return false;
+    if (base) {
+        out->id = base->id;
+        out->kind = base->kind;
+        memcpy(out->currency, base->currency, sizeof out->currency);
+        memcpy(out->country, base->country, sizeof out->country);
+        out->balance = base->balance;
+        out->billing_contact_id = base->billing_contact_id;
+        out->balance_version = base->balance_version;
+    }
+    if (in->kind)
+        out->kind = strcmp(in->kind, "corporate") == 0 ? STORE_ACCOUNT_CORPORATE
+                                                       : STORE_ACCOUNT_STANDARD;
+    if (in->currency)
+        snprintf(out->currency, sizeof out->currency, "%s", in->currency);
+    if (in->country) {
+        out->country[0] = (char)toupper((unsigned char)in->country[0]);
+        out->country[1] = (char)toupper((unsigned char)in->country[1]);
+        out->country[2] = '\0';
+    }
+    out->name = dup_or_null(in->name ? in->name : base->name, &oom);
+    out->legal_name = dup_or_null(in->legal_name ? in->legal_name : base ? base->legal_name : NULL,
+                                  &oom);
+    out->address = dup_or_null(in->address ? in->address : base ? base->address : NULL, &oom);
+    /* The VAT number is checked against the country it will have, given
+     * or kept, so that a new country with the old number is caught. */
+    vat = in->vat_number ? in->vat_number : base ? base->vat_number : NULL;
+    if (vat && *vat) {
+        if (!vat_number_normalise(out->country, vat, vat_buf, sizeof vat_buf)) {
+            snprintf(msg, size, "VAT number '%s' is not valid for country %s", vat, out->country);
+            store_account_clear(out);
+            return false;
+        }
+        out->vat_number = dup_or_null(vat_buf, &oom);
+    }
+    if (in->contact_email && *in->contact_email) {
+        contact->name = dup_or_null(in->contact_name, &oom);
+        contact->email = dup_or_null(in->contact_email, &oom);
+        contact->role = STORE_ROLE_BILLING;
+    }
+    if (oom) {
+        snprintf(msg, size, "%s", bc_status_message(BC_NO_MEMORY));
+        store_account_clear(out);
+        store_contact_clear(contact);
+        return false;
+    }
+    return true;
+}
+
+enum bc_status account_may_write(const struct billing_actor *actor)
+{
+    if (!actor || actor->kind != BILLING_ACTOR_OPERATOR)
+        return BC_NOT_ADMIN;
+    return actor->op_role == STORE_OP_READONLY ? BC_READONLY_OPERATOR : BC_OK;
+}
+
+static json_t *string_or_null(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
+
+json_t *account_fields_json(const struct store_account *a, const struct store_contact *contact)
+{
+    json_t *o = json_pack("{s:I, s:s?, s:s, s:s, s:s, s:o, s:o, s:o}", "id", (json_int_t)a->id,
+                          "name", a->name, "kind",
+                          a->kind == STORE_ACCOUNT_CORPORATE ? "corporate" : "standard",
+                          "currency", a->currency, "country", a->country, "vat_number",
+                          string_or_null(a->vat_number), "legal_name",
+                          string_or_null(a->legal_name), "address", string_or_null(a->address));
+
+    if (o && contact && contact->email)
+        json_object_set_new(o, "billing_contact",
+                            json_pack("{s:s?, s:s}", "name", contact->name, "email",
+                                      contact->email));
+    return o;
+}
+
+/* Refusals and failures outside the transaction: one audit row, no account. */
+static enum bc_status audit_refusal(struct billing *b, int64_t account_id, const char *action,
+                                    enum bc_status st)
+{
+    billing_audit(b, account_id, action, NULL, NULL, st);
+    return st;
+}
+
+enum bc_status account_add(struct billing *b, struct store_account *accounts,
+                           struct store_contact *contacts, size_t n, size_t *failed)
+{
+    enum bc_status st = account_may_write(&b->actor);
+    size_t bad = 0;
+
+    if (failed)
+        *failed = 0;
+    if (st != BC_OK)
+        return audit_refusal(b, 0, "account.add", st);
+    /* A contact e-mail already in use is told as the row's own problem. */
+    for (size_t i = 0; i < n; i++) {
+        struct store_contact other;
+        if (!contacts || !contacts[i].email)
+            continue;
+        st = store_contact_by_email(b->store, contacts[i].email, &other);
+        store_contact_clear(&other);
+        if (st == BC_OK) {
+            if (failed)
+                *failed = i;
+            return BC_INVALID_ARGUMENT;
+        }
+        if (st != BC_NOT_FOUND)
+            return st;
+    }
+    if ((st = store_begin(b->store)) != BC_OK)
+        return st;
+    st = store_accounts_insert(b->store, accounts, contacts, n, &bad);
+    for (size_t i = 0; st == BC_OK && i < n; i++) {
+        json_t *after = account_fields_json(&accounts[i], contacts ? &contacts[i] : NULL);
+        st = after ? billing_audit(b, accounts[i].id, "account.add", NULL, after, BC_OK)
+                   : BC_NO_MEMORY;
+        json_decref(after);
+    }
+    if (st == BC_OK)
+        st = store_commit(b->store);
+    else
+        store_rollback(b->store);
+    if (st != BC_OK) {
+        for (size_t i = 0; i < n; i++) {
+            accounts[i].id = 0;
+            accounts[i].billing_contact_id = 0;
+        }
+        if (failed)
+            *failed = bad;
+    }
+    return st;
+}
+
+enum bc_status account_edit(struct billing *b, const struct store_account *before,
+                            const struct store_account *after)
+{
+    enum bc_status st = account_may_write(&b->actor);
+    json_t *jb, *ja;
+
+    if (st != BC_OK)
+        return audit_refusal(b, before->id, "account.edit", st);
+    jb = account_fields_json(before, NULL);
+    ja = account_fields_json(after, NULL);
+    st = jb && ja ? store_begin(b->store) : BC_NO_MEMORY;
+    if (st == BC_OK) {
+        st = store_account_update(b->store, after);
+        if (st == BC_OK)
+            st = billing_audit(b, after->id, "account.edit", jb, ja, BC_OK);
+        if (st == BC_OK)
+            st = store_commit(b->store);
+        else
+            store_rollback(b->store);
+    }
+    json_decref(jb);
+    json_decref(ja);
+    return st;
+}

@@ -1,0 +1,60 @@
+/* account.h — customers coming in (SPEC §8): an account with its billing
+ * contact checked field by field and written with its audit row, one at a
+ * time (account add / edit) or many at once, all or none (account import).
+ * Countries are ISO 3166-1 alpha-2 codes (any of them, EU or not); the
+ * currency is one of the catalog's; a VAT number must be valid for the
+ * country (vat.h) and is kept normalised. */
+#ifndef BC_ACCOUNT_H
+#define BC_ACCOUNT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "billing.h"
+#include "catalog.h"
+#include "store.h"
+
+/* Fields as given; NULL is "not given" (an edit keeps the account's value).
+ * For vat_number, address and legal_name, "" clears. kind is "standard" or
+ * "corporate". */
+struct account_input {
+    const char *name, *country, *currency, *kind, *vat_number, *address, *legal_name;
+    const char *contact_name, *contact_email;
+};
+
+/* Whether `country` (two letters, any case) is an ISO 3166-1 alpha-2 code. */
+bool account_country_known(const char *country);
+
+/* Builds *out from `base` (NULL when adding: then name, country and
+ * currency are required) with the given fields applied, and the billing
+ * contact into *contact (email NULL when none given). Both are zeroed first
+ * and own their strings (store_account_clear / store_contact_clear).
+ * False with one line in msg ("country 'XX' is not an ISO 3166-1 code")
+ * when a field is wrong. */
+bool account_build(const struct catalog *cat, const struct account_input *in,
+                   const struct store_account *base, struct store_account *out,
+                   struct store_contact *contact, char *msg, size_t size);
+
+/* Who may add or edit accounts: operators that are not read-only
+ * (BC_READONLY_OPERATOR); contacts never (BC_NOT_ADMIN). */
+enum bc_status account_may_write(const struct billing_actor *actor);
+
+/* Inserts accounts[0..n) with their billing contacts (contacts[i].email NULL:
+ * none) in one transaction with one "account.add" audit row each (before
+ * null, after the fields): all or none. A refusal is audited once, with
+ * no account. *failed (may be NULL) gets the index of the row that failed in
+ * the store (a contact e-mail already in use: BC_INVALID_ARGUMENT). */
+enum bc_status account_add(struct billing *b, struct store_account *accounts,
+                           struct store_contact *contacts, size_t n, size_t *failed);
+
+/* Writes `after` (same id as `before`) with one "account.edit" audit row,
+ * before and after holding the fields. */
+enum bc_status account_edit(struct billing *b, const struct store_account *before,
+                            const struct store_account *after);
+
+/* The audited fields of an account as JSON (new reference). */
+json_t *account_fields_json(const struct store_account *a, const struct store_contact *contact);
+
+#endif
