@@ -489,7 +489,8 @@ int cli_cmd_account_import(struct cli *c)
         else if (c->json)
             rc = print_import_json(&im);
         else if (im.n)
-            printf(_("%zu accounts imported (%lld to %lld).\n"), im.n,
+            printf(ngettext("%zu account imported (%lld to %lld).\n",
+                            "%zu accounts imported (%lld to %lld).\n", im.n), im.n,
                    (long long)im.accounts[0].id, (long long)im.accounts[im.n - 1].id);
         else
             printf(_("No accounts to import.\n"));
