@@ -9,7 +9,7 @@ secs=${1:-60}
 out=build-fuzz
 mkdir -p "$out"
 srcs=$(ls src/*.c | grep -v -e '/main\.c$')
-libs="-lsqlite3 -lyaml -lcrypt -ljansson -lm"
+libs="-lsqlite3 -lyaml -lcrypt -ljansson -lcsv -lm"
 # Build every target first, then run them two at a time (one per core).
 targets=()
 for t in tests/fuzz/fuzz_*.c; do
