@@ -1,5 +1,5 @@
 # bash completion for billcenter(1): commands, their second words, each
-# command's options (the same table as src/cli.c) and the values options
+# command's options (the same table as src/cli/cli.c) and the values options
 # take. Stands alone: needs none of bash-completion's helpers.
 
 _billcenter_opts()   # options of command $1 besides the global ones

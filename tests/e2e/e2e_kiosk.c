@@ -2,7 +2,7 @@
  * in with e-mail and PIN and changes their own account; there is no way
  * out to a shell (no q, SIGINT/SIGQUIT/SIGTSTP do nothing); Esc signs out;
  * five wrong PINs lock the contact; an idle session signs out by itself.
- * Demo contacts have PIN 1234 (src/demo.c). */
+ * Demo contacts have PIN 1234 (src/billing/demo.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -7,7 +7,7 @@
  * one private temporary directory, rewritten on every run.
  *
  * Build: clang -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Isrc \
- *   tests/fuzz/fuzz_catalog.c src/catalog.c src/catalog_tree.c src/money.c -lyaml */
+ *   tests/fuzz/fuzz_catalog.c src/core/catalog.c src/core/catalog_tree.c src/core/money.c -lyaml */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>

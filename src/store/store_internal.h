@@ -1,6 +1,6 @@
 /* store_internal.h — what the SQLite store's own files share: the connection,
  * its prepared-statement cache, error mapping and transaction helpers.
- * Only src/store_*.c include it; callers see store.h alone. */
+ * Only the files of src/store include it; callers see store.h alone. */
 #ifndef BC_STORE_INTERNAL_H
 #define BC_STORE_INTERNAL_H
 
