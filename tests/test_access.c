@@ -21,6 +21,7 @@
 #include "access.h"
 #include "billing.h"
 #include "demo.h"
+#include "store_test.h"
 #include "payment.h"
 
 #ifndef SOURCE_ROOT

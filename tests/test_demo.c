@@ -22,6 +22,7 @@
 #include "catalog.h"
 #include "demo.h"
 #include "store.h"
+#include "store_test.h"
 #include "vat.h"
 
 #ifndef SOURCE_ROOT

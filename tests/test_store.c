@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "store.h"
+#include "store_test.h"
 #include "store_internal.h"   /* store_schema_step: to build a version 1 file */
 
 /* 2026-11-10, 2026-11-25, 2026-12-10, 2026-12-25 as day numbers. */

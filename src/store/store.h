@@ -323,14 +323,6 @@ enum bc_status store_pending_each(struct store *s,
                                              int64_t amount, const char *currency, const char *request),
                                   void *ctx);
 
-/* ---- tests only ---- */
-/* Runs raw SQL on the connection (triggers, PRAGMA max_page_count, row
- * counts by side effect). Never called by billcenter itself. */
-enum bc_status store_exec_for_test(struct store *s, const char *sql);
-/* The EXPLAIN QUERY PLAN of store_account_search's statement, one detail
- * line per step, joined by '\n' into buf. */
-enum bc_status store_search_plan_for_test(struct store *s, char *buf, size_t size);
-
 /* ---- bulk loading (the demo generator's large databases) ---- */
 /* For demo generation; turned on and off outside any transaction
  * (BC_INVALID_ARGUMENT otherwise). While on:

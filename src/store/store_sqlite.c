@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "store_internal.h"
+#include "store_test.h"
 
 /* ---------------------------------------------------------------- helpers */
 
@@ -402,6 +403,22 @@ void store_rollback(struct store *s)
 enum bc_status store_exec_for_test(struct store *s, const char *sql)
 {
     return exec_sql(s, sql);
+}
+
+enum bc_status store_int_for_test(struct store *s, const char *sql, int64_t *out)
+{
+    sqlite3_stmt *q = NULL;
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, &q, NULL);
+    if (rc != SQLITE_OK)
+        return store_fail(s, rc);
+    rc = sqlite3_step(q);
+    enum bc_status st = BC_OK;
+    if (rc == SQLITE_ROW)
+        *out = sqlite3_column_int64(q, 0);
+    else
+        st = rc == SQLITE_DONE ? BC_NOT_FOUND : store_fail(s, rc);
+    sqlite3_finalize(q);
+    return st;
 }
 
 /* ---------------------------------------------------------------- bulk load */

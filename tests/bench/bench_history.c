@@ -17,6 +17,7 @@
 
 #include "bench.h"
 #include "store.h"
+#include "store_test.h"
 
 #define ACCOUNTS 10000     /* audit rows spread over this many account ids */
 #define ACCOUNT 77

@@ -15,6 +15,7 @@
 
 #include "bench.h"
 #include "store.h"
+#include "store_test.h"
 
 #define LIMIT 100
 #define TARGET_MS 5.0
