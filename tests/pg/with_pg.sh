@@ -104,7 +104,6 @@ port = $port
 fsync = $fsync
 max_connections = ${BC_TEST_PG_MAX_CONNECTIONS:-300}
 CONF
-[ "$fsync" = off ] && echo "synchronous_commit = off" >>"$dir/data/postgresql.conf"
 
 export BC_TEST_PG_DIR="$dir" BC_TEST_PG_CTL="$pg_ctl"
 sh "$here/pg_server.sh" start >>"$dir/log" 2>&1 || fail "pg_ctl start failed"
