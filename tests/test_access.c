@@ -3,7 +3,8 @@
  * its lockout on a clock the test sets, unknown e-mails answered like wrong
  * PINs, the billing contact named to everyone else, one audit row for every
  * attempt, the audit table append-only, operators managed only by admins,
- * and PINs set only by operators who may change things. */
+ * and PINs set only by operators who may change things. On the engine
+ * $BC_TEST_ENGINE names (testdb.h); every case runs on both. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -23,6 +24,7 @@
 #include "demo.h"
 #include "store_test.h"
 #include "payment.h"
+#include "testdb.h"
 
 #ifndef SOURCE_ROOT
 #define SOURCE_ROOT "."
@@ -34,7 +36,7 @@
 
 struct fx {
     char dir[64];
-    char path[128];
+    char path[512];   /* the database's target: a file path or a conninfo */
     struct store *store;
     struct catalog *catalog;
     struct payment_processor *processor;
@@ -62,7 +64,10 @@ static int setup(void **state)
     snprintf(f->dir, sizeof f->dir, "/tmp/bc-test-access-XXXXXX");
     if (!mkdtemp(f->dir))
         return -1;
-    snprintf(f->path, sizeof f->path, "%s/bc.db", f->dir);
+    if (!testdb_fresh_in(f->dir, "bc.db", f->path, sizeof f->path)) {
+        fprintf(stderr, "%s\n", testdb_error());
+        return -1;
+    }
     if (store_open(f->path, STORE_OPEN_CREATE, &f->store) != BC_OK)
         return -1;
     f->catalog = catalog_load(SOURCE_ROOT "/plans", err, sizeof err);
@@ -92,6 +97,8 @@ static int teardown(void **state)
     payment_destroy(f->processor);
     store_close(f->store);
     catalog_destroy(f->catalog);
+    if (!testdb_drop(f->path))
+        fprintf(stderr, "# %s\n", testdb_error());
     d = opendir(f->dir);
     while (d && (e = readdir(d))) {
         if (e->d_name[0] == '.')
@@ -387,8 +394,7 @@ static void unknown_email_and_wrong_pin_are_told_alike(void **state)
     assert_true(t_wrong > t_unknown / 3);
 
     /* A contact without a PIN is answered the same way. */
-    assert_int_equal(store_exec_for_test(f->store, "UPDATE contacts SET pin_hash = NULL WHERE email = '"
-                                         LUCA "'"), BC_OK);
+    testdb_exec(f->store, "UPDATE contacts SET pin_hash = NULL WHERE email = '" LUCA "'");
     s_nopin = access_sign_in(f->store, LUCA, "1234", T0, &nopin);
     assert_int_equal(s_nopin, BC_SIGN_IN_FAILED);
     assert_memory_equal(&nopin, &wrong, sizeof nopin);
@@ -834,5 +840,5 @@ int main(int argc, char **argv)
         }
         return cmocka_run_group_tests(root_tests, NULL, NULL);
     }
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return testdb_run_cases("access", tests, sizeof tests / sizeof tests[0], NULL, 0, NULL, NULL);
 }

@@ -1,6 +1,7 @@
 /* test_payment.c — card helpers, the test processor against a real store,
  * and the exec processor against tests/fake_gateway.sh: approvals,
- * declines, garbage, crashes and hangs (bounded by the timeout). */
+ * declines, garbage, crashes and hangs (bounded by the timeout). The store
+ * is on the engine $BC_TEST_ENGINE names (testdb.h). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +19,7 @@
 
 #include "payment.h"
 #include "store.h"
+#include "testdb.h"
 
 #ifndef SOURCE_ROOT
 #define SOURCE_ROOT "."
@@ -132,7 +134,7 @@ static void mask(void **state)
 
 struct fixture {
     char dir[64];
-    char path[128];
+    char path[512];   /* the database's target: a file path or a conninfo */
     struct store *store;
 };
 
@@ -142,7 +144,10 @@ static int store_setup(void **state)
     snprintf(f->dir, sizeof f->dir, "/tmp/bc-test-payment-XXXXXX");
     if (!mkdtemp(f->dir))
         return -1;
-    snprintf(f->path, sizeof f->path, "%s/bc.db", f->dir);
+    if (!testdb_fresh_in(f->dir, "bc.db", f->path, sizeof f->path)) {
+        fprintf(stderr, "%s\n", testdb_error());
+        return -1;
+    }
     if (store_open(f->path, STORE_OPEN_CREATE, &f->store) != BC_OK)
         return -1;
     *state = f;
@@ -169,6 +174,8 @@ static int store_teardown(void **state)
 {
     struct fixture *f = *state;
     store_close(f->store);
+    if (!testdb_drop(f->path))
+        fprintf(stderr, "# %s\n", testdb_error());
     rm_dir(f->dir);
     free(f);
     return 0;
@@ -378,5 +385,5 @@ int main(void)
         cmocka_unit_test_setup_teardown(exec_failures_are_unknown, store_setup, store_teardown),
         cmocka_unit_test_setup_teardown(exec_hang_is_bounded, store_setup, store_teardown),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return testdb_run_cases("payment", tests, sizeof tests / sizeof tests[0], NULL, 0, NULL, NULL);
 }

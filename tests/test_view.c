@@ -2,7 +2,8 @@
  * the demo data: billing_sign_in verifies e-mail and PIN and sets the actor
  * (nothing else does), billing_sign_out forgets it, a contact reads only its
  * own account, only operators search accounts, and the clear functions
- * leave zeroed views. The shipped clock ignores the test hook. */
+ * leave zeroed views. The shipped clock ignores the test hook. On the
+ * engine $BC_TEST_ENGINE names (testdb.h). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,6 +22,7 @@
 #include "demo.h"
 #include "payment.h"
 #include "session.h"
+#include "testdb.h"
 #include "view.h"
 
 #ifndef SOURCE_ROOT
@@ -31,7 +33,7 @@
 
 struct fx {
     char dir[64];
-    char path[128];
+    char path[512];   /* the database's target: a file path or a conninfo */
     struct store *store;
     struct catalog *catalog;
     struct billing b;
@@ -48,7 +50,10 @@ static int setup(void **state)
     snprintf(f->dir, sizeof f->dir, "/tmp/bc-test-view-XXXXXX");
     if (!mkdtemp(f->dir))
         return -1;
-    snprintf(f->path, sizeof f->path, "%s/bc.db", f->dir);
+    if (!testdb_fresh_in(f->dir, "bc.db", f->path, sizeof f->path)) {
+        fprintf(stderr, "%s\n", testdb_error());
+        return -1;
+    }
     if (store_open(f->path, STORE_OPEN_CREATE, &f->store) != BC_OK)
         return -1;
     f->catalog = catalog_load(SOURCE_ROOT "/plans", err, sizeof err);
@@ -72,6 +77,8 @@ static int teardown(void **state)
     char p[512];
     store_close(f->store);
     catalog_destroy(f->catalog);
+    if (!testdb_drop(f->path))
+        fprintf(stderr, "# %s\n", testdb_error());
     DIR *d = opendir(f->dir);
     struct dirent *e;
     while (d && (e = readdir(d))) {
@@ -213,5 +220,5 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_operator_reads_and_searches, setup, teardown),
         cmocka_unit_test(test_shipped_clock_ignores_the_hook),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return testdb_run_cases("view", tests, sizeof tests / sizeof tests[0], NULL, 0, NULL, NULL);
 }
