@@ -1,5 +1,6 @@
 /* cli_harness.c — the command-line tests' shared runner and fixtures
- * (cli_harness.h), so that each test program holds only its cases. */
+ * (cli_harness.h), so that each test program holds only its cases. Their
+ * databases and SQL go through testdb, so each runs on either engine. */
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -13,16 +14,16 @@
 #include <unistd.h>
 
 #include <cmocka.h>
-#include <sqlite3.h>
 
 #include "cli_harness.h"
+#include "testdb.h"
 
 static const char *billcenter;          /* path of the binary under test */
 static char *wrapper[32];               /* $BC_TEST_WRAPPER split into words */
 static size_t nwrapper;
 static char *wrapper_copy;
 static char demo_dir[256];
-static char demo_db[300];
+static char demo_db[512];
 int demo_init_code = -1;
 char *demo_init_out;
 
@@ -158,53 +159,31 @@ void assert_one_error_line(const struct run *r)
         fail_msg("expected one line 'billcenter: ...' on stderr, got: [%s]", r->err);
 }
 
-/* Opens read-only and prepares `sql`, failing the test with SQLite's word. */
-static sqlite3_stmt *sql_first_row(const char *db, const char *sql, sqlite3 **h)
-{
-    sqlite3_stmt *q = NULL;
-
-    assert_int_equal(sqlite3_open_v2(db, h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    if (sqlite3_prepare_v2(*h, sql, -1, &q, NULL) != SQLITE_OK)
-        fail_msg("%s: %s", sql, sqlite3_errmsg(*h));
-    return q;
-}
-
 int64_t sql_int(const char *db, const char *sql)
 {
-    sqlite3 *h = NULL;
-    sqlite3_stmt *q = sql_first_row(db, sql, &h);
-    int64_t v;
+    struct testdb_conn *c = testdb_connect(db, false);
+    int64_t v = 0;
+    int found;
+    char msg[1024];
 
-    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-    v = sqlite3_column_int64(q, 0);
-    sqlite3_finalize(q);
-    sqlite3_close(h);
+    if (!c)
+        fail_msg("%s", testdb_error());
+    found = testdb_conn_int(c, sql, &v);
+    snprintf(msg, sizeof msg, "%s", found < 0 ? testdb_conn_error(c) : "no row");
+    testdb_disconnect(c);
+    if (found != 1)
+        fail_msg("%s: %s", sql, msg);
     return v;
 }
 
 char *sql_text(const char *db, const char *sql)
 {
-    sqlite3 *h = NULL;
-    sqlite3_stmt *q = sql_first_row(db, sql, &h);
-    char *v;
-
-    v = strdup(sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0)
-               ? (const char *)sqlite3_column_text(q, 0) : "");
-    sqlite3_finalize(q);
-    sqlite3_close(h);
-    assert_non_null(v);
-    return v;
+    return testdb_q1_text(db, sql);
 }
 
 void sql_exec(const char *db, const char *sql)
 {
-    sqlite3 *h = NULL;
-    char *msg = NULL;
-
-    assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
-    if (sqlite3_exec(h, sql, NULL, NULL, &msg) != SQLITE_OK)
-        fail_msg("%s: %s", sql, msg ? msg : "?");
-    sqlite3_close(h);
+    testdb_raw_exec(db, sql);
 }
 
 static int remove_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
@@ -253,32 +232,36 @@ int fx_setup(void **state)
 
     assert_non_null(f);
     make_temp_dir(f->dir, sizeof f->dir);
-    snprintf(f->db, sizeof f->db, "%s/billcenter.db", f->dir);
+    testdb_new_in(f->dir, "billcenter.db", f->db, sizeof f->db);
     *state = f;
     return 0;
 }
 
 int fx_demo_setup(void **state)
 {
-    struct fx *f;
-    char from[320], to[320];
+    struct fx *f = calloc(1, sizeof *f);
 
-    fx_setup(state);
-    f = *state;
+    assert_non_null(f);
+    *state = f;
+    make_temp_dir(f->dir, sizeof f->dir);
     if (demo_init_code != 0)
         fail_msg("init --demo failed (exit %d): %s", demo_init_code,
                  demo_init_out ? demo_init_out : "");
-    copy_file(demo_db, f->db);
-    snprintf(from, sizeof from, "%s-wal", demo_db);
-    snprintf(to, sizeof to, "%s-wal", f->db);
-    copy_file(from, to);
+    testdb_clone(demo_db, f->dir, "billcenter.db", f->db, sizeof f->db);
     return 0;
+}
+
+const char *demo_target(void)
+{
+    return demo_db;
 }
 
 int fx_teardown(void **state)
 {
     struct fx *f = *state;
 
+    if (f->db[0] && !testdb_drop(f->db))
+        fprintf(stderr, "# %s\n", testdb_error());
     remove_tree(f->dir);
     free(f);
     return 0;
@@ -290,7 +273,11 @@ int group_setup(void **state)
 
     (void)state;
     make_temp_dir(demo_dir, sizeof demo_dir);
-    snprintf(demo_db, sizeof demo_db, "%s/demo.db", demo_dir);
+    if (!testdb_fresh_in(demo_dir, "demo.db", demo_db, sizeof demo_db)) {
+        fprintf(stderr, "# the demo database: %s\n", testdb_error());
+        demo_init_out = strdup(testdb_error());
+        return 0;
+    }
     RUN(&r, demo_dir, "init", "--demo", "--db", demo_db, "--date", DAY);
     demo_init_code = r.code;
     demo_init_out = r.out;
@@ -303,6 +290,8 @@ int group_setup(void **state)
 int group_teardown(void **state)
 {
     (void)state;
+    if (demo_db[0] && !testdb_drop(demo_db))
+        fprintf(stderr, "# %s\n", testdb_error());
     remove_tree(demo_dir);
     free(demo_init_out);
     demo_init_out = NULL;

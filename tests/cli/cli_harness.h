@@ -1,9 +1,11 @@
 /* cli_harness.h — what the command-line tests share: running the real
  * billcenter binary as a script would (fork + exec, stdout/stderr/exit code
  * captured, optionally under $BC_TEST_WRAPPER such as valgrind), reading
- * the database with SQLite, temporary directories, and a demo database made
- * once per test program (init --demo on SPEC §3's worked-example day) that
- * each test copies. Include after <cmocka.h>. */
+ * the database through testdb (on the engine $BC_TEST_ENGINE names: the
+ * target passed with --db is a SQLite file or a PostgreSQL conninfo),
+ * temporary directories, and a demo database made once per test program
+ * (init --demo on SPEC §3's worked-example day) that each test copies.
+ * Include after <cmocka.h>. */
 #ifndef BC_CLI_HARNESS_H
 #define BC_CLI_HARNESS_H
 
@@ -49,7 +51,8 @@ char *slurp(const char *path);
 /* stderr holds exactly one line, "billcenter: ..." */
 void assert_one_error_line(const struct run *r);
 
-/* First column of the first row; sql_text's is "" for none (caller frees). */
+/* First column of the first row, on a connection of the test's own (the
+ * row must be there); sql_text's is "" for none (caller frees). */
 int64_t sql_int(const char *db, const char *sql);
 char *sql_text(const char *db, const char *sql);
 void sql_exec(const char *db, const char *sql);
@@ -59,14 +62,17 @@ void remove_tree(const char *dir);
 /* Copies a file; a missing `from` (e.g. no -wal file) copies nothing. */
 void copy_file(const char *from, const char *to);
 
-/* A test's own directory and database path (the *state of the fixtures). */
+/* A test's own directory and database target (the *state of the fixtures):
+ * on SQLite DIR/billcenter.db, on PostgreSQL a database of its own. */
 struct fx {
     char dir[256];
-    char db[300];
+    char db[512];
 };
-int fx_setup(void **state);             /* empty directory, no database yet */
+int fx_setup(void **state);             /* empty directory, an empty database (none on SQLite) */
 int fx_demo_setup(void **state);        /* a private copy of the demo database */
-int fx_teardown(void **state);
+int fx_teardown(void **state);          /* drops the database, removes the directory */
+/* The demo database's own target (read it, never write it). */
+const char *demo_target(void);
 /* Makes the demo database once; its exit code and stdout stay readable. */
 int group_setup(void **state);
 int group_teardown(void **state);

@@ -1,10 +1,12 @@
 /* test_cli.c — billcenter's command line (SPEC §6) driven as scripts drive
  * it: the real binary is run (fork + exec, optionally under
  * $BC_TEST_WRAPPER such as valgrind), its stdout, stderr and exit code are
- * captured, JSON is read with jansson and the database is cross-checked with
- * SQLite. Each test works in its own temporary directory and database; the
- * demo database (init --demo on 2026-11-25, SPEC §3's worked example day)
- * is made once and copied. */
+ * captured, JSON is read with jansson and the database is cross-checked
+ * through testdb, on the engine $BC_TEST_ENGINE names. Each test works in its
+ * own temporary directory and database; the demo database (init --demo on
+ * 2026-11-25, SPEC §3's worked example day) is made once and copied.
+ * SQLite-only: what init does with files (their mode, a missing directory,
+ * $XDG_DATA_HOME's default path). */
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -23,9 +25,9 @@
 
 #include <cmocka.h>
 #include <jansson.h>
-#include <sqlite3.h>
 
 #include "cli_harness.h"
+#include "testdb.h"
 
 
 static json_t *parse_json(const char *text)
@@ -509,7 +511,7 @@ static void test_unknown_ids(void **state)
                               "--idempotency-key", "k-unknown", NULL},
     };
     struct run r;
-    char dbopt[320];
+    char dbopt[600];
 
     snprintf(dbopt, sizeof dbopt, "--db=%s", f->db);
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -588,8 +590,7 @@ static void test_bad_values(void **state)
         run_clear(&r);
     }
     /* Nothing was created on the way. */
-    struct stat sb;
-    assert_int_not_equal(stat(f->db, &sb), 0);
+    assert_int_equal(testdb_has_schema(f->db), 0);
 }
 
 /* Well-formed values that name nothing or do not add up: an error, exit 1. */
@@ -620,7 +621,7 @@ static void test_repeated_option(void **state)
 {
     struct fx *f = *state;
     struct run r;
-    char dbopt[320];
+    char dbopt[600];
 
     snprintf(dbopt, sizeof dbopt, "--db=%s", f->db);
     RUN(&r, f->dir, "quote", "--account", "1", "--product", "gotomeeting", "--to-seats", "5",
@@ -653,7 +654,7 @@ static void test_refusal_said_once(void **state)
 {
     struct fx *f = *state;
     struct run r;
-    char dbopt[320];
+    char dbopt[600];
 
     snprintf(dbopt, sizeof dbopt, "--db=%s", f->db);
     RUN(&r, f->dir, "quote", "--account", "1", "--product", "gotomeeting", "--to-seats", "1",
@@ -814,14 +815,12 @@ static void test_init_plain_and_scale(void **state)
 {
     struct fx *f = *state;
     struct run r;
-    char db2[320];
-    struct stat sb;
+    char db2[512];
 
     RUN(&r, f->dir, "init", "--db", f->db);
     assert_exit(&r, 0);
     run_clear(&r);
-    assert_int_equal(stat(f->db, &sb), 0);
-    assert_int_equal(sb.st_mode & 0077, 0);   /* nobody else may read the books */
+    assert_int_equal(testdb_has_schema(f->db), 1);
     assert_int_equal(sql_int(f->db, "SELECT count(*) FROM accounts"), 0);
     assert_int_equal(sql_int(f->db, "SELECT count(*) FROM operators"), 1);
     /* Running it again keeps what is there. */
@@ -830,20 +829,54 @@ static void test_init_plain_and_scale(void **state)
     run_clear(&r);
     assert_int_equal(sql_int(f->db, "SELECT count(*) FROM operators"), 1);
 
-    snprintf(db2, sizeof db2, "%s/small.db", f->dir);
+    testdb_new_in(f->dir, "small.db", db2, sizeof db2);
     RUN(&r, f->dir, "init", "--demo", "--scale", "25", "--db", db2, "--date", DAY);
     assert_exit(&r, 0);
     run_clear(&r);
     assert_int_equal(sql_int(db2, "SELECT count(*) FROM accounts"), 25);
+    assert_true(testdb_drop(db2));
 
-    /* The default path comes from $BILLCENTER_DB when there is no --db. */
-    snprintf(db2, sizeof db2, "%s/env.db", f->dir);
+    /* The database comes from $BILLCENTER_DB when there is no --db. */
+    testdb_new_in(f->dir, "env.db", db2, sizeof db2);
     setenv("BILLCENTER_DB", db2, 1);
     RUN(&r, f->dir, "init");
     unsetenv("BILLCENTER_DB");
     assert_exit(&r, 0);
     run_clear(&r);
-    assert_int_equal(stat(db2, &sb), 0);
+    assert_int_equal(testdb_has_schema(db2), 1);
+    assert_int_equal(sql_int(db2, "SELECT count(*) FROM operators"), 1);
+    assert_true(testdb_drop(db2));
+
+    /* No database yet (no file; an empty PostgreSQL database): one line
+     * that says how to make one, for a command and for the terminal UI
+     * alike. */
+    testdb_new_in(f->dir, "missing.db", db2, sizeof db2);
+    RUN(&r, f->dir, "account", "show", "1", "--db", db2);
+    assert_exit(&r, 1);
+    assert_one_error_line(&r);
+    assert_non_null(strstr(r.err, "init"));
+    run_clear(&r);
+    RUN(&r, f->dir, "--db", db2);
+    assert_exit(&r, 1);
+    assert_one_error_line(&r);
+    run_clear(&r);
+    assert_int_equal(testdb_has_schema(db2), 0);   /* and nothing was created */
+    assert_true(testdb_drop(db2));
+}
+
+/* SQLite-only: the files init makes, and where. */
+static void test_init_files(void **state)
+{
+    struct fx *f = *state;
+    struct run r;
+    char db2[320];
+    struct stat sb;
+
+    RUN(&r, f->dir, "init", "--db", f->db);
+    assert_exit(&r, 0);
+    run_clear(&r);
+    assert_int_equal(stat(f->db, &sb), 0);
+    assert_int_equal(sb.st_mode & 0077, 0);   /* nobody else may read the books */
 
     /* An explicit --db in a directory that is not there: said in one line. */
     snprintf(db2, sizeof db2, "%s/no/such/dir/x.db", f->dir);
@@ -866,19 +899,12 @@ static void test_init_plain_and_scale(void **state)
     snprintf(db2, sizeof db2, "%s/xdg/billcenter/billcenter.db", f->dir);
     assert_int_equal(stat(db2, &sb), 0);
 
-    /* No database yet: one line that says how to make one, for a command
-     * and for the terminal UI alike. */
+    /* A missing file is not made by a command that reads. */
     snprintf(db2, sizeof db2, "%s/missing.db", f->dir);
     RUN(&r, f->dir, "account", "show", "1", "--db", db2);
     assert_exit(&r, 1);
-    assert_one_error_line(&r);
-    assert_non_null(strstr(r.err, "init"));
     run_clear(&r);
-    RUN(&r, f->dir, "--db", db2);
-    assert_exit(&r, 1);
-    assert_one_error_line(&r);
-    run_clear(&r);
-    assert_int_not_equal(stat(db2, &sb), 0);   /* and nothing was created */
+    assert_int_not_equal(stat(db2, &sb), 0);
 }
 
 /* ------------------------------------------------------------ orders */
@@ -1213,7 +1239,7 @@ static void test_human_output_language(void **state)
 {
     struct fx *f = *state;
     struct run r;
-    char dbopt[320];
+    char dbopt[600];
 
     snprintf(dbopt, sizeof dbopt, "--db=%s", f->db);
     json_decref(order_place(f->dir, f->db, "cli-lang", NULL, NULL, 0));
@@ -1592,9 +1618,12 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_operator_identity, fx_demo_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_globals_anywhere, fx_demo_setup, fx_teardown),
     };
+    const struct CMUnitTest sqlite_only[] = {
+        cmocka_unit_test_setup_teardown(test_init_files, fx_setup, fx_teardown),
+    };
     if (!harness_init(argc, argv, "test_cli"))
         return 2;
-    int rc = cmocka_run_group_tests(tests, group_setup, group_teardown);
+    int rc = TESTDB_RUN(tests, sqlite_only, group_setup, group_teardown);
     harness_finish();
     return rc;
 }

@@ -5,7 +5,7 @@
  * changed (bad usage, exit 2); read-only operators are refused (exit 3);
  * an import is all rows or none, each bad row told as FILE:LINE: message,
  * at 10,000 rows too. Each test works on a private copy of the demo
- * database. */
+ * database, on the engine $BC_TEST_ENGINE names (testdb.h). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +18,7 @@
 #include <jansson.h>
 
 #include "cli_harness.h"
+#include "testdb.h"
 
 #define assert_contains(hay, needle) do { \
         if (!strstr((hay), (needle))) \
@@ -521,7 +522,8 @@ int main(int argc, char **argv)
     };
     if (!harness_init(argc, argv, "test_cli_account"))
         return 2;
-    int rc = cmocka_run_group_tests(tests, group_setup, group_teardown);
+    int rc = testdb_run_cases("cli_account", tests, sizeof tests / sizeof tests[0], NULL, 0, group_setup,
+                              group_teardown);
     harness_finish();
     return rc;
 }

@@ -5,7 +5,8 @@
  * a country or VAT number that differs from the account's is refused
  * unless --update-billing-info confirms it, and is then written with the
  * order and audited; `quote` shows the change. Each test works on a
- * private copy of the demo database (today 2026-11-25). */
+ * private copy of the demo database (today 2026-11-25), on the engine
+ * $BC_TEST_ENGINE names (testdb.h). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +19,7 @@
 #include <jansson.h>
 
 #include "cli_harness.h"
+#include "testdb.h"
 
 #define assert_contains(hay, needle) do { \
         if (!strstr((hay), (needle))) \
@@ -217,7 +219,8 @@ int main(int argc, char **argv)
     };
     if (!harness_init(argc, argv, "test_cli_order"))
         return 2;
-    int rc = cmocka_run_group_tests(tests, group_setup, group_teardown);
+    int rc = testdb_run_cases("cli_order", tests, sizeof tests / sizeof tests[0], NULL, 0, group_setup,
+                              group_teardown);
     harness_finish();
     return rc;
 }
