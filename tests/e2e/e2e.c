@@ -1,6 +1,7 @@
 /* e2e.c — shared plumbing of the end-to-end scenarios (see e2e.h): per-test
  * demo databases, CLI subprocesses with captured output, golden screens. */
 #include "e2e.h"
+#include "testdb.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -189,7 +190,10 @@ bool e2e_env_init(struct e2e_env *env)
         fprintf(stderr, "mkdtemp: %s\n", strerror(errno));
         return false;
     }
-    snprintf(env->db, sizeof env->db, "%s/b.db", env->dir);
+    if (!testdb_fresh_in(env->dir, "b.db", env->db, sizeof env->db)) {
+        fprintf(stderr, "e2e: the database: %s\n", testdb_error());
+        return false;
+    }
     const char *argv[] = {e2e_bin, "--db", env->db, "init", "--demo",
                           "--date", E2E_DATE, NULL};
     char *err = NULL;
@@ -213,6 +217,9 @@ static int rm_entry(const char *path, const struct stat *sb, int flag, struct FT
 
 void e2e_env_finish(struct e2e_env *env)
 {
+    if (env->db[0] && !getenv("BC_E2E_KEEP") && !testdb_drop(env->db))
+        fprintf(stderr, "e2e: %s\n", testdb_error());
+    env->db[0] = '\0';
     if (env->dir[0] && !getenv("BC_E2E_KEEP"))
         nftw(env->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
     env->dir[0] = '\0';

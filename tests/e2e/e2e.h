@@ -30,14 +30,15 @@ extern const char *e2e_bin_test;
  * run under the wrapper. */
 bool e2e_setup_args(int argc, char **argv);
 
-/* A scenario's own directory with a demo database at DIR/b.db created by
- * `billcenter --db DIR/b.db init --demo --date 2026-11-25`. */
+/* A scenario's own directory with a demo database created by `billcenter
+ * --db DB init --demo --date 2026-11-25`, on the engine $BC_TEST_ENGINE names
+ * (testdb.h): DB is DIR/b.db, or a PostgreSQL database of its own. */
 struct e2e_env {
     char dir[256];
-    char db[300];
+    char db[512];
 };
 bool e2e_env_init(struct e2e_env *env);
-/* Removes the directory and everything in it. */
+/* Drops the database, removes the directory and everything in it. */
 void e2e_env_finish(struct e2e_env *env);
 
 /* One scenario's state for cmocka's setup/teardown: e2e_case_setup makes
