@@ -155,8 +155,11 @@ static void fingerprint_sees_every_change(void **state)
     testdb_raw_exec(f->db, "UPDATE t SET amount_minor = 100 WHERE id = 1;"
                            "INSERT INTO log(id, what) VALUES(1, 'x')");
     assert_int_not_equal(testdb_hash(f->db, NULL), h0);           /* a row */
+    int64_t objects = testdb_schema_objects(f->db);
+    assert_true(objects >= 3);                                     /* t, t_name, log */
     testdb_raw_exec(f->db, "DELETE FROM log; CREATE INDEX t_amount ON t(amount_minor)");
     assert_int_not_equal(testdb_hash(f->db, NULL), h0);           /* the schema */
+    assert_int_equal(testdb_schema_objects(f->db), objects + 1);
 }
 
 static void integrity_and_copies(void **state)

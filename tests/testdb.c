@@ -827,6 +827,20 @@ int testdb_conn_has_schema(struct testdb_conn *c)
     return found < 0 ? -1 : n > 0;
 }
 
+int64_t testdb_conn_schema_objects(struct testdb_conn *c)
+{
+    int64_t n = -1;
+    int found = testdb_conn_int(c, c->pg
+        ? "SELECT (SELECT count(*) FROM pg_class cl JOIN pg_namespace n ON n.oid = "
+          "cl.relnamespace WHERE n.nspname = current_schema() AND cl.relkind IN "
+          "('r', 'i', 'v', 'p', 'I')) + (SELECT count(*) FROM pg_trigger t JOIN pg_class cl ON "
+          "cl.oid = t.tgrelid JOIN pg_namespace n ON n.oid = cl.relnamespace WHERE n.nspname = "
+          "current_schema() AND NOT t.tgisinternal)"
+        : "SELECT count(*) FROM sqlite_master", &n);
+
+    return found == 1 ? n : -1;
+}
+
 /* ---------------------------------------------------------------- one-shot */
 
 int64_t testdb_sql_int(const char *target, const char *sql, int64_t fallback)
@@ -883,6 +897,15 @@ int testdb_has_schema(const char *target)
     int has = testdb_conn_has_schema(c);
     testdb_disconnect(c);
     return has;
+}
+
+int64_t testdb_schema_objects(const char *target)
+{
+    struct testdb_conn *c = testdb_connect(target, false);
+    int64_t n = c ? testdb_conn_schema_objects(c) : -1;
+
+    testdb_disconnect(c);
+    return n;
 }
 
 bool testdb_quote(const char *s, char *buf, size_t n)

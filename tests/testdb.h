@@ -92,6 +92,9 @@ uint64_t testdb_conn_hash(struct testdb_conn *c, const char *const skip[]);
 /* 1 when the database holds tables (a billcenter schema or any), 0 when it
  * holds none, -1 on error. */
 int testdb_conn_has_schema(struct testdb_conn *c);
+/* How many tables, indexes, triggers and views the schema holds; -1 on
+ * error (a count to compare before and after, within one engine). */
+int64_t testdb_conn_schema_objects(struct testdb_conn *c);
 
 /* The same on a connection made for the one call (read-only but for exec). */
 int64_t testdb_sql_int(const char *target, const char *sql, int64_t fallback);
@@ -101,6 +104,7 @@ bool testdb_integrity(const char *target, char *why, size_t size);
 /* 1 the database exists and holds tables, 0 it does not exist or holds
  * none, -1 on error. */
 int testdb_has_schema(const char *target);
+int64_t testdb_schema_objects(const char *target);
 
 /* `s` as an SQL string literal ('it''s') into buf; false when it does not
  * fit. */

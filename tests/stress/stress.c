@@ -1,12 +1,13 @@
 /* stress.c — the shared harness of billcenter's robustness tests: TAP
  * lines, the real binary run with captured output, demo databases and
- * fingerprints proving that a refused operation changed nothing. */
+ * fingerprints proving that a refused operation changed nothing, on either
+ * engine through testdb. */
 #include "stress.h"
+#include "testdb.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
-#include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,8 @@ static size_t nwrapper;
 static char *wrapper_copy;
 static char tmpdirs[8][256];
 static int ntmpdirs;
+static char dbs[16][512];          /* databases made here, dropped at exit */
+static int ndbs;
 
 /* ---------------------------------------------------------------- TAP */
 
@@ -85,6 +88,9 @@ static void remove_tmpdirs(void)
 {
     if (getenv("BC_KEEP_STRESS"))
         return;
+    for (int i = 0; i < ndbs; i++)
+        if (!testdb_drop(dbs[i]))
+            fprintf(stderr, "# %s\n", testdb_error());
     for (int i = 0; i < ntmpdirs; i++)
         nftw(tmpdirs[i], rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
@@ -289,13 +295,30 @@ bool stress_make_demo(const char *dir, const char *name, char *out, size_t size)
                           "init", "--demo", NULL};
     bool ok;
 
-    snprintf(out, size, "%s/%s", dir, name);
+    if (!testdb_fresh_in(dir, name, out, size)) {
+        tap_diag("a new database: %s", testdb_error());
+        return false;
+    }
+    if (ndbs < (int)(sizeof dbs / sizeof dbs[0]))
+        snprintf(dbs[ndbs++], sizeof dbs[0], "%s", out);
     stress_run(&r, dir, NULL, argv);
     ok = r.code == 0;
     if (!ok)
         tap_diag("init --demo exited %d: %s", r.code, r.err);
     stress_run_clear(&r);
     return ok;
+}
+
+bool stress_db_copy(const char *from, const char *dir, const char *name, char *out,
+                    size_t size)
+{
+    if (!testdb_copy(from, dir, name, out, size)) {
+        tap_diag("a copy of %s: %s", from, testdb_error());
+        return false;
+    }
+    if (ndbs < (int)(sizeof dbs / sizeof dbs[0]))
+        snprintf(dbs[ndbs++], sizeof dbs[0], "%s", out);
+    return true;
 }
 
 bool stress_copy(const char *from, const char *to)
@@ -348,100 +371,40 @@ uint64_t stress_file_hash(const char *path)
     return n == 0 ? h : 0;
 }
 
-static bool skipped(const char *name, const char *const skip[])
-{
-    for (size_t i = 0; skip && skip[i]; i++)
-        if (strcmp(name, skip[i]) == 0)
-            return true;
-    return false;
-}
-
 uint64_t stress_db_hash(const char *db, const char *const skip[])
 {
-    sqlite3 *h = NULL;
-    sqlite3_stmt *tables = NULL, *rows = NULL;
-    uint64_t hash = FNV_OFFSET;
-    bool ok = false;
+    uint64_t h = testdb_hash(db, skip);
 
-    if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
-        goto done;
-    if (sqlite3_prepare_v2(h, "SELECT type, name, coalesce(sql, '') FROM sqlite_master "
-                              "ORDER BY type, name", -1, &tables, NULL) != SQLITE_OK)
-        goto done;
-    int rc;
-    while ((rc = sqlite3_step(tables)) == SQLITE_ROW) {
-        const char *type = (const char *)sqlite3_column_text(tables, 0);
-        const char *name = (const char *)sqlite3_column_text(tables, 1);
-        const char *sql = (const char *)sqlite3_column_text(tables, 2);
-        hash = fnv(hash, sql, strlen(sql) + 1);
-        if (strcmp(type, "table") != 0 || skipped(name, skip) || strncmp(name, "sqlite_", 7) == 0)
-            continue;
-        /* Rows ordered by every column, so the order is the contents'. */
-        char query[512];
-        int ncol;
-        snprintf(query, sizeof query, "SELECT * FROM \"%s\" LIMIT 0", name);
-        if (sqlite3_prepare_v2(h, query, -1, &rows, NULL) != SQLITE_OK)
-            goto done;
-        ncol = sqlite3_column_count(rows);
-        sqlite3_finalize(rows);
-        rows = NULL;
-        int len = snprintf(query, sizeof query, "SELECT * FROM \"%s\" ORDER BY 1", name);
-        for (int c = 2; c <= ncol && len < (int)sizeof query - 8; c++)
-            len += snprintf(query + len, sizeof query - (size_t)len, ",%d", c);
-        if (sqlite3_prepare_v2(h, query, -1, &rows, NULL) != SQLITE_OK)
-            goto done;
-        while ((rc = sqlite3_step(rows)) == SQLITE_ROW)
-            for (int c = 0; c < ncol; c++) {
-                int type_c = sqlite3_column_type(rows, c);
-                const void *blob = sqlite3_column_blob(rows, c);
-                int n = sqlite3_column_bytes(rows, c);
-                hash = fnv(hash, &type_c, sizeof type_c);
-                hash = fnv(hash, &n, sizeof n);
-                if (blob)
-                    hash = fnv(hash, blob, (size_t)n);
-            }
-        sqlite3_finalize(rows);
-        rows = NULL;
-        if (rc != SQLITE_DONE)
-            goto done;
-    }
-    ok = rc == SQLITE_DONE;
-done:
-    sqlite3_finalize(rows);
-    sqlite3_finalize(tables);
-    sqlite3_close(h);
-    return ok ? hash : 0;
+    if (!h)
+        tap_diag("fingerprint of %s: %s", db, testdb_error());
+    return h;
 }
 
 int64_t stress_sql_int(const char *db, const char *sql, int64_t fallback)
 {
-    sqlite3 *h = NULL;
-    sqlite3_stmt *q = NULL;
+    struct testdb_conn *c = testdb_connect(db, false);
     int64_t v = fallback;
 
-    if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-        sqlite3_prepare_v2(h, sql, -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
-        v = sqlite3_column_int64(q, 0);
-    else
-        tap_diag("%s: %s", sql, sqlite3_errmsg(h));
-    sqlite3_finalize(q);
-    sqlite3_close(h);
+    int found = c ? testdb_conn_int(c, sql, &v) : -1;
+
+    if (found != 1) {
+        tap_diag("%s: %s", sql, found == 0 ? "no row" : c ? testdb_conn_error(c) : testdb_error());
+        v = fallback;
+    }
+    testdb_disconnect(c);
     return v;
 }
 
 bool stress_sql_exec(const char *db, const char *sql)
 {
-    sqlite3 *h = NULL;
-    char *msg = NULL;
-    bool ok = sqlite3_open_v2(db, &h, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK;
+    bool ok = testdb_sql_exec(db, sql);
 
-    if (ok) {
-        sqlite3_busy_timeout(h, 10000);
-        ok = sqlite3_exec(h, sql, NULL, NULL, &msg) == SQLITE_OK;
-    }
     if (!ok)
-        tap_diag("%s: %s", sql, msg ? msg : sqlite3_errmsg(h));
-    sqlite3_free(msg);
-    sqlite3_close(h);
+        tap_diag("%s", testdb_error());
     return ok;
+}
+
+bool stress_integrity(const char *db, char *why, size_t size)
+{
+    return testdb_integrity(db, why, size);
 }

@@ -2,7 +2,9 @@
  * output for test programs that fork many processes (plain TAP, no cmocka,
  * so forked workers carry no test-framework state), running the real binary
  * with its output captured, a demo database, and fingerprints of a database
- * file (bytes) and of its contents (rows) to prove that nothing changed. */
+ * file (bytes) and of its contents (rows) to prove that nothing changed.
+ * Databases are on the engine $BC_TEST_ENGINE names, through testdb.h: a
+ * "db" below is a target (a SQLite file path or a PostgreSQL conninfo). */
 #ifndef BC_STRESS_H
 #define BC_STRESS_H
 
@@ -72,20 +74,27 @@ char *stress_slurp(const char *path);
 
 /* ---------------------------------------------------------------- databases */
 
-/* `billcenter --db DIR/NAME init --demo --date DAY`; the path goes to
- * out (size bytes). False (diagnostic printed) on failure. */
+/* `billcenter --db DB init --demo --date DAY` on a new database (SQLite:
+ * DIR/NAME; PostgreSQL: a database of its own, dropped at exit); its target
+ * goes to out (size bytes). False (diagnostic printed) on failure. */
 bool stress_make_demo(const char *dir, const char *name, char *out, size_t size);
+/* A copy of database `from` (SQLite: DIR/NAME), dropped at exit. */
+bool stress_db_copy(const char *from, const char *dir, const char *name, char *out,
+                    size_t size);
 /* Copies a file byte for byte. */
 bool stress_copy(const char *from, const char *to);
 /* FNV-1a 64 of a file's bytes; 0 if unreadable. */
 uint64_t stress_file_hash(const char *path);
 /* FNV-1a 64 over every row of every table (and the schema), rows in
- * column order; tables named in skip (NULL-terminated, may be NULL) are
- * left out. Opens read-only. 0 on error. */
+ * a fixed order; tables named in skip (NULL-terminated, may be NULL) are
+ * left out. Opens read-only. 0 on error (testdb_hash). */
 uint64_t stress_db_hash(const char *db, const char *const skip[]);
 /* First column of the first row of sql as an integer; fallback on error. */
 int64_t stress_sql_int(const char *db, const char *sql, int64_t fallback);
 /* Runs sql read-write (test set-up); false (diagnostic) on error. */
 bool stress_sql_exec(const char *db, const char *sql);
+/* The engine's integrity check (testdb_integrity); false with its finding
+ * in why. */
+bool stress_integrity(const char *db, char *why, size_t size);
 
 #endif

@@ -6,11 +6,15 @@
  * is done and billcenter must open the restored file and show those orders.
  * Also: an existing file is refused without --force, the file is 0600.
  *
+ * SQLite-only (registered as test_backup-sqlite alone): the backup is a
+ * SQLite file, read with ATTACH and SQLite's integrity check, restored by
+ * copying it over the database file. Its SQL goes through testdb all the
+ * same.
+ *
  * argv: BILLCENTER [MULTIPLIER]. The wrapper is not used (contention at
  * full speed; memory is checked by the CLI suite). */
 #include <errno.h>
 #include <signal.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +25,7 @@
 
 #include "plans.h"
 #include "stress.h"
+#include "testdb.h"
 
 #define WORKERS 8
 #define BACKUPS 4
@@ -43,37 +48,40 @@ static void pause_ms(long ms)
 
 /* Eight standard, active subscriptions of distinct accounts past the
  * showcase ones, each with room for one more seat. */
+static int target_row(void *ctx, int ncols, char **v, char **names)
+{
+    int *n = ctx;
+    struct target *t = &targets[*n];
+    const struct stress_plan *p;
+
+    (void)names;
+    if (*n >= WORKERS || ncols < 4)
+        return 1;
+    t->account = v[0] ? atol(v[0]) : 0;
+    snprintf(t->product, sizeof t->product, "%s", v[1] ? v[1] : "");
+    snprintf(t->plan, sizeof t->plan, "%s", v[2] ? v[2] : "");
+    t->seats = v[3] ? atoi(v[3]) : 0;
+    p = stress_plan_find(t->product, t->plan);
+    if (p && t->seats >= p->min && t->seats + 1 <= p->max)
+        (*n)++;
+    return 0;
+}
+
 static bool pick_targets(void)
 {
-    sqlite3 *h;
-    sqlite3_stmt *q;
+    struct testdb_conn *h = testdb_connect(db, false);
     int n = 0;
 
-    if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+    if (!h)
         return false;
-    if (sqlite3_prepare_v2(h,
+    if (testdb_conn_rows(h,
             "SELECT s.account_id, s.product, s.plan, max(s.seats, (SELECT count(*) FROM "
             "seat_assignments x WHERE x.subscription_id = s.id)) FROM subscriptions s "
             "JOIN accounts a ON a.id = s.account_id WHERE a.kind = 'standard' AND "
             "s.status = 'active' AND a.id > 10 AND s.id = (SELECT min(id) FROM subscriptions "
-            "t WHERE t.account_id = a.id) ORDER BY a.id", -1, &q, NULL) != SQLITE_OK) {
-        sqlite3_close(h);
-        return false;
-    }
-    while (n < WORKERS && sqlite3_step(q) == SQLITE_ROW) {
-        struct target *t = &targets[n];
-        const struct stress_plan *p;
-
-        t->account = (long)sqlite3_column_int64(q, 0);
-        snprintf(t->product, sizeof t->product, "%s", (const char *)sqlite3_column_text(q, 1));
-        snprintf(t->plan, sizeof t->plan, "%s", (const char *)sqlite3_column_text(q, 2));
-        t->seats = sqlite3_column_int(q, 3);
-        p = stress_plan_find(t->product, t->plan);
-        if (p && t->seats >= p->min && t->seats + 1 <= p->max)
-            n++;
-    }
-    sqlite3_finalize(q);
-    sqlite3_close(h);
+            "t WHERE t.account_id = a.id) ORDER BY a.id", target_row, &n) < 0)
+        tap_diag("%s", testdb_conn_error(h));
+    testdb_disconnect(h);
     return n == WORKERS;
 }
 
@@ -130,40 +138,26 @@ static bool wait_orders_above(int64_t than)
 /* One query on the live database with the backup attached as "b". */
 static int64_t attached_int(const char *backup, const char *sql)
 {
-    sqlite3 *h;
-    sqlite3_stmt *q;
+    struct testdb_conn *h = testdb_connect(db, false);
     int64_t v = -1;
     char attach[1200];
 
-    if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
-        return -1;
-    sqlite3_busy_timeout(h, 10000);
     snprintf(attach, sizeof attach, "ATTACH 'file:%s?mode=ro' AS b", backup);
-    if (sqlite3_exec(h, attach, NULL, NULL, NULL) == SQLITE_OK &&
-        sqlite3_prepare_v2(h, sql, -1, &q, NULL) == SQLITE_OK) {
-        if (sqlite3_step(q) == SQLITE_ROW)
-            v = sqlite3_column_int64(q, 0);
-        sqlite3_finalize(q);
+    if (!h || !testdb_conn_exec(h, attach) || testdb_conn_int(h, sql, &v) != 1) {
+        tap_diag("%s", h ? testdb_conn_error(h) : testdb_error());
+        v = -1;
     }
-    sqlite3_close(h);
+    testdb_disconnect(h);
     return v;
 }
 
+/* SQLite's integrity check of a file: "ok" or its first finding. */
 static char *integrity(const char *path)
 {
-    sqlite3 *h;
-    sqlite3_stmt *q;
-    char *out = NULL;
+    char why[512];
 
-    if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
-        return strdup("cannot open");
-    if (sqlite3_prepare_v2(h, "PRAGMA integrity_check", -1, &q, NULL) == SQLITE_OK) {
-        if (sqlite3_step(q) == SQLITE_ROW)
-            out = strdup((const char *)sqlite3_column_text(q, 0));
-        sqlite3_finalize(q);
-    }
-    sqlite3_close(h);
-    return out ? out : strdup("no answer");
+    testdb_integrity(path, why, sizeof why);
+    return strdup(why);
 }
 
 /* The backup's orders are the live ones 1..k, identical, lines too. */

@@ -8,11 +8,17 @@
  * must leave no customer charged without an order (the test processor's
  * record, table test_charges, against the orders).
  *
+ * On either engine ($BC_TEST_ENGINE, through testdb): the integrity check
+ * is SQLite's integrity_check or PostgreSQL's amcheck. On PostgreSQL the
+ * server itself is also killed (pg_ctl stop -m immediate, then started
+ * again) at random moments of further orders: billcenter must then fail in
+ * one line or finish, and the order again be wholly there or absent.
+ *
  * argv: BILLCENTER [MULTIPLIER]. The wrapper ($BC_TEST_WRAPPER) is not
  * used: killing valgrind says nothing about billcenter. */
 #include <errno.h>
 #include <signal.h>
-#include <sqlite3.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,8 +28,10 @@
 
 #include "plans.h"
 #include "stress.h"
+#include "testdb.h"
 
 #define KILLS 200
+#define SERVER_KILLS 20     /* PostgreSQL: the server dies mid-order */
 #define SET 10              /* accounts per kind of case */
 #define BIG_BALANCE 100000000
 
@@ -40,71 +48,73 @@ struct snap {
     long long balance, ledger_rows, ledger_sum, history_rows, orders, lines, audit_ok;
 };
 
-static sqlite3 *open_rw(void)
+static struct testdb_conn *open_rw(void)
 {
-    sqlite3 *h = NULL;
+    /* Read-write like the next session: on SQLite it recovers a WAL left
+     * by a kill. */
+    struct testdb_conn *h = testdb_connect(db, true);
 
-    /* Read-write like the next session: it recovers a WAL left by a kill. */
-    if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
-        sqlite3_close(h);
-        return NULL;
-    }
-    sqlite3_busy_timeout(h, 10000);
+    if (!h)
+        tap_diag("%s", testdb_error());
     return h;
 }
 
-static long long qi(sqlite3 *h, const char *sql, long long a, const char *text)
-{
-    sqlite3_stmt *q = NULL;
-    long long v = -999999;
+#define NONE (-999999)      /* what qi reads when there is no row */
 
-    if (sqlite3_prepare_v2(h, sql, -1, &q, NULL) != SQLITE_OK) {
-        tap_diag("%s: %s", sql, sqlite3_errmsg(h));
-        return v;
-    }
-    if (sqlite3_bind_parameter_count(q) >= 1)
-        sqlite3_bind_int64(q, 1, a);
-    if (sqlite3_bind_parameter_count(q) >= 2)
-        sqlite3_bind_text(q, 2, text, -1, SQLITE_STATIC);
-    if (sqlite3_step(q) == SQLITE_ROW)
-        v = sqlite3_column_int64(q, 0);
-    sqlite3_finalize(q);
-    return v;
+/* One integer (NONE for no row or an error) of the SQL that fmt makes. */
+static long long qi(struct testdb_conn *h, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static long long qi(struct testdb_conn *h, const char *fmt, ...)
+{
+    char sql[1024];
+    va_list ap;
+    int64_t v = NONE;
+
+    va_start(ap, fmt);
+    vsnprintf(sql, sizeof sql, fmt, ap);
+    va_end(ap);
+    int found = testdb_conn_int(h, sql, &v);
+    if (found < 0)
+        tap_diag("%s", testdb_conn_error(h));
+    return found == 1 ? v : NONE;
 }
 
-static bool snapshot(sqlite3 *h, long account, int which, struct snap *s)
+static int snap_row(void *ctx, int ncols, char **v, char **names)
 {
-    sqlite3_stmt *q = NULL;
-    bool ok = false;
+    struct snap *s = ctx;
+
+    (void)names;
+    if (ncols < 7 || !v[0])
+        return 1;
+    s->sub_id = atol(v[0]);
+    snprintf(s->product, sizeof s->product, "%s", v[1] ? v[1] : "");
+    snprintf(s->plan, sizeof s->plan, "%s", v[2] ? v[2] : "");
+    snprintf(s->period, sizeof s->period, "%s", v[3] ? v[3] : "");
+    s->seats = v[4] ? atoi(v[4]) : 0;
+    s->version = v[5] ? atol(v[5]) : 0;
+    s->assigned = v[6] ? atoi(v[6]) : 0;
+    return 1;
+}
+
+static bool snapshot(struct testdb_conn *h, long account, int which, struct snap *s)
+{
+    char sql[512];
 
     memset(s, 0, sizeof *s);
-    sqlite3_prepare_v2(h, "SELECT id, product, plan, period, seats, version, (SELECT count(*) "
-                          "FROM seat_assignments a WHERE a.subscription_id = s.id) "
-                          "FROM subscriptions s WHERE account_id = ?1 AND status = 'active' "
-                          "ORDER BY id LIMIT 1 OFFSET ?2", -1, &q, NULL);
-    sqlite3_bind_int64(q, 1, account);
-    sqlite3_bind_int(q, 2, which);
-    if (sqlite3_step(q) == SQLITE_ROW) {
-        s->sub_id = (long)sqlite3_column_int64(q, 0);
-        snprintf(s->product, sizeof s->product, "%s", (const char *)sqlite3_column_text(q, 1));
-        snprintf(s->plan, sizeof s->plan, "%s", (const char *)sqlite3_column_text(q, 2));
-        snprintf(s->period, sizeof s->period, "%s", (const char *)sqlite3_column_text(q, 3));
-        s->seats = sqlite3_column_int(q, 4);
-        s->version = (long)sqlite3_column_int64(q, 5);
-        s->assigned = sqlite3_column_int(q, 6);
-        ok = true;
-    }
-    sqlite3_finalize(q);
-    s->balance = qi(h, "SELECT balance_minor FROM accounts WHERE id = ?1", account, NULL);
-    s->ledger_rows = qi(h, "SELECT count(*) FROM ledger WHERE account_id = ?1", account, NULL);
-    s->ledger_sum = qi(h, "SELECT coalesce(sum(amount_minor), 0) FROM ledger WHERE account_id = ?1",
-                       account, NULL);
-    s->history_rows = qi(h, "SELECT count(*) FROM subscription_history WHERE subscription_id = ?1",
-                         s->sub_id, NULL);
-    s->orders = qi(h, "SELECT count(*) FROM orders", 0, NULL);
-    s->lines = qi(h, "SELECT count(*) FROM order_lines", 0, NULL);
-    s->audit_ok = qi(h, "SELECT count(*) FROM audit WHERE action = 'order.place' AND result = 'ok'",
-                     0, NULL);
+    snprintf(sql, sizeof sql, "SELECT id, product, plan, period, seats, version, (SELECT count(*) "
+             "FROM seat_assignments a WHERE a.subscription_id = s.id) "
+             "FROM subscriptions s WHERE account_id = %ld AND status = 'active' "
+             "ORDER BY id LIMIT 1 OFFSET %d", account, which);
+    bool ok = testdb_conn_rows(h, sql, snap_row, s) == 1;
+    s->balance = qi(h, "SELECT balance_minor FROM accounts WHERE id = %ld", account);
+    s->ledger_rows = qi(h, "SELECT count(*) FROM ledger WHERE account_id = %ld", account);
+    s->ledger_sum = qi(h, "SELECT coalesce(sum(amount_minor), 0) FROM ledger WHERE account_id = %ld",
+                       account);
+    s->history_rows = qi(h, "SELECT count(*) FROM subscription_history WHERE subscription_id = %ld",
+                         s->sub_id);
+    s->orders = qi(h, "SELECT count(*) FROM orders");
+    s->lines = qi(h, "SELECT count(*) FROM order_lines");
+    s->audit_ok = qi(h, "SELECT count(*) FROM audit WHERE action = 'order.place' AND result = 'ok'");
     return ok;
 }
 
@@ -118,44 +128,48 @@ struct tally {
 
 /* Checks that the order for key is wholly present or wholly absent.
  * Returns false (diagnostic) on any inconsistency. */
-static bool check_after(sqlite3 *h, long account, const char *key, const struct snap *before,
-                        int target_seats, bool payment, enum outcome *out)
+static bool check_after(struct testdb_conn *h, long account, const char *key,
+                        const struct snap *before, int target_seats, bool payment,
+                        enum outcome *out)
 {
     struct snap now;
-    char problem[512] = "";
-    long long id = qi(h, "SELECT id FROM orders WHERE idempotency_key = ?2", 0, key);
+    char problem[512] = "", why[256], k[64], pattern[96];
+
+    /* The keys are the test's own (kill-N): no quote, no LIKE wildcard. */
+    snprintf(k, sizeof k, "'%s'", key);
+    snprintf(pattern, sizeof pattern, "'%%\"key\":\"%s\"%%'", key);
+    long long id = qi(h, "SELECT id FROM orders WHERE idempotency_key = %s", k);
     long long audit_key = qi(h, "SELECT count(*) FROM audit WHERE action = 'order.place' AND "
-                                "result = 'ok' AND instr(after_json, '\"key\":\"' || ?2 || '\"')",
-                             0, key);
-    long long charge = qi(h, "SELECT amount_minor FROM test_charges WHERE key = ?2 AND "
-                             "state = 'approved'", 0, key);
+                                "result = 'ok' AND after_json LIKE %s", pattern);
+    long long charge = qi(h, "SELECT amount_minor FROM test_charges WHERE key = %s AND "
+                             "state = 'approved'", k);
 
     snapshot(h, account, 0, &now);
     /* The same subscription: snapshot() picks the account's first one,
      * the kill loop picks by index; re-read the touched one by id. */
-    long long version = qi(h, "SELECT version FROM subscriptions WHERE id = ?1", before->sub_id, NULL);
-    long long seats = qi(h, "SELECT seats FROM subscriptions WHERE id = ?1", before->sub_id, NULL);
-    long long hist = qi(h, "SELECT count(*) FROM subscription_history WHERE subscription_id = ?1",
-                        before->sub_id, NULL);
+    long long version = qi(h, "SELECT version FROM subscriptions WHERE id = %ld", before->sub_id);
+    long long seats = qi(h, "SELECT seats FROM subscriptions WHERE id = %ld", before->sub_id);
+    long long hist = qi(h, "SELECT count(*) FROM subscription_history WHERE subscription_id = %ld",
+                        before->sub_id);
 
-    if (qi(h, "SELECT integrity_check = 'ok' FROM pragma_integrity_check", 0, NULL) != 1)
-        snprintf(problem, sizeof problem, "integrity_check is not ok");
+    if (!testdb_conn_integrity(h, why, sizeof why))
+        snprintf(problem, sizeof problem, "integrity check: %s", why);
     else if (now.ledger_sum != now.balance)
         snprintf(problem, sizeof problem, "ledger sum %lld != balance %lld", now.ledger_sum,
                  now.balance);
     else if (id > 0) {
-        long long total = qi(h, "SELECT total_minor FROM orders WHERE id = ?1", id, NULL);
-        long long applied = qi(h, "SELECT balance_applied_minor FROM orders WHERE id = ?1", id, NULL);
-        long long due = qi(h, "SELECT due_minor FROM orders WHERE id = ?1", id, NULL);
-        long long after = qi(h, "SELECT balance_after_minor FROM orders WHERE id = ?1", id, NULL);
+        long long total = qi(h, "SELECT total_minor FROM orders WHERE id = %lld", id);
+        long long applied = qi(h, "SELECT balance_applied_minor FROM orders WHERE id = %lld", id);
+        long long due = qi(h, "SELECT due_minor FROM orders WHERE id = %lld", id);
+        long long after = qi(h, "SELECT balance_after_minor FROM orders WHERE id = %lld", id);
         long long credit = total < 0 ? -total : 0;
-        long long nlines = qi(h, "SELECT count(*) FROM order_lines WHERE order_id = ?1", id, NULL);
+        long long nlines = qi(h, "SELECT count(*) FROM order_lines WHERE order_id = %lld", id);
         long long lsum = qi(h, "SELECT coalesce(sum(amount_minor), 0) FROM order_lines WHERE "
-                               "order_id = ?1", id, NULL);
+                               "order_id = %lld", id);
         long long ledger = qi(h, "SELECT coalesce(sum(amount_minor), 0) FROM ledger WHERE "
-                                 "order_id = ?1", id, NULL);
+                                 "order_id = %lld", id);
         long long hist_order = qi(h, "SELECT count(*) FROM subscription_history WHERE "
-                                     "order_id = ?1", id, NULL);
+                                     "order_id = %lld", id);
         *out = PRESENT;
         if (nlines < 2 || lsum != total)
             snprintf(problem, sizeof problem, "order %lld: %lld lines summing to %lld, total %lld",
@@ -175,14 +189,14 @@ static bool check_after(sqlite3 *h, long account, const char *key, const struct 
         else if (audit_key != 1 || now.audit_ok != before->audit_ok + 1)
             snprintf(problem, sizeof problem, "order %lld: %lld audit rows with its key", id,
                      audit_key);
-        else if (due > 0 ? charge != due : charge != -999999)
+        else if (due > 0 ? charge != due : charge != NONE)
             snprintf(problem, sizeof problem, "order %lld due %lld, approved charge %lld", id,
                      due, charge);
         else if (!payment && due != 0)
             snprintf(problem, sizeof problem, "order %lld paid from the balance is due %lld", id,
                      due);
     } else {
-        *out = charge != -999999 ? ABSENT_CHARGED : ABSENT;
+        *out = charge != NONE ? ABSENT_CHARGED : ABSENT;
         if (version != before->version || seats != before->seats ||
             hist != before->history_rows)
             snprintf(problem, sizeof problem, "no order but subscription version %lld (was %ld), "
@@ -197,7 +211,7 @@ static bool check_after(sqlite3 *h, long account, const char *key, const struct 
             snprintf(problem, sizeof problem, "no order but orders %lld (was %lld), lines %lld "
                      "(was %lld), audit ok rows %lld (was %lld)", now.orders, before->orders,
                      now.lines, before->lines, now.audit_ok, before->audit_ok);
-        else if (!payment && charge != -999999)
+        else if (!payment && charge != NONE)
             snprintf(problem, sizeof problem, "a charge for a case paid from the balance");
     }
     if (*problem)
@@ -205,8 +219,13 @@ static bool check_after(sqlite3 *h, long account, const char *key, const struct 
     return !*problem;
 }
 
+/* What dies after the delay: billcenter (SIGKILL), or the PostgreSQL
+ * server under it (stopped in immediate mode, then started again). */
+enum victim { KILL_BILLCENTER, KILL_SERVER };
+
 /* Places one order and kills it after delay_us (< 0: lets it finish). */
-static void one(sqlite3 **h, int i, int delay_us, struct tally *t)
+static void one(struct testdb_conn **h, int i, int delay_us, enum victim victim,
+                struct tally *t)
 {
     bool payment = i % 2 == 0;
     long account = payment ? paying[(i / 2) % SET] : funded[(i / 2) % SET];
@@ -226,7 +245,7 @@ static void one(sqlite3 **h, int i, int delay_us, struct tally *t)
         target = before.seats + 1;
     if (p && target > p->max)
         target = before.seats - 1;
-    snprintf(key, sizeof key, "kill-%d", i);
+    snprintf(key, sizeof key, "%s-%d", victim == KILL_SERVER ? "down" : "kill", i);
     snprintf(acc, sizeof acc, "%ld", account);
     snprintf(seats, sizeof seats, "%d", target);
     snprintf(outp, sizeof outp, "%s/kill.out", dir);
@@ -238,19 +257,39 @@ static void one(sqlite3 **h, int i, int delay_us, struct tally *t)
     if (!payment)
         pay[14] = NULL;   /* no card: paid from the balance */
     /* Our own connection must not hold anything while the child runs. */
-    sqlite3_close(*h);
+    testdb_disconnect(*h);
+    *h = NULL;
     pid_t pid = stress_spawn(db, pay, outp, errp);
+    bool server_down = false;
     if (delay_us >= 0) {
         struct timespec ts = {.tv_sec = delay_us / 1000000,
                               .tv_nsec = (long)(delay_us % 1000000) * 1000};
         nanosleep(&ts, NULL);
-        kill(pid, SIGKILL);
+        if (victim == KILL_BILLCENTER)
+            kill(pid, SIGKILL);
+        else if (!(server_down = testdb_server("stop immediate")))
+            tap_diag("%s: %s", key, testdb_error());
     }
     int status;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
-    if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) {
+    if (server_down && !testdb_server("start")) {
+        tap_diag("%s: the server does not start again: %s", key, testdb_error());
+        t->problems++;
+        return;
+    }
+    if (victim == KILL_BILLCENTER && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) {
         t->kills++;
+    } else if (victim == KILL_SERVER && server_down && WIFEXITED(status) &&
+               WEXITSTATUS(status) != 0) {
+        /* Lost its server: said in one line, never a crash. */
+        char *err = stress_slurp(errp);
+        t->kills++;
+        if (!stress_one_line(err)) {
+            tap_diag("%s lost its server and said: [%s]", key, err);
+            t->problems++;
+        }
+        free(err);
     } else {
         t->finished++;
         if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
@@ -273,36 +312,41 @@ static void one(sqlite3 **h, int i, int delay_us, struct tally *t)
 
 /* ------------------------------------------------------------ set-up */
 
+static int pick_row(void *ctx, int ncols, char **v, char **names)
+{
+    int *n = ctx;
+    long id = ncols > 0 && v[0] ? atol(v[0]) : 0;
+
+    (void)names;
+    if (*n < SET)
+        paying[*n] = id;
+    else if (*n < 2 * SET)
+        funded[*n - SET] = id;
+    (*n)++;
+    return 0;
+}
+
 static bool pick(void)
 {
-    sqlite3 *h = open_rw();
-    sqlite3_stmt *q = NULL;
+    struct testdb_conn *h = open_rw();
+    char sql[512];
     int n = 0;
 
     if (!h)
         return false;
-    sqlite3_prepare_v2(h,
+    snprintf(sql, sizeof sql,
         "SELECT a.id FROM accounts a WHERE a.kind = 'standard' AND balance_minor = 0 AND "
         "(SELECT count(*) FROM subscriptions s WHERE s.account_id = a.id AND "
-        "s.status = 'active') >= 2 ORDER BY a.id LIMIT ?1", -1, &q, NULL);
-    sqlite3_bind_int(q, 1, 2 * SET);
-    while (sqlite3_step(q) == SQLITE_ROW) {
-        long id = (long)sqlite3_column_int64(q, 0);
-        if (n < SET)
-            paying[n] = id;
-        else
-            funded[n - SET] = id;
-        n++;
-    }
-    sqlite3_finalize(q);
-    sqlite3_close(h);
+        "s.status = 'active') >= 2 ORDER BY a.id LIMIT %d", 2 * SET);
+    if (testdb_conn_rows(h, sql, pick_row, &n) < 0)
+        tap_diag("%s", testdb_conn_error(h));
+    testdb_disconnect(h);
     if (n != 2 * SET)
         return false;
     /* The funded accounts get a large opening credit (an append-only
      * ledger entry and the balance it lands on), so their changes are
      * paid from the balance, never charged. */
     for (int i = 0; i < SET; i++) {
-        char sql[512];
         snprintf(sql, sizeof sql,
                  "BEGIN; INSERT INTO ledger(account_id, order_id, kind, amount_minor, "
                  "balance_after, at) VALUES(%ld, NULL, 'opening', %d, %d, 0); UPDATE accounts "
@@ -321,7 +365,8 @@ int main(int argc, char **argv)
     int want = KILLS * (mult > 0 ? mult : 1);
     struct tally t = {0};
     double t0, calib = 0;
-    sqlite3 *h;
+    struct testdb_conn *h;
+    bool pg = testdb_engine() == TESTDB_PG;
 
     if (!stress_init(argc, argv, false))
         return 2;
@@ -339,7 +384,7 @@ int main(int argc, char **argv)
     int i = 0;
     for (; i < 6; i++) {
         struct tally calib_t = {0};
-        one(&h, i, -1, &calib_t);
+        one(&h, i, -1, KILL_BILLCENTER, &calib_t);
         if (calib_t.finished != 1 || calib_t.present != 1 || calib_t.problems)
             t.problems++;
     }
@@ -351,7 +396,7 @@ int main(int argc, char **argv)
         snprintf(acc, sizeof acc, "%ld", paying[k]);
         snprintf(seats, sizeof seats, "%d", s.seats + 1);
         snprintf(key, sizeof key, "calib-%d", k);
-        sqlite3_close(h);
+        testdb_disconnect(h);
         STRESS_RUN(&r, dir, db, "order", "place", "--account", acc, "--product", s.product,
                    "--to-plan", s.plan, "--to-seats", seats, "--to-period", s.period,
                    "--idempotency-key", key, "--card", "4242424242424242", "--card-exp", "12/30");
@@ -370,7 +415,7 @@ int main(int argc, char **argv)
     unsigned seed = 12345;
     t0 = stress_now();
     for (; t.kills < want && i < want * 4; i++)
-        one(&h, i, (int)(rand_r(&seed) % (unsigned)span_us), &t);
+        one(&h, i, (int)(rand_r(&seed) % (unsigned)span_us), KILL_BILLCENTER, &t);
     double secs = stress_now() - t0;
     tap_diag("%d runs killed at random in 0..%.1f ms: %d kills survived, %d runs finished first; "
              "after the kill: %d orders whole, %d absent, %d absent but charged (killed between "
@@ -381,7 +426,31 @@ int main(int argc, char **argv)
            "wholly absent (%d problems)", t.problems);
     tap_ok(t.present > 0 && t.absent + t.charged > 0, "kills landed both before and after the "
            "commit (%d whole, %d absent)", t.present, t.absent + t.charged);
-    sqlite3_close(h);
+
+    if (pg) {
+        /* The server dies instead, at random moments of a run. */
+        struct tally s = {0};
+        int want_down = SERVER_KILLS * (mult > 0 ? mult : 1);
+        t0 = stress_now();
+        for (int k = 0; s.kills < want_down && k < want_down * 4; k++, i++) {
+            if (!h)
+                h = open_rw();
+            if (!h) {
+                s.problems++;
+                break;
+            }
+            one(&h, i, (int)(rand_r(&seed) % (unsigned)span_us), KILL_SERVER, &s);
+        }
+        tap_diag("PostgreSQL stopped (immediate) under %d runs: %d lost their server, %d "
+                 "finished first; %d orders whole, %d absent, %d absent but charged, in %.1f s",
+                 s.kills + s.finished, s.kills, s.finished, s.present, s.absent, s.charged,
+                 stress_now() - t0);
+        tap_ok(s.kills >= want_down, "at least %d server kills under a running order (%d)",
+               want_down, s.kills);
+        tap_ok(s.problems == 0, "after every server kill: one line from billcenter, integrity "
+               "check ok, the order wholly present or wholly absent (%d problems)", s.problems);
+    }
+    testdb_disconnect(h);
 
     /* reconcile: every charge without an order becomes an order or a refund. */
     long long unordered = stress_sql_int(db, "SELECT count(*) FROM test_charges c WHERE "
@@ -392,8 +461,9 @@ int main(int argc, char **argv)
     STRESS_RUN(&r, dir, db, "reconcile", "--json");
     tap_ok(r.code == 0, "reconcile exits 0 (%d)", r.code);
     long long completed = stress_sql_int(db, "SELECT count(*) FROM orders", -1) - before_orders;
-    long long refunded = stress_sql_int(db, "SELECT count(*) FROM test_charges WHERE key LIKE "
-                                            "'kill-%' AND state = 'refunded'", -1);
+    long long refunded = stress_sql_int(db, "SELECT count(*) FROM test_charges WHERE (key LIKE "
+                                            "'kill-%' OR key LIKE 'down-%') AND state = "
+                                            "'refunded'", -1);
     tap_diag("%lld charges had no order before reconcile: %lld completed, %lld refunded",
              unordered, completed, refunded);
     stress_run_clear(&r);
@@ -418,7 +488,7 @@ int main(int argc, char **argv)
     tap_ok(r.code == 0 && strstr(r.out, "\"completed\": 0") && strstr(r.out, "\"refunded\": 0"),
            "a second reconcile finds nothing to do");
     stress_run_clear(&r);
-    tap_ok(stress_sql_int(db, "SELECT integrity_check = 'ok' FROM pragma_integrity_check", 0) == 1,
-           "PRAGMA integrity_check = ok at the end");
+    char why[256];
+    tap_ok(stress_integrity(db, why, sizeof why), "integrity check at the end: %s", why);
     return tap_done();
 }

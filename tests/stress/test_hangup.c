@@ -3,7 +3,8 @@
  * Payment page nothing may be half-done and the cart must survive for the
  * next session; right after Place order the order is wholly placed or
  * wholly absent, and `billcenter reconcile` settles any charge left
- * without an order. Uses the end-to-end harness (tests/e2e, unchanged). */
+ * without an order. Uses the end-to-end harness (tests/e2e, unchanged), on
+ * the engine $BC_TEST_ENGINE names (testdb.h). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,7 +12,6 @@
 #include <cmocka.h>
 
 #include <signal.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,22 +19,23 @@
 #include <unistd.h>
 
 #include "e2e.h"
+#include "testdb.h"
 
 static long long sql_int(const struct e2e_env *env, const char *sql)
 {
-    sqlite3 *h = NULL;
-    sqlite3_stmt *q = NULL;
-    long long v = -1;
+    /* Read-write, as the next session opens it (SQLite: WAL recovery). */
+    struct testdb_conn *h = testdb_connect(env->db, true);
+    int64_t v = -1;
+    char msg[1024];
 
-    /* Read-write, as the next session opens it (WAL recovery). */
-    assert_int_equal(sqlite3_open_v2(env->db, &h, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
-    sqlite3_busy_timeout(h, 10000);
-    if (sqlite3_prepare_v2(h, sql, -1, &q, NULL) != SQLITE_OK)
-        fail_msg("%s: %s", sql, sqlite3_errmsg(h));
-    if (sqlite3_step(q) == SQLITE_ROW)
-        v = sqlite3_column_int64(q, 0);
-    sqlite3_finalize(q);
-    sqlite3_close(h);
+    if (!h)
+        fail_msg("%s", testdb_error());
+    if (testdb_conn_int(h, sql, &v) < 0) {
+        snprintf(msg, sizeof msg, "%s", testdb_conn_error(h));
+        testdb_disconnect(h);
+        fail_msg("%s", msg);
+    }
+    testdb_disconnect(h);
     return v;
 }
 
@@ -75,7 +76,7 @@ static void hang_up(struct vt *vt)
 
 static void whole_and_consistent(const struct e2e_env *env)
 {
-    assert_int_equal(sql_int(env, "SELECT integrity_check = 'ok' FROM pragma_integrity_check"), 1);
+    testdb_assert_integrity(env->db);
     assert_int_equal(sql_int(env, "SELECT count(*) FROM accounts a WHERE balance_minor != (SELECT "
                                   "coalesce(sum(amount_minor), 0) FROM ledger l WHERE "
                                   "l.account_id = a.id)"), 0);
@@ -184,5 +185,5 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_hangup_at_payment, e2e_case_setup, e2e_case_teardown),
         cmocka_unit_test(test_hangup_while_placing),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return testdb_run_cases("hangup", tests, sizeof tests / sizeof tests[0], NULL, 0, NULL, NULL);
 }

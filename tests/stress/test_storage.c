@@ -7,13 +7,20 @@
  * rows compared before and after). The terminal UI on a damaged or newer
  * database exits 1 with the message left on the restored terminal.
  * Mounts need root (CI and the development machine run as root); each
- * case that cannot be set up is skipped with its reason.
+ * case that cannot be set up is skipped with its reason. These are SQLite's
+ * storage: its file.
+ *
+ * On PostgreSQL ($BC_TEST_ENGINE=pg, through testdb) the storage is the
+ * server, and its hostile cases are its own: the server stopped (every
+ * command, and the UI, exits 1 with one line; nothing changed once it is
+ * back), the tables locked by another session beyond the lock timeout (as
+ * SQLite's busy timeout: 5 s) and within it, and a database that only
+ * reads (default_transaction_read_only, as a hot standby answers).
  *
  * argv: BILLCENTER. $BC_TEST_WRAPPER is honoured (except for the UI). */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,10 +30,11 @@
 #include <unistd.h>
 
 #include "stress.h"
+#include "testdb.h"
 #include "vt.h"
 
 static const char *dir;
-static char demo[400];
+static char demo[512];
 
 #define ORDER_ARGS "order", "place", "--account", "11", "--product", "gotomeeting", \
     "--to-plan", "business", "--to-seats", "12", "--to-period", "monthly", \
@@ -224,12 +232,12 @@ static void disk_full(void)
     /* Full while writing: another session keeps the WAL files in place
      * (as a running UI would), then the disk fills up. */
     unlink(filler);
-    sqlite3 *h = NULL;
-    sqlite3_open_v2(db, &h, SQLITE_OPEN_READWRITE, NULL);
-    sqlite3_exec(h, "SELECT count(*) FROM accounts", NULL, NULL, NULL);
+    struct testdb_conn *h = testdb_connect(db, true);
+    if (!h || !testdb_conn_exec(h, "SELECT count(*) FROM accounts"))
+        tap_diag("a session holding the WAL files: %s", testdb_error());
     fill(filler);
     refuse_all("disk full during the write", db, "", false);
-    sqlite3_close(h);
+    testdb_disconnect(h);
     tap_ok(stress_db_hash(db, no_audit) == rows && audit_ok(db) == oks,
            "disk full: no business row changed, no charge recorded, no success audited");
     unlink(filler);
@@ -240,13 +248,17 @@ static void disk_full(void)
     umount(mnt);
 }
 
-static void locked(void)
+/* Another session holds the database (SQLite: BEGIN EXCLUSIVE; PostgreSQL:
+ * the tables an order writes, locked ACCESS EXCLUSIVE) for 8 s, beyond the
+ * store's 5 s wait, then for 1 s, within it. */
+static void locked_db(const char *db)
 {
-    char db[500];
     int ready[2];
-
-    snprintf(db, sizeof db, "%s/locked.db", dir);
-    stress_copy(demo, db);
+    bool pg = testdb_target_is_pg(db);
+    const char *lock = pg ? "BEGIN; LOCK TABLE accounts, subscriptions, subscription_history, "
+                            "orders, order_lines, ledger, pending_checkouts, test_charges "
+                            "IN ACCESS EXCLUSIVE MODE"
+                          : "BEGIN EXCLUSIVE";
     uint64_t rows = stress_db_hash(db, no_audit);
     int64_t oks = audit_ok(db);
 
@@ -257,16 +269,15 @@ static void locked(void)
         fflush(NULL);
         pid_t pid = fork();
         if (pid == 0) {
-            sqlite3 *h = NULL;
+            struct testdb_conn *h = testdb_connect(db, true);
             close(ready[0]);
-            if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
-                sqlite3_exec(h, "BEGIN EXCLUSIVE", NULL, NULL, NULL) != SQLITE_OK)
+            if (!h || !testdb_conn_exec(h, lock))
                 _exit(1);
             if (write(ready[1], "x", 1) != 1)
                 _exit(1);
             usleep((useconds_t)hold_ms * 1000);
-            sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
-            sqlite3_close(h);
+            testdb_conn_exec(h, "ROLLBACK");
+            testdb_disconnect(h);
             _exit(0);
         }
         close(ready[1]);
@@ -298,12 +309,22 @@ static void locked(void)
     }
 }
 
+static void locked(void)
+{
+    char db[500];
+
+    snprintf(db, sizeof db, "%s/locked.db", dir);
+    stress_copy(demo, db);
+    locked_db(db);
+}
+
 /* The terminal UI on a bad database, in a pseudo-terminal. */
 static void ui_bad(const char *what, const char *db, const char *words)
 {
     const char *argv[] = {stress_bin(), "--db", db, "--catalog", stress_catalog(), "--date",
                           STRESS_DAY, NULL};
-    uint64_t bytes = stress_file_hash(db);
+    bool file = !testdb_target_is_pg(db);
+    uint64_t bytes = file ? stress_file_hash(db) : 0;
     struct vt *vt = vt_spawn(argv, NULL, 24, 80);
     int status = -1;
 
@@ -326,8 +347,110 @@ static void ui_bad(const char *what, const char *db, const char *words)
            "%s: the UI exits 1 and its message stays on the restored terminal", what);
     if (!strstr(screen, words))
         vt_dump(vt, what);
-    tap_ok(stress_file_hash(db) == bytes, "%s: the UI changed nothing", what);
+    if (file)
+        tap_ok(stress_file_hash(db) == bytes, "%s: the UI changed nothing", what);
     vt_destroy(vt);
+}
+
+/* ------------------------------------------------------------ PostgreSQL */
+
+/* Every command on db fails cleanly: exit 1, one line containing words. */
+static void refuse_all_commands(const char *what, const char *db, const char *words)
+{
+    struct stress_run r;
+
+    STRESS_RUN(&r, dir, db, ORDER_ARGS);
+    tap_ok(r.code == 1 && stress_one_line(r.err) && strstr(r.err, words),
+           "%s: order place exits 1 (%d) with one line containing '%s'", what, r.code, words);
+    tap_diag("%s: %s", what, r.err);
+    stress_run_clear(&r);
+    STRESS_RUN(&r, dir, db, "account", "show", "11", "--json");
+    tap_ok(r.code == 1 && stress_one_line(r.err) && !*r.out,
+           "%s: account show exits 1 (%d) with one line", what, r.code);
+    stress_run_clear(&r);
+    STRESS_RUN(&r, dir, db, "reconcile");
+    tap_ok(r.code == 1 && stress_one_line(r.err), "%s: reconcile exits 1 (%d) with one line",
+           what, r.code);
+    stress_run_clear(&r);
+    STRESS_RUN(&r, dir, db, "init", "--demo");
+    tap_ok(r.code == 1 && stress_one_line(r.err), "%s: init --demo exits 1 (%d) with one line",
+           what, r.code);
+    stress_run_clear(&r);
+}
+
+static void server_stopped(const char *db)
+{
+    uint64_t rows = stress_db_hash(db, NULL);
+
+    if (!tap_ok(testdb_server("stop fast"), "the server stops")) {
+        tap_diag("%s", testdb_error());
+        return;
+    }
+    refuse_all_commands("server stopped", db, "");
+    ui_bad("server stopped", db, "");
+    bool back = testdb_server("start");
+    tap_ok(back, "the server starts again");
+    if (!back)
+        return;
+    tap_ok(stress_db_hash(db, NULL) == rows, "server stopped: no row changed, not even the audit");
+    struct stress_run r;
+    STRESS_RUN(&r, dir, db, "account", "show", "11", "--json");
+    tap_ok(r.code == 0, "server back: account show works again (%d)", r.code);
+    stress_run_clear(&r);
+}
+
+static int first_text(void *ctx, int ncols, char **v, char **names)
+{
+    (void)names;
+    if (ncols > 0 && v[0])
+        snprintf(ctx, 128, "%s", v[0]);
+    return 1;
+}
+
+/* A database that takes no writes, as a hot standby answers: every order
+ * refused in one line, reads as before, nothing changed. */
+static void read_only_database(const char *db)
+{
+    struct testdb_conn *h = testdb_connect(db, true);
+    char name[128] = "", sql[256];
+
+    if (!h || testdb_conn_rows(h, "SELECT current_database()", first_text, name) != 1) {
+        tap_ok(false, "read-only database: %s", h ? testdb_conn_error(h) : testdb_error());
+        testdb_disconnect(h);
+        return;
+    }
+    uint64_t rows = stress_db_hash(db, NULL);
+    snprintf(sql, sizeof sql, "ALTER DATABASE \"%s\" SET default_transaction_read_only = on", name);
+    if (!tap_ok(testdb_conn_exec(h, sql), "the database made read-only for new sessions")) {
+        testdb_disconnect(h);
+        return;
+    }
+    struct stress_run r;
+    STRESS_RUN(&r, dir, db, ORDER_ARGS);
+    tap_ok(r.code == 1 && stress_one_line(r.err) && strstr(r.err, "read-only"),
+           "read-only database: order place exits 1 (%d) with one line containing 'read-only'",
+           r.code);
+    tap_diag("read-only database: %s", r.err);
+    stress_run_clear(&r);
+    STRESS_RUN(&r, dir, db, "account", "show", "11", "--json");
+    tap_ok(r.code == 0 && strstr(r.out, "\"id\": 11"), "read-only database: reading still "
+           "works (%d)", r.code);
+    stress_run_clear(&r);
+    tap_ok(stress_db_hash(db, NULL) == rows, "read-only database: no row changed");
+    snprintf(sql, sizeof sql, "ALTER DATABASE \"%s\" RESET default_transaction_read_only", name);
+    tap_ok(testdb_conn_exec(h, sql), "the database takes writes again");
+    testdb_disconnect(h);
+    STRESS_RUN(&r, dir, db, ORDER_ARGS);
+    tap_ok(r.code == 0, "writable again: the same order goes through (%d) %s", r.code, r.err);
+    stress_run_clear(&r);
+}
+
+static int pg_storage(void)
+{
+    server_stopped(demo);
+    locked_db(demo);
+    read_only_database(demo);
+    return tap_done();
 }
 
 int main(int argc, char **argv)
@@ -338,6 +461,8 @@ int main(int argc, char **argv)
     if (!tap_ok(dir && stress_make_demo(dir, "demo.db", demo, sizeof demo),
                 "demo database for the storage cases"))
         return tap_done();
+    if (testdb_engine() == TESTDB_PG)
+        return pg_storage();
     /* A closed, checkpointed file: the WAL is folded in. */
     stress_sql_exec(demo, "PRAGMA wal_checkpoint(TRUNCATE)");
 
