@@ -977,8 +977,11 @@ enum bc_status store_pending_each(struct store *s,
                                   void *ctx)
 {
     struct db_stmt *q = NULL;
-    int rc = db_prepare(s->db, "SELECT key, account_id, amount_minor, currency, request FROM pending_checkouts"
-        " WHERE outcome IS NULL OR outcome GLOB 'refunding:*' ORDER BY at, key", &q);
+    int rc = db_prepare(s->db, STORE_SQL(s,
+        "SELECT key, account_id, amount_minor, currency, request FROM pending_checkouts"
+        " WHERE outcome IS NULL OR outcome GLOB 'refunding:*' ORDER BY at, key",
+        "SELECT key, account_id, amount_minor, currency, request FROM pending_checkouts"
+        " WHERE outcome IS NULL OR outcome LIKE 'refunding:%' ORDER BY at, key"), &q);
     if (rc != DB_OK)
         return store_fail(s, rc);
     while ((rc = db_step(q)) == DB_ROW) {
