@@ -93,6 +93,8 @@ static const struct {
      "billcenter contact set-pin (--email E | CONTACT_ID)   (the PIN is read from the\n"
      "                 terminal without echo, or as one line from standard input)"},
     {"backup", "billcenter backup FILE [--force]"},
+    {"migrate", "billcenter migrate --to DB [--json]   (into an empty database: SQLite\n"
+                "                 file or PostgreSQL conninfo; counts and sums verified)"},
 };
 
 void cli_print_usage(FILE *f, const char *command)
@@ -102,7 +104,7 @@ void cli_print_usage(FILE *f, const char *command)
             continue;
         fprintf(f, "%s%s\n", command ? "usage: " : "", usages[i].usage);
     }
-    fputs("global options, before or after the command: --db PATH, --catalog DIR,\n"
+    fputs("global options, before or after the command: --db PATH|CONNINFO, --catalog DIR,\n"
           "  --lang en|it, --kiosk, --date YYYY-MM-DD, --help, --version\n", f);
 }
 
@@ -119,7 +121,7 @@ bool cli_print_group_help(FILE *f, const char *word)
         any = true;
     }
     if (any)
-        fputs("global options, before or after the command: --db PATH, --catalog DIR,\n"
+        fputs("global options, before or after the command: --db PATH|CONNINFO, --catalog DIR,\n"
               "  --lang en|it, --kiosk, --date YYYY-MM-DD, --help, --version\n", f);
     return any;
 }

@@ -333,6 +333,22 @@ enum bc_status store_pending_each(struct store *s,
                                              int64_t amount, const char *currency, const char *request),
                                   void *ctx);
 
+/* ---- migrate: a whole store into another ---- */
+struct store_copy_table {
+    char table[32];
+    int64_t rows;
+    int64_t money;     /* the sum of the table's money columns, minor units */
+};
+/* How many tables a copy reports (the size of store_copy's `out`). */
+size_t store_copy_tables(void);
+/* Copies every record of `src` into `dst`, which must hold none (either
+ * engine to either), in one transaction on `dst` that commits only once
+ * each table's row count and money sum read back equal the source's; on
+ * failure `dst` keeps nothing and store_errmsg of the store that failed
+ * says why (BC_INVALID_ARGUMENT: dst not empty). `src` is only read. */
+enum bc_status store_copy(struct store *src, struct store *dst, struct store_copy_table *out,
+                          size_t *nout);
+
 /* ---- bulk loading (the demo generator's large databases) ---- */
 /* For demo generation; turned on and off outside any transaction
  * (BC_INVALID_ARGUMENT otherwise). While on, inside a transaction the
