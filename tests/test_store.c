@@ -1,7 +1,14 @@
-/* test_store.c — the SQLite store through its public interface: opening and
- * refusing files, every record's round trip, indexed search, seats, cart,
- * all-or-nothing orders with replay, append-only ledger/audit, disk full.
- * Each test works in its own mkdtemp directory under /tmp. */
+/* test_store.c — the store through its public interface, on the engine
+ * $BC_TEST_ENGINE names (testdb.h): opening, every record's round trip,
+ * indexed search, seats, cart, all-or-nothing orders with replay,
+ * append-only ledger/audit, a second session's lock. Each test works in its
+ * own mkdtemp directory under /tmp with a database of its own.
+ *
+ * SQLite-only cases (the sqlite_only list in main): the file's mode, WAL and
+ * user_version; the migration of a version 1 file; refusals of a newer, a
+ * world-writable, a damaged and a read-only file; disk full (max_page_count);
+ * SQLite's query plans of the statements the store runs (traced on every
+ * SQLite connection), which no other engine has in that form. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -22,6 +29,7 @@
 #include "store.h"
 #include "store_test.h"
 #include "store_internal.h"   /* store_schema_step: to build a version 1 file */
+#include "testdb.h"
 
 /* 2026-11-10, 2026-11-25, 2026-12-10, 2026-12-25 as day numbers. */
 #define D_1110 20767
@@ -31,7 +39,7 @@
 
 struct fx {
     char dir[64];
-    char path[128];
+    char path[512];   /* the database's target: a file path or a conninfo */
     struct store *s;
     int64_t account, contact, sub, users[3];
 };
@@ -57,31 +65,34 @@ static void rm_tree(const char *dir)
     rmdir(dir);
 }
 
-/* One value from a separate, read-only connection. */
-static int64_t q1(const char *path, const char *sql)
+/* One value from a separate, read-only connection (testdb_q1: -1 for no
+ * row), left out of the trace. */
+static int64_t q1(const char *target, const char *sql)
 {
-    sqlite3 *db = NULL;
-    sqlite3_stmt *st = NULL;
-    int64_t v = -1;
     untraced++;
-    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
+    int64_t v = testdb_q1(target, sql);
     untraced--;
     return v;
 }
 
-static void raw_exec(const char *path, const char *sql)
+static void raw_exec(const char *target, const char *sql)
 {
-    sqlite3 *db = NULL;
     untraced++;
-    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_close(db);
+    testdb_raw_exec(target, sql);
     untraced--;
+}
+
+static int has_schema(const char *target)
+{
+    untraced++;
+    int has = testdb_has_schema(target);
+    untraced--;
+    return has;
+}
+
+static bool sqlite_engine(void)
+{
+    return testdb_engine() == TESTDB_SQLITE;
 }
 
 static int setup_dir(void **state)
@@ -90,7 +101,7 @@ static int setup_dir(void **state)
     assert_non_null(f);
     snprintf(f->dir, sizeof f->dir, "/tmp/bc-store-XXXXXX");
     assert_non_null(mkdtemp(f->dir));
-    snprintf(f->path, sizeof f->path, "%s/billcenter.db", f->dir);
+    testdb_new_in(f->dir, "billcenter.db", f->path, sizeof f->path);
     *state = f;
     return 0;
 }
@@ -99,6 +110,8 @@ static int teardown_dir(void **state)
 {
     struct fx *f = *state;
     store_close(f->s);
+    if (!testdb_drop(f->path))
+        fprintf(stderr, "# %s\n", testdb_error());
     rm_tree(f->dir);
     free(f);
     return 0;
@@ -239,6 +252,14 @@ static enum bc_status exec_untraced(struct store *s, const char *sql)
 }
 #define store_exec_for_test exec_untraced
 
+/* The test's own statements on the store's connection (testdb_exec). */
+static void exec_ok(struct store *s, const char *sql)
+{
+    untraced++;
+    testdb_exec(s, sql);
+    untraced--;
+}
+
 /* EXPLAIN QUERY PLAN of `sql` on the store's connection, one detail a line
  * ("" for a statement without a plan); the prepare's result code. */
 static int try_plan_of(struct store *s, const char *sql, char *buf, size_t size)
@@ -286,37 +307,55 @@ static void traced_plan(struct store *s, struct trace *t, const char *table, cha
 static void test_create_and_migrate(void **state)
 {
     struct fx *f = *state;
+    /* A database that is missing (SQLite) or empty (PostgreSQL) is not
+     * one to open, and asking for it creates nothing. */
     assert_int_equal(store_open(f->path, STORE_OPEN_EXISTING, &f->s), BC_NOT_FOUND);
     assert_null(f->s);
-    assert_int_equal(access(f->path, F_OK), -1);
+    assert_int_equal(has_schema(f->path), 0);
 
     assert_int_equal(store_open(f->path, STORE_OPEN_CREATE, &f->s), BC_OK);
-    struct stat sb;
-    assert_int_equal(stat(f->path, &sb), 0);
-    assert_int_equal(sb.st_mode & 0777, 0600);
-    assert_int_equal(q1(f->path, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
-    assert_int_equal(q1(f->path, "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
-                                 " AND name IN ('accounts','contacts','users','subscriptions',"
-                                 "'subscription_history','seat_assignments','cart_items','orders',"
-                                 "'order_lines','payment_methods','ledger','audit','operators',"
-                                 "'test_charges','pending_checkouts')"), 15);
+    static const char *const tables[] = {
+        "accounts", "contacts", "users", "subscriptions", "subscription_history",
+        "seat_assignments", "cart_items", "orders", "order_lines", "payment_methods", "ledger",
+        "audit", "operators", "test_charges", "pending_checkouts",
+    };
+    for (size_t i = 0; i < sizeof tables / sizeof *tables; i++) {
+        char sql[96];
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", tables[i]);
+        assert_int_equal(q1(f->path, sql), 0);   /* there, and empty */
+    }
     assert_int_equal(store_account_count(f->s), 0);
     store_close(f->s);
     f->s = NULL;
 
-    /* Reopening keeps the data and the version. */
+    /* Reopening keeps the data. */
     assert_int_equal(store_open(f->path, STORE_OPEN_EXISTING, &f->s), BC_OK);
     add_account(f->s, "Kept", NULL);
     store_close(f->s);
     f->s = NULL;
     assert_int_equal(store_open(f->path, STORE_OPEN_CREATE, &f->s), BC_OK);
     assert_int_equal(store_account_count(f->s), 1);
+}
+
+/* SQLite-only: the file, mode 0600, in WAL mode, at the schema version. */
+static void test_create_file(void **state)
+{
+    struct fx *f = *state;
+    assert_int_equal(access(f->path, F_OK), -1);
+    assert_int_equal(store_open(f->path, STORE_OPEN_CREATE, &f->s), BC_OK);
+    struct stat sb;
+    assert_int_equal(stat(f->path, &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0600);
+    assert_int_equal(q1(f->path, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+    store_close(f->s);
+    f->s = NULL;
+    assert_int_equal(store_open(f->path, STORE_OPEN_CREATE, &f->s), BC_OK);
     assert_int_equal(q1(f->path, "SELECT count(*) FROM pragma_journal_mode"
                                  " WHERE journal_mode = 'wal'"), 1);
     assert_int_equal(q1(f->path, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
 }
 
-/* A file as billcenter with schema version 1 left it: accounts, contacts
+/* SQLite-only: a file as billcenter with schema version 1 left it: accounts, contacts
  * (one locked, one with two failed PINs), an audit row. Opening it migrates
  * to the current version, keeps every row, and moves the contacts' failure
  * counts and locks to sign_in_failures keyed on the lowercased e-mail. */
@@ -436,13 +475,17 @@ static void test_sign_in_failures(void **state)
     assert_int_equal(q1(f->path, "SELECT count(*) FROM sign_in_failures WHERE email = 'd@x.it'"), 1);
 }
 
+/* A database that exists but holds no schema: an empty SQLite file, a new
+ * PostgreSQL database. */
 static void test_existing_needs_schema(void **state)
 {
     struct fx *f = *state;
-    FILE *fp = fopen(f->path, "w");
-    assert_non_null(fp);
-    fclose(fp);
-    chmod(f->path, 0600);
+    if (sqlite_engine()) {
+        FILE *fp = fopen(f->path, "w");
+        assert_non_null(fp);
+        fclose(fp);
+        chmod(f->path, 0600);
+    }
     assert_int_equal(store_open(f->path, STORE_OPEN_EXISTING, &f->s), BC_NOT_FOUND);
     assert_null(f->s);
 }
@@ -458,6 +501,8 @@ static char *slurp(const char *path, size_t *n)
     return buf;
 }
 
+/* SQLite-only, as are the three after it: the file's own version, mode
+ * and bytes. */
 static void test_newer_schema_refused(void **state)
 {
     struct fx *f = *state;
@@ -963,11 +1008,11 @@ static void test_search_words(void **state)
 
     /* The words follow the rows: a renamed account, a changed e-mail, a
      * new contact. */
-    assert_int_equal(store_exec_for_test(f->s,
+    exec_ok(f->s,
         "UPDATE accounts SET name = 'Neri Design' WHERE id = 4;"
         "UPDATE contacts SET email = 'hello@bianchi.example' WHERE account_id = 2;"
         "UPDATE accounts SET billing_contact_id = NULL WHERE id = 3;"
-        "DELETE FROM contacts WHERE account_id = 3;"), BC_OK);
+        "DELETE FROM contacts WHERE account_id = 3;");
     assert_int_equal(search(f, "rossini", 10, names, sizeof names), 0);
     assert_int_equal(search(f, "design", 10, names, sizeof names), 1);
     assert_string_equal(names, "Neri Design|");
@@ -1005,6 +1050,7 @@ static void test_search_prefix_fills_limit(void **state)
     assert_int_equal(l.n, 10);
     for (size_t i = 0; i < l.n; i++)
         assert_int_equal(l.items[i].id, (int64_t)i + 1);
+    /* SQLite: the statements it ran, traced, read no word table. */
     for (size_t i = 0; i < t.n; i++)
         assert_null(strstr(t.sql[i], "MATCH"));
     trace_stop(f->s, &t);
@@ -1017,11 +1063,12 @@ static void test_search_prefix_fills_limit(void **state)
     bool words = false;
     for (size_t i = 0; i < t.n; i++)
         words = words || strstr(t.sql[i], "account_words MATCH") != NULL;
-    assert_true(words);
+    assert_true(words || !sqlite_engine());   /* only SQLite connections are traced */
     trace_stop(f->s, &t);
     store_account_list_clear(&l);
 }
 
+/* SQLite-only: SQLite's plan of the search statement. */
 static void test_search_uses_indexes(void **state)
 {
     struct fx *f = *state;
@@ -1402,7 +1449,8 @@ static void test_audit_each(void **state)
 }
 
 /* audit --account and --since seek their index and read no other entry;
- * the entries come in id order without a sort for the account. */
+ * the entries come in id order without a sort for the account. SQLite-only:
+ * its plans of the statements traced. */
 static void test_audit_uses_indexes(void **state)
 {
     struct fx *f = *state;
@@ -1532,18 +1580,23 @@ static void test_pending_reads_open_only(void **state)
     assert_int_equal(store_pending_put(f->s, "o1", f->account, 3, "EUR", "{}"), BC_OK);
     assert_int_equal(store_pending_put(f->s, "r1", f->account, 4, "EUR", "{}"), BC_OK);
     assert_int_equal(store_pending_done(f->s, "r1", "refunding:2"), BC_OK);
-    assert_int_equal(store_exec_for_test(f->s, "UPDATE pending_checkouts SET at = 5 WHERE key = 'r1';"
-                                               "UPDATE pending_checkouts SET at = 7"
-                                               " WHERE key IN ('o1', 'o2')"), BC_OK);
+    exec_ok(f->s, "UPDATE pending_checkouts SET at = 5 WHERE key = 'r1';"
+                  "UPDATE pending_checkouts SET at = 7 WHERE key IN ('o1', 'o2')");
 
     struct pend_seen seen = { 0, "" };
     struct trace t;
     char plan[1024];
     trace_start(f->s, &t);
     assert_int_equal(store_pending_each(f->s, pend_cb, &seen), BC_OK);
-    traced_plan(f->s, &t, "pending_checkouts", plan, sizeof plan);
+    if (sqlite_engine())
+        traced_plan(f->s, &t, "pending_checkouts", plan, sizeof plan);
     trace_stop(f->s, &t);
     assert_string_equal(seen.text, "r1:1:4:EUR:{};o1:1:3:EUR:{};o2:1:2:EUR:{};");
+    assert_int_equal(q1(f->path, "SELECT count(*) FROM pending_checkouts WHERE outcome IS NULL"
+                                 " OR outcome LIKE 'refunding:%'"), 3);
+    if (!sqlite_engine())
+        return;
+    /* SQLite: its plan, and the partial index holds exactly the open rows. */
     assert_non_null(strstr(plan, "USING INDEX pending_checkouts_open"));
     assert_null(strstr(plan, "SCAN pending_checkouts\n"));
     assert_null(strstr(plan, "TEMP B-TREE"));
@@ -1618,6 +1671,7 @@ static void test_key_claims(void **state)
     assert_int_equal(q1(f->path, "SELECT count(*) FROM pending_checkouts WHERE outcome = 'ordered'"), 1);
 }
 
+/* SQLite-only: a full disk as max_page_count makes it. */
 static void test_disk_full(void **state)
 {
     struct fx *f = *state;
@@ -1784,7 +1838,7 @@ static const char *const whole_reads[] = {
     "FROM audit ORDER BY id",
 };
 
-/* Runs last: every statement the store ran in all the tests above (its
+/* SQLite-only, and runs last: every statement the store ran in all the tests above (its
  * cached statements, the ones it prepares per call, its migrations, bulk
  * load and triggers' parents) plans without reading a history table
  * whole, but for whole_reads. */
@@ -1839,15 +1893,10 @@ static void test_no_statement_scans_history(void **state)
 int main(void)
 {
     sqlite3_auto_extension((void (*)(void))trace_connection);
-    const struct CMUnitTest tests[] = {
+    const struct CMUnitTest both[] = {
         cmocka_unit_test_setup_teardown(test_create_and_migrate, setup_dir, teardown_dir),
-        cmocka_unit_test_setup_teardown(test_migrates_version_1, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_sign_in_failures, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_existing_needs_schema, setup_dir, teardown_dir),
-        cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup_dir, teardown_dir),
-        cmocka_unit_test_setup_teardown(test_world_writable_refused, setup_dir, teardown_dir),
-        cmocka_unit_test_setup_teardown(test_not_a_database, setup_dir, teardown_dir),
-        cmocka_unit_test_setup_teardown(test_readonly_file, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_account_round_trip, setup_seeded, teardown_dir),
         cmocka_unit_test_setup_teardown(test_contact_round_trip, setup_seeded, teardown_dir),
         cmocka_unit_test_setup_teardown(test_users_and_subscriptions, setup_seeded, teardown_dir),
@@ -1858,20 +1907,30 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_search, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_search_words, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_search_prefix_fills_limit, setup_dir, teardown_dir),
-        cmocka_unit_test_setup_teardown(test_search_uses_indexes, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_order_commit_and_replay, setup_seeded, teardown_dir),
         cmocka_unit_test_setup_teardown(test_order_refusals_write_nothing, setup_seeded, teardown_dir),
         cmocka_unit_test_setup_teardown(test_ledger_and_audit_append_only, setup_seeded, teardown_dir),
         cmocka_unit_test_setup_teardown(test_checks_and_opening, setup_seeded, teardown_dir),
         cmocka_unit_test_setup_teardown(test_audit_each, setup_seeded, teardown_dir),
-        cmocka_unit_test_setup_teardown(test_audit_uses_indexes, setup_seeded, teardown_dir),
         cmocka_unit_test_setup_teardown(test_operators, setup_seeded, teardown_dir),
         cmocka_unit_test_setup_teardown(test_charges_and_pending, setup_seeded, teardown_dir),
         cmocka_unit_test_setup_teardown(test_pending_reads_open_only, setup_seeded, teardown_dir),
         cmocka_unit_test_setup_teardown(test_key_claims, setup_seeded, teardown_dir),
-        cmocka_unit_test_setup_teardown(test_disk_full, setup_seeded, teardown_dir),
         cmocka_unit_test_setup_teardown(test_concurrent_writer_waits, setup_seeded, teardown_dir),
+    };
+    /* Files, WAL, user_version and SQLite's plans (see the top); the last
+     * one checks the statements every case above ran. */
+    const struct CMUnitTest sqlite_only[] = {
+        cmocka_unit_test_setup_teardown(test_create_file, setup_dir, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_migrates_version_1, setup_dir, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup_dir, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_world_writable_refused, setup_dir, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_not_a_database, setup_dir, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_readonly_file, setup_dir, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_search_uses_indexes, setup_dir, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_audit_uses_indexes, setup_seeded, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_disk_full, setup_seeded, teardown_dir),
         cmocka_unit_test_setup_teardown(test_no_statement_scans_history, setup_dir, teardown_dir),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return TESTDB_RUN(both, sqlite_only, NULL, NULL);
 }
