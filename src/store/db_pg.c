@@ -18,6 +18,7 @@
 #include "db.h"
 
 #define INT8_OID 20
+#define TEXT_OID 25
 #define WRITE_LOCK_KEY "1651076204"   /* 'bill' */
 
 struct pdb {
@@ -101,12 +102,21 @@ static int fail_kind(struct pdb *d, PGresult *res)
         return DB_E_NOMEM;
     }
     const char *primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
-    keep_message(d, primary ? primary : PQresultErrorMessage(res));
-    return state_kind(PQresultErrorField(res, PG_DIAG_SQLSTATE));
+    int kind = state_kind(PQresultErrorField(res, PG_DIAG_SQLSTATE));
+    /* Named as SQLite names them, so that a message reads alike on both. */
+    const char *what = kind == DB_E_UNIQUE ? "UNIQUE constraint failed: "
+                     : kind == DB_E_CHECK ? "CHECK constraint failed: "
+                     : kind == DB_E_FOREIGN_KEY ? "FOREIGN KEY constraint failed: "
+                     : kind == DB_E_NOT_NULL ? "NOT NULL constraint failed: " : "";
+    char msg[sizeof d->err];
+    snprintf(msg, sizeof msg, "%s%s", what, primary ? primary : PQresultErrorMessage(res));
+    keep_message(d, msg);
+    return kind;
 }
 
-/* ?N and bare ? to $N, outside quotes; *max gets the highest number. */
-static char *rewrite(const char *sql, int *max)
+/* ?N and bare ? to $N, outside quotes; *max gets the highest number and
+ * used[n - 1] (when not NULL) whether $n appears, for n up to 64. */
+static char *rewrite(const char *sql, int *max, bool used[64])
 {
     size_t n = strlen(sql);
     char *out = malloc(n * 2 + 16);
@@ -140,6 +150,8 @@ static char *rewrite(const char *sql, int *max)
             num = top + 1;
         if (num > top)
             top = num;
+        if (used && num >= 1 && num <= 64)
+            used[num - 1] = true;
         o += (size_t)sprintf(out + o, "$%d", num);
         i = j - 1;
     }
@@ -156,11 +168,16 @@ static int p_prepare(struct db *db, const char *sql, bool persistent, struct db_
         return DB_E_NOMEM;
     st->base.db = db;
     st->persistent = persistent;
-    st->sql = rewrite(sql, &st->nparams);
+    bool used[64] = {false};
+    st->sql = rewrite(sql, &st->nparams, used);
     if (st->nparams > 0) {
         st->vals = calloc((size_t)st->nparams, sizeof *st->vals);
         st->types = calloc((size_t)st->nparams, sizeof *st->types);
     }
+    /* A number the text skips (a filter left out) still needs a type. */
+    for (int i = 0; st->types && i < st->nparams && i < 64; i++)
+        if (!used[i])
+            st->types[i] = TEXT_OID;
     if (!st->sql || (st->nparams > 0 && (!st->vals || !st->types))) {
         free(st->sql);
         free(st->vals);
@@ -216,7 +233,7 @@ static void put(struct pstmt *st, int idx, char *val, unsigned type)
     }
     free(st->vals[idx - 1]);
     st->vals[idx - 1] = val;
-    if (!st->prepared && type)
+    if (!st->prepared && type && st->types[idx - 1] != TEXT_OID)
         st->types[idx - 1] = type;
 }
 
