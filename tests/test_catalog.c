@@ -48,6 +48,12 @@ static void shipped_catalog_loads(void **state)
     assert_string_equal(c->payment_processor, "test");
     assert_null(c->payment_command);
     assert_int_equal(c->payment_timeout_ms, 10000);
+    assert_int_equal(c->nretry_days, 4);
+    assert_int_equal(c->retry_days[0], 1);
+    assert_int_equal(c->retry_days[1], 3);
+    assert_int_equal(c->retry_days[2], 5);
+    assert_int_equal(c->retry_days[3], 7);
+    assert_null(c->events_command);
 
     assert_int_equal(c->ncurrencies, 4);
     assert_string_equal(c->currencies[0], "EUR");
@@ -73,6 +79,9 @@ static void shipped_catalog_loads(void **state)
     assert_int_equal(m->plans[0].seats_max, 250);
     assert_int_equal(m->plans[0].nfeatures, 3);
     assert_string_equal(m->plans[0].features[0], "150 participants");
+    /* No trial and the seed's downgrade rule unless a product file says so. */
+    assert_int_equal(m->trial_days, 0);
+    assert_int_equal(m->downgrade, CATALOG_DOWNGRADE_SUPPORT);
 
     /* The SPEC §3 worked example depends on these two figures. */
     assert_int_equal(price(c, "gotomeeting", "professional", "EUR", BC_PERIOD_MONTHLY), 1200);
@@ -150,12 +159,19 @@ static void optional_settings_and_plain_prices(void **state)
     assert_string_equal(c->payment_processor, "exec");
     assert_string_equal(c->payment_command, "/usr/local/bin/charge --live");
     assert_int_equal(c->payment_timeout_ms, 2500);
+    assert_int_equal(c->nretry_days, 3);
+    assert_int_equal(c->retry_days[0], 2);
+    assert_int_equal(c->retry_days[1], 4);
+    assert_int_equal(c->retry_days[2], 10);
+    assert_string_equal(c->events_command, "/usr/local/bin/provision --from billcenter");
     assert_string_equal(c->currencies[0], "JPY");
     assert_string_equal(c->currencies[1], "EUR");
     assert_int_equal(c->nproducts, 2);
     assert_string_equal(c->products[0].id, "alpha");
     assert_string_equal(c->products[1].id, "zeta");
     /* features_it: the same features in Italian; none is fine too */
+    assert_int_equal(c->products[0].trial_days, 14);
+    assert_int_equal(c->products[0].downgrade, CATALOG_DOWNGRADE_END_OF_TERM);
     const struct catalog_plan *only = &c->products[0].plans[0];
     assert_int_equal(only->nfeatures_it, 2);
     assert_string_equal(only->features_it[0], "Uno");
@@ -164,6 +180,8 @@ static void optional_settings_and_plain_prices(void **state)
     const struct catalog_product *z = catalog_product(c, "zeta");
     assert_non_null(z);
     assert_string_equal(z->seat_name, "host");
+    assert_int_equal(z->trial_days, 0);
+    assert_int_equal(z->downgrade, CATALOG_DOWNGRADE_SUPPORT);
     assert_string_equal(z->plans[0].id, "base");
     assert_int_equal(z->plans[0].rank, 3);
     assert_string_equal(z->plans[1].id, "top");
@@ -193,6 +211,11 @@ static void aliases_repeat_anchored_blocks(void **state)
     /* No proration key: SPEC §3's defaults. */
     assert_int_equal(c->policy.anchor, QUOTE_ANCHOR_RESET);
     assert_int_equal(c->policy.seats, QUOTE_SEATS_KEEP);
+    /* No dunning key: retries on days 1, 3, 5 and 7 (SPEC §8); no events command. */
+    assert_int_equal(c->nretry_days, 4);
+    assert_int_equal(c->retry_days[0], 1);
+    assert_int_equal(c->retry_days[3], 7);
+    assert_null(c->events_command);
     const struct catalog_product *p = catalog_product(c, "meet");
     assert_non_null(p);
     assert_int_equal(p->nplans, 2);
@@ -229,6 +252,16 @@ static const struct {
      "tests/catalog_bad/care_url/catalog.yaml:2:74: customer care url 'example.com/care' must start with https:// or http://"},
     {"document_marker_only",
      "tests/catalog_bad/document_marker_only/meet.yaml:2:1: the file must hold a mapping, not empty"},
+    {"downgrade_value",
+     "tests/catalog_bad/downgrade_value/meet.yaml:5:14: downgrade must be 'support' or 'end_of_term', not 'never'"},
+    {"dunning_empty",
+     "tests/catalog_bad/dunning_empty/catalog.yaml:5:23: 'retry_days' must not be empty"},
+    {"dunning_not_increasing",
+     "tests/catalog_bad/dunning_not_increasing/catalog.yaml:5:30: 'retry_days' must increase strictly: 3 comes after 3"},
+    {"dunning_retry_day_zero",
+     "tests/catalog_bad/dunning_retry_day_zero/catalog.yaml:5:24: 'retry_days' must be an integer from 1 to 365, not '0'"},
+    {"dunning_too_many",
+     "tests/catalog_bad/dunning_too_many/catalog.yaml:5:79: more than 16 retry days"},
     {"duplicate_currency",
      "tests/catalog_bad/duplicate_currency/catalog.yaml:3:24: duplicate currency 'EUR'"},
     {"duplicate_key",
@@ -245,6 +278,8 @@ static const struct {
      "tests/catalog_bad/empty_plans/meet.yaml:5:10: 'plans' must not be empty"},
     {"equal_rank",
      "tests/catalog_bad/equal_rank/meet.yaml:16:13: rank 1 of plan 'plus' equals the rank of plan 'basic'"},
+    {"events_command_missing",
+     "tests/catalog_bad/events_command_missing/catalog.yaml:5:9: missing key 'command' in events"},
     {"exec_without_command",
      "tests/catalog_bad/exec_without_command/catalog.yaml:5:10: missing key 'command' in payment (processor 'exec' runs it)"},
     {"features_it_count",
@@ -303,6 +338,10 @@ static const struct {
      "tests/catalog_bad/syntax_error/catalog.yaml:4:4: syntax error: did not find expected ',' or ']'"},
     {"too_many_decimals",
      "tests/catalog_bad/too_many_decimals/meet.yaml:12:24: EUR monthly price '10.001' has too many decimals (EUR allows 2)"},
+    {"trial_days_zero",
+     "tests/catalog_bad/trial_days_zero/meet.yaml:5:17: 'days' must be an integer from 1 to 365, not '0'"},
+    {"trial_not_mapping",
+     "tests/catalog_bad/trial_not_mapping/meet.yaml:5:10: 'trial' must be a mapping, not a scalar"},
     {"two_documents",
      "tests/catalog_bad/two_documents/meet.yaml:15:1: only one YAML document per file"},
     {"unknown_currency",

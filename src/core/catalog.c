@@ -535,7 +535,58 @@ static bool load_payment(struct load *ld, const struct ctree_node *map)
            get_int(ld, v[PAY_TIMEOUT], "timeout_ms", 100, 600000, &c->payment_timeout_ms);
 }
 
-enum { CAT_SELLER, CAT_CARE, CAT_PRORATION, CAT_CURRENCIES, CAT_VAT, CAT_KIOSK, CAT_PAYMENT, CAT_N };
+enum { DUNNING_RETRY_DAYS, DUNNING_N };
+static const struct field dunning_fields[DUNNING_N] = {
+    [DUNNING_RETRY_DAYS] = {"retry_days", YAML_SEQUENCE_NODE, true},
+};
+
+/* The days after P1 on which a failed renewal is retried: the last one
+ * decides when a past_due subscription is suspended, so the list must be
+ * read one way only: each day later than the one before it. */
+static bool load_dunning(struct load *ld, const struct ctree_node *map)
+{
+    struct catalog *c = ld->cat;
+    struct ctree_node *v[DUNNING_N];
+    if (!walk_mapping(ld, map, "dunning", dunning_fields, DUNNING_N, v, NULL))
+        return false;
+    const struct ctree_node *seq = v[DUNNING_RETRY_DAYS];
+    if (seq->nkids == 0)
+        return fail_at(ld, seq->start_mark, "'retry_days' must not be empty");
+    if (seq->nkids > CATALOG_MAX_RETRY_DAYS)
+        return fail_at(ld, seq->kids[CATALOG_MAX_RETRY_DAYS]->start_mark,
+                       "more than %d retry days", CATALOG_MAX_RETRY_DAYS);
+    c->nretry_days = 0;
+    for (size_t i = 0; i < seq->nkids; i++) {
+        const struct ctree_node *n = seq->kids[i];
+        int day;
+        if (n->type != YAML_SCALAR_NODE || is_empty_scalar(n))
+            return fail_at(ld, n->start_mark, "each item of 'retry_days' must be a scalar, not %s",
+                           node_kind(n));
+        if (!get_int(ld, n, "retry_days", 1, CATALOG_RETRY_DAY_MAX, &day))
+            return false;
+        if (i > 0 && day <= c->retry_days[i - 1])
+            return fail_at(ld, n->start_mark,
+                           "'retry_days' must increase strictly: %d comes after %d",
+                           day, c->retry_days[i - 1]);
+        c->retry_days[c->nretry_days++] = day;
+    }
+    return true;
+}
+
+enum { EVENTS_COMMAND, EVENTS_N };
+static const struct field events_fields[EVENTS_N] = {
+    [EVENTS_COMMAND] = {"command", YAML_SCALAR_NODE, true},
+};
+
+static bool load_events(struct load *ld, const struct ctree_node *map)
+{
+    struct ctree_node *v[EVENTS_N];
+    return walk_mapping(ld, map, "events", events_fields, EVENTS_N, v, NULL) &&
+           get_string(ld, v[EVENTS_COMMAND], "command", &ld->cat->events_command);
+}
+
+enum { CAT_SELLER, CAT_CARE, CAT_PRORATION, CAT_CURRENCIES, CAT_VAT, CAT_KIOSK, CAT_PAYMENT,
+       CAT_DUNNING, CAT_EVENTS, CAT_N };
 static const struct field catalog_fields[CAT_N] = {
     [CAT_SELLER] = {"seller", YAML_MAPPING_NODE, true},
     [CAT_CARE] = {"customer_care", YAML_MAPPING_NODE, true},
@@ -544,6 +595,8 @@ static const struct field catalog_fields[CAT_N] = {
     [CAT_VAT] = {"vat", YAML_MAPPING_NODE, true},
     [CAT_KIOSK] = {"kiosk", YAML_MAPPING_NODE, false},
     [CAT_PAYMENT] = {"payment", YAML_MAPPING_NODE, false},
+    [CAT_DUNNING] = {"dunning", YAML_MAPPING_NODE, false},
+    [CAT_EVENTS] = {"events", YAML_MAPPING_NODE, false},
 };
 
 static bool load_catalog_root(struct load *ld, const struct ctree_node *root)
@@ -556,7 +609,9 @@ static bool load_catalog_root(struct load *ld, const struct ctree_node *root)
            load_currencies(ld, v[CAT_CURRENCIES]) &&
            load_vat(ld, v[CAT_VAT]) &&
            (!v[CAT_KIOSK] || load_kiosk(ld, v[CAT_KIOSK])) &&
-           (!v[CAT_PAYMENT] || load_payment(ld, v[CAT_PAYMENT]));
+           (!v[CAT_PAYMENT] || load_payment(ld, v[CAT_PAYMENT])) &&
+           (!v[CAT_DUNNING] || load_dunning(ld, v[CAT_DUNNING])) &&
+           (!v[CAT_EVENTS] || load_events(ld, v[CAT_EVENTS]));
 }
 
 /* ---- product files ----------------------------------------------------- */
@@ -736,11 +791,37 @@ static int plan_by_rank(const void *a, const void *b)
     return (x->rank > y->rank) - (x->rank < y->rank);
 }
 
-enum { PROD_ID, PROD_NAME, PROD_SEAT_NAME, PROD_PLANS, PROD_N };
+enum { TRIAL_DAYS, TRIAL_N };
+static const struct field trial_fields[TRIAL_N] = {
+    [TRIAL_DAYS] = {"days", YAML_SCALAR_NODE, true},
+};
+
+static bool load_trial(struct load *ld, const struct ctree_node *map, struct catalog_product *prod)
+{
+    struct ctree_node *v[TRIAL_N];
+    return walk_mapping(ld, map, "trial", trial_fields, TRIAL_N, v, NULL) &&
+           get_int(ld, v[TRIAL_DAYS], "days", 1, CATALOG_TRIAL_DAYS_MAX, &prod->trial_days);
+}
+
+static bool load_downgrade(struct load *ld, const struct ctree_node *n, struct catalog_product *prod)
+{
+    if (scalar_is(n, "support"))
+        prod->downgrade = CATALOG_DOWNGRADE_SUPPORT;
+    else if (scalar_is(n, "end_of_term"))
+        prod->downgrade = CATALOG_DOWNGRADE_END_OF_TERM;
+    else
+        return fail_at(ld, n->start_mark, "downgrade must be 'support' or 'end_of_term', not '%.*s'",
+                       shown(n), scalar(n));
+    return true;
+}
+
+enum { PROD_ID, PROD_NAME, PROD_SEAT_NAME, PROD_TRIAL, PROD_DOWNGRADE, PROD_PLANS, PROD_N };
 static const struct field product_fields[PROD_N] = {
     [PROD_ID] = {"id", YAML_SCALAR_NODE, true},
     [PROD_NAME] = {"name", YAML_SCALAR_NODE, true},
     [PROD_SEAT_NAME] = {"seat_name", YAML_SCALAR_NODE, true},
+    [PROD_TRIAL] = {"trial", YAML_MAPPING_NODE, false},
+    [PROD_DOWNGRADE] = {"downgrade", YAML_SCALAR_NODE, false},
     [PROD_PLANS] = {"plans", YAML_SEQUENCE_NODE, true},
 };
 
@@ -782,7 +863,9 @@ static bool load_product(struct load *ld, const struct ctree_node *map)
     where[c->nproducts - 1] = at;
 
     if (!get_string(ld, v[PROD_NAME], "name", &prod->name) ||
-        !get_string(ld, v[PROD_SEAT_NAME], "seat_name", &prod->seat_name))
+        !get_string(ld, v[PROD_SEAT_NAME], "seat_name", &prod->seat_name) ||
+        (v[PROD_TRIAL] && !load_trial(ld, v[PROD_TRIAL], prod)) ||
+        (v[PROD_DOWNGRADE] && !load_downgrade(ld, v[PROD_DOWNGRADE], prod)))
         return false;
     const struct ctree_node *plans = v[PROD_PLANS];
     size_t n = plans->nkids;
@@ -963,6 +1046,9 @@ struct catalog *catalog_load(const char *dir, char *err, size_t errsize)
     ld.cat->idle_timeout = 120;
     ld.cat->payment_timeout_ms = 10000;
     ld.cat->payment_processor = strdup("test");
+    static const int default_retry_days[] = {1, 3, 5, 7};
+    memcpy(ld.cat->retry_days, default_retry_days, sizeof default_retry_days);
+    ld.cat->nretry_days = sizeof default_retry_days / sizeof default_retry_days[0];
     ld.tree = ctree_create();
     if (!ld.cat->payment_processor || !ld.tree) {
         load_fail(&ld, "%s: out of memory", dir);
@@ -1039,6 +1125,7 @@ void catalog_destroy(struct catalog *c)
     free(c->care_url);
     free(c->payment_processor);
     free(c->payment_command);
+    free(c->events_command);
     free(c);
 }
 
