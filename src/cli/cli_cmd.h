@@ -80,6 +80,8 @@ int cli_bad_value(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A status as one line, "billcenter: <what>: <message>" (what may be NULL);
  * returns its exit code (1 or 3). */
 int cli_status(enum bc_status st, const char *what);
+/* The store whose message cli_status adds to a database failure. */
+void cli_status_source(struct store *s);
 /* One usage line about the command, then its short usage; returns CLI_EXIT_USAGE. */
 int cli_usage_error(const struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Short usage of `command` (NULL: all commands) to `f`. */

@@ -203,6 +203,7 @@ static int open_server(struct cli *c, enum store_open_mode mode)
         return CLI_EXIT_USAGE;
     }
     enum bc_status st = store_open(c->db_path, mode, &c->store);
+    cli_status_source(c->store);
     if (st == BC_OK)
         return CLI_EXIT_OK;
     c->store = NULL;
@@ -234,6 +235,7 @@ int cli_open_store(struct cli *c, enum store_open_mode mode)
     if (mode == STORE_OPEN_CREATE && !parent_is_dir(c->db_path))
         return cli_error("%s: its directory does not exist", c->db_path);
     st = store_open(c->db_path, mode, &c->store);
+    cli_status_source(c->store);
     if (st == BC_DB_UNSAFE) {
         c->store = NULL;
         return cli_error("%s: other users can write this database file, so billcenter will not "
@@ -321,6 +323,7 @@ void cli_release(struct cli *c)
 {
     payment_destroy(c->processor);
     c->processor = NULL;
+    cli_status_source(NULL);
     store_close(c->store);
     c->store = NULL;
     catalog_destroy(c->catalog);

@@ -43,12 +43,28 @@ int cli_bad_value(const char *fmt, ...)
     return CLI_EXIT_USAGE;
 }
 
+/* The store a database failure came from, whose own message says what
+ * happened (a server that went away, a constraint). */
+static struct store *status_store;
+
+void cli_status_source(struct store *s)
+{
+    status_store = s;
+}
+
 int cli_status(enum bc_status st, const char *what)
 {
+    const char *why = "";
+    bool db = st == BC_DB_ERROR || st == BC_DB_BUSY || st == BC_DB_FULL ||
+              st == BC_DB_READONLY || st == BC_DB_CORRUPT;
+    if (db && status_store)
+        why = store_errmsg(status_store);
     if (what)
-        fprintf(stderr, "billcenter: %s: %s\n", what, _(bc_status_message(st)));
+        fprintf(stderr, "billcenter: %s: %s%s%s%s\n", what, _(bc_status_message(st)),
+                *why ? " (" : "", why, *why ? ")" : "");
     else
-        fprintf(stderr, "billcenter: %s\n", _(bc_status_message(st)));
+        fprintf(stderr, "billcenter: %s%s%s%s\n", _(bc_status_message(st)),
+                *why ? " (" : "", why, *why ? ")" : "");
     return bc_status_exit(st) == 0 ? CLI_EXIT_ERROR : bc_status_exit(st);
 }
 

@@ -63,6 +63,9 @@ static void keep_message(struct pdb *d, const char *msg)
     while (o > 0 && d->err[o - 1] == ' ')
         o--;
     d->err[o] = '\0';
+    /* libpq repeats a lost connection's message: say it once. */
+    if (o % 2 == 1 && d->err[o / 2] == ' ' && strncmp(d->err, d->err + o / 2 + 1, o / 2) == 0)
+        d->err[o / 2] = '\0';
 }
 
 static int state_kind(const char *sqlstate)

@@ -1,7 +1,9 @@
 #!/bin/sh
 # kill_server.sh BILLCENTER — run under with_pg.sh. A stream of paid orders
 # (each a card charge and the three commits of SPEC §4) runs against the
-# test server while the server is killed (pg_ctl stop -m immediate). Then:
+# test server while the server is killed (pg_ctl stop -m immediate) — while
+# a charge is in flight: the payment goes through tests/fake_gateway.sh
+# behind a pause, and the kill comes during that pause. Then:
 # every order is whole or absent (lines, ledger, balance and subscription
 # versions agree), each failed client printed one line, and after a restart
 # `reconcile` settles every charge left pending: none stays open, and no
@@ -18,6 +20,19 @@ q() { psql -X -q -A -t "$db" -c "$1"; }
 psql -X -q "$BC_TEST_PG" -c "CREATE DATABASE bc_kill" || fail "cannot create the database"
 db="$BC_TEST_PG dbname=bc_kill"
 export BILLCENTER_DB="$db"
+# The catalog with a gateway that takes 0.4 s to answer each charge.
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cp -r "$root/plans" "$work/plans"
+mkdir "$work/gw"
+cat >"$work/slow_gateway.sh" <<GW
+req=\$(cat)
+case \$req in *'"op": "charge"'*|*'"op":"charge"'*)
+    touch "$work/gw/in-flight"; sleep 0.4; rm -f "$work/gw/in-flight" ;;
+esac
+printf '%s' "\$req" | exec sh "$root/tests/fake_gateway.sh" approved "$work/gw"
+GW
+sed -i "s|^  processor: test.*|  processor: exec\n  command: \"sh $work/slow_gateway.sh\"|" "$work/plans/catalog.yaml"
+export BILLCENTER_CATALOG="$work/plans"
 "$bc" init --demo --scale 1 >/dev/null || fail "init --demo"
 
 # Seats of account 1's GoToMeeting go 6, 7, 8, ... : each order charges the card on file.
@@ -41,7 +56,7 @@ until [ -s "$work/ok" ] && [ "$(wc -l <"$work/ok")" -ge 5 ]; do
     [ "$(date +%s)" -ge "$deadline" ] && fail "no order went through in 60 s"
     sleep 0.05
 done
-sleep "0.$(od -An -N1 -tu1 /dev/urandom | tr -d " ")"
+until [ -e "$work/gw/in-flight" ]; do sleep 0.01; done
 sh "$BC_TEST_PG_SERVER" stop immediate >/dev/null || fail "pg_ctl stop -m immediate"
 sleep 1
 touch "$work/stop"
@@ -59,12 +74,21 @@ echo "kill_server: $ok orders placed, $nfailed refused while the server was down
 sed 's/^/  /' "$work/err.$(head -n 1 "$work/failed")"
 
 sh "$BC_TEST_PG_SERVER" start >/dev/null || fail "restart"
-"$bc" reconcile || fail "reconcile after the restart"
+rec=$("$bc" reconcile) || fail "reconcile after the restart"
+echo "kill_server: $rec"
+case $rec in *"0 orders completed, 0 charges refunded"*) fail "the kill left no charge to settle" ;; esac
 
 open=$(q "SELECT count(*) FROM pending_checkouts WHERE outcome IS NULL OR outcome LIKE 'refunding:%'")
 [ "$open" -eq 0 ] || fail "$open checkouts still open after reconcile"
-orphans=$(q "SELECT count(*) FROM test_charges t WHERE state = 'approved'
-             AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.idempotency_key = t.key)")
+# Every charge the gateway still holds as approved has its order.
+orphans=0
+for f in "$work"/gw/*; do
+    k=$(basename "$f")
+    case $k in last_request.json|in-flight) continue ;; esac
+    grep -q '^approved' "$f" || continue
+    n=$(q "SELECT count(*) FROM orders WHERE idempotency_key = '$k'")
+    [ "$n" -eq 1 ] || orphans=$((orphans + 1))
+done
 [ "$orphans" -eq 0 ] || fail "$orphans approved charges without an order"
 # Whole orders: each has lines; the balance is the ledger's last word; each
 # subscription's version is its history's last.
