@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalog.h"
 #include "fiscal_id.h"
 #include "money.h"
 
@@ -60,6 +61,23 @@ enum doc_vat doc_vat_from_decision(const struct vat_decision *d, const char *sel
         return DOC_VAT_REVERSE_CHARGE;
     bool same = seller_country && customer_country && strcmp(seller_country, customer_country) == 0;
     return same ? DOC_VAT_DOMESTIC : DOC_VAT_OSS;
+}
+
+void doc_seller_input(const struct catalog *c, struct doc_party_input *out)
+{
+    const struct catalog_address *a = &c->seller_address;
+    *out = (struct doc_party_input){
+        .name = c->seller_name,
+        .country = c->seller_country,
+        .vat_number = c->seller_vat_number,
+        .tax_code = c->seller_tax_code,
+        .street = a->street,
+        .number = a->number,
+        .postcode = a->postcode,
+        .city = a->city,
+        .province = a->province,
+        .tax_regime = c->seller_tax_regime,
+    };
 }
 
 bool doc_number_format(const char *series, int year, int64_t sequence, int digits,

@@ -178,6 +178,10 @@ struct doc_input {
     const char *card;                    /* "visa •••• 4242" or NULL */
 };
 
+struct catalog;
+/* The seller as the catalog describes it (strings borrowed from it). */
+void doc_seller_input(const struct catalog *c, struct doc_party_input *out);
+
 /* The VAT reason of a line from SPEC §3's decision. */
 enum doc_vat doc_vat_from_decision(const struct vat_decision *d, const char *seller_country,
                                    const char *customer_country);
