@@ -42,6 +42,19 @@ static void shipped_catalog_loads(void **state)
     assert_string_equal(c->seller_country, "IT");
     assert_string_equal(c->timezone, "Europe/Rome");
     assert_string_equal(c->care_phone, "+39 02 3056 5599");
+    /* The seller's fiscal data, as its documents print it (SPEC §9). */
+    assert_string_equal(c->seller_vat_number, "12345670157");
+    assert_string_equal(c->seller_tax_code, "12345670157");
+    assert_string_equal(c->seller_tax_regime, "RF01");
+    assert_string_equal(c->seller_pec, "fatture@pec.billing.example.com");
+    assert_string_equal(c->seller_address.street, "Via Monte Napoleone");
+    assert_string_equal(c->seller_address.number, "8");
+    assert_string_equal(c->seller_address.postcode, "20121");
+    assert_string_equal(c->seller_address.city, "Milano");
+    assert_string_equal(c->seller_address.province, "MI");
+    assert_string_equal(c->invoice_series, "");
+    assert_string_equal(c->credit_note_series, "NC");
+    assert_int_equal(c->number_digits, 6);
     assert_int_equal(c->policy.anchor, QUOTE_ANCHOR_RESET);
     assert_int_equal(c->policy.seats, QUOTE_SEATS_KEEP);
     assert_int_equal(c->idle_timeout, 120);
@@ -164,6 +177,15 @@ static void optional_settings_and_plain_prices(void **state)
     assert_int_equal(c->retry_days[1], 4);
     assert_int_equal(c->retry_days[2], 10);
     assert_string_equal(c->events_command, "/usr/local/bin/provision --from billcenter");
+    /* No fiscal data for the seller: none is made up, the series are the defaults. */
+    assert_null(c->seller_vat_number);
+    assert_null(c->seller_tax_code);
+    assert_string_equal(c->seller_tax_regime, "");
+    assert_null(c->seller_pec);
+    assert_null(c->seller_address.street);
+    assert_string_equal(c->invoice_series, "");
+    assert_string_equal(c->credit_note_series, "NC");
+    assert_int_equal(c->number_digits, 6);
     assert_string_equal(c->currencies[0], "JPY");
     assert_string_equal(c->currencies[1], "EUR");
     assert_int_equal(c->nproducts, 2);
@@ -229,6 +251,27 @@ static void aliases_repeat_anchored_blocks(void **state)
     assert_int_equal(price(c, "meet", "plus", "EUR", BC_PERIOD_MONTHLY), 1000);
     assert_int_equal(price(c, "meet", "plus", "JPY", BC_PERIOD_ANNUAL), 15000);
     assert_int_equal(price(c, "meet", "basic", "EUR", BC_PERIOD_ANNUAL), 10000);
+    catalog_destroy(c);
+}
+
+/* A seller outside Italy keeps its VAT number without the prefix and may
+ * name its own series. */
+static void seller_outside_italy(void **state)
+{
+    (void)state;
+    struct catalog *c = load_ok("tests/catalog_seller");
+    assert_string_equal(c->seller_country, "DE");
+    assert_string_equal(c->seller_vat_number, "136464502");
+    assert_null(c->seller_tax_code);
+    assert_string_equal(c->seller_tax_regime, "");
+    assert_string_equal(c->seller_address.street, "Friedrichstraße");
+    assert_string_equal(c->seller_address.number, "12a");
+    assert_string_equal(c->seller_address.postcode, "10117");
+    assert_string_equal(c->seller_address.city, "Berlin");
+    assert_string_equal(c->seller_address.province, "");
+    assert_string_equal(c->invoice_series, "RE");
+    assert_string_equal(c->credit_note_series, "GS");
+    assert_int_equal(c->number_digits, 8);
     catalog_destroy(c);
 }
 
@@ -332,8 +375,30 @@ static const struct {
      "tests/catalog_bad/seats_min_zero/meet.yaml:9:20: 'min' must be an integer from 1 to 1000000, not '0'"},
     {"second_document_syntax",
      "tests/catalog_bad/second_document_syntax/meet.yaml:16:1: syntax error: did not find expected ',' or ']'"},
+    {"seller_address_unknown_key",
+     "tests/catalog_bad/seller_address_unknown_key/catalog.yaml:5:52: unknown key 'town' in seller address"},
     {"seller_country",
      "tests/catalog_bad/seller_country/catalog.yaml:1:48: seller country must be a two-letter uppercase code, not 'Italy'"},
+    {"seller_pec",
+     "tests/catalog_bad/seller_pec/catalog.yaml:1:80: seller pec 'fatture at pec.example.it' is not an e-mail address such as fatture@pec.example.it"},
+    {"seller_postcode",
+     "tests/catalog_bad/seller_postcode/catalog.yaml:5:56: an Italian postcode (CAP) is 5 digits, not '2012'"},
+    {"seller_province",
+     "tests/catalog_bad/seller_province/catalog.yaml:6:5: missing key 'province' in seller address (Italy)"},
+    {"seller_series_equal",
+     "tests/catalog_bad/seller_series_equal/catalog.yaml:5:11: invoices and credit notes need different series, not both 'NC'"},
+    {"seller_series_long",
+     "tests/catalog_bad/seller_series_long/catalog.yaml:5:11: a document number would be 21 characters long; FatturaPA allows 20"},
+    {"seller_street_long",
+     "tests/catalog_bad/seller_street_long/catalog.yaml:5:21: 'street' has at most 60 characters, not 61"},
+    {"seller_tax_code",
+     "tests/catalog_bad/seller_tax_code/catalog.yaml:1:85: seller tax_code 'RSSMRA85T10A562T' is not a codice fiscale (16 characters, or 11 digits, and the check character)"},
+    {"seller_tax_regime",
+     "tests/catalog_bad/seller_tax_regime/catalog.yaml:1:87: tax_regime must be a FatturaPA RegimeFiscale code from RF01 to RF19 (no RF03), not 'RF03'"},
+    {"seller_vat_number",
+     "tests/catalog_bad/seller_vat_number/catalog.yaml:1:87: seller vat_number 'IT12345670158' is not a partita IVA (11 digits and their check digit)"},
+    {"seller_vat_number_de",
+     "tests/catalog_bad/seller_vat_number_de/catalog.yaml:1:90: seller vat_number 'DE136464503' is not a valid DE VAT number"},
     {"syntax_error",
      "tests/catalog_bad/syntax_error/catalog.yaml:4:4: syntax error: did not find expected ',' or ']'"},
     {"too_many_decimals",
@@ -537,6 +602,7 @@ int main(void)
         cmocka_unit_test(shipped_vat_table),
         cmocka_unit_test(optional_settings_and_plain_prices),
         cmocka_unit_test(aliases_repeat_anchored_blocks),
+        cmocka_unit_test(seller_outside_italy),
         cmocka_unit_test(bad_catalogs_are_reported_exactly),
         cmocka_unit_test(every_fixture_has_a_case),
         cmocka_unit_test(duplicates_in_a_large_catalog),

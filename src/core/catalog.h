@@ -56,10 +56,33 @@ struct catalog_vat_rate {
     int32_t rate_bp;
 };
 
+/* Where the seller is established, as fiscal documents print it. */
+struct catalog_address {
+    char *street;                     /* "Via Monte Napoleone" */
+    char *number;                     /* civic number, NULL when none */
+    char *postcode;                   /* CAP: 5 digits in Italy */
+    char *city;
+    char province[3];                 /* Italian province ("MI"), "" elsewhere */
+};
+
+#define CATALOG_SERIES_MAX 8          /* bytes of a document series' prefix */
+
 struct catalog {
     char *seller_name;
     char seller_country[3];
     char *timezone;
+    /* The seller's fiscal data for its documents (SPEC §9); each optional
+     * in the file, NULL or "" when absent. */
+    char *seller_vat_number;          /* partita IVA (IT) or VAT number, without the country prefix */
+    char *seller_tax_code;            /* codice fiscale */
+    char seller_tax_regime[5];        /* FatturaPA RegimeFiscale, "RF01" */
+    char *seller_pec;
+    struct catalog_address seller_address; /* street NULL when absent */
+    /* Document numbers: "[SERIES ]YYYY/NNNNNN", at most 20 characters;
+     * the two series differ so that no two documents share a number. */
+    char invoice_series[CATALOG_SERIES_MAX + 1];     /* "" by default */
+    char credit_note_series[CATALOG_SERIES_MAX + 1]; /* "NC" by default */
+    int number_digits;                /* 6 by default */
     char *care_phone, *care_email, *care_url;
     struct quote_policy policy;       /* `proration: {anchor: reset|keep, seats: keep|reset}` */
     int idle_timeout;                 /* kiosk idle seconds (optional `kiosk: {idle_timeout: N}`); 120 by default */
