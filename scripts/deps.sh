@@ -6,7 +6,8 @@
 BC_PACKAGES="gcc pkg-config meson ninja-build gettext
   libncurses-dev libsqlite3-dev libyaml-dev libcrypt-dev libjansson-dev
   libcmocka-dev libvterm-dev libcsv-dev python3-stdnum scdoc
-  libpq-dev postgresql"
+  libpq-dev postgresql
+  libxml2-dev libxml2-utils libcairo2-dev libpango1.0-dev poppler-utils fonts-dejavu-core"
 
 # bc_install_deps [EXTRA_PACKAGE...]
 bc_install_deps() {

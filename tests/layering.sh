@@ -2,7 +2,9 @@
 # layering.sh SRCDIR — the architecture, checked. Each layer of src/ includes
 # only its own headers and those below it: core < store < billing < cli, the
 # store seen from above through store.h alone, ui/ on billing without the
-# store; curses only in ui/, sqlite3 and libpq only in src/store/, and SQL
+# store; documents (fiscal documents and their renderings) on core alone,
+# used by billing and cli; curses only in ui/, sqlite3 and libpq only in
+# src/store/, libxml2, cairo and pango only in src/documents/, and SQL
 # text nowhere outside src/store/. One line per breach; fails when any.
 set -u
 cd "${1:-.}" || exit 1
@@ -20,17 +22,20 @@ check_layer() {   # check_layer DIR "EXTRA HEADERS" ALLOWED_DIR...
 breaches=$(
     check_layer src/core "" core
     check_layer src/store "" core store
-    check_layer src/billing "store.h" core billing
-    check_layer src/cli "store.h ui.h" core billing cli
+    check_layer src/documents "" core documents
+    check_layer src/billing "store.h" core documents billing
+    check_layer src/cli "store.h ui.h" core documents billing cli
     grep -l '#include "store' ui/*.[ch] | sed 's/^/layering: the store used directly by /'
     grep -l -E '#include <n?curses' src/*/*.[ch] | sed 's/^/layering: curses outside ui\/ in /'
-    grep -l -E '#include <(sqlite3|libpq-fe)\.h>' src/core/* src/billing/* src/cli/* ui/* |
+    grep -l -E '#include <(sqlite3|libpq-fe)\.h>' src/core/* src/documents/* src/billing/* src/cli/* ui/* |
         sed 's/^/layering: a database library outside src\/store\/ in /'
+    grep -l -E '#include <(libxml/|cairo|pango/)' src/core/* src/store/* src/billing/* src/cli/* ui/* |
+        sed 's/^/layering: libxml2, cairo or pango outside src\/documents\/ in /'
     grep -n -E '"[[:space:]]*(SELECT|INSERT INTO|UPDATE [a-z_]+ SET|DELETE FROM|CREATE (TABLE|INDEX|TRIGGER)|PRAGMA)[[:space:]]' \
-        src/core/* src/billing/* src/cli/* ui/* | sed 's/^/layering: SQL outside the store: /'
+        src/core/* src/documents/* src/billing/* src/cli/* ui/* | sed 's/^/layering: SQL outside the store: /'
 )
 if [ -n "$breaches" ]; then
     echo "$breaches"
     exit 1
 fi
-echo "layering: core < store < billing < cli, ui on billing; no breach"
+echo "layering: core < store < billing < cli, core < documents < billing, ui on billing; no breach"

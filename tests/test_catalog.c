@@ -42,12 +42,31 @@ static void shipped_catalog_loads(void **state)
     assert_string_equal(c->seller_country, "IT");
     assert_string_equal(c->timezone, "Europe/Rome");
     assert_string_equal(c->care_phone, "+39 02 3056 5599");
+    /* The seller's fiscal data, as its documents print it (SPEC §9). */
+    assert_string_equal(c->seller_vat_number, "12345670157");
+    assert_string_equal(c->seller_tax_code, "12345670157");
+    assert_string_equal(c->seller_tax_regime, "RF01");
+    assert_string_equal(c->seller_pec, "fatture@pec.billing.example.com");
+    assert_string_equal(c->seller_address.street, "Via Monte Napoleone");
+    assert_string_equal(c->seller_address.number, "8");
+    assert_string_equal(c->seller_address.postcode, "20121");
+    assert_string_equal(c->seller_address.city, "Milano");
+    assert_string_equal(c->seller_address.province, "MI");
+    assert_string_equal(c->invoice_series, "");
+    assert_string_equal(c->credit_note_series, "NC");
+    assert_int_equal(c->number_digits, 6);
     assert_int_equal(c->policy.anchor, QUOTE_ANCHOR_RESET);
     assert_int_equal(c->policy.seats, QUOTE_SEATS_KEEP);
     assert_int_equal(c->idle_timeout, 120);
     assert_string_equal(c->payment_processor, "test");
     assert_null(c->payment_command);
     assert_int_equal(c->payment_timeout_ms, 10000);
+    assert_int_equal(c->nretry_days, 4);
+    assert_int_equal(c->retry_days[0], 1);
+    assert_int_equal(c->retry_days[1], 3);
+    assert_int_equal(c->retry_days[2], 5);
+    assert_int_equal(c->retry_days[3], 7);
+    assert_null(c->events_command);
 
     assert_int_equal(c->ncurrencies, 4);
     assert_string_equal(c->currencies[0], "EUR");
@@ -73,6 +92,9 @@ static void shipped_catalog_loads(void **state)
     assert_int_equal(m->plans[0].seats_max, 250);
     assert_int_equal(m->plans[0].nfeatures, 3);
     assert_string_equal(m->plans[0].features[0], "150 participants");
+    /* No trial and the seed's downgrade rule unless a product file says so. */
+    assert_int_equal(m->trial_days, 0);
+    assert_int_equal(m->downgrade, CATALOG_DOWNGRADE_SUPPORT);
 
     /* The SPEC §3 worked example depends on these two figures. */
     assert_int_equal(price(c, "gotomeeting", "professional", "EUR", BC_PERIOD_MONTHLY), 1200);
@@ -150,12 +172,28 @@ static void optional_settings_and_plain_prices(void **state)
     assert_string_equal(c->payment_processor, "exec");
     assert_string_equal(c->payment_command, "/usr/local/bin/charge --live");
     assert_int_equal(c->payment_timeout_ms, 2500);
+    assert_int_equal(c->nretry_days, 3);
+    assert_int_equal(c->retry_days[0], 2);
+    assert_int_equal(c->retry_days[1], 4);
+    assert_int_equal(c->retry_days[2], 10);
+    assert_string_equal(c->events_command, "/usr/local/bin/provision --from billcenter");
+    /* No fiscal data for the seller: none is made up, the series are the defaults. */
+    assert_null(c->seller_vat_number);
+    assert_null(c->seller_tax_code);
+    assert_string_equal(c->seller_tax_regime, "");
+    assert_null(c->seller_pec);
+    assert_null(c->seller_address.street);
+    assert_string_equal(c->invoice_series, "");
+    assert_string_equal(c->credit_note_series, "NC");
+    assert_int_equal(c->number_digits, 6);
     assert_string_equal(c->currencies[0], "JPY");
     assert_string_equal(c->currencies[1], "EUR");
     assert_int_equal(c->nproducts, 2);
     assert_string_equal(c->products[0].id, "alpha");
     assert_string_equal(c->products[1].id, "zeta");
     /* features_it: the same features in Italian; none is fine too */
+    assert_int_equal(c->products[0].trial_days, 14);
+    assert_int_equal(c->products[0].downgrade, CATALOG_DOWNGRADE_END_OF_TERM);
     const struct catalog_plan *only = &c->products[0].plans[0];
     assert_int_equal(only->nfeatures_it, 2);
     assert_string_equal(only->features_it[0], "Uno");
@@ -164,6 +202,8 @@ static void optional_settings_and_plain_prices(void **state)
     const struct catalog_product *z = catalog_product(c, "zeta");
     assert_non_null(z);
     assert_string_equal(z->seat_name, "host");
+    assert_int_equal(z->trial_days, 0);
+    assert_int_equal(z->downgrade, CATALOG_DOWNGRADE_SUPPORT);
     assert_string_equal(z->plans[0].id, "base");
     assert_int_equal(z->plans[0].rank, 3);
     assert_string_equal(z->plans[1].id, "top");
@@ -193,6 +233,11 @@ static void aliases_repeat_anchored_blocks(void **state)
     /* No proration key: SPEC §3's defaults. */
     assert_int_equal(c->policy.anchor, QUOTE_ANCHOR_RESET);
     assert_int_equal(c->policy.seats, QUOTE_SEATS_KEEP);
+    /* No dunning key: retries on days 1, 3, 5 and 7 (SPEC §8); no events command. */
+    assert_int_equal(c->nretry_days, 4);
+    assert_int_equal(c->retry_days[0], 1);
+    assert_int_equal(c->retry_days[3], 7);
+    assert_null(c->events_command);
     const struct catalog_product *p = catalog_product(c, "meet");
     assert_non_null(p);
     assert_int_equal(p->nplans, 2);
@@ -206,6 +251,27 @@ static void aliases_repeat_anchored_blocks(void **state)
     assert_int_equal(price(c, "meet", "plus", "EUR", BC_PERIOD_MONTHLY), 1000);
     assert_int_equal(price(c, "meet", "plus", "JPY", BC_PERIOD_ANNUAL), 15000);
     assert_int_equal(price(c, "meet", "basic", "EUR", BC_PERIOD_ANNUAL), 10000);
+    catalog_destroy(c);
+}
+
+/* A seller outside Italy keeps its VAT number without the prefix and may
+ * name its own series. */
+static void seller_outside_italy(void **state)
+{
+    (void)state;
+    struct catalog *c = load_ok("tests/catalog_seller");
+    assert_string_equal(c->seller_country, "DE");
+    assert_string_equal(c->seller_vat_number, "136464502");
+    assert_null(c->seller_tax_code);
+    assert_string_equal(c->seller_tax_regime, "");
+    assert_string_equal(c->seller_address.street, "Friedrichstraße");
+    assert_string_equal(c->seller_address.number, "12a");
+    assert_string_equal(c->seller_address.postcode, "10117");
+    assert_string_equal(c->seller_address.city, "Berlin");
+    assert_string_equal(c->seller_address.province, "");
+    assert_string_equal(c->invoice_series, "RE");
+    assert_string_equal(c->credit_note_series, "GS");
+    assert_int_equal(c->number_digits, 8);
     catalog_destroy(c);
 }
 
@@ -229,6 +295,16 @@ static const struct {
      "tests/catalog_bad/care_url/catalog.yaml:2:74: customer care url 'example.com/care' must start with https:// or http://"},
     {"document_marker_only",
      "tests/catalog_bad/document_marker_only/meet.yaml:2:1: the file must hold a mapping, not empty"},
+    {"downgrade_value",
+     "tests/catalog_bad/downgrade_value/meet.yaml:5:14: downgrade must be 'support' or 'end_of_term', not 'never'"},
+    {"dunning_empty",
+     "tests/catalog_bad/dunning_empty/catalog.yaml:5:23: 'retry_days' must not be empty"},
+    {"dunning_not_increasing",
+     "tests/catalog_bad/dunning_not_increasing/catalog.yaml:5:30: 'retry_days' must increase strictly: 3 comes after 3"},
+    {"dunning_retry_day_zero",
+     "tests/catalog_bad/dunning_retry_day_zero/catalog.yaml:5:24: 'retry_days' must be an integer from 1 to 365, not '0'"},
+    {"dunning_too_many",
+     "tests/catalog_bad/dunning_too_many/catalog.yaml:5:79: more than 16 retry days"},
     {"duplicate_currency",
      "tests/catalog_bad/duplicate_currency/catalog.yaml:3:24: duplicate currency 'EUR'"},
     {"duplicate_key",
@@ -245,6 +321,8 @@ static const struct {
      "tests/catalog_bad/empty_plans/meet.yaml:5:10: 'plans' must not be empty"},
     {"equal_rank",
      "tests/catalog_bad/equal_rank/meet.yaml:16:13: rank 1 of plan 'plus' equals the rank of plan 'basic'"},
+    {"events_command_missing",
+     "tests/catalog_bad/events_command_missing/catalog.yaml:5:9: missing key 'command' in events"},
     {"exec_without_command",
      "tests/catalog_bad/exec_without_command/catalog.yaml:5:10: missing key 'command' in payment (processor 'exec' runs it)"},
     {"features_it_count",
@@ -297,12 +375,38 @@ static const struct {
      "tests/catalog_bad/seats_min_zero/meet.yaml:9:20: 'min' must be an integer from 1 to 1000000, not '0'"},
     {"second_document_syntax",
      "tests/catalog_bad/second_document_syntax/meet.yaml:16:1: syntax error: did not find expected ',' or ']'"},
+    {"seller_address_unknown_key",
+     "tests/catalog_bad/seller_address_unknown_key/catalog.yaml:5:52: unknown key 'town' in seller address"},
     {"seller_country",
      "tests/catalog_bad/seller_country/catalog.yaml:1:48: seller country must be a two-letter uppercase code, not 'Italy'"},
+    {"seller_pec",
+     "tests/catalog_bad/seller_pec/catalog.yaml:1:80: seller pec 'fatture at pec.example.it' is not an e-mail address such as fatture@pec.example.it"},
+    {"seller_postcode",
+     "tests/catalog_bad/seller_postcode/catalog.yaml:5:56: an Italian postcode (CAP) is 5 digits, not '2012'"},
+    {"seller_province",
+     "tests/catalog_bad/seller_province/catalog.yaml:6:5: missing key 'province' in seller address (Italy)"},
+    {"seller_series_equal",
+     "tests/catalog_bad/seller_series_equal/catalog.yaml:5:11: invoices and credit notes need different series, not both 'NC'"},
+    {"seller_series_long",
+     "tests/catalog_bad/seller_series_long/catalog.yaml:5:11: a document number would be 21 characters long; FatturaPA allows 20"},
+    {"seller_street_long",
+     "tests/catalog_bad/seller_street_long/catalog.yaml:5:21: 'street' has at most 60 characters, not 61"},
+    {"seller_tax_code",
+     "tests/catalog_bad/seller_tax_code/catalog.yaml:1:85: seller tax_code 'RSSMRA85T10A562T' is not a codice fiscale (16 characters, or 11 digits, and the check character)"},
+    {"seller_tax_regime",
+     "tests/catalog_bad/seller_tax_regime/catalog.yaml:1:87: tax_regime must be a FatturaPA RegimeFiscale code from RF01 to RF19 (no RF03), not 'RF03'"},
+    {"seller_vat_number",
+     "tests/catalog_bad/seller_vat_number/catalog.yaml:1:87: seller vat_number 'IT12345670158' is not a partita IVA (11 digits and their check digit)"},
+    {"seller_vat_number_de",
+     "tests/catalog_bad/seller_vat_number_de/catalog.yaml:1:90: seller vat_number 'DE136464503' is not a valid DE VAT number"},
     {"syntax_error",
      "tests/catalog_bad/syntax_error/catalog.yaml:4:4: syntax error: did not find expected ',' or ']'"},
     {"too_many_decimals",
      "tests/catalog_bad/too_many_decimals/meet.yaml:12:24: EUR monthly price '10.001' has too many decimals (EUR allows 2)"},
+    {"trial_days_zero",
+     "tests/catalog_bad/trial_days_zero/meet.yaml:5:17: 'days' must be an integer from 1 to 365, not '0'"},
+    {"trial_not_mapping",
+     "tests/catalog_bad/trial_not_mapping/meet.yaml:5:10: 'trial' must be a mapping, not a scalar"},
     {"two_documents",
      "tests/catalog_bad/two_documents/meet.yaml:15:1: only one YAML document per file"},
     {"unknown_currency",
@@ -498,6 +602,7 @@ int main(void)
         cmocka_unit_test(shipped_vat_table),
         cmocka_unit_test(optional_settings_and_plain_prices),
         cmocka_unit_test(aliases_repeat_anchored_blocks),
+        cmocka_unit_test(seller_outside_italy),
         cmocka_unit_test(bad_catalogs_are_reported_exactly),
         cmocka_unit_test(every_fixture_has_a_case),
         cmocka_unit_test(duplicates_in_a_large_catalog),

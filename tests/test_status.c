@@ -13,6 +13,9 @@ static void codes_are_stable(void **state)
     (void)state;
     assert_string_equal(bc_status_code(BC_DOWNGRADE_REQUIRES_SUPPORT), "downgrade_requires_support");
     assert_string_equal(bc_status_code(BC_NOT_BILLING_CONTACT), "not_billing_contact");
+    assert_string_equal(bc_status_code(BC_PAYMENT_OVERDUE), "payment_overdue");
+    assert_string_equal(bc_status_message(BC_PAYMENT_OVERDUE),
+                        "This subscription has an unpaid renewal: pay it first, then change it.");
     assert_string_equal(bc_status_code(BC_STATUS_COUNT), "unknown");
 }
 
@@ -22,6 +25,7 @@ static void refusals_exit_3_errors_exit_1(void **state)
     assert_int_equal(bc_status_exit(BC_OK), 0);
     assert_int_equal(bc_status_exit(BC_SEATS_OUT_OF_RANGE), 3);
     assert_true(bc_status_is_refusal(BC_CORPORATE_ACCOUNT));
+    assert_true(bc_status_is_refusal(BC_PAYMENT_OVERDUE));
     assert_int_equal(bc_status_exit(BC_DB_ERROR), 1);
     assert_false(bc_status_is_refusal(BC_INVALID_DATE));
 }

@@ -268,7 +268,7 @@ static int try_plan_of(struct store *s, const char *sql, char *buf, size_t size)
     sqlite3_stmt *q = NULL;
     assert_non_null(eqp);
     buf[0] = '\0';
-    int rc = sqlite3_prepare_v2(s->db, eqp, -1, &q, NULL);
+    int rc = sqlite3_prepare_v2(db_sqlite_handle(s->db), eqp, -1, &q, NULL);
     sqlite3_free(eqp);
     if (rc != SQLITE_OK)
         return rc;
@@ -1821,7 +1821,7 @@ static bool scans_whole(struct store *s, const char *line, const char *name, con
     idx += strlen("USING INDEX ");
     char *sql = sqlite3_mprintf("SELECT partial FROM pragma_index_list('%q') WHERE name = ?1", table);
     sqlite3_stmt *q = NULL;
-    assert_int_equal(sqlite3_prepare_v2(s->db, sql, -1, &q, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db_sqlite_handle(s->db), sql, -1, &q, NULL), SQLITE_OK);
     sqlite3_free(sql);
     size_t len = 0;
     while (is_ident_char(idx[len]))
@@ -1865,7 +1865,7 @@ static void test_no_statement_scans_history(void **state)
             bool ddl = strncmp(sql, "CREATE ", 7) == 0 || strncmp(sql, "DROP ", 5) == 0 ||
                        strncmp(sql, "ALTER ", 6) == 0;
             if (!ddl)
-                fail_msg("cannot plan: %s: %s", sql, sqlite3_errmsg(f->s->db));
+                fail_msg("cannot plan: %s: %s", sql, sqlite3_errmsg(db_sqlite_handle(f->s->db)));
             continue;
         }
         for (size_t t = 0; t < sizeof history_tables / sizeof *history_tables; t++) {

@@ -85,7 +85,9 @@ static void search_draw(struct ui_app *app, void *st, int top, int bottom)
         return;
     }
     if (S->res.n == 0) {
-        draw_text(y, 2, w, _("No account matches."), A_NORMAL);
+        /* A failed search is not an empty answer: the status line says why. */
+        draw_text(y, 2, w, S->last != BC_OK ? _("The search could not be run; see below.")
+                                            : _("No account matches."), A_NORMAL);
         return;
     }
     attr_t h = term_attr(TERM_HEADING);

@@ -65,6 +65,7 @@ static const struct option long_options[] = {
     {"legal-name", required_argument, NULL, V(CLI_OPT_LEGAL_NAME)},
     {"contact-name", required_argument, NULL, V(CLI_OPT_CONTACT_NAME)},
     {"contact-email", required_argument, NULL, V(CLI_OPT_CONTACT_EMAIL)},
+    {"to", required_argument, NULL, V(CLI_OPT_TO)},
     {NULL, 0, NULL, 0},
 };
 
@@ -97,6 +98,7 @@ static const enum cli_opt audit_opts[] = {CLI_OPT_JSON, CLI_OPT_ACCOUNT, CLI_OPT
 static const enum cli_opt role_opts[] = {CLI_OPT_ROLE};
 static const enum cli_opt email_opts[] = {CLI_OPT_EMAIL};
 static const enum cli_opt backup_opts[] = {CLI_OPT_FORCE};
+static const enum cli_opt migrate_opts[] = {CLI_OPT_TO, CLI_OPT_JSON};
 static const enum cli_opt account_add_opts[] = {
     CLI_OPT_JSON, CLI_OPT_NAME, CLI_OPT_COUNTRY, CLI_OPT_CURRENCY, CLI_OPT_KIND,
     CLI_OPT_VAT_NUMBER, CLI_OPT_ADDRESS, CLI_OPT_LEGAL_NAME, CLI_OPT_CONTACT_NAME,
@@ -126,6 +128,7 @@ static const struct cli_command commands[] = {
     {"operator list", "operator", "list", 0, 0, OPTS(json_opts), cli_cmd_operator_list},
     {"contact set-pin", "contact", "set-pin", 0, 1, OPTS(email_opts), cli_cmd_contact_set_pin},
     {"backup", "backup", NULL, 1, 1, OPTS(backup_opts), cli_cmd_backup},
+    {"migrate", "migrate", NULL, 0, 0, OPTS(migrate_opts), cli_cmd_migrate},
 };
 
 static const char *option_name(enum cli_opt o)

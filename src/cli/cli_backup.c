@@ -23,6 +23,9 @@ int cli_cmd_backup(struct cli *c)
     rc = cli_open_actor(c);
     if (rc != CLI_EXIT_OK)
         return rc;
+    if (store_target_is_server(c->db_path))
+        return cli_error(_("backup copies a SQLite database; back up a PostgreSQL one with "
+                           "pg_dump (or move it to SQLite with 'billcenter migrate --to FILE')"));
     st = store_backup(c->store, dest, force);
     if (st == BC_IO_ERROR && errno == EEXIST)
         return cli_error("%s: the file exists; give --force to replace it", dest);

@@ -43,7 +43,7 @@ enum cli_opt {
     CLI_OPT_SAVE_CARD, CLI_OPT_UPDATE_BILLING_INFO, CLI_OPT_CART, CLI_OPT_SINCE,
     CLI_OPT_ROLE, CLI_OPT_EMAIL, CLI_OPT_FORCE,
     CLI_OPT_NAME, CLI_OPT_KIND, CLI_OPT_ADDRESS, CLI_OPT_LEGAL_NAME, CLI_OPT_CONTACT_NAME,
-    CLI_OPT_CONTACT_EMAIL,
+    CLI_OPT_CONTACT_EMAIL, CLI_OPT_TO,
     CLI_OPT_COUNT
 };
 
@@ -80,6 +80,8 @@ int cli_bad_value(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A status as one line, "billcenter: <what>: <message>" (what may be NULL);
  * returns its exit code (1 or 3). */
 int cli_status(enum bc_status st, const char *what);
+/* The store whose message cli_status adds to a database failure. */
+void cli_status_source(struct store *s);
 /* One usage line about the command, then its short usage; returns CLI_EXIT_USAGE. */
 int cli_usage_error(const struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Short usage of `command` (NULL: all commands) to `f`. */
@@ -149,6 +151,8 @@ int cli_cmd_account_edit(struct cli *c);
 int cli_cmd_account_import(struct cli *c);
 /* a consistent copy of the database (cli_backup.c) */
 int cli_cmd_backup(struct cli *c);
+/* a copy into an empty database of either engine (cli_migrate.c) */
+int cli_cmd_migrate(struct cli *c);
 
 /* ---- shared by quote and order place (cli_quote.c) ---- */
 /* Fills a change for an account: the subscription to `product` and the

@@ -192,6 +192,28 @@ int cli_open_catalog(struct cli *c)
     return CLI_EXIT_OK;
 }
 
+/* A PostgreSQL database: no file to look at, one line when it fails. A
+ * password given with --db would show in ps: refused, with where it goes. */
+static int open_server(struct cli *c, enum store_open_mode mode)
+{
+    if (c->opt[CLI_OPT_DB] && store_target_has_password(c->opt[CLI_OPT_DB])) {
+        fprintf(stderr, _("billcenter: --db: a password on the command line shows in ps; "
+                          "put it in ~/.pgpass (or a service in ~/.pg_service.conf) and give "
+                          "the database without it\n"));
+        return CLI_EXIT_USAGE;
+    }
+    enum bc_status st = store_open(c->db_path, mode, &c->store);
+    cli_status_source(c->store);
+    if (st == BC_OK)
+        return CLI_EXIT_OK;
+    c->store = NULL;
+    const char *why = store_open_error();
+    if (st == BC_NOT_FOUND)
+        return cli_error(_("%s: no billcenter schema in this database; create it with "
+                           "'billcenter init'"), c->db_path);
+    return cli_error("%s: %s", c->db_path, why && *why ? why : bc_status_message(st));
+}
+
 int cli_open_store(struct cli *c, enum store_open_mode mode)
 {
     struct stat sb;
@@ -201,6 +223,8 @@ int cli_open_store(struct cli *c, enum store_open_mode mode)
         return CLI_EXIT_OK;
     if (!cli_resolve_db_path(c))
         return CLI_EXIT_ERROR;
+    if (store_target_is_server(c->db_path))
+        return open_server(c, mode);
     if (mode == STORE_OPEN_EXISTING && stat(c->db_path, &sb) != 0) {
         if (errno == ENOENT)
             return cli_error("%s: no database here; create one with 'billcenter init'", c->db_path);
@@ -211,6 +235,7 @@ int cli_open_store(struct cli *c, enum store_open_mode mode)
     if (mode == STORE_OPEN_CREATE && !parent_is_dir(c->db_path))
         return cli_error("%s: its directory does not exist", c->db_path);
     st = store_open(c->db_path, mode, &c->store);
+    cli_status_source(c->store);
     if (st == BC_DB_UNSAFE) {
         c->store = NULL;
         return cli_error("%s: other users can write this database file, so billcenter will not "
@@ -298,6 +323,7 @@ void cli_release(struct cli *c)
 {
     payment_destroy(c->processor);
     c->processor = NULL;
+    cli_status_source(NULL);
     store_close(c->store);
     c->store = NULL;
     catalog_destroy(c->catalog);

@@ -43,12 +43,28 @@ int cli_bad_value(const char *fmt, ...)
     return CLI_EXIT_USAGE;
 }
 
+/* The store a database failure came from, whose own message says what
+ * happened (a server that went away, a constraint). */
+static struct store *status_store;
+
+void cli_status_source(struct store *s)
+{
+    status_store = s;
+}
+
 int cli_status(enum bc_status st, const char *what)
 {
+    const char *why = "";
+    bool db = st == BC_DB_ERROR || st == BC_DB_BUSY || st == BC_DB_FULL ||
+              st == BC_DB_READONLY || st == BC_DB_CORRUPT;
+    if (db && status_store)
+        why = store_errmsg(status_store);
     if (what)
-        fprintf(stderr, "billcenter: %s: %s\n", what, _(bc_status_message(st)));
+        fprintf(stderr, "billcenter: %s: %s%s%s%s\n", what, _(bc_status_message(st)),
+                *why ? " (" : "", why, *why ? ")" : "");
     else
-        fprintf(stderr, "billcenter: %s\n", _(bc_status_message(st)));
+        fprintf(stderr, "billcenter: %s%s%s%s\n", _(bc_status_message(st)),
+                *why ? " (" : "", why, *why ? ")" : "");
     return bc_status_exit(st) == 0 ? CLI_EXIT_ERROR : bc_status_exit(st);
 }
 
@@ -93,6 +109,8 @@ static const struct {
      "billcenter contact set-pin (--email E | CONTACT_ID)   (the PIN is read from the\n"
      "                 terminal without echo, or as one line from standard input)"},
     {"backup", "billcenter backup FILE [--force]"},
+    {"migrate", "billcenter migrate --to DB [--json]   (into an empty database: SQLite\n"
+                "                 file or PostgreSQL conninfo; counts and sums verified)"},
 };
 
 void cli_print_usage(FILE *f, const char *command)
@@ -102,7 +120,7 @@ void cli_print_usage(FILE *f, const char *command)
             continue;
         fprintf(f, "%s%s\n", command ? "usage: " : "", usages[i].usage);
     }
-    fputs("global options, before or after the command: --db PATH, --catalog DIR,\n"
+    fputs("global options, before or after the command: --db PATH|CONNINFO, --catalog DIR,\n"
           "  --lang en|it, --kiosk, --date YYYY-MM-DD, --help, --version\n", f);
 }
 
@@ -119,7 +137,7 @@ bool cli_print_group_help(FILE *f, const char *word)
         any = true;
     }
     if (any)
-        fputs("global options, before or after the command: --db PATH, --catalog DIR,\n"
+        fputs("global options, before or after the command: --db PATH|CONNINFO, --catalog DIR,\n"
               "  --lang en|it, --kiosk, --date YYYY-MM-DD, --help, --version\n", f);
     return any;
 }

@@ -21,7 +21,9 @@
 #include <yaml.h>
 
 #include "catalog_tree.h"
+#include "fiscal_id.h"
 #include "money.h"
+#include "vat.h"
 
 #define CATALOG_FILE "catalog.yaml"
 #define SHOWN_MAX 40
@@ -359,29 +361,214 @@ static bool is_tz_name(const struct ctree_node *n)
     return true;
 }
 
-enum { SELLER_NAME, SELLER_COUNTRY, SELLER_TIMEZONE, SELLER_N };
+/* A scalar of at most `max` bytes, copied (empty refused). */
+static bool get_short_string(struct load *ld, const struct ctree_node *n, const char *name,
+                             size_t max, char **out)
+{
+    if (n->length > max)
+        return fail_at(ld, n->start_mark, "'%s' has at most %zu characters, not %zu",
+                       name, max, n->length);
+    return get_string(ld, n, name, out);
+}
+
+static bool all_digits(const struct ctree_node *n, size_t len)
+{
+    if (n->length != len)
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if (n->value[i] < '0' || n->value[i] > '9')
+            return false;
+    return true;
+}
+
+/* FatturaPA's RegimeFiscale codes (there is no RF03). */
+static bool is_tax_regime(const struct ctree_node *n)
+{
+    const char *s = scalar(n);
+    if (n->length != 4 || strncmp(s, "RF", 2) != 0 || s[2] < '0' || s[2] > '9' ||
+        s[3] < '0' || s[3] > '9')
+        return false;
+    int code = (s[2] - '0') * 10 + (s[3] - '0');
+    return code >= 1 && code <= 19 && code != 3;
+}
+
+enum { ADDR_STREET, ADDR_NUMBER, ADDR_POSTCODE, ADDR_CITY, ADDR_PROVINCE, ADDR_N };
+static const struct field address_fields[ADDR_N] = {
+    [ADDR_STREET] = {"street", YAML_SCALAR_NODE, true},
+    [ADDR_NUMBER] = {"number", YAML_SCALAR_NODE, false},
+    [ADDR_POSTCODE] = {"postcode", YAML_SCALAR_NODE, true},
+    [ADDR_CITY] = {"city", YAML_SCALAR_NODE, true},
+    [ADDR_PROVINCE] = {"province", YAML_SCALAR_NODE, false},
+};
+
+/* The lengths are FatturaPA's (Indirizzo, NumeroCivico, Comune: 60, 8, 60),
+ * so that the seller's address is printed whole on every document. */
+static bool load_address(struct load *ld, const struct ctree_node *map, bool italy)
+{
+    struct catalog_address *a = &ld->cat->seller_address;
+    struct ctree_node *v[ADDR_N], *k[ADDR_N];
+    if (!walk_mapping(ld, map, "seller address", address_fields, ADDR_N, v, k) ||
+        !get_short_string(ld, v[ADDR_STREET], "street", 60, &a->street) ||
+        (v[ADDR_NUMBER] && !get_short_string(ld, v[ADDR_NUMBER], "number", 8, &a->number)) ||
+        !get_short_string(ld, v[ADDR_CITY], "city", 60, &a->city))
+        return false;
+    const struct ctree_node *pc = v[ADDR_POSTCODE], *pr = v[ADDR_PROVINCE];
+    if (italy && !all_digits(pc, 5))
+        return fail_at(ld, pc->start_mark, "an Italian postcode (CAP) is 5 digits, not '%.*s'",
+                       shown(pc), scalar(pc));
+    if (!get_short_string(ld, pc, "postcode", 12, &a->postcode))
+        return false;
+    if (italy && !pr)
+        return fail_at(ld, map->start_mark, "missing key 'province' in seller address (Italy)");
+    if (!italy && pr)
+        return fail_at(ld, k[ADDR_PROVINCE]->start_mark,
+                       "'province' is the Italian province code; the seller is in %s",
+                       ld->cat->seller_country);
+    if (pr && !is_country_code(pr))
+        return fail_at(ld, pr->start_mark, "province must be a two-letter uppercase code such as MI, not '%.*s'",
+                       shown(pr), scalar(pr));
+    if (pr)
+        memcpy(a->province, scalar(pr), 3);
+    return true;
+}
+
+/* The partita IVA of an Italian seller, another country's VAT number
+ * otherwise; kept without the country prefix. */
+static bool load_seller_vat(struct load *ld, const struct ctree_node *n)
+{
+    const char *cc = ld->cat->seller_country;
+    char norm[32];
+    if (memchr(n->value, '\0', n->length) || n->length == 0 ||
+        !vat_number_normalise(cc, scalar(n), norm, sizeof norm) ||
+        (strcmp(cc, "IT") == 0 && !fiscal_partita_iva_valid(norm + 2))) {
+        if (strcmp(cc, "IT") == 0)
+            return fail_at(ld, n->start_mark,
+                           "seller vat_number '%.*s' is not a partita IVA (11 digits and their check digit)",
+                           shown(n), scalar(n));
+        return fail_at(ld, n->start_mark, "seller vat_number '%.*s' is not a valid %s VAT number",
+                       shown(n), scalar(n), cc);
+    }
+    ld->cat->seller_vat_number = strdup(norm + 2);
+    return ld->cat->seller_vat_number ? true : fail_oom(ld);
+}
+
+static bool series_ok(const struct ctree_node *n)
+{
+    if (n->length > CATALOG_SERIES_MAX)
+        return false;
+    for (size_t i = 0; i < n->length; i++) {
+        char c = (char)n->value[i];
+        if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
+            return false;
+    }
+    return true;
+}
+
+enum { SERIES_INVOICE, SERIES_CREDIT_NOTE, SERIES_DIGITS, SERIES_N };
+static const struct field series_fields[SERIES_N] = {
+    [SERIES_INVOICE] = {"invoice", YAML_SCALAR_NODE, false},
+    [SERIES_CREDIT_NOTE] = {"credit_note", YAML_SCALAR_NODE, false},
+    [SERIES_DIGITS] = {"digits", YAML_SCALAR_NODE, false},
+};
+
+/* `series: {invoice: "", credit_note: NC, digits: 6}` — numbers read
+ * "2026/000001" and "NC 2026/000001". FatturaPA's Numero holds 20
+ * characters: the series, a space, the year, '/' and the digits fit. */
+static bool load_series(struct load *ld, const struct ctree_node *map)
+{
+    struct catalog *c = ld->cat;
+    struct ctree_node *v[SERIES_N];
+    if (!walk_mapping(ld, map, "seller series", series_fields, SERIES_N, v, NULL))
+        return false;
+    for (int i = SERIES_INVOICE; i <= SERIES_CREDIT_NOTE; i++) {
+        const struct ctree_node *n = v[i];
+        if (!n)
+            continue;
+        if (!series_ok(n))
+            return fail_at(ld, n->start_mark,
+                           "a series is up to %d uppercase letters and digits, not '%.*s'",
+                           CATALOG_SERIES_MAX, shown(n), scalar(n));
+        char *dst = i == SERIES_INVOICE ? c->invoice_series : c->credit_note_series;
+        memcpy(dst, n->value, n->length);
+        dst[n->length] = '\0';
+    }
+    if (v[SERIES_DIGITS] && !get_int(ld, v[SERIES_DIGITS], "digits", 1, 9, &c->number_digits))
+        return false;
+    if (strcmp(c->invoice_series, c->credit_note_series) == 0)
+        return fail_at(ld, map->start_mark,
+                       "invoices and credit notes need different series, not both '%s'",
+                       c->invoice_series);
+    size_t longest = strlen(c->invoice_series) > strlen(c->credit_note_series)
+                         ? strlen(c->invoice_series) : strlen(c->credit_note_series);
+    size_t len = longest + (longest ? 1 : 0) + 5 + (size_t)c->number_digits;
+    if (len > 20)
+        return fail_at(ld, map->start_mark,
+                       "a document number would be %zu characters long; FatturaPA allows 20", len);
+    return true;
+}
+
+enum { SELLER_NAME, SELLER_COUNTRY, SELLER_TIMEZONE, SELLER_VAT, SELLER_TAX_CODE,
+       SELLER_TAX_REGIME, SELLER_ADDRESS, SELLER_PEC, SELLER_SERIES, SELLER_N };
 static const struct field seller_fields[SELLER_N] = {
     [SELLER_NAME] = {"name", YAML_SCALAR_NODE, true},
     [SELLER_COUNTRY] = {"country", YAML_SCALAR_NODE, true},
     [SELLER_TIMEZONE] = {"timezone", YAML_SCALAR_NODE, true},
+    [SELLER_VAT] = {"vat_number", YAML_SCALAR_NODE, false},
+    [SELLER_TAX_CODE] = {"tax_code", YAML_SCALAR_NODE, false},
+    [SELLER_TAX_REGIME] = {"tax_regime", YAML_SCALAR_NODE, false},
+    [SELLER_ADDRESS] = {"address", YAML_MAPPING_NODE, false},
+    [SELLER_PEC] = {"pec", YAML_SCALAR_NODE, false},
+    [SELLER_SERIES] = {"series", YAML_MAPPING_NODE, false},
 };
 
 static bool load_seller(struct load *ld, const struct ctree_node *map)
 {
-    struct ctree_node *v[SELLER_N];
-    if (!walk_mapping(ld, map, "seller", seller_fields, SELLER_N, v, NULL) ||
-        !get_string(ld, v[SELLER_NAME], "name", &ld->cat->seller_name))
+    struct catalog *c = ld->cat;
+    struct ctree_node *v[SELLER_N], *k[SELLER_N];
+    if (!walk_mapping(ld, map, "seller", seller_fields, SELLER_N, v, k) ||
+        !get_string(ld, v[SELLER_NAME], "name", &c->seller_name))
         return false;
     if (!is_country_code(v[SELLER_COUNTRY]))
         return fail_at(ld, v[SELLER_COUNTRY]->start_mark,
                        "seller country must be a two-letter uppercase code, not '%.*s'",
                        shown(v[SELLER_COUNTRY]), scalar(v[SELLER_COUNTRY]));
-    memcpy(ld->cat->seller_country, scalar(v[SELLER_COUNTRY]), 3);
+    memcpy(c->seller_country, scalar(v[SELLER_COUNTRY]), 3);
+    bool italy = strcmp(c->seller_country, "IT") == 0;
     if (!is_tz_name(v[SELLER_TIMEZONE]))
         return fail_at(ld, v[SELLER_TIMEZONE]->start_mark,
                        "timezone must be an IANA name such as Europe/Rome, not '%.*s'",
                        shown(v[SELLER_TIMEZONE]), scalar(v[SELLER_TIMEZONE]));
-    return get_string(ld, v[SELLER_TIMEZONE], "timezone", &ld->cat->timezone);
+    if (!get_string(ld, v[SELLER_TIMEZONE], "timezone", &c->timezone))
+        return false;
+    if (v[SELLER_VAT] && !load_seller_vat(ld, v[SELLER_VAT]))
+        return false;
+    const struct ctree_node *n = v[SELLER_TAX_CODE];
+    if (n && !(italy && n->length <= 16 && !memchr(n->value, '\0', n->length) &&
+               fiscal_codice_fiscale_valid(scalar(n))))
+        return italy ? fail_at(ld, n->start_mark,
+                               "seller tax_code '%.*s' is not a codice fiscale (16 characters, or 11 digits, and the check character)",
+                               shown(n), scalar(n))
+                     : fail_at(ld, k[SELLER_TAX_CODE]->start_mark,
+                               "'tax_code' is the Italian codice fiscale; the seller is in %s",
+                               c->seller_country);
+    if (n && !get_string(ld, n, "tax_code", &c->seller_tax_code))
+        return false;
+    n = v[SELLER_TAX_REGIME];
+    if (n && !is_tax_regime(n))
+        return fail_at(ld, n->start_mark,
+                       "tax_regime must be a FatturaPA RegimeFiscale code from RF01 to RF19 (no RF03), not '%.*s'",
+                       shown(n), scalar(n));
+    if (n)
+        memcpy(c->seller_tax_regime, scalar(n), 5);
+    if (v[SELLER_ADDRESS] && !load_address(ld, v[SELLER_ADDRESS], italy))
+        return false;
+    n = v[SELLER_PEC];
+    if (n && (memchr(n->value, '\0', n->length) || !fiscal_pec_valid(scalar(n))))
+        return fail_at(ld, n->start_mark, "seller pec '%.*s' is not an e-mail address such as fatture@pec.example.it",
+                       shown(n), scalar(n));
+    if (n && !get_string(ld, n, "pec", &c->seller_pec))
+        return false;
+    return !v[SELLER_SERIES] || load_series(ld, v[SELLER_SERIES]);
 }
 
 enum { CARE_PHONE, CARE_EMAIL, CARE_URL, CARE_N };
@@ -535,7 +722,58 @@ static bool load_payment(struct load *ld, const struct ctree_node *map)
            get_int(ld, v[PAY_TIMEOUT], "timeout_ms", 100, 600000, &c->payment_timeout_ms);
 }
 
-enum { CAT_SELLER, CAT_CARE, CAT_PRORATION, CAT_CURRENCIES, CAT_VAT, CAT_KIOSK, CAT_PAYMENT, CAT_N };
+enum { DUNNING_RETRY_DAYS, DUNNING_N };
+static const struct field dunning_fields[DUNNING_N] = {
+    [DUNNING_RETRY_DAYS] = {"retry_days", YAML_SEQUENCE_NODE, true},
+};
+
+/* The days after P1 on which a failed renewal is retried: the last one
+ * decides when a past_due subscription is suspended, so the list must be
+ * read one way only: each day later than the one before it. */
+static bool load_dunning(struct load *ld, const struct ctree_node *map)
+{
+    struct catalog *c = ld->cat;
+    struct ctree_node *v[DUNNING_N];
+    if (!walk_mapping(ld, map, "dunning", dunning_fields, DUNNING_N, v, NULL))
+        return false;
+    const struct ctree_node *seq = v[DUNNING_RETRY_DAYS];
+    if (seq->nkids == 0)
+        return fail_at(ld, seq->start_mark, "'retry_days' must not be empty");
+    if (seq->nkids > CATALOG_MAX_RETRY_DAYS)
+        return fail_at(ld, seq->kids[CATALOG_MAX_RETRY_DAYS]->start_mark,
+                       "more than %d retry days", CATALOG_MAX_RETRY_DAYS);
+    c->nretry_days = 0;
+    for (size_t i = 0; i < seq->nkids; i++) {
+        const struct ctree_node *n = seq->kids[i];
+        int day;
+        if (n->type != YAML_SCALAR_NODE || is_empty_scalar(n))
+            return fail_at(ld, n->start_mark, "each item of 'retry_days' must be a scalar, not %s",
+                           node_kind(n));
+        if (!get_int(ld, n, "retry_days", 1, CATALOG_RETRY_DAY_MAX, &day))
+            return false;
+        if (i > 0 && day <= c->retry_days[i - 1])
+            return fail_at(ld, n->start_mark,
+                           "'retry_days' must increase strictly: %d comes after %d",
+                           day, c->retry_days[i - 1]);
+        c->retry_days[c->nretry_days++] = day;
+    }
+    return true;
+}
+
+enum { EVENTS_COMMAND, EVENTS_N };
+static const struct field events_fields[EVENTS_N] = {
+    [EVENTS_COMMAND] = {"command", YAML_SCALAR_NODE, true},
+};
+
+static bool load_events(struct load *ld, const struct ctree_node *map)
+{
+    struct ctree_node *v[EVENTS_N];
+    return walk_mapping(ld, map, "events", events_fields, EVENTS_N, v, NULL) &&
+           get_string(ld, v[EVENTS_COMMAND], "command", &ld->cat->events_command);
+}
+
+enum { CAT_SELLER, CAT_CARE, CAT_PRORATION, CAT_CURRENCIES, CAT_VAT, CAT_KIOSK, CAT_PAYMENT,
+       CAT_DUNNING, CAT_EVENTS, CAT_N };
 static const struct field catalog_fields[CAT_N] = {
     [CAT_SELLER] = {"seller", YAML_MAPPING_NODE, true},
     [CAT_CARE] = {"customer_care", YAML_MAPPING_NODE, true},
@@ -544,6 +782,8 @@ static const struct field catalog_fields[CAT_N] = {
     [CAT_VAT] = {"vat", YAML_MAPPING_NODE, true},
     [CAT_KIOSK] = {"kiosk", YAML_MAPPING_NODE, false},
     [CAT_PAYMENT] = {"payment", YAML_MAPPING_NODE, false},
+    [CAT_DUNNING] = {"dunning", YAML_MAPPING_NODE, false},
+    [CAT_EVENTS] = {"events", YAML_MAPPING_NODE, false},
 };
 
 static bool load_catalog_root(struct load *ld, const struct ctree_node *root)
@@ -556,7 +796,9 @@ static bool load_catalog_root(struct load *ld, const struct ctree_node *root)
            load_currencies(ld, v[CAT_CURRENCIES]) &&
            load_vat(ld, v[CAT_VAT]) &&
            (!v[CAT_KIOSK] || load_kiosk(ld, v[CAT_KIOSK])) &&
-           (!v[CAT_PAYMENT] || load_payment(ld, v[CAT_PAYMENT]));
+           (!v[CAT_PAYMENT] || load_payment(ld, v[CAT_PAYMENT])) &&
+           (!v[CAT_DUNNING] || load_dunning(ld, v[CAT_DUNNING])) &&
+           (!v[CAT_EVENTS] || load_events(ld, v[CAT_EVENTS]));
 }
 
 /* ---- product files ----------------------------------------------------- */
@@ -736,11 +978,37 @@ static int plan_by_rank(const void *a, const void *b)
     return (x->rank > y->rank) - (x->rank < y->rank);
 }
 
-enum { PROD_ID, PROD_NAME, PROD_SEAT_NAME, PROD_PLANS, PROD_N };
+enum { TRIAL_DAYS, TRIAL_N };
+static const struct field trial_fields[TRIAL_N] = {
+    [TRIAL_DAYS] = {"days", YAML_SCALAR_NODE, true},
+};
+
+static bool load_trial(struct load *ld, const struct ctree_node *map, struct catalog_product *prod)
+{
+    struct ctree_node *v[TRIAL_N];
+    return walk_mapping(ld, map, "trial", trial_fields, TRIAL_N, v, NULL) &&
+           get_int(ld, v[TRIAL_DAYS], "days", 1, CATALOG_TRIAL_DAYS_MAX, &prod->trial_days);
+}
+
+static bool load_downgrade(struct load *ld, const struct ctree_node *n, struct catalog_product *prod)
+{
+    if (scalar_is(n, "support"))
+        prod->downgrade = CATALOG_DOWNGRADE_SUPPORT;
+    else if (scalar_is(n, "end_of_term"))
+        prod->downgrade = CATALOG_DOWNGRADE_END_OF_TERM;
+    else
+        return fail_at(ld, n->start_mark, "downgrade must be 'support' or 'end_of_term', not '%.*s'",
+                       shown(n), scalar(n));
+    return true;
+}
+
+enum { PROD_ID, PROD_NAME, PROD_SEAT_NAME, PROD_TRIAL, PROD_DOWNGRADE, PROD_PLANS, PROD_N };
 static const struct field product_fields[PROD_N] = {
     [PROD_ID] = {"id", YAML_SCALAR_NODE, true},
     [PROD_NAME] = {"name", YAML_SCALAR_NODE, true},
     [PROD_SEAT_NAME] = {"seat_name", YAML_SCALAR_NODE, true},
+    [PROD_TRIAL] = {"trial", YAML_MAPPING_NODE, false},
+    [PROD_DOWNGRADE] = {"downgrade", YAML_SCALAR_NODE, false},
     [PROD_PLANS] = {"plans", YAML_SEQUENCE_NODE, true},
 };
 
@@ -782,7 +1050,9 @@ static bool load_product(struct load *ld, const struct ctree_node *map)
     where[c->nproducts - 1] = at;
 
     if (!get_string(ld, v[PROD_NAME], "name", &prod->name) ||
-        !get_string(ld, v[PROD_SEAT_NAME], "seat_name", &prod->seat_name))
+        !get_string(ld, v[PROD_SEAT_NAME], "seat_name", &prod->seat_name) ||
+        (v[PROD_TRIAL] && !load_trial(ld, v[PROD_TRIAL], prod)) ||
+        (v[PROD_DOWNGRADE] && !load_downgrade(ld, v[PROD_DOWNGRADE], prod)))
         return false;
     const struct ctree_node *plans = v[PROD_PLANS];
     size_t n = plans->nkids;
@@ -962,7 +1232,12 @@ struct catalog *catalog_load(const char *dir, char *err, size_t errsize)
     ld.cat->policy = (struct quote_policy){QUOTE_ANCHOR_RESET, QUOTE_SEATS_KEEP};
     ld.cat->idle_timeout = 120;
     ld.cat->payment_timeout_ms = 10000;
+    memcpy(ld.cat->credit_note_series, "NC", 3);
+    ld.cat->number_digits = 6;
     ld.cat->payment_processor = strdup("test");
+    static const int default_retry_days[] = {1, 3, 5, 7};
+    memcpy(ld.cat->retry_days, default_retry_days, sizeof default_retry_days);
+    ld.cat->nretry_days = sizeof default_retry_days / sizeof default_retry_days[0];
     ld.tree = ctree_create();
     if (!ld.cat->payment_processor || !ld.tree) {
         load_fail(&ld, "%s: out of memory", dir);
@@ -1033,12 +1308,20 @@ void catalog_destroy(struct catalog *c)
     free(c->products);
     free(c->vat);
     free(c->seller_name);
+    free(c->seller_vat_number);
+    free(c->seller_tax_code);
+    free(c->seller_pec);
+    free(c->seller_address.street);
+    free(c->seller_address.number);
+    free(c->seller_address.postcode);
+    free(c->seller_address.city);
     free(c->timezone);
     free(c->care_phone);
     free(c->care_email);
     free(c->care_url);
     free(c->payment_processor);
     free(c->payment_command);
+    free(c->events_command);
     free(c);
 }
 

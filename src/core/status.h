@@ -38,6 +38,7 @@
   X(NOT_ADMIN,                  "not_admin",                  3, N_("Only an admin operator manages operators.")) \
   X(LAST_ADMIN,                 "last_admin",                 3, N_("That would leave no admin operator: add another admin first.")) \
   X(DUPLICATE_USER_EMAIL,       "duplicate_user_email",       3, N_("This account already has a user with that e-mail address.")) \
+  X(PAYMENT_OVERDUE,            "payment_overdue",            3, N_("This subscription has an unpaid renewal: pay it first, then change it.")) \
   /* errors (exit 1) */ \
   X(INVALID_ARGUMENT,           "invalid_argument",           1, N_("Invalid value.")) \
   X(INVALID_DATE,               "invalid_date",               1, N_("Dates are written YYYY-MM-DD.")) \

@@ -1,6 +1,6 @@
 /* store.h — the one narrow interface to persistence. All SQL lives behind it
- * (store_sqlite.c, store_schema.c); callers see records and status codes, so
- * a second backend can be added without touching them.
+ * (src/store), on SQLite or PostgreSQL (db.h's engines); callers see records
+ * and status codes, never the engine.
  *
  * Records own their strings (heap); *_clear() frees them and accepts zeroed
  * records. Lists own their items; *_list_clear() frees them. */
@@ -24,12 +24,22 @@ enum store_open_mode {
     STORE_OPEN_CREATE,    /* create (0600) and migrate when missing */
 };
 
-/* Opens with WAL, synchronous=FULL, foreign_keys=ON, busy_timeout (5 s),
- * migrating older schemas. Refuses: a newer schema (BC_DB_NEWER), a file
- * others can write (BC_DB_UNSAFE), a damaged file (BC_DB_CORRUPT). */
-enum bc_status store_open(const char *path, enum store_open_mode mode, struct store **out);
+/* Opens `target`: a PostgreSQL conninfo ("service=billcenter",
+ * "host=/run/postgresql dbname=billcenter") or URI (postgresql://…), else a
+ * SQLite file. Migrates older schemas (SQLite: WAL, synchronous=FULL,
+ * foreign_keys=ON, busy_timeout 5 s). Refuses: a newer schema
+ * (BC_DB_NEWER), a file others can write (BC_DB_UNSAFE), a damaged file
+ * (BC_DB_CORRUPT), no schema when not creating (BC_NOT_FOUND), a server
+ * that cannot be reached or refuses the role (BC_DB_ERROR);
+ * store_open_error() then says why in one line. */
+enum bc_status store_open(const char *target, enum store_open_mode mode, struct store **out);
+const char *store_open_error(void);
+/* Whether a target names a PostgreSQL server rather than a file, and
+ * whether it carries a password (refused on a command line: ps shows it). */
+bool store_target_is_server(const char *target);
+bool store_target_has_password(const char *target);
 void store_close(struct store *s);                /* accepts NULL */
-/* The last SQLite message, for diagnostics. Borrowed. */
+/* The last engine message, for diagnostics. Borrowed. */
 const char *store_errmsg(const struct store *s);
 /* A consistent copy of the whole database into a new file `dest` (mode
  * 0600) while other connections keep reading and writing. An existing
@@ -39,7 +49,7 @@ const char *store_errmsg(const struct store *s);
 enum bc_status store_backup(struct store *s, const char *dest, bool replace);
 
 /* ---- explicit transactions (demo generation, multi-step writes) ---- */
-enum bc_status store_begin(struct store *s);      /* BEGIN IMMEDIATE */
+enum bc_status store_begin(struct store *s);      /* a write transaction: writers queue */
 enum bc_status store_commit(struct store *s);
 void store_rollback(struct store *s);
 
@@ -238,7 +248,7 @@ void store_order_clear(struct store_order *o);
 struct store_order_list { struct store_order *items; size_t n; };
 void store_order_list_clear(struct store_order_list *l);
 
-/* One BEGIN IMMEDIATE transaction: re-checks each change's expect_version,
+/* One write transaction: re-checks each change's expect_version,
  * that seats >= assigned, and that the account's balance still equals
  * `expect_balance`; then writes the order, its lines, ledger entries
  * (balance applied: -applied; credit added: +(-T)), the subscription changes
@@ -323,28 +333,39 @@ enum bc_status store_pending_each(struct store *s,
                                              int64_t amount, const char *currency, const char *request),
                                   void *ctx);
 
+/* ---- migrate: a whole store into another ---- */
+struct store_copy_table {
+    char table[32];
+    int64_t rows;
+    int64_t money;     /* the sum of the table's money columns, minor units */
+};
+/* How many tables a copy reports (the size of store_copy's `out`). */
+size_t store_copy_tables(void);
+/* Copies every record of `src` into `dst`, which must hold none (either
+ * engine to either), in one transaction on `dst` that commits only once
+ * each table's row count and money sum read back equal the source's; on
+ * failure `dst` keeps nothing and store_errmsg of the store that failed
+ * says why (BC_INVALID_ARGUMENT: dst not empty). `src` is only read. */
+enum bc_status store_copy(struct store *src, struct store *dst, struct store_copy_table *out,
+                          size_t *nout);
+
 /* ---- bulk loading (the demo generator's large databases) ---- */
 /* For demo generation; turned on and off outside any transaction
- * (BC_INVALID_ARGUMENT otherwise). While on:
- *  - the connection keeps a large page cache (256 MB);
- *  - foreign keys are not enforced;
- *  - on a database without accounts, the indexes the schema names (not
- *    those of PRIMARY KEY/UNIQUE) are dropped, their CREATE text kept;
- *  - CHECK constraints are not evaluated row by row (see Off);
- *  - inside a transaction the caller opened, store writes take no savepoint
- *    of their own and store_seat_set(.., true) inserts without its checks:
- *    after any failed write the caller must roll back the whole transaction;
- *  - store_subscription_insert there leaves the first history row to the
- *    load's end, which writes them all in one statement (the same rows).
- * Off writes those history rows and recreates the dropped indexes (one
- * transaction), then checks the whole database once:
- * PRAGMA foreign_key_check, seats assigned <= seats, seat holders of the
- * subscription's account, every table's CHECK constraints (read from its
- * CREATE TABLE text, one scan per table). A problem is returned as an error (BC_DB_ERROR,
- * BC_SEATS_EXHAUSTED, BC_INVALID_ARGUMENT) with store_errmsg saying which
- * row; the data stays written. Off then restores foreign keys, CHECK
- * constraints and the default cache. store_close ends a bulk load still on (rolling back an
- * open transaction first). */
+ * (BC_INVALID_ARGUMENT otherwise). While on, inside a transaction the
+ * caller opened, store writes take no savepoint of their own and
+ * store_seat_set(.., true) inserts without its checks: after any failed
+ * write the caller must roll back the whole transaction; and
+ * store_subscription_insert leaves the first history row to the load's
+ * end, which writes them all in one statement (the same rows). Off writes
+ * those rows and then checks the whole database once — every reference
+ * resolves, seats assigned <= seats, seat holders of the subscription's
+ * account, every CHECK constraint — returning a problem as an error
+ * (BC_DB_ERROR, BC_SEATS_EXHAUSTED, BC_INVALID_ARGUMENT) with
+ * store_errmsg naming the row. How each engine makes the load fast (the
+ * SQLite engine drops and rebuilds indexes and defers its checks; the
+ * PostgreSQL one defers its constraints to the commit) is its own.
+ * store_close ends a bulk load still on (rolling back an open transaction
+ * first). */
 enum bc_status store_bulk_load(struct store *s, bool on);
 /* Inserts users[0..n) (all of `account_id`, whatever their own account_id
  * says) with few multi-row statements, setting each users[i].id. */
@@ -431,7 +452,7 @@ enum store_key_claim {
     STORE_CLAIM_SAME,      /* the key is this request's, or its order predates fingerprints */
     STORE_CLAIM_OTHER,     /* the key was first used for another request: refuse */
 };
-/* One BEGIN IMMEDIATE transaction: compares `fingerprint` with the one the
+/* One write transaction: compares `fingerprint` with the one the
  * key was first claimed with; a key nobody claimed is claimed for it when
  * `write` (first writer wins), unless an order already holds the key (an
  * order placed before fingerprints: SAME, nothing written). *order_id: the

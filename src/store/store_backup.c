@@ -12,6 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "store_internal.h"
 
 /* Busy answers (a checkpoint holding the lock) are retried for about 10 s. */
@@ -61,7 +63,7 @@ static enum bc_status copy_pages(struct store *s, const char *tmp)
         sqlite3_close(dst);
         return BC_IO_ERROR;
     }
-    b = sqlite3_backup_init(dst, "main", s->db, "main");
+    b = sqlite3_backup_init(dst, "main", db_sqlite_handle(s->db), "main");
     if (!b) {
         store_note(s, sqlite3_errmsg(dst));
         sqlite3_close(dst);
@@ -93,7 +95,12 @@ enum bc_status store_backup(struct store *s, const char *dest, bool replace)
 
     if (!s || !dest || !dest[0])
         return BC_INVALID_ARGUMENT;
-    if (same_file(dest, sqlite3_db_filename(s->db, "main"))) {
+    if (s->engine != DB_SQLITE) {
+        store_note(s, "backup copies a SQLite database; for PostgreSQL use pg_dump");
+        errno = ENOTSUP;
+        return BC_INVALID_ARGUMENT;
+    }
+    if (same_file(dest, sqlite3_db_filename(db_sqlite_handle(s->db), "main"))) {
         store_note(s, "the backup would replace the database itself");
         errno = EINVAL;
         return BC_INVALID_ARGUMENT;

@@ -1,10 +1,11 @@
-/* store_internal.h — what the SQLite store's own files share: the connection,
- * its prepared-statement cache, error mapping and transaction helpers.
+/* store_internal.h — what the store's own files share: the connection (an
+ * engine behind db.h), its prepared-statement cache, error mapping and
+ * transaction helpers.
  * Only the files of src/store include it; callers see store.h alone. */
 #ifndef BC_STORE_INTERNAL_H
 #define BC_STORE_INTERNAL_H
 
-#include <sqlite3.h>
+#include "db.h"
 
 #include "store.h"
 
@@ -31,9 +32,10 @@ enum store_slot {
 };
 
 struct store {
-    sqlite3 *db;
+    struct db *db;
+    enum db_engine engine;
     bool readonly;
-    sqlite3_stmt *cache[SL_COUNT];
+    struct db_stmt *cache[SL_COUNT];
     char errmsg[512];
     /* store_bulk_load: while on, writes inside an open transaction take no
      * savepoint of their own and seat assignments skip their re-checks (a
@@ -48,9 +50,9 @@ struct store {
     /* Multi-row inserts of 1..STORE_ROWS_MAX rows (index = rows), prepared
      * on first use: users, seat assignments, subscriptions. */
 #define STORE_ROWS_MAX 8
-    sqlite3_stmt *users_rows[STORE_ROWS_MAX + 1];
-    sqlite3_stmt *seats_rows[STORE_ROWS_MAX + 1];
-    sqlite3_stmt *subs_rows[STORE_ROWS_MAX + 1];
+    struct db_stmt *users_rows[STORE_ROWS_MAX + 1];
+    struct db_stmt *seats_rows[STORE_ROWS_MAX + 1];
+    struct db_stmt *subs_rows[STORE_ROWS_MAX + 1];
 };
 
 /* The part of an e-mail whose words account search keeps, as an SQL
@@ -63,19 +65,48 @@ struct store {
  * version - 1 to `version` (1..STORE_SCHEMA_VERSION), NULL outside. */
 const char *store_schema_step(int version);
 
-/* Maps an SQLite result code to a status and keeps the connection's message. */
+/* The text of a statement whose SQL the engines do not share. */
+#define STORE_SQL(s, sqlite, pg) ((s)->engine == DB_PG ? (pg) : (sqlite))
+
+/* The PostgreSQL schema: the SQL that lifts a PostgreSQL database from
+ * version - 1 to `version` ("" where a version has nothing for it). */
+const char *store_schema_pg_step(int version);
+
+/* Engine openers (store_sqlite.c, store_pg.c): fill s->db and migrate. */
+enum bc_status store_sqlite_open(struct store *s, const char *path, enum store_open_mode mode);
+enum bc_status store_pg_open(struct store *s, const char *conninfo, enum store_open_mode mode);
+/* The engines' bulk loads (store.h's store_bulk_load). */
+enum bc_status store_sqlite_bulk(struct store *s, bool on);
+enum bc_status store_pg_bulk(struct store *s, bool on);
+/* SQLite's EXPLAIN QUERY PLAN of `sql`, one detail per line (store_test.h). */
+enum bc_status store_sqlite_search_plan(struct store *s, const char *sql, char *buf, size_t size);
+
+/* Runs raw statements (no parameters). */
+enum bc_status store_exec(struct store *s, const char *sql);
+/* store_run for an INSERT ... RETURNING id of one row: its id in *id. */
+enum bc_status store_run_id(struct store *s, struct db_stmt *q, int64_t *id);
+/* The same for `n` rows: their ids, ascending, in ids[0..n). */
+enum bc_status store_run_ids(struct store *s, struct db_stmt *q, int64_t *ids, size_t n);
+enum bc_period store_col_period(struct db_stmt *q, int col);
+
+/* The account row's columns and its reader (store_accounts.c), for search. */
+#define STORE_ACCOUNT_COLS "id, name, kind, currency, country, vat_number, balance_minor," \
+                     " coalesce(billing_contact_id, 0), balance_version, legal_name, address"
+enum bc_status store_read_account(struct db_stmt *q, void *item);
+
+/* Maps a db.h result to a status and keeps the connection's message. */
 enum bc_status store_fail(struct store *s, int rc);
 /* Keeps a message of our own (for refusals decided in C). */
 void store_note(struct store *s, const char *msg);
 /* The cached statement for `slot`, prepared from `sql` on first use, reset
  * and unbound. Borrowed. */
 enum bc_status store_prep(struct store *s, enum store_slot slot, const char *sql,
-                          sqlite3_stmt **out);
+                          struct db_stmt **out);
 /* Steps a write statement to completion and resets it. */
-enum bc_status store_run(struct store *s, sqlite3_stmt *q);
+enum bc_status store_run(struct store *s, struct db_stmt *q);
 /* Runs a one-row query: BC_OK with the row current, BC_NOT_FOUND, or an error
  * (the statement is then reset). The caller resets after reading. */
-enum bc_status store_row(struct store *s, sqlite3_stmt *q);
+enum bc_status store_row(struct store *s, struct db_stmt *q);
 
 /* A write of several statements: BEGIN IMMEDIATE when no transaction is
  * open, a savepoint inside one. tx_end commits on BC_OK, else rolls back,
@@ -87,23 +118,23 @@ enum bc_status store_tx_end(struct store *s, bool own, enum bc_status st);
 
 /* Fills one zeroed item from the current row; may leave partial allocations
  * behind on failure, for the list's clear function to free. */
-typedef enum bc_status (*store_read_fn)(sqlite3_stmt *q, void *item);
+typedef enum bc_status (*store_read_fn)(struct db_stmt *q, void *item);
 /* Steps q to its end, appending one `size`-byte item per row to the array
  * whose pointer is at `items` (count in *n), then resets q. On failure the
  * items read so far stay for the caller to clear. */
-enum bc_status store_rows(struct store *s, sqlite3_stmt *q, void *items, size_t *n, size_t size,
+enum bc_status store_rows(struct store *s, struct db_stmt *q, void *items, size_t *n, size_t size,
                           store_read_fn read);
 #define STORE_ROWS(s, q, list, read) \
     store_rows((s), (q), &(list)->items, &(list)->n, sizeof *(list)->items, (read))
 /* store_row, then `read` into *out and reset: BC_NOT_FOUND when no row. */
-enum bc_status store_one(struct store *s, sqlite3_stmt *q, store_read_fn read, void *out);
+enum bc_status store_one(struct store *s, struct db_stmt *q, store_read_fn read, void *out);
 
 /* Heap copy of a text column, NULL for SQL NULL; sets *oom on failure. */
-char *store_col_dup(sqlite3_stmt *q, int col, bool *oom);
+char *store_col_dup(struct db_stmt *q, int col, bool *oom);
 /* Binds text or NULL. */
-int store_bind_text(sqlite3_stmt *q, int idx, const char *text);
+void store_bind_text(struct db_stmt *q, int idx, const char *text);
 /* Copies a text column into a fixed buffer ("" for SQL NULL), truncating. */
-void store_col_copy(sqlite3_stmt *q, int col, char *buf, size_t size);
+void store_col_copy(struct db_stmt *q, int col, char *buf, size_t size);
 
 /* How an enum is spelled in the database. In each table the first entry is
  * the default: for a value not in the table and for text not in it (or NULL),
@@ -116,13 +147,13 @@ const char *store_name_text(const struct store_name *t, size_t n, int value);
 int store_name_value(const struct store_name *t, size_t n, const char *text);
 #define STORE_NAME_TEXT(t, v) store_name_text((t), sizeof(t) / sizeof *(t), (int)(v))
 #define STORE_NAME_COL(t, q, col) \
-    store_name_value((t), sizeof(t) / sizeof *(t), (const char *)sqlite3_column_text((q), (col)))
+    store_name_value((t), sizeof(t) / sizeof *(t), db_column_text((q), (col)))
 
 /* store_run for an UPDATE or DELETE of one keyed row: BC_NOT_FOUND when it
  * touched none. */
-enum bc_status store_run_changed(struct store *s, sqlite3_stmt *q);
+enum bc_status store_run_changed(struct store *s, struct db_stmt *q);
 /* Runs a one-row, one-column query (e.g. a count) into *out, then resets. */
-enum bc_status store_int64(struct store *s, sqlite3_stmt *q, int64_t *out);
+enum bc_status store_int64(struct store *s, struct db_stmt *q, int64_t *out);
 
 /* Version, seats, assigned seats and account of a subscription. */
 enum bc_status store_sub_state(struct store *s, int64_t id, int64_t *version, int *seats,

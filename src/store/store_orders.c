@@ -1,4 +1,4 @@
-/* store_orders.c — the money side of the SQLite store: orders placed in one
+/* store_orders.c — the money side of the store: orders placed in one
  * all-or-nothing transaction, the append-only ledger and audit log,
  * operators, the test processor's charges and pending checkouts. */
 #include <stdio.h>
@@ -43,57 +43,57 @@ void store_order_list_clear(struct store_order_list *l)
     STORE_LIST_CLEAR(l, store_order_clear);
 }
 
-static enum bc_status read_line(sqlite3_stmt *q, void *item)
+static enum bc_status read_line(struct db_stmt *q, void *item)
 {
     struct store_order_line *l = item;
     bool oom = false;
-    l->subscription_id = sqlite3_column_int64(q, 0);
+    l->subscription_id = db_column_int64(q, 0);
     l->product = store_col_dup(q, 1, &oom);
     l->plan_from = store_col_dup(q, 2, &oom);
     l->plan_to = store_col_dup(q, 3, &oom);
-    l->seats_from = sqlite3_column_int(q, 4);
-    l->seats_to = sqlite3_column_int(q, 5);
-    l->period_from = store_period_from((const char *)sqlite3_column_text(q, 6));
-    l->period_to = store_period_from((const char *)sqlite3_column_text(q, 7));
+    l->seats_from = db_column_int(q, 4);
+    l->seats_to = db_column_int(q, 5);
+    l->period_from = store_period_from(db_column_text(q, 6));
+    l->period_to = store_period_from(db_column_text(q, 7));
     l->kind = STORE_NAME_COL(line_kinds, q, 8);
-    l->amount = sqlite3_column_int64(q, 9);
-    l->from = (bc_day)sqlite3_column_int(q, 10);
-    l->to = (bc_day)sqlite3_column_int(q, 11);
-    l->reverse_charge = sqlite3_column_int(q, 12) != 0;
+    l->amount = db_column_int64(q, 9);
+    l->from = (bc_day)db_column_int(q, 10);
+    l->to = (bc_day)db_column_int(q, 11);
+    l->reverse_charge = db_column_int(q, 12) != 0;
     return oom ? BC_NO_MEMORY : BC_OK;
 }
 
 static enum bc_status read_lines(struct store *s, struct store_order *o)
 {
-    sqlite3_stmt *q;
+    struct db_stmt *q;
     enum bc_status st = store_prep(s, SL_ORDER_LINES,
         "SELECT subscription_id, product, plan_from, plan_to, seats_from, seats_to, period_from,"
         " period_to, kind, amount_minor, from_day, to_day, reverse_charge"
         " FROM order_lines WHERE order_id = ?1 ORDER BY id", &q);
     if (st != BC_OK)
         return st;
-    sqlite3_bind_int64(q, 1, o->id);
+    db_bind_int64(q, 1, o->id);
     return store_rows(s, q, &o->lines, &o->nlines, sizeof *o->lines, read_line);
 }
 
 /* The order row under q (without lines). */
-static enum bc_status read_order_row(sqlite3_stmt *q, void *item)
+static enum bc_status read_order_row(struct db_stmt *q, void *item)
 {
     struct store_order *o = item;
     bool oom = false;
     memset(o, 0, sizeof *o);
-    o->id = sqlite3_column_int64(q, 0);
-    o->account_id = sqlite3_column_int64(q, 1);
+    o->id = db_column_int64(q, 0);
+    o->account_id = db_column_int64(q, 1);
     o->idempotency_key = store_col_dup(q, 2, &oom);
     store_col_copy(q, 3, o->currency, sizeof o->currency);
-    o->day = (bc_day)sqlite3_column_int(q, 4);
-    o->created_at = sqlite3_column_int64(q, 5);
-    o->subtotal = sqlite3_column_int64(q, 6);
-    o->tax = sqlite3_column_int64(q, 7);
-    o->total = sqlite3_column_int64(q, 8);
-    o->balance_applied = sqlite3_column_int64(q, 9);
-    o->due = sqlite3_column_int64(q, 10);
-    o->balance_after = sqlite3_column_int64(q, 11);
+    o->day = (bc_day)db_column_int(q, 4);
+    o->created_at = db_column_int64(q, 5);
+    o->subtotal = db_column_int64(q, 6);
+    o->tax = db_column_int64(q, 7);
+    o->total = db_column_int64(q, 8);
+    o->balance_applied = db_column_int64(q, 9);
+    o->due = db_column_int64(q, 10);
+    o->balance_after = db_column_int64(q, 11);
     o->actor = store_col_dup(q, 12, &oom);
     o->payment_ref = store_col_dup(q, 13, &oom);
     return oom ? BC_NO_MEMORY : BC_OK;
@@ -104,12 +104,12 @@ enum bc_status store_order_by_key(struct store *s, const char *key, struct store
     memset(out, 0, sizeof *out);
     if (!key)
         return BC_INVALID_ARGUMENT;
-    sqlite3_stmt *q;
+    struct db_stmt *q;
     enum bc_status st = store_prep(s, SL_ORDER_BY_KEY,
         "SELECT " ORDER_COLS " FROM orders WHERE idempotency_key = ?1", &q);
     if (st != BC_OK)
         return st;
-    sqlite3_bind_text(q, 1, key, -1, SQLITE_TRANSIENT);
+    db_bind_text(q, 1, key);
     st = store_one(s, q, read_order_row, out);
     if (st == BC_OK)
         st = read_lines(s, out);
@@ -122,12 +122,12 @@ enum bc_status store_orders(struct store *s, int64_t account_id, struct store_or
 {
     out->items = NULL;
     out->n = 0;
-    sqlite3_stmt *q;
+    struct db_stmt *q;
     enum bc_status st = store_prep(s, SL_ORDERS,
         "SELECT " ORDER_COLS " FROM orders WHERE account_id = ?1 ORDER BY id DESC", &q);
     if (st != BC_OK)
         return st;
-    sqlite3_bind_int64(q, 1, account_id);
+    db_bind_int64(q, 1, account_id);
     st = STORE_ROWS(s, q, out, read_order_row);
     /* Lines after the order cursor is done: one statement at a time. */
     for (size_t i = 0; st == BC_OK && i < out->n; i++)
@@ -139,25 +139,25 @@ enum bc_status store_orders(struct store *s, int64_t account_id, struct store_or
 
 static enum bc_status balance_get(struct store *s, int64_t account_id, int64_t *balance)
 {
-    sqlite3_stmt *q;
+    struct db_stmt *q;
     enum bc_status st = store_prep(s, SL_BALANCE_GET,
         "SELECT balance_minor FROM accounts WHERE id = ?1", &q);
     if (st != BC_OK)
         return st;
-    sqlite3_bind_int64(q, 1, account_id);
+    db_bind_int64(q, 1, account_id);
     return store_int64(s, q, balance);
 }
 
 static enum bc_status balance_set(struct store *s, int64_t account_id, int64_t balance)
 {
-    sqlite3_stmt *q;
+    struct db_stmt *q;
     enum bc_status st = store_prep(s, SL_BALANCE_SET,
         "UPDATE accounts SET balance_minor = ?2, balance_version = balance_version + 1"
         " WHERE id = ?1", &q);
     if (st != BC_OK)
         return st;
-    sqlite3_bind_int64(q, 1, account_id);
-    sqlite3_bind_int64(q, 2, balance);
+    db_bind_int64(q, 1, account_id);
+    db_bind_int64(q, 2, balance);
     return store_run(s, q);
 }
 
@@ -165,78 +165,78 @@ static enum bc_status ledger_add(struct store *s, int64_t account_id, int64_t or
                                  const char *kind, int64_t amount, int64_t balance_after,
                                  int64_t at)
 {
-    sqlite3_stmt *q;
+    struct db_stmt *q;
     enum bc_status st = store_prep(s, SL_LEDGER_INSERT,
         "INSERT INTO ledger(account_id, order_id, kind, amount_minor, balance_after, at)"
         " VALUES(?1, ?2, ?3, ?4, ?5, ?6)", &q);
     if (st != BC_OK)
         return st;
-    sqlite3_bind_int64(q, 1, account_id);
+    db_bind_int64(q, 1, account_id);
     if (order_id > 0)
-        sqlite3_bind_int64(q, 2, order_id);
-    sqlite3_bind_text(q, 3, kind, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(q, 4, amount);
-    sqlite3_bind_int64(q, 5, balance_after);
-    sqlite3_bind_int64(q, 6, at);
+        db_bind_int64(q, 2, order_id);
+    db_bind_text(q, 3, kind);
+    db_bind_int64(q, 4, amount);
+    db_bind_int64(q, 5, balance_after);
+    db_bind_int64(q, 6, at);
     return store_run(s, q);
 }
 
-static enum bc_status insert_order_row(struct store *s, const struct store_order *o)
+static enum bc_status insert_order_row(struct store *s, const struct store_order *o,
+                                       int64_t *id)
 {
-    sqlite3_stmt *q;
+    struct db_stmt *q;
     enum bc_status st = store_prep(s, SL_ORDER_INSERT,
         "INSERT INTO orders(account_id, idempotency_key, currency, day, created_at,"
         " subtotal_minor, tax_minor, total_minor, balance_applied_minor, due_minor,"
         " balance_after_minor, actor, payment_ref)"
-        " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)", &q);
+        " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) RETURNING id", &q);
     if (st != BC_OK)
         return st;
-    sqlite3_bind_int64(q, 1, o->account_id);
+    db_bind_int64(q, 1, o->account_id);
     store_bind_text(q, 2, o->idempotency_key);
-    sqlite3_bind_text(q, 3, o->currency, (int)strnlen(o->currency, sizeof o->currency),
-                      SQLITE_TRANSIENT);
-    sqlite3_bind_int(q, 4, o->day);
-    sqlite3_bind_int64(q, 5, o->created_at);
-    sqlite3_bind_int64(q, 6, o->subtotal);
-    sqlite3_bind_int64(q, 7, o->tax);
-    sqlite3_bind_int64(q, 8, o->total);
-    sqlite3_bind_int64(q, 9, o->balance_applied);
-    sqlite3_bind_int64(q, 10, o->due);
-    sqlite3_bind_int64(q, 11, o->balance_after);
+    db_bind_textn(q, 3, o->currency, (int)strnlen(o->currency, sizeof o->currency));
+    db_bind_int64(q, 4, o->day);
+    db_bind_int64(q, 5, o->created_at);
+    db_bind_int64(q, 6, o->subtotal);
+    db_bind_int64(q, 7, o->tax);
+    db_bind_int64(q, 8, o->total);
+    db_bind_int64(q, 9, o->balance_applied);
+    db_bind_int64(q, 10, o->due);
+    db_bind_int64(q, 11, o->balance_after);
     store_bind_text(q, 12, o->actor);
     store_bind_text(q, 13, o->payment_ref);
-    return store_run(s, q);
+    return store_run_id(s, q, id);
 }
 
 static enum bc_status insert_line(struct store *s, int64_t order_id, const struct store_order_line *l)
 {
-    sqlite3_stmt *q;
+    struct db_stmt *q;
     enum bc_status st = store_prep(s, SL_LINE_INSERT,
         "INSERT INTO order_lines(order_id, subscription_id, product, plan_from, plan_to,"
         " seats_from, seats_to, period_from, period_to, kind, amount_minor, from_day, to_day,"
         " reverse_charge) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)", &q);
     if (st != BC_OK)
         return st;
-    sqlite3_bind_int64(q, 1, order_id);
-    sqlite3_bind_int64(q, 2, l->subscription_id);
+    db_bind_int64(q, 1, order_id);
+    db_bind_int64(q, 2, l->subscription_id);
     store_bind_text(q, 3, l->product);
     store_bind_text(q, 4, l->plan_from);
     store_bind_text(q, 5, l->plan_to);
-    sqlite3_bind_int(q, 6, l->seats_from);
-    sqlite3_bind_int(q, 7, l->seats_to);
-    sqlite3_bind_text(q, 8, store_period_text(l->period_from), -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 9, store_period_text(l->period_to), -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 10, STORE_NAME_TEXT(line_kinds, l->kind), -1, SQLITE_STATIC);
-    sqlite3_bind_int64(q, 11, l->amount);
-    sqlite3_bind_int(q, 12, l->from);
-    sqlite3_bind_int(q, 13, l->to);
-    sqlite3_bind_int(q, 14, l->reverse_charge ? 1 : 0);
+    db_bind_int64(q, 6, l->seats_from);
+    db_bind_int64(q, 7, l->seats_to);
+    db_bind_text(q, 8, store_period_text(l->period_from));
+    db_bind_text(q, 9, store_period_text(l->period_to));
+    db_bind_text(q, 10, STORE_NAME_TEXT(line_kinds, l->kind));
+    db_bind_int64(q, 11, l->amount);
+    db_bind_int64(q, 12, l->from);
+    db_bind_int64(q, 13, l->to);
+    db_bind_int64(q, 14, l->reverse_charge ? 1 : 0);
     return store_run(s, q);
 }
 
 static enum bc_status update_sub(struct store *s, const struct store_sub_change *c)
 {
-    sqlite3_stmt *q;
+    struct db_stmt *q;
     enum bc_status st = store_prep(s, SL_SUB_UPDATE,
         "UPDATE subscriptions SET plan = ?3, seats = ?4, period = ?5, period_start = ?6,"
         " period_end = ?7, item_start = ?8, anchor_day = ?9, billed_minor = ?10,"
@@ -244,31 +244,31 @@ static enum bc_status update_sub(struct store *s, const struct store_sub_change 
         " WHERE id = ?1 AND version = ?2", &q);
     if (st != BC_OK)
         return st;
-    sqlite3_bind_int64(q, 1, c->subscription_id);
-    sqlite3_bind_int64(q, 2, c->expect_version);
+    db_bind_int64(q, 1, c->subscription_id);
+    db_bind_int64(q, 2, c->expect_version);
     store_bind_text(q, 3, c->plan);
-    sqlite3_bind_int(q, 4, c->seats);
-    sqlite3_bind_text(q, 5, store_period_text(c->period), -1, SQLITE_STATIC);
-    sqlite3_bind_int(q, 6, c->period_start);
-    sqlite3_bind_int(q, 7, c->period_end);
-    sqlite3_bind_int(q, 8, c->item_start);
-    sqlite3_bind_int(q, 9, c->anchor_day);
-    sqlite3_bind_int64(q, 10, c->billed);
-    sqlite3_bind_int64(q, 11, c->price);
+    db_bind_int64(q, 4, c->seats);
+    db_bind_text(q, 5, store_period_text(c->period));
+    db_bind_int64(q, 6, c->period_start);
+    db_bind_int64(q, 7, c->period_end);
+    db_bind_int64(q, 8, c->item_start);
+    db_bind_int64(q, 9, c->anchor_day);
+    db_bind_int64(q, 10, c->billed);
+    db_bind_int64(q, 11, c->price);
     st = store_run(s, q);
-    if (st == BC_OK && sqlite3_changes(s->db) != 1)
+    if (st == BC_OK && db_changes(s->db) != 1)
         st = BC_STALE_QUOTE;
     return st;
 }
 
 static enum bc_status cart_remove_sub(struct store *s, int64_t subscription_id)
 {
-    sqlite3_stmt *q;
+    struct db_stmt *q;
     enum bc_status st = store_prep(s, SL_CART_REMOVE_SUB,
         "DELETE FROM cart_items WHERE subscription_id = ?1", &q);
     if (st != BC_OK)
         return st;
-    sqlite3_bind_int64(q, 1, subscription_id);
+    db_bind_int64(q, 1, subscription_id);
     return store_run(s, q);
 }
 
@@ -312,9 +312,9 @@ static enum bc_status order_write(struct store *s, struct store_order *o,
         store_note(s, "the order's balance figures do not add up");
         return BC_INVALID_ARGUMENT;
     }
-    if ((st = insert_order_row(s, o)) != BC_OK)
+    int64_t order_id = 0;
+    if ((st = insert_order_row(s, o, &order_id)) != BC_OK)
         return st;
-    int64_t order_id = sqlite3_last_insert_rowid(s->db);
     for (size_t i = 0; i < o->nlines; i++)
         if ((st = insert_line(s, order_id, &o->lines[i])) != BC_OK)
             return st;
@@ -356,7 +356,7 @@ static enum bc_status order_write(struct store *s, struct store_order *o,
 static enum bc_status pending_read(struct store *s, const char *key, bool *found, char *outcome,
                                    size_t size, int64_t *amount, char currency[4])
 {
-    sqlite3_stmt *q = NULL;
+    struct db_stmt *q = NULL;
     *found = false;
     outcome[0] = '\0';
     *amount = -1;
@@ -366,17 +366,17 @@ static enum bc_status pending_read(struct store *s, const char *key, bool *found
         " WHERE key = ?1", &q);
     if (st != BC_OK)
         return st;
-    sqlite3_bind_text(q, 1, key, -1, SQLITE_TRANSIENT);
-    int rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW) {
+    db_bind_text(q, 1, key);
+    int rc = db_step(q);
+    if (rc == DB_ROW) {
         *found = true;
         store_col_copy(q, 0, outcome, size);
-        *amount = sqlite3_column_int64(q, 1);
+        *amount = db_column_int64(q, 1);
         store_col_copy(q, 2, currency, 4);
-    } else if (rc != SQLITE_DONE) {
+    } else if (rc != DB_DONE) {
         st = store_fail(s, rc);
     }
-    sqlite3_reset(q);
+    db_reset(q);
     return st;
 }
 
@@ -384,20 +384,20 @@ static enum bc_status pending_read(struct store *s, const char *key, bool *found
 static enum bc_status pending_is_own(struct store *s, const char *key, const char *request,
                                      bool *own)
 {
-    sqlite3_stmt *q = NULL;
+    struct db_stmt *q = NULL;
     *own = false;
     enum bc_status st = store_prep(s, SL_PENDING_OWN,
         "SELECT 1 FROM pending_checkouts WHERE key = ?1 AND outcome IS NULL AND request = ?2", &q);
     if (st != BC_OK)
         return st;
-    sqlite3_bind_text(q, 1, key, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(q, 2, request, -1, SQLITE_TRANSIENT);
-    int rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW)
+    db_bind_text(q, 1, key);
+    db_bind_text(q, 2, request);
+    int rc = db_step(q);
+    if (rc == DB_ROW)
         *own = true;
-    else if (rc != SQLITE_DONE)
+    else if (rc != DB_DONE)
         st = store_fail(s, rc);
-    sqlite3_reset(q);
+    db_reset(q);
     return st;
 }
 
@@ -415,17 +415,19 @@ static int refund_claims(const char *outcome)
 static enum bc_status pending_move(struct store *s, const char *key, const char *outcome,
                                    const char *only_when)
 {
-    sqlite3_stmt *q = NULL;
+    struct db_stmt *q = NULL;
     enum bc_status st = store_prep(s, SL_PENDING_MOVE,
-        "UPDATE pending_checkouts SET outcome = ?2 WHERE key = ?1 AND outcome IS ?3", &q);
+        STORE_SQL(s, "UPDATE pending_checkouts SET outcome = ?2 WHERE key = ?1 AND outcome IS ?3",
+                  "UPDATE pending_checkouts SET outcome = ?2 WHERE key = ?1"
+                  " AND outcome IS NOT DISTINCT FROM CAST(?3 AS TEXT)"), &q);
     if (st != BC_OK)
         return st;
-    sqlite3_bind_text(q, 1, key, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(q, 2, outcome, -1, SQLITE_TRANSIENT);
+    db_bind_text(q, 1, key);
+    db_bind_text(q, 2, outcome);
     store_bind_text(q, 3, only_when);
-    int rc = sqlite3_step(q);
-    st = rc == SQLITE_DONE ? BC_OK : store_fail(s, rc);
-    sqlite3_reset(q);
+    int rc = db_step(q);
+    st = rc == DB_DONE ? BC_OK : store_fail(s, rc);
+    db_reset(q);
     return st;
 }
 
@@ -632,17 +634,17 @@ enum bc_status store_pending_decline(struct store *s, const char *key, const cha
 {
     if (!key || !request)
         return BC_INVALID_ARGUMENT;
-    sqlite3_stmt *q = NULL;
+    struct db_stmt *q = NULL;
     enum bc_status st = store_prep(s, SL_PENDING_DECLINE,
         "UPDATE pending_checkouts SET outcome = 'declined'"
         " WHERE key = ?1 AND outcome IS NULL AND request = ?2", &q);
     if (st != BC_OK)
         return st;
-    sqlite3_bind_text(q, 1, key, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(q, 2, request, -1, SQLITE_TRANSIENT);
-    int rc = sqlite3_step(q);
-    st = rc == SQLITE_DONE ? BC_OK : store_fail(s, rc);
-    sqlite3_reset(q);
+    db_bind_text(q, 1, key);
+    db_bind_text(q, 2, request);
+    int rc = db_step(q);
+    st = rc == DB_DONE ? BC_OK : store_fail(s, rc);
+    db_reset(q);
     return st;
 }
 
@@ -650,13 +652,13 @@ enum bc_status store_pending_decline(struct store *s, const char *key, const cha
 
 enum bc_status store_ledger_sum(struct store *s, int64_t account_id, int64_t *out)
 {
-    sqlite3_stmt *q;
+    struct db_stmt *q;
     *out = 0;
     enum bc_status st = store_prep(s, SL_LEDGER_SUM,
         "SELECT coalesce(sum(amount_minor), 0) FROM ledger WHERE account_id = ?1", &q);
     if (st != BC_OK)
         return st;
-    sqlite3_bind_int64(q, 1, account_id);
+    db_bind_int64(q, 1, account_id);
     return store_int64(s, q, out);
 }
 
@@ -689,21 +691,21 @@ enum bc_status store_ledger_opening(struct store *s, int64_t account_id, int64_t
 
 enum bc_status store_audit_append(struct store *s, const struct store_audit_entry *e)
 {
-    sqlite3_stmt *q;
+    struct db_stmt *q;
     enum bc_status st = store_prep(s, SL_AUDIT_INSERT,
         "INSERT INTO audit(at, actor, origin, account_id, action, before_json, after_json, result)"
         " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", &q);
     if (st != BC_OK)
         return st;
-    sqlite3_bind_int64(q, 1, e->at);
-    sqlite3_bind_text(q, 2, e->actor ? e->actor : "", -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(q, 3, e->origin ? e->origin : "", -1, SQLITE_TRANSIENT);
+    db_bind_int64(q, 1, e->at);
+    db_bind_text(q, 2, e->actor ? e->actor : "");
+    db_bind_text(q, 3, e->origin ? e->origin : "");
     if (e->account_id > 0)
-        sqlite3_bind_int64(q, 4, e->account_id);
-    sqlite3_bind_text(q, 5, e->action ? e->action : "", -1, SQLITE_TRANSIENT);
+        db_bind_int64(q, 4, e->account_id);
+    db_bind_text(q, 5, e->action ? e->action : "");
     store_bind_text(q, 6, e->before);
     store_bind_text(q, 7, e->after);
-    sqlite3_bind_text(q, 8, e->result ? e->result : "ok", -1, SQLITE_TRANSIENT);
+    db_bind_text(q, 8, e->result ? e->result : "ok");
     return store_run(s, q);
 }
 
@@ -713,45 +715,49 @@ enum bc_status store_audit_append(struct store *s, const struct store_audit_entr
  * table than sort), both (the account's entries), neither (the table). */
 #define AUDIT_SELECT "SELECT id, at, actor, origin, coalesce(account_id, 0), action," \
     " before_json, after_json, result FROM audit"
-static const char *const audit_sql[4] = {
+static const char *const audit_sql[2][4] = {{
     AUDIT_SELECT " ORDER BY id",
     AUDIT_SELECT " WHERE account_id = ?1 ORDER BY id",
     AUDIT_SELECT " INDEXED BY audit_at WHERE at >= ?2 ORDER BY id",
     AUDIT_SELECT " WHERE account_id = ?1 AND at >= ?2 ORDER BY id",
-};
+}, {
+    AUDIT_SELECT " ORDER BY id",
+    AUDIT_SELECT " WHERE account_id = ?1 ORDER BY id",
+    AUDIT_SELECT " WHERE at >= ?2 ORDER BY id",
+    AUDIT_SELECT " WHERE account_id = ?1 AND at >= ?2 ORDER BY id",
+}};
 
 /* Iterations prepare their own statement, so a callback may use the store. */
 enum bc_status store_audit_each(struct store *s, int64_t account_id, int64_t since,
                                 bool (*cb)(void *ctx, const struct store_audit_entry *e), void *ctx)
 {
-    sqlite3_stmt *q = NULL;
-    int rc = sqlite3_prepare_v2(s->db,
-        audit_sql[(account_id != 0 ? 1 : 0) + (since != 0 ? 2 : 0)], -1, &q, NULL);
-    if (rc != SQLITE_OK)
+    struct db_stmt *q = NULL;
+    int rc = db_prepare(s->db, audit_sql[s->engine == DB_PG][(account_id != 0 ? 1 : 0) + (since != 0 ? 2 : 0)], &q);
+    if (rc != DB_OK)
         return store_fail(s, rc);
     if (account_id != 0)
-        sqlite3_bind_int64(q, 1, account_id);
+        db_bind_int64(q, 1, account_id);
     if (since != 0)
-        sqlite3_bind_int64(q, 2, since);
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        db_bind_int64(q, 2, since);
+    while ((rc = db_step(q)) == DB_ROW) {
         struct store_audit_entry e = {
-            .id = sqlite3_column_int64(q, 0),
-            .at = sqlite3_column_int64(q, 1),
-            .actor = (const char *)sqlite3_column_text(q, 2),
-            .origin = (const char *)sqlite3_column_text(q, 3),
-            .account_id = sqlite3_column_int64(q, 4),
-            .action = (const char *)sqlite3_column_text(q, 5),
-            .before = (const char *)sqlite3_column_text(q, 6),
-            .after = (const char *)sqlite3_column_text(q, 7),
-            .result = (const char *)sqlite3_column_text(q, 8),
+            .id = db_column_int64(q, 0),
+            .at = db_column_int64(q, 1),
+            .actor = db_column_text(q, 2),
+            .origin = db_column_text(q, 3),
+            .account_id = db_column_int64(q, 4),
+            .action = db_column_text(q, 5),
+            .before = db_column_text(q, 6),
+            .after = db_column_text(q, 7),
+            .result = db_column_text(q, 8),
         };
         if (!cb(ctx, &e)) {
-            rc = SQLITE_DONE;
+            rc = DB_DONE;
             break;
         }
     }
-    enum bc_status st = rc == SQLITE_DONE ? BC_OK : store_fail(s, rc);
-    sqlite3_finalize(q);
+    enum bc_status st = rc == DB_DONE ? BC_OK : store_fail(s, rc);
+    db_finalize(q);
     return st;
 }
 
@@ -765,15 +771,15 @@ enum bc_status store_operator_get(struct store *s, const char *unix_name, enum s
 {
     if (!unix_name)
         return BC_INVALID_ARGUMENT;
-    sqlite3_stmt *q;
+    struct db_stmt *q;
     enum bc_status st = store_prep(s, SL_OP_GET, "SELECT role FROM operators WHERE unix_name = ?1", &q);
     if (st != BC_OK)
         return st;
-    sqlite3_bind_text(q, 1, unix_name, -1, SQLITE_TRANSIENT);
+    db_bind_text(q, 1, unix_name);
     if ((st = store_row(s, q)) != BC_OK)
         return st;
     *role = STORE_NAME_COL(op_roles, q, 0);
-    sqlite3_reset(q);
+    db_reset(q);
     return BC_OK;
 }
 
@@ -781,14 +787,14 @@ enum bc_status store_operator_put(struct store *s, const char *unix_name, enum s
 {
     if (!unix_name || !*unix_name)
         return BC_INVALID_ARGUMENT;
-    sqlite3_stmt *q;
+    struct db_stmt *q;
     enum bc_status st = store_prep(s, SL_OP_PUT,
         "INSERT INTO operators(unix_name, role) VALUES(?1, ?2)"
         " ON CONFLICT(unix_name) DO UPDATE SET role = excluded.role", &q);
     if (st != BC_OK)
         return st;
-    sqlite3_bind_text(q, 1, unix_name, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(q, 2, STORE_NAME_TEXT(op_roles, role), -1, SQLITE_STATIC);
+    db_bind_text(q, 1, unix_name);
+    db_bind_text(q, 2, STORE_NAME_TEXT(op_roles, role));
     return store_run(s, q);
 }
 
@@ -796,11 +802,11 @@ enum bc_status store_operator_remove(struct store *s, const char *unix_name)
 {
     if (!unix_name)
         return BC_INVALID_ARGUMENT;
-    sqlite3_stmt *q;
+    struct db_stmt *q;
     enum bc_status st = store_prep(s, SL_OP_REMOVE, "DELETE FROM operators WHERE unix_name = ?1", &q);
     if (st != BC_OK)
         return st;
-    sqlite3_bind_text(q, 1, unix_name, -1, SQLITE_TRANSIENT);
+    db_bind_text(q, 1, unix_name);
     return store_run_changed(s, q);
 }
 
@@ -808,26 +814,25 @@ enum bc_status store_operator_each(struct store *s,
                                    bool (*cb)(void *ctx, const char *name, enum store_operator_role role),
                                    void *ctx)
 {
-    sqlite3_stmt *q = NULL;
-    int rc = sqlite3_prepare_v2(s->db, "SELECT unix_name, role FROM operators ORDER BY unix_name",
-                                -1, &q, NULL);
-    if (rc != SQLITE_OK)
+    struct db_stmt *q = NULL;
+    int rc = db_prepare(s->db, "SELECT unix_name, role FROM operators ORDER BY unix_name", &q);
+    if (rc != DB_OK)
         return store_fail(s, rc);
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        if (!cb(ctx, (const char *)sqlite3_column_text(q, 0),
+    while ((rc = db_step(q)) == DB_ROW) {
+        if (!cb(ctx, db_column_text(q, 0),
                 STORE_NAME_COL(op_roles, q, 1))) {
-            rc = SQLITE_DONE;
+            rc = DB_DONE;
             break;
         }
     }
-    enum bc_status st = rc == SQLITE_DONE ? BC_OK : store_fail(s, rc);
-    sqlite3_finalize(q);
+    enum bc_status st = rc == DB_DONE ? BC_OK : store_fail(s, rc);
+    db_finalize(q);
     return st;
 }
 
 int64_t store_operator_admin_count(struct store *s)
 {
-    sqlite3_stmt *q;
+    struct db_stmt *q;
     int64_t n;
     if (store_prep(s, SL_OP_ADMINS, "SELECT count(*) FROM operators WHERE role = 'admin'", &q) != BC_OK ||
         store_int64(s, q, &n) != BC_OK)
@@ -847,21 +852,21 @@ enum bc_status store_test_charge_get(struct store *s, const char *key, enum stor
 {
     if (!key)
         return BC_INVALID_ARGUMENT;
-    sqlite3_stmt *q;
+    struct db_stmt *q;
     enum bc_status st = store_prep(s, SL_CHARGE_GET,
         "SELECT state, amount_minor, reference FROM test_charges WHERE key = ?1", &q);
     if (st != BC_OK)
         return st;
-    sqlite3_bind_text(q, 1, key, -1, SQLITE_TRANSIENT);
+    db_bind_text(q, 1, key);
     if ((st = store_row(s, q)) != BC_OK)
         return st;
     if (state)
         *state = STORE_NAME_COL(charge_states, q, 0);
     if (amount)
-        *amount = sqlite3_column_int64(q, 1);
+        *amount = db_column_int64(q, 1);
     if (reference && refsize > 0)
         store_col_copy(q, 2, reference, refsize);
-    sqlite3_reset(q);
+    db_reset(q);
     return BC_OK;
 }
 
@@ -870,7 +875,7 @@ enum bc_status store_test_charge_put(struct store *s, const char *key, enum stor
 {
     if (!key || !currency)
         return BC_INVALID_ARGUMENT;
-    sqlite3_stmt *q;
+    struct db_stmt *q;
     enum bc_status st = store_prep(s, SL_CHARGE_PUT,
         "INSERT INTO test_charges(key, state, amount_minor, currency, reference)"
         " VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(key) DO UPDATE SET state = excluded.state,"
@@ -878,10 +883,10 @@ enum bc_status store_test_charge_put(struct store *s, const char *key, enum stor
         " reference = excluded.reference", &q);
     if (st != BC_OK)
         return st;
-    sqlite3_bind_text(q, 1, key, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(q, 2, STORE_NAME_TEXT(charge_states, state), -1, SQLITE_STATIC);
-    sqlite3_bind_int64(q, 3, amount);
-    sqlite3_bind_text(q, 4, currency, -1, SQLITE_TRANSIENT);
+    db_bind_text(q, 1, key);
+    db_bind_text(q, 2, STORE_NAME_TEXT(charge_states, state));
+    db_bind_int64(q, 3, amount);
+    db_bind_text(q, 4, currency);
     store_bind_text(q, 5, reference);
     return store_run(s, q);
 }
@@ -911,16 +916,14 @@ enum bc_status store_test_charge_refund(struct store *s, const char *key)
 {
     if (!key)
         return BC_INVALID_ARGUMENT;
-    sqlite3_stmt *q = NULL;
-    int rc = sqlite3_prepare_v2(s->db,
-        "UPDATE test_charges SET state = 'refunded' WHERE key = ?1 AND state = 'approved'",
-        -1, &q, NULL);
-    if (rc != SQLITE_OK)
+    struct db_stmt *q = NULL;
+    int rc = db_prepare(s->db, "UPDATE test_charges SET state = 'refunded' WHERE key = ?1 AND state = 'approved'", &q);
+    if (rc != DB_OK)
         return store_fail(s, rc);
-    sqlite3_bind_text(q, 1, key, -1, SQLITE_TRANSIENT);
-    rc = sqlite3_step(q);
-    enum bc_status st = rc == SQLITE_DONE ? BC_OK : store_fail(s, rc);
-    sqlite3_finalize(q);
+    db_bind_text(q, 1, key);
+    rc = db_step(q);
+    enum bc_status st = rc == DB_DONE ? BC_OK : store_fail(s, rc);
+    db_finalize(q);
     return st;
 }
 
@@ -931,7 +934,7 @@ enum bc_status store_pending_put(struct store *s, const char *key, int64_t accou
 {
     if (!key || !currency || !request)
         return BC_INVALID_ARGUMENT;
-    sqlite3_stmt *q;
+    struct db_stmt *q;
     /* A retried checkout with the same key is pending again. */
     enum bc_status st = store_prep(s, SL_PENDING_PUT,
         "INSERT INTO pending_checkouts(key, account_id, amount_minor, currency, request, outcome, at)"
@@ -941,12 +944,12 @@ enum bc_status store_pending_put(struct store *s, const char *key, int64_t accou
         " at = excluded.at", &q);
     if (st != BC_OK)
         return st;
-    sqlite3_bind_text(q, 1, key, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(q, 2, account_id);
-    sqlite3_bind_int64(q, 3, amount);
-    sqlite3_bind_text(q, 4, currency, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(q, 5, request, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(q, 6, (int64_t)time(NULL));
+    db_bind_text(q, 1, key);
+    db_bind_int64(q, 2, account_id);
+    db_bind_int64(q, 3, amount);
+    db_bind_text(q, 4, currency);
+    db_bind_text(q, 5, request);
+    db_bind_int64(q, 6, (int64_t)time(NULL));
     return store_run(s, q);
 }
 
@@ -954,13 +957,13 @@ enum bc_status store_pending_done(struct store *s, const char *key, const char *
 {
     if (!key)
         return BC_INVALID_ARGUMENT;
-    sqlite3_stmt *q;
+    struct db_stmt *q;
     enum bc_status st = store_prep(s, SL_PENDING_DONE,
         "UPDATE pending_checkouts SET outcome = ?2 WHERE key = ?1", &q);
     if (st != BC_OK)
         return st;
-    sqlite3_bind_text(q, 1, key, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(q, 2, outcome ? outcome : "done", -1, SQLITE_TRANSIENT);
+    db_bind_text(q, 1, key);
+    db_bind_text(q, 2, outcome ? outcome : "done");
     return store_run_changed(s, q);
 }
 
@@ -973,22 +976,24 @@ enum bc_status store_pending_each(struct store *s,
                                              int64_t amount, const char *currency, const char *request),
                                   void *ctx)
 {
-    sqlite3_stmt *q = NULL;
-    int rc = sqlite3_prepare_v2(s->db,
+    struct db_stmt *q = NULL;
+    int rc = db_prepare(s->db, STORE_SQL(s,
         "SELECT key, account_id, amount_minor, currency, request FROM pending_checkouts"
-        " WHERE outcome IS NULL OR outcome GLOB 'refunding:*' ORDER BY at, key", -1, &q, NULL);
-    if (rc != SQLITE_OK)
+        " WHERE outcome IS NULL OR outcome GLOB 'refunding:*' ORDER BY at, key",
+        "SELECT key, account_id, amount_minor, currency, request FROM pending_checkouts"
+        " WHERE outcome IS NULL OR outcome LIKE 'refunding:%' ORDER BY at, key"), &q);
+    if (rc != DB_OK)
         return store_fail(s, rc);
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        if (!cb(ctx, (const char *)sqlite3_column_text(q, 0), sqlite3_column_int64(q, 1),
-                sqlite3_column_int64(q, 2), (const char *)sqlite3_column_text(q, 3),
-                (const char *)sqlite3_column_text(q, 4))) {
-            rc = SQLITE_DONE;
+    while ((rc = db_step(q)) == DB_ROW) {
+        if (!cb(ctx, db_column_text(q, 0), db_column_int64(q, 1),
+                db_column_int64(q, 2), db_column_text(q, 3),
+                db_column_text(q, 4))) {
+            rc = DB_DONE;
             break;
         }
     }
-    enum bc_status st = rc == SQLITE_DONE ? BC_OK : store_fail(s, rc);
-    sqlite3_finalize(q);
+    enum bc_status st = rc == DB_DONE ? BC_OK : store_fail(s, rc);
+    db_finalize(q);
     return st;
 }
 
@@ -1005,44 +1010,41 @@ enum bc_status store_key_claim(struct store *s, const char *key, int64_t account
     if (!key || !fingerprint)
         return BC_INVALID_ARGUMENT;
     bool own;
-    sqlite3_stmt *q = NULL;
+    struct db_stmt *q = NULL;
     enum bc_status st = store_tx_begin(s, &own);
     if (st != BC_OK)
         return st;
-    int rc = sqlite3_prepare_v2(s->db,
-        "SELECT (SELECT fingerprint FROM idempotency_keys WHERE key = ?1),"
-        " (SELECT id FROM orders WHERE idempotency_key = ?1)", -1, &q, NULL);
-    if (rc == SQLITE_OK) {
-        sqlite3_bind_text(q, 1, key, -1, SQLITE_TRANSIENT);
-        rc = sqlite3_step(q);
+    int rc = db_prepare(s->db, "SELECT (SELECT fingerprint FROM idempotency_keys WHERE key = ?1),"
+        " (SELECT id FROM orders WHERE idempotency_key = ?1)", &q);
+    if (rc == DB_OK) {
+        db_bind_text(q, 1, key);
+        rc = db_step(q);
     }
     bool claimed = false;
-    if (rc == SQLITE_ROW) {
-        const char *fp = (const char *)sqlite3_column_text(q, 0);
-        *order_id = sqlite3_column_int64(q, 1);
+    if (rc == DB_ROW) {
+        const char *fp = db_column_text(q, 0);
+        *order_id = db_column_int64(q, 1);
         claimed = fp != NULL;
         if (fp)
             *claim = strcmp(fp, fingerprint) == 0 ? STORE_CLAIM_SAME : STORE_CLAIM_OTHER;
         else if (*order_id > 0)
             *claim = STORE_CLAIM_SAME;
-        rc = SQLITE_OK;
+        rc = DB_OK;
     }
-    sqlite3_finalize(q);
+    db_finalize(q);
     q = NULL;
-    if (rc == SQLITE_OK && write && !claimed && *order_id == 0) {
-        rc = sqlite3_prepare_v2(s->db,
-            "INSERT INTO idempotency_keys(key, account_id, fingerprint, at) VALUES(?1, ?2, ?3, ?4)",
-            -1, &q, NULL);
-        if (rc == SQLITE_OK) {
-            sqlite3_bind_text(q, 1, key, -1, SQLITE_TRANSIENT);
-            sqlite3_bind_int64(q, 2, account_id);
-            sqlite3_bind_text(q, 3, fingerprint, -1, SQLITE_TRANSIENT);
-            sqlite3_bind_int64(q, 4, (int64_t)time(NULL));
-            rc = sqlite3_step(q);
-            rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+    if (rc == DB_OK && write && !claimed && *order_id == 0) {
+        rc = db_prepare(s->db, "INSERT INTO idempotency_keys(key, account_id, fingerprint, at) VALUES(?1, ?2, ?3, ?4)", &q);
+        if (rc == DB_OK) {
+            db_bind_text(q, 1, key);
+            db_bind_int64(q, 2, account_id);
+            db_bind_text(q, 3, fingerprint);
+            db_bind_int64(q, 4, (int64_t)time(NULL));
+            rc = db_step(q);
+            rc = rc == DB_DONE ? DB_OK : rc;
         }
-        sqlite3_finalize(q);
+        db_finalize(q);
     }
-    st = rc == SQLITE_OK ? BC_OK : store_fail(s, rc);
+    st = rc == DB_OK ? BC_OK : store_fail(s, rc);
     return store_tx_end(s, own, st);
 }

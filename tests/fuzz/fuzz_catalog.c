@@ -6,8 +6,9 @@
  * catalog-side mutations still reach the product checks. Both files live in
  * one private temporary directory, rewritten on every run.
  *
- * Build: clang -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Isrc \
- *   tests/fuzz/fuzz_catalog.c src/core/catalog.c src/core/catalog_tree.c src/core/money.c -lyaml */
+ * Build: clang -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Isrc/core \
+ *   tests/fuzz/fuzz_catalog.c src/core/catalog.c src/core/catalog_tree.c src/core/money.c \
+ *   src/core/fiscal_id.c src/core/vat.c -lyaml */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>

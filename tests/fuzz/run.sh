@@ -9,14 +9,17 @@ secs=${1:-60}
 out=build-fuzz
 mkdir -p "$out"
 srcs=$(ls src/*/*.c | grep -v -e '/main\.c$')
-libs="-lsqlite3 -lyaml -lcrypt -ljansson -lcsv -lm"
+libs="-lsqlite3 -lpq -lyaml -lcrypt -ljansson -lcsv -lm $(pkg-config --libs libxml-2.0 cairo pangocairo)"
+# src/documents is built too: its libraries' headers; and the store's libpq.
+doc_cflags="$(pkg-config --cflags libxml-2.0 cairo pangocairo) -I$(pg_config --includedir 2>/dev/null || echo /usr/include/postgresql)"
 # Build every target first, then run them two at a time (one per core).
 targets=()
 for t in tests/fuzz/fuzz_*.c; do
     name=$(basename "$t" .c)
     echo "--- $name: build"
     if clang -g -O1 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-            -Isrc/core -Isrc/store -Isrc/billing -Isrc/cli -o "$out/$name" "$t" $srcs $libs; then
+            -Isrc/core -Isrc/store -Isrc/documents -Isrc/billing -Isrc/cli $doc_cflags \
+            -o "$out/$name" "$t" $srcs $libs; then
         targets+=("$name")
     else
         echo "$name: BUILD FAILED" >"$out/$name.result"
