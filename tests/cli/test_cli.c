@@ -1513,10 +1513,11 @@ static void test_operator_identity(void **state)
     run_clear(&r);
     assert_int_equal(sql_int(f->db, "SELECT count(*) FROM orders"), 0);
 
-    /* No operators at all: the owner of the database file acts as admin. */
+    /* No operators at all: the owner of the database file acts as admin
+     * (SQLite; a PostgreSQL database has no file, so nobody does). */
     sql_exec(f->db, "DELETE FROM operators");
     RUN(&r, f->dir, "account", "show", "1", "--db", f->db);
-    assert_exit(&r, 0);
+    assert_exit(&r, testdb_engine() == TESTDB_SQLITE ? 0 : 1);
     run_clear(&r);
 }
 
