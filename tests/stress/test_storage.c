@@ -445,11 +445,19 @@ static void read_only_database(const char *db)
     stress_run_clear(&r);
 }
 
+/* Each case on its own copy of the demo database, as the file cases are. */
 static int pg_storage(void)
 {
-    server_stopped(demo);
-    locked_db(demo);
-    read_only_database(demo);
+    char db[3][512];
+
+    if (!tap_ok(stress_db_copy(demo, dir, "stopped.db", db[0], sizeof db[0]) &&
+                stress_db_copy(demo, dir, "locked.db", db[1], sizeof db[1]) &&
+                stress_db_copy(demo, dir, "readonly.db", db[2], sizeof db[2]),
+                "a copy of the demo database for each case"))
+        return tap_done();
+    server_stopped(db[0]);
+    locked_db(db[1]);
+    read_only_database(db[2]);
     return tap_done();
 }
 
