@@ -13,9 +13,10 @@
  * On PostgreSQL ($BC_TEST_ENGINE=pg, through testdb) the storage is the
  * server, and its hostile cases are its own: the server stopped (every
  * command, and the UI, exits 1 with one line; nothing changed once it is
- * back), the tables locked by another session beyond the lock timeout (as
- * SQLite's busy timeout: 5 s) and within it, and a database that only
- * reads (default_transaction_read_only, as a hot standby answers).
+ * back), the tables locked by another session beyond the store's lock
+ * timeout (30 s; SQLite's busy timeout is 5 s) and within it, and a
+ * database that only reads (default_transaction_read_only, as a hot
+ * standby answers).
  *
  * argv: BILLCENTER. $BC_TEST_WRAPPER is honoured (except for the UI). */
 #include <errno.h>
@@ -249,8 +250,12 @@ static void disk_full(void)
 }
 
 /* Another session holds the database (SQLite: BEGIN EXCLUSIVE; PostgreSQL:
- * the tables an order writes, locked ACCESS EXCLUSIVE) for 8 s, beyond the
- * store's 5 s wait, then for 1 s, within it. */
+ * the tables an order writes, locked ACCESS EXCLUSIVE) beyond the store's
+ * wait, then within it. The store waits 5 s on SQLite (its busy timeout),
+ * 30 s on PostgreSQL (its lock_timeout): held 8 s then 1 s, or 33 s then
+ * 8 s. */
+#define SQLITE_WAIT_MS 5000
+#define PG_WAIT_MS 30000
 static void locked_db(const char *db)
 {
     int ready[2];
@@ -263,7 +268,8 @@ static void locked_db(const char *db)
     int64_t oks = audit_ok(db);
 
     for (int pass = 0; pass < 2; pass++) {
-        int hold_ms = pass == 0 ? 8000 : 1000;   /* busy timeout: 5 s */
+        int wait_ms = pg ? PG_WAIT_MS : SQLITE_WAIT_MS;
+        int hold_ms = pass == 0 ? wait_ms + 3000 : pg ? 8000 : 1000;
         if (pipe(ready) != 0)
             return;
         fflush(NULL);
@@ -289,9 +295,9 @@ static void locked_db(const char *db)
         int st;
         waitpid(pid, &st, 0);
         if (pass == 0) {
-            tap_ok(held && r.code == 1 && stress_one_line(r.err) && r.secs >= 4.5,
-                   "locked for %.1f s by another process: order place waits the busy timeout "
-                   "and exits 1 (%d) after %.1f s with one line", hold_ms / 1000.0, r.code,
+            tap_ok(held && r.code == 1 && stress_one_line(r.err) && r.secs >= wait_ms * 0.9 / 1000,
+                   "locked for %.1f s by another process: order place waits %.0f s and exits 1 "
+                   "(%d) after %.1f s with one line", hold_ms / 1000.0, wait_ms / 1000.0, r.code,
                    r.secs);
             tap_diag("locked: %s", r.err);
             tap_ok(stress_db_hash(db, no_audit) == rows && audit_ok(db) == oks,
@@ -302,8 +308,9 @@ static void locked_db(const char *db)
                      stress_sql_int(db, "SELECT count(*) FROM audit WHERE result = 'db_busy'", 0)
                          ? "db_busy" : "other");
         } else {
-            tap_ok(held && r.code == 0 && r.secs >= 0.8, "locked for %.1f s: order place waits "
-                   "and succeeds (%d after %.1f s)", hold_ms / 1000.0, r.code, r.secs);
+            tap_ok(held && r.code == 0 && r.secs >= hold_ms * 0.8 / 1000, "locked for %.1f s: "
+                   "order place waits and succeeds (%d after %.1f s)", hold_ms / 1000.0, r.code,
+                   r.secs);
         }
         stress_run_clear(&r);
     }
