@@ -50,6 +50,16 @@ fi
 dir=""
 started=0
 
+# Stops the server and removes the directory. The server's last processes
+# may still be writing as they go: the removal is tried until it holds.
+remove_dir() {   # remove_dir DIR
+    i=0
+    while [ -d "$1" ] && [ $i -lt 50 ]; do
+        rm -rf "$1" 2>/dev/null
+        [ -d "$1" ] && sleep 0.2
+        i=$((i + 1))
+    done
+}
 cleanup() {
     if [ "$started" -eq 1 ]; then
         BC_TEST_PG_DIR=$dir BC_TEST_PG_CTL=$pg_ctl sh "$here/pg_server.sh" stop immediate \
@@ -57,7 +67,7 @@ cleanup() {
         started=0
     fi
     if [ -n "$dir" ] && [ -d "$dir" ] && [ -z "${BC_TEST_PG_KEEP:-}" ]; then
-        rm -rf "$dir"
+        remove_dir "$dir"
     fi
 }
 
@@ -108,6 +118,23 @@ CONF
 export BC_TEST_PG_DIR="$dir" BC_TEST_PG_CTL="$pg_ctl"
 sh "$here/pg_server.sh" start >>"$dir/log" 2>&1 || fail "pg_ctl start failed"
 started=1
+
+# The server runs in a session of its own, so a SIGKILL of our process
+# group (meson's timeout) would leave it running: a watcher outside the
+# group stops it and removes the directory once we are gone, whichever
+# way we went. It holds none of our output open.
+if command -v setsid >/dev/null; then
+    keep=${BC_TEST_PG_KEEP:-}
+    BC_TEST_PG_DIR=$dir BC_TEST_PG_CTL=$pg_ctl setsid sh -c '
+        while kill -0 "$1" 2>/dev/null; do sleep 1; done
+        [ -d "$2" ] || exit 0
+        sh "$3" stop immediate
+        [ -n "$4" ] && exit 0
+        i=0
+        while [ -d "$2" ] && [ $i -lt 50 ]; do
+            rm -rf "$2"; [ -d "$2" ] && sleep 0.2; i=$((i + 1))
+        done' watch_pg $$ "$dir" "$here/pg_server.sh" "$keep" </dev/null >/dev/null 2>&1 &
+fi
 
 # Ready means a real query answers, within a deadline.
 psql=$(dirname "$pg_ctl")/psql
