@@ -23,6 +23,7 @@ _billcenter_opts()   # options of command $1 besides the global ones
         "operator remove") echo "" ;;
         "contact set-pin") echo "--email" ;;
         backup) echo "--force" ;;
+        migrate) echo "--to --json" ;;
     esac
 }
 
@@ -84,7 +85,7 @@ _billcenter()
     fi
     case $cmd in
         "") [ "$nwords" -eq 0 ] && COMPREPLY=($(compgen -W "init catalog quote order account
-                orders audit reconcile operator contact backup" -- "$cur")) ;;
+                orders audit reconcile operator contact backup migrate" -- "$cur")) ;;
         "catalog check") COMPREPLY=($(compgen -d -- "$cur")) ;;
         backup|"account import") COMPREPLY=($(compgen -f -- "$cur")) ;;
     esac
