@@ -20,6 +20,7 @@
 
 #include "billing.h"
 #include "catalog.h"
+#include "demo.h"
 #include "lifecycle.h"
 #include "payment.h"
 #include "store.h"
@@ -987,6 +988,74 @@ static void test_renew_concurrently(void **state)
     store_subscription_clear(&x);
 }
 
+/* The demo's lifecycle accounts after the ten showcase ones, and what
+ * renew does with them over the following days. */
+static void test_demo_lifecycle_accounts(void **state)
+{
+    struct fx *f = *state;
+    bc_day t = DAY(2026, 11, 25);
+    assert_int_equal(demo_generate(f->s, f->catalog, t, 10, NULL, NULL), BC_OK);
+    assert_int_equal(demo_lifecycle(f->s, f->catalog, t), BC_OK);
+    assert_int_equal(store_account_count(f->s), 16);
+    const struct {
+        int64_t account;
+        const char *name;
+        enum store_sub_status status;
+        bool auto_renew_off, scheduled;
+        bc_day p1;
+    } want[] = {
+        {11, "Ferri Servizi S.r.l.", STORE_SUB_PAST_DUE, false, false, t - 2},
+        {12, "Costa Design Lda", STORE_SUB_SUSPENDED, false, false, t - 10},
+        {13, "Keller Logistik GmbH", STORE_SUB_ACTIVE, true, false, DAY(2026, 12, 5)},
+        {14, "Walsh Media Ltd", STORE_SUB_ACTIVE, false, true, DAY(2026, 12, 13)},
+        {15, "Novak Analytics", STORE_SUB_TRIAL, false, false, t + 10},
+        {16, "Moretti Studio", STORE_SUB_ACTIVE, false, false, t},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+        struct store_account a = {0};
+        assert_int_equal(store_account_get(f->s, want[i].account, &a), BC_OK);
+        assert_string_equal(a.name, want[i].name);
+        assert_true(a.billing_contact_id > 0);
+        store_account_clear(&a);
+        struct store_subscription_list l = {0};
+        assert_int_equal(store_subscriptions(f->s, want[i].account, &l), BC_OK);
+        assert_int_equal(l.n, 1);
+        assert_int_equal(l.items[0].status, want[i].status);
+        assert_int_equal(l.items[0].auto_renew_off, want[i].auto_renew_off);
+        assert_int_equal(l.items[0].sched_plan != NULL, want[i].scheduled);
+        assert_int_equal(l.items[0].period_end, want[i].p1);
+        store_subscription_list_clear(&l);
+    }
+
+    /* Today: Moretti's renewal comes from its 30.00 balance; Ferri waits. */
+    struct reports rs;
+    renew_on(f, t, 0, false, &rs);
+    assert_int_equal(rs.n, 2);
+    assert_int_equal(rs.r[0].account_id, 11);
+    assert_int_equal(rs.r[0].outcome, LIFECYCLE_SKIPPED);
+    assert_int_equal(rs.r[0].next_retry, DAY(2026, 11, 26));
+    assert_int_equal(rs.r[1].account_id, 16);
+    assert_int_equal(rs.r[1].outcome, LIFECYCLE_RENEWED);
+    assert_int_equal(rs.r[1].balance_applied, 1464);
+    assert_int_equal(rs.r[1].due, 0);
+    /* Ferri's card on file declines at the last retry (P1+7): suspended. */
+    renew_on(f, DAY(2026, 11, 30), 11, false, &rs);
+    assert_int_equal(rs.n, 1);
+    assert_int_equal(rs.r[0].outcome, LIFECYCLE_SUSPENDED);
+    /* The others on their days: Keller ends, Novak converts, Walsh goes down to Lite. */
+    renew_on(f, DAY(2026, 12, 13), 13, false, &rs);
+    assert_int_equal(rs.n, 1);
+    assert_int_equal(rs.r[0].outcome, LIFECYCLE_CANCELED);
+    renew_on(f, DAY(2026, 12, 13), 15, false, &rs);
+    assert_int_equal(rs.n, 1);
+    assert_int_equal(rs.r[0].outcome, LIFECYCLE_RENEWED);
+    assert_int_equal(rs.r[0].due, 10769);                /* 89.00 + NL 21% */
+    renew_on(f, DAY(2026, 12, 13), 14, false, &rs);
+    assert_int_equal(rs.n, 1);
+    assert_int_equal(rs.r[0].outcome, LIFECYCLE_RENEWED);
+    assert_int_equal(rs.r[0].due, 12054);                /* 2 x 49.00 + IE 23% */
+}
+
 int main(void)
 {
     const struct CMUnitTest both[] = {
@@ -1006,6 +1075,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_trial_converts_or_ends, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reconcile_completes_a_killed_renewal, setup, teardown),
         cmocka_unit_test_setup_teardown(test_seat_limit_while_reduction_scheduled, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_demo_lifecycle_accounts, setup, teardown),
     };
     return testdb_run_cases("both", both, sizeof both / sizeof *both, NULL, 0, NULL, NULL);
 }

@@ -82,6 +82,8 @@ static void print_report_text(const struct cli *c, const struct lifecycle_report
             date_format(r->next_retry, d0);
             printf(_(", next attempt %s"), d0);
         }
+    } else if (r->outcome == LIFECYCLE_SKIPPED && strcmp(r->reason, "corporate_account") == 0) {
+        printf("%s", _(" (a corporate account: billed in the Corporate Billing Portal)"));
     } else if (r->outcome == LIFECYCLE_SKIPPED && r->status != BC_OK) {
         printf(" (%s)", _(bc_status_message(r->status)));
     } else if (r->outcome == LIFECYCLE_SKIPPED && r->next_retry) {
