@@ -857,6 +857,39 @@ static void test_trial_converts_or_ends(void **state)
     assert_int_equal(rs.n, 0);
 }
 
+/* A 14-day trial whose conversion is declined: past due with the anchor of
+ * its end, and paid later for a month from that day. */
+static void test_short_trial_declined_then_paid(void **state)
+{
+    struct fx *f = *state;
+    int64_t acct = add_account(f, "Rizzi", "IT", "EUR", NULL, 0);
+    add_card(f, acct, "9995");                               /* insufficient funds */
+    int64_t id = add_sub(f, acct, "gotowebinar", "lite", 1, BC_PERIOD_MONTHLY,
+                         DAY(2026, 11, 5), DAY(2026, 11, 19), 5, STORE_SUB_TRIAL);
+    struct reports rs;
+    renew_on(f, DAY(2026, 11, 19), 0, false, &rs);
+    assert_int_equal(rs.n, 1);
+    assert_int_equal(rs.r[0].outcome, LIFECYCLE_PAST_DUE);
+    assert_string_equal(rs.r[0].reason, "insufficient_funds");
+    assert_int_equal(rs.r[0].period_start, DAY(2026, 11, 19));
+    assert_int_equal(rs.r[0].period_end, DAY(2026, 12, 19));
+    struct store_subscription x = get_sub(f, id);
+    assert_int_equal(x.status, STORE_SUB_PAST_DUE);
+    assert_int_equal(x.anchor_day, 19);
+    store_subscription_clear(&x);
+    f->b.today = DAY(2026, 11, 21);
+    struct billing_payment pay = {.card_number = "4242424242424242", .card_expiry = "12/30"};
+    struct lifecycle_report pr;
+    assert_int_equal(billing_subscription_pay(&f->b, acct, id, &pay, &pr), BC_OK);
+    assert_int_equal(pr.period_start, DAY(2026, 11, 19));
+    assert_int_equal(pr.period_end, DAY(2026, 12, 19));
+    x = get_sub(f, id);
+    assert_int_equal(x.status, STORE_SUB_ACTIVE);
+    assert_int_equal(x.anchor_day, 19);
+    assert_int_equal(x.billed, 4900);
+    store_subscription_clear(&x);
+}
+
 static void test_reconcile_completes_a_killed_renewal(void **state)
 {
     struct fx *f = *state;
@@ -1073,6 +1106,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cancel_and_reactivate, setup, teardown),
         cmocka_unit_test_setup_teardown(test_scheduled_downgrade, setup, teardown),
         cmocka_unit_test_setup_teardown(test_trial_converts_or_ends, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_short_trial_declined_then_paid, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reconcile_completes_a_killed_renewal, setup, teardown),
         cmocka_unit_test_setup_teardown(test_seat_limit_while_reduction_scheduled, setup, teardown),
         cmocka_unit_test_setup_teardown(test_demo_lifecycle_accounts, setup, teardown),

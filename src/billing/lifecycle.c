@@ -104,6 +104,7 @@ static void life_of(const struct store_subscription *x, const struct renewal_sub
     l->expect_version = x->version;
     l->status = store_status(a->state);
     l->auto_renew_off = !a->auto_renew;
+    l->anchor_day = a->anchor_day;
     if (a->scheduled) {
         l->sched_plan = a->next.plan;
         l->sched_seats = a->next.seats;

@@ -204,6 +204,8 @@ struct store_sub_life {
     int sched_seats;
     enum bc_period sched_period;
     bc_day past_due_since, last_attempt;   /* 0: none */
+    int anchor_day;               /* 1..31; 0 keeps it (a trial's unpaid renewal
+                                   * lands on its end's day) */
 };
 
 /* ---- the event log (append-only but for delivered_at) ---- */

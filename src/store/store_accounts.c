@@ -749,6 +749,7 @@ static enum bc_status life_write(struct store *s, const struct store_sub_life *l
     enum bc_status st = store_prep(s, SL_SUB_LIFE,
         "UPDATE subscriptions SET status = ?3, auto_renew = ?4, sched_plan = ?5,"
         " sched_seats = ?6, sched_period = ?7, past_due_since = ?8, last_attempt = ?9,"
+        " anchor_day = CASE WHEN ?10 > 0 THEN ?10 ELSE anchor_day END,"
         " version = version + 1 WHERE id = ?1 AND version = ?2", &q);
     if (st != BC_OK)
         return st;
@@ -766,6 +767,7 @@ static enum bc_status life_write(struct store *s, const struct store_sub_life *l
     }
     bind_day(q, 8, l->past_due_since);
     bind_day(q, 9, l->last_attempt);
+    db_bind_int64(q, 10, l->anchor_day);
     st = store_run(s, q);
     if (st == BC_OK && db_changes(s->db) != 1) {
         store_note(s, "the subscription changed meanwhile");
