@@ -240,7 +240,10 @@ static enum bc_status update_sub(struct store *s, const struct store_sub_change 
     enum bc_status st = store_prep(s, SL_SUB_UPDATE,
         "UPDATE subscriptions SET plan = ?3, seats = ?4, period = ?5, period_start = ?6,"
         " period_end = ?7, item_start = ?8, anchor_day = ?9, billed_minor = ?10,"
-        " price_minor = ?11, credited_minor = 0, status = 'active', version = version + 1"
+        " price_minor = ?11, credited_minor = 0, status = 'active',"
+        " auto_renew = CASE WHEN ?12 = 1 THEN 1 ELSE auto_renew END,"
+        " sched_plan = NULL, sched_seats = NULL, sched_period = NULL,"
+        " past_due_since = NULL, last_attempt = NULL, version = version + 1"
         " WHERE id = ?1 AND version = ?2", &q);
     if (st != BC_OK)
         return st;
@@ -255,6 +258,7 @@ static enum bc_status update_sub(struct store *s, const struct store_sub_change 
     db_bind_int64(q, 9, c->anchor_day);
     db_bind_int64(q, 10, c->billed);
     db_bind_int64(q, 11, c->price);
+    db_bind_int64(q, 12, c->renewal ? 1 : 0);
     st = store_run(s, q);
     if (st == BC_OK && db_changes(s->db) != 1)
         st = BC_STALE_QUOTE;
