@@ -23,6 +23,14 @@ _billcenter_opts()   # options of command $1 besides the global ones
         "operator remove") echo "" ;;
         "contact set-pin") echo "--email" ;;
         backup) echo "--force" ;;
+        migrate) echo "--to --json" ;;
+        renew) echo "--json --account --dry-run" ;;
+        "subscription cancel"|"subscription reactivate"|"subscription unschedule")
+            echo "--json --account --product" ;;
+        "subscription schedule") echo "--json --account --product --to-plan --to-seats --to-period" ;;
+        "subscription pay") echo "--json --account --product --card --card-exp" ;;
+        events) echo "--json --after" ;;
+        "events deliver") echo "--json" ;;
     esac
 }
 
@@ -30,7 +38,7 @@ _billcenter()
 {
     local cur=${COMP_WORDS[COMP_CWORD]} prev="" i w cmd="" nwords=0
     local globals="--db --catalog --lang --kiosk --date --help --version"
-    local valued="--db|--catalog|--lang|--date|--scale|--account|--product|--to-plan|--to-seats|--to-period|--from-plan|--from-seats|--from-period|--period-start|--period-end|--item-start|--billed|--credited|--balance|--country|--vat-number|--currency|--idempotency-key|--expect-due|--card|--card-exp|--since|--role|--email|--name|--kind|--address|--legal-name|--contact-name|--contact-email"
+    local valued="--db|--catalog|--lang|--date|--scale|--account|--product|--to-plan|--to-seats|--to-period|--from-plan|--from-seats|--from-period|--period-start|--period-end|--item-start|--billed|--credited|--balance|--country|--vat-number|--currency|--idempotency-key|--expect-due|--card|--card-exp|--since|--role|--email|--name|--kind|--address|--legal-name|--contact-name|--contact-email|--after"
     local -a words=()
 
     [ "$COMP_CWORD" -gt 0 ] && prev=${COMP_WORDS[COMP_CWORD-1]}
@@ -60,7 +68,15 @@ _billcenter()
 
     if [ "$nwords" -ge 1 ]; then
         case ${words[0]} in
-            catalog|order|account|operator|contact)
+            events)
+                # "events" alone lists; "events deliver" hands them on.
+                if [ "$nwords" -eq 1 ]; then
+                    [[ $cur != -* ]] && { COMPREPLY=($(compgen -W "deliver" -- "$cur")); return; }
+                    cmd="events"
+                else
+                    cmd="events ${words[1]}"
+                fi ;;
+            catalog|order|account|operator|contact|subscription)
                 if [ "$nwords" -eq 1 ]; then
                     case ${words[0]} in
                         catalog) w="check" ;;
@@ -68,6 +84,7 @@ _billcenter()
                         account) w="show add edit import" ;;
                         operator) w="add remove list" ;;
                         contact) w="set-pin" ;;
+                        subscription) w="cancel reactivate schedule unschedule pay" ;;
                     esac
                     [[ $cur != -* ]] && { COMPREPLY=($(compgen -W "$w" -- "$cur")); return; }
                     cmd=""
@@ -84,7 +101,8 @@ _billcenter()
     fi
     case $cmd in
         "") [ "$nwords" -eq 0 ] && COMPREPLY=($(compgen -W "init catalog quote order account
-                orders audit reconcile operator contact backup" -- "$cur")) ;;
+                orders audit reconcile operator contact backup migrate renew
+                subscription events" -- "$cur")) ;;
         "catalog check") COMPREPLY=($(compgen -d -- "$cur")) ;;
         backup|"account import") COMPREPLY=($(compgen -f -- "$cur")) ;;
     esac

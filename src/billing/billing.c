@@ -50,6 +50,25 @@ enum bc_status billing_audit(struct billing *b, int64_t account_id, const char *
     return st;
 }
 
+enum bc_status billing_event(struct billing *b, const char *type, int64_t account_id,
+                             int64_t subscription_id, json_t *payload)
+{
+    char day[11];
+    if (!payload)
+        return BC_NO_MEMORY;
+    date_format(b->today, day);
+    json_object_set_new(payload, "day", json_string(day));
+    char *text = json_dumps(payload, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(payload);
+    if (!text)
+        return BC_NO_MEMORY;
+    struct store_event e = {.type = type, .account_id = account_id,
+                            .subscription_id = subscription_id, .payload = text};
+    enum bc_status st = store_event_append(b->store, &e);
+    free(text);
+    return st;
+}
+
 /* ---------------------------------------------------------------- rights */
 
 enum bc_status billing_rights(struct billing *b, const struct store_account *acct,
@@ -155,7 +174,7 @@ static enum bc_status quote_one(struct billing *b, const struct store_account *a
         .same_plan = strcmp(sub.plan, to_plan->id) == 0,
     };
     struct quote_policy policy = c->policy;
-    if (sub.status == STORE_SUB_TRIAL_ENDED) {
+    if (sub.status == STORE_SUB_TRIAL_ENDED || sub.status == STORE_SUB_CANCELED) {
         /* A new subscription: nothing to credit, the period starts today. */
         cur.rank = -1;
         cur.period = change->to_period;
@@ -168,7 +187,13 @@ static enum bc_status quote_one(struct billing *b, const struct store_account *a
         to.same_plan = false;
         policy.anchor = QUOTE_ANCHOR_RESET;
     }
-    st = quote_item(&cur, &to, tax, day, policy, &out->items[i]);
+    /* An unpaid renewal is paid first (SPEC §8): no change until then. */
+    if (sub.status == STORE_SUB_PAST_DUE || sub.status == STORE_SUB_SUSPENDED) {
+        memset(&out->items[i], 0, sizeof out->items[i]);
+        out->items[i].refusal = st = BC_PAYMENT_OVERDUE;
+    } else {
+        st = quote_item(&cur, &to, tax, day, policy, &out->items[i]);
+    }
     out->versions[i] = sub.version;
     if (st != BC_OK && bc_status_is_refusal(st)) {
         if (out->refusal == BC_OK) {
@@ -610,7 +635,34 @@ enum bc_status billing_seat_set(struct billing *b, int64_t account_id, int64_t s
     }
     if (st != BC_OK)
         goto done;
+    /* While a seat reduction waits for the renewal, no more seats are
+     * assigned than the next period has (SPEC §8). */
+    if (assigned && sub.sched_plan && sub.sched_seats < sub.seats &&
+        sub.seats_assigned >= sub.sched_seats) {
+        st = BC_SEATS_SCHEDULED_LIMIT;
+        goto done;
+    }
+    /* The assignment and its event in one transaction. */
+    if ((st = store_begin(b->store)) != BC_OK)
+        goto done;
     st = store_seat_set(b->store, subscription_id, user_id, assigned);
+    struct store_subscription now = {0};
+    int nseats = 0, nassigned = 0;
+    if (st == BC_OK && (st = store_subscription_get(b->store, subscription_id, &now)) == BC_OK) {
+        nseats = now.seats;
+        nassigned = now.seats_assigned;
+    }
+    store_subscription_clear(&now);
+    if (st == BC_OK)
+        st = billing_event(b, "seats.changed", account_id, subscription_id,
+                           json_pack("{s:I, s:s, s:I, s:b, s:i, s:i}", "subscription_id",
+                                     (json_int_t)subscription_id, "product", sub.product,
+                                     "user_id", (json_int_t)user_id, "assigned", assigned,
+                                     "seats", nseats, "seats_assigned", nassigned));
+    if (st == BC_OK)
+        st = store_commit(b->store);
+    else
+        store_rollback(b->store);
 done:
     st = audited(b, account_id, known, assigned ? "seat.assign" : "seat.unassign", before, after, st);
     store_seat_list_clear(&seats);

@@ -46,7 +46,29 @@
  *        billing contact Anna Schmidt <anna.schmidt@example.de> (PIN 1234)
  *        GoToMeeting Professional monthly, 3 seats
  *
- * Accounts 11..n are generated: 5% corporate, a mix of countries and
+ * demo_lifecycle adds six more, after those (`init --demo` makes them the
+ * last six of its accounts: 995..1000 of 1,000), that show the life of a
+ * subscription after its first period (SPEC §8), for `billcenter renew`
+ * and the account screens:
+ *
+ *   n-5  Ferri Servizi S.r.l.    IT EUR; card on file visa •••• 0002 (the test
+ *          processor declines it); GoToMeeting Professional monthly, 2 seats,
+ *          past due: its renewal at P1 = T-2 was declined then and at the first
+ *          retry (T-1); the next retry is P1+3 = T+1, then P1+5 and P1+7
+ *   n-4  Costa Design Lda        PT EUR, no card; GoToWebinar Lite monthly,
+ *          suspended: P1 = T-10, the last retry (P1+7) failed
+ *   n-3  Keller Logistik GmbH    AT EUR; card visa •••• 4242; GoToMeeting
+ *          Business monthly, 3 seats from T-20, pending cancellation (ends at P1)
+ *   n-2  Walsh Media Ltd         IE EUR; card visa •••• 4242; GoToWebinar
+ *          Standard monthly, 2 seats from T-12, Lite scheduled for the renewal
+ *   n-1  Novak Analytics         NL EUR; card visa •••• 4242; GoToTraining
+ *          Starter, a 30-day trial T-20 -> T+10 that converts to paid at its end
+ *   n    Moretti Studio          IT EUR, balance 30.00, no card; GoToMeeting
+ *          Professional monthly, 1 seat, P1 = T: today's renewal (14.64) is
+ *          paid from the balance
+ * Their billing contacts have PIN 1234 as well.
+ *
+ * Accounts 11..n of demo_generate are generated: 5% corporate, a mix of countries and
  * currencies, 1-3 subscriptions each, some balances, some VAT numbers, one
  * billing contact each (sometimes an admin too, no PIN: hashing a million
  * PINs would take hours), a few users and seat assignments. Everything is
@@ -370,6 +392,89 @@ static enum bc_status showcase(struct demo *d)
     return BC_OK;
 }
 
+/* ---------------------------------------------------------------- lifecycle */
+
+/* A monthly subscription whose period ends on `p1` (its anchor p1's day),
+ * billed at the catalog's price, in state `status`. */
+static enum bc_status add_life_sub(struct demo *d, int64_t account_id, const char *product,
+                                   const char *plan, int seats, bc_day p1,
+                                   enum store_sub_status status, struct store_subscription *x)
+{
+    struct sub_spec spec = {product, plan, seats, BC_PERIOD_MONTHLY, 0, false};
+    enum bc_status st = make_sub(d, account_id, "EUR", &spec, x);
+    if (st != BC_OK)
+        return st;
+    x->anchor_day = date_mday(p1);
+    x->period_start = x->item_start = date_add_months(p1, -1, x->anchor_day);
+    x->period_end = p1;
+    x->status = status;
+    return BC_OK;
+}
+
+static enum bc_status lifecycle_showcase(struct demo *d)
+{
+    enum bc_status st;
+    int64_t id;
+    bc_day t = d->today;
+    struct store_subscription x;
+
+    /* past due: declined at P1 = T-2 and at the first retry. */
+    TRY(add_account(d, "Ferri Servizi S.r.l.", STORE_ACCOUNT_STANDARD, "IT", "EUR", NULL, 0, 0, &id));
+    TRY(add_contact(d, id, "Luca Ferri", "luca.ferri@example.it", STORE_ROLE_BILLING, true));
+    TRY(set_card(d, id, "visa", "0002", 6, 2030));
+    TRY(add_life_sub(d, id, "gotomeeting", "professional", 2, t - 2, STORE_SUB_PAST_DUE, &x));
+    x.past_due_since = t - 2;
+    x.last_attempt = t - 1;
+    TRY(store_subscription_insert(d->s, &x));
+
+    /* suspended: the last retry failed. */
+    TRY(add_account(d, "Costa Design Lda", STORE_ACCOUNT_STANDARD, "PT", "EUR", NULL, 0, 0, &id));
+    TRY(add_contact(d, id, "Inês Costa", "ines.costa@example.pt", STORE_ROLE_BILLING, true));
+    TRY(add_life_sub(d, id, "gotowebinar", "lite", 1, t - 10, STORE_SUB_SUSPENDED, &x));
+    x.past_due_since = t - 10;
+    x.last_attempt = t - 3;
+    TRY(store_subscription_insert(d->s, &x));
+
+    /* pending cancellation. */
+    TRY(add_account(d, "Keller Logistik GmbH", STORE_ACCOUNT_STANDARD, "AT", "EUR", NULL, 0, 0, &id));
+    TRY(add_contact(d, id, "Eva Keller", "eva.keller@example.at", STORE_ROLE_BILLING, true));
+    TRY(set_card(d, id, "visa", "4242", 6, 2030));
+    TRY(make_sub(d, id, "EUR", &(struct sub_spec){"gotomeeting", "business", 3,
+                                                 BC_PERIOD_MONTHLY, 20, false}, &x));
+    x.auto_renew_off = true;
+    TRY(store_subscription_insert(d->s, &x));
+
+    /* a downgrade scheduled for the renewal. */
+    TRY(add_account(d, "Walsh Media Ltd", STORE_ACCOUNT_STANDARD, "IE", "EUR", NULL, 0, 0, &id));
+    TRY(add_contact(d, id, "Aoife Walsh", "aoife.walsh@example.ie", STORE_ROLE_BILLING, true));
+    TRY(set_card(d, id, "visa", "4242", 6, 2030));
+    TRY(make_sub(d, id, "EUR", &(struct sub_spec){"gotowebinar", "standard", 2,
+                                                 BC_PERIOD_MONTHLY, 12, false}, &x));
+    x.sched_plan = "lite";
+    x.sched_seats = 2;
+    x.sched_period = BC_PERIOD_MONTHLY;
+    TRY(store_subscription_insert(d->s, &x));
+
+    /* a trial that converts at its end (a card is on file). */
+    TRY(add_account(d, "Novak Analytics", STORE_ACCOUNT_STANDARD, "NL", "EUR", NULL, 0, 0, &id));
+    TRY(add_contact(d, id, "Pieter Novak", "pieter.novak@example.nl", STORE_ROLE_BILLING, true));
+    TRY(set_card(d, id, "visa", "4242", 6, 2030));
+    TRY(make_sub(d, id, "EUR", &(struct sub_spec){"gototraining", "starter", 1,
+                                                 BC_PERIOD_MONTHLY, 20, false}, &x));
+    x.status = STORE_SUB_TRIAL;
+    x.period_end = t + 10;
+    x.billed = 0;
+    x.price = 0;
+    TRY(store_subscription_insert(d->s, &x));
+
+    /* renewed today from the credit balance. */
+    TRY(add_account(d, "Moretti Studio", STORE_ACCOUNT_STANDARD, "IT", "EUR", NULL, 3000, 0, &id));
+    TRY(add_contact(d, id, "Sara Moretti", "sara.moretti@example.it", STORE_ROLE_BILLING, true));
+    TRY(add_life_sub(d, id, "gotomeeting", "professional", 1, t, STORE_SUB_ACTIVE, &x));
+    TRY(store_subscription_insert(d->s, &x));
+    return BC_OK;
+}
+
 /* ---------------------------------------------------------------- generated */
 
 struct country_info {
@@ -585,6 +690,30 @@ static void hash_demo_pin(struct demo *d)
             snprintf(d->pin_hash, sizeof d->pin_hash, "%s", h);
     }
     free(cd);
+}
+
+enum bc_status demo_lifecycle(struct store *s, const struct catalog *c, bc_day today)
+{
+    if (!s || !c)
+        return BC_INVALID_ARGUMENT;
+    struct demo *d = calloc(1, sizeof *d);
+    if (!d)
+        return BC_NO_MEMORY;
+    d->s = s;
+    d->c = c;
+    d->today = today;
+    d->rng.s = DEMO_SEED;
+    hash_demo_pin(d);
+    enum bc_status st = store_begin(s);
+    if (st == BC_OK) {
+        st = lifecycle_showcase(d);
+        if (st == BC_OK)
+            st = store_commit(s);
+        else
+            store_rollback(s);
+    }
+    free(d);
+    return st;
 }
 
 enum bc_status demo_generate(struct store *s, const struct catalog *c, bc_day today, int64_t n,

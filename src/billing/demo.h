@@ -18,4 +18,10 @@ typedef void (*demo_progress_fn)(void *ctx, int64_t done, int64_t total);
 enum bc_status demo_generate(struct store *s, const struct catalog *c, bc_day today, int64_t n,
                              demo_progress_fn progress, void *ctx);
 
+/* Adds the six accounts whose subscriptions show SPEC §8 (past due,
+ * suspended, pending cancellation, a scheduled downgrade, a trial that
+ * converts, a renewal the credit balance pays: demo.c lists them), in one
+ * transaction, with the ids that follow the accounts already there. */
+enum bc_status demo_lifecycle(struct store *s, const struct catalog *c, bc_day today);
+
 #endif

@@ -262,6 +262,42 @@ static enum bc_status effects_plan(struct billing *b, int64_t account_id, const 
     return BC_OK;
 }
 
+/* The events of a placed order (SPEC §8), in its transaction: the order,
+ * then each subscription it changed (created, when it was a trial that
+ * ended or a canceled subscription). */
+static enum bc_status order_events(struct billing *b, const struct store_order *o,
+                                   const struct billing_quote *q,
+                                   const struct store_subscription *subs)
+{
+    json_t *items = json_array();
+    for (size_t i = 0; items && i < q->n; i++)
+        json_array_append_new(items, json_pack("{s:I, s:s}", "subscription_id",
+            (json_int_t)q->changes[i].subscription_id, "product", q->changes[i].product));
+    enum bc_status st = billing_event(b, "order.placed", o->account_id, 0,
+        json_pack("{s:I, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:o}", "order_id", (json_int_t)o->id,
+                  "kind", "change", "key", o->idempotency_key, "currency", o->currency,
+                  "total_minor", (json_int_t)o->total, "balance_applied_minor",
+                  (json_int_t)o->balance_applied, "due_minor", (json_int_t)o->due,
+                  "balance_after_minor", (json_int_t)o->balance_after,
+                  "subscriptions", items ? items : json_array()));
+    for (size_t i = 0; st == BC_OK && i < q->n; i++) {
+        const struct billing_change *c = &q->changes[i];
+        const struct quote_item *it = &q->items[i];
+        char d0[11], d1[11];
+        date_format(it->period_start, d0);
+        date_format(it->period_end, d1);
+        bool created = subs[i].status == STORE_SUB_TRIAL_ENDED ||
+                       subs[i].status == STORE_SUB_CANCELED;
+        st = billing_event(b, created ? "subscription.created" : "subscription.changed",
+            o->account_id, c->subscription_id,
+            json_pack("{s:I, s:s, s:s, s:i, s:s, s:s, s:s, s:I}", "subscription_id",
+                      (json_int_t)c->subscription_id, "product", c->product, "plan", c->to_plan,
+                      "seats", c->to_seats, "period", bc_period_name(c->to_period),
+                      "period_start", d0, "period_end", d1, "order_id", (json_int_t)o->id));
+    }
+    return st;
+}
+
 static enum bc_status commit_order(struct billing *b, int64_t account_id, const struct billing_quote *q,
                                    const char *key, const char *payment_ref, const char *checkout,
                                    const struct order_effects *fx, int64_t *order_id, bool *replayed)
@@ -300,6 +336,9 @@ static enum bc_status commit_order(struct billing *b, int64_t account_id, const 
             st = sub_change_of(b, q, i, &changes[i]);
         if (st != BC_OK)
             goto done;
+        /* Subscribe now: a new subscription, which renews. */
+        changes[i].renewal = subs[i].status == STORE_SUB_TRIAL_ENDED ||
+                             subs[i].status == STORE_SUB_CANCELED;
     }
     json_t *wrap = json_pack("{s:o, s:I}", "subscriptions", before, "balance_minor",
                              (json_int_t)q->balance);
@@ -339,6 +378,8 @@ static enum bc_status commit_order(struct billing *b, int64_t account_id, const 
     enum store_key_state ks = STORE_KEY_FREE;
     st = store_order_place(b->store, &order, changes, q->n, q->balance, &audit, checkout, &ks);
     *replayed = st == BC_OK && ks == STORE_KEY_ORDERED;
+    if (st == BC_OK && !*replayed)
+        st = order_events(b, &order, q, subs);
     if (st == BC_OK && !*replayed && set_vat)
         st = store_account_set_vat(b->store, account_id, vat_number, country);
     if (st == BC_OK && !*replayed && set_card)
@@ -424,6 +465,16 @@ static enum bc_status choose_card(struct billing *b, int64_t account_id,
     return BC_OK;
 }
 
+enum bc_status billing_choose_card(struct billing *b, int64_t account_id,
+                                   const struct billing_payment *pay, char *charge, size_t size)
+{
+    struct checkout_card card;
+    enum bc_status st = choose_card(b, account_id, pay, &card);
+    if (st == BC_OK)
+        snprintf(charge, size, "%s", card.charge);
+    return st;
+}
+
 /* An order holds the key. When it was placed with nothing due, a charge
  * under the key is not its payment: an attempt for figures that moved
  * charged it after the checkout was given back, and it goes back now. A
@@ -499,19 +550,96 @@ static enum bc_status replay_of(struct billing *b, int64_t account_id, const cha
 
 /* A charge under the key that is not for these figures (another attempt's,
  * live or dead): released unless that attempt's order already holds the
- * key, which is then this attempt's answer (result->replayed). */
-static enum bc_status release_other_charge(struct billing *b, int64_t account_id, const char *key,
-                                           int64_t charged, const char *currency,
-                                           struct billing_result *result, json_t **after)
+ * key (*ordered: it is this attempt's answer). */
+static enum bc_status release_other_charge(struct billing *b, const char *key, int64_t charged,
+                                           const char *currency, bool *ordered,
+                                           const char **note)
 {
-    bool ordered = false;
-    enum bc_status st = release_key(b, key, charged, currency, &ordered);
-    if (ordered)
-        return replay_of(b, account_id, key, result, after);
-    if (*after)
-        json_object_set_new(*after, "reason",
-                            json_string("a charge under this key was for other figures: refunded"));
+    enum bc_status st = release_key(b, key, charged, currency, ordered);
+    if (*ordered)
+        return BC_OK;
+    *note = "a charge under this key was for other figures: refunded";
     return st == BC_OK ? BC_STALE_QUOTE : st;
+}
+
+enum bc_status billing_release_key(struct billing *b, const char *key, int64_t amount,
+                                   const char *currency, bool *ordered)
+{
+    return release_key(b, key, amount, currency, ordered);
+}
+
+enum bc_status billing_charge_key(struct billing *b, int64_t account_id, const char *key,
+                                  int64_t due, const char *currency, const char *card,
+                                  const char *request, char *reference, size_t refsize,
+                                  bool *ordered, const char **note)
+{
+    *ordered = false;
+    *note = NULL;
+    if (!b->processor)
+        return BC_PAYMENT_ERROR;
+    int64_t charged = 0;
+    bool have_charge = false;
+    if (payment_status(b->processor, key, &charged, reference, refsize) == PAYMENT_APPROVED) {
+        if (charged != due)
+            return release_other_charge(b, key, charged, currency, ordered, note);
+        have_charge = true;   /* an attempt that died before its commit: reuse its charge */
+    }
+    enum store_key_state ks = STORE_KEY_FREE;
+    int64_t prior = -1;
+    enum bc_status st = store_pending_open(b->store, key, account_id, due, currency, request, &ks,
+                                           &prior);
+    if (st != BC_OK)
+        return st;
+    if (ks == STORE_KEY_ORDERED) {
+        *ordered = true;
+        return BC_OK;
+    }
+    if (ks == STORE_KEY_REFUNDING) {
+        /* Another attempt is giving back a charge under this key right now. */
+        *note = "another attempt with this key is being refunded";
+        return BC_PAYMENT_UNCONFIRMED;
+    }
+    /* Once this checkout is open nobody can start a refund of the key
+     * without closing it, so what the processor holds from now on is what
+     * this order would be paid with: only a charge of this amount is kept. */
+    if (have_charge) {
+        /* The charge seen above may have been refunded since. */
+        switch (payment_status(b->processor, key, &charged, reference, refsize)) {
+        case PAYMENT_APPROVED:
+            if (charged != due)
+                return release_other_charge(b, key, charged, currency, ordered, note);
+            return BC_OK;
+        case PAYMENT_DECLINED:
+            break;   /* nothing charged any more: charge afresh */
+        case PAYMENT_UNKNOWN:
+            return BC_PAYMENT_UNCONFIRMED;
+        }
+    }
+    struct payment_request r = {.key = key, .amount = due, .currency = currency, .card = card};
+    switch (payment_charge(b->processor, &r, reference, refsize)) {
+    case PAYMENT_APPROVED:
+        break;
+    case PAYMENT_DECLINED:
+        store_pending_decline(b->store, key, request);
+        return BC_PAYMENT_DECLINED;   /* `reference` holds the reason */
+    case PAYMENT_UNKNOWN:
+        return BC_PAYMENT_UNCONFIRMED;
+    }
+    if (prior >= 0) {
+        /* The key had a checkout before this attempt's: an earlier attempt
+         * may have been charging it, and the processor then answers with
+         * that attempt's charge (a repeated key is the same charge). */
+        switch (payment_status(b->processor, key, &charged, reference, refsize)) {
+        case PAYMENT_APPROVED:
+            if (charged == due)
+                break;
+            return release_other_charge(b, key, charged, currency, ordered, note);
+        case PAYMENT_DECLINED:
+        case PAYMENT_UNKNOWN:
+            return BC_PAYMENT_UNCONFIRMED;
+        }
+    }
+    return BC_OK;
 }
 
 /* A fresh quote into result->quote after the world moved. */
@@ -527,9 +655,8 @@ static void requote(struct billing *b, const struct store_account *old, const st
 /* Takes `due` for the quote in result->quote before anything is written:
  * the card, then the pending checkout (*checkout: its request, this
  * attempt's identity at commit; the caller frees it), then the charge under
- * the key. A charge an attempt that died before its commit left under the
- * key is reused when it is for this amount. BC_OK with the charge approved
- * and its reference in `reference`, or with result->replayed when another
+ * the key (billing_charge_key). BC_OK with the charge approved and its
+ * reference in `reference`, or with result->replayed when another
  * attempt's order owns the key; any other status ends the attempt. */
 static enum bc_status charge_due(struct billing *b, int64_t account_id, const char *key,
                                  int64_t due, const char *currency,
@@ -544,76 +671,24 @@ static enum bc_status charge_due(struct billing *b, int64_t account_id, const ch
         return st;
     if (!b->processor)
         return BC_PAYMENT_ERROR;
-    int64_t charged = 0;
-    bool have_charge = false;
-    if (payment_status(b->processor, key, &charged, reference, refsize) == PAYMENT_APPROVED) {
-        if (charged != due)
-            return release_other_charge(b, account_id, key, charged, currency, result, after);
-        have_charge = true;   /* an attempt that died before its commit: reuse its charge */
-    }
     char *request = request_text(b, &result->quote, vat->country, vat->vat_number, card,
                                  pay && pay->save_card);
     if (!request)
         return BC_NO_MEMORY;
     *checkout = request;
-    enum store_key_state ks = STORE_KEY_FREE;
-    int64_t prior = -1;
-    st = store_pending_open(b->store, key, account_id, due, currency, request, &ks, &prior);
-    if (st != BC_OK)
-        return st;
-    if (ks == STORE_KEY_ORDERED)
+    bool ordered = false;
+    const char *note = NULL;
+    st = billing_charge_key(b, account_id, key, due, currency, card->charge, request, reference,
+                            refsize, &ordered, &note);
+    if (ordered)
         return replay_of(b, account_id, key, result, after);
-    if (ks == STORE_KEY_REFUNDING) {
-        /* Another attempt is giving back a charge under this key right now. */
-        if (*after)
-            json_object_set_new(*after, "reason",
-                                json_string("another attempt with this key is being refunded"));
-        return BC_PAYMENT_UNCONFIRMED;
-    }
-    /* Once this checkout is open nobody can start a refund of the key
-     * without closing it, so what the processor holds from now on is what
-     * this order would be paid with: only a charge of this amount is kept. */
-    if (have_charge) {
-        /* The charge seen above may have been refunded since. */
-        switch (payment_status(b->processor, key, &charged, reference, refsize)) {
-        case PAYMENT_APPROVED:
-            if (charged != due)
-                return release_other_charge(b, account_id, key, charged, currency, result, after);
-            return BC_OK;
-        case PAYMENT_DECLINED:
-            break;   /* nothing charged any more: charge afresh */
-        case PAYMENT_UNKNOWN:
-            return BC_PAYMENT_UNCONFIRMED;
-        }
-    }
-    struct payment_request r = {.key = key, .amount = due, .currency = currency,
-                                .card = card->charge};
-    switch (payment_charge(b->processor, &r, reference, refsize)) {
-    case PAYMENT_APPROVED:
-        break;
-    case PAYMENT_DECLINED:
+    if (note && *after)
+        json_object_set_new(*after, "reason", json_string(note));
+    if (st == BC_PAYMENT_DECLINED) {
         snprintf(result->decline_reason, sizeof result->decline_reason, "%s", reference);
         reference[0] = '\0';
-        store_pending_decline(b->store, key, request);
-        return BC_PAYMENT_DECLINED;
-    case PAYMENT_UNKNOWN:
-        return BC_PAYMENT_UNCONFIRMED;
     }
-    if (prior >= 0) {
-        /* The key had a checkout before this attempt's: an earlier attempt
-         * may have been charging it, and the processor then answers with
-         * that attempt's charge (a repeated key is the same charge). */
-        switch (payment_status(b->processor, key, &charged, reference, refsize)) {
-        case PAYMENT_APPROVED:
-            if (charged == due)
-                break;
-            return release_other_charge(b, account_id, key, charged, currency, result, after);
-        case PAYMENT_DECLINED:
-        case PAYMENT_UNKNOWN:
-            return BC_PAYMENT_UNCONFIRMED;
-        }
-    }
-    return BC_OK;
+    return st;
 }
 
 /* What the request asks for, to bind its key to: the account, the item
@@ -1077,6 +1152,14 @@ enum bc_status billing_reconcile(struct billing *b, int *completed, int *refunde
             }
             if (ost != BC_NOT_FOUND)
                 break;
+            if (billing_renewal_request(p->request)) {
+                bool completed_one = false, refunded_one = false;
+                billing_renewal_reconcile(b, p->key, p->account_id, charged, reference,
+                                          p->request, &completed_one, &refunded_one);
+                done += completed_one;
+                back += refunded_one;
+                break;
+            }
             switch (reconcile_one(b, p, charged, reference)) {
             case OUTCOME_COMPLETED: done++; break;
             case OUTCOME_REFUNDED: back++; break;

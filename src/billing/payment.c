@@ -15,8 +15,10 @@
  *     4000 0000 0000 0069   declined (expired card)
  *     4000 0000 0000 0119   processing error: PAYMENT_UNKNOWN, nothing recorded
  *
- * Every other Luhn-valid number, and every card on file ("on_file:brand:last4"),
- * is approved.
+ * Every other Luhn-valid number is approved. A card on file
+ * ("on_file:brand:last4") is approved unless its last 4 digits are those of
+ * a declining test card (0002, 9995, 0069): it then declines the same way,
+ * so that renewals charged to the card on file can be declined too.
  *
  * `exec` runs a configured command with /bin/sh -c, writes one JSON request
  * {"op": "charge"|"refund"|"status", "key", "amount_minor", "currency", "card"}
@@ -97,9 +99,24 @@ void payment_destroy(struct payment_processor *p)
 enum test_card_outcome { TEST_APPROVE, TEST_DECLINE, TEST_ERROR };
 
 /* The decline reason of a test card (as Stripe's decline codes). */
+/* The test card a card on file stands for: its last 4 digits. */
+static const char *test_on_file(const char *card)
+{
+    static const char *const by_last4[][2] = {
+        {"0002", "4000000000000002"}, {"9995", "4000000000009995"}, {"0069", "4000000000000069"},
+    };
+    const char *last4 = strrchr(card, ':');
+    for (size_t i = 0; last4 && i < sizeof by_last4 / sizeof by_last4[0]; i++)
+        if (strcmp(last4 + 1, by_last4[i][0]) == 0)
+            return by_last4[i][1];
+    return NULL;
+}
+
 static const char *test_decline_reason(const char *card)
 {
     char digits[32];
+    if (card && strncmp(card, "on_file:", 8) == 0)
+        card = test_on_file(card);
     if (!card || !card_normalise(card, digits, sizeof digits))
         return "card_declined";
     if (strcmp(digits, "4000000000009995") == 0)
@@ -118,7 +135,7 @@ static enum test_card_outcome test_card_outcome(const char *card)
     };
     if (!card)
         return TEST_APPROVE;
-    if (strncmp(card, "on_file:", 8) == 0)
+    if (strncmp(card, "on_file:", 8) == 0 && !(card = test_on_file(card)))
         return TEST_APPROVE;
     char digits[32];
     if (!card_normalise(card, digits, sizeof digits) || !card_luhn_ok(digits))

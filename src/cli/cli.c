@@ -66,6 +66,8 @@ static const struct option long_options[] = {
     {"contact-name", required_argument, NULL, V(CLI_OPT_CONTACT_NAME)},
     {"contact-email", required_argument, NULL, V(CLI_OPT_CONTACT_EMAIL)},
     {"to", required_argument, NULL, V(CLI_OPT_TO)},
+    {"dry-run", no_argument, NULL, V(CLI_OPT_DRY_RUN)},
+    {"after", required_argument, NULL, V(CLI_OPT_AFTER)},
     {NULL, 0, NULL, 0},
 };
 
@@ -109,6 +111,17 @@ static const enum cli_opt account_edit_opts[] = {
     CLI_OPT_ADDRESS, CLI_OPT_LEGAL_NAME,
 };
 
+static const enum cli_opt renew_opts[] = {CLI_OPT_JSON, CLI_OPT_ACCOUNT, CLI_OPT_DRY_RUN};
+static const enum cli_opt sub_opts[] = {CLI_OPT_JSON, CLI_OPT_ACCOUNT, CLI_OPT_PRODUCT};
+static const enum cli_opt sub_schedule_opts[] = {
+    CLI_OPT_JSON, CLI_OPT_ACCOUNT, CLI_OPT_PRODUCT, CLI_OPT_TO_PLAN, CLI_OPT_TO_SEATS,
+    CLI_OPT_TO_PERIOD,
+};
+static const enum cli_opt sub_pay_opts[] = {
+    CLI_OPT_JSON, CLI_OPT_ACCOUNT, CLI_OPT_PRODUCT, CLI_OPT_CARD, CLI_OPT_CARD_EXP,
+};
+static const enum cli_opt events_opts[] = {CLI_OPT_JSON, CLI_OPT_AFTER};
+
 #define OPTS(a) a, sizeof a / sizeof a[0]
 
 static const struct cli_command commands[] = {
@@ -129,6 +142,19 @@ static const struct cli_command commands[] = {
     {"contact set-pin", "contact", "set-pin", 0, 1, OPTS(email_opts), cli_cmd_contact_set_pin},
     {"backup", "backup", NULL, 1, 1, OPTS(backup_opts), cli_cmd_backup},
     {"migrate", "migrate", NULL, 0, 0, OPTS(migrate_opts), cli_cmd_migrate},
+    {"renew", "renew", NULL, 0, 0, OPTS(renew_opts), cli_cmd_renew},
+    {"subscription cancel", "subscription", "cancel", 0, 0, OPTS(sub_opts),
+     cli_cmd_subscription_cancel},
+    {"subscription reactivate", "subscription", "reactivate", 0, 0, OPTS(sub_opts),
+     cli_cmd_subscription_reactivate},
+    {"subscription schedule", "subscription", "schedule", 0, 0, OPTS(sub_schedule_opts),
+     cli_cmd_subscription_schedule},
+    {"subscription unschedule", "subscription", "unschedule", 0, 0, OPTS(sub_opts),
+     cli_cmd_subscription_unschedule},
+    {"subscription pay", "subscription", "pay", 0, 0, OPTS(sub_pay_opts), cli_cmd_subscription_pay},
+    /* Before "events": the first command whose words match runs. */
+    {"events deliver", "events", "deliver", 0, 0, OPTS(json_opts), cli_cmd_events_deliver},
+    {"events", "events", NULL, 0, 0, OPTS(events_opts), cli_cmd_events},
 };
 
 static const char *option_name(enum cli_opt o)
@@ -226,6 +252,9 @@ static int check_values(const struct cli *c)
             return CLI_EXIT_USAGE;
     if (o[CLI_OPT_ACCOUNT] && !cli_parse_id("--account", o[CLI_OPT_ACCOUNT], &v))
         return CLI_EXIT_USAGE;
+    if (o[CLI_OPT_AFTER] && strcmp(o[CLI_OPT_AFTER], "0") != 0 &&
+        !cli_parse_id("--after", o[CLI_OPT_AFTER], &v))
+        return CLI_EXIT_USAGE;
     if (o[CLI_OPT_SCALE] && !cli_parse_int("--scale", o[CLI_OPT_SCALE], 1, 100000000, &n))
         return CLI_EXIT_USAGE;
     if (o[CLI_OPT_COUNTRY] && !cli_parse_country(o[CLI_OPT_COUNTRY], cc))
@@ -279,6 +308,8 @@ static int dispatch(struct cli *c, char **words, int nwords, cli_run_ui_fn run_u
             if (strcmp(words[0], commands[i].word1) == 0)
                 seconds = strcmp(words[0], "operator") == 0  ? "'add', 'remove' or 'list'"
                           : strcmp(words[0], "account") == 0 ? "'show', 'add', 'edit' or 'import'"
+                          : strcmp(words[0], "subscription") == 0
+                              ? "'cancel', 'reactivate', 'schedule', 'unschedule' or 'pay'"
                                                               : commands[i].word2;
         if (!seconds)
             return cli_usage_error(c, "unknown command '%s'", words[0]);

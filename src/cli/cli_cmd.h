@@ -43,7 +43,7 @@ enum cli_opt {
     CLI_OPT_SAVE_CARD, CLI_OPT_UPDATE_BILLING_INFO, CLI_OPT_CART, CLI_OPT_SINCE,
     CLI_OPT_ROLE, CLI_OPT_EMAIL, CLI_OPT_FORCE,
     CLI_OPT_NAME, CLI_OPT_KIND, CLI_OPT_ADDRESS, CLI_OPT_LEGAL_NAME, CLI_OPT_CONTACT_NAME,
-    CLI_OPT_CONTACT_EMAIL, CLI_OPT_TO,
+    CLI_OPT_CONTACT_EMAIL, CLI_OPT_TO, CLI_OPT_DRY_RUN, CLI_OPT_AFTER,
     CLI_OPT_COUNT
 };
 
@@ -153,6 +153,16 @@ int cli_cmd_account_import(struct cli *c);
 int cli_cmd_backup(struct cli *c);
 /* a copy into an empty database of either engine (cli_migrate.c) */
 int cli_cmd_migrate(struct cli *c);
+
+/* the life of a subscription (cli_lifecycle.c) */
+int cli_cmd_renew(struct cli *c);
+int cli_cmd_subscription_cancel(struct cli *c);
+int cli_cmd_subscription_reactivate(struct cli *c);
+int cli_cmd_subscription_schedule(struct cli *c);
+int cli_cmd_subscription_unschedule(struct cli *c);
+int cli_cmd_subscription_pay(struct cli *c);
+int cli_cmd_events(struct cli *c);
+int cli_cmd_events_deliver(struct cli *c);
 
 /* ---- shared by quote and order place (cli_quote.c) ---- */
 /* Fills a change for an account: the subscription to `product` and the

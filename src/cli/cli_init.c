@@ -121,17 +121,24 @@ int cli_cmd_init(struct cli *c)
     if (accounts > 0)
         return cli_error("%s already holds %lld account(s); demo data goes into a new database",
                          c->db_path, (long long)accounts);
-    st = demo_generate(c->store, c->catalog, cli_today(c), scale,
+    /* The showcase and generated accounts, then the six that show the life
+     * of a subscription (SPEC §8) as the last of the `scale` (16 at least:
+     * the ten showcase accounts and those six). */
+    int generated = scale >= 16 ? scale - 6 : 10;
+    st = demo_generate(c->store, c->catalog, cli_today(c), generated,
                        isatty(STDERR_FILENO) ? progress : NULL, NULL);
+    if (st == BC_OK)
+        st = demo_lifecycle(c->store, c->catalog, cli_today(c));
+    int added = generated + 6;
     if (st == BC_OK) {
         char after[64];
-        snprintf(after, sizeof after, "{\"accounts\": %d}", scale);
+        snprintf(after, sizeof after, "{\"accounts\": %d}", added);
         st = audit(c->store, me, "demo.generate", after);
     }
     if (st != BC_OK)
         return cli_status(st, "demo data");
-    printf(ngettext("Added %d demo account.\n", "Added %d demo accounts.\n", (unsigned long)scale),
-           scale);
+    printf(ngettext("Added %d demo account.\n", "Added %d demo accounts.\n", (unsigned long)added),
+           added);
     return CLI_EXIT_OK;
 }
 

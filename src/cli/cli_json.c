@@ -3,6 +3,8 @@
  * the SPEC. Amounts are integers in minor units, days "YYYY-MM-DD". */
 #include "cli_json.h"
 
+#include "lifecycle.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,10 +156,12 @@ json_t *cli_json_order_result(const struct billing_result *r, enum bc_status st)
     return finish(o, ok);
 }
 
-static json_t *subscription(const struct store_subscription *x)
+json_t *cli_json_subscription(const struct store_subscription *x)
 {
     json_t *o = json_object();
     bool ok = o != NULL;
+    struct renewal_sub r;
+    bool known = lifecycle_renewal_sub(x, &r);
 
     if (!o)
         return NULL;
@@ -169,6 +173,24 @@ static json_t *subscription(const struct store_subscription *x)
     put(o, "period_start", cli_json_day(x->period_start), &ok);
     put(o, "period_end", cli_json_day(x->period_end), &ok);
     put(o, "version", json_integer(x->version), &ok);
+    put(o, "status", json_string(known ? renewal_state_name(r.state) : "unknown"), &ok);
+    put(o, "auto_renew", json_boolean(!x->auto_renew_off), &ok);
+    if (x->sched_plan) {
+        json_t *sc = json_object();
+        if (sc) {
+            put(sc, "plan", text(x->sched_plan), &ok);
+            put(sc, "seats", json_integer(x->sched_seats), &ok);
+            put(sc, "period", json_string(bc_period_name(x->sched_period)), &ok);
+        }
+        put(o, "scheduled", sc, &ok);
+    } else {
+        put(o, "scheduled", json_null(), &ok);
+    }
+    /* When the subscription renews next (P1), or was due to (past_due):
+     * null when it will not renew by itself. */
+    bool renews = known && ((r.auto_renew && (r.state == RENEWAL_ACTIVE || r.state == RENEWAL_TRIAL)) ||
+                            r.state == RENEWAL_PAST_DUE);
+    put(o, "next_renewal", renews ? cli_json_day(x->period_end) : json_null(), &ok);
     return finish(o, ok);
 }
 
@@ -217,7 +239,7 @@ json_t *cli_json_account(const struct store_account *a, const struct store_conta
     put(o, "billing_contact", contact, &ok);
     list = json_array();
     for (size_t i = 0; list && i < subs->n; i++)
-        append(list, subscription(&subs->items[i]), &ok);
+        append(list, cli_json_subscription(&subs->items[i]), &ok);
     put(o, "subscriptions", list, &ok);
     items = json_array();
     for (size_t i = 0; items && i < cart->n; i++)

@@ -29,11 +29,17 @@ json_t *cli_json_billing_quote(const struct billing_quote *q);
 json_t *cli_json_order_result(const struct billing_result *r, enum bc_status st);
 
 /* id, name, kind, currency, country, vat_number, balance_minor,
- * billing_contact {name, email} (or null), subscriptions (product, plan,
- * seats, seats_assigned, period, period_start, period_end, version), cart
+ * billing_contact {name, email} (or null), subscriptions
+ * (cli_json_subscription), cart
  * (items: subscription_id, product, to_plan, to_seats, to_period). */
 json_t *cli_json_account(const struct store_account *a, const struct store_contact *billing_contact,
                          const struct store_subscription_list *subs, const struct store_cart *cart);
+
+/* One subscription as account show has it: product, plan, seats,
+ * seats_assigned, period, period_start, period_end, version, status
+ * (SPEC §8's state), auto_renew, scheduled (null or {plan, seats, period}),
+ * next_renewal (P1, or null when it will not renew by itself). */
+json_t *cli_json_subscription(const struct store_subscription *x);
 
 /* An array of orders, newest first, each with its lines. */
 json_t *cli_json_orders(const struct store_order_list *orders);

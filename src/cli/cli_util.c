@@ -111,6 +111,22 @@ static const struct {
     {"backup", "billcenter backup FILE [--force]"},
     {"migrate", "billcenter migrate --to DB [--json]   (into an empty database: SQLite\n"
                 "                 file or PostgreSQL conninfo; counts and sums verified)"},
+    {"renew", "billcenter renew [--account ID] [--dry-run] [--json]   (every ended period\n"
+              "                 renewed once: balance first, then the card on file)"},
+    {"subscription cancel", "billcenter subscription cancel --account ID --product P [--json]"},
+    {"subscription reactivate",
+     "billcenter subscription reactivate --account ID --product P [--json]"},
+    {"subscription schedule",
+     "billcenter subscription schedule --account ID --product P [--to-plan X]\n"
+     "                 [--to-seats N] [--to-period monthly|annual] [--json]   (at the renewal)"},
+    {"subscription unschedule",
+     "billcenter subscription unschedule --account ID --product P [--json]"},
+    {"subscription pay",
+     "billcenter subscription pay --account ID --product P [--card NUMBER --card-exp MM/YY]\n"
+     "                 [--json]"},
+    {"events", "billcenter events [--after ID] [--json]"},
+    {"events deliver", "billcenter events deliver [--json]   (each undelivered event, in order,\n"
+                       "                 as JSON on the standard input of the catalog's events command)"},
 };
 
 void cli_print_usage(FILE *f, const char *command)
@@ -172,7 +188,9 @@ int cli_usage_error(const struct cli *c, const char *fmt, ...)
         fputs("usage: billcenter [init | catalog check | quote | order place |\n"
               "                   account show|add|edit|import |\n"
               "                   orders | audit | reconcile | operator add|remove|list |\n"
-              "                   contact set-pin | backup] [OPTIONS]; 'billcenter --help' says more\n",
+              "                   contact set-pin | backup | migrate | renew |\n"
+              "                   subscription cancel|reactivate|schedule|unschedule|pay |\n"
+              "                   events [deliver]] [OPTIONS]; 'billcenter --help' says more\n",
               stderr);
     return CLI_EXIT_USAGE;
 }

@@ -39,6 +39,7 @@
   X(LAST_ADMIN,                 "last_admin",                 3, N_("That would leave no admin operator: add another admin first.")) \
   X(DUPLICATE_USER_EMAIL,       "duplicate_user_email",       3, N_("This account already has a user with that e-mail address.")) \
   X(PAYMENT_OVERDUE,            "payment_overdue",            3, N_("This subscription has an unpaid renewal: pay it first, then change it.")) \
+  X(SEATS_SCHEDULED_LIMIT,      "seats_scheduled_limit",      3, N_("A seat reduction is scheduled for the next renewal: no more seats can be assigned than it leaves.")) \
   /* errors (exit 1) */ \
   X(INVALID_ARGUMENT,           "invalid_argument",           1, N_("Invalid value.")) \
   X(INVALID_DATE,               "invalid_date",               1, N_("Dates are written YYYY-MM-DD.")) \

@@ -17,7 +17,7 @@
 
 struct store;
 
-#define STORE_SCHEMA_VERSION 6
+#define STORE_SCHEMA_VERSION 7
 
 enum store_open_mode {
     STORE_OPEN_EXISTING,  /* the file must exist and hold a billcenter schema */
@@ -141,7 +141,12 @@ enum bc_status store_user_delete(struct store *s, int64_t account_id, int64_t us
                                  int *seats_freed);
 
 /* ---- subscriptions ---- */
-enum store_sub_status { STORE_SUB_ACTIVE, STORE_SUB_TRIAL, STORE_SUB_TRIAL_ENDED };
+/* SPEC §8's states. A subscription past due keeps its service (and its
+ * period [P0, P1) whose renewal at P1 is unpaid); a suspended one has none. */
+enum store_sub_status {
+    STORE_SUB_ACTIVE, STORE_SUB_TRIAL, STORE_SUB_TRIAL_ENDED,
+    STORE_SUB_PAST_DUE, STORE_SUB_SUSPENDED, STORE_SUB_CANCELED,
+};
 
 struct store_subscription {
     int64_t id;
@@ -159,6 +164,17 @@ struct store_subscription {
     int64_t credited;
     int64_t price;                /* per-seat price billed for the current item */
     int64_t version;              /* bumps on every change; history is gapless */
+    /* SPEC §8's auto_renew flag, said the other way round so that a zeroed
+     * record renews: true after Cancel subscription (it ends at P1). */
+    bool auto_renew_off;
+    /* A change waiting for the renewal at P1 (sched_plan NULL: none). */
+    char *sched_plan;
+    int sched_seats;
+    enum bc_period sched_period;
+    /* past_due / suspended: P1 of the unpaid renewal and the day its charge
+     * last failed; 0 otherwise. */
+    bc_day past_due_since;
+    bc_day last_attempt;
 };
 void store_subscription_clear(struct store_subscription *x);
 struct store_subscription_list { struct store_subscription *items; size_t n; };
@@ -168,7 +184,61 @@ enum bc_status store_subscriptions(struct store *s, int64_t account_id,
                                    struct store_subscription_list *out); /* by product id */
 enum bc_status store_subscription_get(struct store *s, int64_t id, struct store_subscription *out);
 enum bc_status store_subscription_insert(struct store *s, struct store_subscription *x); /* sets id, version 1 */
-/* Both refuse (BC_INVALID_ARGUMENT) a product or plan id longer than BC_ID_MAX. */
+/* Both refuse (BC_INVALID_ARGUMENT) a product or plan id longer than BC_ID_MAX
+ * (the scheduled plan's too). */
+
+/* The subscriptions `renew` looks at on `day`: period_end <= day and
+ * status active, trial or past_due, by period_end then id (an index read);
+ * only account_id's when it is not 0. */
+enum bc_status store_subscriptions_due(struct store *s, bc_day day, int64_t account_id,
+                                       struct store_subscription_list *out);
+
+/* A subscription's state as SPEC §8 moves it, outside any order: status,
+ * auto_renew, the scheduled change and the dunning days. */
+struct store_sub_life {
+    int64_t subscription_id;
+    int64_t expect_version;       /* refused (BC_STALE_QUOTE) when it moved */
+    enum store_sub_status status;
+    bool auto_renew_off;
+    const char *sched_plan;       /* NULL: nothing scheduled */
+    int sched_seats;
+    enum bc_period sched_period;
+    bc_day past_due_since, last_attempt;   /* 0: none */
+    int anchor_day;               /* 1..31; 0 keeps it (a trial's unpaid renewal
+                                   * lands on its end's day) */
+};
+
+/* ---- the event log (append-only but for delivered_at) ---- */
+struct store_event {
+    int64_t id;
+    int64_t at;                   /* unix seconds */
+    const char *type;             /* "subscription.renewed", "order.placed", ... */
+    int64_t account_id;           /* 0 when none */
+    int64_t subscription_id;      /* 0 when none */
+    const char *payload;          /* JSON text */
+    int64_t delivered_at;         /* unix seconds, 0 while undelivered */
+};
+/* Appends one event (id and at set by the store when 0: now), joining an
+ * open transaction, so that a change and its event are written together.
+ * Sets e->id. */
+enum bc_status store_event_append(struct store *s, struct store_event *e);
+
+/* One transaction: writes `life` when the subscription still has
+ * expect_version (else BC_STALE_QUOTE, nothing written), bumps the version
+ * with a history row, and appends the events[0..nevents) (their ids set). */
+enum bc_status store_subscription_set_life(struct store *s, const struct store_sub_life *life,
+                                           struct store_event *events, size_t nevents);
+
+/* Events in id order after `after_id`, at most `limit` (0: no limit);
+ * only undelivered ones when `undelivered`. Owned copies (the list's clear
+ * frees them): the caller may write to the store while it holds them. */
+struct store_event_list { struct store_event *items; size_t n; };
+void store_event_list_clear(struct store_event_list *l);
+enum bc_status store_events(struct store *s, int64_t after_id, bool undelivered, size_t limit,
+                            struct store_event_list *out);
+/* Sets delivered_at of an undelivered event (one already delivered keeps
+ * its first time: BC_OK). BC_NOT_FOUND when there is no such event. */
+enum bc_status store_event_delivered(struct store *s, int64_t id, int64_t at);
 
 /* ---- seats ---- */
 /* Users of the account with, for one subscription, whether each holds a seat. */
@@ -229,6 +299,9 @@ struct store_sub_change {
     int anchor_day;
     int64_t billed;
     int64_t price;
+    /* A renewal (or Pay now): also active with auto_renew on and no dunning
+     * days left. Any change an order writes drops the scheduled change. */
+    bool renewal;
 };
 
 struct store_order {

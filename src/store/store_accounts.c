@@ -426,7 +426,7 @@ static enum bc_status rows_stmt(struct store *s, struct db_stmt **slots, size_t 
                                 struct db_stmt **out)
 {
     if (!slots[rows]) {
-        char sql[1024];
+        char sql[2048];
         size_t used = (size_t)snprintf(sql, sizeof sql, "%s", head);
         for (size_t i = 0; i < rows && used < sizeof sql; i++)
             used += (size_t)snprintf(sql + used, sizeof sql - used, "%s%s", i ? ", " : "", row);
@@ -479,7 +479,8 @@ enum bc_status store_users_insert(struct store *s, int64_t account_id, struct st
 #define SUB_COLS "id, account_id, product, plan, seats," \
     " (SELECT count(*) FROM seat_assignments a WHERE a.subscription_id = subscriptions.id)," \
     " period, status, period_start, period_end, item_start, anchor_day, billed_minor," \
-    " credited_minor, price_minor, version"
+    " credited_minor, price_minor, version, auto_renew, sched_plan, sched_seats, sched_period," \
+    " past_due_since, last_attempt"
 
 void store_subscription_clear(struct store_subscription *x)
 {
@@ -487,6 +488,7 @@ void store_subscription_clear(struct store_subscription *x)
         return;
     free(x->product);
     free(x->plan);
+    free(x->sched_plan);
     memset(x, 0, sizeof *x);
 }
 
@@ -497,7 +499,23 @@ void store_subscription_list_clear(struct store_subscription_list *l)
 
 static const struct store_name sub_statuses[] = {
     {STORE_SUB_ACTIVE, "active"}, {STORE_SUB_TRIAL, "trial"}, {STORE_SUB_TRIAL_ENDED, "trial_ended"},
+    {STORE_SUB_PAST_DUE, "past_due"}, {STORE_SUB_SUSPENDED, "suspended"},
+    {STORE_SUB_CANCELED, "canceled"},
 };
+
+/* A day column that may be NULL (0 then). */
+static bc_day col_day(struct db_stmt *q, int col)
+{
+    return db_column_text(q, col) ? (bc_day)db_column_int64(q, col) : 0;
+}
+
+static void bind_day(struct db_stmt *q, int idx, bc_day day)
+{
+    if (day != 0)
+        db_bind_int64(q, idx, day);
+    else
+        db_bind_null(q, idx);
+}
 
 static enum bc_status read_sub(struct db_stmt *q, void *item)
 {
@@ -520,6 +538,12 @@ static enum bc_status read_sub(struct db_stmt *q, void *item)
     x->credited = db_column_int64(q, 13);
     x->price = db_column_int64(q, 14);
     x->version = db_column_int64(q, 15);
+    x->auto_renew_off = db_column_int(q, 16) == 0;
+    x->sched_plan = store_col_dup(q, 17, &oom);
+    x->sched_seats = x->sched_plan ? db_column_int(q, 18) : 0;
+    x->sched_period = store_col_period(q, 19);
+    x->past_due_since = col_day(q, 20);
+    x->last_attempt = col_day(q, 21);
     if (oom) {
         store_subscription_clear(x);
         return BC_NO_MEMORY;
@@ -555,7 +579,8 @@ enum bc_status store_subscription_get(struct store *s, int64_t id, struct store_
     return store_one(s, q, read_sub, out);
 }
 
-/* Binds one subscription's 13 insert parameters from `base` + 1 on. */
+/* Binds one subscription's SUB_PARAMS insert parameters from `base` + 1 on. */
+#define SUB_PARAMS 19
 static void bind_sub(struct db_stmt *q, int base, const struct store_subscription *x)
 {
     db_bind_int64(q, base + 1, x->account_id);
@@ -571,11 +596,23 @@ static void bind_sub(struct db_stmt *q, int base, const struct store_subscriptio
     db_bind_int64(q, base + 11, x->billed);
     db_bind_int64(q, base + 12, x->credited);
     db_bind_int64(q, base + 13, x->price);
+    db_bind_int64(q, base + 14, x->auto_renew_off ? 0 : 1);
+    store_bind_text(q, base + 15, x->sched_plan);
+    if (x->sched_plan) {
+        db_bind_int64(q, base + 16, x->sched_seats);
+        db_bind_text(q, base + 17, store_period_text(x->sched_period));
+    } else {
+        db_bind_null(q, base + 16);
+        db_bind_null(q, base + 17);
+    }
+    bind_day(q, base + 18, x->past_due_since);
+    bind_day(q, base + 19, x->last_attempt);
 }
 
 #define SUB_INSERT_HEAD "INSERT INTO subscriptions(account_id, product, plan, seats, period," \
     " status, period_start, period_end, item_start, anchor_day, billed_minor, credited_minor," \
-    " price_minor, version) VALUES"
+    " price_minor, auto_renew, sched_plan, sched_seats, sched_period, past_due_since," \
+    " last_attempt, version) VALUES"
 
 /* The history rows of new subscriptions first..last: in a bulk load's
  * transaction left to the load's end (bulk_finish), else written now. */
@@ -601,7 +638,8 @@ static bool id_too_long(const char *id)
 enum bc_status store_subscription_insert(struct store *s, struct store_subscription *x)
 {
     bool own;
-    if (id_too_long(x->product) || id_too_long(x->plan))
+    if (id_too_long(x->product) || id_too_long(x->plan) ||
+        (x->sched_plan && id_too_long(x->sched_plan)))
         return BC_INVALID_ARGUMENT;
     enum bc_status st = store_tx_begin(s, &own);
     if (st != BC_OK)
@@ -609,7 +647,8 @@ enum bc_status store_subscription_insert(struct store *s, struct store_subscript
     struct db_stmt *q;
     int64_t id = 0;
     st = store_prep(s, SL_SUB_INSERT,
-        SUB_INSERT_HEAD " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 1) RETURNING id", &q);
+        SUB_INSERT_HEAD " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
+        " ?16, ?17, ?18, ?19, 1) RETURNING id", &q);
     if (st == BC_OK) {
         bind_sub(q, 0, x);
         st = store_run_id(s, q, &id);
@@ -629,6 +668,10 @@ enum bc_status store_subscriptions_insert(struct store *s, struct store_subscrip
 {
     if (n > 0 && !subs)
         return BC_INVALID_ARGUMENT;
+    for (size_t i = 0; i < n; i++)
+        if (id_too_long(subs[i].product) || id_too_long(subs[i].plan) ||
+            (subs[i].sched_plan && id_too_long(subs[i].sched_plan)))
+            return BC_INVALID_ARGUMENT;
     bool own;
     enum bc_status st = store_tx_begin(s, &own);
     if (st != BC_OK)
@@ -637,9 +680,10 @@ enum bc_status store_subscriptions_insert(struct store *s, struct store_subscrip
         size_t rows = n - done < STORE_ROWS_MAX ? n - done : STORE_ROWS_MAX;
         struct db_stmt *q;
         st = rows_stmt(s, s->subs_rows, rows, SUB_INSERT_HEAD,
-                       "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)", " RETURNING id", &q);
+                       "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
+                       " RETURNING id", &q);
         for (size_t i = 0; st == BC_OK && i < rows; i++)
-            bind_sub(q, (int)(13 * i), &subs[done + i]);
+            bind_sub(q, (int)(SUB_PARAMS * i), &subs[done + i]);
         int64_t ids[STORE_ROWS_MAX];
         if (st == BC_OK)
             st = store_run_ids(s, q, ids, rows);
@@ -672,6 +716,81 @@ enum bc_status store_history_append(struct store *s, int64_t subscription_id, in
     if (order_id > 0)
         db_bind_int64(q, 2, order_id);
     return store_run_changed(s, q);   /* one row at most: the id is the key */
+}
+
+/* The WHERE is the partial index subscriptions_due's (schema v7), word for
+ * word, so that the day's due subscriptions are read from it alone. */
+enum bc_status store_subscriptions_due(struct store *s, bc_day day, int64_t account_id,
+                                       struct store_subscription_list *out)
+{
+    out->items = NULL;
+    out->n = 0;
+    struct db_stmt *q;
+    enum bc_status st = account_id != 0
+        ? store_prep(s, SL_SUBS_DUE_ACCOUNT, "SELECT " SUB_COLS " FROM subscriptions"
+                     " WHERE account_id = ?2 AND period_end <= ?1"
+                     " AND status IN ('active','trial','past_due') ORDER BY period_end, id", &q)
+        : store_prep(s, SL_SUBS_DUE, "SELECT " SUB_COLS " FROM subscriptions"
+                     " WHERE period_end <= ?1 AND status IN ('active','trial','past_due')"
+                     " ORDER BY period_end, id", &q);
+    if (st != BC_OK)
+        return st;
+    db_bind_int64(q, 1, day);
+    if (account_id != 0)
+        db_bind_int64(q, 2, account_id);
+    if ((st = STORE_ROWS(s, q, out, read_sub)) != BC_OK)
+        store_subscription_list_clear(out);
+    return st;
+}
+
+static enum bc_status life_write(struct store *s, const struct store_sub_life *l)
+{
+    struct db_stmt *q;
+    enum bc_status st = store_prep(s, SL_SUB_LIFE,
+        "UPDATE subscriptions SET status = ?3, auto_renew = ?4, sched_plan = ?5,"
+        " sched_seats = ?6, sched_period = ?7, past_due_since = ?8, last_attempt = ?9,"
+        " anchor_day = CASE WHEN ?10 > 0 THEN ?10 ELSE anchor_day END,"
+        " version = version + 1 WHERE id = ?1 AND version = ?2", &q);
+    if (st != BC_OK)
+        return st;
+    db_bind_int64(q, 1, l->subscription_id);
+    db_bind_int64(q, 2, l->expect_version);
+    db_bind_text(q, 3, STORE_NAME_TEXT(sub_statuses, l->status));
+    db_bind_int64(q, 4, l->auto_renew_off ? 0 : 1);
+    store_bind_text(q, 5, l->sched_plan);
+    if (l->sched_plan) {
+        db_bind_int64(q, 6, l->sched_seats);
+        db_bind_text(q, 7, store_period_text(l->sched_period));
+    } else {
+        db_bind_null(q, 6);
+        db_bind_null(q, 7);
+    }
+    bind_day(q, 8, l->past_due_since);
+    bind_day(q, 9, l->last_attempt);
+    db_bind_int64(q, 10, l->anchor_day);
+    st = store_run(s, q);
+    if (st == BC_OK && db_changes(s->db) != 1) {
+        store_note(s, "the subscription changed meanwhile");
+        st = BC_STALE_QUOTE;
+    }
+    return st;
+}
+
+enum bc_status store_subscription_set_life(struct store *s, const struct store_sub_life *life,
+                                           struct store_event *events, size_t nevents)
+{
+    if (!life || (nevents > 0 && !events) || (life->sched_plan && id_too_long(life->sched_plan)))
+        return BC_INVALID_ARGUMENT;
+    bool own;
+    enum bc_status st = store_tx_begin(s, &own);
+    if (st != BC_OK)
+        return st;
+    st = life_write(s, life);
+    if (st == BC_OK)
+        st = store_history_append(s, life->subscription_id, 0);
+    for (size_t i = 0; st == BC_OK && i < nevents; i++)
+        st = store_event_append(s, &events[i]);
+    return store_tx_end(s, own, st);
 }
 
 /* ---------------------------------------------------------------- seats */

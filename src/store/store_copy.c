@@ -16,13 +16,14 @@ static const char *const tables[] = {
     "accounts", "contacts", "users", "subscriptions", "seat_assignments", "cart_items",
     "orders", "order_lines", "subscription_history", "payment_methods", "ledger", "audit",
     "operators", "test_charges", "pending_checkouts", "sign_in_failures", "idempotency_keys",
+    "events",
 };
 #define NTABLES (sizeof tables / sizeof *tables)
 
 /* Tables with an identity id, whose sequence follows the copied ids. */
 static const char *const with_id[] = {
     "accounts", "contacts", "users", "subscriptions", "cart_items", "orders", "order_lines",
-    "payment_methods", "ledger", "audit",
+    "payment_methods", "ledger", "audit", "events",
 };
 
 static bool known_table(const char *name)
@@ -161,6 +162,25 @@ static enum bc_status follow_sequences(struct store *dst)
     return st;
 }
 
+/* SQLite: the first reference of the copy that points nowhere, as an error. */
+static enum bc_status dangling_references(struct store *dst)
+{
+    struct db_stmt *q = NULL;
+    int rc = db_prepare(dst->db, "PRAGMA foreign_key_check", &q);
+    enum bc_status st = BC_OK;
+    if (rc == DB_OK && (rc = db_step(q)) == DB_ROW) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "a row of %s refers to a missing row of %s",
+                 db_column_text(q, 0), db_column_text(q, 2));
+        store_note(dst, msg);
+        st = BC_DB_ERROR;
+    } else if (rc != DB_DONE) {
+        st = store_fail(dst, rc);
+    }
+    db_finalize(q);
+    return st;
+}
+
 enum bc_status store_copy(struct store *src, struct store *dst, struct store_copy_table *out,
                           size_t *nout)
 {
@@ -184,13 +204,20 @@ enum bc_status store_copy(struct store *src, struct store *dst, struct store_cop
     int rc = db_exec(src->db, STORE_SQL(src, "BEGIN", "BEGIN ISOLATION LEVEL REPEATABLE READ"));
     if (rc != DB_OK)
         return store_fail(src, rc);
-    if ((st = store_begin(dst)) == BC_OK)
-        st = store_exec(dst, STORE_SQL(dst, "PRAGMA defer_foreign_keys = ON",
-                                       "SET CONSTRAINTS ALL DEFERRED"));
+    /* References are checked once at the end, not row by row: SQLite with
+     * its foreign keys off until foreign_key_check below (a deferred
+     * SQLite check of accounts' billing contacts would scan accounts for
+     * every contact copied), PostgreSQL with its constraints deferred. */
+    if (dst->engine == DB_SQLITE)
+        st = store_exec(dst, "PRAGMA foreign_keys = OFF");
+    if (st == BC_OK && (st = store_begin(dst)) == BC_OK && dst->engine == DB_PG)
+        st = store_exec(dst, "SET CONSTRAINTS ALL DEFERRED");
     for (size_t i = 0; st == BC_OK && i < NTABLES; i++)
         st = copy_table(src, dst, tables[i]);
     if (st == BC_OK)
         st = follow_sequences(dst);
+    if (st == BC_OK && dst->engine == DB_SQLITE)
+        st = dangling_references(dst);
     for (size_t i = 0; st == BC_OK && i < NTABLES; i++) {
         struct store_copy_table *t = &out[i];
         memset(t, 0, sizeof *t);
@@ -215,6 +242,8 @@ enum bc_status store_copy(struct store *src, struct store *dst, struct store_cop
         st = store_commit(dst);
     else
         store_rollback(dst);
+    if (dst->engine == DB_SQLITE)
+        store_exec(dst, "PRAGMA foreign_keys = ON");
     db_exec(src->db, "ROLLBACK");
     if (st != BC_OK)
         *nout = 0;

@@ -252,6 +252,51 @@ static const char schema_v6[] =
     "ALTER TABLE accounts ADD COLUMN legal_name TEXT;"
     "ALTER TABLE accounts ADD COLUMN address TEXT;";
 
+/* v7: the life of a subscription (SPEC §8). Its status takes the states
+ * past_due, suspended and canceled; it keeps whether it renews (auto_renew),
+ * a change scheduled for the renewal at P1 (all three terms, or none) and,
+ * while a renewal is unpaid, the P1 it is due from and the day its charge
+ * last failed. A CHECK is part of the column in SQLite, so the status
+ * column is dropped and added again with the wider one, its values kept
+ * meanwhile in the new sched_plan column (empty again after). An index
+ * holds the subscriptions `renew` looks at by their period end. The event
+ * log is append-only but for the one write that marks an event delivered. */
+static const char schema_v7[] =
+    "ALTER TABLE subscriptions ADD COLUMN sched_plan TEXT;"
+    "UPDATE subscriptions SET sched_plan = status;"
+    "ALTER TABLE subscriptions DROP COLUMN status;"
+    "ALTER TABLE subscriptions ADD COLUMN status TEXT NOT NULL DEFAULT 'active' CHECK (status IN"
+    "  ('trial','active','past_due','suspended','canceled','trial_ended'));"
+    "UPDATE subscriptions SET status = sched_plan, sched_plan = NULL;"
+    "ALTER TABLE subscriptions ADD COLUMN auto_renew INTEGER NOT NULL DEFAULT 1"
+    "  CHECK (auto_renew IN (0,1));"
+    "ALTER TABLE subscriptions ADD COLUMN sched_seats INTEGER CHECK (sched_seats > 0);"
+    "ALTER TABLE subscriptions ADD COLUMN sched_period TEXT"
+    "  CHECK ((sched_period IS NULL OR sched_period IN ('monthly','annual'))"
+    "    AND (sched_plan IS NULL) = (sched_seats IS NULL)"
+    "    AND (sched_plan IS NULL) = (sched_period IS NULL));"
+    "ALTER TABLE subscriptions ADD COLUMN past_due_since INTEGER;"
+    "ALTER TABLE subscriptions ADD COLUMN last_attempt INTEGER;"
+    "CREATE INDEX subscriptions_due ON subscriptions(period_end, id)"
+    "  WHERE status IN ('active','trial','past_due');"
+    "CREATE TABLE events("
+    "  id INTEGER PRIMARY KEY,"
+    "  at INTEGER NOT NULL,"
+    "  type TEXT NOT NULL,"
+    "  account_id INTEGER REFERENCES accounts(id),"
+    "  subscription_id INTEGER REFERENCES subscriptions(id),"
+    "  payload TEXT NOT NULL,"
+    "  delivered_at INTEGER);"
+    "CREATE INDEX events_undelivered ON events(id) WHERE delivered_at IS NULL;"
+    "CREATE TRIGGER events_no_update BEFORE UPDATE ON events"
+    "  WHEN NOT (old.delivered_at IS NULL AND new.delivered_at IS NOT NULL"
+    "    AND new.id = old.id AND new.at = old.at AND new.type = old.type"
+    "    AND new.account_id IS old.account_id AND new.subscription_id IS old.subscription_id"
+    "    AND new.payload = old.payload)"
+    "  BEGIN SELECT RAISE(ABORT, 'events is append-only'); END;"
+    "CREATE TRIGGER events_no_delete BEFORE DELETE ON events"
+    "  BEGIN SELECT RAISE(ABORT, 'events is append-only'); END;";
+
 /* migrations[i] lifts version i to i + 1. */
 static const char *const migrations[] = {
     schema_v1,
@@ -260,6 +305,7 @@ static const char *const migrations[] = {
     schema_v4,
     schema_v5,
     schema_v6,
+    schema_v7,
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,

@@ -1333,7 +1333,7 @@ static void test_account_show_json(void **state)
     for (size_t i = 0; i < json_array_size(subs); i++) {
         s = json_array_get(subs, i);
         ASSERT_KEYS(s, "product", "plan", "seats", "seats_assigned", "period", "period_start",
-                    "period_end", "version");
+                    "period_end", "version", "status", "auto_renew", "scheduled", "next_renewal");
         if (strcmp(jstr(s, "product"), "gotomeeting") != 0)
             continue;
         seen_meeting = true;
