@@ -10,7 +10,9 @@
  * commit, and under READ COMMITTED nothing a writer reads can move under
  * it — so no serialization failure or deadlock arises between billcenter's
  * own writers (the store still retries DB_E_RETRY, from anything else). */
+#include <errno.h>
 #include <libpq-fe.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -402,6 +404,26 @@ static void quiet(void *arg, const char *msg)
     (void)msg;
 }
 
+/* Drives PQconnectPoll to its end, waiting on the socket as it asks, at
+ * most 30 s for each step (false: the server did not answer). */
+static bool connect_wait(PGconn *c)
+{
+    PostgresPollingStatusType ps = PGRES_POLLING_WRITING;
+    while (ps != PGRES_POLLING_OK && ps != PGRES_POLLING_FAILED) {
+        struct pollfd pfd = {.fd = PQsocket(c),
+                             .events = ps == PGRES_POLLING_READING ? POLLIN : POLLOUT};
+        if (pfd.fd < 0)
+            return true;
+        int n = poll(&pfd, 1, 30000);
+        if (n == 0)
+            return false;
+        if (n < 0 && errno != EINTR)
+            return true;
+        ps = PQconnectPoll(c);
+    }
+    return true;
+}
+
 int db_pg_open(const char *conninfo, struct db **out)
 {
     *out = NULL;
@@ -411,9 +433,16 @@ int db_pg_open(const char *conninfo, struct db **out)
     d->base.drv = &pg_driver;
     d->base.engine = DB_PG;
     *out = &d->base;
-    d->c = PQconnectdb(conninfo);
+    /* Started, not made, so that the notice processor is in place before
+     * the server can say anything (a shutdown's WARNING, say). */
+    d->c = PQconnectStart(conninfo);
     if (!d->c)
         return DB_E_NOMEM;
+    PQsetNoticeProcessor(d->c, quiet, NULL);
+    if (PQstatus(d->c) != CONNECTION_BAD && !connect_wait(d->c)) {
+        snprintf(d->err, sizeof d->err, "the server did not answer within 30 s");
+        return DB_E_CONN;
+    }
     if (PQstatus(d->c) != CONNECTION_OK) {
         keep_message(d, PQerrorMessage(d->c));
         const char *m = PQerrorMessage(d->c);
@@ -424,7 +453,6 @@ int db_pg_open(const char *conninfo, struct db **out)
             return DB_E_NO_DB;
         return DB_E_CONN;
     }
-    PQsetNoticeProcessor(d->c, quiet, NULL);
     return p_exec(&d->base, "SET client_min_messages = warning; SET lock_timeout = '30s';"
                             " SET TIME ZONE 'UTC'");
 }
