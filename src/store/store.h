@@ -17,7 +17,7 @@
 
 struct store;
 
-#define STORE_SCHEMA_VERSION 6
+#define STORE_SCHEMA_VERSION 7   /* 7: fiscal documents (SPEC §9) */
 
 enum store_open_mode {
     STORE_OPEN_EXISTING,  /* the file must exist and hold a billcenter schema */
@@ -68,6 +68,13 @@ struct store_account {
     int64_t balance_version;      /* bumps on every balance change */
     char *legal_name;             /* NULL when none (then the name is used) */
     char *address;                /* billing address, NULL when none */
+    /* The billing profile a fiscal document needs (schema v7, SPEC §9);
+     * each NULL when not given. */
+    char *tax_code;               /* codice fiscale (Italy), compact */
+    char *pec;                    /* PEC address (Italy) */
+    char *sdi_code;               /* codice destinatario (Italy), 7 characters */
+    char *street, *street_number, *postcode, *city;
+    char *province;               /* Italian province, two letters */
 };
 void store_account_clear(struct store_account *a);
 
@@ -87,8 +94,8 @@ enum bc_status store_account_insert(struct store *s, struct store_account *a); /
 enum bc_status store_account_set_vat(struct store *s, int64_t account_id, const char *vat_number,
                                      const char *country);
 int64_t store_account_count(struct store *s);
-/* Writes name, kind, country, vat_number, legal_name and address of a->id
- * (balance and billing contact are not touched). BC_NOT_FOUND when no
+/* Writes name, kind, country, vat_number, legal_name, address and the
+ * billing profile of a->id (balance and billing contact are not touched). BC_NOT_FOUND when no
  * such account. */
 enum bc_status store_account_update(struct store *s, const struct store_account *a);
 

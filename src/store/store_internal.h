@@ -91,7 +91,8 @@ enum bc_period store_col_period(struct db_stmt *q, int col);
 
 /* The account row's columns and its reader (store_accounts.c), for search. */
 #define STORE_ACCOUNT_COLS "id, name, kind, currency, country, vat_number, balance_minor," \
-                     " coalesce(billing_contact_id, 0), balance_version, legal_name, address"
+                     " coalesce(billing_contact_id, 0), balance_version, legal_name, address," \
+                     " tax_code, pec, sdi_code, street, street_number, postcode, city, province"
 enum bc_status store_read_account(struct db_stmt *q, void *item);
 
 /* Maps a db.h result to a status and keeps the connection's message. */
