@@ -156,6 +156,11 @@ enum bc_status store_run_changed(struct store *s, struct db_stmt *q);
 /* Runs a one-row, one-column query (e.g. a count) into *out, then resets. */
 enum bc_status store_int64(struct store *s, struct db_stmt *q, int64_t *out);
 
+/* Issues `d` for the order just written in the open transaction
+ * (store_documents.c, store.h's store_doc_issue). */
+enum bc_status store_doc_write(struct store *s, int64_t order_id, int64_t account_id,
+                               const char *currency, struct store_doc_issue *d);
+
 /* Version, seats, assigned seats and account of a subscription. */
 enum bc_status store_sub_state(struct store *s, int64_t id, int64_t *version, int *seats,
                                int *assigned, int64_t *account_id);
