@@ -23,16 +23,41 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <jansson.h>
+#include <libxml/parser.h>
+#include <libxml/xmlIO.h>
+#include <libxml/xmlschemas.h>
+#include <libxml/xpath.h>
+#include <libxml/xpathInternals.h>
+#include <sys/wait.h>
+
+#include "billing.h"
+#include "catalog.h"
+#include "demo.h"
+#include "doc_read.h"
+#include "doc_write.h"
+#include "document.h"
+#include "invoice.h"
+#include "payment.h"
 #include "store.h"
 #include "store_internal.h"   /* store_schema_step: to build a version 6 file */
 #include "store_test.h"
 #include "testdb.h"
 
+#ifndef SOURCE_ROOT
+#define SOURCE_ROOT "."
+#endif
+
 struct fx {
     char dir[64];
     char path[512];   /* the database's target: a file path or a conninfo */
     struct store *s;
+    struct catalog *catalog;
+    struct payment_processor *processor;
+    struct billing b;
 };
+
+static xmlSchemaPtr schema;
 
 /* ---------------------------------------------------------------- fixture */
 
@@ -65,9 +90,34 @@ static int setup_empty(void **state)
     return 0;
 }
 
+/* The demo's ten showcase accounts on 2026-11-25, an operator acting. */
+static int setup_demo(void **state)
+{
+    setup_empty(state);
+    struct fx *f = *state;
+    char err[512];
+    f->catalog = catalog_load(SOURCE_ROOT "/plans", err, sizeof err);
+    if (!f->catalog)
+        fail_msg("%s", err);
+    bc_day today = date_from_civil(2026, 11, 25);
+    assert_int_equal(demo_generate(f->s, f->catalog, today, 10, NULL, NULL), BC_OK);
+    f->processor = payment_test_create(f->s);
+    f->b.store = f->s;
+    f->b.catalog = f->catalog;
+    f->b.processor = f->processor;
+    f->b.today = today;
+    f->b.actor.kind = BILLING_ACTOR_OPERATOR;
+    snprintf(f->b.actor.name, sizeof f->b.actor.name, "alice");
+    f->b.actor.op_role = STORE_OP_OPERATOR;
+    snprintf(f->b.actor.origin, sizeof f->b.actor.origin, "local");
+    return 0;
+}
+
 static int teardown(void **state)
 {
     struct fx *f = *state;
+    payment_destroy(f->processor);
+    catalog_destroy(f->catalog);
     store_close(f->s);
     if (!testdb_drop(f->path))
         fprintf(stderr, "# %s\n", testdb_error());
@@ -225,6 +275,378 @@ static void account_billing_profile_round_trip(void **state)
     store_account_clear(&b);
 }
 
+/* ---------------------------------------------------------------- orders */
+
+static int64_t sub_of(struct fx *f, int64_t account, const char *product,
+                      struct store_subscription *out)
+{
+    struct store_subscription_list l = {0};
+    int64_t id = 0;
+    assert_int_equal(store_subscriptions(f->s, account, &l), BC_OK);
+    for (size_t i = 0; i < l.n; i++)
+        if (strcmp(l.items[i].product, product) == 0) {
+            id = l.items[i].id;
+            if (out) {
+                *out = l.items[i];
+                memset(&l.items[i], 0, sizeof l.items[i]);
+            }
+        }
+    store_subscription_list_clear(&l);
+    assert_true(id > 0);
+    return id;
+}
+
+/* A change of `product` on `account`: plan NULL, seats 0 keep the current. */
+static struct billing_change change(struct fx *f, int64_t account, const char *product,
+                                    const char *plan, int seats)
+{
+    struct store_subscription cur;
+    struct billing_change c;
+    memset(&c, 0, sizeof c);
+    c.subscription_id = sub_of(f, account, product, &cur);
+    snprintf(c.product, sizeof c.product, "%s", product);
+    snprintf(c.to_plan, sizeof c.to_plan, "%s", plan ? plan : cur.plan);
+    c.to_seats = seats ? seats : cur.seats;
+    c.to_period = cur.period;
+    store_subscription_clear(&cur);
+    return c;
+}
+
+/* Places one change (or the cart: change NULL); card NULL uses the card on
+ * file. The result is the caller's (free). */
+static struct billing_result *place(struct fx *f, int64_t account, const struct billing_change *c,
+                                    const char *key, const char *card, enum bc_status expect)
+{
+    struct billing_result *r = calloc(1, sizeof *r);
+    assert_non_null(r);
+    struct billing_payment pay = {.card_number = card, .card_expiry = card ? "12/30" : NULL};
+    enum bc_status st = billing_place(&f->b, account, c, key, -1, &pay, r);
+    if (st != expect)
+        fail_msg("order %s: %s (%s) — %s", key, bc_status_code(st), r->document_why,
+                 store_errmsg(f->s));
+    return r;
+}
+
+static int64_t count(struct fx *f, const char *table)
+{
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table);
+    return testdb_int(f->s, sql);
+}
+
+/* ---------------------------------------------------------------- the XML */
+
+struct xml {
+    xmlDocPtr doc;
+    xmlXPathContextPtr xp;
+};
+
+/* The stored FatturaPA XML, valid against the official schema. */
+static struct xml xml_valid(const char *text)
+{
+    struct xml x;
+    x.doc = xmlReadMemory(text, (int)strlen(text), "fattura.xml", "UTF-8", XML_PARSE_NONET);
+    if (!x.doc)
+        fail_msg("XML does not parse:\n%s", text);
+    xmlSchemaValidCtxtPtr vc = xmlSchemaNewValidCtxt(schema);
+    int rc = xmlSchemaValidateDoc(vc, x.doc);
+    xmlSchemaFreeValidCtxt(vc);
+    if (rc != 0)
+        fail_msg("XML does not validate against FatturaPA 1.2.2:\n%s", text);
+    x.xp = xmlXPathNewContext(x.doc);
+    xmlXPathRegisterNs(x.xp, (const xmlChar *)"p",
+                       (const xmlChar *)"http://ivaservizi.agenziaentrate.gov.it/docs/xsd/fatture/v1.2");
+    return x;
+}
+
+static void xml_done(struct xml *x)
+{
+    xmlXPathFreeContext(x->xp);
+    xmlFreeDoc(x->doc);
+}
+
+#define BODY "/p:FatturaElettronica/FatturaElettronicaBody"
+#define HEADER "/p:FatturaElettronica/FatturaElettronicaHeader"
+
+static void assert_xml(struct xml *x, const char *path, const char *expected)
+{
+    char expr[512];
+    snprintf(expr, sizeof expr, "string(%s)", path);
+    xmlXPathObjectPtr o = xmlXPathEvalExpression((const xmlChar *)expr, x->xp);
+    assert_non_null(o);
+    if (strcmp((const char *)o->stringval, expected) != 0) {
+        char got[256];
+        snprintf(got, sizeof got, "%s", (const char *)o->stringval);
+        xmlXPathFreeObject(o);
+        fail_msg("%s: got '%s', expected '%s'", path, got, expected);
+    }
+    xmlXPathFreeObject(o);
+}
+
+/* ---------------------------------------------------------------- a document */
+
+/* The document an order issued, checked against the order: its kind by
+ * the sign of T, its total and VAT the order's, one line per non-zero
+ * credit or charge line of the order with that line's VAT beside it, VAT
+ * sums per rate adding up to the lines, the model read back rendering the
+ * stored JSON and XML byte for byte, the XML valid. The model is the
+ * caller's (doc_destroy); *x too when given (xml_done). */
+static struct doc *check_document(struct fx *f, const struct billing_result *r, const char *key,
+                                  struct xml *x)
+{
+    assert_true(r->document[0] != '\0');
+    struct store_order o;
+    assert_int_equal(store_order_by_key(f->s, key, &o), BC_OK);
+    struct store_document sd;
+    assert_int_equal(store_document_by_number(f->s, r->document, &sd), BC_OK);
+    assert_int_equal(sd.order_id, o.id);
+    assert_int_equal(sd.account_id, o.account_id);
+    assert_int_equal(sd.issued_on, o.day);
+    assert_string_equal(sd.currency, o.currency);
+    int sign = o.total < 0 ? -1 : 1;
+    assert_int_equal(sd.kind, o.total < 0 ? STORE_DOC_CREDIT_NOTE : STORE_DOC_INVOICE);
+    assert_int_equal(r->document_credit_note, sd.kind == STORE_DOC_CREDIT_NOTE);
+    assert_int_equal(sign * sd.total, o.total);
+    assert_int_equal(sign * sd.tax, o.tax);
+
+    char why[256];
+    struct doc *d = NULL;
+    if (doc_read_json(sd.model, &d, why, sizeof why) != BC_OK)
+        fail_msg("stored model: %s", why);
+    assert_string_equal(d->number, r->document);
+    assert_int_equal(d->kind, sd.kind == STORE_DOC_CREDIT_NOTE ? DOC_CREDIT_NOTE : DOC_INVOICE);
+    assert_int_equal(d->progressive, (uint32_t)sd.id);
+    assert_int_equal(d->sign * d->total, o.total);
+    assert_int_equal(d->sign * d->subtotal, o.subtotal);
+    assert_int_equal(d->sign * d->vat_total, o.tax);
+    /* Line by line. */
+    size_t k = 0;
+    for (size_t i = 0; i < o.nlines; i++) {
+        const struct store_order_line *l = &o.lines[i];
+        if (l->kind == STORE_LINE_TAX)
+            continue;
+        int64_t tax = i + 1 < o.nlines && o.lines[i + 1].kind == STORE_LINE_TAX ? o.lines[i + 1].amount : 0;
+        if (l->amount == 0 && tax == 0)
+            continue;
+        assert_true(k < d->nlines);
+        assert_int_equal(d->lines[k].amount, sign * l->amount);
+        assert_int_equal(d->lines[k].vat, sign * tax);
+        assert_int_equal(d->lines[k].kind, l->kind == STORE_LINE_CREDIT ? DOC_LINE_CREDIT : DOC_LINE_CHARGE);
+        assert_int_equal(d->lines[k].first_day, l->from);
+        assert_int_equal(d->lines[k].last_day, l->to - 1);
+        assert_int_equal(d->lines[k].quantity * d->lines[k].unit_price, d->lines[k].amount);
+        k++;
+    }
+    assert_int_equal(k, d->nlines);
+    /* VAT per rate: each row its lines, all rows the document. */
+    int64_t taxable = 0, vat = 0;
+    for (size_t i = 0; i < d->nvat_sums; i++) {
+        int64_t t = 0, v = 0;
+        for (size_t j = 0; j < d->nlines; j++)
+            if (d->lines[j].rate_bp == d->vat_sums[i].rate_bp &&
+                d->lines[j].vat_kind == d->vat_sums[i].vat_kind) {
+                t += d->lines[j].amount;
+                v += d->lines[j].vat;
+            }
+        assert_int_equal(d->vat_sums[i].taxable, t);
+        assert_int_equal(d->vat_sums[i].vat, v);
+        taxable += t;
+        vat += v;
+    }
+    assert_int_equal(taxable, sign * o.subtotal);
+    assert_int_equal(vat, sign * o.tax);
+    /* How it was paid. */
+    if (sign > 0) {
+        assert_int_equal(d->payment.balance_applied, o.balance_applied);
+        assert_int_equal(d->payment.card_charged, o.due);
+        assert_int_equal(d->payment.due, 0);
+    } else {
+        assert_int_equal(d->payment.balance_credited, -o.total);
+    }
+    /* Frozen: the model read back renders what was stored. */
+    struct doc_bytes j, xb;
+    assert_int_equal(doc_write_json(d, &j), BC_OK);
+    assert_string_equal(j.data, sd.model);
+    assert_int_equal(doc_write_fatturapa(d, &xb), BC_OK);
+    assert_string_equal(xb.data, sd.fatturapa);
+    doc_bytes_free(&j);
+    doc_bytes_free(&xb);
+    struct xml xv = xml_valid(sd.fatturapa);
+    assert_xml(&xv, BODY "/DatiGenerali/DatiGeneraliDocumento/Numero", r->document);
+    assert_xml(&xv, BODY "/DatiGenerali/DatiGeneraliDocumento/TipoDocumento",
+               sign > 0 ? "TD01" : "TD04");
+    if (x)
+        *x = xv;
+    else
+        xml_done(&xv);
+    store_document_clear(&sd);
+    store_order_clear(&o);
+    return d;
+}
+
+/* ---------------------------------------------------------------- every account kind */
+
+static void every_account_kind(void **state)
+{
+    struct fx *f = *state;
+    struct billing_change c;
+    struct billing_result *r;
+    struct doc *d;
+    struct xml x;
+
+    /* 1, Rossi (IT, partita IVA, balance 20.00): SPEC §3's worked example,
+     * 20.00 from the balance and 41.00 on the card on file. */
+    c = change(f, 1, "gotomeeting", "business", 0);
+    r = place(f, 1, &c, "it-business", NULL, BC_OK);
+    assert_string_equal(r->document, "2026/000001");
+    d = check_document(f, r, "it-business", &x);
+    assert_int_equal(d->total, 6100);
+    assert_int_equal(d->vat_total, 1100);
+    assert_int_equal(d->nvat_sums, 1);
+    assert_int_equal(d->vat_sums[0].rate_bp, 2200);
+    assert_int_equal(d->vat_sums[0].vat_kind, DOC_VAT_DOMESTIC);
+    assert_int_equal(d->payment.balance_applied, 2000);
+    assert_int_equal(d->payment.card_charged, 4100);
+    assert_string_equal(d->payment.card, "visa •••• 4242");
+    assert_string_equal(d->customer.vat_number, "00743110157");
+    assert_string_equal(d->customer.codice_destinatario, "KRRH6B9");
+    assert_string_equal(d->customer.address.city, "Milano");
+    assert_string_equal(d->lines[1].product, "GoToMeeting");
+    assert_string_equal(d->lines[1].plan, "Business");
+    assert_string_equal(d->lines[0].plan, "Professional");
+    assert_xml(&x, HEADER "/CessionarioCommittente/DatiAnagrafici/IdFiscaleIVA/IdCodice", "00743110157");
+    assert_xml(&x, HEADER "/DatiTrasmissione/CodiceDestinatario", "KRRH6B9");
+    assert_xml(&x, HEADER "/DatiTrasmissione/ProgressivoInvio", "00001");
+    assert_xml(&x, BODY "/DatiGenerali/DatiGeneraliDocumento/ImportoTotaleDocumento", "61.00");
+    xml_done(&x);
+    doc_destroy(d);
+    free(r);
+
+    /* 8, Verdi (IT company, codice fiscale and PEC, no VAT number). */
+    c = change(f, 8, "gotomeeting", "business", 0);
+    r = place(f, 8, &c, "it-company", "4242424242424242", BC_OK);
+    assert_string_equal(r->document, "2026/000002");
+    d = check_document(f, r, "it-company", &x);
+    assert_string_equal(d->customer.tax_code, "09876540015");
+    assert_null(d->customer.vat_number);
+    assert_string_equal(d->customer.pec, "verdi.formazione@pec.example.it");
+    assert_int_equal(d->vat_sums[0].rate_bp, 2200);
+    assert_xml(&x, HEADER "/CessionarioCommittente/DatiAnagrafici/CodiceFiscale", "09876540015");
+    assert_xml(&x, HEADER "/DatiTrasmissione/PECDestinatario", "verdi.formazione@pec.example.it");
+    xml_done(&x);
+    doc_destroy(d);
+    free(r);
+
+    /* 9, Bianchi (IT consumer, codice fiscale, balance 500.00): fewer
+     * seats, T < 0: a credit note, crediting what was billed before
+     * documents began (no invoice on record to name). */
+    c = change(f, 9, "gotomeeting", NULL, 10);
+    r = place(f, 9, &c, "it-consumer-fewer", NULL, BC_OK);
+    assert_string_equal(r->document, "NC 2026/000001");
+    assert_true(r->document_credit_note);
+    d = check_document(f, r, "it-consumer-fewer", &x);
+    assert_int_equal(d->kind, DOC_CREDIT_NOTE);
+    assert_string_equal(d->customer.tax_code, "BNCPLA80A01F205C");
+    assert_string_equal(d->customer.codice_destinatario, "0000000");
+    assert_int_equal(d->ncredits, 0);
+    assert_true(d->total > 0);
+    assert_int_equal(d->lines[0].kind, DOC_LINE_CREDIT);
+    assert_int_equal(d->lines[0].rate_bp, 2200);
+    xml_done(&x);
+    doc_destroy(d);
+    free(r);
+
+    /* 3, Müller (DE consumer): Germany's VAT, declared through the OSS. */
+    c = change(f, 3, "gotomeeting", NULL, 12);
+    r = place(f, 3, &c, "de-consumer", "4242424242424242", BC_OK);
+    assert_string_equal(r->document, "2026/000003");
+    d = check_document(f, r, "de-consumer", &x);
+    assert_int_equal(d->nvat_sums, 1);
+    assert_int_equal(d->vat_sums[0].rate_bp, 1900);
+    assert_int_equal(d->vat_sums[0].vat_kind, DOC_VAT_OSS);
+    assert_true(d->vat_total > 0);
+    assert_xml(&x, HEADER "/DatiTrasmissione/CodiceDestinatario", "XXXXXXX");
+    assert_xml(&x, BODY "/DatiBeniServizi/DatiRiepilogo/Natura", "N7");
+    xml_done(&x);
+    doc_destroy(d);
+    free(r);
+
+    /* 4, Dupont (FR business) and 10, Schmidt (DE business): reverse charge. */
+    c = change(f, 4, "gotowebinar", NULL, 3);
+    r = place(f, 4, &c, "fr-business", "4242424242424242", BC_OK);
+    assert_string_equal(r->document, "2026/000004");
+    d = check_document(f, r, "fr-business", &x);
+    assert_int_equal(d->vat_total, 0);
+    assert_int_equal(d->vat_sums[0].vat_kind, DOC_VAT_REVERSE_CHARGE);
+    assert_int_equal(d->vat_sums[0].rate_bp, 0);
+    assert_string_equal(d->customer.vat_number, "44732829320");
+    assert_xml(&x, BODY "/DatiBeniServizi/DatiRiepilogo/Natura", "N2.1");
+    assert_xml(&x, HEADER "/CessionarioCommittente/DatiAnagrafici/IdFiscaleIVA/IdPaese", "FR");
+    xml_done(&x);
+    doc_destroy(d);
+    free(r);
+    c = change(f, 10, "gotomeeting", "business", 0);
+    r = place(f, 10, &c, "de-business", "4242424242424242", BC_OK);
+    assert_string_equal(r->document, "2026/000005");
+    d = check_document(f, r, "de-business", NULL);
+    assert_int_equal(d->vat_sums[0].vat_kind, DOC_VAT_REVERSE_CHARGE);
+    assert_int_equal(d->vat_total, 0);
+    assert_string_equal(d->customer.vat_number, "136464502");
+    doc_destroy(d);
+    free(r);
+
+    /* 5, Acme (US): a cart of two products, outside the EU. */
+    struct billing_change meeting = change(f, 5, "gotomeeting", NULL, 4);
+    struct billing_change training = change(f, 5, "gototraining", "pro", 0);
+    assert_int_equal(billing_cart_put(&f->b, 5, &meeting), BC_OK);
+    assert_int_equal(billing_cart_put(&f->b, 5, &training), BC_OK);
+    r = place(f, 5, NULL, "us-cart", "4242424242424242", BC_OK);
+    assert_string_equal(r->document, "2026/000006");
+    d = check_document(f, r, "us-cart", &x);
+    assert_string_equal(d->currency, "USD");
+    assert_int_equal(d->vat_total, 0);
+    assert_int_equal(d->nvat_sums, 1);
+    assert_int_equal(d->vat_sums[0].vat_kind, DOC_VAT_OUT_OF_SCOPE);
+    bool saw_meeting = false, saw_training = false;
+    for (size_t i = 0; i < d->nlines; i++) {
+        saw_meeting = saw_meeting || strcmp(d->lines[i].product, "GoToMeeting") == 0;
+        saw_training = saw_training || strcmp(d->lines[i].product, "GoToTraining") == 0;
+    }
+    assert_true(saw_meeting && saw_training);
+    assert_xml(&x, BODY "/DatiGenerali/DatiGeneraliDocumento/Divisa", "USD");
+    xml_done(&x);
+    doc_destroy(d);
+    free(r);
+
+    /* 7, Brighton (GB) and 6, Tanaka (JP, in yen: no decimals). */
+    c = change(f, 7, "gotowebinar", "standard", 0);
+    r = place(f, 7, &c, "gb-business", "4242424242424242", BC_OK);
+    assert_string_equal(r->document, "2026/000007");
+    d = check_document(f, r, "gb-business", NULL);
+    assert_string_equal(d->currency, "GBP");
+    assert_int_equal(d->vat_sums[0].vat_kind, DOC_VAT_OUT_OF_SCOPE);
+    doc_destroy(d);
+    free(r);
+    c = change(f, 6, "gotomeeting", NULL, 5);
+    r = place(f, 6, &c, "jp-yen", "4242424242424242", BC_OK);
+    assert_string_equal(r->document, "2026/000008");
+    d = check_document(f, r, "jp-yen", &x);
+    assert_string_equal(d->currency, "JPY");
+    assert_int_equal(d->exponent, 0);
+    assert_int_equal(d->vat_total, 0);
+    assert_xml(&x, BODY "/DatiGenerali/DatiGeneraliDocumento/Divisa", "JPY");
+    xml_done(&x);
+    doc_destroy(d);
+    free(r);
+
+    /* Eight invoices and one credit note, numbered without a gap. */
+    assert_int_equal(count(f, "documents"), 9);
+    assert_int_equal(testdb_int(f->s, "SELECT last FROM document_numbers WHERE series = ''"), 8);
+    assert_int_equal(testdb_int(f->s, "SELECT last FROM document_numbers WHERE series = 'NC'"), 1);
+    assert_int_equal(testdb_int(f->s, "SELECT count(*) FROM documents d JOIN orders o"
+                                      " ON o.id = d.order_id"), count(f, "orders"));
+}
+
 /* A version 6 file (SQLite: built step by step) with an order: the upgrade
  * to 7 keeps it and gives it no document; documents begin with the first
  * order placed after it. */
@@ -260,9 +682,26 @@ static void upgrade_gives_old_orders_no_document(void **state)
     store_account_clear(&a);
 }
 
+static int group_setup(void **state)
+{
+    (void)state;
+    xmlSetExternalEntityLoader(xmlNoNetExternalEntityLoader);
+    xmlSchemaParserCtxtPtr pc = xmlSchemaNewParserCtxt(FATTURAPA_XSD);
+    schema = pc ? xmlSchemaParse(pc) : NULL;
+    xmlSchemaFreeParserCtxt(pc);
+    if (!schema) {
+        fprintf(stderr, "cannot load %s\n", FATTURAPA_XSD);
+        return -1;
+    }
+    return 0;
+}
+
 int main(void)
 {
+    if (group_setup(NULL) != 0)
+        return 1;
     const struct CMUnitTest both[] = {
+        cmocka_unit_test_setup_teardown(every_account_kind, setup_demo, teardown),
         cmocka_unit_test_setup_teardown(schema_is_version_7, setup_empty, teardown),
         cmocka_unit_test_setup_teardown(documents_are_append_only, setup_empty, teardown),
         cmocka_unit_test_setup_teardown(numbers_only_move_forward, setup_empty, teardown),
