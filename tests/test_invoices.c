@@ -647,6 +647,293 @@ static void every_account_kind(void **state)
                                       " ON o.id = d.order_id"), count(f, "orders"));
 }
 
+/* A seat reduction after an invoice of the same subscription: the credit
+ * note names that invoice, in the store and in the XML. */
+static void credit_note_links_its_invoice(void **state)
+{
+    struct fx *f = *state;
+    struct billing_change c = change(f, 1, "gotomeeting", NULL, 7);
+    struct billing_result *inv = place(f, 1, &c, "more-seats", NULL, BC_OK);
+    assert_string_equal(inv->document, "2026/000001");
+    assert_false(inv->document_credit_note);
+    doc_destroy(check_document(f, inv, "more-seats", NULL));
+
+    c = change(f, 1, "gotomeeting", NULL, 5);
+    struct billing_result *cn = place(f, 1, &c, "fewer-seats", NULL, BC_OK);
+    assert_string_equal(cn->document, "NC 2026/000001");
+    assert_true(cn->document_credit_note);
+    struct xml x;
+    struct doc *d = check_document(f, cn, "fewer-seats", &x);
+    assert_int_equal(d->ncredits, 1);
+    assert_string_equal(d->credits[0].number, "2026/000001");
+    assert_int_equal(d->credits[0].date, f->b.today);
+    assert_xml(&x, BODY "/DatiGenerali/DatiFattureCollegate/IdDocumento", "2026/000001");
+    assert_xml(&x, BODY "/DatiGenerali/DatiFattureCollegate/Data", "2026-11-25");
+    xml_done(&x);
+    doc_destroy(d);
+
+    struct store_document sd, si;
+    assert_int_equal(store_document_by_number(f->s, "NC 2026/000001", &sd), BC_OK);
+    assert_int_equal(store_document_by_number(f->s, "2026/000001", &si), BC_OK);
+    struct store_doc_ref *refs = NULL;
+    size_t n = 0;
+    assert_int_equal(store_document_credits(f->s, sd.id, &refs, &n), BC_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(refs[0].id, si.id);
+    assert_string_equal(refs[0].number, "2026/000001");
+    free(refs);
+    /* An invoice credits nothing. */
+    assert_int_equal(store_document_credits(f->s, si.id, &refs, &n), BC_OK);
+    assert_int_equal(n, 0);
+    store_document_clear(&sd);
+    store_document_clear(&si);
+    /* The account's documents, oldest first, each with its kind. */
+    struct store_document_list l;
+    assert_int_equal(store_documents(f->s, 1, &l), BC_OK);
+    assert_int_equal(l.n, 2);
+    assert_string_equal(l.items[0].number, "2026/000001");
+    assert_int_equal(l.items[0].kind, STORE_DOC_INVOICE);
+    assert_string_equal(l.items[1].number, "NC 2026/000001");
+    assert_int_equal(l.items[1].kind, STORE_DOC_CREDIT_NOTE);
+    assert_null(l.items[0].model);
+    assert_int_equal(l.items[0].sent[STORE_SEND_SDI], STORE_SEND_NONE);
+    store_document_list_clear(&l);
+    free(inv);
+    free(cn);
+}
+
+/* Orders that do not happen take no number: a declined card, an account
+ * whose billing profile cannot make a document, a seller without fiscal
+ * data, a day before the series' last document, a commit that rolls back
+ * after its number was taken. The next order gets the next number. */
+static void numbers_are_gapless_across_refusals(void **state)
+{
+    struct fx *f = *state;
+    struct billing_change c = change(f, 3, "gotomeeting", NULL, 11);
+    struct billing_result *r = place(f, 3, &c, "first", "4242424242424242", BC_OK);
+    assert_string_equal(r->document, "2026/000001");
+    free(r);
+    int64_t docs = count(f, "documents");
+
+    /* Declined. */
+    c = change(f, 3, "gotomeeting", NULL, 12);
+    r = place(f, 3, &c, "declined", "4000000000000002", BC_PAYMENT_DECLINED);
+    assert_string_equal(r->document, "");
+    free(r);
+
+    /* No address: refused before the charge, saying what is missing. */
+    struct store_account a;
+    assert_int_equal(store_account_get(f->s, 3, &a), BC_OK);
+    char *street = a.street;
+    a.street = NULL;
+    assert_int_equal(store_account_update(f->s, &a), BC_OK);
+    r = place(f, 3, &c, "no-address", "4242424242424242", BC_BILLING_PROFILE_INCOMPLETE);
+    assert_string_equal(r->document_why, "customer: the address needs a street and a city");
+    assert_int_equal(r->quote.refusal, BC_BILLING_PROFILE_INCOMPLETE);
+    free(r);
+    assert_int_equal(testdb_int(f->s, "SELECT count(*) FROM test_charges WHERE key = 'no-address'"), 0);
+    a.street = street;
+    assert_int_equal(store_account_update(f->s, &a), BC_OK);
+    store_account_clear(&a);
+
+    /* An Italian consumer without codice fiscale or partita IVA. */
+    assert_int_equal(store_account_get(f->s, 9, &a), BC_OK);
+    char *cf = a.tax_code;
+    a.tax_code = NULL;
+    assert_int_equal(store_account_update(f->s, &a), BC_OK);
+    struct billing_change fewer = change(f, 9, "gotomeeting", NULL, 18);
+    r = place(f, 9, &fewer, "no-cf", NULL, BC_BILLING_PROFILE_INCOMPLETE);
+    assert_string_equal(r->document_why,
+                        "customer: an Italian customer needs a partita IVA or a codice fiscale");
+    free(r);
+    a.tax_code = cf;
+    assert_int_equal(store_account_update(f->s, &a), BC_OK);
+    store_account_clear(&a);
+
+    /* The seller without its VAT number: no order at all. */
+    char *vat = f->catalog->seller_vat_number;
+    f->catalog->seller_vat_number = NULL;
+    r = place(f, 3, &c, "no-seller-vat", "4242424242424242", BC_SELLER_FISCAL_DATA_MISSING);
+    assert_string_equal(r->document_why, "seller: a document needs the seller's VAT number");
+    free(r);
+    f->catalog->seller_vat_number = vat;
+
+    /* A day before the last invoice's (account 4's period began three days ago). */
+    f->b.today -= 1;
+    c = change(f, 4, "gotowebinar", NULL, 3);
+    r = place(f, 4, &c, "yesterday", "4242424242424242", BC_DOCUMENT_DATE_ORDER);
+    assert_string_equal(r->document, "");
+    assert_int_equal(r->order_id, 0);
+    free(r);
+    f->b.today += 1;
+    /* Its charge went back: nothing kept, nobody charged. */
+    assert_int_equal(testdb_int(f->s, "SELECT count(*) FROM test_charges WHERE key = 'yesterday'"
+                                      " AND state = 'approved'"), 0);
+
+    assert_int_equal(count(f, "documents"), docs);
+    assert_int_equal(testdb_int(f->s, "SELECT last FROM document_numbers WHERE series = ''"), 1);
+    c = change(f, 3, "gotomeeting", NULL, 12);
+    r = place(f, 3, &c, "second", "4242424242424242", BC_OK);
+    assert_string_equal(r->document, "2026/000002");
+    free(r);
+}
+
+/* The store's side: a document that cannot be made rolls the whole order
+ * back, number included. */
+static enum bc_status failing_render(void *ctx, int64_t sequence, int64_t progressive,
+                                     const struct store_doc_ref *credits, size_t ncredits,
+                                     struct store_doc_rendered *out)
+{
+    int64_t *seen = ctx;
+    *seen = sequence;
+    return BC_INVALID_ARGUMENT;
+}
+
+static void a_failed_document_rolls_the_order_back(void **state)
+{
+    struct fx *f = *state;
+    testdb_exec(f->s, "INSERT INTO document_numbers(series, year, last, last_day)"
+                      " VALUES('', 2026, 41, 20782)");
+    struct store_order o = {0};
+    o.account_id = 3;
+    o.idempotency_key = strdup("store-level");
+    o.actor = strdup("alice");
+    snprintf(o.currency, sizeof o.currency, "EUR");
+    o.day = f->b.today;
+    int64_t seen = 0;
+    struct store_doc_issue doc = {.kind = STORE_DOC_INVOICE, .series = "", .day = f->b.today,
+                                  .render = failing_render, .ctx = &seen};
+    enum store_key_state ks;
+    int64_t orders = count(f, "orders");
+    assert_int_equal(store_order_place_doc(f->s, &o, NULL, 0, 0, NULL, NULL, &doc, &ks),
+                     BC_INVALID_ARGUMENT);
+    assert_int_equal(seen, 42);      /* the number it was given ... */
+    assert_int_equal(doc.id, 0);
+    assert_int_equal(count(f, "orders"), orders);
+    assert_int_equal(count(f, "documents"), 0);
+    /* ... went back with the order. */
+    assert_int_equal(testdb_int(f->s, "SELECT last FROM document_numbers WHERE series = ''"), 41);
+    store_order_clear(&o);
+}
+
+/* Issued means frozen: a placed order's document refuses UPDATE and DELETE. */
+static void placed_documents_are_frozen(void **state)
+{
+    struct fx *f = *state;
+    struct billing_change c = change(f, 1, "gotomeeting", "business", 0);
+    struct billing_result *r = place(f, 1, &c, "frozen", NULL, BC_OK);
+    struct store_document before, after;
+    assert_int_equal(store_document_by_number(f->s, r->document, &before), BC_OK);
+    static const char *const refused[] = {
+        "UPDATE documents SET total_minor = 0",
+        "UPDATE documents SET fatturapa = '<changed/>'",
+        "UPDATE documents SET number = '2026/999999'",
+        "DELETE FROM documents",
+        "DELETE FROM document_numbers",
+        "UPDATE document_numbers SET last = 0",
+    };
+    for (size_t i = 0; i < sizeof refused / sizeof *refused; i++)
+        assert_int_equal(store_exec_for_test(f->s, refused[i]), BC_DB_ERROR);
+    assert_int_equal(store_document_by_number(f->s, r->document, &after), BC_OK);
+    assert_string_equal(after.model, before.model);
+    assert_string_equal(after.fatturapa, before.fatturapa);
+    assert_int_equal(after.total, before.total);
+    store_document_clear(&before);
+    store_document_clear(&after);
+    free(r);
+}
+
+/* The same key again returns the first order and its document; nothing
+ * new is written or numbered. */
+static void replay_writes_no_second_document(void **state)
+{
+    struct fx *f = *state;
+    struct billing_change c = change(f, 4, "gotowebinar", NULL, 3);
+    struct billing_result *r = place(f, 4, &c, "replayed-key", "4242424242424242", BC_OK);
+    assert_false(r->replayed);
+    assert_string_equal(r->document, "2026/000001");
+    int64_t order = r->order_id;
+    free(r);
+    r = place(f, 4, &c, "replayed-key", "4242424242424242", BC_OK);
+    assert_true(r->replayed);
+    assert_int_equal(r->order_id, order);
+    assert_string_equal(r->document, "2026/000001");
+    free(r);
+    assert_int_equal(count(f, "documents"), 1);
+    assert_int_equal(testdb_int(f->s, "SELECT last FROM document_numbers"), 1);
+}
+
+/* Two processes placing orders at once: every number once, none skipped,
+ * in the order the documents were written. */
+static void concurrent_orders_number_without_gaps(void **state)
+{
+    struct fx *f = *state;
+    enum { PER_CHILD = 4 };
+    static const int64_t accounts[2] = {1, 9};
+    store_close(f->s);
+    f->s = NULL;
+    payment_destroy(f->processor);
+    f->processor = NULL;
+    pid_t pids[2];
+    for (int k = 0; k < 2; k++) {
+        pids[k] = fork();
+        assert_true(pids[k] >= 0);
+        if (pids[k] > 0)
+            continue;
+        struct store *s = NULL;
+        if (store_open(f->path, STORE_OPEN_EXISTING, &s) != BC_OK)
+            _exit(10);
+        struct billing b = f->b;
+        b.store = s;
+        b.processor = payment_test_create(s);
+        for (int i = 0; i < PER_CHILD; i++) {
+            struct store_subscription_list l = {0};
+            if (store_subscriptions(s, accounts[k], &l) != BC_OK)
+                _exit(11);
+            struct billing_change c;
+            memset(&c, 0, sizeof c);
+            for (size_t j = 0; j < l.n; j++)
+                if (strcmp(l.items[j].product, "gotomeeting") == 0) {
+                    c.subscription_id = l.items[j].id;
+                    snprintf(c.product, sizeof c.product, "gotomeeting");
+                    snprintf(c.to_plan, sizeof c.to_plan, "%s", l.items[j].plan);
+                    c.to_seats = l.items[j].seats + 1;
+                    c.to_period = l.items[j].period;
+                }
+            store_subscription_list_clear(&l);
+            char key[32];
+            snprintf(key, sizeof key, "race-%d-%d", k, i);
+            struct billing_result *r = calloc(1, sizeof *r);
+            struct billing_payment pay = {0};
+            enum bc_status st = BC_STALE_QUOTE;
+            for (int tries = 0; tries < 20 && st == BC_STALE_QUOTE; tries++)
+                st = billing_place(&b, accounts[k], &c, key, -1, &pay, r);
+            if (st != BC_OK || !r->document[0])
+                _exit(12);
+            free(r);
+        }
+        payment_destroy(b.processor);
+        store_close(s);
+        _exit(0);
+    }
+    for (int k = 0; k < 2; k++) {
+        int status = 0;
+        assert_int_equal(waitpid(pids[k], &status, 0), pids[k]);
+        assert_true(WIFEXITED(status));
+        assert_int_equal(WEXITSTATUS(status), 0);
+    }
+    assert_int_equal(store_open(f->path, STORE_OPEN_EXISTING, &f->s), BC_OK);
+    f->b.store = f->s;
+    f->processor = payment_test_create(f->s);
+    f->b.processor = f->processor;
+    assert_int_equal(count(f, "documents"), 2 * PER_CHILD);
+    assert_int_equal(testdb_int(f->s, "SELECT count(DISTINCT sequence) FROM documents"), 2 * PER_CHILD);
+    assert_int_equal(testdb_int(f->s, "SELECT min(sequence) FROM documents"), 1);
+    assert_int_equal(testdb_int(f->s, "SELECT max(sequence) FROM documents"), 2 * PER_CHILD);
+    /* Written in number order: the id (the SdI progressive) follows it. */
+    assert_int_equal(testdb_int(f->s, "SELECT count(*) FROM documents WHERE id <> sequence"), 0);
+}
+
 /* A version 6 file (SQLite: built step by step) with an order: the upgrade
  * to 7 keeps it and gives it no document; documents begin with the first
  * order placed after it. */
@@ -702,6 +989,12 @@ int main(void)
         return 1;
     const struct CMUnitTest both[] = {
         cmocka_unit_test_setup_teardown(every_account_kind, setup_demo, teardown),
+        cmocka_unit_test_setup_teardown(credit_note_links_its_invoice, setup_demo, teardown),
+        cmocka_unit_test_setup_teardown(numbers_are_gapless_across_refusals, setup_demo, teardown),
+        cmocka_unit_test_setup_teardown(a_failed_document_rolls_the_order_back, setup_demo, teardown),
+        cmocka_unit_test_setup_teardown(placed_documents_are_frozen, setup_demo, teardown),
+        cmocka_unit_test_setup_teardown(replay_writes_no_second_document, setup_demo, teardown),
+        cmocka_unit_test_setup_teardown(concurrent_orders_number_without_gaps, setup_demo, teardown),
         cmocka_unit_test_setup_teardown(schema_is_version_7, setup_empty, teardown),
         cmocka_unit_test_setup_teardown(documents_are_append_only, setup_empty, teardown),
         cmocka_unit_test_setup_teardown(numbers_only_move_forward, setup_empty, teardown),
