@@ -22,6 +22,7 @@
 #include <stddef.h>
 
 #include "billing.h"
+#include "doc_write.h"
 #include "document.h"
 
 struct billing_doc {
@@ -58,5 +59,37 @@ enum bc_status billing_doc_prepare(struct billing *b, const struct store_account
 /* What to hand store_order_place_doc: NULL when there is nothing to document. */
 struct store_doc_issue *billing_doc_issue(struct billing_doc *doc);
 void billing_doc_clear(struct billing_doc *doc);
+
+/* ---- handing documents on (invoice_send.c) ---- */
+
+/* One hand-over `invoice send` tried or found done. */
+struct billing_send_item {
+    char number[STORE_DOC_NUMBER_MAX + 1];
+    enum store_send_channel channel;
+    int attempt;                       /* 0: not tried now (accepted before, or in flight) */
+    enum store_send_status status;     /* accepted, rejected, failed; sending: another run has it */
+    char reply_id[64];                 /* the receiver's id for it, "" when none */
+    char message[160];                 /* what the receiver said, or why there is no reply */
+};
+struct billing_send_report {
+    struct billing_send_item *items;
+    size_t n;
+    int accepted, rejected, failed, in_flight;
+};
+void billing_send_report_clear(struct billing_send_report *r);
+
+/* SPEC §9's `invoice send`: hands every document a channel has not
+ * accepted yet (or only the one numbered `number`) to the catalog's
+ * documents.send_command (the e-mail to the account's billing contacts:
+ * the document's JSON and its PDF in `lang`) and sdi.command (the
+ * FatturaPA XML with its SdI file name), JSON on stdin, {"status":
+ * "accepted"|"rejected", "id", "message"} on stdout. Each attempt is
+ * claimed, then its reply recorded (document_sends): a channel that
+ * accepted a document never gets it again, two runs never send one at
+ * once, anything not accepted is tried again by the next run. Operators
+ * who may change things only. BC_NOT_FOUND: no such document;
+ * BC_INVALID_ARGUMENT: the catalog configures neither command. */
+enum bc_status billing_invoice_send(struct billing *b, const char *number, enum doc_lang lang,
+                                    struct billing_send_report *out);
 
 #endif

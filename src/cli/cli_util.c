@@ -91,14 +91,19 @@ static const struct {
     {"account add",
      "billcenter account add --name NAME --country CC --currency CUR\n"
      "                 [--kind standard|corporate] [--vat-number X] [--address TEXT]\n"
-     "                 [--legal-name TEXT] [--contact-name N --contact-email E] [--json]"},
+     "                 [--legal-name TEXT] [--contact-name N --contact-email E]\n"
+     "                 [--street S --number N --postcode P --city C [--province PR]]\n"
+     "                 [--tax-code CF] [--pec ADDRESS] [--sdi-code CODE] [--json]"},
     {"account edit",
      "billcenter account edit ID [--name NAME] [--country CC] [--kind standard|corporate]\n"
-     "                 [--vat-number X|\"\"] [--address TEXT|\"\"] [--legal-name TEXT|\"\"] [--json]"},
+     "                 [--vat-number X|\"\"] [--address TEXT|\"\"] [--legal-name TEXT|\"\"]\n"
+     "                 [--street S] [--number N] [--postcode P] [--city C] [--province PR]\n"
+     "                 [--tax-code CF] [--pec ADDRESS] [--sdi-code CODE] (\"\" clears) [--json]"},
     {"account import",
      "billcenter account import FILE [--json]   (CSV with a header row: name, country,\n"
      "                 currency, kind, vat_number, address, legal_name, contact_name,\n"
-     "                 contact_email, in any order; all rows or none)"},
+     "                 contact_email, tax_code, pec, sdi_code, street, number, postcode,\n"
+     "                 city, province, in any order; all rows or none)"},
     {"orders", "billcenter orders ID [--json]"},
     {"audit", "billcenter audit [--account ID] [--since YYYY-MM-DD (UTC)] [--json]"},
     {"reconcile", "billcenter reconcile [--json]"},
@@ -111,6 +116,13 @@ static const struct {
     {"backup", "billcenter backup FILE [--force]"},
     {"migrate", "billcenter migrate --to DB [--json]   (into an empty database: SQLite\n"
                 "                 file or PostgreSQL conninfo; counts and sums verified)"},
+    {"invoices", "billcenter invoices ACCOUNT [--json]"},
+    {"invoice show",
+     "billcenter invoice show NUMBER [--format text|json|pdf|fatturapa] [-o FILE]\n"
+     "                 [--json | --xml | --pdf FILE] [--paper a4|letter]"},
+    {"invoice send",
+     "billcenter invoice send [NUMBER] [--json]   (to documents.send_command and\n"
+     "                 sdi.command; what was not accepted is tried again next time)"},
 };
 
 void cli_print_usage(FILE *f, const char *command)
@@ -172,7 +184,8 @@ int cli_usage_error(const struct cli *c, const char *fmt, ...)
         fputs("usage: billcenter [init | catalog check | quote | order place |\n"
               "                   account show|add|edit|import |\n"
               "                   orders | audit | reconcile | operator add|remove|list |\n"
-              "                   contact set-pin | backup] [OPTIONS]; 'billcenter --help' says more\n",
+              "                   contact set-pin | backup | invoices | invoice show|send]\n"
+              "                   [OPTIONS]; 'billcenter --help' says more\n",
               stderr);
     return CLI_EXIT_USAGE;
 }

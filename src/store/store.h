@@ -538,6 +538,7 @@ struct store_document_list { struct store_document *items; size_t n; };
 void store_document_list_clear(struct store_document_list *l);
 
 /* With model and XML; BC_NOT_FOUND when none. */
+enum bc_status store_document_get(struct store *s, int64_t id, struct store_document *out);
 enum bc_status store_document_by_number(struct store *s, const char *number,
                                         struct store_document *out);
 enum bc_status store_document_by_order(struct store *s, int64_t order_id,

@@ -296,6 +296,12 @@ static enum bc_status one_doc(struct store *s, const char *sql, const char *text
     return st;
 }
 
+enum bc_status store_document_get(struct store *s, int64_t id, struct store_document *out)
+{
+    return one_doc(s, "SELECT " DOC_COLS ", model, fatturapa FROM documents WHERE id = ?1",
+                   NULL, id, out);
+}
+
 enum bc_status store_document_by_number(struct store *s, const char *number,
                                         struct store_document *out)
 {
