@@ -37,6 +37,7 @@
 #include "doc_read.h"
 #include "doc_write.h"
 #include "document.h"
+#include "fiscal_id.h"
 #include "invoice.h"
 #include "payment.h"
 #include "store.h"
@@ -934,6 +935,234 @@ static void concurrent_orders_number_without_gaps(void **state)
     assert_int_equal(testdb_int(f->s, "SELECT count(*) FROM documents WHERE id <> sequence"), 0);
 }
 
+/* The demo's accounts can all be invoiced: the showcase ones (the Italian
+ * ones with a valid codice fiscale or partita IVA and a codice
+ * destinatario or PEC) and every generated one. */
+static void demo_accounts_can_be_invoiced(void **state)
+{
+    struct fx *f = *state;
+    store_close(f->s);
+    testdb_drop(f->path);
+    testdb_new_in(f->dir, "many.db", f->path, sizeof f->path);
+    assert_int_equal(store_open(f->path, STORE_OPEN_CREATE, &f->s), BC_OK);
+    f->b.store = f->s;
+    assert_int_equal(demo_generate(f->s, f->catalog, f->b.today, 400, NULL, NULL), BC_OK);
+    int italian = 0, with_cf = 0;
+    for (int64_t id = 1; id <= 400; id++) {
+        struct store_account a;
+        assert_int_equal(store_account_get(f->s, id, &a), BC_OK);
+        char why[256];
+        enum bc_status st = billing_doc_check(&f->b, &a, NULL, NULL, why, sizeof why);
+        if (st != BC_OK)
+            fail_msg("account %lld (%s, %s): %s", (long long)id, a.name, a.country, why);
+        if (strcmp(a.country, "IT") == 0) {
+            italian++;
+            assert_true(a.vat_number || a.tax_code);
+            if (a.tax_code) {
+                with_cf++;
+                assert_true(fiscal_codice_fiscale_valid(a.tax_code));
+            }
+            assert_non_null(a.province);
+            assert_int_equal(strlen(a.postcode), 5);
+        }
+        store_account_clear(&a);
+    }
+    assert_true(italian > 50);
+    assert_true(with_cf > 20);
+    /* The showcase's Italian profiles, as demo.c documents them. */
+    struct store_account a;
+    assert_int_equal(store_account_get(f->s, 1, &a), BC_OK);
+    assert_string_equal(a.sdi_code, "KRRH6B9");
+    assert_string_equal(a.tax_code, "00743110157");
+    assert_true(fiscal_partita_iva_valid(a.tax_code));
+    store_account_clear(&a);
+    assert_int_equal(store_account_get(f->s, 8, &a), BC_OK);
+    assert_string_equal(a.pec, "verdi.formazione@pec.example.it");
+    assert_true(fiscal_pec_valid(a.pec));
+    assert_true(fiscal_codice_fiscale_valid(a.tax_code));
+    assert_null(a.vat_number);
+    store_account_clear(&a);
+    assert_int_equal(store_account_get(f->s, 9, &a), BC_OK);
+    assert_string_equal(a.tax_code, "BNCPLA80A01F205C");
+    assert_string_equal(a.city, "Milano");
+    assert_int_equal(a.balance, 50000);
+    store_account_clear(&a);
+}
+
+/* Attempts at handing a document on, on either engine: one claim at a
+ * time, a reply per attempt, never again once accepted. */
+static void send_attempts_are_claimed(void **state)
+{
+    struct fx *f = *state;
+    struct billing_change c = change(f, 1, "gotomeeting", "business", 0);
+    free(place(f, 1, &c, "to-send", NULL, BC_OK));
+    struct store_document d;
+    assert_int_equal(store_document_by_number(f->s, "2026/000001", &d), BC_OK);
+    int64_t *ids;
+    size_t n;
+    assert_int_equal(store_documents_unsent(f->s, STORE_SEND_SDI, &ids, &n), BC_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(ids[0], d.id);
+    free(ids);
+
+    int attempt;
+    enum store_send_status state_;
+    assert_int_equal(store_document_send_claim(f->s, d.id, STORE_SEND_SDI, 1000, 900, &attempt,
+                                               &state_), BC_OK);
+    assert_int_equal(state_, STORE_SEND_NONE);
+    assert_int_equal(attempt, 1);
+    /* Claimed at 1000 and still within its time: another run leaves it. */
+    assert_int_equal(store_document_send_claim(f->s, d.id, STORE_SEND_SDI, 1010, 910, &attempt,
+                                               &state_), BC_OK);
+    assert_int_equal(state_, STORE_SEND_SENDING);
+    assert_int_equal(attempt, 0);
+    /* The e-mail is a channel of its own. */
+    assert_int_equal(store_document_send_claim(f->s, d.id, STORE_SEND_EMAIL, 1010, 910, &attempt,
+                                               &state_), BC_OK);
+    assert_int_equal(attempt, 1);
+    assert_int_equal(store_document_send_result(f->s, d.id, STORE_SEND_EMAIL, 1,
+                                                STORE_SEND_ACCEPTED, "{\"id\":\"m1\"}", 1011), BC_OK);
+    /* The SdI run died without a reply: later, a second attempt. */
+    assert_int_equal(store_document_send_claim(f->s, d.id, STORE_SEND_SDI, 5000, 4900, &attempt,
+                                               &state_), BC_OK);
+    assert_int_equal(attempt, 2);
+    assert_int_equal(store_document_send_result(f->s, d.id, STORE_SEND_SDI, 2, STORE_SEND_FAILED,
+                                                "{\"error\":\"timeout\"}", 5001), BC_OK);
+    assert_int_equal(store_document_send_claim(f->s, d.id, STORE_SEND_SDI, 6000, 5900, &attempt,
+                                               &state_), BC_OK);
+    assert_int_equal(attempt, 3);
+    assert_int_equal(store_document_send_result(f->s, d.id, STORE_SEND_SDI, 3, STORE_SEND_ACCEPTED,
+                                                "{\"id\":\"s3\"}", 6001), BC_OK);
+    assert_int_equal(store_document_send_claim(f->s, d.id, STORE_SEND_SDI, 9000, 8900, &attempt,
+                                               &state_), BC_OK);
+    assert_int_equal(state_, STORE_SEND_ACCEPTED);
+    assert_int_equal(attempt, 0);
+    /* A claim is its own attempt: the same reply twice is refused. */
+    assert_int_equal(store_document_send_result(f->s, d.id, STORE_SEND_SDI, 3, STORE_SEND_ACCEPTED,
+                                                NULL, 9001), BC_DB_ERROR);
+    assert_int_equal(store_documents_unsent(f->s, STORE_SEND_SDI, &ids, &n), BC_OK);
+    assert_int_equal(n, 0);
+    free(ids);
+    store_document_clear(&d);
+    assert_int_equal(store_document_by_number(f->s, "2026/000001", &d), BC_OK);
+    assert_int_equal(d.sent[STORE_SEND_SDI], STORE_SEND_ACCEPTED);
+    assert_int_equal(d.sent[STORE_SEND_EMAIL], STORE_SEND_ACCEPTED);
+    store_document_clear(&d);
+    assert_int_equal(count(f, "document_sends"), 7);
+}
+
+/* billing_invoice_send against a hook on either engine: accepted once,
+ * never again; the reply recorded as the receiver gave it. */
+static void invoice_send_through_a_hook(void **state)
+{
+    struct fx *f = *state;
+    struct billing_change c = change(f, 10, "gotomeeting", "business", 0);
+    free(place(f, 10, &c, "hooked", "4242424242424242", BC_OK));
+    char hook[128], log[128], cmd[400];
+    snprintf(hook, sizeof hook, "%s/hook.sh", f->dir);
+    snprintf(log, sizeof log, "%s/calls.log", f->dir);
+    FILE *h = fopen(hook, "w");
+    assert_non_null(h);
+    fprintf(h, "#!/bin/sh\ncat >> '%s'\necho >> '%s'\n"
+               "echo '{\"status\": \"accepted\", \"id\": \"SDI-77\"}'\n", log, log);
+    fclose(h);
+    chmod(hook, 0700);
+    snprintf(cmd, sizeof cmd, "%s", hook);
+    char *saved = f->catalog->sdi_command;
+    f->catalog->sdi_command = cmd;
+    struct billing_send_report r;
+    assert_int_equal(billing_invoice_send(&f->b, NULL, DOC_LANG_EN, &r), BC_OK);
+    assert_int_equal(r.n, 1);
+    assert_int_equal(r.accepted, 1);
+    assert_string_equal(r.items[0].number, "2026/000001");
+    assert_int_equal(r.items[0].channel, STORE_SEND_SDI);
+    assert_string_equal(r.items[0].reply_id, "SDI-77");
+    billing_send_report_clear(&r);
+    assert_int_equal(billing_invoice_send(&f->b, NULL, DOC_LANG_EN, &r), BC_OK);
+    assert_int_equal(r.n, 0);
+    billing_send_report_clear(&r);
+    assert_int_equal(billing_invoice_send(&f->b, "2026/000001", DOC_LANG_EN, &r), BC_OK);
+    assert_int_equal(r.n, 1);
+    assert_int_equal(r.items[0].status, STORE_SEND_ACCEPTED);
+    assert_int_equal(r.items[0].attempt, 0);
+    billing_send_report_clear(&r);
+    assert_int_equal(billing_invoice_send(&f->b, "2026/999999", DOC_LANG_EN, &r), BC_NOT_FOUND);
+    billing_send_report_clear(&r);
+    /* A read-only operator sends nothing. */
+    f->b.actor.op_role = STORE_OP_READONLY;
+    assert_int_equal(billing_invoice_send(&f->b, NULL, DOC_LANG_EN, &r), BC_READONLY_OPERATOR);
+    billing_send_report_clear(&r);
+    f->b.actor.op_role = STORE_OP_OPERATOR;
+    f->catalog->sdi_command = saved;
+    char *text = testdb_q1_text(f->path, "SELECT reply FROM document_sends WHERE status = 'accepted'");
+    assert_string_equal(text, "{\"id\":\"SDI-77\",\"status\":\"accepted\"}");
+    free(text);
+    /* One call, with the XML the store froze. */
+    FILE *l = fopen(log, "r");
+    assert_non_null(l);
+    char buf[65536];
+    size_t len = fread(buf, 1, sizeof buf - 1, l);
+    fclose(l);
+    buf[len] = '\0';
+    json_error_t err;
+    json_t *req = json_loadb(buf, len, JSON_DISABLE_EOF_CHECK, &err);
+    assert_non_null(req);
+    assert_string_equal(json_string_value(json_object_get(req, "key")), "2026/000001:sdi");
+    char *xml = testdb_q1_text(f->path, "SELECT fatturapa FROM documents");
+    assert_string_equal(json_string_value(json_object_get(req, "xml")), xml);
+    free(xml);
+    json_decref(req);
+}
+
+/* migrate's copy takes the documents, their numbers, credits and sends. */
+static void copy_keeps_documents(void **state)
+{
+    struct fx *f = *state;
+    struct billing_change c = change(f, 1, "gotomeeting", NULL, 7);
+    free(place(f, 1, &c, "copy-1", NULL, BC_OK));
+    c = change(f, 1, "gotomeeting", NULL, 5);
+    free(place(f, 1, &c, "copy-2", NULL, BC_OK));
+    int attempt;
+    enum store_send_status st;
+    assert_int_equal(store_document_send_claim(f->s, 1, STORE_SEND_SDI, 100, 0, &attempt, &st), BC_OK);
+    char target[512];
+    testdb_new_in(f->dir, "copy.db", target, sizeof target);
+    struct store *dst = NULL;
+    assert_int_equal(store_open(target, STORE_OPEN_CREATE, &dst), BC_OK);
+    struct store_copy_table tables[64];
+    size_t n = 0;
+    assert_true(store_copy_tables() <= 64);
+    enum bc_status cst = store_copy(f->s, dst, tables, &n);
+    if (cst != BC_OK)
+        fail_msg("copy: %s %s / %s", bc_status_code(cst), store_errmsg(f->s), store_errmsg(dst));
+    bool seen = false;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(tables[i].table, "documents") == 0) {
+            seen = true;
+            assert_int_equal(tables[i].rows, 2);
+        }
+    assert_true(seen);
+    struct store_document a, b;
+    assert_int_equal(store_document_by_number(f->s, "NC 2026/000001", &a), BC_OK);
+    assert_int_equal(store_document_by_number(dst, "NC 2026/000001", &b), BC_OK);
+    assert_string_equal(a.model, b.model);
+    assert_string_equal(a.fatturapa, b.fatturapa);
+    assert_int_equal(a.id, b.id);
+    store_document_clear(&a);
+    store_document_clear(&b);
+    struct store_doc_ref *refs;
+    size_t nrefs;
+    assert_int_equal(store_document_credits(dst, 2, &refs, &nrefs), BC_OK);
+    assert_int_equal(nrefs, 1);
+    assert_string_equal(refs[0].number, "2026/000001");
+    free(refs);
+    assert_int_equal(testdb_int(dst, "SELECT count(*) FROM document_sends"), 1);
+    /* The copy numbers on from where the source was. */
+    assert_int_equal(testdb_int(dst, "SELECT last FROM document_numbers WHERE series = ''"), 1);
+    store_close(dst);
+    testdb_drop(target);
+}
+
 /* A version 6 file (SQLite: built step by step) with an order: the upgrade
  * to 7 keeps it and gives it no document; documents begin with the first
  * order placed after it. */
@@ -995,6 +1224,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(placed_documents_are_frozen, setup_demo, teardown),
         cmocka_unit_test_setup_teardown(replay_writes_no_second_document, setup_demo, teardown),
         cmocka_unit_test_setup_teardown(concurrent_orders_number_without_gaps, setup_demo, teardown),
+        cmocka_unit_test_setup_teardown(demo_accounts_can_be_invoiced, setup_demo, teardown),
+        cmocka_unit_test_setup_teardown(send_attempts_are_claimed, setup_demo, teardown),
+        cmocka_unit_test_setup_teardown(invoice_send_through_a_hook, setup_demo, teardown),
+        cmocka_unit_test_setup_teardown(copy_keeps_documents, setup_demo, teardown),
         cmocka_unit_test_setup_teardown(schema_is_version_7, setup_empty, teardown),
         cmocka_unit_test_setup_teardown(documents_are_append_only, setup_empty, teardown),
         cmocka_unit_test_setup_teardown(numbers_only_move_forward, setup_empty, teardown),
