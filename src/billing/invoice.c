@@ -36,6 +36,47 @@ static void customer_input(const struct store_account *a, const char *country,
     };
 }
 
+/* Length of the valid UTF-8 sequence at p (1..4), 0 when it is not one
+ * (a stray continuation byte, an overlong form, a surrogate, past U+10FFFF). */
+static size_t utf8_seq(const unsigned char *p)
+{
+    if (p[0] < 0x80)
+        return 1;
+    size_t n = p[0] >= 0xF0 ? 4 : p[0] >= 0xE0 ? 3 : p[0] >= 0xC2 ? 2 : 0;
+    if (n == 0 || p[0] > 0xF4)
+        return 0;
+    for (size_t i = 1; i < n; i++)
+        if ((p[i] & 0xC0) != 0x80)
+            return 0;
+    if ((p[0] == 0xE0 && p[1] < 0xA0) || (p[0] == 0xED && p[1] >= 0xA0) ||
+        (p[0] == 0xF0 && p[1] < 0x90) || (p[0] == 0xF4 && p[1] >= 0x90))
+        return 0;
+    return n;
+}
+
+/* The account's texts as a document can carry them: should the database
+ * hold bytes that are not UTF-8, each becomes '?' (the JSON and XML of a
+ * document are UTF-8). The copy is the document's; NULL stays NULL. */
+static const char *clean_text(struct billing_doc *doc, const char *s, bool *oom)
+{
+    if (!s || doc->nowned >= sizeof doc->owned / sizeof *doc->owned)
+        return s;
+    char *c = strdup(s);
+    if (!c) {
+        *oom = true;
+        return s;
+    }
+    for (unsigned char *p = (unsigned char *)c; *p;) {
+        size_t n = utf8_seq(p);
+        if (n == 0)
+            *p++ = '?';
+        else
+            p += n;
+    }
+    doc->owned[doc->nowned++] = c;
+    return c;
+}
+
 /* A refusal of doc_build in the terms of the order: whose data is missing. */
 static enum bc_status refusal_of(const char *why)
 {
@@ -212,6 +253,16 @@ enum bc_status billing_doc_prepare(struct billing *b, const struct store_account
     in->customer_in_eu = vat->in_eu;
     doc_seller_input(c, &in->seller);
     customer_input(acct, country, vat_number, &in->customer);
+    struct doc_party_input *cu = &in->customer;
+    bool oom = false;
+    cu->name = clean_text(doc, cu->name, &oom);
+    cu->street = clean_text(doc, cu->street, &oom);
+    cu->number = clean_text(doc, cu->number, &oom);
+    cu->postcode = clean_text(doc, cu->postcode, &oom);
+    cu->city = clean_text(doc, cu->city, &oom);
+    cu->pec = clean_text(doc, cu->pec, &oom);
+    if (oom)
+        return BC_NO_MEMORY;
     if (in->kind == DOC_INVOICE) {
         in->balance_applied = order->balance_applied;
         in->card_charged = order->due;
@@ -245,6 +296,9 @@ void billing_doc_clear(struct billing_doc *doc)
         return;
     free(doc->lines);
     doc->lines = NULL;
+    for (size_t i = 0; i < doc->nowned; i++)
+        free(doc->owned[i]);
+    doc->nowned = 0;
     doc->in.lines = NULL;
     doc->in.nlines = 0;
 }

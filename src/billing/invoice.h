@@ -34,6 +34,8 @@ struct billing_doc {
     size_t ncredited;
     bool none;                         /* nothing to document */
     char card[40];
+    char *owned[12];                   /* the customer's texts, made valid UTF-8 */
+    size_t nowned;
     struct store_doc_issue issue;      /* issue.number once written */
     char why[256];                     /* why the document could not be made */
 };
