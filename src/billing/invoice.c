@@ -212,6 +212,8 @@ static enum bc_status render(void *ctx, int64_t sequence, int64_t progressive,
     struct doc *d = NULL;
     enum bc_status st = doc_build(&in, &d, doc->why, sizeof doc->why);
     free(refs);
+    if (st == BC_INVALID_ARGUMENT)
+        st = refusal_of(doc->why);   /* e.g. the profile changed since the check */
     if (st == BC_OK && d->sign * d->total != doc->order->total) {
         snprintf(doc->why, sizeof doc->why, "the document's total is not the order's");
         st = BC_INVALID_ARGUMENT;

@@ -912,10 +912,13 @@ enum bc_status billing_place(struct billing *b, int64_t account_id, const struct
     }
     if (doc.why[0])
         snprintf(result->document_why, sizeof result->document_why, "%s", doc.why);
-    if (bc_status_is_refusal(st) && st != BC_DOCUMENT_DATE_ORDER) {
+    /* A refusal of the order's document says so; any other refusal at the
+     * commit means the world moved. */
+    bool doc_refusal = st == BC_DOCUMENT_DATE_ORDER || st == BC_BILLING_PROFILE_INCOMPLETE;
+    if (bc_status_is_refusal(st) && !doc_refusal) {
         requote(b, &acct, changes, n, vat.country, vat.vat_number, result);
         st = rst == BC_OK ? BC_STALE_QUOTE : rst;
-    } else if (st == BC_DOCUMENT_DATE_ORDER) {
+    } else if (doc_refusal) {
         result->quote.refusal = st;
         st = rst == BC_OK ? st : rst;
     }

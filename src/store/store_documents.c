@@ -203,8 +203,8 @@ enum bc_status store_doc_write(struct store *s, int64_t order_id, int64_t accoun
     memset(&r, 0, sizeof r);
     if (st == BC_OK) {
         st = d->render(d->ctx, sequence, id, refs, nrefs, &r);
-        if (st != BC_OK && !s->errmsg[0])
-            store_note(s, "the document could not be made");
+        if (st != BC_OK)
+            store_note(s, "the order's document could not be made");
     }
     if (st == BC_OK && (!r.model || !r.fatturapa || !r.number[0] || r.total < 0)) {
         store_note(s, "the document came back incomplete");
