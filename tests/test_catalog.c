@@ -67,6 +67,8 @@ static void shipped_catalog_loads(void **state)
     assert_int_equal(c->retry_days[2], 5);
     assert_int_equal(c->retry_days[3], 7);
     assert_null(c->events_command);
+    assert_null(c->documents_send_command);
+    assert_null(c->sdi_command);
 
     assert_int_equal(c->ncurrencies, 4);
     assert_string_equal(c->currencies[0], "EUR");
@@ -177,6 +179,10 @@ static void optional_settings_and_plain_prices(void **state)
     assert_int_equal(c->retry_days[1], 4);
     assert_int_equal(c->retry_days[2], 10);
     assert_string_equal(c->events_command, "/usr/local/bin/provision --from billcenter");
+    assert_string_equal(c->documents_send_command, "/usr/local/bin/mail-invoice");
+    assert_int_equal(c->documents_timeout_ms, 5000);
+    assert_string_equal(c->sdi_command, "/usr/local/bin/sdi-send --test");
+    assert_int_equal(c->sdi_timeout_ms, 30000);
     /* No fiscal data for the seller: none is made up, the series are the defaults. */
     assert_null(c->seller_vat_number);
     assert_null(c->seller_tax_code);
@@ -369,6 +375,8 @@ static const struct {
      "tests/catalog_bad/root_is_list/catalog.yaml:1:1: the file must hold a mapping, not a list"},
     {"scalar_expected",
      "tests/catalog_bad/scalar_expected/meet.yaml:3:9: 'name' must be a scalar, not a list"},
+    {"sdi_command_missing",
+     "tests/catalog_bad/sdi_command_missing/catalog.yaml:5:6: missing key 'command' in sdi"},
     {"seats_max_below_min",
      "tests/catalog_bad/seats_max_below_min/meet.yaml:9:29: seats max 10 is below min 20"},
     {"seats_min_zero",

@@ -102,8 +102,15 @@ static int teardown(void **state)
 static int64_t add_account(struct fx *f, const char *name, const char *country,
                            const char *currency, const char *vat, int64_t balance)
 {
+    /* The billing profile every renewal's invoice needs (SPEC §9). */
+    bool it = strcmp(country, "IT") == 0;
     struct store_account a = {.name = (char *)name, .kind = STORE_ACCOUNT_STANDARD,
-                              .vat_number = (char *)vat};
+                              .vat_number = (char *)vat,
+                              .street = "Via Roma", .street_number = "1",
+                              .postcode = it ? "20121" : "10115",
+                              .city = it ? "Milano" : "Berlin",
+                              .province = it ? "MI" : NULL,
+                              .tax_code = it && !vat ? "04512340151" : NULL};
     snprintf(a.currency, sizeof a.currency, "%s", currency);
     snprintf(a.country, sizeof a.country, "%s", country);
     assert_int_equal(store_account_insert(f->s, &a), BC_OK);
@@ -841,7 +848,8 @@ static void test_trial_converts_or_ends(void **state)
     store_subscription_clear(&x);
     char types[512];
     event_types(f, ev0, types, sizeof types);
-    assert_string_equal(types, "order.placed,subscription.renewed,subscription.changed");
+    assert_string_equal(types, "order.placed,invoice.issued,subscription.renewed,"
+                               "subscription.changed");
     json_t *p = last_payload(f, "subscription.renewed");
     assert_true(json_boolean_value(json_object_get(p, "from_trial")));
     assert_string_equal(json_string_value(json_object_get(p, "status")), "active");

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "billing_impl.h"
+#include "fiscal_id.h"
 #include "vat.h"
 
 #define ACCOUNT_TEXT_MAX 500
@@ -134,7 +135,87 @@ static bool check_fields(const struct catalog *cat, const struct account_input *
     return text_ok("the name", in->name, false, msg, size) &&
            text_ok("the legal name", in->legal_name, false, msg, size) &&
            text_ok("the address", in->address, true, msg, size) &&
-           text_ok("the contact name", in->contact_name, false, msg, size);
+           text_ok("the contact name", in->contact_name, false, msg, size) &&
+           text_ok("the street", in->street, false, msg, size) &&
+           text_ok("the street number", in->street_number, false, msg, size) &&
+           text_ok("the postcode", in->postcode, false, msg, size) &&
+           text_ok("the city", in->city, false, msg, size) &&
+           text_ok("the PEC address", in->pec, false, msg, size);
+}
+
+/* The given profile value, or the account's when not given ("" clears). */
+static const char *given_or(const char *given, const struct store_account *base, char *const *kept)
+{
+    return given ? given : base ? *kept : NULL;
+}
+
+/* The billing profile (SPEC §9) of *out from the input and the base, each
+ * identifier checked against the country the account will have. */
+static bool build_profile(const struct account_input *in, const struct store_account *base,
+                          struct store_account *out, char *msg, size_t size, bool *oom)
+{
+    bool italy = strcmp(out->country, "IT") == 0;
+    const char *cf = given_or(in->tax_code, base, base ? &base->tax_code : NULL);
+    const char *pec = given_or(in->pec, base, base ? &base->pec : NULL);
+    const char *sdi = given_or(in->sdi_code, base, base ? &base->sdi_code : NULL);
+    const char *postcode = given_or(in->postcode, base, base ? &base->postcode : NULL);
+    const char *province = given_or(in->province, base, base ? &base->province : NULL);
+    char cf_buf[24], sdi_buf[16], prov_buf[3];
+    if (cf && *cf) {
+        if (!italy) {
+            snprintf(msg, size, "a codice fiscale is for an Italian account (country IT), not %s",
+                     out->country);
+            return false;
+        }
+        if (!fiscal_id_compact(cf, cf_buf, sizeof cf_buf) || !fiscal_codice_fiscale_valid(cf_buf)) {
+            snprintf(msg, size, "codice fiscale '%s' is not valid (16 characters of a person or "
+                     "11 digits of a company, with their check character)", cf);
+            return false;
+        }
+        cf = cf_buf;
+    }
+    if (pec && *pec && !fiscal_pec_valid(pec)) {
+        snprintf(msg, size, "PEC '%s' is not an e-mail address", pec);
+        return false;
+    }
+    if (sdi && *sdi) {
+        if (!fiscal_id_compact(sdi, sdi_buf, sizeof sdi_buf) ||
+            !fiscal_codice_destinatario_valid(sdi_buf)) {
+            snprintf(msg, size, "codice destinatario '%s' is not 7 letters and digits", sdi);
+            return false;
+        }
+        sdi = sdi_buf;
+    }
+    if (postcode && *postcode && italy) {
+        bool five = strlen(postcode) == 5;
+        for (size_t i = 0; five && i < 5; i++)
+            five = isdigit((unsigned char)postcode[i]);
+        if (!five) {
+            snprintf(msg, size, "postcode '%s': an Italian postcode (CAP) is 5 digits", postcode);
+            return false;
+        }
+    }
+    if (province && *province) {
+        if (strlen(province) != 2 || !isalpha((unsigned char)province[0]) ||
+            !isalpha((unsigned char)province[1])) {
+            snprintf(msg, size, "province '%s' is not two letters (MI, RM)", province);
+            return false;
+        }
+        prov_buf[0] = (char)toupper((unsigned char)province[0]);
+        prov_buf[1] = (char)toupper((unsigned char)province[1]);
+        prov_buf[2] = '\0';
+        province = prov_buf;
+    }
+    out->tax_code = dup_or_null(cf, oom);
+    out->pec = dup_or_null(pec, oom);
+    out->sdi_code = dup_or_null(sdi, oom);
+    out->street = dup_or_null(given_or(in->street, base, base ? &base->street : NULL), oom);
+    out->street_number = dup_or_null(given_or(in->street_number, base,
+                                              base ? &base->street_number : NULL), oom);
+    out->postcode = dup_or_null(postcode, oom);
+    out->city = dup_or_null(given_or(in->city, base, base ? &base->city : NULL), oom);
+    out->province = dup_or_null(province, oom);
+    return true;
 }
 
 bool account_build(const struct catalog *cat, const struct account_input *in,
@@ -184,6 +265,10 @@ bool account_build(const struct catalog *cat, const struct account_input *in,
         }
         out->vat_number = dup_or_null(vat_buf, &oom);
     }
+    if (!build_profile(in, base, out, msg, size, &oom)) {
+        store_account_clear(out);
+        return false;
+    }
     if (in->contact_email && *in->contact_email) {
         contact->name = dup_or_null(in->contact_name, &oom);
         contact->email = dup_or_null(in->contact_email, &oom);
@@ -210,6 +295,16 @@ static json_t *string_or_null(const char *s)
     return s ? json_string(s) : json_null();
 }
 
+json_t *account_profile_json(const struct store_account *a)
+{
+    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+                     "tax_code", string_or_null(a->tax_code), "pec", string_or_null(a->pec),
+                     "sdi_code", string_or_null(a->sdi_code), "street", string_or_null(a->street),
+                     "number", string_or_null(a->street_number),
+                     "postcode", string_or_null(a->postcode), "city", string_or_null(a->city),
+                     "province", string_or_null(a->province));
+}
+
 json_t *account_fields_json(const struct store_account *a, const struct store_contact *contact)
 {
     json_t *o = json_pack("{s:I, s:s?, s:s, s:s, s:s, s:o, s:o, s:o}", "id", (json_int_t)a->id,
@@ -219,6 +314,8 @@ json_t *account_fields_json(const struct store_account *a, const struct store_co
                           string_or_null(a->vat_number), "legal_name",
                           string_or_null(a->legal_name), "address", string_or_null(a->address));
 
+    if (o)
+        json_object_set_new(o, "billing_profile", account_profile_json(a));
     if (o && contact && contact->email)
         json_object_set_new(o, "billing_contact",
                             json_pack("{s:s?, s:s}", "name", contact->name, "email",

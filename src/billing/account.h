@@ -17,11 +17,17 @@
 #include "store.h"
 
 /* Fields as given; NULL is "not given" (an edit keeps the account's value).
- * For vat_number, address and legal_name, "" clears. kind is "standard" or
- * "corporate". */
+ * For vat_number, address, legal_name and the billing profile, "" clears.
+ * kind is "standard" or "corporate". */
 struct account_input {
     const char *name, *country, *currency, *kind, *vat_number, *address, *legal_name;
     const char *contact_name, *contact_email;
+    /* The billing profile its documents need (SPEC §9), checked with
+     * fiscal_id.h: a codice fiscale (Italian accounts only), a PEC
+     * address, a codice destinatario (7 letters and digits), and the
+     * structured address (an Italian postcode is 5 digits, a province two
+     * letters). */
+    const char *tax_code, *pec, *sdi_code, *street, *street_number, *postcode, *city, *province;
 };
 
 /* Whether `country` (two letters, any case) is an ISO 3166-1 alpha-2 code. */
@@ -54,7 +60,12 @@ enum bc_status account_add(struct billing *b, struct store_account *accounts,
 enum bc_status account_edit(struct billing *b, const struct store_account *before,
                             const struct store_account *after);
 
-/* The audited fields of an account as JSON (new reference). */
+/* The billing profile as JSON: tax_code, pec, sdi_code, street, number,
+ * postcode, city, province (each null when not given). New reference. */
+json_t *account_profile_json(const struct store_account *a);
+
+/* The audited fields of an account as JSON (new reference), its billing
+ * profile under "billing_profile". */
 json_t *account_fields_json(const struct store_account *a, const struct store_contact *contact);
 
 #endif

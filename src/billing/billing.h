@@ -142,6 +142,12 @@ struct billing_result {
                                         * ("insufficient_funds", "expired_card",
                                         * "card_declined"; "" when none given) */
     struct billing_quote quote;        /* the figures placed, or the new ones when stale */
+    /* The order's fiscal document (SPEC §9): its number ("" when none) and
+     * kind; for billing_profile_incomplete / seller_fiscal_data_missing,
+     * what the document lacks (English). */
+    char document[STORE_DOC_NUMBER_MAX + 1];
+    bool document_credit_note;
+    char document_why[256];
 };
 
 /* Places an order: `change` for one item, or NULL to check out the cart.

@@ -68,8 +68,14 @@
  *          paid from the balance
  * Their billing contacts have PIN 1234 as well.
  *
- * Accounts 11..n of demo_generate are generated: 5% corporate, a mix of countries and
- * currencies, 1-3 subscriptions each, some balances, some VAT numbers, one
+ * Every showcase account has the billing profile its invoices need (SPEC
+ * §9): a street address, and for the Italian ones a codice fiscale (1:
+ * the company's, with codice destinatario KRRH6B9; 8: the company's, with
+ * a PEC; 9: Paolo Bianchi's, BNCPLA80A01F205C).
+ *
+ * Accounts 11..n are generated: 5% corporate, a mix of countries and
+ * currencies, 1-3 subscriptions each, some balances, some VAT numbers (the
+ * Italian ones without get a company codice fiscale), a street address, one
  * billing contact each (sometimes an admin too, no PIN: hashing a million
  * PINs would take hours), a few users and seat assignments. Everything is
  * written in the store's bulk-load mode (store_bulk_load, store.h): on a new
@@ -135,6 +141,13 @@ struct demo {
     struct rng rng;
     char pin_hash[CRYPT_OUTPUT_SIZE];
     int64_t last_contact;   /* id of the contact written last (0: none yet) */
+    int64_t generated;      /* generated accounts written so far */
+};
+
+/* An account's billing profile (SPEC §9): what its invoices say of it. */
+struct profile {
+    const char *street, *number, *postcode, *city, *province;
+    const char *tax_code, *sdi_code, *pec;
 };
 
 /* `billing_contact` (0: none yet) is written with the account: the id its
@@ -142,13 +155,22 @@ struct demo {
  * writes nothing more (generated accounts). */
 static enum bc_status add_account(struct demo *d, const char *name, enum store_account_kind kind,
                                   const char *country, const char *currency, const char *vat,
-                                  int64_t balance, int64_t billing_contact, int64_t *id)
+                                  int64_t balance, int64_t billing_contact,
+                                  const struct profile *p, int64_t *id)
 {
     struct store_account a = {
         .name = (char *)name,
         .kind = kind,
         .vat_number = (char *)vat,
         .billing_contact_id = billing_contact,
+        .street = (char *)p->street,
+        .street_number = (char *)p->number,
+        .postcode = (char *)p->postcode,
+        .city = (char *)p->city,
+        .province = (char *)p->province,
+        .tax_code = (char *)p->tax_code,
+        .sdi_code = (char *)p->sdi_code,
+        .pec = (char *)p->pec,
     };
     snprintf(a.currency, sizeof a.currency, "%s", currency);
     snprintf(a.country, sizeof a.country, "%s", country);
@@ -307,7 +329,9 @@ static enum bc_status showcase(struct demo *d)
 
     /* 1: the SPEC §3 worked example, seen by its billing contact. */
     TRY(add_account(d, "Rossi Consulting S.r.l.", STORE_ACCOUNT_STANDARD, "IT", "EUR",
-                    "IT00743110157", 2000, 0, &id));
+                    "IT00743110157", 2000, 0,
+                    &(struct profile){"Via Torino", "12", "20123", "Milano", "MI",
+                                      "00743110157", "KRRH6B9", NULL}, &id));
     TRY(add_contact(d, id, "Maria Rossi", "maria.rossi@example.it", STORE_ROLE_BILLING, true));
     TRY(add_contact(d, id, "Luca Bianchi", "luca.bianchi@example.it", STORE_ROLE_ADMIN, true));
     TRY(add_users(d, id, 6, "rossi-consulting.example.it", users));
@@ -320,14 +344,16 @@ static enum bc_status showcase(struct demo *d)
 
     /* 2: corporate: shown, never changed here. */
     TRY(add_account(d, "Globex Corporation", STORE_ACCOUNT_CORPORATE, "US", "USD",
-                    NULL, 0, 0, &id));
+                    NULL, 0, 0, &(struct profile){"Globex Plaza", "1", "97401", "Cypress Creek",
+                                                  NULL, NULL, NULL, NULL}, &id));
     TRY(add_contact(d, id, "Hank Scorpio", "hank.scorpio@globex.example.com", STORE_ROLE_BILLING, true));
     TRY(add_sub(d, id, "USD", &(struct sub_spec){"gotomeeting", "enterprise", 50,
                                                  BC_PERIOD_MONTHLY, 7, false}, &sub));
 
     /* 3: seats cannot go below the 8 assigned. */
     TRY(add_account(d, "Müller Technik GmbH", STORE_ACCOUNT_STANDARD, "DE", "EUR",
-                    NULL, 0, 0, &id));
+                    NULL, 0, 0, &(struct profile){"Königsallee", "27", "40212", "Düsseldorf",
+                                                  NULL, NULL, NULL, NULL}, &id));
     TRY(add_contact(d, id, "Jonas Müller", "jonas.mueller@example.de", STORE_ROLE_BILLING, true));
     TRY(add_users(d, id, 9, "mueller-technik.example.de", users));
     TRY(add_sub(d, id, "EUR", &(struct sub_spec){"gotomeeting", "business", 10,
@@ -336,13 +362,16 @@ static enum bc_status showcase(struct demo *d)
 
     /* 4: EU reverse charge. */
     TRY(add_account(d, "Dupont & Fils SARL", STORE_ACCOUNT_STANDARD, "FR", "EUR", "FR44732829320",
-                    0, 0, &id));
+                    0, 0, &(struct profile){"rue de la Paix", "12", "75002", "Paris",
+                                            NULL, NULL, NULL, NULL}, &id));
     TRY(add_contact(d, id, "Claire Dupont", "claire.dupont@example.fr", STORE_ROLE_BILLING, true));
     TRY(add_sub(d, id, "EUR", &(struct sub_spec){"gotowebinar", "pro", 2,
                                                  BC_PERIOD_MONTHLY, 3, false}, &sub));
 
     /* 5: outside the EU, no VAT. */
-    TRY(add_account(d, "Acme Widgets Inc.", STORE_ACCOUNT_STANDARD, "US", "USD", NULL, 0, 0, &id));
+    TRY(add_account(d, "Acme Widgets Inc.", STORE_ACCOUNT_STANDARD, "US", "USD", NULL, 0, 0,
+                    &(struct profile){"Road Runner Way", "1", "85001", "Phoenix",
+                                      NULL, NULL, NULL, NULL}, &id));
     TRY(add_contact(d, id, "Wile Coyote", "wile.coyote@acme.example.com", STORE_ROLE_BILLING, true));
     TRY(add_users(d, id, 3, "acme.example.com", users));
     TRY(add_sub(d, id, "USD", &(struct sub_spec){"gotomeeting", "professional", 3,
@@ -352,20 +381,27 @@ static enum bc_status showcase(struct demo *d)
                                                  BC_PERIOD_MONTHLY, 10, false}, &sub));
 
     /* 6: a currency without decimals. */
-    TRY(add_account(d, "Tanaka Shoji K.K.", STORE_ACCOUNT_STANDARD, "JP", "JPY", NULL, 0, 0, &id));
+    TRY(add_account(d, "Tanaka Shoji K.K.", STORE_ACCOUNT_STANDARD, "JP", "JPY", NULL, 0, 0,
+                    &(struct profile){"Marunouchi 1-1", "2", "100-0005", "Tokyo",
+                                      NULL, NULL, NULL, NULL}, &id));
     TRY(add_contact(d, id, "Yuki Tanaka", "yuki.tanaka@example.jp", STORE_ROLE_BILLING, true));
     TRY(add_sub(d, id, "JPY", &(struct sub_spec){"gotomeeting", "business", 4,
                                                  BC_PERIOD_MONTHLY, 12, false}, &sub));
 
     /* 7: pounds, outside the EU VAT table. */
-    TRY(add_account(d, "Brighton Books Ltd", STORE_ACCOUNT_STANDARD, "GB", "GBP", NULL, 0, 0, &id));
+    TRY(add_account(d, "Brighton Books Ltd", STORE_ACCOUNT_STANDARD, "GB", "GBP", NULL, 0, 0,
+                    &(struct profile){"North Laine", "14", "BN1 4AA", "Brighton",
+                                      NULL, NULL, NULL, NULL}, &id));
     TRY(add_contact(d, id, "Oliver Brown", "oliver.brown@example.co.uk", STORE_ROLE_BILLING, true));
     TRY(add_sub(d, id, "GBP", &(struct sub_spec){"gotowebinar", "lite", 1,
                                                  BC_PERIOD_MONTHLY, 25, false}, &sub));
 
     /* 8: a trial that ended (Subscribe now) and unassigned seats. */
     TRY(add_account(d, "Verdi Formazione S.r.l.", STORE_ACCOUNT_STANDARD, "IT", "EUR",
-                    NULL, 0, 0, &id));
+                    NULL, 0, 0,
+                    &(struct profile){"Via Garibaldi", "5", "10122", "Torino", "TO",
+                                      "09876540015", NULL, "verdi.formazione@pec.example.it"},
+                    &id));
     TRY(add_contact(d, id, "Giulia Verdi", "giulia.verdi@example.it", STORE_ROLE_BILLING, true));
     TRY(add_users(d, id, 2, "verdi-formazione.example.it", users));
     TRY(add_sub(d, id, "EUR", &(struct sub_spec){"gototraining", "starter", 1,
@@ -374,7 +410,9 @@ static enum bc_status showcase(struct demo *d)
                                                  BC_PERIOD_MONTHLY, 5, false}, &sub));
 
     /* 9: a large credit balance; fewer seats leave more credit. */
-    TRY(add_account(d, "Bianchi Studio", STORE_ACCOUNT_STANDARD, "IT", "EUR", NULL, 50000, 0, &id));
+    TRY(add_account(d, "Bianchi Studio", STORE_ACCOUNT_STANDARD, "IT", "EUR", NULL, 50000, 0,
+                    &(struct profile){"Corso Buenos Aires", "3", "20124", "Milano", "MI",
+                                      "BNCPLA80A01F205C", NULL, NULL}, &id));
     TRY(add_contact(d, id, "Paolo Bianchi", "paolo.bianchi@example.it", STORE_ROLE_BILLING, true));
     TRY(add_users(d, id, 2, "bianchi-studio.example.it", users));
     TRY(add_sub(d, id, "EUR", &(struct sub_spec){"gotomeeting", "business", 20,
@@ -383,7 +421,8 @@ static enum bc_status showcase(struct demo *d)
 
     /* 10: German reverse charge. */
     TRY(add_account(d, "Schmidt Consulting", STORE_ACCOUNT_STANDARD, "DE", "EUR", "DE136464502",
-                    0, 0, &id));
+                    0, 0, &(struct profile){"Leopoldstraße", "8", "80802", "München",
+                                            NULL, NULL, NULL, NULL}, &id));
     TRY(add_contact(d, id, "Anna Schmidt", "anna.schmidt@example.de", STORE_ROLE_BILLING, true));
     TRY(add_users(d, id, 3, "schmidt-consulting.example.de", users));
     TRY(add_sub(d, id, "EUR", &(struct sub_spec){"gotomeeting", "professional", 3,
@@ -419,7 +458,9 @@ static enum bc_status lifecycle_showcase(struct demo *d)
     struct store_subscription x;
 
     /* past due: declined at P1 = T-2 and at the first retry. */
-    TRY(add_account(d, "Ferri Servizi S.r.l.", STORE_ACCOUNT_STANDARD, "IT", "EUR", NULL, 0, 0, &id));
+    TRY(add_account(d, "Ferri Servizi S.r.l.", STORE_ACCOUNT_STANDARD, "IT", "EUR", NULL, 0, 0,
+                      &(struct profile){"Via Emilia", "88", "40125", "Bologna", "BO",
+                                        "04512340151", "0000000", NULL}, &id));
     TRY(add_contact(d, id, "Luca Ferri", "luca.ferri@example.it", STORE_ROLE_BILLING, true));
     TRY(set_card(d, id, "visa", "0002", 6, 2030));
     TRY(add_life_sub(d, id, "gotomeeting", "professional", 2, t - 2, STORE_SUB_PAST_DUE, &x));
@@ -428,7 +469,9 @@ static enum bc_status lifecycle_showcase(struct demo *d)
     TRY(store_subscription_insert(d->s, &x));
 
     /* suspended: the last retry failed. */
-    TRY(add_account(d, "Costa Design Lda", STORE_ACCOUNT_STANDARD, "PT", "EUR", NULL, 0, 0, &id));
+    TRY(add_account(d, "Costa Design Lda", STORE_ACCOUNT_STANDARD, "PT", "EUR", NULL, 0, 0,
+                      &(struct profile){"Rua Augusta", "45", "1100-048", "Lisboa", NULL,
+                                        NULL, NULL, NULL}, &id));
     TRY(add_contact(d, id, "Inês Costa", "ines.costa@example.pt", STORE_ROLE_BILLING, true));
     TRY(add_life_sub(d, id, "gotowebinar", "lite", 1, t - 10, STORE_SUB_SUSPENDED, &x));
     x.past_due_since = t - 10;
@@ -436,7 +479,9 @@ static enum bc_status lifecycle_showcase(struct demo *d)
     TRY(store_subscription_insert(d->s, &x));
 
     /* pending cancellation. */
-    TRY(add_account(d, "Keller Logistik GmbH", STORE_ACCOUNT_STANDARD, "AT", "EUR", NULL, 0, 0, &id));
+    TRY(add_account(d, "Keller Logistik GmbH", STORE_ACCOUNT_STANDARD, "AT", "EUR", NULL, 0, 0,
+                      &(struct profile){"Mariahilfer Straße", "10", "1070", "Wien", NULL,
+                                        NULL, NULL, NULL}, &id));
     TRY(add_contact(d, id, "Eva Keller", "eva.keller@example.at", STORE_ROLE_BILLING, true));
     TRY(set_card(d, id, "visa", "4242", 6, 2030));
     TRY(make_sub(d, id, "EUR", &(struct sub_spec){"gotomeeting", "business", 3,
@@ -445,7 +490,9 @@ static enum bc_status lifecycle_showcase(struct demo *d)
     TRY(store_subscription_insert(d->s, &x));
 
     /* a downgrade scheduled for the renewal. */
-    TRY(add_account(d, "Walsh Media Ltd", STORE_ACCOUNT_STANDARD, "IE", "EUR", NULL, 0, 0, &id));
+    TRY(add_account(d, "Walsh Media Ltd", STORE_ACCOUNT_STANDARD, "IE", "EUR", NULL, 0, 0,
+                      &(struct profile){"Grafton Street", "21", "D02 XY45", "Dublin", NULL,
+                                        NULL, NULL, NULL}, &id));
     TRY(add_contact(d, id, "Aoife Walsh", "aoife.walsh@example.ie", STORE_ROLE_BILLING, true));
     TRY(set_card(d, id, "visa", "4242", 6, 2030));
     TRY(make_sub(d, id, "EUR", &(struct sub_spec){"gotowebinar", "standard", 2,
@@ -456,7 +503,9 @@ static enum bc_status lifecycle_showcase(struct demo *d)
     TRY(store_subscription_insert(d->s, &x));
 
     /* a trial that converts at its end (a card is on file). */
-    TRY(add_account(d, "Novak Analytics", STORE_ACCOUNT_STANDARD, "NL", "EUR", NULL, 0, 0, &id));
+    TRY(add_account(d, "Novak Analytics", STORE_ACCOUNT_STANDARD, "NL", "EUR", NULL, 0, 0,
+                      &(struct profile){"Keizersgracht", "100", "1015 CV", "Amsterdam", NULL,
+                                        NULL, NULL, NULL}, &id));
     TRY(add_contact(d, id, "Pieter Novak", "pieter.novak@example.nl", STORE_ROLE_BILLING, true));
     TRY(set_card(d, id, "visa", "4242", 6, 2030));
     TRY(make_sub(d, id, "EUR", &(struct sub_spec){"gototraining", "starter", 1,
@@ -468,7 +517,9 @@ static enum bc_status lifecycle_showcase(struct demo *d)
     TRY(store_subscription_insert(d->s, &x));
 
     /* renewed today from the credit balance. */
-    TRY(add_account(d, "Moretti Studio", STORE_ACCOUNT_STANDARD, "IT", "EUR", NULL, 3000, 0, &id));
+    TRY(add_account(d, "Moretti Studio", STORE_ACCOUNT_STANDARD, "IT", "EUR", NULL, 3000, 0,
+                      &(struct profile){"Via Roma", "3", "50123", "Firenze", "FI",
+                                        "07623450157", "0000000", NULL}, &id));
     TRY(add_contact(d, id, "Sara Moretti", "sara.moretti@example.it", STORE_ROLE_BILLING, true));
     TRY(add_life_sub(d, id, "gotomeeting", "professional", 1, t, STORE_SUB_ACTIVE, &x));
     TRY(store_subscription_insert(d->s, &x));
@@ -481,20 +532,40 @@ struct country_info {
     const char *country, *currency, *domain;
     const char *suffixes[2];
     int weight;
+    const char *street, *postcode, *city;   /* the billing address of its accounts */
 };
 
 static const struct country_info countries[] = {
-    {"IT", "EUR", "example.it", {"S.r.l.", "S.p.A."}, 22},
-    {"DE", "EUR", "example.de", {"GmbH", "AG"}, 16},
-    {"FR", "EUR", "example.fr", {"SARL", "SAS"}, 10},
-    {"ES", "EUR", "example.es", {"S.L.", "S.A."}, 6},
-    {"NL", "EUR", "example.nl", {"B.V.", "N.V."}, 5},
-    {"AT", "EUR", "example.at", {"GmbH", "KG"}, 3},
-    {"IE", "EUR", "example.ie", {"Ltd", "DAC"}, 3},
-    {"US", "USD", "example.com", {"Inc.", "LLC"}, 20},
-    {"GB", "GBP", "example.co.uk", {"Ltd", "plc"}, 10},
-    {"JP", "JPY", "example.jp", {"K.K.", "G.K."}, 5},
+    {"IT", "EUR", "example.it", {"S.r.l.", "S.p.A."}, 22, "Via Roma", "20121", "Milano"},
+    {"DE", "EUR", "example.de", {"GmbH", "AG"}, 16, "Hauptstraße", "10115", "Berlin"},
+    {"FR", "EUR", "example.fr", {"SARL", "SAS"}, 10, "rue de Rivoli", "75001", "Paris"},
+    {"ES", "EUR", "example.es", {"S.L.", "S.A."}, 6, "Calle Mayor", "28013", "Madrid"},
+    {"NL", "EUR", "example.nl", {"B.V.", "N.V."}, 5, "Damrak", "1012 LG", "Amsterdam"},
+    {"AT", "EUR", "example.at", {"GmbH", "KG"}, 3, "Kärntner Straße", "1010", "Wien"},
+    {"IE", "EUR", "example.ie", {"Ltd", "DAC"}, 3, "Grafton Street", "D02 X285", "Dublin"},
+    {"US", "USD", "example.com", {"Inc.", "LLC"}, 20, "Main Street", "62701", "Springfield"},
+    {"GB", "GBP", "example.co.uk", {"Ltd", "plc"}, 10, "High Street", "SW1A 1AA", "London"},
+    {"JP", "JPY", "example.jp", {"K.K.", "G.K."}, 5, "Ginza 4-chome", "104-0061", "Tokyo"},
 };
+
+/* A company's codice fiscale (its 11 digits, shaped as a partita IVA:
+ * provincial office 001..099 and the Luhn check digit) from the n-th
+ * generated account, without touching the random stream, so that the
+ * figures of every generated account stay those of earlier demos. */
+static void company_tax_code(int64_t n, char out[12])
+{
+    char body[32];
+    int64_t k = n < 0 ? -n : n;
+    snprintf(body, sizeof body, "%07lld%03d", (long long)(1000000 + k % 9000000), 1 + (int)(k % 99));
+    int sum = 0;
+    for (int i = 0; i < 10; i++) {
+        int v = body[i] - '0';
+        if (i % 2 == 1)
+            v = v * 2 > 9 ? v * 2 - 9 : v * 2;
+        sum += v;
+    }
+    snprintf(out, 12, "%.10s%d", body, (10 - sum % 10) % 10);
+}
 
 static const struct country_info *pick_country(struct rng *r)
 {
@@ -600,11 +671,21 @@ static enum bc_status generated(struct demo *d)
         int64_t major = 1 + rng_below(r, 300);
         balance = money_exponent(ci->currency) == 0 ? major * 150 : major * 100;
     }
+    /* Its billing profile comes from its place among the generated
+     * accounts, not from the random stream. */
+    int64_t nth = ++d->generated;
+    char number[8], tax_code[12];
+    snprintf(number, sizeof number, "%d", 1 + (int)(nth % 150));
+    bool italy = strcmp(ci->country, "IT") == 0;
+    if (italy && !vat_number)
+        company_tax_code(nth, tax_code);
+    struct profile prof = {ci->street, number, ci->postcode, ci->city, italy ? "MI" : NULL,
+                           italy && !vat_number ? tax_code : NULL, NULL, NULL};
     /* The billing contact written next gets the next contact id (a new
      * rowid is the largest plus one): the account is written with it. */
     int64_t id, billing_contact = d->last_contact + 1;
     TRY(add_account(d, name, corporate ? STORE_ACCOUNT_CORPORATE : STORE_ACCOUNT_STANDARD,
-                    ci->country, ci->currency, vat_number, balance, billing_contact, &id));
+                    ci->country, ci->currency, vat_number, balance, billing_contact, &prof, &id));
 
     const char *bf = PICK(r, firsts), *bl = PICK(r, lasts);
     snprintf(cname, sizeof cname, "%c%s %c%s", bf[0] - 32, bf + 1, bl[0] - 32, bl + 1);

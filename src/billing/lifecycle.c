@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "billing_impl.h"
+#include "invoice.h"
 #include "payment.h"
 
 /* A subscription a machine was off for catches up at most this many
@@ -278,13 +279,17 @@ static enum bc_status job_order(const struct renewal_job *job, const char *payme
  * due). *ordered when an order held the key already (nothing written: it
  * is the answer, in *order_id). */
 static enum bc_status job_commit(const struct renewal_job *job, const char *payment_ref,
-                                 const char *checkout, int64_t *order_id, bool *ordered)
+                                 const char *checkout, int64_t *order_id, bool *ordered,
+                                 char docnum[STORE_DOC_NUMBER_MAX + 1])
 {
     struct billing *b = job->b;
     struct store_order order;
     char *before = NULL, *after = NULL, d0[11], d1[11];
     *order_id = 0;
     *ordered = false;
+    docnum[0] = '\0';
+    struct billing_doc doc;
+    memset(&doc, 0, sizeof doc);
     enum bc_status st = job_order(job, payment_ref, &order);
     struct renewal_transition tr;
     if (st == BC_OK) {
@@ -332,11 +337,16 @@ static enum bc_status job_commit(const struct renewal_job *job, const char *paym
         .item_start = job->due.period_start, .anchor_day = job->due.anchor_day,
         .billed = job->charge.item.charge, .price = job->charge.unit_price, .renewal = true,
     };
+    /* Its invoice (or credit note), numbered inside the order's transaction. */
+    if ((st = billing_doc_prepare(b, job->acct, NULL, NULL, &order, &job->charge.vat, NULL,
+                                  &doc)) != BC_OK)
+        goto done;
     if ((st = store_begin(b->store)) != BC_OK)
         goto done;
     enum store_key_state ks = STORE_KEY_FREE;
-    st = store_order_place(b->store, &order, &change, 1, job->acct->balance, &audit, checkout,
-                           &ks);
+    struct store_doc_issue *issue = billing_doc_issue(&doc);
+    st = store_order_place_doc(b->store, &order, &change, 1, job->acct->balance, &audit, checkout,
+                               issue, &ks);
     *ordered = st == BC_OK && ks == STORE_KEY_ORDERED;
     if (st == BC_OK && !*ordered)
         st = billing_event(b, "order.placed", job->x->account_id, 0,
@@ -348,6 +358,16 @@ static enum bc_status job_commit(const struct renewal_job *job, const char *paym
                       "balance_after_minor", (json_int_t)order.balance_after,
                       "subscriptions", "subscription_id", (json_int_t)job->x->id,
                       "product", job->x->product));
+    if (st == BC_OK && !*ordered && issue) {
+        snprintf(docnum, STORE_DOC_NUMBER_MAX + 1, "%s", issue->number);
+        st = billing_event(b, issue->kind == STORE_DOC_CREDIT_NOTE ? "credit_note.issued"
+                                                                 : "invoice.issued",
+                           job->x->account_id, job->x->id,
+                           json_pack("{s:s, s:I, s:I, s:s}", "number", issue->number,
+                                     "order_id", (json_int_t)order.id,
+                                     "total_minor", (json_int_t)order.total,
+                                     "currency", order.currency));
+    }
     if (st == BC_OK && !*ordered) {
         json_t *p = sub_json(job->x, &tr.after);
         if (p) {
@@ -364,6 +384,7 @@ static enum bc_status job_commit(const struct renewal_job *job, const char *paym
     if (st == BC_OK)
         *order_id = order.id;
 done:
+    billing_doc_clear(&doc);
     store_order_clear(&order);
     free(before);
     free(after);
@@ -553,7 +574,8 @@ static enum bc_status renew_live(struct renewal_job *job, int attempt,
     }
     int64_t order_id = 0;
     bool ordered = false;
-    st = job_commit(job, due > 0 ? reference : NULL, request, &order_id, &ordered);
+    st = job_commit(job, due > 0 ? reference : NULL, request, &order_id, &ordered,
+                    rep->document);
     if (st != BC_OK && due > 0) {
         /* Nothing was written: the charge goes back, unless the key's order
          * was written meanwhile by another run (then it is the answer). */
@@ -865,7 +887,8 @@ enum bc_status billing_renewal_reconcile(struct billing *b, const char *key, int
         }
         int64_t order_id = 0;
         bool ordered = false;
-        st = job_commit(&job, reference, request, &order_id, &ordered);
+        char docnum[STORE_DOC_NUMBER_MAX + 1];
+        st = job_commit(&job, reference, request, &order_id, &ordered, docnum);
         if (st == BC_OK) {
             *completed = !ordered;
             goto done;
@@ -1050,7 +1073,8 @@ enum bc_status billing_subscription_pay(struct billing *b, int64_t account_id,
     }
     int64_t order_id = 0;
     bool ordered = false;
-    st = job_commit(&job, due > 0 ? reference : NULL, request, &order_id, &ordered);
+    char docnum[STORE_DOC_NUMBER_MAX + 1];
+    st = job_commit(&job, due > 0 ? reference : NULL, request, &order_id, &ordered, docnum);
     if (st != BC_OK && due > 0) {
         bool held = false;
         billing_release_key(b, job.due.key, due, acct.currency, &held);

@@ -35,6 +35,7 @@ struct lifecycle_report {
                                         * subscription's current period */
     enum lifecycle_outcome outcome;
     int64_t order_id;                  /* 0 when nothing was ordered (or a dry run) */
+    char document[24];                 /* its invoice's number, "" when none written now */
     bool replayed;                     /* an earlier run had ordered it */
     char currency[4];
     int64_t due;                       /* charged to the card (a dry run: would be) */

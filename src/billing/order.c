@@ -25,6 +25,7 @@
 #include <time.h>
 
 #include "billing_impl.h"
+#include "invoice.h"
 #include "payment.h"
 
 /* The card a checkout charges. */
@@ -33,6 +34,26 @@ struct checkout_card {
     bool is_new;
     struct store_card keep;   /* brand/last4/expiry of a new card */
 };
+
+/* The card as a document states it: "visa •••• 4242". */
+static const char *card_label(const struct checkout_card *card, char *buf, size_t size)
+{
+    char brand[16] = "", last4[5] = "";
+    if (card->is_new) {
+        snprintf(brand, sizeof brand, "%s", card->keep.brand);
+        snprintf(last4, sizeof last4, "%s", card->keep.last4);
+    } else if (strncmp(card->charge, "on_file:", 8) == 0) {
+        const char *b = card->charge + 8, *colon = strchr(b, ':');
+        if (colon) {
+            snprintf(brand, sizeof brand, "%.*s", (int)(colon - b), b);
+            snprintf(last4, sizeof last4, "%s", colon + 1);
+        }
+    }
+    if (!brand[0] || !last4[0])
+        return NULL;
+    snprintf(buf, size, "%s •••• %s", brand, last4);
+    return buf;
+}
 
 /* ---------------------------------------------------------------- JSON */
 
@@ -83,6 +104,10 @@ static char *request_text(struct billing *b, const struct billing_quote *q, cons
     json_object_set_new(j, "attempt", json_string(attempt));
     json_object_set_new(j, "country", country ? json_string(country) : json_null());
     json_object_set_new(j, "vat_number", vat_number ? json_string(vat_number) : json_null());
+    char label[40];
+    const char *shown = card ? card_label(card, label, sizeof label) : NULL;
+    if (shown)
+        json_object_set_new(j, "card_label", json_string(shown));
     if (card && card->is_new && save_card)
         json_object_set_new(j, "save_card", json_pack("{s:s, s:s, s:i, s:i}",
             "brand", card->keep.brand, "last4", card->keep.last4,
@@ -210,6 +235,14 @@ struct order_effects {
     const char *country;                /* NULL: keep */
     const char *vat_number;             /* NULL: keep; "": clear */
     const struct store_card *keep;      /* NULL: the card on file stays */
+    const char *card;                   /* the card charged, for the document; NULL: none */
+};
+
+/* What commit_order says of the order's fiscal document. */
+struct order_doc_out {
+    char number[STORE_DOC_NUMBER_MAX + 1];   /* "" when none was written */
+    bool credit_note;
+    char why[256];                           /* why it could not be made */
 };
 
 static json_t *card_json(const struct store_card *c)
@@ -300,8 +333,14 @@ static enum bc_status order_events(struct billing *b, const struct store_order *
 
 static enum bc_status commit_order(struct billing *b, int64_t account_id, const struct billing_quote *q,
                                    const char *key, const char *payment_ref, const char *checkout,
-                                   const struct order_effects *fx, int64_t *order_id, bool *replayed)
+                                   const struct order_effects *fx, int64_t *order_id, bool *replayed,
+                                   struct order_doc_out *doc_out)
 {
+    struct store_account doc_acct = {0};
+    struct billing_doc doc;
+    memset(&doc, 0, sizeof doc);
+    if (doc_out)
+        memset(doc_out, 0, sizeof *doc_out);
     enum bc_status st = BC_NO_MEMORY;
     struct store_order order = {0};
     struct store_subscription *subs = calloc(q->n ? q->n : 1, sizeof *subs);
@@ -375,11 +414,31 @@ static enum bc_status commit_order(struct billing *b, int64_t account_id, const 
         .after = after_s,
         .result = bc_status_code(BC_OK),
     };
+    /* The order's fiscal document, from the account as this transaction
+     * reads it and the billing information the order confirms. */
+    st = store_account_get(b->store, account_id, &doc_acct);
+    if (st == BC_OK)
+        st = billing_doc_prepare(b, &doc_acct, fx ? fx->country : NULL, fx ? fx->vat_number : NULL,
+                                 &order, &q->vat, fx ? fx->card : NULL, &doc);
+    if (st != BC_OK)
+        goto done;
     enum store_key_state ks = STORE_KEY_FREE;
-    st = store_order_place(b->store, &order, changes, q->n, q->balance, &audit, checkout, &ks);
+    st = store_order_place_doc(b->store, &order, changes, q->n, q->balance, &audit, checkout,
+                               billing_doc_issue(&doc), &ks);
     *replayed = st == BC_OK && ks == STORE_KEY_ORDERED;
     if (st == BC_OK && !*replayed)
         st = order_events(b, &order, q, subs);
+    struct store_doc_issue *issued = billing_doc_issue(&doc);
+    if (st == BC_OK && !*replayed && issued)
+        st = billing_event(b, issued->kind == STORE_DOC_CREDIT_NOTE ? "credit_note.issued"
+                                                                  : "invoice.issued",
+                           account_id, 0,
+                           json_pack("{s:s, s:I, s:I, s:s}", "number", issued->number,
+                                     "order_id", (json_int_t)order.id,
+                                     "total_minor", (json_int_t)order.total,
+                                     "currency", order.currency));
+    if (doc_out && st != BC_OK && doc.why[0])
+        snprintf(doc_out->why, sizeof doc_out->why, "%s", doc.why);
     if (st == BC_OK && !*replayed && set_vat)
         st = store_account_set_vat(b->store, account_id, vat_number, country);
     if (st == BC_OK && !*replayed && set_card)
@@ -389,6 +448,10 @@ static enum bc_status commit_order(struct billing *b, int64_t account_id, const 
     if (st == BC_OK) {
         in_tx = false;
         *order_id = order.id;
+        if (doc_out && !*replayed) {
+            snprintf(doc_out->number, sizeof doc_out->number, "%s", doc.issue.number);
+            doc_out->credit_note = doc.issue.kind == STORE_DOC_CREDIT_NOTE;
+        }
     } else {
         *replayed = false;
     }
@@ -396,6 +459,8 @@ static enum bc_status commit_order(struct billing *b, int64_t account_id, const 
 done:
     if (in_tx)
         store_rollback(b->store);
+    billing_doc_clear(&doc);
+    store_account_clear(&doc_acct);
     free(vat_number);
     for (size_t i = 0; subs && i < q->n; i++)
         store_subscription_clear(&subs[i]);
@@ -422,6 +487,16 @@ static enum bc_status result_from_order(struct billing *b, int64_t account_id, c
         result->due = o.due;
         result->balance_after = o.balance_after;
         result->replayed = true;
+        /* Its document, if it has one (orders before schema 7 have none). */
+        struct store_document d;
+        enum bc_status dst = store_document_by_order(b->store, o.id, &d);
+        if (dst == BC_OK) {
+            snprintf(result->document, sizeof result->document, "%s", d.number);
+            result->document_credit_note = d.kind == STORE_DOC_CREDIT_NOTE;
+        } else if (dst != BC_NOT_FOUND) {
+            st = dst;
+        }
+        store_document_clear(&d);
     }
     store_order_clear(&o);
     return st;
@@ -752,7 +827,7 @@ enum bc_status billing_place(struct billing *b, int64_t account_id, const struct
     struct billing_change *changes = calloc(BILLING_MAX_ITEMS, sizeof *changes);
     struct checkout_card card;
     struct billing_vat_override vat = {0};
-    char reference[128] = "";
+    char reference[128] = "", label[40];
     bool known = false, audit_done = false;
     size_t n = 0;
     const char *key = idempotency_key;
@@ -855,6 +930,17 @@ enum bc_status billing_place(struct billing *b, int64_t account_id, const struct
         st = BC_STALE_QUOTE;
         goto audit;
     }
+    /* Every order is documented (SPEC §9): one that could not be is
+     * refused before anything is charged. */
+    st = billing_doc_check(b, &acct, vat.country, vat.vat_number, result->document_why,
+                           sizeof result->document_why);
+    if (st != BC_OK) {
+        if (bc_status_is_refusal(st))
+            result->quote.refusal = st;
+        if (after)
+            json_object_set_new(after, "reason", json_string(result->document_why));
+        goto audit;
+    }
     /* From here on the attempt may charge or order: the key is this
      * request's, or another attempt claimed it first for another one. */
     st = key_for_request(b, account_id, key, fingerprint, true, result, &after);
@@ -881,15 +967,19 @@ enum bc_status billing_place(struct billing *b, int64_t account_id, const struct
         .country = result->quote.billing_info.pending ? vat.country : NULL,
         .vat_number = result->quote.billing_info.pending ? vat.vat_number : NULL,
         .keep = card.is_new && pay && pay->save_card ? &card.keep : NULL,
+        .card = paid ? card_label(&card, label, sizeof label) : NULL,
     };
+    struct order_doc_out doc;
     st = commit_order(b, account_id, &result->quote, key, paid ? reference : NULL, checkout, &fx,
-                      &order_id, &replayed);
+                      &order_id, &replayed, &doc);
     if (st == BC_OK) {
         if (replayed) {
             st = replay_of(b, account_id, key, result, &after);
             goto audit;
         }
         audit_done = true;
+        snprintf(result->document, sizeof result->document, "%s", doc.number);
+        result->document_credit_note = doc.credit_note;
         result->order_id = order_id;
         result->due = due;
         result->balance_after = result->quote.totals.balance_after;
@@ -904,9 +994,17 @@ enum bc_status billing_place(struct billing *b, int64_t account_id, const struct
         st = replay_of(b, account_id, key, result, &after);
         goto audit;
     }
-    if (bc_status_is_refusal(st)) {
+    if (doc.why[0])
+        snprintf(result->document_why, sizeof result->document_why, "%s", doc.why);
+    /* A refusal of the order's document says so; any other refusal at the
+     * commit means the world moved. */
+    bool doc_refusal = st == BC_DOCUMENT_DATE_ORDER || st == BC_BILLING_PROFILE_INCOMPLETE;
+    if (bc_status_is_refusal(st) && !doc_refusal) {
         requote(b, &acct, changes, n, vat.country, vat.vat_number, result);
         st = rst == BC_OK ? BC_STALE_QUOTE : rst;
+    } else if (doc_refusal) {
+        result->quote.refusal = st;
+        st = rst == BC_OK ? st : rst;
     }
 
 audit:
@@ -1081,9 +1179,10 @@ static enum outcome reconcile_one(struct billing *b, const struct pending *p, in
         .country = has_country ? country : NULL,
         .vat_number = has_vat ? vat : NULL,
         .keep = has_keep ? &keep : NULL,
+        .card = json_string_value(json_object_get(req, "card_label")),
     };
     st = commit_order(&rb, p->account_id, q, p->key, reference, p->request, &fx, &order_id,
-                      &replayed);
+                      &replayed, NULL);
     if (st == BC_OK) {
         if (!replayed)
             out = OUTCOME_COMPLETED;

@@ -68,6 +68,19 @@ static const struct option long_options[] = {
     {"to", required_argument, NULL, V(CLI_OPT_TO)},
     {"dry-run", no_argument, NULL, V(CLI_OPT_DRY_RUN)},
     {"after", required_argument, NULL, V(CLI_OPT_AFTER)},
+    {"format", required_argument, NULL, V(CLI_OPT_FORMAT)},
+    {"output", required_argument, NULL, V(CLI_OPT_OUTPUT)},
+    {"xml", no_argument, NULL, V(CLI_OPT_XML)},
+    {"pdf", required_argument, NULL, V(CLI_OPT_PDF)},
+    {"paper", required_argument, NULL, V(CLI_OPT_PAPER)},
+    {"tax-code", required_argument, NULL, V(CLI_OPT_TAX_CODE)},
+    {"pec", required_argument, NULL, V(CLI_OPT_PEC)},
+    {"sdi-code", required_argument, NULL, V(CLI_OPT_SDI_CODE)},
+    {"street", required_argument, NULL, V(CLI_OPT_STREET)},
+    {"number", required_argument, NULL, V(CLI_OPT_NUMBER)},
+    {"postcode", required_argument, NULL, V(CLI_OPT_POSTCODE)},
+    {"city", required_argument, NULL, V(CLI_OPT_CITY)},
+    {"province", required_argument, NULL, V(CLI_OPT_PROVINCE)},
     {NULL, 0, NULL, 0},
 };
 
@@ -101,14 +114,19 @@ static const enum cli_opt role_opts[] = {CLI_OPT_ROLE};
 static const enum cli_opt email_opts[] = {CLI_OPT_EMAIL};
 static const enum cli_opt backup_opts[] = {CLI_OPT_FORCE};
 static const enum cli_opt migrate_opts[] = {CLI_OPT_TO, CLI_OPT_JSON};
+#define BILLING_PROFILE_OPTS CLI_OPT_TAX_CODE, CLI_OPT_PEC, CLI_OPT_SDI_CODE, CLI_OPT_STREET, \
+    CLI_OPT_NUMBER, CLI_OPT_POSTCODE, CLI_OPT_CITY, CLI_OPT_PROVINCE
 static const enum cli_opt account_add_opts[] = {
     CLI_OPT_JSON, CLI_OPT_NAME, CLI_OPT_COUNTRY, CLI_OPT_CURRENCY, CLI_OPT_KIND,
     CLI_OPT_VAT_NUMBER, CLI_OPT_ADDRESS, CLI_OPT_LEGAL_NAME, CLI_OPT_CONTACT_NAME,
-    CLI_OPT_CONTACT_EMAIL,
+    CLI_OPT_CONTACT_EMAIL, BILLING_PROFILE_OPTS,
 };
 static const enum cli_opt account_edit_opts[] = {
     CLI_OPT_JSON, CLI_OPT_NAME, CLI_OPT_COUNTRY, CLI_OPT_KIND, CLI_OPT_VAT_NUMBER,
-    CLI_OPT_ADDRESS, CLI_OPT_LEGAL_NAME,
+    CLI_OPT_ADDRESS, CLI_OPT_LEGAL_NAME, BILLING_PROFILE_OPTS,
+};
+static const enum cli_opt invoice_show_opts[] = {
+    CLI_OPT_FORMAT, CLI_OPT_OUTPUT, CLI_OPT_JSON, CLI_OPT_XML, CLI_OPT_PDF, CLI_OPT_PAPER,
 };
 
 static const enum cli_opt renew_opts[] = {CLI_OPT_JSON, CLI_OPT_ACCOUNT, CLI_OPT_DRY_RUN};
@@ -155,6 +173,9 @@ static const struct cli_command commands[] = {
     /* Before "events": the first command whose words match runs. */
     {"events deliver", "events", "deliver", 0, 0, OPTS(json_opts), cli_cmd_events_deliver},
     {"events", "events", NULL, 0, 0, OPTS(events_opts), cli_cmd_events},
+    {"invoices", "invoices", NULL, 1, 1, OPTS(json_opts), cli_cmd_invoices},
+    {"invoice show", "invoice", "show", 1, 1, OPTS(invoice_show_opts), cli_cmd_invoice_show},
+    {"invoice send", "invoice", "send", 0, 1, OPTS(json_opts), cli_cmd_invoice_send},
 };
 
 static const char *option_name(enum cli_opt o)
@@ -310,6 +331,7 @@ static int dispatch(struct cli *c, char **words, int nwords, cli_run_ui_fn run_u
                           : strcmp(words[0], "account") == 0 ? "'show', 'add', 'edit' or 'import'"
                           : strcmp(words[0], "subscription") == 0
                               ? "'cancel', 'reactivate', 'schedule', 'unschedule' or 'pay'"
+                          : strcmp(words[0], "invoice") == 0 ? "'show' or 'send'"
                                                               : commands[i].word2;
         if (!seconds)
             return cli_usage_error(c, "unknown command '%s'", words[0]);
@@ -357,7 +379,7 @@ static int parse(struct cli *c, int argc, char **argv, char **words, int *nwords
     opterr = 0;
     *nwords = 0;
     for (;;) {
-        opt = getopt_long(argc, argv, "+:hV", long_options, NULL);
+        opt = getopt_long(argc, argv, "+:hVo:", long_options, NULL);
         if (opt == -1) {
             if (optind > 1 && optind - 1 != last_value && strcmp(argv[optind - 1], "--") == 0) {
                 while (optind < argc)
@@ -384,6 +406,8 @@ static int parse(struct cli *c, int argc, char **argv, char **words, int *nwords
             opt = V(CLI_OPT_HELP);
         else if (opt == 'V')
             opt = V(CLI_OPT_VERSION);
+        else if (opt == 'o')
+            opt = V(CLI_OPT_OUTPUT);   /* -o FILE: --output */
         if (opt < V(0) || opt >= V(CLI_OPT_COUNT))
             return cli_usage_error(c, "unknown option '%s'", argv[optind - 1]);
         /* A value given twice would leave one of them unsaid; a flag

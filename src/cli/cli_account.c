@@ -72,6 +72,14 @@ static void input_from_options(const struct cli *c, struct account_input *in)
     in->legal_name = c->opt[CLI_OPT_LEGAL_NAME];
     in->contact_name = c->opt[CLI_OPT_CONTACT_NAME];
     in->contact_email = c->opt[CLI_OPT_CONTACT_EMAIL];
+    in->tax_code = c->opt[CLI_OPT_TAX_CODE];
+    in->pec = c->opt[CLI_OPT_PEC];
+    in->sdi_code = c->opt[CLI_OPT_SDI_CODE];
+    in->street = c->opt[CLI_OPT_STREET];
+    in->street_number = c->opt[CLI_OPT_NUMBER];
+    in->postcode = c->opt[CLI_OPT_POSTCODE];
+    in->city = c->opt[CLI_OPT_CITY];
+    in->province = c->opt[CLI_OPT_PROVINCE];
 }
 
 int cli_cmd_account_add(struct cli *c)
@@ -130,7 +138,9 @@ int cli_cmd_account_edit(struct cli *c)
     if (!cli_parse_id("account", c->args[0], &id))
         return CLI_EXIT_USAGE;
     input_from_options(c, &in);
-    if (!in.name && !in.country && !in.kind && !in.vat_number && !in.address && !in.legal_name)
+    if (!in.name && !in.country && !in.kind && !in.vat_number && !in.address && !in.legal_name &&
+        !in.tax_code && !in.pec && !in.sdi_code && !in.street && !in.street_number &&
+        !in.postcode && !in.city && !in.province)
         return cli_usage_error(c, "give at least one field to change");
     rc = cli_open_billing(c);
     if (rc != CLI_EXIT_OK)
@@ -165,12 +175,15 @@ int cli_cmd_account_edit(struct cli *c)
 
 enum import_col {
     COL_NAME, COL_COUNTRY, COL_CURRENCY, COL_KIND, COL_VAT_NUMBER, COL_ADDRESS, COL_LEGAL_NAME,
-    COL_CONTACT_NAME, COL_CONTACT_EMAIL, COL_COUNT
+    COL_CONTACT_NAME, COL_CONTACT_EMAIL,
+    COL_TAX_CODE, COL_PEC, COL_SDI_CODE, COL_STREET, COL_NUMBER, COL_POSTCODE, COL_CITY,
+    COL_PROVINCE, COL_COUNT
 };
 
 static const char *const col_names[COL_COUNT] = {
     "name", "country", "currency", "kind", "vat_number", "address", "legal_name",
     "contact_name", "contact_email",
+    "tax_code", "pec", "sdi_code", "street", "number", "postcode", "city", "province",
 };
 
 #define IMPORT_MAX_FIELDS 64
@@ -304,6 +317,14 @@ static void read_row(struct import *im)
     in.legal_name = v[COL_LEGAL_NAME];
     in.contact_name = v[COL_CONTACT_NAME];
     in.contact_email = v[COL_CONTACT_EMAIL];
+    in.tax_code = v[COL_TAX_CODE];
+    in.pec = v[COL_PEC];
+    in.sdi_code = v[COL_SDI_CODE];
+    in.street = v[COL_STREET];
+    in.street_number = v[COL_NUMBER];
+    in.postcode = v[COL_POSTCODE];
+    in.city = v[COL_CITY];
+    in.province = v[COL_PROVINCE];
     if (im->n == im->cap) {
         size_t cap = im->cap ? im->cap * 2 : 256;
         void *a = realloc(im->accounts, cap * sizeof *im->accounts);

@@ -44,6 +44,10 @@ enum cli_opt {
     CLI_OPT_ROLE, CLI_OPT_EMAIL, CLI_OPT_FORCE,
     CLI_OPT_NAME, CLI_OPT_KIND, CLI_OPT_ADDRESS, CLI_OPT_LEGAL_NAME, CLI_OPT_CONTACT_NAME,
     CLI_OPT_CONTACT_EMAIL, CLI_OPT_TO, CLI_OPT_DRY_RUN, CLI_OPT_AFTER,
+    /* fiscal documents and the account's billing profile (SPEC §9) */
+    CLI_OPT_FORMAT, CLI_OPT_OUTPUT, CLI_OPT_XML, CLI_OPT_PDF, CLI_OPT_PAPER,
+    CLI_OPT_TAX_CODE, CLI_OPT_PEC, CLI_OPT_SDI_CODE, CLI_OPT_STREET, CLI_OPT_NUMBER,
+    CLI_OPT_POSTCODE, CLI_OPT_CITY, CLI_OPT_PROVINCE,
     CLI_OPT_COUNT
 };
 
@@ -153,6 +157,10 @@ int cli_cmd_account_import(struct cli *c);
 int cli_cmd_backup(struct cli *c);
 /* a copy into an empty database of either engine (cli_migrate.c) */
 int cli_cmd_migrate(struct cli *c);
+/* fiscal documents (cli_invoice.c) */
+int cli_cmd_invoices(struct cli *c);
+int cli_cmd_invoice_show(struct cli *c);
+int cli_cmd_invoice_send(struct cli *c);
 
 /* the life of a subscription (cli_lifecycle.c) */
 int cli_cmd_renew(struct cli *c);

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "account.h"
+
 /* json_object_set_new that remembers a failure instead of leaking. */
 static void put(json_t *obj, const char *key, json_t *v, bool *ok)
 {
@@ -144,6 +146,7 @@ json_t *cli_json_order_result(const struct billing_result *r, enum bc_status st)
         put(o, "due_minor", json_integer(r->due), &ok);
         put(o, "balance_after_minor", json_integer(r->balance_after), &ok);
         put(o, "replayed", json_boolean(r->replayed), &ok);
+        put(o, "document", r->document[0] ? json_string(r->document) : json_null(), &ok);
         return finish(o, ok);
     }
     put(o, "order_id", json_null(), &ok);
@@ -226,6 +229,7 @@ json_t *cli_json_account(const struct store_account *a, const struct store_conta
     put(o, "vat_number", string_or_null(a->vat_number), &ok);
     put(o, "legal_name", string_or_null(a->legal_name), &ok);
     put(o, "address", string_or_null(a->address), &ok);
+    put(o, "billing_profile", account_profile_json(a), &ok);
     put(o, "balance_minor", json_integer(a->balance), &ok);
     if (bc) {
         contact = json_object();

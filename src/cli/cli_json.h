@@ -23,7 +23,8 @@ json_t *cli_json_quote(const char *currency, const struct quote_item *items, siz
 /* The same for a quote made by billing.h. */
 json_t *cli_json_billing_quote(const struct billing_quote *q);
 
-/* order_id, due_minor, balance_after_minor, replayed. When `st` is a refusal
+/* order_id, due_minor, balance_after_minor, replayed, document (the number
+ * of its invoice or credit note, null when it has none). When `st` is a refusal
  * (e.g. stale_quote) order_id is null, the figures are the new quote's and
  * "refusal", "message" and "quote" are added. */
 json_t *cli_json_order_result(const struct billing_result *r, enum bc_status st);

@@ -55,7 +55,7 @@ static json_t *report_json(const struct lifecycle_report *r)
     if (!o)
         return NULL;
     json_object_set_new(o, "order_id", r->order_id ? json_integer(r->order_id) : json_null());
-    json_object_set_new(o, "document", json_null());
+    json_object_set_new(o, "document", r->document[0] ? json_string(r->document) : json_null());
     json_object_set_new(o, "due_minor", json_integer(r->due));
     json_object_set_new(o, "balance_applied_minor", json_integer(r->balance_applied));
     return o;

@@ -39,6 +39,10 @@ static void print_success_text(const struct cli *c, const struct billing_result 
         printf(_("Order %lld placed. Your new billing period begins today.\n"), (long long)r->order_id);
     printf(_("  Charged: %s\n"), due);
     printf(_("  Balance after: %s\n"), after);
+    if (r->document[0] && r->document_credit_note)
+        printf(_("  Credit note: %s\n"), r->document);
+    else if (r->document[0])
+        printf(_("  Invoice: %s\n"), r->document);
 }
 
 int cli_cmd_order_place(struct cli *c)
@@ -115,6 +119,8 @@ int cli_cmd_order_place(struct cli *c)
             if (j && st == BC_IDEMPOTENCY_KEY_REUSED)
                 json_object_set_new(j, "first_order_id", res->first_order_id > 0
                                     ? json_integer(res->first_order_id) : json_null());
+            if (j && res->document_why[0])
+                json_object_set_new(j, "document_problem", json_string(res->document_why));
             cli_json_print(j);
         } else if (st == BC_STALE_QUOTE) {
             puts(_("The new figures:"));
@@ -136,9 +142,13 @@ int cli_cmd_order_place(struct cli *c)
                       (long long)res->first_order_id);
         else if (st == BC_IDEMPOTENCY_KEY_REUSED)
             cli_error("%s Its first request placed no order yet.", _(bc_status_message(st)));
+        else if (res->document_why[0])
+            cli_error("%s (%s)", _(bc_status_message(st)), res->document_why);
         else
             cli_error("%s", _(bc_status_message(st)));
         rc = CLI_EXIT_REFUSED;
+    } else if (res->document_why[0]) {
+        rc = cli_status(st, res->document_why);
     } else {
         rc = cli_status(st, NULL);
     }

@@ -91,14 +91,19 @@ static const struct {
     {"account add",
      "billcenter account add --name NAME --country CC --currency CUR\n"
      "                 [--kind standard|corporate] [--vat-number X] [--address TEXT]\n"
-     "                 [--legal-name TEXT] [--contact-name N --contact-email E] [--json]"},
+     "                 [--legal-name TEXT] [--contact-name N --contact-email E]\n"
+     "                 [--street S --number N --postcode P --city C [--province PR]]\n"
+     "                 [--tax-code CF] [--pec ADDRESS] [--sdi-code CODE] [--json]"},
     {"account edit",
      "billcenter account edit ID [--name NAME] [--country CC] [--kind standard|corporate]\n"
-     "                 [--vat-number X|\"\"] [--address TEXT|\"\"] [--legal-name TEXT|\"\"] [--json]"},
+     "                 [--vat-number X|\"\"] [--address TEXT|\"\"] [--legal-name TEXT|\"\"]\n"
+     "                 [--street S] [--number N] [--postcode P] [--city C] [--province PR]\n"
+     "                 [--tax-code CF] [--pec ADDRESS] [--sdi-code CODE] (\"\" clears) [--json]"},
     {"account import",
      "billcenter account import FILE [--json]   (CSV with a header row: name, country,\n"
      "                 currency, kind, vat_number, address, legal_name, contact_name,\n"
-     "                 contact_email, in any order; all rows or none)"},
+     "                 contact_email, tax_code, pec, sdi_code, street, number, postcode,\n"
+     "                 city, province, in any order; all rows or none)"},
     {"orders", "billcenter orders ID [--json]"},
     {"audit", "billcenter audit [--account ID] [--since YYYY-MM-DD (UTC)] [--json]"},
     {"reconcile", "billcenter reconcile [--json]"},
@@ -127,6 +132,13 @@ static const struct {
     {"events", "billcenter events [--after ID] [--json]"},
     {"events deliver", "billcenter events deliver [--json]   (each undelivered event, in order,\n"
                        "                 as JSON on the standard input of the catalog's events command)"},
+    {"invoices", "billcenter invoices ACCOUNT [--json]"},
+    {"invoice show",
+     "billcenter invoice show NUMBER [--format text|json|pdf|fatturapa] [-o FILE]\n"
+     "                 [--json | --xml | --pdf FILE] [--paper a4|letter]"},
+    {"invoice send",
+     "billcenter invoice send [NUMBER] [--json]   (to documents.send_command and\n"
+     "                 sdi.command; what was not accepted is tried again next time)"},
 };
 
 void cli_print_usage(FILE *f, const char *command)
@@ -190,7 +202,8 @@ int cli_usage_error(const struct cli *c, const char *fmt, ...)
               "                   orders | audit | reconcile | operator add|remove|list |\n"
               "                   contact set-pin | backup | migrate | renew |\n"
               "                   subscription cancel|reactivate|schedule|unschedule|pay |\n"
-              "                   events [deliver]] [OPTIONS]; 'billcenter --help' says more\n",
+              "                   events [deliver] | invoices | invoice show|send] [OPTIONS];\n"
+              "                   'billcenter --help' says more\n",
               stderr);
     return CLI_EXIT_USAGE;
 }

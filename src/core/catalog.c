@@ -772,8 +772,27 @@ static bool load_events(struct load *ld, const struct ctree_node *map)
            get_string(ld, v[EVENTS_COMMAND], "command", &ld->cat->events_command);
 }
 
+/* `documents: {send_command: "...", timeout_ms: N}` and `sdi: {command:
+ * "...", timeout_ms: N}` (SPEC §9): the commands `invoice send` hands each
+ * document to, the e-mail to the customer and the XML to an SdI
+ * intermediary. */
+enum { HOOK_COMMAND, HOOK_TIMEOUT, HOOK_N };
+
+static bool load_hook(struct load *ld, const struct ctree_node *map, const char *section,
+                      const char *command_key, char **command, int *timeout_ms)
+{
+    const struct field fields[HOOK_N] = {
+        [HOOK_COMMAND] = {command_key, YAML_SCALAR_NODE, true},
+        [HOOK_TIMEOUT] = {"timeout_ms", YAML_SCALAR_NODE, false},
+    };
+    struct ctree_node *v[HOOK_N];
+    return walk_mapping(ld, map, section, fields, HOOK_N, v, NULL) &&
+           get_string(ld, v[HOOK_COMMAND], command_key, command) &&
+           (!v[HOOK_TIMEOUT] || get_int(ld, v[HOOK_TIMEOUT], "timeout_ms", 100, 600000, timeout_ms));
+}
+
 enum { CAT_SELLER, CAT_CARE, CAT_PRORATION, CAT_CURRENCIES, CAT_VAT, CAT_KIOSK, CAT_PAYMENT,
-       CAT_DUNNING, CAT_EVENTS, CAT_N };
+       CAT_DUNNING, CAT_EVENTS, CAT_DOCUMENTS, CAT_SDI, CAT_N };
 static const struct field catalog_fields[CAT_N] = {
     [CAT_SELLER] = {"seller", YAML_MAPPING_NODE, true},
     [CAT_CARE] = {"customer_care", YAML_MAPPING_NODE, true},
@@ -784,6 +803,8 @@ static const struct field catalog_fields[CAT_N] = {
     [CAT_PAYMENT] = {"payment", YAML_MAPPING_NODE, false},
     [CAT_DUNNING] = {"dunning", YAML_MAPPING_NODE, false},
     [CAT_EVENTS] = {"events", YAML_MAPPING_NODE, false},
+    [CAT_DOCUMENTS] = {"documents", YAML_MAPPING_NODE, false},
+    [CAT_SDI] = {"sdi", YAML_MAPPING_NODE, false},
 };
 
 static bool load_catalog_root(struct load *ld, const struct ctree_node *root)
@@ -798,7 +819,12 @@ static bool load_catalog_root(struct load *ld, const struct ctree_node *root)
            (!v[CAT_KIOSK] || load_kiosk(ld, v[CAT_KIOSK])) &&
            (!v[CAT_PAYMENT] || load_payment(ld, v[CAT_PAYMENT])) &&
            (!v[CAT_DUNNING] || load_dunning(ld, v[CAT_DUNNING])) &&
-           (!v[CAT_EVENTS] || load_events(ld, v[CAT_EVENTS]));
+           (!v[CAT_EVENTS] || load_events(ld, v[CAT_EVENTS])) &&
+           (!v[CAT_DOCUMENTS] || load_hook(ld, v[CAT_DOCUMENTS], "documents", "send_command",
+                                           &ld->cat->documents_send_command,
+                                           &ld->cat->documents_timeout_ms)) &&
+           (!v[CAT_SDI] || load_hook(ld, v[CAT_SDI], "sdi", "command", &ld->cat->sdi_command,
+                                     &ld->cat->sdi_timeout_ms));
 }
 
 /* ---- product files ----------------------------------------------------- */
@@ -1232,6 +1258,8 @@ struct catalog *catalog_load(const char *dir, char *err, size_t errsize)
     ld.cat->policy = (struct quote_policy){QUOTE_ANCHOR_RESET, QUOTE_SEATS_KEEP};
     ld.cat->idle_timeout = 120;
     ld.cat->payment_timeout_ms = 10000;
+    ld.cat->documents_timeout_ms = 30000;
+    ld.cat->sdi_timeout_ms = 30000;
     memcpy(ld.cat->credit_note_series, "NC", 3);
     ld.cat->number_digits = 6;
     ld.cat->payment_processor = strdup("test");
@@ -1322,6 +1350,8 @@ void catalog_destroy(struct catalog *c)
     free(c->payment_processor);
     free(c->payment_command);
     free(c->events_command);
+    free(c->documents_send_command);
+    free(c->sdi_command);
     free(c);
 }
 

@@ -95,6 +95,14 @@ struct catalog {
     int retry_days[CATALOG_MAX_RETRY_DAYS];
     size_t nretry_days;
     char *events_command;             /* optional `events: {command: "..."}`, NULL otherwise */
+    /* SPEC §9's hooks of `invoice send`, NULL when not configured: the
+     * e-mail of each document (`documents: {send_command: "...",
+     * timeout_ms: N}`) and its XML to an SdI intermediary (`sdi: {command:
+     * "...", timeout_ms: N}`); timeouts 30000 ms by default. */
+    char *documents_send_command;
+    int documents_timeout_ms;
+    char *sdi_command;
+    int sdi_timeout_ms;
     char currencies[CATALOG_MAX_CURRENCIES][4];
     size_t ncurrencies;
     struct catalog_vat_rate *vat;     /* EU members and their rates */

@@ -40,6 +40,8 @@
   X(DUPLICATE_USER_EMAIL,       "duplicate_user_email",       3, N_("This account already has a user with that e-mail address.")) \
   X(PAYMENT_OVERDUE,            "payment_overdue",            3, N_("This subscription has an unpaid renewal: pay it first, then change it.")) \
   X(SEATS_SCHEDULED_LIMIT,      "seats_scheduled_limit",      3, N_("A seat reduction is scheduled for the next renewal: no more seats can be assigned than it leaves.")) \
+  X(BILLING_PROFILE_INCOMPLETE, "billing_profile_incomplete", 3, N_("The account's billing information is not enough for an invoice: give its address and, in Italy, its codice fiscale or partita IVA (account edit).")) \
+  X(DOCUMENT_DATE_ORDER,        "document_date_order",        3, N_("A fiscal document cannot be dated before the last one of its series: check the date.")) \
   /* errors (exit 1) */ \
   X(INVALID_ARGUMENT,           "invalid_argument",           1, N_("Invalid value.")) \
   X(INVALID_DATE,               "invalid_date",               1, N_("Dates are written YYYY-MM-DD.")) \
@@ -56,6 +58,7 @@
   X(NOT_FOUND,                  "not_found",                  1, N_("Not found.")) \
   X(OVERFLOW,                   "overflow",                   1, N_("The amount is too large.")) \
   X(CATALOG_INVALID,            "catalog_invalid",            1, N_("The catalog is not valid.")) \
+  X(SELLER_FISCAL_DATA_MISSING, "seller_fiscal_data_missing", 1, N_("The catalog's seller lacks what its invoices must state (VAT number, tax regime, address with postcode): complete 'seller' in catalog.yaml.")) \
   X(DB_ERROR,                   "db_error",                   1, N_("The database could not be used.")) \
   X(DB_BUSY,                    "db_busy",                    1, N_("The database is busy; try again.")) \
   X(DB_READONLY,                "db_readonly",                1, N_("The database is read-only.")) \

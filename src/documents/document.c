@@ -414,7 +414,8 @@ static enum bc_status build(const struct doc_input *in, struct doc *d, char *why
     if ((st = build_sums(d)) != BC_OK)
         return st;
 
-    if (in->kind == DOC_CREDIT_NOTE && (in->ncredits == 0 || !in->credits))
+    if (in->kind == DOC_CREDIT_NOTE && (in->ncredits == 0 || !in->credits) &&
+        !in->credits_unrecorded)
         return refuse(why, whysize, "a credit note names the invoices it credits");
     if (in->kind == DOC_INVOICE && in->ncredits)
         return refuse(why, whysize, "an invoice credits no invoice");

@@ -170,8 +170,11 @@ struct doc_input {
     struct doc_party_input seller, customer;
     const struct doc_line_input *lines;
     size_t nlines;
-    const struct doc_ref *credits;       /* credit note: >= 1 */
+    const struct doc_ref *credits;       /* credit note: >= 1, unless credits_unrecorded */
     size_t ncredits;
+    /* A credit note for what was billed before documents were issued here
+     * (an order placed before schema 7): no invoice on record to name. */
+    bool credits_unrecorded;
     /* How the order was paid, in the order's terms (SPEC §3). */
     int64_t balance_applied;
     int64_t card_charged;

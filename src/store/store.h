@@ -17,7 +17,7 @@
 
 struct store;
 
-#define STORE_SCHEMA_VERSION 7
+#define STORE_SCHEMA_VERSION 8   /* 7: subscription life (SPEC §8); 8: fiscal documents (SPEC §9) */
 
 enum store_open_mode {
     STORE_OPEN_EXISTING,  /* the file must exist and hold a billcenter schema */
@@ -68,6 +68,13 @@ struct store_account {
     int64_t balance_version;      /* bumps on every balance change */
     char *legal_name;             /* NULL when none (then the name is used) */
     char *address;                /* billing address, NULL when none */
+    /* The billing profile a fiscal document needs (schema v7, SPEC §9);
+     * each NULL when not given. */
+    char *tax_code;               /* codice fiscale (Italy), compact */
+    char *pec;                    /* PEC address (Italy) */
+    char *sdi_code;               /* codice destinatario (Italy), 7 characters */
+    char *street, *street_number, *postcode, *city;
+    char *province;               /* Italian province, two letters */
 };
 void store_account_clear(struct store_account *a);
 
@@ -87,8 +94,8 @@ enum bc_status store_account_insert(struct store *s, struct store_account *a); /
 enum bc_status store_account_set_vat(struct store *s, int64_t account_id, const char *vat_number,
                                      const char *country);
 int64_t store_account_count(struct store *s);
-/* Writes name, kind, country, vat_number, legal_name and address of a->id
- * (balance and billing contact are not touched). BC_NOT_FOUND when no
+/* Writes name, kind, country, vat_number, legal_name, address and the
+ * billing profile of a->id (balance and billing contact are not touched). BC_NOT_FOUND when no
  * such account. */
 enum bc_status store_account_update(struct store *s, const struct store_account *a);
 
@@ -518,6 +525,119 @@ enum bc_status store_order_place(struct store *s, struct store_order *order,
                                  const struct store_sub_change *changes, size_t nchanges,
                                  int64_t expect_balance, const struct store_audit_entry *audit,
                                  const char *checkout, enum store_key_state *state);
+
+/* ---- fiscal documents (schema v7, SPEC §9) ----
+ * One invoice or credit note per order, written in the order's own
+ * transaction (store_order_place_doc) with the next number of its series
+ * and year: gapless, since an order that rolls back takes its number back.
+ * Documents, what a credit note credits and every attempt to hand one on
+ * are append-only. */
+enum store_doc_kind { STORE_DOC_INVOICE, STORE_DOC_CREDIT_NOTE };
+
+#define STORE_DOC_NUMBER_MAX 20
+
+/* An invoice a credit note credits. */
+struct store_doc_ref {
+    int64_t id;
+    char number[STORE_DOC_NUMBER_MAX + 1];
+    bc_day issued_on;
+};
+
+/* What `render` hands back: the frozen document (heap strings the store
+ * frees), its number as printed and the figures it states. */
+struct store_doc_rendered {
+    char *model;                  /* JSON */
+    char *fatturapa;              /* the FatturaPA XML */
+    char number[STORE_DOC_NUMBER_MAX + 1];
+    int64_t total, tax;           /* as the document states them (a credit note's >= 0) */
+};
+
+/* A document to issue with an order. Inside the order's transaction the
+ * store takes the next number of (series, year of `day`) — refusing a day
+ * before the series' last document's (BC_DOCUMENT_DATE_ORDER) —, the SdI
+ * progressive (the document's id, the last one + 1), and for a credit note
+ * the latest invoice of each subscription in credited_subs (none when they
+ * were billed before documents began); then asks render for the document
+ * and writes it with its credits. A failure of render rolls the order back. */
+struct store_doc_issue {
+    enum store_doc_kind kind;
+    const char *series;
+    bc_day day;
+    const int64_t *credited_subs;
+    size_t ncredited_subs;
+    enum bc_status (*render)(void *ctx, int64_t sequence, int64_t progressive,
+                             const struct store_doc_ref *credits, size_t ncredits,
+                             struct store_doc_rendered *out);
+    void *ctx;
+    /* set when written */
+    int64_t id;
+    int64_t sequence;
+    char number[STORE_DOC_NUMBER_MAX + 1];
+};
+
+/* store_order_place with the order's document (`doc` NULL: none). A replay
+ * writes no document (doc->id stays 0: store_document_by_order finds the
+ * first order's). */
+enum bc_status store_order_place_doc(struct store *s, struct store_order *order,
+                                     const struct store_sub_change *changes, size_t nchanges,
+                                     int64_t expect_balance, const struct store_audit_entry *audit,
+                                     const char *checkout, struct store_doc_issue *doc,
+                                     enum store_key_state *state);
+
+enum store_send_channel { STORE_SEND_EMAIL, STORE_SEND_SDI };   /* 'send', 'sdi' */
+enum store_send_status {
+    STORE_SEND_NONE,              /* never tried */
+    STORE_SEND_SENDING,           /* claimed, no reply recorded (in flight, or died) */
+    STORE_SEND_ACCEPTED, STORE_SEND_REJECTED, STORE_SEND_FAILED,
+};
+const char *store_send_status_name(enum store_send_status st);   /* "none", "sending", ... */
+
+struct store_document {
+    int64_t id;                   /* also its SdI progressive */
+    enum store_doc_kind kind;
+    char *series;
+    int year;
+    int64_t sequence;
+    char number[STORE_DOC_NUMBER_MAX + 1];
+    int64_t order_id, account_id;
+    bc_day issued_on;
+    char currency[4];
+    int64_t total, tax;           /* as stated */
+    char *model, *fatturapa;      /* NULL in lists */
+    enum store_send_status sent[2];   /* latest per channel */
+};
+void store_document_clear(struct store_document *d);
+struct store_document_list { struct store_document *items; size_t n; };
+void store_document_list_clear(struct store_document_list *l);
+
+/* With model and XML; BC_NOT_FOUND when none. */
+enum bc_status store_document_get(struct store *s, int64_t id, struct store_document *out);
+enum bc_status store_document_by_number(struct store *s, const char *number,
+                                        struct store_document *out);
+enum bc_status store_document_by_order(struct store *s, int64_t order_id,
+                                        struct store_document *out);
+/* The account's documents, oldest first, without model and XML. */
+enum bc_status store_documents(struct store *s, int64_t account_id, struct store_document_list *out);
+/* The ids of the documents `channel` has not accepted yet, oldest first. */
+enum bc_status store_documents_unsent(struct store *s, enum store_send_channel channel,
+                                      int64_t **ids, size_t *n);
+/* The invoices a credit note credits, in id order (*refs: caller frees). */
+enum bc_status store_document_credits(struct store *s, int64_t credit_note_id,
+                                      struct store_doc_ref **refs, size_t *n);
+/* Claims the next attempt at handing document `id` on through `channel`,
+ * in one transaction: none when the channel accepted it (*state ACCEPTED)
+ * or an attempt claimed after `in_flight_after` (unix seconds) has no reply
+ * yet (*state SENDING: another run is at it); else appends a 'sending'
+ * row and *attempt is its number (*state NONE). */
+enum bc_status store_document_send_claim(struct store *s, int64_t id,
+                                         enum store_send_channel channel, int64_t now,
+                                         int64_t in_flight_after, int *attempt,
+                                         enum store_send_status *state);
+/* Appends the reply to a claimed attempt. */
+enum bc_status store_document_send_result(struct store *s, int64_t id,
+                                          enum store_send_channel channel, int attempt,
+                                          enum store_send_status status, const char *reply,
+                                          int64_t now);
 
 /* ---- an idempotency key's request (schema v3) ---- */
 enum store_key_claim {

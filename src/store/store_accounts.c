@@ -23,6 +23,14 @@ void store_account_clear(struct store_account *a)
     free(a->vat_number);
     free(a->legal_name);
     free(a->address);
+    free(a->tax_code);
+    free(a->pec);
+    free(a->sdi_code);
+    free(a->street);
+    free(a->street_number);
+    free(a->postcode);
+    free(a->city);
+    free(a->province);
     memset(a, 0, sizeof *a);
 }
 
@@ -47,6 +55,14 @@ enum bc_status store_read_account(struct db_stmt *q, void *item)
     a->balance_version = db_column_int64(q, 8);
     a->legal_name = store_col_dup(q, 9, &oom);
     a->address = store_col_dup(q, 10, &oom);
+    a->tax_code = store_col_dup(q, 11, &oom);
+    a->pec = store_col_dup(q, 12, &oom);
+    a->sdi_code = store_col_dup(q, 13, &oom);
+    a->street = store_col_dup(q, 14, &oom);
+    a->street_number = store_col_dup(q, 15, &oom);
+    a->postcode = store_col_dup(q, 16, &oom);
+    a->city = store_col_dup(q, 17, &oom);
+    a->province = store_col_dup(q, 18, &oom);
     if (oom) {
         store_account_clear(a);
         return BC_NO_MEMORY;
@@ -66,13 +82,24 @@ enum bc_status store_account_get(struct store *s, int64_t id, struct store_accou
     return store_one(s, q, store_read_account, out);
 }
 
+/* The billing profile's eight columns from parameter `first` on. */
+static void bind_profile(struct db_stmt *q, int first, const struct store_account *a)
+{
+    const char *v[] = {a->tax_code, a->pec, a->sdi_code, a->street, a->street_number,
+                       a->postcode, a->city, a->province};
+    for (int i = 0; i < (int)(sizeof v / sizeof v[0]); i++)
+        store_bind_text(q, first + i, v[i]);
+}
+
 enum bc_status store_account_insert(struct store *s, struct store_account *a)
 {
     struct db_stmt *q;
     enum bc_status st = store_prep(s, SL_ACCOUNT_INSERT,
         "INSERT INTO accounts(name, kind, currency, country, vat_number, balance_minor,"
-        " billing_contact_id, balance_version, legal_name, address)"
-        " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id", &q);
+        " billing_contact_id, balance_version, legal_name, address, tax_code, pec, sdi_code,"
+        " street, street_number, postcode, city, province)"
+        " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"
+        " RETURNING id", &q);
     if (st != BC_OK)
         return st;
     store_bind_text(q, 1, a->name);
@@ -86,6 +113,7 @@ enum bc_status store_account_insert(struct store *s, struct store_account *a)
     db_bind_int64(q, 8, a->balance_version);
     store_bind_text(q, 9, a->legal_name);
     store_bind_text(q, 10, a->address);
+    bind_profile(q, 11, a);
     return store_run_id(s, q, &a->id);
 }
 
@@ -118,7 +146,8 @@ enum bc_status store_account_update(struct store *s, const struct store_account 
     struct db_stmt *q;
     enum bc_status st = store_prep(s, SL_ACCOUNT_UPDATE,
         "UPDATE accounts SET name = ?2, kind = ?3, country = ?4, vat_number = ?5,"
-        " legal_name = ?6, address = ?7 WHERE id = ?1", &q);
+        " legal_name = ?6, address = ?7, tax_code = ?8, pec = ?9, sdi_code = ?10, street = ?11,"
+        " street_number = ?12, postcode = ?13, city = ?14, province = ?15 WHERE id = ?1", &q);
     if (st != BC_OK)
         return st;
     db_bind_int64(q, 1, a->id);
@@ -128,6 +157,7 @@ enum bc_status store_account_update(struct store *s, const struct store_account 
     store_bind_text(q, 5, a->vat_number);
     store_bind_text(q, 6, a->legal_name);
     store_bind_text(q, 7, a->address);
+    bind_profile(q, 8, a);
     return store_run_changed(s, q);
 }
 

@@ -16,14 +16,14 @@ static const char *const tables[] = {
     "accounts", "contacts", "users", "subscriptions", "seat_assignments", "cart_items",
     "orders", "order_lines", "subscription_history", "payment_methods", "ledger", "audit",
     "operators", "test_charges", "pending_checkouts", "sign_in_failures", "idempotency_keys",
-    "events",
+    "events", "document_numbers", "documents", "document_credits", "document_sends",
 };
 #define NTABLES (sizeof tables / sizeof *tables)
 
 /* Tables with an identity id, whose sequence follows the copied ids. */
 static const char *const with_id[] = {
     "accounts", "contacts", "users", "subscriptions", "cart_items", "orders", "order_lines",
-    "payment_methods", "ledger", "audit", "events",
+    "payment_methods", "ledger", "audit", "events", "document_sends",
 };
 
 static bool known_table(const char *name)

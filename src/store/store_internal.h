@@ -93,7 +93,8 @@ enum bc_period store_col_period(struct db_stmt *q, int col);
 
 /* The account row's columns and its reader (store_accounts.c), for search. */
 #define STORE_ACCOUNT_COLS "id, name, kind, currency, country, vat_number, balance_minor," \
-                     " coalesce(billing_contact_id, 0), balance_version, legal_name, address"
+                     " coalesce(billing_contact_id, 0), balance_version, legal_name, address," \
+                     " tax_code, pec, sdi_code, street, street_number, postcode, city, province"
 enum bc_status store_read_account(struct db_stmt *q, void *item);
 
 /* Maps a db.h result to a status and keeps the connection's message. */
@@ -156,6 +157,11 @@ int store_name_value(const struct store_name *t, size_t n, const char *text);
 enum bc_status store_run_changed(struct store *s, struct db_stmt *q);
 /* Runs a one-row, one-column query (e.g. a count) into *out, then resets. */
 enum bc_status store_int64(struct store *s, struct db_stmt *q, int64_t *out);
+
+/* Issues `d` for the order just written in the open transaction
+ * (store_documents.c, store.h's store_doc_issue). */
+enum bc_status store_doc_write(struct store *s, int64_t order_id, int64_t account_id,
+                               const char *currency, struct store_doc_issue *d);
 
 /* Version, seats, assigned seats and account of a subscription. */
 enum bc_status store_sub_state(struct store *s, int64_t id, int64_t *version, int *seats,

@@ -279,7 +279,8 @@ static enum bc_status cart_remove_sub(struct store *s, int64_t subscription_id)
 /* Everything after the replay check, inside the open transaction. */
 static enum bc_status order_write(struct store *s, struct store_order *o,
                                   const struct store_sub_change *changes, size_t nchanges,
-                                  int64_t expect_balance, const struct store_audit_entry *audit)
+                                  int64_t expect_balance, const struct store_audit_entry *audit,
+                                  struct store_doc_issue *doc)
 {
     int64_t balance;
     enum bc_status st = balance_get(s, o->account_id, &balance);
@@ -345,6 +346,9 @@ static enum bc_status order_write(struct store *s, struct store_order *o,
             return st;
     }
     if (running != balance && (st = balance_set(s, o->account_id, running)) != BC_OK)
+        return st;
+    /* The order's fiscal document, numbered inside this transaction. */
+    if (doc && (st = store_doc_write(s, order_id, o->account_id, o->currency, doc)) != BC_OK)
         return st;
     if (audit && (st = store_audit_append(s, audit)) != BC_OK)
         return st;
@@ -488,7 +492,8 @@ static enum bc_status order_commit_mode(struct store *s, struct store_order *ord
                                         const struct store_sub_change *changes, size_t nchanges,
                                         int64_t expect_balance,
                                         const struct store_audit_entry *audit, const char *request,
-                                        enum store_commit_mode mode, enum store_key_state *state)
+                                        enum store_commit_mode mode, struct store_doc_issue *doc,
+                                        enum store_key_state *state)
 {
     *state = STORE_KEY_FREE;
     if (!order || !order->idempotency_key || (nchanges > 0 && !changes))
@@ -521,7 +526,7 @@ static enum bc_status order_commit_mode(struct store *s, struct store_order *ord
     if (st == BC_OK)
         st = key_allows(s, order, request, mode, state);
     if (st == BC_OK)
-        st = order_write(s, order, changes, nchanges, expect_balance, audit);
+        st = order_write(s, order, changes, nchanges, expect_balance, audit, doc);
     if (st == BC_OK && mode == COMMIT_PAID)
         st = pending_move(s, order->idempotency_key, "ordered", NULL);
     st = store_tx_end(s, own, st);
@@ -538,7 +543,7 @@ enum bc_status store_order_commit(struct store *s, struct store_order *order,
 {
     enum store_key_state state;
     enum bc_status st = order_commit_mode(s, order, changes, nchanges, expect_balance, audit,
-                                          NULL, COMMIT_PLAIN, &state);
+                                          NULL, COMMIT_PLAIN, NULL, &state);
     if (replayed)
         *replayed = state == STORE_KEY_ORDERED;
     return st;
@@ -550,7 +555,29 @@ enum bc_status store_order_place(struct store *s, struct store_order *order,
                                  const char *checkout, enum store_key_state *state)
 {
     return order_commit_mode(s, order, changes, nchanges, expect_balance, audit, checkout,
-                             checkout ? COMMIT_PAID : COMMIT_UNPAID, state);
+                             checkout ? COMMIT_PAID : COMMIT_UNPAID, NULL, state);
+}
+
+enum bc_status store_order_place_doc(struct store *s, struct store_order *order,
+                                     const struct store_sub_change *changes, size_t nchanges,
+                                     int64_t expect_balance, const struct store_audit_entry *audit,
+                                     const char *checkout, struct store_doc_issue *doc,
+                                     enum store_key_state *state)
+{
+    if (doc) {
+        doc->id = 0;
+        doc->sequence = 0;
+        doc->number[0] = '\0';
+    }
+    enum bc_status st = order_commit_mode(s, order, changes, nchanges, expect_balance, audit,
+                                          checkout, checkout ? COMMIT_PAID : COMMIT_UNPAID, doc,
+                                          state);
+    if (st != BC_OK && doc) {
+        doc->id = 0;
+        doc->sequence = 0;
+        doc->number[0] = '\0';
+    }
+    return st;
 }
 
 enum bc_status store_pending_open(struct store *s, const char *key, int64_t account_id,

@@ -297,6 +297,82 @@ static const char schema_v7[] =
     "CREATE TRIGGER events_no_delete BEFORE DELETE ON events"
     "  BEGIN SELECT RAISE(ABORT, 'events is append-only'); END;";
 
+/* v8: fiscal documents (SPEC §9). Each order placed from now on issues one
+ * invoice or credit note in its own transaction; orders placed before keep
+ * none. Documents, what a credit note credits, and every attempt to hand a
+ * document on are append-only (issued means frozen); the numbers of each
+ * series and year come from document_numbers, whose row only ever moves to
+ * the next number (gapless: a rolled-back order takes its number back with
+ * it). documents.model is the frozen model as JSON (doc_write_json) and
+ * documents.fatturapa the XML as issued; total_minor and tax_minor are the
+ * figures the document states (a credit note's are positive). Accounts gain
+ * the billing profile an Italian document needs: codice fiscale, PEC,
+ * codice destinatario and a structured address beside the free-text one. */
+static const char schema_v8[] =
+    "ALTER TABLE accounts ADD COLUMN tax_code TEXT;"
+    "ALTER TABLE accounts ADD COLUMN pec TEXT;"
+    "ALTER TABLE accounts ADD COLUMN sdi_code TEXT;"
+    "ALTER TABLE accounts ADD COLUMN street TEXT;"
+    "ALTER TABLE accounts ADD COLUMN street_number TEXT;"
+    "ALTER TABLE accounts ADD COLUMN postcode TEXT;"
+    "ALTER TABLE accounts ADD COLUMN city TEXT;"
+    "ALTER TABLE accounts ADD COLUMN province TEXT;"
+    "CREATE TABLE document_numbers("
+    "  series TEXT NOT NULL,"
+    "  year INTEGER NOT NULL CHECK (year BETWEEN 1900 AND 9999),"
+    "  last INTEGER NOT NULL CHECK (last >= 1),"
+    "  last_day INTEGER NOT NULL,"
+    "  PRIMARY KEY (series, year)) WITHOUT ROWID;"
+    "CREATE TRIGGER document_numbers_next BEFORE UPDATE ON document_numbers"
+    "  WHEN new.series IS NOT old.series OR new.year IS NOT old.year"
+    "    OR new.last IS NOT old.last + 1 OR new.last_day < old.last_day"
+    "  BEGIN SELECT RAISE(ABORT, 'document numbers only move to the next'); END;"
+    "CREATE TRIGGER document_numbers_no_delete BEFORE DELETE ON document_numbers"
+    "  BEGIN SELECT RAISE(ABORT, 'document_numbers is append-only'); END;"
+    "CREATE TABLE documents("
+    "  id INTEGER PRIMARY KEY,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('invoice','credit_note')),"
+    "  series TEXT NOT NULL,"
+    "  year INTEGER NOT NULL CHECK (year BETWEEN 1900 AND 9999),"
+    "  sequence INTEGER NOT NULL CHECK (sequence >= 1),"
+    "  number TEXT NOT NULL UNIQUE CHECK (length(number) BETWEEN 1 AND 20),"
+    "  order_id INTEGER NOT NULL REFERENCES orders(id),"
+    "  account_id INTEGER NOT NULL REFERENCES accounts(id),"
+    "  issued_on INTEGER NOT NULL,"
+    "  currency TEXT NOT NULL CHECK (length(currency) = 3),"
+    "  total_minor INTEGER NOT NULL CHECK (total_minor >= 0),"
+    "  tax_minor INTEGER NOT NULL,"
+    "  model TEXT NOT NULL,"
+    "  fatturapa TEXT NOT NULL,"
+    "  UNIQUE (order_id, kind),"
+    "  UNIQUE (series, year, sequence));"
+    "CREATE INDEX documents_account ON documents(account_id, id);"
+    "CREATE TRIGGER documents_no_update BEFORE UPDATE ON documents"
+    "  BEGIN SELECT RAISE(ABORT, 'documents is append-only'); END;"
+    "CREATE TRIGGER documents_no_delete BEFORE DELETE ON documents"
+    "  BEGIN SELECT RAISE(ABORT, 'documents is append-only'); END;"
+    "CREATE TABLE document_credits("
+    "  credit_note_id INTEGER NOT NULL REFERENCES documents(id),"
+    "  invoice_id INTEGER NOT NULL REFERENCES documents(id),"
+    "  PRIMARY KEY (credit_note_id, invoice_id)) WITHOUT ROWID;"
+    "CREATE TRIGGER document_credits_no_update BEFORE UPDATE ON document_credits"
+    "  BEGIN SELECT RAISE(ABORT, 'document_credits is append-only'); END;"
+    "CREATE TRIGGER document_credits_no_delete BEFORE DELETE ON document_credits"
+    "  BEGIN SELECT RAISE(ABORT, 'document_credits is append-only'); END;"
+    "CREATE TABLE document_sends("
+    "  id INTEGER PRIMARY KEY,"
+    "  document_id INTEGER NOT NULL REFERENCES documents(id),"
+    "  channel TEXT NOT NULL CHECK (channel IN ('send','sdi')),"
+    "  attempt INTEGER NOT NULL CHECK (attempt >= 1),"
+    "  at INTEGER NOT NULL,"
+    "  status TEXT NOT NULL CHECK (status IN ('sending','accepted','rejected','failed')),"
+    "  reply TEXT,"
+    "  UNIQUE (document_id, channel, attempt, status));"
+    "CREATE TRIGGER document_sends_no_update BEFORE UPDATE ON document_sends"
+    "  BEGIN SELECT RAISE(ABORT, 'document_sends is append-only'); END;"
+    "CREATE TRIGGER document_sends_no_delete BEFORE DELETE ON document_sends"
+    "  BEGIN SELECT RAISE(ABORT, 'document_sends is append-only'); END;";
+
 /* migrations[i] lifts version i to i + 1. */
 static const char *const migrations[] = {
     schema_v1,
@@ -306,6 +382,7 @@ static const char *const migrations[] = {
     schema_v5,
     schema_v6,
     schema_v7,
+    schema_v8,   /* fiscal documents */
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,

@@ -950,7 +950,8 @@ static void test_order_idempotent(void **state)
     char *text;
 
     a = order_place(f->dir, f->db, "cli-key-1", NULL, NULL, 0);
-    ASSERT_KEYS(a, "order_id", "due_minor", "balance_after_minor", "replayed");
+    ASSERT_KEYS(a, "order_id", "due_minor", "balance_after_minor", "replayed", "document");
+    assert_string_equal(jstr(a, "document"), "2026/000001");
     assert_true(jint(a, "order_id") > 0);
     assert_int_equal(jint(a, "due_minor"), 4100);
     assert_int_equal(jint(a, "balance_after_minor"), 0);
@@ -960,8 +961,10 @@ static void test_order_idempotent(void **state)
     assert_int_equal(jint(b, "order_id"), jint(a, "order_id"));
     assert_int_equal(jint(b, "due_minor"), 4100);
     assert_true(json_is_true(json_object_get(b, "replayed")));
+    assert_string_equal(jstr(b, "document"), "2026/000001");
 
-    /* One order, one charge. */
+    /* One order, one charge, one invoice. */
+    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM documents"), 1);
     text = CAPTURE(f->dir, "orders", "1", "--json", "--db", f->db);
     orders = parse_json(text);
     assert_int_equal(json_array_size(orders), 1);
@@ -1313,7 +1316,7 @@ static void test_account_show_json(void **state)
     text = CAPTURE(f->dir, "account", "show", "1", "--json", "--db", f->db);
     a = parse_json(text);
     ASSERT_KEYS(a, "id", "name", "kind", "currency", "country", "vat_number", "legal_name", "address",
-                "balance_minor",
+                "billing_profile", "balance_minor",
                 "billing_contact", "subscriptions", "cart");
     assert_int_equal(jint(a, "id"), 1);
     assert_string_equal(jstr(a, "name"), "Rossi Consulting S.r.l.");

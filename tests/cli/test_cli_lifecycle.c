@@ -88,7 +88,8 @@ static void test_renew_json_twice(void **state)
     assert_string_equal(jstr(m, "outcome"), "renewed");
     int64_t order = jint(m, "order_id");
     assert_true(order > 0);
-    assert_true(json_is_null(json_object_get(m, "document")));
+    /* The renewal's invoice, the first of the year's series. */
+    assert_string_equal(jstr(m, "document"), "2026/000001");
     assert_int_equal(jint(m, "due_minor"), 0);
     assert_int_equal(jint(m, "balance_applied_minor"), 1464);
     const json_t *p = renewal_of(a, 995);
@@ -281,10 +282,10 @@ static void test_events_and_delivery(void **state)
     RUN(&r, f->dir, "events", "--json", "--db", f->db);
     assert_exit(&r, 0);
     json_t *a = parse(r.out);
-    assert_int_equal(json_array_size(a), 3);
+    assert_int_equal(json_array_size(a), 4);
     static const char *const types[] = {"subscription.changed", "order.placed",
-                                        "subscription.renewed"};
-    for (size_t i = 0; i < 3; i++) {
+                                        "invoice.issued", "subscription.renewed"};
+    for (size_t i = 0; i < 4; i++) {
         const json_t *e = json_array_get(a, i);
         assert_string_equal(jstr(e, "type"), types[i]);
         assert_true(json_is_object(json_object_get(e, "payload")));
@@ -301,7 +302,7 @@ static void test_events_and_delivery(void **state)
     RUN(&r, f->dir, "events", "--after", after, "--json", "--db", f->db);
     assert_exit(&r, 0);
     a = parse(r.out);
-    assert_int_equal(json_array_size(a), 2);
+    assert_int_equal(json_array_size(a), 3);
     json_decref(a);
     run_clear(&r);
 
@@ -314,14 +315,15 @@ static void test_events_and_delivery(void **state)
     RUN(&r, f->dir, "events", "deliver", "--json", "--db", f->db, "--catalog", plans);
     assert_exit(&r, 0);
     a = parse(r.out);
-    assert_int_equal(jint(a, "delivered"), 3);
+    assert_int_equal(jint(a, "delivered"), 4);
     json_decref(a);
     run_clear(&r);
     char *got = slurp(log);
     int lines = 0;
     for (char *p = got; *p; p++)
         lines += *p == '\n';
-    assert_int_equal(lines, 3);
+    assert_int_equal(lines, 4);
+    assert_contains(got, "\"type\":\"invoice.issued\"");
     assert_contains(got, "\"type\":\"subscription.changed\"");
     assert_contains(got, "\"type\":\"order.placed\"");
     free(got);

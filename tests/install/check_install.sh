@@ -63,8 +63,11 @@ check_units() {   # check_units DIR
     for u in billcenter-renew.service billcenter-renew.timer; do
         [ -f "$1/$u" ]; ok $? "unit $u installed in $1"
     done
-    grep -q '^ExecStart=.*/billcenter reconcile$' "$1/billcenter-renew.service"
-    ok $? "the service runs billcenter reconcile"
+    grep -q '^ExecStart=.*/billcenter reconcile$' "$1/billcenter-renew.service" &&
+    grep -q '^ExecStart=-.*/billcenter renew$' "$1/billcenter-renew.service" &&
+    grep -q '^ExecStart=-.*/billcenter invoice send$' "$1/billcenter-renew.service" &&
+    grep -q '^ExecStart=-.*/billcenter events deliver$' "$1/billcenter-renew.service"
+    ok $? "the service runs renew, invoice send, events deliver and reconcile"
     grep -q '^OnCalendar=' "$1/billcenter-renew.timer"; ok $? "the timer is a calendar timer"
 }
 
