@@ -1060,7 +1060,7 @@ enum bc_status billing_subscription_pay(struct billing *b, int64_t account_id,
             goto audit;
         }
         if (st == BC_PAYMENT_DECLINED) {
-            snprintf(rep.reason, sizeof rep.reason, "%s", reference[0] ? reference : "card_declined");
+            snprintf(rep.reason, sizeof rep.reason, "%.39s", reference[0] ? reference : "card_declined");
             billing_event(b, "payment.failed", account_id, x.id,
                 json_pack("{s:I, s:s, s:s, s:I, s:s, s:s, s:i}", "subscription_id",
                           (json_int_t)x.id, "product", x.product, "key", job.due.key,
