@@ -29,6 +29,14 @@
  * concurrent writer got in between its read and its commit. */
 #define RENEW_STALE_RETRIES 5
 
+/* billing_audit for an `after` made for it alone, released after. */
+static void audit_owned(struct billing *b, int64_t account_id, const char *action,
+                        const json_t *before, json_t *after, enum bc_status result)
+{
+    billing_audit(b, account_id, action, before, after, result);
+    json_decref(after);
+}
+
 static const char *const outcome_names[] = {
     [LIFECYCLE_RENEWED] = "renewed",
     [LIFECYCLE_PAST_DUE] = "past_due",
@@ -898,7 +906,7 @@ enum bc_status billing_renewal_reconcile(struct billing *b, const char *key, int
     if (billing_release_key(b, key, charged, acct.currency[0] ? acct.currency : "EUR",
                             &ordered) == BC_OK && !ordered)
         *refunded = true;
-    billing_audit(&rb, x.account_id, "order.reconcile", NULL,
+    audit_owned(&rb, x.account_id, "order.reconcile", NULL,
                   json_pack("{s:s, s:s}", "key", key, "kind", "renewal"), st);
 done:
     json_decref(req);
@@ -946,7 +954,7 @@ static enum bc_status simple_action(struct billing *b, int64_t account_id, int64
     if (st == BC_OK)
         st = write_transition(b, &x, &r, &tr, action);
     else
-        billing_audit(b, known ? account_id : 0, action, NULL,
+        audit_owned(b, known ? account_id : 0, action, NULL,
                       json_pack("{s:I}", "subscription_id", (json_int_t)subscription_id), st);
     store_subscription_clear(&x);
     store_account_clear(&acct);
@@ -994,7 +1002,7 @@ enum bc_status billing_subscription_schedule(struct billing *b, int64_t account_
     if (st == BC_OK)
         st = write_transition(b, &x, &r, &tr, "subscription.schedule");
     else
-        billing_audit(b, known ? account_id : 0, "subscription.schedule", NULL,
+        audit_owned(b, known ? account_id : 0, "subscription.schedule", NULL,
                       json_pack("{s:I, s:s, s:i, s:s}", "subscription_id",
                                 (json_int_t)subscription_id, "plan", to ? to->plan : "",
                                 "seats", to ? to->seats : 0,
@@ -1087,15 +1095,19 @@ enum bc_status billing_subscription_pay(struct billing *b, int64_t account_id,
         rep.due = due;
         rep.balance_applied = job.charge.totals.balance_applied;
         free(request);
+        store_subscription_clear(&x);
+        store_account_clear(&acct);
         if (out)
             *out = rep;
         return BC_OK;   /* the order's transaction wrote its audit row */
     }
 audit:
-    billing_audit(b, known ? account_id : 0, "subscription.pay", NULL,
+    audit_owned(b, known ? account_id : 0, "subscription.pay", NULL,
                   json_pack("{s:I, s:s}", "subscription_id", (json_int_t)subscription_id,
                             "key", job.due.key), st);
     free(request);
+    store_subscription_clear(&x);
+    store_account_clear(&acct);
     rep.status = st;
     if (out)
         *out = rep;
