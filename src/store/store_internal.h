@@ -70,6 +70,12 @@ const char *store_schema_step(int version);
 /* The text of a statement whose SQL the engines do not share. */
 #define STORE_SQL(s, sqlite, pg) ((s)->engine == DB_PG ? (pg) : (sqlite))
 
+/* PostgreSQL's word folding, one table for bc_fold() in the schema and for
+ * the queries store_search.c folds: each two-byte UTF-8 letter of FROM
+ * becomes the letter of TO at its position (accents dropped). */
+#define STORE_FOLD_FROM "àáâãäåèéêëìíîïòóôõöùúûüýÿñçÀÁÂÃÄÅÈÉÊËÌÍÎÏÒÓÔÕÖÙÚÛÜÝÑÇ"
+#define STORE_FOLD_TO "aaaaaaeeeeiiiiooooouuuuyyncaaaaaaeeeeiiiiooooouuuuync"
+
 /* The PostgreSQL schema: the SQL that lifts a PostgreSQL database from
  * version - 1 to `version` ("" where a version has nothing for it). */
 const char *store_schema_pg_step(int version);

@@ -12,14 +12,12 @@
 
 #include "store_internal.h"
 
-#define FOLD_FROM "àáâãäåèéêëìíîïòóôõöùúûüýÿñçÀÁÂÃÄÅÈÉÊËÌÍÎÏÒÓÔÕÖÙÚÛÜÝÑÇ"
-#define FOLD_TO "aaaaaaeeeeiiiiooooouuuuyyncaaaaaaeeeeiiiiooooouuuuync"
 
 static const char schema_pg_v1[] =
     "CREATE TABLE billcenter_schema(version INTEGER NOT NULL);"
     "INSERT INTO billcenter_schema VALUES (0);"
     "CREATE FUNCTION bc_fold(t TEXT) RETURNS TEXT IMMUTABLE STRICT LANGUAGE sql AS"
-    "  $$ SELECT translate(lower(t COLLATE \"C\"), '" FOLD_FROM "', '" FOLD_TO "') $$;"
+    "  $$ SELECT translate(lower(t COLLATE \"C\"), '" STORE_FOLD_FROM "', '" STORE_FOLD_TO "') $$;"
     "CREATE FUNCTION bc_words(t TEXT) RETURNS SETOF TEXT IMMUTABLE STRICT LANGUAGE sql AS"
     "  $$ SELECT DISTINCT w FROM regexp_split_to_table(bc_fold(t), '[[:space:][:punct:]]+') w"
     "     WHERE w <> '' $$;"

@@ -242,8 +242,8 @@ static const char search_pg_sql[] =
 
 /* The word folding of bc_fold() in store_schema_pg.c: ASCII lowercased,
  * the accented Latin letters of bc_fold's table to their base letter. */
-static const char fold_from[] = "àáâãäåèéêëìíîïòóôõöùúûüýÿñçÀÁÂÃÄÅÈÉÊËÌÍÎÏÒÓÔÕÖÙÚÛÜÝÑÇ";
-static const char fold_to[] = "aaaaaaeeeeiiiiooooouuuuyyncaaaaaaeeeeiiiiooooouuuuync";
+static const char fold_from[] = STORE_FOLD_FROM;
+static const char fold_to[] = STORE_FOLD_TO;
 
 static size_t fold_char(const char *p, char *out)
 {
