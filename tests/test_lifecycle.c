@@ -983,6 +983,43 @@ static void test_seat_limit_while_reduction_scheduled(void **state)
     assert_int_equal(count_where(f, "events", "type = 'seats.changed'"), 2);
 }
 
+/* Removing a user who holds seats tells provisioning: one seats.changed
+ * per subscription that lost the seat, with the counts after. */
+static void test_user_removal_is_a_seat_event(void **state)
+{
+    struct fx *f = *state;
+    int64_t acct = add_account(f, "Greco", "IT", "EUR", NULL, 0);
+    int64_t a = add_sub(f, acct, "gotomeeting", "professional", 4, BC_PERIOD_MONTHLY,
+                        DAY(2026, 11, 10), DAY(2026, 12, 10), 10, STORE_SUB_ACTIVE);
+    int64_t b = add_sub(f, acct, "gotowebinar", "lite", 2, BC_PERIOD_MONTHLY,
+                        DAY(2026, 11, 10), DAY(2026, 12, 10), 10, STORE_SUB_ACTIVE);
+    int64_t u = 0, other = 0;
+    assert_int_equal(billing_user_add(&f->b, acct, "Ada", "ada@greco.example", &u), BC_OK);
+    assert_int_equal(billing_user_add(&f->b, acct, "Bea", "bea@greco.example", &other), BC_OK);
+    f->b.today = DAY(2026, 11, 25);
+    assert_int_equal(billing_seat_set(&f->b, acct, a, u, true), BC_OK);
+    assert_int_equal(billing_seat_set(&f->b, acct, a, other, true), BC_OK);
+    assert_int_equal(billing_seat_set(&f->b, acct, b, other, true), BC_OK);
+    assert_int_equal(count_where(f, "events", "type = 'seats.changed'"), 3);
+    int freed = -1;
+    assert_int_equal(billing_user_remove(&f->b, acct, u, &freed), BC_OK);
+    assert_int_equal(freed, 1);
+    /* Only the subscription that held Ada's seat. */
+    assert_int_equal(count_where(f, "events", "type = 'seats.changed'"), 4);
+    json_t *p = last_payload(f, "seats.changed");
+    assert_int_equal(json_integer_value(json_object_get(p, "subscription_id")), a);
+    assert_int_equal(json_integer_value(json_object_get(p, "user_id")), u);
+    assert_false(json_is_true(json_object_get(p, "assigned")));
+    assert_int_equal(json_integer_value(json_object_get(p, "seats_assigned")), 1);
+    json_decref(p);
+    /* A user with no seat: removed, no event. */
+    int64_t idle = 0;
+    assert_int_equal(billing_user_add(&f->b, acct, "Cleo", "cleo@greco.example", &idle), BC_OK);
+    assert_int_equal(billing_user_remove(&f->b, acct, idle, &freed), BC_OK);
+    assert_int_equal(freed, 0);
+    assert_int_equal(count_where(f, "events", "type = 'seats.changed'"), 4);
+}
+
 /* Two renews at once on their own connections, each catching up the
  * same twelve months: each period ordered and charged once. */
 static void test_renew_concurrently(void **state)
@@ -1117,6 +1154,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_short_trial_declined_then_paid, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reconcile_completes_a_killed_renewal, setup, teardown),
         cmocka_unit_test_setup_teardown(test_seat_limit_while_reduction_scheduled, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_user_removal_is_a_seat_event, setup, teardown),
         cmocka_unit_test_setup_teardown(test_demo_lifecycle_accounts, setup, teardown),
     };
     return testdb_run_cases("both", both, sizeof both / sizeof *both, NULL, 0, NULL, NULL);

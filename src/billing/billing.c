@@ -729,6 +729,7 @@ enum bc_status billing_user_remove(struct billing *b, int64_t account_id, int64_
 {
     struct store_account acct = {0};
     struct store_user_list users = {0};
+    struct store_subscription_list subs = {0};
     struct billing_rights rights;
     bool known = false;
     int freed = 0;
@@ -754,7 +755,42 @@ enum bc_status billing_user_remove(struct billing *b, int64_t account_id, int64_
         }
     if (st != BC_OK)
         goto done;
-    st = store_user_delete(b->store, account_id, user_id, &freed);
+    /* The removal and a seats.changed event for each subscription that
+     * loses the user's seat, in one transaction (SPEC §8). */
+    if ((st = store_begin(b->store)) != BC_OK)
+        goto done;
+    st = store_subscriptions(b->store, account_id, &subs);
+    bool *had = subs.n ? calloc(subs.n, sizeof *had) : NULL;
+    if (st == BC_OK && subs.n && !had)
+        st = BC_NO_MEMORY;
+    for (size_t i = 0; st == BC_OK && i < subs.n; i++) {
+        struct store_seat_list seats = {0};
+        st = store_seats(b->store, subs.items[i].id, &seats);
+        for (size_t k = 0; st == BC_OK && k < seats.n; k++)
+            if (seats.items[k].user_id == user_id && seats.items[k].assigned)
+                had[i] = true;
+        store_seat_list_clear(&seats);
+    }
+    if (st == BC_OK)
+        st = store_user_delete(b->store, account_id, user_id, &freed);
+    for (size_t i = 0; st == BC_OK && i < subs.n; i++) {
+        if (!had[i])
+            continue;
+        struct store_subscription now = {0};
+        st = store_subscription_get(b->store, subs.items[i].id, &now);
+        if (st == BC_OK)
+            st = billing_event(b, "seats.changed", account_id, now.id,
+                               json_pack("{s:I, s:s, s:I, s:b, s:i, s:i}", "subscription_id",
+                                         (json_int_t)now.id, "product", now.product, "user_id",
+                                         (json_int_t)user_id, "assigned", 0, "seats", now.seats,
+                                         "seats_assigned", now.seats_assigned));
+        store_subscription_clear(&now);
+    }
+    free(had);
+    if (st == BC_OK)
+        st = store_commit(b->store);
+    else
+        store_rollback(b->store);
     if (st == BC_OK) {
         json_object_set_new(after, "removed", json_true());
         json_object_set_new(after, "seats_unassigned", json_integer(freed));
@@ -763,6 +799,7 @@ enum bc_status billing_user_remove(struct billing *b, int64_t account_id, int64_
     }
 done:
     st = audited(b, account_id, known, "user.remove", before, after, st);
+    store_subscription_list_clear(&subs);
     store_user_list_clear(&users);
     store_account_clear(&acct);
     return st;
