@@ -747,6 +747,26 @@ static void test_cancel_and_reactivate(void **state)
     renew_on(f, DAY(2026, 12, 11), 0, false, &rs);
     assert_int_equal(rs.n, 0);
 
+    /* Subscribe now: a new period from today, charged in full, renewing
+     * again; the seats stayed with the canceled subscription. */
+    struct billing_change again = {.subscription_id = id, .to_seats = 1,
+                                   .to_period = BC_PERIOD_MONTHLY};
+    snprintf(again.product, sizeof again.product, "gotowebinar");
+    snprintf(again.to_plan, sizeof again.to_plan, "lite");
+    struct billing_result res = {0};
+    assert_int_equal(billing_place(&f->b, acct, &again, "resub-1", -1, NULL, &res), BC_OK);
+    assert_int_equal(res.due, 4500);                       /* 1 x 45.00 GBP, out of scope */
+    x = get_sub(f, id);
+    assert_int_equal(x.status, STORE_SUB_ACTIVE);
+    assert_false(x.auto_renew_off);
+    assert_int_equal(x.period_start, DAY(2026, 12, 11));
+    assert_int_equal(x.period_end, DAY(2027, 1, 11));
+    store_subscription_clear(&x);
+    assert_int_equal(count_where(f, "orders", NULL), 1);
+    renew_on(f, DAY(2027, 1, 11), 0, false, &rs);
+    assert_int_equal(rs.n, 1);
+    assert_int_equal(rs.r[0].outcome, LIFECYCLE_RENEWED);
+
     /* A read-only operator may not cancel; every attempt is audited. */
     int64_t audits = count_where(f, "audit", NULL);
     f->b.actor.op_role = STORE_OP_READONLY;
