@@ -1190,6 +1190,12 @@ static void upgrade_gives_old_orders_no_document(void **state)
     assert_int_equal(testdb_int(f->s, "SELECT count(*) FROM orders"), 1);
     assert_int_equal(testdb_int(f->s, "SELECT count(*) FROM documents"), 0);
     assert_int_equal(testdb_int(f->s, "SELECT count(*) FROM document_numbers"), 0);
+    /* v9: the VAT number evidence; the old order has none. */
+    assert_int_equal(testdb_int(f->s, "SELECT count(*) FROM order_vat_checks"), 0);
+    struct store_order old;
+    assert_int_equal(store_order_by_key(f->s, "old-key", &old), BC_OK);
+    assert_false(old.vat_check.present);
+    store_order_clear(&old);
     struct store_account a;
     assert_int_equal(store_account_get(f->s, 1, &a), BC_OK);
     assert_string_equal(a.name, "Old");

@@ -143,10 +143,15 @@ int cli_cmd_order_place(struct cli *c)
                       (long long)res->first_order_id);
         else if (st == BC_IDEMPOTENCY_KEY_REUSED)
             cli_error("%s Its first request placed no order yet.", _(bc_status_message(st)));
-        else if (st == BC_VAT_NUMBER_REJECTED)
-            cli_error("%s (%s%s%s)", _(bc_status_message(st)), res->vat_check.vat_number,
-                      res->vat_check.consultation[0] ? ", VIES consultation " : "",
-                      res->vat_check.consultation);
+        else if (st == BC_VAT_NUMBER_REJECTED) {
+            char detail[200];
+            if (res->vat_check.consultation[0])
+                snprintf(detail, sizeof detail, _("%s, VIES consultation %s"),
+                         res->vat_check.vat_number, res->vat_check.consultation);
+            else
+                snprintf(detail, sizeof detail, "%s", res->vat_check.vat_number);
+            cli_error("%s (%s)", _(bc_status_message(st)), detail);
+        }
         else if (res->document_why[0])
             cli_error("%s (%s)", _(bc_status_message(st)), res->document_why);
         else
