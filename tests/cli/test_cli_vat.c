@@ -224,6 +224,28 @@ static void test_valid_in_vies(void **state)
     char *name = sql_text(f->db, "SELECT name || ' / ' || address FROM order_vat_checks");
     assert_string_equal(name, "SCHMIDT CONSULTING GMBH / HAUPTSTR. 1, 10115 BERLIN");
     free(name);
+    /* The invoice notes it (text and JSON); its FatturaPA file does not. */
+    struct run r;
+    RUN(&r, f->dir, "invoice", "show", "2026/000001", "--db", f->db, "--date", DAY, "--lang", "en");
+    assert_exit(&r, 0);
+    assert_contains(r.out, "\nCustomer's VAT number checked in VIES on 2026-11-25, consultation"
+                           " WAPIAAAAW1\n");
+    run_clear(&r);
+    RUN(&r, f->dir, "invoice", "show", "2026/000001", "--format", "json", "--db", f->db,
+        "--date", DAY);
+    assert_exit(&r, 0);
+    json_t *doc = parse(r.out);
+    run_clear(&r);
+    json_t *vc = json_object_get(doc, "vat_check");
+    assert_string_equal(jstr(vc, "method"), "vies");
+    assert_string_equal(jstr(vc, "consultation"), "WAPIAAAAW1");
+    assert_string_equal(jstr(vc, "checked_on"), DAY);
+    json_decref(doc);
+    RUN(&r, f->dir, "invoice", "show", "2026/000001", "--format", "fatturapa", "--db", f->db,
+        "--date", DAY);
+    assert_exit(&r, 0);
+    assert_null(strstr(r.out, "WAPIAAAAW1"));
+    run_clear(&r);
     /* Evidence is never edited. */
     assert_false(testdb_sql_exec(f->db, "UPDATE order_vat_checks SET method = 'offline'"));
     assert_false(testdb_sql_exec(f->db, "DELETE FROM order_vat_checks"));
@@ -235,6 +257,13 @@ static void test_no_client_is_offline(void **state)
     placed_with(state, NULL, "offline", "not_configured", NULL,
                 "  VAT number DE136464502: checked offline (format and check digits only): "
                 "no VIES client configured (vat.check_command)\n");
+    struct fx *f = *state;
+    struct run r;
+    RUN(&r, f->dir, "invoice", "show", "2026/000001", "--db", f->db, "--date", DAY, "--lang", "en");
+    assert_exit(&r, 0);
+    assert_contains(r.out, "\nCustomer's VAT number checked offline on 2026-11-25 (format and"
+                           " check digits)\n");
+    run_clear(&r);
 }
 
 static void test_client_exit1_is_offline(void **state)
