@@ -69,6 +69,8 @@ static void shipped_catalog_loads(void **state)
     assert_null(c->events_command);
     assert_null(c->documents_send_command);
     assert_null(c->sdi_command);
+    assert_null(c->vat_check_command);
+    assert_int_equal(c->vat_check_timeout_ms, 10000);
 
     assert_int_equal(c->ncurrencies, 4);
     assert_string_equal(c->currencies[0], "EUR");
@@ -183,6 +185,10 @@ static void optional_settings_and_plain_prices(void **state)
     assert_int_equal(c->documents_timeout_ms, 5000);
     assert_string_equal(c->sdi_command, "/usr/local/bin/sdi-send --test");
     assert_int_equal(c->sdi_timeout_ms, 30000);
+    /* The VIES client sits beside the rates, which are still two. */
+    assert_string_equal(c->vat_check_command, "/usr/local/bin/vies-check --eu");
+    assert_int_equal(c->vat_check_timeout_ms, 4000);
+    assert_int_equal(c->nvat, 2);
     /* No fiscal data for the seller: none is made up, the series are the defaults. */
     assert_null(c->seller_vat_number);
     assert_null(c->seller_tax_code);
@@ -425,6 +431,10 @@ static const struct {
      "tests/catalog_bad/unknown_key_plan/meet.yaml:9:7: unknown key 'prise' in plan"},
     {"unlisted_currency",
      "tests/catalog_bad/unlisted_currency/meet.yaml:14:9: price in 'USD', which is not one of the catalog's currencies"},
+    {"vat_check_command_empty",
+     "tests/catalog_bad/vat_check_command_empty/catalog.yaml:4:42: 'check_command' must not be empty"},
+    {"vat_check_timeout_alone",
+     "tests/catalog_bad/vat_check_timeout_alone/catalog.yaml:4:27: 'timeout_ms' in vat is used only with 'check_command'"},
     {"vat_country_lowercase",
      "tests/catalog_bad/vat_country_lowercase/catalog.yaml:4:17: VAT country must be a two-letter uppercase code, not 'de'"},
     {"vat_not_eu",

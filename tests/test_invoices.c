@@ -150,7 +150,7 @@ static int64_t account_with_order(struct fx *f, int64_t *order_id)
 static void schema_has_documents(void **state)
 {
     struct fx *f = *state;
-    assert_int_equal(STORE_SCHEMA_VERSION, 8);
+    assert_int_equal(STORE_SCHEMA_VERSION, 9);
     for (const char *const *t = (const char *const[]){"documents", "document_numbers",
                                                       "document_credits", "document_sends", NULL};
          *t; t++) {
@@ -1186,10 +1186,16 @@ static void upgrade_gives_old_orders_no_document(void **state)
     sqlite3_close(db);
     chmod(f->path, 0600);
     assert_int_equal(store_open(f->path, STORE_OPEN_EXISTING, &f->s), BC_OK);
-    assert_int_equal(testdb_int(f->s, "PRAGMA user_version"), 8);
+    assert_int_equal(testdb_int(f->s, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
     assert_int_equal(testdb_int(f->s, "SELECT count(*) FROM orders"), 1);
     assert_int_equal(testdb_int(f->s, "SELECT count(*) FROM documents"), 0);
     assert_int_equal(testdb_int(f->s, "SELECT count(*) FROM document_numbers"), 0);
+    /* v9: the VAT number evidence; the old order has none. */
+    assert_int_equal(testdb_int(f->s, "SELECT count(*) FROM order_vat_checks"), 0);
+    struct store_order old;
+    assert_int_equal(store_order_by_key(f->s, "old-key", &old), BC_OK);
+    assert_false(old.vat_check.present);
+    store_order_clear(&old);
     struct store_account a;
     assert_int_equal(store_account_get(f->s, 1, &a), BC_OK);
     assert_string_equal(a.name, "Old");

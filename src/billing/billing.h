@@ -148,6 +148,10 @@ struct billing_result {
     char document[STORE_DOC_NUMBER_MAX + 1];
     bool document_credit_note;
     char document_why[256];
+    /* How the VAT number the order relies on was checked (SPEC §9): VIES
+     * or offline, with why; present false when it relies on none. Also
+     * what VIES answered for vat_number_rejected. */
+    struct store_vat_check vat_check;
 };
 
 /* Places an order: `change` for one item, or NULL to check out the cart.

@@ -271,6 +271,12 @@ enum bc_status billing_doc_prepare(struct billing *b, const struct store_account
         snprintf(doc->card, sizeof doc->card, "%s", order->due > 0 && card ? card : "");
         in->card = doc->card[0] ? doc->card : NULL;
     }
+    if (order->vat_check.present) {
+        in->vat_check_method = order->vat_check.method == STORE_VAT_VIES ? "vies" : "offline";
+        in->vat_consultation = order->vat_check.consultation[0] ? order->vat_check.consultation
+                                                                : NULL;
+        in->vat_checked_on = order->day;
+    }
     enum doc_vat kind = doc_vat_from_decision(vat, c->seller_country, in->customer.country);
     enum bc_status st = lines_of(doc, vat, kind);
     if (st != BC_OK)

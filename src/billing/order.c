@@ -27,6 +27,7 @@
 #include "billing_impl.h"
 #include "invoice.h"
 #include "payment.h"
+#include "vat_check.h"
 
 /* The card a checkout charges. */
 struct checkout_card {
@@ -85,7 +86,8 @@ static json_t *attempt_json(const char *key, const struct billing_quote *q)
 
 /* The pending checkout's request: enough for reconcile to finish it. */
 static char *request_text(struct billing *b, const struct billing_quote *q, const char *country,
-                          const char *vat_number, const struct checkout_card *card, bool save_card)
+                          const char *vat_number, const struct checkout_card *card, bool save_card,
+                          const struct store_vat_check *vat_check)
 {
     char day[11];
     date_format(b->today, day);
@@ -104,6 +106,9 @@ static char *request_text(struct billing *b, const struct billing_quote *q, cons
     json_object_set_new(j, "attempt", json_string(attempt));
     json_object_set_new(j, "country", country ? json_string(country) : json_null());
     json_object_set_new(j, "vat_number", vat_number ? json_string(vat_number) : json_null());
+    json_t *evidence = billing_vat_check_json(vat_check);
+    if (evidence)
+        json_object_set_new(j, "vat_check", evidence);
     char label[40];
     const char *shown = card ? card_label(card, label, sizeof label) : NULL;
     if (shown)
@@ -236,6 +241,7 @@ struct order_effects {
     const char *vat_number;             /* NULL: keep; "": clear */
     const struct store_card *keep;      /* NULL: the card on file stays */
     const char *card;                   /* the card charged, for the document; NULL: none */
+    const struct store_vat_check *vat_check;   /* the VAT number's evidence; NULL: none */
 };
 
 /* What commit_order says of the order's fiscal document. */
@@ -358,6 +364,12 @@ static enum bc_status commit_order(struct billing *b, int64_t account_id, const 
     st = order_from_quote(b, account_id, q, key, payment_ref, actor, &order);
     if (st != BC_OK)
         goto done;
+    if (fx && fx->vat_check && fx->vat_check->present) {
+        order.vat_check = *fx->vat_check;
+        json_t *evidence = billing_vat_check_json(fx->vat_check);
+        if (evidence)
+            json_object_set_new(after, "vat_check", evidence);
+    }
     for (size_t i = 0; i < q->n; i++) {
         st = store_subscription_get(b->store, q->changes[i].subscription_id, &subs[i]);
         if (st != BC_OK)
@@ -487,6 +499,7 @@ static enum bc_status result_from_order(struct billing *b, int64_t account_id, c
         result->due = o.due;
         result->balance_after = o.balance_after;
         result->replayed = true;
+        result->vat_check = o.vat_check;
         /* Its document, if it has one (orders before schema 7 have none). */
         struct store_document d;
         enum bc_status dst = store_document_by_order(b->store, o.id, &d);
@@ -747,7 +760,7 @@ static enum bc_status charge_due(struct billing *b, int64_t account_id, const ch
     if (!b->processor)
         return BC_PAYMENT_ERROR;
     char *request = request_text(b, &result->quote, vat->country, vat->vat_number, card,
-                                 pay && pay->save_card);
+                                 pay && pay->save_card, &result->vat_check);
     if (!request)
         return BC_NO_MEMORY;
     *checkout = request;
@@ -796,6 +809,30 @@ static char *request_fingerprint(int64_t account_id, const struct billing_change
     char *text = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(j);
     return text;
+}
+
+/* The evidence of the VAT number quote `q` relies on, in result->vat_check:
+ * a reverse charge rests on the customer's VAT number, and a number given
+ * at checkout becomes the account's; otherwise there is none to check.
+ * BC_VAT_NUMBER_REJECTED when VIES says it is not valid. */
+static enum bc_status vat_evidence(struct billing *b, const struct billing_quote *q,
+                                   struct billing_result *result, json_t *after)
+{
+    const struct billing_info_change *bi = &q->billing_info;
+    bool given = bi->pending && strcmp(bi->vat_after, bi->vat_before) != 0;
+    memset(&result->vat_check, 0, sizeof result->vat_check);
+    if (!bi->vat_after[0] || !(q->vat.reverse_charge || given))
+        return BC_OK;
+    if (billing_vat_check(b->catalog, bi->country_after, bi->vat_after, (int64_t)time(NULL),
+                          &result->vat_check) != VAT_CHECK_INVALID)
+        return BC_OK;
+    result->quote.refusal = BC_VAT_NUMBER_REJECTED;
+    if (after) {
+        json_t *evidence = billing_vat_check_json(&result->vat_check);
+        if (evidence)
+            json_object_set_new(after, "vat_check", evidence);
+    }
+    return BC_VAT_NUMBER_REJECTED;
 }
 
 /* Binds the key to the request (`write`: claims it when nobody has).
@@ -941,6 +978,13 @@ enum bc_status billing_place(struct billing *b, int64_t account_id, const struct
             json_object_set_new(after, "reason", json_string(result->document_why));
         goto audit;
     }
+    /* The VAT number the order relies on, asked of VIES when the catalog
+     * has a client (SPEC §9): not valid there refuses the order before
+     * anything is charged; no answer leaves the offline check, and the
+     * order says so either way. */
+    st = vat_evidence(b, &result->quote, result, after);
+    if (st != BC_OK)
+        goto audit;
     /* From here on the attempt may charge or order: the key is this
      * request's, or another attempt claimed it first for another one. */
     st = key_for_request(b, account_id, key, fingerprint, true, result, &after);
@@ -968,6 +1012,7 @@ enum bc_status billing_place(struct billing *b, int64_t account_id, const struct
         .vat_number = result->quote.billing_info.pending ? vat.vat_number : NULL,
         .keep = card.is_new && pay && pay->save_card ? &card.keep : NULL,
         .card = paid ? card_label(&card, label, sizeof label) : NULL,
+        .vat_check = &result->vat_check,
     };
     struct order_doc_out doc;
     st = commit_order(b, account_id, &result->quote, key, paid ? reference : NULL, checkout, &fx,
@@ -1181,6 +1226,10 @@ static enum outcome reconcile_one(struct billing *b, const struct pending *p, in
         .keep = has_keep ? &keep : NULL,
         .card = json_string_value(json_object_get(req, "card_label")),
     };
+    struct store_vat_check evidence;
+    if (!billing_vat_check_from_json(json_object_get(req, "vat_check"), &evidence))
+        memset(&evidence, 0, sizeof evidence);
+    fx.vat_check = &evidence;
     st = commit_order(&rb, p->account_id, q, p->key, reference, p->request, &fx, &order_id,
                       &replayed, NULL);
     if (st == BC_OK) {

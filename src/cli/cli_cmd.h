@@ -188,5 +188,10 @@ void cli_billing_info_words(const struct billing_quote *q, char *buf, size_t siz
  * "vat_rate_bp_after" (1900 = 19%), "reverse_charge_before",
  * "reverse_charge_after"}. */
 struct json_t *cli_json_billing_info(const struct billing_quote *q);
+/* How an order's VAT number was checked (SPEC §9), one translated line
+ * with `indent` before it: "VAT number DE136464502: valid in VIES
+ * (consultation WAPIAAAAW1, 2026-11-25 10:00 UTC)" or "...: checked offline
+ * (format and check digits; VIES: timed out)". Nothing when there is none. */
+void cli_print_vat_check(const char *indent, const struct store_vat_check *v);
 
 #endif

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "account.h"
+#include "vat_check.h"
 
 /* json_object_set_new that remembers a failure instead of leaking. */
 static void put(json_t *obj, const char *key, json_t *v, bool *ok)
@@ -23,6 +24,14 @@ static void append(json_t *arr, json_t *v, bool *ok)
 {
     if (!v || json_array_append_new(arr, v) != 0)
         *ok = false;
+}
+
+/* The VAT number's evidence (SPEC §9), null when there is none. */
+static json_t *vat_check_or_null(const struct store_vat_check *v)
+{
+    if (!v->present)
+        return json_null();
+    return billing_vat_check_json(v);
 }
 
 static json_t *finish(json_t *v, bool ok)
@@ -147,6 +156,7 @@ json_t *cli_json_order_result(const struct billing_result *r, enum bc_status st)
         put(o, "balance_after_minor", json_integer(r->balance_after), &ok);
         put(o, "replayed", json_boolean(r->replayed), &ok);
         put(o, "document", r->document[0] ? json_string(r->document) : json_null(), &ok);
+        put(o, "vat_check", vat_check_or_null(&r->vat_check), &ok);
         return finish(o, ok);
     }
     put(o, "order_id", json_null(), &ok);
@@ -156,6 +166,8 @@ json_t *cli_json_order_result(const struct billing_result *r, enum bc_status st)
     put(o, "refusal", json_string(bc_status_code(st)), &ok);
     put(o, "message", json_string(bc_status_message(st)), &ok);
     put(o, "quote", cli_json_billing_quote(&r->quote), &ok);
+    if (r->vat_check.present)
+        put(o, "vat_check", vat_check_or_null(&r->vat_check), &ok);
     return finish(o, ok);
 }
 
@@ -322,6 +334,7 @@ static json_t *order(const struct store_order *x)
     put(o, "balance_after_minor", json_integer(x->balance_after), &ok);
     put(o, "actor", string_or_null(x->actor), &ok);
     put(o, "payment_reference", string_or_null(x->payment_ref), &ok);
+    put(o, "vat_check", vat_check_or_null(&x->vat_check), &ok);
     for (size_t i = 0; i < x->nlines; i++)
         append(lines, order_line(&x->lines[i]), &ok);
     put(o, "lines", lines, &ok);

@@ -43,6 +43,7 @@ static void print_success_text(const struct cli *c, const struct billing_result 
         printf(_("  Credit note: %s\n"), r->document);
     else if (r->document[0])
         printf(_("  Invoice: %s\n"), r->document);
+    cli_print_vat_check("  ", &r->vat_check);
 }
 
 int cli_cmd_order_place(struct cli *c)
@@ -142,6 +143,15 @@ int cli_cmd_order_place(struct cli *c)
                       (long long)res->first_order_id);
         else if (st == BC_IDEMPOTENCY_KEY_REUSED)
             cli_error("%s Its first request placed no order yet.", _(bc_status_message(st)));
+        else if (st == BC_VAT_NUMBER_REJECTED) {
+            char detail[200];
+            if (res->vat_check.consultation[0])
+                snprintf(detail, sizeof detail, _("%s, VIES consultation %s"),
+                         res->vat_check.vat_number, res->vat_check.consultation);
+            else
+                snprintf(detail, sizeof detail, "%s", res->vat_check.vat_number);
+            cli_error("%s (%s)", _(bc_status_message(st)), detail);
+        }
         else if (res->document_why[0])
             cli_error("%s (%s)", _(bc_status_message(st)), res->document_why);
         else

@@ -5,12 +5,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli_cmd.h"
 #include "cli_json.h"
 #include "money.h"
 #include "quote.h"
 #include "vat.h"
+#include "vat_check.h"
 
 /* Options only the explicit (no database) mode takes. */
 static const enum cli_opt explicit_only[] = {
@@ -52,6 +54,41 @@ void cli_billing_info_words(const struct billing_quote *q, char *buf, size_t siz
     rate_text(&q->vat, after, sizeof after);
     if (n < size)
         snprintf(buf + n, size - n, "VAT %s -> %s", before, after);
+}
+
+/* Why VIES was not asked or did not answer, in words. */
+static const char *vat_check_reason(const char *reason)
+{
+    if (strcmp(reason, VAT_CHECK_NOT_CONFIGURED) == 0)
+        return _("no VIES client configured (vat.check_command)");
+    if (strcmp(reason, VAT_CHECK_TIMEOUT) == 0)
+        return _("the VIES client did not answer in time");
+    if (strcmp(reason, VAT_CHECK_FAILED) == 0)
+        return _("the VIES client failed");
+    if (strcmp(reason, VAT_CHECK_BAD_REPLY) == 0)
+        return _("the VIES client's answer could not be read");
+    return reason;
+}
+
+void cli_print_vat_check(const char *indent, const struct store_vat_check *v)
+{
+    char at[32] = "";
+    time_t t = (time_t)v->checked_at;
+    struct tm tm;
+    if (!v->present)
+        return;
+    if (gmtime_r(&t, &tm))
+        strftime(at, sizeof at, "%Y-%m-%d %H:%M UTC", &tm);
+    if (v->method == STORE_VAT_VIES && v->valid && v->consultation[0])
+        printf(_("%sVAT number %s: valid in VIES (consultation %s, %s)\n"), indent, v->vat_number,
+               v->consultation, at);
+    else if (v->method == STORE_VAT_VIES && v->valid)
+        printf(_("%sVAT number %s: valid in VIES (%s)\n"), indent, v->vat_number, at);
+    else if (v->method == STORE_VAT_VIES)
+        printf(_("%sVAT number %s: not valid in VIES (%s)\n"), indent, v->vat_number, at);
+    else
+        printf(_("%sVAT number %s: checked offline (format and check digits only): %s\n"), indent,
+               v->vat_number, vat_check_reason(v->reason));
 }
 
 json_t *cli_json_billing_info(const struct billing_quote *q)

@@ -214,6 +214,7 @@ static void print_orders_text(const struct cli *c, const struct store_order_list
                (long long)o->id, d0, m1, m2, m3, o->actor ? o->actor : "?");
         for (size_t k = 0; k < o->nlines; k++)
             print_order_line(c, o, &o->lines[k]);
+        cli_print_vat_check("  ", &o->vat_check);
     }
 }
 

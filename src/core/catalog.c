@@ -652,6 +652,7 @@ static bool load_vat(struct load *ld, const struct ctree_node *map)
 {
     struct catalog *c = ld->cat;
     size_t n = npairs(map);
+    const struct ctree_node *timeout = NULL;
     c->vat = calloc(n ? n : 1, sizeof *c->vat);
     if (!c->vat)
         return fail_oom(ld);
@@ -659,6 +660,20 @@ static bool load_vat(struct load *ld, const struct ctree_node *map)
         if (!check_key(ld, map, pair, "vat"))
             return false;
         const struct ctree_node *key = pair_key(map, pair), *val = pair_value(map, pair);
+        /* SPEC §9: the optional VIES client beside the rates. */
+        if (scalar_is(key, "check_command")) {
+            if (!expect_type(ld, val, YAML_SCALAR_NODE, "check_command") ||
+                !get_string(ld, val, "check_command", &c->vat_check_command))
+                return false;
+            continue;
+        }
+        if (scalar_is(key, "timeout_ms")) {
+            if (!expect_type(ld, val, YAML_SCALAR_NODE, "timeout_ms") ||
+                !get_int(ld, val, "timeout_ms", 100, 600000, &c->vat_check_timeout_ms))
+                return false;
+            timeout = key;
+            continue;
+        }
         if (!is_country_code(key))
             return fail_at(ld, key->start_mark, "VAT country must be a two-letter uppercase code, not '%.*s'",
                            shown(key), scalar(key));
@@ -675,6 +690,8 @@ static bool load_vat(struct load *ld, const struct ctree_node *map)
         memcpy(r->country, scalar(key), 3);
         c->nvat++;
     }
+    if (timeout && !c->vat_check_command)
+        return fail_at(ld, timeout->start_mark, "'timeout_ms' in vat is used only with 'check_command'");
     return true;
 }
 
@@ -1260,6 +1277,7 @@ struct catalog *catalog_load(const char *dir, char *err, size_t errsize)
     ld.cat->payment_timeout_ms = 10000;
     ld.cat->documents_timeout_ms = 30000;
     ld.cat->sdi_timeout_ms = 30000;
+    ld.cat->vat_check_timeout_ms = 10000;
     memcpy(ld.cat->credit_note_series, "NC", 3);
     ld.cat->number_digits = 6;
     ld.cat->payment_processor = strdup("test");
@@ -1351,6 +1369,7 @@ void catalog_destroy(struct catalog *c)
     free(c->payment_command);
     free(c->events_command);
     free(c->documents_send_command);
+    free(c->vat_check_command);
     free(c->sdi_command);
     free(c);
 }

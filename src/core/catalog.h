@@ -103,6 +103,11 @@ struct catalog {
     int documents_timeout_ms;
     char *sdi_command;
     int sdi_timeout_ms;
+    /* SPEC §9: a VIES client asked about a customer's VAT number
+     * (`vat: {check_command: "...", timeout_ms: N}` beside the rates), NULL
+     * when not configured (the offline check alone); 10000 ms by default. */
+    char *vat_check_command;
+    int vat_check_timeout_ms;
     char currencies[CATALOG_MAX_CURRENCIES][4];
     size_t ncurrencies;
     struct catalog_vat_rate *vat;     /* EU members and their rates */

@@ -106,6 +106,12 @@ enum bc_status doc_write_json(const struct doc *d, struct doc_bytes *out)
                              "payment", pay, "fatturapa_file", file);
     if (!root)
         return BC_NO_MEMORY;
+    if (d->vat_check.method[0])
+        json_object_set_new(root, "vat_check", json_pack("{s:s, s:o, s:o}",
+            "method", d->vat_check.method,
+            "consultation", d->vat_check.consultation[0] ? json_string(d->vat_check.consultation)
+                                                          : json_null(),
+            "checked_on", day(d->vat_check.checked_on)));
     char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     json_decref(root);
     if (!text)

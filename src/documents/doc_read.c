@@ -230,6 +230,14 @@ static void read_doc(struct rd *r, json_t *root, struct doc *d)
     copy_str(r, pay, "card", true, d->payment.card, sizeof d->payment.card);
     d->payment.due = num(r, pay, "due_minor");
     d->payment.balance_credited = num(r, pay, "balance_credited_minor");
+    /* Documents issued before the VAT evidence was kept have none. */
+    json_t *vc = json_object_get(root, "vat_check");
+    if (json_is_object(vc)) {
+        copy_str(r, vc, "method", false, d->vat_check.method, sizeof d->vat_check.method);
+        copy_str(r, vc, "consultation", true, d->vat_check.consultation,
+                 sizeof d->vat_check.consultation);
+        d->vat_check.checked_on = day(r, vc, "checked_on");
+    }
 }
 
 enum bc_status doc_read_json(const char *text, struct doc **out, char *why, size_t whysize)

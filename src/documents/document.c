@@ -431,6 +431,14 @@ static enum bc_status build(const struct doc_input *in, struct doc *d, char *why
         }
         d->ncredits = in->ncredits;
     }
+    if (in->vat_check_method) {
+        if (strcmp(in->vat_check_method, "vies") != 0 && strcmp(in->vat_check_method, "offline") != 0)
+            return refuse(why, whysize, "VAT check: method '%s'", in->vat_check_method);
+        snprintf(d->vat_check.method, sizeof d->vat_check.method, "%s", in->vat_check_method);
+        snprintf(d->vat_check.consultation, sizeof d->vat_check.consultation, "%s",
+                 in->vat_consultation ? in->vat_consultation : "");
+        d->vat_check.checked_on = in->vat_checked_on;
+    }
     return build_payment(in, d, why, whysize);
 }
 

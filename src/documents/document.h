@@ -103,6 +103,15 @@ struct doc_payment {
     int64_t balance_credited; /* credit note: added to the credit balance */
 };
 
+/* How the customer's VAT number was checked for the order (SPEC §9): a
+ * note of the document, outside the FatturaPA file. method "" when the
+ * order relied on no VAT number. */
+struct doc_vat_check {
+    char method[8];           /* "vies" or "offline" */
+    char consultation[128];   /* VIES request identifier, "" when none */
+    bc_day checked_on;
+};
+
 struct doc {
     enum doc_kind kind;
     int sign;                 /* +1 invoice, -1 credit note: order figure = sign * document figure */
@@ -125,6 +134,7 @@ struct doc {
     int64_t vat_total;        /* sum of the lines' VAT */
     int64_t total;            /* subtotal + vat_total: "Totale documento" */
     struct doc_payment payment;
+    struct doc_vat_check vat_check;
 };
 
 /* ---- building ---------------------------------------------------------- */
@@ -179,6 +189,10 @@ struct doc_input {
     int64_t balance_applied;
     int64_t card_charged;
     const char *card;                    /* "visa •••• 4242" or NULL */
+    /* The VAT number's check: "vies", "offline" or NULL (none). */
+    const char *vat_check_method;
+    const char *vat_consultation;        /* or NULL */
+    bc_day vat_checked_on;
 };
 
 struct catalog;

@@ -17,7 +17,7 @@
 
 struct store;
 
-#define STORE_SCHEMA_VERSION 8   /* 7: subscription life (SPEC §8); 8: fiscal documents (SPEC §9) */
+#define STORE_SCHEMA_VERSION 9   /* 7: subscription life (SPEC §8); 8: fiscal documents (SPEC §9); 9: VAT number evidence (SPEC §9) */
 
 enum store_open_mode {
     STORE_OPEN_EXISTING,  /* the file must exist and hold a billcenter schema */
@@ -311,6 +311,24 @@ struct store_sub_change {
     bool renewal;
 };
 
+/* How an order's VAT number was checked (SPEC §9), kept with the order as
+ * the evidence of its VAT treatment. `present` false: the order relied on
+ * no VAT number (or was placed before the evidence was kept). */
+enum store_vat_method { STORE_VAT_OFFLINE, STORE_VAT_VIES };
+struct store_vat_check {
+    bool present;
+    enum store_vat_method method;
+    char country[3];
+    char vat_number[32];          /* normalised, with its country prefix */
+    char requester[32];           /* the seller's VAT number sent along, "" when none */
+    bool valid;
+    char name[256];               /* as VIES returned them, "" when none */
+    char address[512];
+    char consultation[128];       /* VIES request identifier, "" when none */
+    int64_t checked_at;           /* unix seconds */
+    char reason[256];             /* offline: why VIES was not asked or did not answer */
+};
+
 struct store_order {
     int64_t id;
     int64_t account_id;
@@ -323,6 +341,7 @@ struct store_order {
     char *payment_ref;            /* processor reference, NULL when nothing was due */
     struct store_order_line *lines;
     size_t nlines;
+    struct store_vat_check vat_check;   /* written with the order when present */
 };
 void store_order_clear(struct store_order *o);
 struct store_order_list { struct store_order *items; size_t n; };

@@ -17,6 +17,7 @@ static const char *const tables[] = {
     "orders", "order_lines", "subscription_history", "payment_methods", "ledger", "audit",
     "operators", "test_charges", "pending_checkouts", "sign_in_failures", "idempotency_keys",
     "events", "document_numbers", "documents", "document_credits", "document_sends",
+    "order_vat_checks",
 };
 #define NTABLES (sizeof tables / sizeof *tables)
 

@@ -76,6 +76,39 @@ static enum bc_status read_lines(struct store *s, struct store_order *o)
     return store_rows(s, q, &o->lines, &o->nlines, sizeof *o->lines, read_line);
 }
 
+static enum bc_status read_vat_check_row(struct db_stmt *q, void *item)
+{
+    struct store_vat_check *v = item;
+    const char *method = db_column_text(q, 0);
+    v->present = true;
+    v->method = method && strcmp(method, "vies") == 0 ? STORE_VAT_VIES : STORE_VAT_OFFLINE;
+    store_col_copy(q, 1, v->country, sizeof v->country);
+    store_col_copy(q, 2, v->vat_number, sizeof v->vat_number);
+    store_col_copy(q, 3, v->requester, sizeof v->requester);
+    v->valid = db_column_int(q, 4) != 0;
+    store_col_copy(q, 5, v->name, sizeof v->name);
+    store_col_copy(q, 6, v->address, sizeof v->address);
+    store_col_copy(q, 7, v->consultation, sizeof v->consultation);
+    v->checked_at = db_column_int64(q, 8);
+    store_col_copy(q, 9, v->reason, sizeof v->reason);
+    return BC_OK;
+}
+
+/* The order's VAT number evidence, when it has one. */
+static enum bc_status read_vat_check(struct store *s, struct store_order *o)
+{
+    struct db_stmt *q;
+    memset(&o->vat_check, 0, sizeof o->vat_check);
+    enum bc_status st = store_prep(s, SL_VAT_CHECK_GET,
+        "SELECT method, country, vat_number, requester, valid, name, address, consultation,"
+        " checked_at, reason FROM order_vat_checks WHERE order_id = ?1", &q);
+    if (st != BC_OK)
+        return st;
+    db_bind_int64(q, 1, o->id);
+    st = store_one(s, q, read_vat_check_row, &o->vat_check);
+    return st == BC_NOT_FOUND ? BC_OK : st;
+}
+
 /* The order row under q (without lines). */
 static enum bc_status read_order_row(struct db_stmt *q, void *item)
 {
@@ -113,6 +146,8 @@ enum bc_status store_order_by_key(struct store *s, const char *key, struct store
     st = store_one(s, q, read_order_row, out);
     if (st == BC_OK)
         st = read_lines(s, out);
+    if (st == BC_OK)
+        st = read_vat_check(s, out);
     if (st != BC_OK)
         store_order_clear(out);
     return st;
@@ -130,8 +165,11 @@ enum bc_status store_orders(struct store *s, int64_t account_id, struct store_or
     db_bind_int64(q, 1, account_id);
     st = STORE_ROWS(s, q, out, read_order_row);
     /* Lines after the order cursor is done: one statement at a time. */
-    for (size_t i = 0; st == BC_OK && i < out->n; i++)
+    for (size_t i = 0; st == BC_OK && i < out->n; i++) {
         st = read_lines(s, &out->items[i]);
+        if (st == BC_OK)
+            st = read_vat_check(s, &out->items[i]);
+    }
     if (st != BC_OK)
         store_order_list_clear(out);
     return st;
@@ -234,6 +272,35 @@ static enum bc_status insert_line(struct store *s, int64_t order_id, const struc
     return store_run(s, q);
 }
 
+static const char *null_if_empty(const char *t)
+{
+    return t && *t ? t : NULL;
+}
+
+static enum bc_status insert_vat_check(struct store *s, int64_t order_id,
+                                       const struct store_vat_check *v)
+{
+    struct db_stmt *q;
+    enum bc_status st = store_prep(s, SL_VAT_CHECK_INSERT,
+        "INSERT INTO order_vat_checks(order_id, method, country, vat_number, requester, valid,"
+        " name, address, consultation, checked_at, reason)"
+        " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)", &q);
+    if (st != BC_OK)
+        return st;
+    db_bind_int64(q, 1, order_id);
+    db_bind_text(q, 2, v->method == STORE_VAT_VIES ? "vies" : "offline");
+    db_bind_text(q, 3, v->country);
+    db_bind_text(q, 4, v->vat_number);
+    store_bind_text(q, 5, null_if_empty(v->requester));
+    db_bind_int64(q, 6, v->valid ? 1 : 0);
+    store_bind_text(q, 7, null_if_empty(v->name));
+    store_bind_text(q, 8, null_if_empty(v->address));
+    store_bind_text(q, 9, null_if_empty(v->consultation));
+    db_bind_int64(q, 10, v->checked_at);
+    store_bind_text(q, 11, null_if_empty(v->reason));
+    return store_run(s, q);
+}
+
 static enum bc_status update_sub(struct store *s, const struct store_sub_change *c)
 {
     struct db_stmt *q;
@@ -323,6 +390,8 @@ static enum bc_status order_write(struct store *s, struct store_order *o,
     for (size_t i = 0; i < o->nlines; i++)
         if ((st = insert_line(s, order_id, &o->lines[i])) != BC_OK)
             return st;
+    if (o->vat_check.present && (st = insert_vat_check(s, order_id, &o->vat_check)) != BC_OK)
+        return st;
     int64_t running = balance;
     if (o->balance_applied > 0) {
         running -= o->balance_applied;

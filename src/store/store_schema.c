@@ -373,6 +373,31 @@ static const char schema_v8[] =
     "CREATE TRIGGER document_sends_no_delete BEFORE DELETE ON document_sends"
     "  BEGIN SELECT RAISE(ABORT, 'document_sends is append-only'); END;";
 
+/* v9: the evidence of a VAT number's check (SPEC §9), one row per order
+ * that relied on a VAT number, written in the order's own transaction:
+ * 'vies' with the VIES client's answer (its consultation number, the name
+ * and address it returned), or 'offline' (format and check digits only)
+ * with why the client was not asked or did not answer. Evidence is never
+ * edited: append-only like the documents. Orders placed before keep none. */
+static const char schema_v9[] =
+    "CREATE TABLE order_vat_checks("
+    "  order_id INTEGER PRIMARY KEY REFERENCES orders(id),"
+    "  method TEXT NOT NULL CHECK (method IN ('vies','offline')),"
+    "  country TEXT NOT NULL CHECK (length(country) = 2),"
+    "  vat_number TEXT NOT NULL,"
+    "  requester TEXT,"
+    "  valid INTEGER NOT NULL CHECK (valid IN (0,1)),"
+    "  name TEXT,"
+    "  address TEXT,"
+    "  consultation TEXT,"
+    "  checked_at INTEGER NOT NULL,"
+    "  reason TEXT,"
+    "  CHECK (method = 'vies' OR reason IS NOT NULL));"
+    "CREATE TRIGGER order_vat_checks_no_update BEFORE UPDATE ON order_vat_checks"
+    "  BEGIN SELECT RAISE(ABORT, 'order_vat_checks is append-only'); END;"
+    "CREATE TRIGGER order_vat_checks_no_delete BEFORE DELETE ON order_vat_checks"
+    "  BEGIN SELECT RAISE(ABORT, 'order_vat_checks is append-only'); END;";
+
 /* migrations[i] lifts version i to i + 1. */
 static const char *const migrations[] = {
     schema_v1,
@@ -383,6 +408,7 @@ static const char *const migrations[] = {
     schema_v6,
     schema_v7,
     schema_v8,   /* fiscal documents */
+    schema_v9,   /* VAT number evidence */
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,

@@ -327,6 +327,27 @@ static const char schema_pg_v8[] =
     "CREATE TRIGGER document_sends_no_truncate BEFORE TRUNCATE ON document_sends"
     "  FOR EACH STATEMENT EXECUTE FUNCTION bc_append_only();";
 
+/* v9: the evidence of a VAT number's check, as store_schema.c's schema_v9
+ * says, in PostgreSQL's words. */
+static const char schema_pg_v9[] =
+    "CREATE TABLE order_vat_checks("
+    "  order_id BIGINT PRIMARY KEY REFERENCES orders(id) DEFERRABLE,"
+    "  method TEXT NOT NULL CHECK (method IN ('vies','offline')),"
+    "  country TEXT NOT NULL CHECK (length(country) = 2),"
+    "  vat_number TEXT NOT NULL,"
+    "  requester TEXT,"
+    "  valid INTEGER NOT NULL CHECK (valid IN (0,1)),"
+    "  name TEXT,"
+    "  address TEXT,"
+    "  consultation TEXT,"
+    "  checked_at BIGINT NOT NULL,"
+    "  reason TEXT,"
+    "  CHECK (method = 'vies' OR reason IS NOT NULL));"
+    "CREATE TRIGGER order_vat_checks_append_only BEFORE UPDATE OR DELETE ON order_vat_checks"
+    "  FOR EACH ROW EXECUTE FUNCTION bc_append_only();"
+    "CREATE TRIGGER order_vat_checks_no_truncate BEFORE TRUNCATE ON order_vat_checks"
+    "  FOR EACH STATEMENT EXECUTE FUNCTION bc_append_only();";
+
 const char *store_schema_pg_step(int version)
 {
     if (version == 1)
@@ -335,6 +356,8 @@ const char *store_schema_pg_step(int version)
         return schema_pg_v7;
     if (version == 8)
         return schema_pg_v8;   /* fiscal documents */
+    if (version == 9)
+        return schema_pg_v9;   /* VAT number evidence */
     if (version < 1 || version > STORE_SCHEMA_VERSION)
         return NULL;
     return "";

@@ -950,8 +950,11 @@ static void test_order_idempotent(void **state)
     char *text;
 
     a = order_place(f->dir, f->db, "cli-key-1", NULL, NULL, 0);
-    ASSERT_KEYS(a, "order_id", "due_minor", "balance_after_minor", "replayed", "document");
+    ASSERT_KEYS(a, "order_id", "due_minor", "balance_after_minor", "replayed", "document",
+                "vat_check");
     assert_string_equal(jstr(a, "document"), "2026/000001");
+    /* Account 1's domestic order relies on no VAT number: no evidence. */
+    assert_true(json_is_null(json_object_get(a, "vat_check")));
     assert_true(jint(a, "order_id") > 0);
     assert_int_equal(jint(a, "due_minor"), 4100);
     assert_int_equal(jint(a, "balance_after_minor"), 0);
