@@ -78,11 +78,12 @@ void ui_doc_ask_send(struct ui_app *app, const char *number, bool credit_note, u
     ui_ask(app, q, yes);
 }
 
-static const char *ui_doc_send_word(enum store_send_status st)
+static const char *ui_doc_send_word(const struct billing_send_item *it)
 {
-    switch (st) {
+    switch (it->status) {
     case STORE_SEND_ACCEPTED:
-        return _("accepted");
+        /* attempt 0: accepted by an earlier run, not handed over again */
+        return it->attempt == 0 ? _("accepted before") : _("accepted");
     case STORE_SEND_REJECTED:
         return _("rejected");
     case STORE_SEND_SENDING:
@@ -106,7 +107,8 @@ void ui_doc_send(struct ui_app *app, const char *number)
                     "sdi.command."));
     } else if (rc != BC_OK) {
         ui_status_code(app, rc);
-    } else if (r.n == 0) {
+    } else if (r.accepted + r.rejected + r.failed + r.in_flight == 0) {
+        /* Every channel had accepted it before: nothing was handed over. */
         ui_status(app, false, _("%s was sent already: nothing to do."), number);
     } else {
         /* "2026/000001: e-mail accepted, SdI rejected (reason)" */
@@ -120,7 +122,7 @@ void ui_doc_send(struct ui_app *app, const char *number)
             bad = bad || it->status != STORE_SEND_ACCEPTED;
             n = snprintf(buf + off, sizeof buf - off, "%s %s %s", i > 0 ? "," : "",
                          it->channel == STORE_SEND_SDI ? "SdI" : _("e-mail"),
-                         ui_doc_send_word(it->status));
+                         ui_doc_send_word(it));
             off += n > 0 ? (size_t)n : 0;
             if (off < sizeof buf && it->message[0] != '\0' && it->status != STORE_SEND_ACCEPTED) {
                 n = snprintf(buf + off, sizeof buf - off, " (%s)", it->message);

@@ -113,7 +113,7 @@ static unsigned document_action(struct ui_app *app, void *st, enum ui_action act
     case ACT_SEND:
         if (have && ui_docs_may_send(app))
             ui_doc_ask_send(app, D->info.number, D->info.credit_note, document_yes_send);
-        return UI_HANDLED;
+        return UI_DONE;
     default:
         return ui_list_key(&D->page, act);
     }

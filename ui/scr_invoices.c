@@ -126,7 +126,7 @@ static unsigned invoices_action(struct ui_app *app, void *st, enum ui_action act
     case ACT_SEND:
         if (d != NULL && ui_docs_may_send(app))
             ui_doc_ask_send(app, d->number, d->kind == STORE_DOC_CREDIT_NOTE, invoices_yes_send);
-        return UI_HANDLED;
+        return UI_DONE;
     default:
         return ui_list_key(&I->list, act);
     }
