@@ -49,6 +49,10 @@ static const struct keys_binding keys_table[] = {
     {'m', false, ACT_MANAGE},
     {'o', false, ACT_OPTIONS},
     {KEY_RESIZE, true, ACT_RESIZE},
+    {'i', false, ACT_INVOICES},
+    {'p', false, ACT_SAVE_PDF},
+    {'f', false, ACT_SAVE_XML},
+    {'n', false, ACT_SEND},
 };
 
 /* How each action is named in the footer: the key and what it does, and a
@@ -85,6 +89,11 @@ static const struct keys_label keys_labels[ACT_COUNT] = {
     [ACT_ESC_LEAVE] = {"Esc", "Esc", N_("leave field"), NULL},
     [ACT_CTRL_QUIT] = {"Ctrl-Q", "Ctrl-Q", N_("quit"), NULL},
     [ACT_CLEAR] = {"Ctrl-U", "Ctrl-U", N_("clear"), NULL},
+    [ACT_INVOICES] = {"i", "i", N_("invoices"), NULL},
+    /* TRANSLATORS: "save PDF", "save XML" and their short forms for a crowded footer. */
+    [ACT_SAVE_PDF] = {"p", "p", N_("save PDF"), N_("PDF")},
+    [ACT_SAVE_XML] = {"f", "f", N_("save XML"), N_("XML")},
+    [ACT_SEND] = {"n", "n", N_("send"), NULL},
 };
 
 enum ui_action keys_action(wint_t ch, bool is_key, bool kiosk)

@@ -19,6 +19,8 @@ enum ui_action {
     ACT_ESC_CLEAR,    /* no key of its own: Esc empties the search field (footer label) */
     ACT_ESC_LEAVE,    /* no key of its own: Esc leaves the focused text field (footer label) */
     ACT_CTRL_QUIT,    /* no key of its own: Ctrl-Q, the quit that works in text fields (footer label) */
+    ACT_INVOICES,     /* i: the account's invoices and credit notes */
+    ACT_SAVE_PDF, ACT_SAVE_XML, ACT_SEND,   /* p, f, n: a fiscal document (operators) */
     ACT_COUNT
 };
 

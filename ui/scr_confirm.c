@@ -1,6 +1,7 @@
 /* scr_confirm.c — the confirmation after an order: order number, what
  * changed, whether a new billing period begins today or the current one is
- * kept, the amount charged and the new balance; a reminder (and a key) to assign seats that were added. */
+ * kept, the amount charged and the new balance, the number of the order's
+ * invoice or credit note; a reminder (and a key) to assign seats that were added. */
 #include <stdio.h>
 #include <string.h>
 
@@ -21,6 +22,13 @@ static void confirm_draw(struct ui_app *app, void *st, int top, int bottom)
 
     snprintf(buf, sizeof buf, _("Order %lld has been placed."), (long long)r->order_id);
     draw_text(y++, 2, w, buf, term_attr(TERM_TOTAL));
+    if (r->document[0] != '\0') {
+        /* The number the customer and the tax office will see (SPEC §9). */
+        snprintf(buf, sizeof buf, r->document_credit_note ? _("Credit note %s issued.")
+                                                          : _("Invoice %s issued."),
+                 r->document);
+        draw_text(y++, 2, w, buf, A_BOLD);
+    }
     if (r->replayed)
         draw_text(y++, 2, w, _("This order had already been placed: nothing was charged again."),
                   A_NORMAL);

@@ -1,10 +1,11 @@
 /* scr_history.c — "Order history": the account's orders, newest first, each
- * with its lines (credit, charge, VAT) and totals, as a scrolled page. */
+ * with its invoice or credit note number, its lines (credit, charge, VAT) and totals, as a scrolled page. */
 #include <stdio.h>
 #include <string.h>
 
 #include "app.h"
 #include "date.h"
+#include "docs.h"
 #include "draw.h"
 #include "i18n.h"
 #include "list.h"
@@ -13,6 +14,7 @@
 struct history_state {
     struct store_order_list orders;
     struct view_attempt_list attempts;   /* operators: attempts that placed no order */
+    struct store_document_list docs;     /* each order's invoice or credit note */
     struct summary sum;
     struct ui_list page;      /* a pager over sum's rows */
 };
@@ -99,6 +101,14 @@ static void history_build(struct ui_app *app, struct history_state *O)
         fmt_date(day, sizeof day, o->day);
         snprintf(buf, sizeof buf, _("Order %lld of %s"), (long long)o->id, day);
         summary_rule(&O->sum, buf);
+        for (size_t k = 0; k < O->docs.n; k++)
+            if (O->docs.items[k].order_id == o->id) {
+                const struct store_document *d = &O->docs.items[k];
+                snprintf(buf, sizeof buf, "%s %s",
+                         ui_doc_kind_label(d->kind == STORE_DOC_CREDIT_NOTE), d->number);
+                summary_add(&O->sum, TERM_NORMAL, buf, "");
+                break;
+            }
         const char *last_product = NULL;
         int64_t last_sub = -1;
         for (size_t k = 0; k < o->nlines; k++) {
@@ -155,9 +165,12 @@ static void history_enter(struct ui_app *app, void *st)
     O->page.top = 0;
     view_history_clear(&O->orders);
     view_attempt_list_clear(&O->attempts);
+    view_documents_clear(&O->docs);
     enum bc_status rc = view_history(app->b, app->va.acct.id, &O->orders);
     if (rc == BC_OK)
         rc = view_failed_attempts(app->b, app->va.acct.id, &O->attempts);
+    if (rc == BC_OK)
+        rc = view_documents(app->b, app->va.acct.id, &O->docs);
     if (rc != BC_OK)
         ui_status_code(app, rc);
     history_build(app, O);
@@ -170,6 +183,7 @@ static void history_done(struct ui_app *app, void *st)
     (void)app;
     view_history_clear(&O->orders);
     view_attempt_list_clear(&O->attempts);
+    view_documents_clear(&O->docs);
 }
 
 static void history_draw(struct ui_app *app, void *st, int top, int bottom)

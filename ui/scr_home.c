@@ -11,7 +11,8 @@
 #include "i18n.h"
 #include "list.h"
 
-enum home_option { HOME_OPT_MODIFY, HOME_OPT_SEATS, HOME_OPT_HISTORY, HOME_OPT_COUNT };
+enum home_option { HOME_OPT_MODIFY, HOME_OPT_SEATS, HOME_OPT_HISTORY, HOME_OPT_INVOICES,
+                   HOME_OPT_COUNT };
 
 struct home_state {
     bool menu_open;
@@ -31,6 +32,8 @@ static const char *home_option_label(const struct ui_app *app, int opt)
         return home_trial_ended(ui_sub(app)) ? _("Subscribe now") : _("Modify subscription");
     case HOME_OPT_SEATS:
         return _("Manage seats");
+    case HOME_OPT_INVOICES:
+        return _("Invoices");
     default:
         return _("Order history");
     }
@@ -50,6 +53,11 @@ static void home_enter(struct ui_app *app, void *st)
 static void home_open_option(struct ui_app *app, struct home_state *H, int opt)
 {
     H->menu_open = false;
+    if (opt == HOME_OPT_INVOICES) {
+        /* The account's, with or without subscriptions. */
+        ui_go(app, "invoices", 0);
+        return;
+    }
     if (ui_sub(app) == NULL)
         return;
     switch (opt) {
@@ -279,6 +287,9 @@ static unsigned home_keys(struct ui_app *app, struct home_state *H, enum ui_acti
     case ACT_HISTORY:
         home_open_option(app, H, HOME_OPT_HISTORY);
         return UI_DONE;
+    case ACT_INVOICES:
+        home_open_option(app, H, HOME_OPT_INVOICES);
+        return UI_DONE;
     case ACT_BACK:
         /* Operators go back to the search; a kiosk contact signs out. */
         if (ui_can_go_back(app))
@@ -325,6 +336,7 @@ static const char *const home_help[] = {
        "Enter opens the product's options: Modify subscription, Manage "
        "seats, Order history. Shortcuts: e modify, s seats, h history, c "
        "cart. A trial that has ended offers Subscribe now instead of Modify."),
+    N_("i opens Invoices: the account's invoices and credit notes."),
     NULL,
 };
 
@@ -335,6 +347,7 @@ static const char *const home_menu_help[] = {
        "ended, starts paying for it). Manage seats assigns the product's "
        "seats to the account's users, adds and removes users. Order history "
        "lists the orders placed for the account."),
+    N_("Invoices lists the account's invoices and credit notes (also i)."),
     N_("Up/Down choose an option, Enter opens it, Esc closes the menu."),
     NULL,
 };

@@ -10,9 +10,12 @@
  *   - peak resident memory (VmHWM) after a search and opening an account;
  *   - redraw after a resize: 50 resizes (1x1 .. 200x60 among them, back to
  *     80x24) on Subscriptions, each timed from the resize to the last byte
- *     written before the program goes quiet; the total and the worst.
+ *     written before the program goes quiet; the total and the worst;
+ *   - with DOCS_DB (a demo database whose account 1 has 1,000 fiscal
+ *     documents, bench_docs_seed): bytes per one-row move in Invoices, and
+ *     per page (PgDn, PgUp) in the document view.
  *
- * Usage: bench_tui BILLCENTER DB CATALOG. BC_BENCH_TUI_RUNS (default 21)
+ * Usage: bench_tui BILLCENTER DB CATALOG [DOCS_DB]. BC_BENCH_TUI_RUNS (default 21)
  * start-up runs each; BC_BENCH_QUERY (default "ros") is what is typed.
  * dialog missing from PATH leaves its columns "not installed". */
 #include <stdio.h>
@@ -34,6 +37,9 @@
 #define FIG_FULL "bytes for a full screen change at 80x24 (search -> Subscriptions)"
 #define FIG_RSS "peak resident memory of the TUI (VmHWM, search + open account)"
 #define FIG_RESIZE "redraw after a resize, 50 resizes 1x1 .. 200x60 (total, worst)"
+#define FIG_DOC_MOVE "bytes sent when the selection moves one row (Invoices, 1,000 documents)"
+#define FIG_DOC_PAGE "bytes per page in the document view (PgDn/PgUp, 80x24)"
+#define PAGES 4
 #define RESIZES 50
 #define RESIZE_QUIET_MS 100
 
@@ -51,11 +57,16 @@ static bool settle_after(struct vt *vt, size_t before)
     return vt_wait_quiet(vt, SETTLE_MS, WAIT_MS);
 }
 
-static struct vt *spawn_ui(void)
+static struct vt *spawn_ui_on(const char *db)
 {
-    const char *argv[] = {bin, "--db", db_path, "--catalog", catalog_dir, "--date", "2026-11-25",
+    const char *argv[] = {bin, "--db", db, "--catalog", catalog_dir, "--date", "2026-11-25",
                           NULL};
     return vt_spawn(argv, NULL, ROWS, COLS);
+}
+
+static struct vt *spawn_ui(void)
+{
+    return spawn_ui_on(db_path);
 }
 
 /* The resize sizes: a fixed pseudo-random walk with the awkward ones among
@@ -231,6 +242,41 @@ static bool measure_moves(struct vt *vt, size_t *worst, double *mean)
     return true;
 }
 
+/* Account 1 of docs_db: Invoices, MOVES one-row moves, then the selected
+ * document, PAGES pages alternately down and up. */
+static bool measure_documents(const char *docs_db, size_t *move_worst, double *move_mean,
+                              size_t *page_worst, double *page_mean)
+{
+    struct vt *vt = spawn_ui_on(docs_db);
+    bool ok = vt && settle_after(vt, 0);
+    size_t b0 = ok ? vt_bytes(vt) : 0;
+    ok = ok && vt_send(vt, "1") && settle_after(vt, b0);
+    b0 = ok ? vt_bytes(vt) : 0;
+    ok = ok && vt_key(vt, VT_DOWN) && settle_after(vt, b0);
+    ok = ok && vt_key(vt, VT_ENTER) && vt_wait_row_text(vt, 0, "Subscriptions", WAIT_MS) &&
+         vt_wait_quiet(vt, SETTLE_MS, WAIT_MS);
+    ok = ok && vt_send(vt, "i") && vt_wait_row_text(vt, 0, "Invoices", WAIT_MS) &&
+         vt_wait_text(vt, "\xe2\x96\xb8 ", WAIT_MS) && vt_wait_quiet(vt, SETTLE_MS, WAIT_MS);
+    ok = ok && measure_moves(vt, move_worst, move_mean);
+    b0 = ok ? vt_bytes(vt) : 0;
+    ok = ok && vt_key(vt, VT_ENTER) && settle_after(vt, b0) && vt_has_text(vt, "2026/");
+    size_t total = 0;
+    *page_worst = 0;
+    for (int i = 0; ok && i < PAGES; i++) {
+        b0 = vt_bytes(vt);
+        ok = vt_key(vt, i % 2 == 0 ? VT_PAGEDOWN : VT_PAGEUP) && settle_after(vt, b0);
+        size_t d = vt_bytes(vt) - b0;
+        total += d;
+        if (d > *page_worst)
+            *page_worst = d;
+    }
+    *page_mean = (double)total / PAGES;
+    if (!ok && vt)
+        vt_dump(vt, "bench_tui: the Invoices session did not go as expected");
+    vt_destroy(vt);
+    return ok;
+}
+
 static long vm_hwm_kb(pid_t pid)
 {
     char path[64], line[256];
@@ -272,12 +318,40 @@ static void parse_result_row(const char *row, char *tag, size_t tsize, char *ite
     item[o] = '\0';
 }
 
+/* The Invoices rows, next to the search list's row move. False when they
+ * were asked for and could not be measured. */
+static bool docs_rows(const char *docs_db, bool docs_ok, bool session_ok, size_t doc_move_worst,
+                      double doc_move_mean, size_t page_worst, double page_mean,
+                      size_t move_worst, double move_mean)
+{
+    char m[128], cmp[192];
+    if (docs_db == NULL)
+        return true;
+    if (!docs_ok) {
+        bench_row(FIG_DOC_MOVE, "ERROR", "<= 120 B", "-", "no");
+        bench_row(FIG_DOC_PAGE, "ERROR", "<= 3 KB (3072 B)", "-", "no");
+        return false;
+    }
+    snprintf(m, sizeof m, "%zu B worst (mean %.0f, %d moves)", doc_move_worst, doc_move_mean,
+             MOVES);
+    if (session_ok)
+        snprintf(cmp, sizeof cmp, "search results: %zu B worst (mean %.0f)", move_worst,
+                 move_mean);
+    else
+        snprintf(cmp, sizeof cmp, "search results: failed");
+    bench_row(FIG_DOC_MOVE, m, "<= 120 B", cmp, bench_met(doc_move_worst <= 120));
+    snprintf(m, sizeof m, "%zu B worst (mean %.0f, %d pages)", page_worst, page_mean, PAGES);
+    bench_row(FIG_DOC_PAGE, m, "<= 3 KB (3072 B)", "-", bench_met(page_worst <= 3072));
+    return true;
+}
+
 int main(int argc, char **argv)
 {
-    if (argc != 4) {
-        fprintf(stderr, "usage: bench_tui BILLCENTER DB CATALOG\n");
+    if (argc != 4 && argc != 5) {
+        fprintf(stderr, "usage: bench_tui BILLCENTER DB CATALOG [DOCS_DB]\n");
         return 2;
     }
+    const char *docs_db = argc == 5 ? argv[4] : NULL;
     bin = argv[1];
     db_path = argv[2];
     catalog_dir = argv[3];
@@ -348,6 +422,13 @@ int main(int argc, char **argv)
         vt_destroy(vt);
     }
 
+    /* 4. Invoices and the document view. */
+    size_t doc_move_worst = 0, page_worst = 0;
+    double doc_move_mean = 0, page_mean = 0;
+    bool docs_ok = docs_db != NULL &&
+                   measure_documents(docs_db, &doc_move_worst, &doc_move_mean, &page_worst,
+                                     &page_mean);
+
     char m[128], cmp[192];
     /* Start-up. */
     if (ui_start < 0) {
@@ -364,6 +445,8 @@ int main(int argc, char **argv)
     }
     if (!session_ok) {
         bench_row(FIG_MOVE, "ERROR", "<= 120 B and <= dialog", "-", "no");
+        docs_rows(docs_db, docs_ok, false, doc_move_worst, doc_move_mean, page_worst, page_mean,
+                  0, 0);
         bench_row(FIG_FULL, "ERROR", "<= 3 KB", "-", "no");
         bench_row(FIG_RSS, "ERROR", "<= 12 MB", "-", "no");
         bench_row(FIG_RESIZE, "ERROR", "<= 100 ms each", "-", "no");
@@ -379,6 +462,9 @@ int main(int argc, char **argv)
         snprintf(cmp, sizeof cmp, "dialog --menu: %s", dialog ? "failed" : "not installed");
     bench_row(FIG_MOVE, m, "<= 120 B and <= dialog", cmp,
               dlg_ok ? bench_met(move_worst <= 120 && move_worst <= dlg_move_worst) : "n/a");
+    if (!docs_rows(docs_db, docs_ok, true, doc_move_worst, doc_move_mean, page_worst, page_mean,
+                   move_worst, move_mean))
+        code = 1;
     /* Full screen change. */
     snprintf(m, sizeof m, "%zu B", full_bytes);
     bench_row(FIG_FULL, m, "<= 3 KB (3072 B)", "-",

@@ -58,13 +58,14 @@ fi
 if [ "$smoke" = 0 ]; then
     ninja -C "$build" -j2 billcenter tests/bench/bench_quote tests/bench/bench_catalog \
         tests/bench/bench_order tests/bench/bench_search tests/bench/bench_tui \
-        tests/bench/bench_history >"$work/build.log" 2>&1 \
+        tests/bench/bench_history tests/bench/bench_docs_seed >"$work/build.log" 2>&1 \
         || { cat "$work/build.log" >&2; exit 1; }
 fi
 bin="$build/billcenter"
 bench="$build/tests/bench"
 for p in "$bin" "$bench/bench_quote" "$bench/bench_catalog" "$bench/bench_order" \
-         "$bench/bench_search" "$bench/bench_tui" "$bench/bench_history"; do
+         "$bench/bench_search" "$bench/bench_tui" "$bench/bench_history" \
+         "$bench/bench_docs_seed"; do
     [ -x "$p" ] || { echo "run.sh: $p is not built" >&2; exit 1; }
 done
 
@@ -145,7 +146,13 @@ run() {  # name program args...
 }
 run quotes "$bench/bench_quote"
 run orders "$bench/bench_order"
-run tui "$bench/bench_tui" "$bin" "$db" "$root/plans"
+# The default-size demo database above, its account 1 given 1,000 fiscal
+# documents, for the Invoices rows of bench_tui.
+docs_db="$work/default.db"
+if [ -f "$docs_db" ] && ! "$bench/bench_docs_seed" "$docs_db" 1000 >>"$log" 2>&1; then
+    echo "run.sh: bench_docs_seed failed (see the details below)" >&2
+fi
+run tui "$bench/bench_tui" "$bin" "$db" "$root/plans" "$docs_db"
 run search "$bench/bench_search" "$db"
 run catalog "$bench/bench_catalog"
 run history "$bench/bench_history"
@@ -168,7 +175,8 @@ echo "details (stderr of the benchmark programs):"
 sed 's/^/  /' "$log"
 
 # ---- every row present and measured (the smoke test's check)
-want=15   # orders: a row for nothing due, one for paid (bench_order.c); catalog: 2; history: 2
+want=17   # orders: a row for nothing due, one for paid (bench_order.c); catalog: 2; history: 2;
+          # tui: 5 and 2 for Invoices
 got=$(grep -c '^ROW	' "$rows")
 bad=$(grep '^ROW	' "$rows" | awk -F '\t' '$3 == "ERROR" || $3 == ""' | wc -l)
 if [ "$got" -ne "$want" ] || [ "$bad" -ne 0 ] || [ -n "$failed" ]; then
