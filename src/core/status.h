@@ -42,6 +42,7 @@
   X(SEATS_SCHEDULED_LIMIT,      "seats_scheduled_limit",      3, N_("A seat reduction is scheduled for the next renewal: no more seats can be assigned than it leaves.")) \
   X(BILLING_PROFILE_INCOMPLETE, "billing_profile_incomplete", 3, N_("The account's billing information is not enough for an invoice: give its address and, in Italy, its codice fiscale or partita IVA (account edit).")) \
   X(DOCUMENT_DATE_ORDER,        "document_date_order",        3, N_("A fiscal document cannot be dated before the last one of its series: check the date.")) \
+  X(ALREADY_SUBSCRIBED,         "already_subscribed",         3, N_("The account already has this product: modify its subscription instead.")) \
   /* errors (exit 1) */ \
   X(INVALID_ARGUMENT,           "invalid_argument",           1, N_("Invalid value.")) \
   X(INVALID_DATE,               "invalid_date",               1, N_("Dates are written YYYY-MM-DD.")) \
