@@ -342,7 +342,15 @@ static void test_trial(void **state)
     assert_int_equal(billing_quote_change(&f->b, 1, &c, &q), BC_OK);
     assert_int_equal(q.refusal, BC_OK);
     assert_true(q.trials[0]);
-    assert_int_equal(q.items[0].nlines, 0);
+    /* Lines of nothing for the trial's days. */
+    assert_int_equal(q.items[0].nlines, 2);
+    assert_int_equal(q.items[0].lines[0].kind, QUOTE_LINE_CHARGE);
+    assert_int_equal(q.items[0].lines[0].amount, 0);
+    assert_int_equal(q.items[0].lines[0].from, day(2026, 11, 25));
+    assert_int_equal(q.items[0].lines[0].to, day(2026, 12, 9));
+    assert_int_equal(q.items[0].lines[1].kind, QUOTE_LINE_TAX);
+    assert_int_equal(q.items[0].lines[1].amount, 0);
+    assert_int_equal(q.items[0].charge, 0);
     assert_int_equal(q.items[0].period_start, day(2026, 11, 25));
     assert_int_equal(q.items[0].period_end, day(2026, 12, 9));
     assert_int_equal(q.totals.total, 0);
@@ -377,7 +385,10 @@ static void test_trial(void **state)
     assert_non_null(strstr(payload, "\"period_end\":\"2026-12-09\""));
     struct store_order o = {0};
     assert_int_equal(store_order_by_key(f->store, "trial-1", &o), BC_OK);
-    assert_int_equal(o.nlines, 0);
+    assert_int_equal(o.nlines, 2);
+    assert_int_equal(o.lines[0].subscription_id, sub.id);
+    assert_int_equal(o.lines[0].amount, 0);
+    assert_int_equal(o.lines[0].to, day(2026, 12, 9));
     assert_int_equal(o.total, 0);
     assert_null(o.payment_ref);
     store_order_clear(&o);

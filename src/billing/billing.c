@@ -181,6 +181,14 @@ static enum bc_status quote_new(struct billing *b, const struct store_account *a
         it->period_end = day + prod->trial_days;
         it->item_start = day;
         it->anchor_day = date_mday(day);
+        /* Lines of nothing for the trial's days, so that the order says
+         * what it started (a document states none of them: invoice.h). */
+        it->lines[0] = (struct quote_line){.kind = QUOTE_LINE_CHARGE, .from = day,
+                                           .to = it->period_end};
+        it->lines[1] = (struct quote_line){.kind = QUOTE_LINE_TAX, .from = day,
+                                           .to = it->period_end,
+                                           .reverse_charge = tax->reverse_charge};
+        it->nlines = 2;
         out->trials[i] = true;
         return BC_OK;
     }
