@@ -121,8 +121,7 @@ static void add_price(const struct ui_app *app, const struct catalog_plan *pl, e
 
 static void add_trial_text(char *buf, size_t size, const struct catalog_product *p)
 {
-    snprintf(buf, size, ngettext("%d-day free trial", "%d-day free trial", p->trial_days),
-             p->trial_days);
+    snprintf(buf, size, _("%d-day free trial"), p->trial_days);
 }
 
 static void add_draw_list(struct ui_app *app, struct add_state *A, int top, int bottom)
@@ -177,7 +176,7 @@ static void add_draw_edit(struct ui_app *app, struct add_state *A, int top, int 
     } else {
         snprintf(buf, sizeof buf, "%s", _("Its billing period begins today."));
     }
-    draw_text(top + 1, 2, COLS - 4, buf, A_NORMAL);
+    draw_wrap(top + 1, 2, COLS - 4, 2, buf, A_NORMAL);
 
     int y = top + 3, lx = 4, vx = 20;
     attr_t sel = term_attr(TERM_SELECTED);
@@ -215,7 +214,9 @@ static void add_draw_edit(struct ui_app *app, struct add_state *A, int top, int 
         buf[0] = '\0';
         for (size_t f = 0; f < nf && off < sizeof buf; f++)
             off += (size_t)snprintf(buf + off, sizeof buf - off, "%s%s", f ? ", " : "", fs[f]);
-        draw_text(y + 4, vx, COLS - vx - 2, buf, A_NORMAL);
+        /* The features in full: from the labels' column when long. */
+        int fx = draw_width(buf) <= COLS - vx - 2 ? vx : lx;
+        draw_text(y + 4, fx, COLS - fx - 2, buf, A_NORMAL);
     }
 
     y = top + 9;
