@@ -94,9 +94,24 @@ void ui_checkout_place(struct ui_app *app, const struct billing_payment *pay)
     co->seats_sub = 0;
     int most = 0;
     const struct billing_quote *q = co->result.quote.n > 0 ? &co->result.quote : &co->quote;
+    /* A product added: its subscription came from nothing. */
+    for (size_t i = 0; i < q->n && co->nbefore < BILLING_MAX_ITEMS; i++) {
+        if (q->changes[i].subscription_id != 0 || co->result.created_ids[i] == 0)
+            continue;
+        co->before[co->nbefore].sub = co->result.created_ids[i];
+        snprintf(co->before[co->nbefore].plan, sizeof co->before[0].plan, "%s", "");
+        co->before[co->nbefore].seats = 0;
+        co->before[co->nbefore].period = q->changes[i].to_period;
+        snprintf(co->before[co->nbefore].product, sizeof co->before[0].product, "%s",
+                 q->changes[i].product);
+        co->before[co->nbefore].gained = 0;
+        co->nbefore++;
+    }
     for (size_t i = 0; i < q->n; i++) {
+        int64_t sid = q->changes[i].subscription_id ? q->changes[i].subscription_id
+                                                    : co->result.created_ids[i];
         for (size_t k = 0; k < co->nbefore; k++) {
-            if (co->before[k].sub != q->changes[i].subscription_id)
+            if (sid == 0 || co->before[k].sub != sid)
                 continue;
             int gained = q->changes[i].to_seats - co->before[k].seats;
             if (gained <= 0)

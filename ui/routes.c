@@ -10,10 +10,12 @@ extern const struct ui_screen scr_search, scr_home, scr_modify, scr_cart, scr_re
     scr_payment, scr_confirm, scr_seats, scr_history, scr_signin;
 extern const struct ui_screen scr_invoices, scr_document;
 
+extern const struct ui_screen scr_addproduct;
 static const struct ui_screen *const ui_route_table[] = {
     &scr_signin, &scr_search, &scr_home, &scr_modify, &scr_cart, &scr_review,
     &scr_payment, &scr_confirm, &scr_seats, &scr_history,
     &scr_invoices, &scr_document,
+    &scr_addproduct,
 };
 
 const struct ui_screen *ui_route(const char *name)

@@ -49,10 +49,18 @@ static void confirm_draw(struct ui_app *app, void *st, int top, int bottom)
         /* Only what changed: plan, seats, billing frequency. */
         summary_change_text(buf, sizeof buf, app, c->product, pfrom, c->to_plan, sfrom,
                             c->to_seats, ffrom, c->to_period, false);
+        if (c->subscription_id == 0)
+            snprintf(buf, sizeof buf,
+                     ngettext("%s: %s, %d seat, %s (new subscription)",
+                              "%s: %s, %d seats, %s (new subscription)", c->to_seats),
+                     ui_product_name(app, c->product), ui_plan_name(app, c->product, c->to_plan),
+                     c->to_seats, ui_period_label(c->to_period));
         draw_text(y++, 4, w - 2, buf, A_NORMAL);
         if (q->items[i].period_end > q->items[i].period_start) {
             fmt_range(range, sizeof range, q->items[i].period_start, q->items[i].period_end);
-            if (q->items[i].period_start != q->items[i].item_start)
+            if (c->subscription_id == 0 && q->trials[i])
+                snprintf(buf, sizeof buf, _("Your free trial begins today: %s"), range);
+            else if (q->items[i].period_start != q->items[i].item_start)
                 snprintf(buf, sizeof buf, _("Billing period unchanged: %s"), range);
             else
                 snprintf(buf, sizeof buf, _("Your new billing period begins today: %s"), range);

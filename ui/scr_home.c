@@ -20,6 +20,29 @@ struct home_state {
     struct ui_list subs;      /* its selection is app->sub_sel */
 };
 
+/* SPEC §8 Add product: a last row after the subscriptions while the
+ * catalog has a product the account lacks; selected when app->sub_sel is
+ * the subscriptions' count. */
+static bool home_add_offered(const struct ui_app *app)
+{
+    const struct catalog *c = app->b->catalog;
+    for (size_t i = 0; app->have_account && c != NULL && i < c->nproducts; i++) {
+        bool has = false;
+        for (size_t k = 0; k < app->va.subs.n && !has; k++)
+            has = strcmp(app->va.subs.items[k].product, c->products[i].id) == 0;
+        if (!has)
+            return true;
+    }
+    return false;
+}
+static size_t home_rows(const struct ui_app *app)
+{
+    return app->va.subs.n + (home_add_offered(app) ? 1 : 0);
+}
+static bool home_on_add(const struct ui_app *app)
+{
+    return app->sub_sel == app->va.subs.n && home_add_offered(app);
+}
 static bool home_trial_ended(const struct store_subscription *s)
 {
     return s != NULL && s->status == STORE_SUB_TRIAL_ENDED;
@@ -183,9 +206,9 @@ static void home_draw(struct ui_app *app, void *st, int top, int bottom)
     y++;
     if (app->va.subs.n == 0) {
         draw_text(y + 1, 4, COLS - 8, _("This account has no subscriptions."), A_NORMAL);
-        return;
+        y += 3;
     }
-    ui_list_set_count(&H->subs, app->va.subs.n);
+    ui_list_set_count(&H->subs, home_rows(app));
     ui_list_select(&H->subs, app->sub_sel);
     ui_list_layout(&H->subs, (size_t)(bottom - y) / 2);
     int menu_y = -1;
@@ -222,6 +245,12 @@ static void home_draw(struct ui_app *app, void *st, int top, int bottom)
             snprintf(buf, sizeof buf, "%s: %s   %s: %s", _("Current period"), r1,
                      _("Next renewal"), r2);
         draw_text(y + 1, cprod, COLS - cprod - 2, buf, A_NORMAL);
+    }
+    if (home_add_offered(app) && y < bottom) {
+        char add[128];
+        snprintf(add, sizeof add, "+ %s", _("Add product"));
+        attr_t mark = draw_list_mark(y, 2, home_on_add(app), true, A_NORMAL);
+        draw_text(y, cprod, COLS - cprod - 2, add, mark);
     }
 
     if (H->menu_open && menu_y > 0) {
@@ -271,6 +300,10 @@ static unsigned home_keys(struct ui_app *app, struct home_state *H, enum ui_acti
     switch (act) {
     case ACT_ENTER:
     case ACT_OPTIONS:
+        if (home_on_add(app)) {
+            ui_go(app, "addproduct", 0);
+            return UI_DONE;
+        }
         if (ui_sub(app) != NULL) {
             H->menu_open = true;
             H->menu = (struct ui_list){.n = HOME_OPT_COUNT, .rows = HOME_OPT_COUNT,
@@ -298,7 +331,7 @@ static unsigned home_keys(struct ui_app *app, struct home_state *H, enum ui_acti
             ui_ask(app, _("Sign out? y/n"), home_yes_sign_out);
         return UI_DONE;
     default:
-        ui_list_set_count(&H->subs, app->va.subs.n);
+        ui_list_set_count(&H->subs, home_rows(app));
         ui_list_select(&H->subs, app->sub_sel);
         r = ui_list_key(&H->subs, act);
         app->sub_sel = H->subs.sel;
@@ -337,6 +370,8 @@ static const char *const home_help[] = {
        "seats, Order history. Shortcuts: e modify, s seats, h history, c "
        "cart. A trial that has ended offers Subscribe now instead of Modify."),
     N_("i opens Invoices: the account's invoices and credit notes."),
+    N_("The last row, Add product, lists the catalog's products the account "
+       "does not have yet and adds one as a new subscription."),
     NULL,
 };
 

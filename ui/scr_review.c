@@ -67,6 +67,10 @@ static void review_build(struct ui_app *app, struct review_state *R)
         /* The plan, then only what else changes (as on the confirmation). */
         summary_change_text(buf, sizeof buf, app, c->product, from_plan, c->to_plan, from_seats,
                             c->to_seats, from_period, c->to_period, true);
+        if (c->subscription_id == 0)
+            /* TRANSLATORS: "GoToWebinar: Standard" and that it is a product added. */
+            snprintf(buf, sizeof buf, _("%s: %s (new subscription)"),
+                     ui_product_name(app, c->product), ui_plan_name(app, c->product, c->to_plan));
         summary_rule(&R->sum, buf);
         if (it->refusal != BC_OK) {
             summary_refusal_text(buf, sizeof buf, app, it->refusal, c->to_seats);
@@ -76,7 +80,10 @@ static void review_build(struct ui_app *app, struct review_state *R)
         /* Period and seats are words, not amounts: the amount column
          * holds only the lines that add up. */
         fmt_range(range, sizeof range, it->period_start, it->period_end);
-        if (it->period_start != it->item_start)
+        if (c->subscription_id == 0 && q->trials[i])
+            snprintf(buf, sizeof buf, _("Free trial %s (begins today), then %s"), range,
+                     ui_period_label(c->to_period));
+        else if (it->period_start != it->item_start)
             snprintf(buf, sizeof buf, _("Billing period unchanged: %s, %s"), range,
                      ui_period_label(c->to_period));
         else

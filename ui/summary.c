@@ -104,8 +104,12 @@ void summary_item_lines(struct summary *s, const struct ui_app *app,
             snprintf(label, sizeof label, "%s  %s", _("Credit for unused time"), range);
             break;
         case QUOTE_LINE_CHARGE:
-            snprintf(label, sizeof label, _("New charge: %s \u00d7 %d  %s"),
-                     ui_plan_name(app, c->product, c->to_plan), c->to_seats, range);
+            if (c->subscription_id == 0 && q->trials[i])
+                snprintf(label, sizeof label, _("Free trial: %s \u00d7 %d  %s"),
+                         ui_plan_name(app, c->product, c->to_plan), c->to_seats, range);
+            else
+                snprintf(label, sizeof label, _("New charge: %s \u00d7 %d  %s"),
+                         ui_plan_name(app, c->product, c->to_plan), c->to_seats, range);
             break;
         default:
             if (!with_vat)

@@ -117,12 +117,112 @@ static bool copy_str(char *dst, size_t size, const char *src)
     return true;
 }
 
+/* Records item i's business refusal `st` (the quote's first one wins)
+ * and turns it into BC_OK; errors pass through. */
+static enum bc_status note_refusal(struct billing_quote *out, size_t i, enum bc_status st)
+{
+    if (st != BC_OK && bc_status_is_refusal(st)) {
+        if (out->refusal == BC_OK) {
+            out->refusal = st;
+            out->refused_item = i;
+        }
+        st = BC_OK;
+    }
+    return st;
+}
+
+/* Quotes a product the account does not have (change->subscription_id 0)
+ * into out->items[i]: a new subscription whose period starts on `day`, a
+ * charge and no credit — or, when the product offers a trial, nothing
+ * charged and the trial's days as its period. */
+static enum bc_status quote_new(struct billing *b, const struct store_account *acct,
+                                struct billing_change *change, const struct quote_tax *tax,
+                                bc_day day, struct billing_quote *out, size_t i)
+{
+    const struct catalog *c = b->catalog;
+    struct quote_item *it = &out->items[i];
+    memset(it, 0, sizeof *it);
+    out->versions[i] = 0;
+    out->trials[i] = false;
+    const struct catalog_product *prod = catalog_product(c, change->product);
+    const struct catalog_plan *to_plan = prod ? catalog_plan(prod, change->to_plan) : NULL;
+    if (!prod || !to_plan || !copy_str(change->product, sizeof change->product, prod->id))
+        return BC_NOT_FOUND;
+    struct store_subscription_list subs = {0};
+    enum bc_status st = store_subscriptions(b->store, acct->id, &subs);
+    bool has = false;
+    for (size_t k = 0; st == BC_OK && k < subs.n; k++)
+        has = has || strcmp(subs.items[k].product, prod->id) == 0;
+    store_subscription_list_clear(&subs);
+    if (st != BC_OK)
+        return st;
+    /* The same product twice in one order is one product already had. */
+    for (size_t k = 0; k < i; k++)
+        has = has || (out->changes[k].subscription_id == 0 &&
+                      strcmp(out->changes[k].product, prod->id) == 0);
+    if (has) {
+        it->refusal = BC_ALREADY_SUBSCRIBED;
+        return note_refusal(out, i, BC_ALREADY_SUBSCRIBED);
+    }
+    int64_t price = 0;
+    if (!catalog_price(c, to_plan, acct->currency, change->to_period, &price))
+        return BC_UNKNOWN_CURRENCY;
+    if (prod->trial_days > 0) {
+        /* A trial: its seats within the plan's bounds, nothing charged. */
+        if (change->to_seats < to_plan->seats_min || change->to_seats > to_plan->seats_max) {
+            it->refusal = BC_SEATS_OUT_OF_RANGE;
+            return note_refusal(out, i, BC_SEATS_OUT_OF_RANGE);
+        }
+        if (day > BC_DAY_MAX - prod->trial_days) {
+            it->refusal = BC_DATE_OUT_OF_RANGE;
+            return BC_DATE_OUT_OF_RANGE;
+        }
+        it->period_start = day;
+        it->period_end = day + prod->trial_days;
+        it->item_start = day;
+        it->anchor_day = date_mday(day);
+        /* Lines of nothing for the trial's days, so that the order says
+         * what it started (a document states none of them: invoice.h). */
+        it->lines[0] = (struct quote_line){.kind = QUOTE_LINE_CHARGE, .from = day,
+                                           .to = it->period_end};
+        it->lines[1] = (struct quote_line){.kind = QUOTE_LINE_TAX, .from = day,
+                                           .to = it->period_end,
+                                           .reverse_charge = tax->reverse_charge};
+        it->nlines = 2;
+        out->trials[i] = true;
+        return BC_OK;
+    }
+    /* As Subscribe now: nothing to credit, the period starts today. */
+    struct quote_current cur = {
+        .rank = -1,
+        .period = change->to_period,
+        .period_start = day,
+        .period_end = day + 1,
+        .item_start = day,
+        .anchor_day = date_mday(day),
+    };
+    struct quote_target to = {
+        .rank = to_plan->rank,
+        .seats_min = to_plan->seats_min,
+        .seats_max = to_plan->seats_max,
+        .seats = change->to_seats,
+        .period = change->to_period,
+        .unit_price = price,
+        .same_plan = false,
+    };
+    struct quote_policy policy = c->policy;
+    policy.anchor = QUOTE_ANCHOR_RESET;
+    return note_refusal(out, i, quote_item(&cur, &to, tax, day, policy, it));
+}
+
 /* Quotes one change into out->items[i]. */
 static enum bc_status quote_one(struct billing *b, const struct store_account *acct,
                                 struct billing_change *change, const struct quote_tax *tax,
                                 bc_day day, struct billing_quote *out, size_t i)
 {
     const struct catalog *c = b->catalog;
+    if (change->subscription_id == 0)
+        return quote_new(b, acct, change, tax, day, out, i);
     struct store_subscription sub = {0};
     enum bc_status st = store_subscription_get(b->store, change->subscription_id, &sub);
     if (st != BC_OK)
@@ -195,13 +295,7 @@ static enum bc_status quote_one(struct billing *b, const struct store_account *a
         st = quote_item(&cur, &to, tax, day, policy, &out->items[i]);
     }
     out->versions[i] = sub.version;
-    if (st != BC_OK && bc_status_is_refusal(st)) {
-        if (out->refusal == BC_OK) {
-            out->refusal = st;
-            out->refused_item = i;
-        }
-        st = BC_OK;
-    }
+    st = note_refusal(out, i, st);
 done:
     store_subscription_clear(&sub);
     return st;
@@ -359,7 +453,7 @@ enum bc_status billing_quote_change_with_cart(struct billing *b, int64_t account
     if (st != BC_OK)
         goto done;
     for (size_t i = 0; i < n; i++)
-        if (changes[i].subscription_id != change->subscription_id)
+        if (!billing_same_item(&changes[i], change))
             changes[k++] = changes[i];
     if (k == 0)
         goto done;
@@ -391,6 +485,13 @@ done:
     free(changes);
     store_account_clear(&acct);
     return st;
+}
+
+bool billing_same_item(const struct billing_change *a, const struct billing_change *b)
+{
+    if (a->subscription_id != b->subscription_id)
+        return false;
+    return a->subscription_id != 0 || strcmp(a->product, b->product) == 0;
 }
 
 /* "it" -> "IT"; false unless two letters. */

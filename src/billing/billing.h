@@ -50,7 +50,12 @@ struct billing_rights {
 enum bc_status billing_rights(struct billing *b, const struct store_account *acct,
                               struct billing_rights *out);
 
-/* A requested change of one subscription. */
+/* A requested change of one subscription. subscription_id 0 asks for
+ * `product`, which the account does not have yet (SPEC §8 Add a product):
+ * quoted as a new subscription — a charge and no credit, its period starting
+ * today (anchor: today's day), or the product's trial (no charge, the period
+ * is the trial) — and created by the order that places it. A product the
+ * account already has is refused with BC_ALREADY_SUBSCRIBED. */
 struct billing_change {
     int64_t subscription_id;
     char product[BC_ID_MAX + 1];
@@ -58,6 +63,10 @@ struct billing_change {
     int to_seats;
     enum bc_period to_period;
 };
+
+/* Whether two changes are for the same cart item: the same subscription,
+ * or the same product the account does not have yet. */
+bool billing_same_item(const struct billing_change *a, const struct billing_change *b);
 
 #define BILLING_MAX_ITEMS 32
 
@@ -82,6 +91,7 @@ struct billing_quote {
     struct billing_change changes[BILLING_MAX_ITEMS];
     struct quote_item items[BILLING_MAX_ITEMS];
     int64_t versions[BILLING_MAX_ITEMS];  /* subscription versions quoted */
+    bool trials[BILLING_MAX_ITEMS];       /* a new subscription that starts as its trial */
     struct quote_totals totals;
     int64_t balance;                   /* C used for the totals */
     struct billing_rights rights;
@@ -142,6 +152,8 @@ struct billing_result {
                                         * ("insufficient_funds", "expired_card",
                                         * "card_declined"; "" when none given) */
     struct billing_quote quote;        /* the figures placed, or the new ones when stale */
+    int64_t created_ids[BILLING_MAX_ITEMS]; /* per item: the subscription the order created
+                                             * (a product the account did not have), else 0 */
     /* The order's fiscal document (SPEC §9): its number ("" when none) and
      * kind; for billing_profile_incomplete / seller_fiscal_data_missing,
      * what the document lacks (English). */

@@ -185,7 +185,8 @@ static enum bc_status append_lines(const struct billing_change *c, const struct 
             return BC_NO_MEMORY;
         l->seats_from = sub->seats;
         l->seats_to = c->to_seats;
-        l->period_from = sub->period;
+        /* A new subscription comes from nothing: no plan, no seats. */
+        l->period_from = c->subscription_id == 0 ? c->to_period : sub->period;
         l->period_to = c->to_period;
         l->kind = line_kind(it->lines[k].kind);
         l->amount = it->lines[k].amount;
@@ -222,6 +223,8 @@ static enum bc_status sub_change_of(struct billing *b, const struct billing_quot
         .anchor_day = it->anchor_day,
         .billed = it->charge,
         .price = price,
+        .product = c->subscription_id == 0 ? c->product : NULL,
+        .trial = c->subscription_id == 0 && q->trials[i],
     };
     return BC_OK;
 }
@@ -306,12 +309,14 @@ static enum bc_status effects_plan(struct billing *b, int64_t account_id, const 
  * ended or a canceled subscription). */
 static enum bc_status order_events(struct billing *b, const struct store_order *o,
                                    const struct billing_quote *q,
-                                   const struct store_subscription *subs)
+                                   const struct store_subscription *subs, const int64_t *new_ids)
 {
     json_t *items = json_array();
     for (size_t i = 0; items && i < q->n; i++)
         json_array_append_new(items, json_pack("{s:I, s:s}", "subscription_id",
-            (json_int_t)q->changes[i].subscription_id, "product", q->changes[i].product));
+            (json_int_t)(q->changes[i].subscription_id ? q->changes[i].subscription_id
+                                                       : new_ids[i]),
+            "product", q->changes[i].product));
     enum bc_status st = billing_event(b, "order.placed", o->account_id, 0,
         json_pack("{s:I, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:o}", "order_id", (json_int_t)o->id,
                   "kind", "change", "key", o->idempotency_key, "currency", o->currency,
@@ -325,14 +330,18 @@ static enum bc_status order_events(struct billing *b, const struct store_order *
         char d0[11], d1[11];
         date_format(it->period_start, d0);
         date_format(it->period_end, d1);
-        bool created = subs[i].status == STORE_SUB_TRIAL_ENDED ||
+        bool added = c->subscription_id == 0;
+        bool created = added || subs[i].status == STORE_SUB_TRIAL_ENDED ||
                        subs[i].status == STORE_SUB_CANCELED;
-        st = billing_event(b, created ? "subscription.created" : "subscription.changed",
-            o->account_id, c->subscription_id,
-            json_pack("{s:I, s:s, s:s, s:i, s:s, s:s, s:s, s:I}", "subscription_id",
-                      (json_int_t)c->subscription_id, "product", c->product, "plan", c->to_plan,
+        int64_t sid = added ? new_ids[i] : c->subscription_id;
+        json_t *payload = json_pack("{s:I, s:s, s:s, s:i, s:s, s:s, s:s, s:I}", "subscription_id",
+                      (json_int_t)sid, "product", c->product, "plan", c->to_plan,
                       "seats", c->to_seats, "period", bc_period_name(c->to_period),
-                      "period_start", d0, "period_end", d1, "order_id", (json_int_t)o->id));
+                      "period_start", d0, "period_end", d1, "order_id", (json_int_t)o->id);
+        if (payload && added)
+            json_object_set_new(payload, "trial", json_boolean(q->trials[i]));
+        st = billing_event(b, created ? "subscription.created" : "subscription.changed",
+            o->account_id, sid, payload);
     }
     return st;
 }
@@ -340,8 +349,9 @@ static enum bc_status order_events(struct billing *b, const struct store_order *
 static enum bc_status commit_order(struct billing *b, int64_t account_id, const struct billing_quote *q,
                                    const char *key, const char *payment_ref, const char *checkout,
                                    const struct order_effects *fx, int64_t *order_id, bool *replayed,
-                                   struct order_doc_out *doc_out)
+                                   struct order_doc_out *doc_out, int64_t *created_ids)
 {
+    int64_t new_ids[BILLING_MAX_ITEMS] = {0};
     struct store_account doc_acct = {0};
     struct billing_doc doc;
     memset(&doc, 0, sizeof doc);
@@ -370,7 +380,23 @@ static enum bc_status commit_order(struct billing *b, int64_t account_id, const 
         if (evidence)
             json_object_set_new(after, "vat_check", evidence);
     }
+    if (q->n > BILLING_MAX_ITEMS) {
+        st = BC_INVALID_ARGUMENT;
+        goto done;
+    }
     for (size_t i = 0; i < q->n; i++) {
+        if (q->changes[i].subscription_id == 0) {
+            /* A product the account does not have: the order creates it. */
+            json_array_append_new(before, json_pack("{s:n, s:s}", "subscription_id",
+                                                    "product", q->changes[i].product));
+            st = append_lines(&q->changes[i], &q->items[i], &subs[i], &order);
+            if (st == BC_OK)
+                st = sub_change_of(b, q, i, &changes[i]);
+            if (st != BC_OK)
+                goto done;
+            changes[i].new_id = &new_ids[i];
+            continue;
+        }
         st = store_subscription_get(b->store, q->changes[i].subscription_id, &subs[i]);
         if (st != BC_OK)
             goto done;
@@ -439,7 +465,7 @@ static enum bc_status commit_order(struct billing *b, int64_t account_id, const 
                                billing_doc_issue(&doc), &ks);
     *replayed = st == BC_OK && ks == STORE_KEY_ORDERED;
     if (st == BC_OK && !*replayed)
-        st = order_events(b, &order, q, subs);
+        st = order_events(b, &order, q, subs, new_ids);
     struct store_doc_issue *issued = billing_doc_issue(&doc);
     if (st == BC_OK && !*replayed && issued)
         st = billing_event(b, issued->kind == STORE_DOC_CREDIT_NOTE ? "credit_note.issued"
@@ -460,6 +486,8 @@ static enum bc_status commit_order(struct billing *b, int64_t account_id, const 
     if (st == BC_OK) {
         in_tx = false;
         *order_id = order.id;
+        if (created_ids && !*replayed)
+            memcpy(created_ids, new_ids, q->n * sizeof *new_ids);
         if (doc_out && !*replayed) {
             snprintf(doc_out->number, sizeof doc_out->number, "%s", doc.issue.number);
             doc_out->credit_note = doc.issue.kind == STORE_DOC_CREDIT_NOTE;
@@ -1016,7 +1044,7 @@ enum bc_status billing_place(struct billing *b, int64_t account_id, const struct
     };
     struct order_doc_out doc;
     st = commit_order(b, account_id, &result->quote, key, paid ? reference : NULL, checkout, &fx,
-                      &order_id, &replayed, &doc);
+                      &order_id, &replayed, &doc, result->created_ids);
     if (st == BC_OK) {
         if (replayed) {
             st = replay_of(b, account_id, key, result, &after);
@@ -1231,7 +1259,7 @@ static enum outcome reconcile_one(struct billing *b, const struct pending *p, in
         memset(&evidence, 0, sizeof evidence);
     fx.vat_check = &evidence;
     st = commit_order(&rb, p->account_id, q, p->key, reference, p->request, &fx, &order_id,
-                      &replayed, NULL);
+                      &replayed, NULL, NULL);
     if (st == BC_OK) {
         if (!replayed)
             out = OUTCOME_COMPLETED;

@@ -353,6 +353,33 @@ static int quote_explicit(struct cli *c)
 
 /* ---- account mode ---- */
 
+/* A product the account does not have (SPEC §8 Add a product): a new
+ * subscription, its plan given (--to-plan), its seats the plan's minimum
+ * and monthly unless given. */
+static int new_product_change(struct cli *c, int64_t account_id, struct billing_change *out)
+{
+    const char **o = c->opt;
+    const struct catalog_product *p = c->catalog ? catalog_product(c->catalog, o[CLI_OPT_PRODUCT]) : NULL;
+    if (!p)
+        return cli_error("--product: no product '%s' in the catalog (account %lld has none either)",
+                         o[CLI_OPT_PRODUCT], (long long)account_id);
+    if (!o[CLI_OPT_TO_PLAN])
+        return cli_usage_error(c, "account has no subscription to this product: give --to-plan to add it");
+    const struct catalog_plan *plan = catalog_plan(p, o[CLI_OPT_TO_PLAN]);
+    if (!plan)
+        return cli_error("--to-plan: product '%s' has no plan '%s'", p->id, o[CLI_OPT_TO_PLAN]);
+    out->subscription_id = 0;
+    snprintf(out->product, sizeof out->product, "%s", p->id);
+    snprintf(out->to_plan, sizeof out->to_plan, "%s", plan->id);
+    out->to_seats = plan->seats_min;
+    out->to_period = BC_PERIOD_MONTHLY;
+    if ((o[CLI_OPT_TO_SEATS] &&
+         !cli_parse_int("--to-seats", o[CLI_OPT_TO_SEATS], 0, 1000000000, &out->to_seats)) ||
+        (o[CLI_OPT_TO_PERIOD] && !cli_parse_period("--to-period", o[CLI_OPT_TO_PERIOD], &out->to_period)))
+        return CLI_EXIT_USAGE;
+    return CLI_EXIT_OK;
+}
+
 int cli_change_from_options(struct cli *c, int64_t account_id, struct billing_change *out)
 {
     const char **o = c->opt;
@@ -378,8 +405,7 @@ int cli_change_from_options(struct cli *c, int64_t account_id, struct billing_ch
         if (strcmp(subs.items[i].product, o[CLI_OPT_PRODUCT]) == 0)
             sub = &subs.items[i];
     if (!sub) {
-        rc = cli_error("account %lld has no subscription to '%s'", (long long)account_id,
-                       o[CLI_OPT_PRODUCT]);
+        rc = new_product_change(c, account_id, out);
         goto done;
     }
     out->subscription_id = sub->id;

@@ -43,6 +43,7 @@
   X(BILLING_PROFILE_INCOMPLETE, "billing_profile_incomplete", 3, N_("The account's billing information is not enough for an invoice: give its address and, in Italy, its codice fiscale or partita IVA (account edit).")) \
   X(DOCUMENT_DATE_ORDER,        "document_date_order",        3, N_("A fiscal document cannot be dated before the last one of its series: check the date.")) \
   X(VAT_NUMBER_REJECTED,        "vat_number_rejected",        3, N_("VIES says this VAT number is not valid: nothing was charged and nothing changed. Check the number, or place the order without it.")) \
+  X(ALREADY_SUBSCRIBED,         "already_subscribed",         3, N_("The account already has this product: modify its subscription instead.")) \
   /* errors (exit 1) */ \
   X(INVALID_ARGUMENT,           "invalid_argument",           1, N_("Invalid value.")) \
   X(INVALID_DATE,               "invalid_date",               1, N_("Dates are written YYYY-MM-DD.")) \

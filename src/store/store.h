@@ -309,6 +309,14 @@ struct store_sub_change {
     /* A renewal (or Pay now): also active with auto_renew on and no dunning
      * days left. Any change an order writes drops the scheduled change. */
     bool renewal;
+    /* subscription_id 0: a new subscription to `product` (SPEC §8 Add a
+     * product), refused (BC_ALREADY_SUBSCRIBED) when the account has the
+     * product by then; created active (trial: as its trial) with the
+     * order, its id set in the order's lines for it (subscription_id 0,
+     * same product) and written to *new_id (may be NULL). */
+    const char *product;
+    bool trial;
+    int64_t *new_id;
 };
 
 /* How an order's VAT number was checked (SPEC §9), kept with the order as

@@ -665,6 +665,53 @@ static bool id_too_long(const char *id)
     return !id || strlen(id) > BC_ID_MAX;
 }
 
+/* The one-row insert of a subscription (version 1), no history row. */
+static enum bc_status sub_insert_row(struct store *s, const struct store_subscription *x,
+                                     int64_t *id)
+{
+    struct db_stmt *q;
+    enum bc_status st = store_prep(s, SL_SUB_INSERT,
+        SUB_INSERT_HEAD " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
+        " ?16, ?17, ?18, ?19, 1) RETURNING id", &q);
+    if (st != BC_OK)
+        return st;
+    bind_sub(q, 0, x);
+    return store_run_id(s, q, id);
+}
+
+enum bc_status store_sub_create(struct store *s, struct store_subscription *x, int64_t order_id)
+{
+    if (id_too_long(x->product) || id_too_long(x->plan) ||
+        (x->sched_plan && id_too_long(x->sched_plan)))
+        return BC_INVALID_ARGUMENT;
+    int64_t id = 0;
+    enum bc_status st = sub_insert_row(s, x, &id);
+    if (st == BC_OK)
+        st = store_history_append(s, id, order_id);
+    if (st == BC_OK) {
+        x->id = id;
+        x->version = 1;
+    }
+    return st;
+}
+
+enum bc_status store_sub_of_product(struct store *s, int64_t account_id, const char *product,
+                                    bool *found)
+{
+    struct db_stmt *q;
+    int64_t n = 0;
+    *found = false;
+    enum bc_status st = store_prep(s, SL_SUB_OF_PRODUCT,
+        "SELECT count(*) FROM subscriptions WHERE account_id = ?1 AND product = ?2", &q);
+    if (st != BC_OK)
+        return st;
+    db_bind_int64(q, 1, account_id);
+    store_bind_text(q, 2, product);
+    st = store_int64(s, q, &n);
+    *found = n > 0;
+    return st;
+}
+
 enum bc_status store_subscription_insert(struct store *s, struct store_subscription *x)
 {
     bool own;
@@ -674,15 +721,8 @@ enum bc_status store_subscription_insert(struct store *s, struct store_subscript
     enum bc_status st = store_tx_begin(s, &own);
     if (st != BC_OK)
         return st;
-    struct db_stmt *q;
     int64_t id = 0;
-    st = store_prep(s, SL_SUB_INSERT,
-        SUB_INSERT_HEAD " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
-        " ?16, ?17, ?18, ?19, 1) RETURNING id", &q);
-    if (st == BC_OK) {
-        bind_sub(q, 0, x);
-        st = store_run_id(s, q, &id);
-    }
+    st = sub_insert_row(s, x, &id);
     if (st == BC_OK)
         st = subs_history(s, own, id, id);
     st = store_tx_end(s, own, st);

@@ -31,6 +31,7 @@ enum store_slot {
     SL_CHARGE_GET, SL_CHARGE_PUT, SL_PENDING_PUT, SL_PENDING_DONE,
     SL_PENDING_READ, SL_PENDING_OWN, SL_PENDING_MOVE, SL_PENDING_DECLINE,
     SL_TX_BEGIN, SL_TX_SAVEPOINT, SL_TX_COMMIT, SL_TX_RELEASE,
+    SL_SUB_OF_PRODUCT,
     SL_COUNT
 };
 
@@ -173,6 +174,13 @@ enum bc_status store_doc_write(struct store *s, int64_t order_id, int64_t accoun
 /* Version, seats, assigned seats and account of a subscription. */
 enum bc_status store_sub_state(struct store *s, int64_t id, int64_t *version, int *seats,
                                int *assigned, int64_t *account_id);
+/* Inserts a new subscription inside the open transaction (an order's,
+ * SPEC §8 Add a product) with its first history row naming `order_id`;
+ * sets x->id and x->version (1). */
+enum bc_status store_sub_create(struct store *s, struct store_subscription *x, int64_t order_id);
+/* Whether the account has a subscription (in any state) to `product`. */
+enum bc_status store_sub_of_product(struct store *s, int64_t account_id, const char *product,
+                                    bool *found);
 /* Appends the subscription's current row to its history (order_id 0 = none). */
 enum bc_status store_history_append(struct store *s, int64_t subscription_id, int64_t order_id);
 

@@ -343,6 +343,37 @@ static enum bc_status cart_remove_sub(struct store *s, int64_t subscription_id)
     return store_run(s, q);
 }
 
+/* Creates the subscription a change for a new product asks for, inside
+ * the order's transaction, and names it in the order's lines for it. */
+static enum bc_status sub_create(struct store *s, struct store_order *o, int64_t order_id,
+                                 const struct store_sub_change *c)
+{
+    struct store_subscription x = {
+        .account_id = o->account_id,
+        .product = (char *)c->product,
+        .plan = (char *)c->plan,
+        .seats = c->seats,
+        .period = c->period,
+        .status = c->trial ? STORE_SUB_TRIAL : STORE_SUB_ACTIVE,
+        .period_start = c->period_start,
+        .period_end = c->period_end,
+        .item_start = c->item_start,
+        .anchor_day = c->anchor_day,
+        .billed = c->billed,
+        .price = c->price,
+    };
+    enum bc_status st = store_sub_create(s, &x, order_id);
+    if (st != BC_OK)
+        return st;
+    for (size_t k = 0; k < o->nlines; k++)
+        if (o->lines[k].subscription_id == 0 && o->lines[k].product &&
+            strcmp(o->lines[k].product, c->product) == 0)
+            o->lines[k].subscription_id = x.id;
+    if (c->new_id)
+        *c->new_id = x.id;
+    return BC_OK;
+}
+
 /* Everything after the replay check, inside the open transaction. */
 static enum bc_status order_write(struct store *s, struct store_order *o,
                                   const struct store_sub_change *changes, size_t nchanges,
@@ -360,6 +391,18 @@ static enum bc_status order_write(struct store *s, struct store_order *o,
     for (size_t i = 0; i < nchanges; i++) {
         int64_t version, account_id;
         int seats, assigned;
+        if (changes[i].subscription_id == 0) {
+            bool found = false;
+            if (!changes[i].product)
+                return BC_INVALID_ARGUMENT;
+            if ((st = store_sub_of_product(s, o->account_id, changes[i].product, &found)) != BC_OK)
+                return st;
+            if (found) {
+                store_note(s, "the account has this product already");
+                return BC_ALREADY_SUBSCRIBED;
+            }
+            continue;
+        }
         st = store_sub_state(s, changes[i].subscription_id, &version, &seats, &assigned, &account_id);
         if (st != BC_OK)
             return st;
@@ -387,6 +430,13 @@ static enum bc_status order_write(struct store *s, struct store_order *o,
     int64_t order_id = 0;
     if ((st = insert_order_row(s, o, &order_id)) != BC_OK)
         return st;
+    /* New subscriptions first: their lines name them. */
+    for (size_t i = 0; i < nchanges; i++) {
+        if (changes[i].subscription_id != 0)
+            continue;
+        if ((st = sub_create(s, o, order_id, &changes[i])) != BC_OK)
+            return st;
+    }
     for (size_t i = 0; i < o->nlines; i++)
         if ((st = insert_line(s, order_id, &o->lines[i])) != BC_OK)
             return st;
@@ -407,6 +457,8 @@ static enum bc_status order_write(struct store *s, struct store_order *o,
             return st;
     }
     for (size_t i = 0; i < nchanges; i++) {
+        if (changes[i].subscription_id == 0)
+            continue;
         if ((st = update_sub(s, &changes[i])) != BC_OK)
             return st;
         if ((st = store_history_append(s, changes[i].subscription_id, order_id)) != BC_OK)
