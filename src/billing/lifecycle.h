@@ -101,6 +101,7 @@ struct billing_schedule_preview {
     enum bc_status refusal;
     char currency[4];
     bc_day takes_effect;
+    struct renewal_terms terms;        /* the terms asked for */
     struct renewal_due due;
     struct renewal_charge charge;
 };

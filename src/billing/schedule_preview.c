@@ -16,6 +16,7 @@ enum bc_status billing_schedule_preview(struct billing *b, int64_t account_id,
     memset(out, 0, sizeof *out);
     if (!to)
         return BC_INVALID_ARGUMENT;
+    out->terms = *to;
     struct store_account acct = {0};
     struct store_subscription x = {0};
     struct billing_rights rights;
