@@ -636,8 +636,12 @@ static void every_order_refusal_and_failure_leaves_one_audit_row(void **state)
         assert_string_equal(last.action, "order.place"); \
         assert_string_equal(last.result, (code)); \
     } while (0)
+    /* The billing contact's downgrade is refused (an operator's is placed). */
+    assert_int_equal(access_sign_in(f->store, MARIA, "1234", T0, &f->b.actor), BC_OK);
+    rows = audit_rows(f, NULL);
     ONE_ROW(billing_place(&f->b, 1, &down, "k-down", -1, NULL, r), BC_DOWNGRADE_REQUIRES_SUPPORT,
             "downgrade_requires_support");
+    as_operator(&f->b, "alice", STORE_OP_OPERATOR);
     ONE_ROW(billing_place(&f->b, 1, &up, "k-declined", -1, &declined, r), BC_PAYMENT_DECLINED,
             "payment_declined");
     ONE_ROW(billing_place(&f->b, 1, &up, "k-stale", 4000, NULL, r), BC_STALE_QUOTE, "stale_quote");

@@ -286,10 +286,28 @@ static void worked_example(void **state)
     /* Quotes are read-only: no audit row. */
     assert_int_equal(audit_rows(f, NULL), rows);
 
-    /* A lower tier is refused with its reason. */
+    /* A lower tier asked for by the billing contact is refused with its
+     * reason (SPEC §3); an operator (Customer Care) orders it today: the
+     * credit for the unused part, the lower charge, the difference to the
+     * balance. */
     c = change(f, 1, "gotowebinar", "lite", 2, BC_PERIOD_ANNUAL);
+    as_contact(f, "maria.rossi@example.it");
     assert_int_equal(billing_quote_change(&f->b, 1, &c, &q), BC_OK);
     assert_int_equal(q.refusal, BC_DOWNGRADE_REQUIRES_SUPPORT);
+    as_operator(&f->b, "rob", STORE_OP_READONLY);
+    assert_false(billing_may_downgrade(&f->b));
+    as_operator(&f->b, "alice", STORE_OP_OPERATOR);
+    assert_true(billing_may_downgrade(&f->b));
+    c = change(f, 1, "gotowebinar", "lite", 2, BC_PERIOD_ANNUAL);
+    assert_int_equal(billing_quote_change(&f->b, 1, &c, &q), BC_OK);
+    assert_int_equal(q.refusal, BC_OK);
+    assert_int_equal(q.items[0].credit, 137655);
+    assert_int_equal(q.items[0].charge, 93600);
+    assert_int_equal(q.totals.total, -53747);
+    assert_int_equal(q.totals.due, 0);
+    assert_int_equal(q.totals.balance_applied, 0);
+    assert_int_equal(q.totals.balance_after, 2000 + 53747);
+    assert_int_equal(audit_rows(f, NULL), rows);
     /* Fewer seats than assigned (3). */
     c = change(f, 1, "gotomeeting", "professional", 2, BC_PERIOD_MONTHLY);
     assert_int_equal(billing_quote_change(&f->b, 1, &c, &q), BC_OK);
@@ -453,7 +471,9 @@ static void cart(void **state)
     assert_int_equal(cart.items[0].base_version, 1);
     store_cart_clear(&cart);
     assert_int_equal(billing_cart_put(&f->b, 1, &w), BC_OK);
+    as_contact(f, "maria.rossi@example.it");
     assert_int_equal(billing_cart_put(&f->b, 1, &down), BC_DOWNGRADE_REQUIRES_SUPPORT);
+    as_operator(&f->b, "alice", STORE_OP_OPERATOR);
     assert_int_equal(store_cart_get(f->store, 1, &cart), BC_OK);
     assert_int_equal(cart.n, 2);
     for (size_t i = 0; i < cart.n; i++)
@@ -1556,6 +1576,39 @@ static void users_removed_with_their_seats(void **state)
     store_user_list_clear(&corp);
 }
 
+/* Customer Care's downgrade (SPEC §3): an operator places a lower tier
+ * today; the credit exceeds the lower charge, nothing is charged and the
+ * difference goes to the balance, exactly as quoted; the audit row names
+ * the operator. The billing contact's same order is refused. */
+static void operator_downgrade_credits_balance(void **state)
+{
+    struct fx *f = *state;
+    struct billing_change down = change(f, 1, "gotowebinar", "lite", 2, BC_PERIOD_ANNUAL);
+    struct billing_result r;
+    struct billing_quote q;
+    struct audit_probe last;
+
+    as_contact(f, "maria.rossi@example.it");
+    assert_int_equal(billing_place(&f->b, 1, &down, "down-c", -1, NULL, &r),
+                     BC_DOWNGRADE_REQUIRES_SUPPORT);
+    as_operator(&f->b, "alice", STORE_OP_OPERATOR);
+    assert_int_equal(billing_quote_change(&f->b, 1, &down, &q), BC_OK);
+    assert_int_equal(q.refusal, BC_OK);
+    assert_int_equal(billing_place(&f->b, 1, &down, "down-op", q.totals.due, NULL, &r), BC_OK);
+    assert_true(r.order_id > 0);
+    assert_int_equal(r.due, 0);
+    assert_int_equal(r.balance_after, 55747);
+    assert_int_equal(balance_of(f, 1), 55747);
+    struct store_subscription sub = {0};
+    sub_get(f, down.subscription_id, &sub);
+    assert_string_equal(sub.plan, "lite");
+    store_subscription_clear(&sub);
+    audit_rows(f, &last);
+    assert_string_equal(last.action, "order.place");
+    assert_string_equal(last.result, "ok");
+    assert_string_equal(last.actor, "alice");
+}
+
 static void every_attempt_one_audit_row(void **state)
 {
     struct fx *f = *state;
@@ -1568,11 +1621,15 @@ static void every_attempt_one_audit_row(void **state)
 #define STEP(expr, want) do { assert_int_equal((expr), (want)); rows++; \
                               assert_int_equal(audit_rows(f, NULL), rows); } while (0)
     STEP(billing_cart_put(&f->b, 1, &c), BC_OK);
+    as_contact(f, "maria.rossi@example.it");
     STEP(billing_cart_put(&f->b, 1, &down), BC_DOWNGRADE_REQUIRES_SUPPORT);
+    as_operator(&f->b, "alice", STORE_OP_OPERATOR);
     STEP(billing_cart_remove(&f->b, 1, c.subscription_id), BC_OK);
     STEP(billing_cart_put(&f->b, 999999, &c), BC_NOT_FOUND);
     STEP(billing_place(&f->b, 1, &c, "a-1", -1, &dec, &r), BC_PAYMENT_DECLINED);
+    as_contact(f, "maria.rossi@example.it");
     STEP(billing_place(&f->b, 1, &down, "a-2", -1, NULL, &r), BC_DOWNGRADE_REQUIRES_SUPPORT);
+    as_operator(&f->b, "alice", STORE_OP_OPERATOR);
     STEP(billing_place(&f->b, 1, &c, "a-3", 1, NULL, &r), BC_STALE_QUOTE);
     STEP(billing_place(&f->b, 1, &c, "a-4", 4100, NULL, &r), BC_OK);
     STEP(billing_place(&f->b, 1, &c, "a-4", 4100, NULL, &r), BC_OK);
@@ -1791,6 +1848,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(trial_ended_subscribes_anew, setup, teardown),
         cmocka_unit_test_setup_teardown(rights, setup, teardown),
         cmocka_unit_test_setup_teardown(cart, setup, teardown),
+        cmocka_unit_test_setup_teardown(operator_downgrade_credits_balance, setup, teardown),
         cmocka_unit_test_setup_teardown(place_and_replay, setup, teardown),
         cmocka_unit_test_setup_teardown(decline_changes_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(checkout_errors, setup, teardown),

@@ -4,7 +4,11 @@
  * with a proration timeline (the current period's used and credited days,
  * and the new period starting today, or the kept one for a co-termed
  * change). The primary action is Complete transaction (empty cart) or Add
- * to cart. */
+ * to cart. A lower tier, a seat reduction or a frequency change may
+ * instead be scheduled for the next renewal (SPEC §8): the toggle above
+ * the actions, the Order Summary then giving the renewal's estimate. A
+ * billing contact's lower tier is Customer Care's (`downgrade: support`)
+ * or scheduled only (`end_of_term`); an operator orders it today too. */
 #include <stdio.h>
 #include <string.h>
 
@@ -12,12 +16,16 @@
 #include "draw.h"
 #include "field.h"
 #include "i18n.h"
+#include "lifecycle.h"
 #include "list.h"
 #include "summary.h"
 
 /* MOD_CART is the secondary "Add to cart" offered beside Complete
  * transaction while the cart is empty (the primary is Add to cart otherwise). */
-enum modify_focus { MOD_PLAN, MOD_SEATS, MOD_PERIOD, MOD_ACTION, MOD_CART, MOD_FOCUS_COUNT };
+/* MOD_WHEN is the "Schedule for the next renewal" toggle, offered for the
+ * changes that may wait for the renewal. */
+enum modify_focus { MOD_PLAN, MOD_SEATS, MOD_PERIOD, MOD_WHEN, MOD_ACTION, MOD_CART,
+                    MOD_FOCUS_COUNT };
 
 struct modify_state {
     int64_t sub_id;
@@ -38,6 +46,9 @@ struct modify_state {
     struct summary sum;
     bool in_cart;             /* the cart already holds this subscription's item */
     bool view_only;           /* may look, not change: figures but no action */
+    bool schedule;            /* for the next renewal instead of today */
+    struct billing_schedule_preview sp;  /* the scheduled change's figures */
+    enum bc_status sprc;      /* error from billing_schedule_preview */
 };
 
 static const struct catalog_plan *modify_plan(const struct modify_state *M, size_t i)
@@ -58,10 +69,51 @@ static void modify_change(const struct ui_app *app, const struct modify_state *M
     ch->to_period = M->period;
 }
 
+/* The chosen plan ranks below the current one. */
+static bool modify_lower(const struct modify_state *M)
+{
+    const struct catalog_plan *pl = modify_plan(M, M->plan_idx), *cur = modify_plan(M, M->cur_idx);
+    return pl != NULL && cur != NULL && pl->rank < cur->rank;
+}
+
+/* A billing contact's lower tier on a `downgrade: end_of_term` product:
+ * only for the renewal. */
+static bool modify_schedule_only(const struct ui_app *app, const struct modify_state *M)
+{
+    return modify_lower(M) && !billing_may_downgrade(app->b);
+}
+
+/* The chosen change may wait for the next renewal (SPEC §8): a lower
+ * tier, fewer seats or another billing frequency, on a subscription that
+ * renews (not one subscribed anew). */
+static bool modify_can_schedule(const struct ui_app *app, const struct modify_state *M)
+{
+    const struct store_subscription *sub = ui_sub(app);
+    if (M->view_only || sub == NULL
+        || (sub->status != STORE_SUB_ACTIVE && sub->status != STORE_SUB_TRIAL))
+        return false;
+    return modify_lower(M) || M->seats < sub->seats || M->period != sub->period;
+}
+
 static void modify_requote(struct ui_app *app, struct modify_state *M)
 {
     struct billing_change ch;
     modify_change(app, M, &ch);
+    if (!modify_can_schedule(app, M))
+        M->schedule = false;
+    else if (modify_schedule_only(app, M))
+        M->schedule = true;
+    memset(&M->sp, 0, sizeof M->sp);
+    M->sprc = BC_OK;
+    if (M->schedule) {
+        struct renewal_terms to = {.seats = ch.to_seats, .period = ch.to_period};
+        snprintf(to.plan, sizeof to.plan, "%s", ch.to_plan);
+        M->sprc = billing_schedule_preview(app->b, app->va.acct.id, M->sub_id, &to, &M->sp);
+    }
+    /* The toggle and Add to cart come and go with the change. */
+    if ((M->focus == MOD_WHEN && !modify_can_schedule(app, M))
+        || (M->focus == MOD_CART && M->schedule))
+        M->focus = MOD_ACTION;
     app->edit = ch;
     app->edit_valid = true;
     memset(&M->q, 0, sizeof M->q);
@@ -138,17 +190,24 @@ static void modify_draw_tiers(struct ui_app *app, struct modify_state *M, int to
     draw_text(top, x, w, _(" Choose a plan "), term_attr(TERM_HEADING));
     int y = top + 1;
     bool has_lower = M->cur_idx > 0;
+    bool operator = billing_may_downgrade(app->b);
+    bool end_of_term = M->prod->downgrade == CATALOG_DOWNGRADE_END_OF_TERM;
     for (size_t i = 0; i < M->prod->nplans && y + 1 < bottom - 3; i++) {
         const struct catalog_plan *pl = &M->prod->plans[i];
         bool lower = i < M->cur_idx;
         bool cur = i == M->tiers.sel;
-        attr_t row = lower ? term_attr(TERM_DISABLED) : A_NORMAL;
+        /* Lower plans: Customer Care's (shown disabled to a billing
+         * contact), for the renewal only, or an operator's to order. */
+        bool care = lower && !operator && !end_of_term;
+        attr_t row = care ? term_attr(TERM_DISABLED) : A_NORMAL;
         char price[96];
         const char *tag = "";
         if (i == M->cur_idx)
             tag = _(" (current plan)");
-        else if (lower)
+        else if (care)
             tag = _(" (Customer Care only)");
+        else if (lower && !operator)
+            tag = _(" (at the next renewal)");
         else if (i == M->plan_idx)
             tag = _(" (chosen)");
         modify_price(app, pl, M->period, price, sizeof price);
@@ -168,11 +227,19 @@ static void modify_draw_tiers(struct ui_app *app, struct modify_state *M, int to
             off += (size_t)snprintf(feat + off, sizeof feat - off, "%s%s", f ? ", " : "",
                                     fs[f]);
         y += 1 + draw_wrap(y + 1, x + 4, w - 4, 2, feat,
-                           lower ? term_attr(TERM_DISABLED) : A_NORMAL);
+                           care ? term_attr(TERM_DISABLED) : A_NORMAL);
     }
     if (has_lower) {
         char buf[512];
-        summary_refusal_text(buf, sizeof buf, app, BC_DOWNGRADE_REQUIRES_SUPPORT, 0);
+        if (operator)
+            snprintf(buf, sizeof buf, "%s",
+                     _("Customer Care: a lower plan is ordered today, the unused time "
+                       "credited to the balance, or scheduled for the next renewal."));
+        else if (end_of_term)
+            snprintf(buf, sizeof buf, "%s",
+                     _("A lower plan takes effect at the next renewal: nothing is charged today."));
+        else
+            summary_refusal_text(buf, sizeof buf, app, BC_DOWNGRADE_REQUIRES_SUPPORT, 0);
         draw_wrap(bottom - 3, x, w, 2, buf, A_NORMAL);
     }
 }
@@ -223,6 +290,8 @@ static void modify_timeline(struct ui_app *app, const struct modify_state *M,
 
 static const char *modify_action_label(const struct ui_app *app, const struct modify_state *M)
 {
+    if (M->schedule)
+        return _("Schedule change");
     if (app->va.cart_count == 0)
         return _("Complete transaction");
     return M->in_cart ? _("Update cart item") : _("Add to cart");
@@ -313,7 +382,18 @@ static void modify_draw(struct ui_app *app, void *st, int top, int bottom)
     draw_rule(y, 2, COLS - 4, _("Order Summary"));
     y++;
     int sum_bottom = top + 14;
-    if (M->qrc != BC_OK) {
+    bool when = modify_can_schedule(app, M);
+    if (M->schedule && M->sprc != BC_OK) {
+        draw_text(y, 4, COLS - 8, _(bc_status_message(M->sprc)), term_attr(TERM_ERROR));
+    } else if (M->schedule && M->sp.refusal != BC_OK) {
+        summary_refusal_text(buf, sizeof buf, app, M->sp.refusal, M->seats);
+        draw_wrap(y, 4, COLS - 8, 3, buf, term_attr(TERM_ERROR));
+    } else if (M->schedule) {
+        /* Nothing today: the renewal's estimate, figured by the core. */
+        summary_reset(&M->sum);
+        summary_schedule_lines(&M->sum, app, sub->product, &M->sp);
+        summary_draw(&M->sum, 0, y, sum_bottom, 4, draw_pair_width(COLS - 8));
+    } else if (M->qrc != BC_OK) {
         draw_text(y, 4, COLS - 8, _(bc_status_message(M->qrc)), term_attr(TERM_ERROR));
     } else if (M->q.refusal == BC_NO_CHANGE) {
         draw_wrap(y, 4, COLS - 8, 2,
@@ -348,8 +428,8 @@ static void modify_draw(struct ui_app *app, void *st, int top, int bottom)
          * right after it (amounts kept near their labels when wide). */
         if (y + (int)M->sum.n > sum_bottom)
             sum_bottom = y + (int)M->sum.n;
-        if (sum_bottom > bottom - 5)
-            sum_bottom = bottom - 5;
+        if (sum_bottom > bottom - (when ? 6 : 5))
+            sum_bottom = bottom - (when ? 6 : 5);
         summary_draw(&M->sum, 0, y, sum_bottom, 4, draw_pair_width(COLS - 8));
         modify_timeline(app, M, sub, sum_bottom + 1);
     }
@@ -361,12 +441,23 @@ static void modify_draw(struct ui_app *app, void *st, int top, int bottom)
         return;
     }
     y = sum_bottom + 5 < bottom - 1 ? sum_bottom + 5 : bottom - 1;
-    bool can = M->qrc == BC_OK && M->q.refusal == BC_OK;
+    if (when) {
+        /* The toggle, right above the actions. */
+        char day[16];
+        fmt_date(day, sizeof day, sub->period_end);
+        snprintf(buf, sizeof buf, _("%s Schedule for the next renewal (%s)"),
+                 draw_glyph_check(M->schedule), day);
+        attr_t wa = draw_list_mark(y - 1, 2, M->focus == MOD_WHEN, true,
+                                   M->focus == MOD_WHEN ? A_BOLD : A_NORMAL);
+        draw_text(y - 1, 4, COLS - 8, buf, wa);
+    }
+    bool can = M->schedule ? M->sprc == BC_OK && M->sp.refusal == BC_OK
+                           : M->qrc == BC_OK && M->q.refusal == BC_OK;
     snprintf(buf, sizeof buf, "[ %s ]", modify_action_label(app, M));
     attr_t aa = draw_list_mark(y, 2, M->focus == MOD_ACTION, true,
                                can ? A_BOLD : term_attr(TERM_DISABLED));
     int bx = 4 + draw_text(y, 4, COLS - 8, buf, aa) + 4;
-    if (app->va.cart_count == 0) {
+    if (app->va.cart_count == 0 && !M->schedule) {
         snprintf(buf, sizeof buf, "[ %s ]", _("Add to cart"));
         aa = draw_list_mark(y, bx - 2, M->focus == MOD_CART, true,
                             can ? A_NORMAL : term_attr(TERM_DISABLED));
@@ -427,7 +518,9 @@ static void modify_commit_typing(struct ui_app *app, struct modify_state *M)
 
 static void modify_pick_tier(struct ui_app *app, struct modify_state *M)
 {
-    if (M->tiers.sel < M->cur_idx) {
+    bool lower = M->tiers.sel < M->cur_idx;
+    if (lower && !billing_may_downgrade(app->b)
+        && M->prod->downgrade != CATALOG_DOWNGRADE_END_OF_TERM) {
         /* The box shows Customer Care's contacts; the status line says why. */
         ui_status_code(app, BC_DOWNGRADE_REQUIRES_SUPPORT);
         return;
@@ -442,6 +535,13 @@ static void modify_pick_tier(struct ui_app *app, struct modify_state *M)
     if (pl != NULL && M->seats < pl->seats_min)
         M->seats = pl->seats_min;
     /* Never silently: the plan's bounds moved the seats. */
+    const struct store_subscription *sub = ui_sub(app);
+    if (lower && !billing_may_downgrade(app->b) && sub != NULL && M->seats == was) {
+        char day[16];
+        fmt_date(day, sizeof day, sub->period_end);
+        ui_status(app, false, _("%s takes effect at the next renewal, on %s."),
+                  pl != NULL ? pl->name : "", day);
+    }
     if (pl != NULL && M->seats != was) {
         M->seats_moved_from = was;
         if (M->seats > was)
@@ -454,8 +554,49 @@ static void modify_pick_tier(struct ui_app *app, struct modify_state *M)
     modify_requote(app, M);
 }
 
+/* Schedules the chosen change for the renewal (billing_subscription_schedule)
+ * and returns to the account with what was scheduled on the status line. */
+static void modify_schedule(struct ui_app *app, struct modify_state *M)
+{
+    const struct store_subscription *sub = ui_sub(app);
+    if (sub == NULL)
+        return;
+    if (M->sprc != BC_OK) {
+        ui_status_code(app, M->sprc);
+        return;
+    }
+    char buf[512], what[256], day[16];
+    if (M->sp.refusal != BC_OK) {
+        summary_refusal_text(buf, sizeof buf, app, M->sp.refusal, M->seats);
+        ui_status(app, true, "%s", buf);
+        return;
+    }
+    struct billing_change ch;
+    modify_change(app, M, &ch);
+    struct renewal_terms to = {.seats = ch.to_seats, .period = ch.to_period};
+    snprintf(to.plan, sizeof to.plan, "%s", ch.to_plan);
+    enum bc_status rc = billing_subscription_schedule(app->b, app->va.acct.id, sub->id, &to);
+    if (rc != BC_OK) {
+        ui_status_code(app, rc);
+        return;
+    }
+    summary_change_text(what, sizeof what, app, sub->product, sub->plan, ch.to_plan, sub->seats,
+                        ch.to_seats, sub->period, ch.to_period, false);
+    fmt_date(day, sizeof day, sub->period_end);
+    snprintf(buf, sizeof buf, _("Scheduled for the renewal on %s: %s"),
+             day, what);
+    app->edit_valid = false;
+    ui_load_account(app, app->va.acct.id);
+    ui_go_back(app);
+    ui_status(app, false, "%s", buf);
+}
+
 static void modify_primary(struct ui_app *app, struct modify_state *M, bool to_cart)
 {
+    if (M->schedule) {
+        modify_schedule(app, M);
+        return;
+    }
     if (M->qrc != BC_OK) {
         ui_status_code(app, M->qrc);
         return;
@@ -522,6 +663,52 @@ static void modify_open_tiers(struct modify_state *M)
     ui_list_select(&M->tiers, M->plan_idx);
 }
 
+/* Whether focus f is offered now. */
+static bool modify_focus_ok(const struct ui_app *app, const struct modify_state *M,
+                            enum modify_focus f)
+{
+    switch (f) {
+    case MOD_PLAN:
+    case MOD_SEATS:
+    case MOD_PERIOD:
+        return true;
+    case MOD_WHEN:
+        return modify_can_schedule(app, M);
+    case MOD_ACTION:
+        return !M->view_only;
+    case MOD_CART:
+        return !M->view_only && app->va.cart_count == 0 && !M->schedule;
+    default:
+        return false;
+    }
+}
+
+/* The next (step 1) or previous (step -1) focus offered, round. */
+static enum modify_focus modify_focus_step(const struct ui_app *app, const struct modify_state *M,
+                                           int step)
+{
+    int f = (int)M->focus;
+    for (int i = 0; i < MOD_FOCUS_COUNT; i++) {
+        f = (f + step + MOD_FOCUS_COUNT) % MOD_FOCUS_COUNT;
+        if (modify_focus_ok(app, M, (enum modify_focus)f))
+            return (enum modify_focus)f;
+    }
+    return M->focus;
+}
+
+/* Schedule for the next renewal, or today; a billing contact's lower tier
+ * stays scheduled. */
+static void modify_toggle_when(struct ui_app *app, struct modify_state *M)
+{
+    if (M->schedule && modify_schedule_only(app, M)) {
+        ui_status(app, true, "%s",
+                  _("A lower plan takes effect at the next renewal: it cannot be ordered today."));
+        return;
+    }
+    M->schedule = !M->schedule;
+    modify_requote(app, M);
+}
+
 static unsigned modify_action(struct ui_app *app, void *st, enum ui_action act)
 {
     struct modify_state *M = st;
@@ -542,23 +729,11 @@ static unsigned modify_action(struct ui_app *app, void *st, enum ui_action act)
     switch (act) {
     case ACT_UP:
     case ACT_BACKTAB:
-        if (M->view_only) {
-            M->focus = M->focus > MOD_PLAN ? M->focus - 1 : MOD_PERIOD;
-            return UI_DONE;
-        }
-        M->focus = M->focus > 0 ? M->focus - 1 : MOD_FOCUS_COUNT - 1;
-        if (M->focus == MOD_CART && app->va.cart_count > 0)
-            M->focus = MOD_ACTION;
+        M->focus = modify_focus_step(app, M, -1);
         return UI_DONE;
     case ACT_DOWN:
     case ACT_TAB:
-        if (M->view_only) {
-            M->focus = M->focus < MOD_PERIOD ? M->focus + 1 : MOD_PLAN;
-            return UI_DONE;
-        }
-        M->focus = (M->focus + 1) % MOD_FOCUS_COUNT;
-        if (M->focus == MOD_CART && app->va.cart_count > 0)
-            M->focus = MOD_PLAN;
+        M->focus = modify_focus_step(app, M, 1);
         return UI_DONE;
     case ACT_EDIT:
         M->focus = MOD_PLAN;
@@ -572,7 +747,7 @@ static unsigned modify_action(struct ui_app *app, void *st, enum ui_action act)
         return UI_DONE;
     case ACT_LEFT:
     case ACT_RIGHT:
-        if (M->focus == MOD_ACTION && app->va.cart_count == 0) {
+        if (M->focus == MOD_ACTION && modify_focus_ok(app, M, MOD_CART)) {
             M->focus = MOD_CART;
             return UI_DONE;
         }
@@ -587,6 +762,8 @@ static unsigned modify_action(struct ui_app *app, void *st, enum ui_action act)
         } else if (M->focus == MOD_PERIOD) {
             M->period = M->period == BC_PERIOD_MONTHLY ? BC_PERIOD_ANNUAL : BC_PERIOD_MONTHLY;
             modify_requote(app, M);
+        } else if (M->focus == MOD_WHEN) {
+            modify_toggle_when(app, M);
         }
         return UI_DONE;
     case ACT_ENTER:
@@ -598,7 +775,11 @@ static unsigned modify_action(struct ui_app *app, void *st, enum ui_action act)
             M->focus = MOD_PERIOD;
             break;
         case MOD_PERIOD:
-            M->focus = M->view_only ? MOD_PLAN : MOD_ACTION;
+            M->focus = M->view_only ? MOD_PLAN
+                     : modify_focus_ok(app, M, MOD_WHEN) ? MOD_WHEN : MOD_ACTION;
+            break;
+        case MOD_WHEN:
+            modify_toggle_when(app, M);
             break;
         case MOD_CART:
             modify_primary(app, M, true);

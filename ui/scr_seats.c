@@ -84,7 +84,16 @@ static void seats_draw(struct ui_app *app, void *st, int top, int bottom)
     snprintf(buf, sizeof buf, _("%s %s: %d of %d seats assigned"),
              ui_product_name(app, sub->product), ui_plan_name(app, sub->product, sub->plan),
              sub->seats_assigned, sub->seats);
-    draw_text(top, 2, COLS - 4, buf, A_BOLD);
+    int hw = draw_text(top, 2, COLS - 4, buf, A_BOLD);
+    if (sub->sched_plan != NULL && sub->sched_seats < sub->seats) {
+        /* A scheduled reduction caps what may be assigned (SPEC §8). */
+        char day[16], more[160];
+        fmt_date(day, sizeof day, sub->period_end);
+        snprintf(more, sizeof more, ngettext("; %d seat from %s", "; %d seats from %s",
+                                             sub->sched_seats),
+                 sub->sched_seats, day);
+        draw_text(top, 2 + hw, COLS - 4 - hw, more, A_NORMAL);
+    }
     if (app->va.subs.n > 1)
         draw_text(top + 1, 2, COLS - 4, _("Left/Right shows another product."), A_NORMAL);
 
@@ -144,9 +153,18 @@ static void seats_toggle(struct ui_app *app, struct seats_state *T)
     const struct store_seat *s = &T->seats.items[T->list.sel];
     enum bc_status rc = billing_seat_set(app->b, app->va.acct.id, sub->id, s->user_id, !s->assigned);
     if (rc != BC_OK) {
+        char day[16];
+        fmt_date(day, sizeof day, sub->period_end);
         if (rc == BC_SEATS_EXHAUSTED)
             ui_status(app, true, _("All %d seats are assigned: add seats (Modify subscription) or unassign one first."),
                       sub->seats);
+        else if (rc == BC_SEATS_SCHEDULED_LIMIT)
+            /* SPEC §8: the next period's count, and from when. */
+            ui_status(app, true,
+                      ngettext("A reduction to %d seat is scheduled for %s: no more seats can be assigned.",
+                               "A reduction to %d seats is scheduled for %s: no more seats can be assigned.",
+                               sub->sched_seats),
+                      sub->sched_seats, day);
         else
             ui_status_code(app, rc);
         return;

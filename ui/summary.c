@@ -124,6 +124,27 @@ void summary_item_lines(struct summary *s, const struct ui_app *app,
     }
 }
 
+void summary_schedule_lines(struct summary *s, const struct ui_app *app, const char *product,
+                            const struct billing_schedule_preview *p)
+{
+    const struct renewal_charge *c = &p->charge;
+    char label[160], money[48], range[64], day[16], vat[64];
+    fmt_date(day, sizeof day, p->takes_effect);
+    snprintf(label, sizeof label, _("Takes effect on %s; nothing is charged today"), day);
+    summary_add(s, TERM_HEADING, label, "");
+    period_words(range, sizeof range, p->due.period_start, p->due.period_end);
+    fmt_money(money, sizeof money, c->item.charge, p->currency);
+    snprintf(label, sizeof label, _("Renewal: %s \u00d7 %d  %s"),
+             ui_plan_name(app, product, p->terms.plan), c->seats,
+             range);
+    summary_add(s, TERM_NORMAL, label, money);
+    summary_vat_rule_label(vat, sizeof vat, &c->vat);
+    fmt_money(money, sizeof money, c->item.tax, p->currency);
+    summary_add(s, TERM_NORMAL, vat, money);
+    fmt_money(money, sizeof money, c->totals.total, p->currency);
+    summary_add(s, TERM_TOTAL, _("Renewal estimate (before balance)"), money);
+}
+
 void summary_totals(struct summary *s, const struct billing_quote *q, bool with_subtotal)
 {
     char money[48], vat[64], neg[64];

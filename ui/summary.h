@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "app.h"
+#include "lifecycle.h"
 
 struct summary_row {
     char label[160];
@@ -41,6 +42,12 @@ void summary_totals_with_cart(struct summary *s, const struct billing_quote *q,
 /* "VAT 22%", "VAT (reverse charge)" or "No VAT (outside the EU)". */
 void summary_vat_label(char *buf, size_t size, const struct billing_quote *q);
 void summary_vat_rule_label(char *buf, size_t size, const struct vat_decision *v);
+
+/* A change scheduled for the renewal (SPEC §8): "Takes effect on P1;
+ * nothing is charged today", then the renewal's estimate from the core
+ * (its charge line, VAT and total before the balance). */
+void summary_schedule_lines(struct summary *s, const struct ui_app *app, const char *product,
+                            const struct billing_schedule_preview *p);
 
 /* Draws rows [first, ...) in rows y..bottom-1, x..x+w. Returns rows drawn. */
 size_t summary_draw(const struct summary *s, size_t first, int y, int bottom, int x, int w);

@@ -109,6 +109,12 @@ enum bc_status billing_load_rights(struct billing *b, int64_t account_id,
 
 /* ---------------------------------------------------------------- quotes */
 
+bool billing_may_downgrade(const struct billing *b)
+{
+    return b->actor.kind == BILLING_ACTOR_OPERATOR
+        && (b->actor.op_role == STORE_OP_OPERATOR || b->actor.op_role == STORE_OP_ADMIN);
+}
+
 static bool copy_str(char *dst, size_t size, const char *src)
 {
     if (!src || strlen(src) >= size)
@@ -272,6 +278,9 @@ static enum bc_status quote_one(struct billing *b, const struct store_account *a
         .period = change->to_period,
         .unit_price = price,
         .same_plan = strcmp(sub.plan, to_plan->id) == 0,
+        /* Customer Care is the operators (SPEC §3): they order a lower tier
+         * today, with the same credit and the difference to the balance. */
+        .lower_allowed = billing_may_downgrade(b),
     };
     struct quote_policy policy = c->policy;
     if (sub.status == STORE_SUB_TRIAL_ENDED || sub.status == STORE_SUB_CANCELED) {

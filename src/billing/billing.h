@@ -50,6 +50,12 @@ struct billing_rights {
 enum bc_status billing_rights(struct billing *b, const struct store_account *acct,
                               struct billing_rights *out);
 
+/* True when the actor orders a lower tier today: an operator of role
+ * `operator` or `admin` (SPEC §3, Customer Care). A billing contact's
+ * downgrade is refused with BC_DOWNGRADE_REQUIRES_SUPPORT, or scheduled
+ * for the renewal under `downgrade: end_of_term` (lifecycle.h). */
+bool billing_may_downgrade(const struct billing *b);
+
 /* A requested change of one subscription. subscription_id 0 asks for
  * `product`, which the account does not have yet (SPEC §8 Add a product):
  * quoted as a new subscription — a charge and no credit, its period starting

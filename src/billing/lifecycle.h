@@ -91,6 +91,24 @@ enum bc_status billing_subscription_pay(struct billing *b, int64_t account_id,
                                         int64_t subscription_id, const struct billing_payment *pay,
                                         struct lifecycle_report *out);
 
+/* A change as billing_subscription_schedule would take it, not written:
+ * `refusal` its business refusal (rights first; BC_OK when it can be
+ * scheduled), `takes_effect` the renewal day P1, and when allowed the
+ * renewal's period and estimate under `to` (catalog price today × seats,
+ * VAT per §3, before the balance: charge.totals.total). Errors are
+ * returned. */
+struct billing_schedule_preview {
+    enum bc_status refusal;
+    char currency[4];
+    bc_day takes_effect;
+    struct renewal_terms terms;        /* the terms asked for */
+    struct renewal_due due;
+    struct renewal_charge charge;
+};
+enum bc_status billing_schedule_preview(struct billing *b, int64_t account_id,
+                                        int64_t subscription_id, const struct renewal_terms *to,
+                                        struct billing_schedule_preview *out);
+
 /* A subscription as renewal.h sees it; false when its status is unknown. */
 bool lifecycle_renewal_sub(const struct store_subscription *x, struct renewal_sub *out);
 /* The catalog's dunning days. */

@@ -42,7 +42,7 @@ enum bc_status quote_item(const struct quote_current *cur,
 
     if (d < i0 || d >= p1)
         return quote_refuse(out, BC_DATE_OUTSIDE_PERIOD);
-    if (to->rank < cur->rank)
+    if (to->rank < cur->rank && !to->lower_allowed)
         return quote_refuse(out, BC_DOWNGRADE_REQUIRES_SUPPORT);
     if (to->seats < to->seats_min || to->seats > to->seats_max)
         return quote_refuse(out, BC_SEATS_OUT_OF_RANGE);

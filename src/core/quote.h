@@ -46,6 +46,8 @@ struct quote_target {
     enum bc_period period;
     int64_t unit_price;       /* price(p, f) per seat per period, minor units */
     bool same_plan;           /* target plan is the current plan */
+    bool lower_allowed;       /* a lower rank may be ordered (SPEC §3: an operator
+                               * performs the downgrade on the customer's behalf) */
 };
 
 struct quote_tax {
@@ -85,8 +87,8 @@ struct quote_item {
  * is returned and also stored in out->refusal, with out's figures zeroed.
  * BC_OVERFLOW when an amount does not fit; BC_DATE_OUT_OF_RANGE when the
  * new period would end after BC_DAY_MAX (both also in out->refusal, figures
- * zeroed). Refusal order: date, downgrade, seats out of range, seats below
- * assigned, no change. */
+ * zeroed). Refusal order: date, downgrade (unless to->lower_allowed),
+ * seats out of range, seats below assigned, no change. */
 enum bc_status quote_item(const struct quote_current *cur,
                           const struct quote_target *to,
                           const struct quote_tax *tax,

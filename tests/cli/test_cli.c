@@ -307,6 +307,30 @@ static void test_quote_account_worked_example(void **state)
     assert_int_equal(sql_int(f->db, "SELECT balance_minor FROM accounts WHERE id = 1"), 2000);
 }
 
+/* The command line acts as an operator, and operators are Customer Care
+ * (SPEC §3): the downgrade the billing contact may not order is quoted,
+ * with the credit for the unused days and the lower charge. Demo account
+ * 3: Business monthly 10 seats, 2026-11-05 → 2026-12-05, German VAT. */
+static void test_quote_account_operator_downgrade(void **state)
+{
+    struct fx *f = *state;
+    struct run r;
+
+    RUN(&r, f->dir, "quote", "--json", "--db", f->db, "--date", DAY, "--account", "3",
+        "--product", "gotomeeting", "--to-plan", "professional", "--to-seats", "10");
+    assert_exit(&r, 0);
+    json_t *q = parse_json(r.out);
+    assert_true(json_is_true(json_object_get(q, "allowed")));
+    json_t *lines = json_object_get(q, "lines");
+    assert_int_equal(json_array_size(lines), 4);
+    assert_int_equal(jint(json_array_get(lines, 0), "amount_minor"), -5333);
+    assert_int_equal(jint(json_array_get(lines, 2), "amount_minor"), 12000);
+    assert_int_equal(jint(q, "total_minor"), 7934);
+    assert_int_equal(jint(q, "due_minor"), 7934);
+    json_decref(q);
+    run_clear(&r);
+}
+
 static void test_quote_account_refusals(void **state)
 {
     struct fx *f = *state;
@@ -315,7 +339,6 @@ static void test_quote_account_refusals(void **state)
     static const struct { const char *account, *product, *plan, *seats, *code; } cases[] = {
         {"1", "gotomeeting", "business", "2", "seats_below_assigned"},     /* 3 assigned */
         {"1", "gotomeeting", "professional", "5", "no_change"},
-        {"3", "gotomeeting", "professional", "10", "downgrade_requires_support"},
         {"2", "gotomeeting", "enterprise", "60", "corporate_account"},
         {"1", "gotomeeting", "business", "300", "seats_out_of_range"},
     };
@@ -1602,6 +1625,8 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_quote_refusals, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_quote_account_worked_example, fx_demo_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_quote_account_refusals, fx_demo_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_quote_account_operator_downgrade, fx_demo_setup,
+                                        fx_teardown),
         cmocka_unit_test_setup_teardown(test_quote_past_year_9999, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_quote_seat_reduction_leaves_credit, fx_demo_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_bad_usage, fx_setup, fx_teardown),

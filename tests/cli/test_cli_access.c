@@ -578,8 +578,10 @@ static void test_every_cli_order_attempt_one_audit_row(void **state)
         run_clear(&r); \
         assert_int_equal(audit_count(f->db), ++rows); \
     } while (0)
-    PLACE(3, "a-down", "--product", "gotowebinar", "--to-plan", "lite");
-    assert_last_audit(f->db, "order.place downgrade_requires_support");
+    /* (a downgrade is placed for an operator, SPEC §3: refused here are
+     * seats below the 3 assigned) */
+    PLACE(3, "a-below", "--product", "gotomeeting", "--to-seats", "2");
+    assert_last_audit(f->db, "order.place seats_below_assigned");
     PLACE(3, "a-declined", "--product", "gotomeeting", "--to-plan", "business", "--card",
           "4000000000000002", "--card-exp", "12/30");
     assert_last_audit(f->db, "order.place payment_declined");

@@ -1,7 +1,9 @@
-/* e2e_downgrade.c — a lower tier is shown but cannot be chosen: the tier
- * list gives Customer Care's phone, e-mail and URL from the catalog, and
- * nothing can be ordered (SPEC §2 step 3). Demo account 3, Müller Technik:
- * GoToMeeting Business, 10 seats. */
+/* e2e_downgrade.c — a lower tier is shown but the billing contact cannot
+ * choose it: the tier list gives Customer Care's phone, e-mail and URL from
+ * the catalog, and nothing can be ordered (SPEC §2 step 3, §3; the product
+ * says `downgrade: support`). Customer Care — the operators — can
+ * (e2e_end_of_term). Demo account 3, Müller Technik: GoToMeeting Business,
+ * 10 seats; its billing contact Jonas Müller signs in at the kiosk. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,8 +21,12 @@ static void test_downgrade_points_to_customer_care(void **state)
     json_t *before = e2e_account(&c->env, 3);
     assert_non_null(before);
 
-    struct vt *vt = e2e_start_at(c, "en", NULL, 3, E2E_AT_MODIFY);
+    struct vt *vt = e2e_kiosk_start(c, "en", NULL, NULL);
     assert_non_null(vt);
+    assert_true(e2e_kiosk_sign_in(vt, "jonas.mueller@example.de", "1234"));
+    E2E_TITLE(vt, "Subscriptions");
+    vt_send(vt, "e");
+    E2E_TITLE(vt, "Modify subscription");
     E2E_SEE(vt, "current plan Business");
     vt_send(vt, "e");
     E2E_SEE(vt, "Choose a plan");
@@ -49,9 +55,6 @@ static void test_downgrade_points_to_customer_care(void **state)
     E2E_SEE(vt, "Modify subscription");
     assert_true(vt_wait_row_text(vt, 0, "Modify subscription", E2E_WAIT));
 
-    vt_send(vt, "q");
-    assert_true(vt_wait_exit(vt, E2E_WAIT, NULL));
-
     json_t *after = e2e_account(&c->env, 3);
     assert_non_null(after);
     assert_true(json_equal(before, after));
@@ -66,9 +69,10 @@ static void test_downgrade_points_to_customer_care(void **state)
     json_decref(before);
 }
 
-/* The command line refuses the same downgrade with exit code 3 and the
- * reason the screen gives. */
-static void test_downgrade_refused_by_quote(void **state)
+/* The command line runs as an operator, Customer Care: the same downgrade
+ * is quoted (exit 0) with the credit for the unused days — what the
+ * billing contact is sent to Customer Care for. */
+static void test_downgrade_quoted_for_customer_care(void **state)
 {
     struct e2e_case *c = *state;
     const char *args[] = {"quote", "--account", "3", "--product", "gotomeeting",
@@ -76,10 +80,12 @@ static void test_downgrade_refused_by_quote(void **state)
                           "--to-period", "monthly", "--date", E2E_DATE, NULL};
     int code = -1;
     json_t *q = e2e_cli_json(&c->env, args, &code);
-    assert_int_equal(code, 3);
+    assert_int_equal(code, 0);
     assert_non_null(q);
-    assert_true(json_is_false(json_object_get(q, "allowed")));
-    assert_string_equal(e2e_str(q, "refusal"), "downgrade_requires_support");
+    assert_true(json_is_true(json_object_get(q, "allowed")));
+    assert_true(json_is_null(json_object_get(q, "refusal")));
+    assert_int_equal(e2e_int(json_array_get(json_object_get(q, "lines"), 0), "amount_minor"),
+                     -5333);
     json_decref(q);
 }
 
@@ -90,7 +96,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_downgrade_points_to_customer_care, e2e_case_setup,
                                         e2e_case_teardown),
-        cmocka_unit_test_setup_teardown(test_downgrade_refused_by_quote, e2e_case_setup,
+        cmocka_unit_test_setup_teardown(test_downgrade_quoted_for_customer_care, e2e_case_setup,
                                         e2e_case_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
