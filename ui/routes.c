@@ -8,10 +8,12 @@
 
 extern const struct ui_screen scr_search, scr_home, scr_modify, scr_cart, scr_review,
     scr_payment, scr_confirm, scr_seats, scr_history, scr_signin;
+extern const struct ui_screen scr_paynow;
 
 static const struct ui_screen *const ui_route_table[] = {
     &scr_signin, &scr_search, &scr_home, &scr_modify, &scr_cart, &scr_review,
     &scr_payment, &scr_confirm, &scr_seats, &scr_history,
+    &scr_paynow,
 };
 
 const struct ui_screen *ui_route(const char *name)
