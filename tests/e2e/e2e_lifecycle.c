@@ -222,6 +222,25 @@ static void test_states_italian(void **state)
     assert_true(vt_wait_exit(vt, E2E_WAIT, NULL));
 }
 
+/* A contact who is not the billing contact (Luca Bianchi, demo 1, at the
+ * kiosk) sees the options but gets the refusal on the status line, and
+ * nothing changes. */
+static void test_view_only_contact_refused(void **state)
+{
+    struct e2e_case *c = *state;
+    struct vt *vt = e2e_kiosk_start(c, "en", NULL, NULL);
+    assert_non_null(vt);
+    assert_true(e2e_kiosk_sign_in(vt, "luca.bianchi@example.it", "1234"));
+    E2E_TITLE(vt, "Subscriptions");
+    E2E_SEE(vt, "Active   2026-11-10 → 2026-12-10   Next renewal: 2026-12-10");
+    vt_key(vt, VT_ENTER);
+    assert_true(e2e_press_until(vt, VT_DOWN, "▸ Cancel subscription", 5));
+    vt_key(vt, VT_ENTER);
+    E2E_SEE(vt, "Only the billing contact can change this account: Maria Rossi");
+    E2E_NOT_SHOWN(vt, "Cancel GoToMeeting?");
+    assert_int_equal(auto_renew(c, 1, "gotomeeting"), 1);
+}
+
 int main(int argc, char **argv)
 {
     if (!e2e_setup_args(argc, argv))
@@ -234,6 +253,8 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_unschedule_italian, e2e_case_setup,
                                         e2e_case_teardown),
         cmocka_unit_test_setup_teardown(test_states_italian, e2e_case_setup,
+                                        e2e_case_teardown),
+        cmocka_unit_test_setup_teardown(test_view_only_contact_refused, e2e_case_setup,
                                         e2e_case_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
