@@ -476,10 +476,6 @@ static const char *const home_menu_help[] = {
        "seats to the account's users, adds and removes users. Order history "
        "lists the orders placed for the account."),
     N_("Up/Down choose an option, Enter opens it, Esc closes the menu."),
-    N_("When they apply: Cancel subscription (it stays active until the end of "
-       "its period, then ends; nothing is refunded), Reactivate (before that "
-       "day), Pay now (a past due or suspended subscription), Cancel scheduled "
-       "change (the change waiting for the next renewal)."),
     NULL,
 };
 

@@ -351,10 +351,9 @@ static bool paynow_busy(struct ui_app *app, void *st)
 }
 
 static const char *const paynow_help[] = {
-    N_("Pays the renewal a past due or suspended subscription owes: a past "
-       "due one renews its period at full price, a suspended one starts a new "
-       "period today. The figures shown are what is charged: price per seat "
-       "times seats, VAT, the credit balance first."),
+    N_("Pays what a past due or suspended subscription owes: past due renews "
+       "its period at full price, suspended starts a new period today. The "
+       "figures shown are what is charged."),
     N_("Pay with the card on file (Left/Right chooses) or a new card: number "
        "and expiry as MM/YY. A declined card changes nothing; the reason is "
        "shown on the status line and another card may be tried. Tab moves "
