@@ -22,6 +22,7 @@
 #include "catalog.h"
 #include "demo.h"
 #include "lifecycle.h"
+#include "lifecycle_due.h"
 #include "payment.h"
 #include "store.h"
 #include "store_test.h"
@@ -649,6 +650,13 @@ static void test_dunning_to_suspension_and_pay(void **state)
     x = get_sub(f, id);
     assert_int_equal(x.status, STORE_SUB_SUSPENDED);
     store_subscription_clear(&x);
+    /* What Pay now shows first is what it charges: the new period, today on. */
+    struct lifecycle_due due;
+    assert_int_equal(billing_subscription_pay_due(&f->b, acct, id, &due), BC_OK);
+    assert_true(due.new_start);
+    assert_int_equal(due.period_start, DAY(2026, 11, 10));
+    assert_int_equal(due.period_end, DAY(2026, 12, 10));
+    assert_int_equal(due.charge.totals.due, 1440);
     /* With a good card: a new period from the day of payment. */
     struct billing_payment pay = {.card_number = "4242 4242 4242 4242", .card_expiry = "12/30"};
     assert_int_equal(billing_subscription_pay(&f->b, acct, id, &pay, &pr), BC_OK);
@@ -657,6 +665,8 @@ static void test_dunning_to_suspension_and_pay(void **state)
     assert_int_equal(pr.period_end, DAY(2026, 12, 10));
     assert_int_equal(pr.due, 1440);
     assert_true(pr.order_id > 0);
+    /* Paid: nothing more is due. */
+    assert_int_not_equal(billing_subscription_pay_due(&f->b, acct, id, &due), BC_OK);
     x = get_sub(f, id);
     assert_int_equal(x.status, STORE_SUB_ACTIVE);
     assert_int_equal(x.anchor_day, 10);
@@ -687,6 +697,14 @@ static void test_pay_while_past_due_keeps_anchor(void **state)
     f->b.today = DAY(2026, 12, 2);
     struct lifecycle_report pr;
     assert_int_equal(billing_subscription_pay(&f->b, acct, id, NULL, &pr), BC_PAYMENT_REQUIRED);
+    struct lifecycle_due due;
+    assert_int_equal(billing_subscription_pay_due(&f->b, acct, id, &due), BC_OK);
+    assert_false(due.new_start);
+    assert_int_equal(due.period_start, DAY(2026, 11, 30));
+    assert_int_equal(due.period_end, DAY(2026, 12, 31));
+    assert_int_equal(due.charge.seats, 3);
+    assert_int_equal(due.charge.totals.tax, 0);
+    assert_int_equal(due.charge.totals.due, 4200);
     struct billing_payment pay = {.card_number = "4242424242424242", .card_expiry = "01/31"};
     assert_int_equal(billing_subscription_pay(&f->b, acct, id, &pay, &pr), BC_OK);
     assert_int_equal(pr.period_start, DAY(2026, 11, 30));

@@ -9,14 +9,21 @@
 #include "app.h"
 #include "draw.h"
 #include "i18n.h"
+#include "lifecycle.h"
 #include "list.h"
+#include "substate.h"
 
-enum home_option { HOME_OPT_MODIFY, HOME_OPT_SEATS, HOME_OPT_HISTORY, HOME_OPT_INVOICES,
+/* The options of a product, then the account's; those after Order history
+ * only when they apply (SPEC §8). */
+enum home_option { HOME_OPT_MODIFY, HOME_OPT_SEATS, HOME_OPT_HISTORY, HOME_OPT_CANCEL,
+                   HOME_OPT_REACTIVATE, HOME_OPT_PAY, HOME_OPT_UNSCHEDULE, HOME_OPT_INVOICES,
                    HOME_OPT_COUNT };
 
 struct home_state {
     bool menu_open;
-    struct ui_list menu;      /* the options, enum home_option order */
+    struct ui_list menu;      /* the options shown, opts[] order */
+    int opts[HOME_OPT_COUNT]; /* enum home_option of each row of the menu */
+    int nopts;
     struct ui_list subs;      /* its selection is app->sub_sel */
 };
 
@@ -57,9 +64,40 @@ static const char *home_option_label(const struct ui_app *app, int opt)
         return _("Manage seats");
     case HOME_OPT_INVOICES:
         return _("Invoices");
+    case HOME_OPT_CANCEL:
+        return _("Cancel subscription");
+    case HOME_OPT_REACTIVATE:
+        return _("Reactivate");
+    case HOME_OPT_PAY:
+        return _("Pay now");
+    case HOME_OPT_UNSCHEDULE:
+        return _("Cancel scheduled change");
     default:
         return _("Order history");
     }
+}
+
+/* The options that apply to the subscription s, in menu order. */
+static int home_options(const struct store_subscription *s, int opts[HOME_OPT_COUNT])
+{
+    int n = 0;
+    opts[n++] = HOME_OPT_MODIFY;
+    opts[n++] = HOME_OPT_SEATS;
+    opts[n++] = HOME_OPT_HISTORY;
+    if (s == NULL)
+        return n;
+    bool overdue = s->status == STORE_SUB_PAST_DUE || s->status == STORE_SUB_SUSPENDED;
+    if (overdue)
+        opts[n++] = HOME_OPT_PAY;
+    if (ui_sub_pending_cancel(s))
+        opts[n++] = HOME_OPT_REACTIVATE;
+    else if (overdue || ((s->status == STORE_SUB_ACTIVE || s->status == STORE_SUB_TRIAL)
+                         && !s->auto_renew_off))
+        opts[n++] = HOME_OPT_CANCEL;
+    if (s->sched_plan != NULL)
+        opts[n++] = HOME_OPT_UNSCHEDULE;
+    opts[n++] = HOME_OPT_INVOICES;
+    return n;
 }
 
 static void home_enter(struct ui_app *app, void *st)
@@ -73,6 +111,74 @@ static void home_enter(struct ui_app *app, void *st)
     }
 }
 
+/* After a lifecycle action: the account read again and the outcome said. */
+static void home_after(struct ui_app *app, int64_t sub_id, enum bc_status rc, const char *done)
+{
+    if (rc != BC_OK) {
+        ui_status_code(app, rc);
+        return;
+    }
+    enum bc_status lr = ui_load_account(app, app->va.acct.id);
+    if (lr != BC_OK) {
+        ui_status_code(app, lr);
+        return;
+    }
+    const struct store_subscription *s = ui_sub(app);
+    if (s == NULL || s->id != sub_id)
+        return;
+    char state[256];
+    if (done != NULL)
+        snprintf(state, sizeof state, "%s", done);
+    else
+        ui_sub_state_text(s, state, sizeof state, NULL);
+    ui_status(app, false, "%s: %s", ui_product_name(app, s->product), state);
+}
+
+static void home_yes_cancel(struct ui_app *app, void *st)
+{
+    (void)st;
+    const struct store_subscription *s = ui_sub(app);
+    if (s == NULL)
+        return;
+    int64_t id = s->id;
+    home_after(app, id, billing_subscription_cancel(app->b, app->va.acct.id, id), NULL);
+}
+
+static void home_yes_unschedule(struct ui_app *app, void *st)
+{
+    (void)st;
+    const struct store_subscription *s = ui_sub(app);
+    if (s == NULL)
+        return;
+    int64_t id = s->id;
+    home_after(app, id, billing_subscription_unschedule(app->b, app->va.acct.id, id),
+               _("scheduled change canceled."));
+}
+
+/* Cancel subscription, asked first: what it does in words (SPEC §8). */
+static void home_ask_cancel(struct ui_app *app, const struct store_subscription *s)
+{
+    char q[256], d[32];
+    const char *name = ui_product_name(app, s->product);
+    fmt_date(d, sizeof d, s->period_end);
+    if (s->status == STORE_SUB_PAST_DUE || s->status == STORE_SUB_SUSPENDED)
+        snprintf(q, sizeof q, _("Cancel %s now? The unpaid renewal is not charged. y/n"), name);
+    else
+        /* TRANSLATORS: %s are the product and the day its period ends (P1). */
+        snprintf(q, sizeof q,
+                 _("Cancel %s? It stays active until the end of its period (%s); "
+                   "nothing is refunded. y/n"), name, d);
+    ui_ask(app, q, home_yes_cancel);
+}
+
+static void home_ask_unschedule(struct ui_app *app, const struct store_subscription *s)
+{
+    char q[256], what[192];
+    ui_sub_scheduled_text(app, s, what, sizeof what);
+    snprintf(q, sizeof q, _("Cancel the scheduled change (%s)? y/n"), what);
+    ui_ask(app, q, home_yes_unschedule);
+}
+
 static void home_open_option(struct ui_app *app, struct home_state *H, int opt)
 {
     H->menu_open = false;
@@ -81,8 +187,36 @@ static void home_open_option(struct ui_app *app, struct home_state *H, int opt)
         ui_go(app, "invoices", 0);
         return;
     }
-    if (ui_sub(app) == NULL)
+    const struct store_subscription *s = ui_sub(app);
+    if (s == NULL)
         return;
+    switch (opt) {
+    case HOME_OPT_CANCEL:
+        if (ui_may_change(app))
+            home_ask_cancel(app, s);
+        return;
+    case HOME_OPT_REACTIVATE:
+        if (ui_may_change(app)) {
+            int64_t id = s->id;
+            char done[128], d[32];
+            fmt_date(d, sizeof d, s->period_end);
+            /* TRANSLATORS: %s is the day of its next renewal. */
+            snprintf(done, sizeof done, _("reactivated; next renewal: %s"), d);
+            home_after(app, id, billing_subscription_reactivate(app->b, app->va.acct.id, id),
+                       done);
+        }
+        return;
+    case HOME_OPT_PAY:
+        if (ui_may_change(app))
+            ui_go(app, "paynow", s->id);
+        return;
+    case HOME_OPT_UNSCHEDULE:
+        if (ui_may_change(app))
+            home_ask_unschedule(app, s);
+        return;
+    default:
+        break;
+    }
     switch (opt) {
     case HOME_OPT_MODIFY:
         /* Who may not change the account still sees the plans and prices
@@ -182,11 +316,6 @@ static void home_seat_price(const struct ui_app *app, const struct store_subscri
     fmt_money(buf, size, price, app->va.acct.currency);
 }
 
-static const char *home_status_label(const struct store_subscription *s)
-{
-    return s->status == STORE_SUB_TRIAL ? _("trial") : "";
-}
-
 static void home_draw(struct ui_app *app, void *st, int top, int bottom)
 {
     struct home_state *H = st;
@@ -237,14 +366,25 @@ static void home_draw(struct ui_app *app, void *st, int top, int bottom)
             home_date_on(on, sizeof on, s->period_end);
             /* TRANSLATORS: %s is "on DATE" (the date with its preposition). */
             snprintf(buf, sizeof buf, _("Trial ended %s: Subscribe now to continue"), on);
+            draw_text(y + 1, cprod, COLS - cprod - 2, buf, A_NORMAL);
+            continue;
         }
-        else if (s->status == STORE_SUB_TRIAL)
-            snprintf(buf, sizeof buf, "%s (%s)   %s: %s", r1, home_status_label(s),
-                     _("Next renewal"), r2);
-        else
-            snprintf(buf, sizeof buf, "%s: %s   %s: %s", _("Current period"), r1,
-                     _("Next renewal"), r2);
-        draw_text(y + 1, cprod, COLS - cprod - 2, buf, A_NORMAL);
+        /* The state in words first (suspended also in red), then the
+         * period, then what the next renewal does. */
+        char state[256], tail[256] = "";
+        attr_t sa;
+        ui_sub_state_text(s, state, sizeof state, &sa);
+        bool renews = (s->status == STORE_SUB_ACTIVE || s->status == STORE_SUB_TRIAL)
+                      && !s->auto_renew_off;
+        if (renews)
+            ui_sub_scheduled_text(app, s, tail, sizeof tail);
+        if (renews && tail[0] == '\0' && s->status == STORE_SUB_ACTIVE)
+            snprintf(tail, sizeof tail, "%s: %s", _("Next renewal"), r2);
+        int x = cprod, w = COLS - cprod - 2;
+        int sw = draw_text(y + 1, x, w, state, sa);
+        snprintf(buf, sizeof buf, "   %s%s%s", r1, tail[0] ? "   " : "", tail);
+        if (sw < w)
+            draw_text(y + 1, x + sw, w - sw, buf, A_NORMAL);
     }
     if (home_add_offered(app) && y < bottom) {
         char add[128];
@@ -254,16 +394,16 @@ static void home_draw(struct ui_app *app, void *st, int top, int bottom)
     }
 
     if (H->menu_open && menu_y > 0) {
-        int mw = 34, mh = HOME_OPT_COUNT + 2;
+        int mw = 34, mh = H->nopts + 2;
         if (menu_y + mh > bottom)
             menu_y = bottom - mh;
         int mx = cplan;
         for (int r = 0; r < mh; r++)
             draw_fill(menu_y + r, mx, mw, A_NORMAL);
         draw_box(menu_y, mx, mh, mw);
-        for (int o = 0; o < HOME_OPT_COUNT; o++) {
+        for (int o = 0; o < H->nopts; o++) {
             attr_t at = draw_list_mark(menu_y + 1 + o, mx + 1, (size_t)o == H->menu.sel, true, A_NORMAL);
-            draw_text(menu_y + 1 + o, mx + 3, mw - 5, home_option_label(app, o), at);
+            draw_text(menu_y + 1 + o, mx + 3, mw - 5, home_option_label(app, H->opts[o]), at);
         }
     }
 }
@@ -285,7 +425,8 @@ static unsigned home_keys(struct ui_app *app, struct home_state *H, enum ui_acti
         case ACT_TAB:
             return ui_list_key(&H->menu, ACT_DOWN);
         case ACT_ENTER:
-            home_open_option(app, H, (int)H->menu.sel);
+            if (H->menu.sel < (size_t)H->nopts)
+                home_open_option(app, H, H->opts[H->menu.sel]);
             return UI_DONE;
         case ACT_BACK:
             H->menu_open = false;
@@ -306,7 +447,8 @@ static unsigned home_keys(struct ui_app *app, struct home_state *H, enum ui_acti
         }
         if (ui_sub(app) != NULL) {
             H->menu_open = true;
-            H->menu = (struct ui_list){.n = HOME_OPT_COUNT, .rows = HOME_OPT_COUNT,
+            H->nopts = home_options(ui_sub(app), H->opts);
+            H->menu = (struct ui_list){.n = (size_t)H->nopts, .rows = (size_t)H->nopts,
                                        .wrap = true};
         }
         return UI_DONE;

@@ -18,6 +18,7 @@
 #include "i18n.h"
 #include "lifecycle.h"
 #include "list.h"
+#include "substate.h"
 #include "summary.h"
 
 /* MOD_CART is the secondary "Add to cart" offered beside Complete
@@ -336,6 +337,16 @@ static void modify_draw(struct ui_app *app, void *st, int top, int bottom)
     snprintf(buf, sizeof buf, _("Period %s, %s per seat, %d seats assigned"), range, money,
              sub->seats_assigned);
     draw_text(top + 1, 2, COLS - 4, buf, A_NORMAL);
+    /* The state in words (SPEC §8), and a change waiting for the renewal. */
+    char state[256], sched[256];
+    attr_t sa;
+    ui_sub_state_text(sub, state, sizeof state, &sa);
+    ui_sub_scheduled_text(app, sub, sched, sizeof sched);
+    int sw = draw_text(top + 2, 2, COLS - 4, state, sa);
+    if (sched[0] != '\0' && sw + 3 < COLS - 4) {
+        snprintf(buf, sizeof buf, "   %s", sched);
+        draw_text(top + 2, 2 + sw, COLS - 4 - sw, buf, A_NORMAL);
+    }
 
     /* The choices. */
     int y = top + 3, lx = 4, vx = 20;

@@ -12,6 +12,7 @@
 #include "field.h"
 #include "i18n.h"
 #include "list.h"
+#include "substate.h"
 
 enum seats_form { FORM_NAME, FORM_EMAIL, FORM_SAVE, FORM_COUNT };
 
@@ -94,8 +95,17 @@ static void seats_draw(struct ui_app *app, void *st, int top, int bottom)
                  sub->sched_seats, day);
         draw_text(top, 2 + hw, COLS - 4 - hw, more, A_NORMAL);
     }
-    if (app->va.subs.n > 1)
-        draw_text(top + 1, 2, COLS - 4, _("Left/Right shows another product."), A_NORMAL);
+    /* The state in words (SPEC §8); the hint after it, the state without
+     * its date when both would not fit. */
+    char state[256];
+    attr_t sa;
+    ui_sub_state_text(sub, state, sizeof state, &sa);
+    const char *hint = app->va.subs.n > 1 ? _("Left/Right shows another product.") : "";
+    if (hint[0] != '\0' && draw_width(state) + 3 + draw_width(hint) > COLS - 4)
+        snprintf(state, sizeof state, "%s", ui_sub_state_word(sub));
+    int sw = draw_text(top + 1, 2, COLS - 4, state, sa);
+    if (hint[0] != '\0')
+        draw_text(top + 1, 2 + sw + 3, COLS - 4 - sw - 3, hint, A_NORMAL);
 
     int y = top + 3;
     attr_t h = term_attr(TERM_HEADING);

@@ -1092,6 +1092,7 @@ enum bc_status billing_subscription_pay(struct billing *b, int64_t account_id,
     if (st == BC_OK) {
         rep.outcome = LIFECYCLE_RENEWED;
         rep.order_id = order_id;
+        snprintf(rep.document, sizeof rep.document, "%s", docnum);   /* its invoice */
         rep.due = due;
         rep.balance_applied = job.charge.totals.balance_applied;
         free(request);
