@@ -49,6 +49,7 @@ static const struct keys_binding keys_table[] = {
     {'m', false, ACT_MANAGE},
     {'o', false, ACT_OPTIONS},
     {KEY_RESIZE, true, ACT_RESIZE},
+    {KEY_CTRL('n'), false, ACT_NEW_ACCOUNT},
 };
 
 /* How each action is named in the footer: the key and what it does, and a
@@ -85,6 +86,8 @@ static const struct keys_label keys_labels[ACT_COUNT] = {
     [ACT_ESC_LEAVE] = {"Esc", "Esc", N_("leave field"), NULL},
     [ACT_CTRL_QUIT] = {"Ctrl-Q", "Ctrl-Q", N_("quit"), NULL},
     [ACT_CLEAR] = {"Ctrl-U", "Ctrl-U", N_("clear"), NULL},
+    /* TRANSLATORS: short form of "new account" for a crowded footer. */
+    [ACT_NEW_ACCOUNT] = {"Ctrl-N", "Ctrl-N", N_("new account"), N_("new")},
 };
 
 enum ui_action keys_action(wint_t ch, bool is_key, bool kiosk)

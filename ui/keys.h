@@ -19,6 +19,7 @@ enum ui_action {
     ACT_ESC_CLEAR,    /* no key of its own: Esc empties the search field (footer label) */
     ACT_ESC_LEAVE,    /* no key of its own: Esc leaves the focused text field (footer label) */
     ACT_CTRL_QUIT,    /* no key of its own: Ctrl-Q, the quit that works in text fields (footer label) */
+    ACT_NEW_ACCOUNT,  /* Ctrl-N: a new account (operators, from Find an account) */
     ACT_COUNT
 };
 

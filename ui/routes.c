@@ -8,10 +8,12 @@
 
 extern const struct ui_screen scr_search, scr_home, scr_modify, scr_cart, scr_review,
     scr_payment, scr_confirm, scr_seats, scr_history, scr_signin;
+extern const struct ui_screen scr_account_new, scr_billing_info, scr_payment_method;
 
 static const struct ui_screen *const ui_route_table[] = {
     &scr_signin, &scr_search, &scr_home, &scr_modify, &scr_cart, &scr_review,
     &scr_payment, &scr_confirm, &scr_seats, &scr_history,
+    &scr_account_new, &scr_billing_info, &scr_payment_method,
 };
 
 const struct ui_screen *ui_route(const char *name)

@@ -11,7 +11,10 @@
 #include "i18n.h"
 #include "list.h"
 
-enum home_option { HOME_OPT_MODIFY, HOME_OPT_SEATS, HOME_OPT_HISTORY, HOME_OPT_COUNT };
+/* The product's options, then the account's own (shown with no product too). */
+enum home_option { HOME_OPT_MODIFY, HOME_OPT_SEATS, HOME_OPT_HISTORY, HOME_OPT_BILLING_INFO,
+                   HOME_OPT_PAYMENT_METHOD, HOME_OPT_COUNT };
+#define HOME_OPT_ACCOUNT HOME_OPT_BILLING_INFO   /* the first of the account's */
 
 struct home_state {
     bool menu_open;
@@ -31,6 +34,10 @@ static const char *home_option_label(const struct ui_app *app, int opt)
         return home_trial_ended(ui_sub(app)) ? _("Subscribe now") : _("Modify subscription");
     case HOME_OPT_SEATS:
         return _("Manage seats");
+    case HOME_OPT_BILLING_INFO:
+        return _("Billing information");
+    case HOME_OPT_PAYMENT_METHOD:
+        return _("Payment method");
     default:
         return _("Order history");
     }
@@ -50,6 +57,10 @@ static void home_enter(struct ui_app *app, void *st)
 static void home_open_option(struct ui_app *app, struct home_state *H, int opt)
 {
     H->menu_open = false;
+    if (opt == HOME_OPT_BILLING_INFO || opt == HOME_OPT_PAYMENT_METHOD) {
+        ui_go(app, opt == HOME_OPT_BILLING_INFO ? "billing_info" : "payment_method", 0);
+        return;
+    }
     if (ui_sub(app) == NULL)
         return;
     switch (opt) {
@@ -156,6 +167,29 @@ static const char *home_status_label(const struct store_subscription *s)
     return s->status == STORE_SUB_TRIAL ? _("trial") : "";
 }
 
+/* The options menu: the product's (none without a product), then the
+ * account's. Its rows are the options shown, in order. */
+static int home_menu_first(const struct ui_app *app)
+{
+    return ui_sub(app) != NULL ? 0 : HOME_OPT_ACCOUNT;
+}
+
+static void home_draw_menu(struct ui_app *app, struct home_state *H, int menu_y, int bottom,
+                           int mx)
+{
+    int first = home_menu_first(app), n = HOME_OPT_COUNT - first;
+    int mw = 34, mh = n + 2;
+    if (menu_y + mh > bottom)
+        menu_y = bottom - mh;
+    for (int r = 0; r < mh; r++)
+        draw_fill(menu_y + r, mx, mw, A_NORMAL);
+    draw_box(menu_y, mx, mh, mw);
+    for (int o = 0; o < n; o++) {
+        attr_t at = draw_list_mark(menu_y + 1 + o, mx + 1, (size_t)o == H->menu.sel, true, A_NORMAL);
+        draw_text(menu_y + 1 + o, mx + 3, mw - 5, home_option_label(app, first + o), at);
+    }
+}
+
 static void home_draw(struct ui_app *app, void *st, int top, int bottom)
 {
     struct home_state *H = st;
@@ -175,6 +209,8 @@ static void home_draw(struct ui_app *app, void *st, int top, int bottom)
     y++;
     if (app->va.subs.n == 0) {
         draw_text(y + 1, 4, COLS - 8, _("This account has no subscriptions."), A_NORMAL);
+        if (H->menu_open)
+            home_draw_menu(app, H, y + 3, bottom, cplan);
         return;
     }
     ui_list_set_count(&H->subs, app->va.subs.n);
@@ -216,19 +252,8 @@ static void home_draw(struct ui_app *app, void *st, int top, int bottom)
         draw_text(y + 1, cprod, COLS - cprod - 2, buf, A_NORMAL);
     }
 
-    if (H->menu_open && menu_y > 0) {
-        int mw = 34, mh = HOME_OPT_COUNT + 2;
-        if (menu_y + mh > bottom)
-            menu_y = bottom - mh;
-        int mx = cplan;
-        for (int r = 0; r < mh; r++)
-            draw_fill(menu_y + r, mx, mw, A_NORMAL);
-        draw_box(menu_y, mx, mh, mw);
-        for (int o = 0; o < HOME_OPT_COUNT; o++) {
-            attr_t at = draw_list_mark(menu_y + 1 + o, mx + 1, (size_t)o == H->menu.sel, true, A_NORMAL);
-            draw_text(menu_y + 1 + o, mx + 3, mw - 5, home_option_label(app, o), at);
-        }
-    }
+    if (H->menu_open && menu_y > 0)
+        home_draw_menu(app, H, menu_y, bottom, cplan);
 }
 
 static void home_yes_sign_out(struct ui_app *app, void *st)
@@ -248,7 +273,7 @@ static unsigned home_keys(struct ui_app *app, struct home_state *H, enum ui_acti
         case ACT_TAB:
             return ui_list_key(&H->menu, ACT_DOWN);
         case ACT_ENTER:
-            home_open_option(app, H, (int)H->menu.sel);
+            home_open_option(app, H, home_menu_first(app) + (int)H->menu.sel);
             return UI_DONE;
         case ACT_BACK:
             H->menu_open = false;
@@ -263,10 +288,10 @@ static unsigned home_keys(struct ui_app *app, struct home_state *H, enum ui_acti
     switch (act) {
     case ACT_ENTER:
     case ACT_OPTIONS:
-        if (ui_sub(app) != NULL) {
+        {
+            size_t n = (size_t)(HOME_OPT_COUNT - home_menu_first(app));
             H->menu_open = true;
-            H->menu = (struct ui_list){.n = HOME_OPT_COUNT, .rows = HOME_OPT_COUNT,
-                                       .wrap = true};
+            H->menu = (struct ui_list){.n = n, .rows = n, .wrap = true};
         }
         return UI_DONE;
     case ACT_EDIT:
@@ -325,6 +350,8 @@ static const char *const home_help[] = {
        "Enter opens the product's options: Modify subscription, Manage "
        "seats, Order history. Shortcuts: e modify, s seats, h history, c "
        "cart. A trial that has ended offers Subscribe now instead of Modify."),
+    N_("The options menu (Enter) also holds the account's Billing information and "
+       "Payment method, with or without a product."),
     NULL,
 };
 
@@ -335,6 +362,8 @@ static const char *const home_menu_help[] = {
        "ended, starts paying for it). Manage seats assigns the product's "
        "seats to the account's users, adds and removes users. Order history "
        "lists the orders placed for the account."),
+    N_("Billing information and Payment method are the account's: what its "
+       "invoices state, and the card on file that renewals are charged to."),
     N_("Up/Down choose an option, Enter opens it, Esc closes the menu."),
     NULL,
 };
