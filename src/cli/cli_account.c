@@ -46,8 +46,15 @@ static int print_account_json(struct cli *c, int64_t id)
         st = store_cart_get(c->store, id, &cart);
     if (st != BC_OK)
         rc = cli_status(st, "account");
-    else if (!cli_json_print(cli_json_account(&a, have_contact ? &contact : NULL, &subs, &cart)))
-        rc = cli_status(BC_IO_ERROR, "standard output");
+    else {
+        json_t *o = cli_json_account(&a, have_contact ? &contact : NULL, &subs, &cart);
+        if (!cli_json_add_card(o, c->store, id)) {
+            json_decref(o);
+            rc = cli_status(BC_DB_ERROR, "card on file");
+        } else if (!cli_json_print(o)) {
+            rc = cli_status(BC_IO_ERROR, "standard output");
+        }
+    }
     store_cart_clear(&cart);
     store_subscription_list_clear(&subs);
     store_contact_clear(&contact);

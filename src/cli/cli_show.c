@@ -153,16 +153,10 @@ int cli_cmd_account_show(struct cli *c)
     }
     if (c->json) {
         json_t *o = cli_json_account(&a, have_contact ? &contact : NULL, &subs, &cart);
-        /* The card on file (brand, last 4, expiry), or null. */
-        struct store_card card;
-        memset(&card, 0, sizeof card);
-        st = store_card_get(c->store, id, &card);
-        if (o && (st == BC_OK || st == BC_NOT_FOUND))
-            json_object_set_new(o, "card_on_file", st == BC_OK
-                ? json_pack("{s:s, s:s, s:i, s:i}", "brand", card.brand, "last4", card.last4,
-                            "exp_month", card.exp_month, "exp_year", card.exp_year)
-                : json_null());
-        if (!cli_json_print(o))
+        if (!cli_json_add_card(o, c->store, id)) {
+            json_decref(o);
+            rc = cli_status(BC_DB_ERROR, "card on file");
+        } else if (!cli_json_print(o))
             rc = cli_status(BC_IO_ERROR, "standard output");
     } else if ((rc = cli_open_catalog(c)) == CLI_EXIT_OK) {
         print_account_text(c, &a, have_contact ? &contact : NULL, &subs, &cart);
