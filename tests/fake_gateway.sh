@@ -4,7 +4,8 @@
 # Usage: fake_gateway.sh MODE STATEDIR
 # Reads one JSON request on stdin and answers as MODE says:
 #   approved  charge records STATEDIR/<key> and answers approved; refund marks
-#             it refunded; status answers from the record (approved/declined)
+#             it refunded; status answers from the record (approved/declined);
+#             verify answers approved and records nothing
 #   declined  answers declined
 #   declined_funds  answers declined, reason insufficient_funds
 #   garbage   prints something that is not JSON
@@ -37,6 +38,9 @@ approved)
     refund)
         [ -f "$dir/$key" ] && echo "refunded" > "$dir/$key"
         echo '{"status": "approved"}'
+        ;;
+    verify)
+        echo "{\"status\": \"approved\", \"reference\": \"vf-$key\"}"
         ;;
     status)
         if [ -f "$dir/$key" ] && grep -q '^approved' "$dir/$key"; then

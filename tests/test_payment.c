@@ -251,6 +251,44 @@ static void test_processor(void **state)
     payment_destroy(NULL);
 }
 
+/* A verify charges nothing and records nothing; the card rules are the
+ * charge's. */
+static void test_verify(void **state)
+{
+    struct fixture *f = *state;
+    struct payment_processor *p = payment_test_create(f->store);
+    char why[64];
+    enum store_charge_state cs;
+
+    strcpy(why, "stale");
+    assert_int_equal(payment_verify(p, "v-ok", "4242 4242 4242 4242", "EUR", why, sizeof why),
+                     PAYMENT_APPROVED);
+    assert_string_equal(why, "");
+    assert_int_equal(store_test_charge_get(f->store, "v-ok", &cs, NULL, NULL, 0), BC_NOT_FOUND);
+    const char *declining[] = {"4000000000000002", "4000 0000 0000 9995", "4000000000000069",
+                               "4242424242424241"};
+    const char *reasons[] = {"card_declined", "insufficient_funds", "expired_card",
+                             "card_declined"};
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(payment_verify(p, "v-dec", declining[i], "EUR", why, sizeof why),
+                         PAYMENT_DECLINED);
+        assert_string_equal(why, reasons[i]);
+    }
+    assert_int_equal(store_test_charge_get(f->store, "v-dec", &cs, NULL, NULL, 0), BC_NOT_FOUND);
+    /* The processing-error card: no answer. */
+    assert_int_equal(payment_verify(p, "v-err", "4000000000000119", "EUR", why, sizeof why),
+                     PAYMENT_UNKNOWN);
+    /* A card on file is not a card to verify; a request needs a key. */
+    assert_int_equal(payment_verify(p, "v-file", "on_file:visa:4242", "EUR", why, sizeof why),
+                     PAYMENT_UNKNOWN);
+    assert_int_equal(payment_verify(p, "", "4242424242424242", "EUR", why, sizeof why),
+                     PAYMENT_UNKNOWN);
+    assert_int_equal(payment_verify(p, "v-null", NULL, "EUR", NULL, 0), PAYMENT_UNKNOWN);
+    assert_int_equal(payment_verify(NULL, "v-null", "4242424242424242", "EUR", NULL, 0),
+                     PAYMENT_UNKNOWN);
+    payment_destroy(p);
+}
+
 /* ---------------------------------------------------------------- exec processor */
 
 static int64_t ms_now(void)
@@ -353,6 +391,58 @@ static void exec_failures_are_unknown(void **state)
     no_children_left();
 }
 
+static void exec_verify(void **state)
+{
+    struct fixture *f = *state;
+    int fds = count_fds();
+    char why[64], path[256];
+    struct payment_processor *p = gateway(f->dir, "approved", 5000);
+    assert_int_equal(payment_verify(p, "vk-1", "4242424242424242", "EUR", why, sizeof why),
+                     PAYMENT_APPROVED);
+    assert_string_equal(why, "");
+    snprintf(path, sizeof path, "%s/last_request.json", f->dir);
+    json_t *req = json_load_file(path, 0, NULL);
+    assert_non_null(req);
+    assert_string_equal(json_string_value(json_object_get(req, "op")), "verify");
+    assert_string_equal(json_string_value(json_object_get(req, "key")), "vk-1");
+    assert_int_equal(json_integer_value(json_object_get(req, "amount_minor")), 0);
+    assert_string_equal(json_string_value(json_object_get(req, "currency")), "EUR");
+    assert_string_equal(json_string_value(json_object_get(req, "card")), "4242424242424242");
+    json_decref(req);
+    /* Nothing was charged under the key. */
+    assert_int_equal(payment_status(p, "vk-1", NULL, NULL, 0), PAYMENT_DECLINED);
+    payment_destroy(p);
+
+    struct {
+        const char *mode;
+        enum payment_result want;
+        const char *why;
+    } cases[] = {
+        {"declined", PAYMENT_DECLINED, ""},
+        {"declined_funds", PAYMENT_DECLINED, "insufficient_funds"},
+        {"garbage", PAYMENT_UNKNOWN, ""},
+        {"exit1", PAYMENT_UNKNOWN, ""},
+        {"crash", PAYMENT_UNKNOWN, ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        p = gateway(f->dir, cases[i].mode, 5000);
+        strcpy(why, "stale");
+        assert_int_equal(payment_verify(p, "vk-2", "4242424242424242", "EUR", why, sizeof why),
+                         cases[i].want);
+        assert_string_equal(why, cases[i].why);
+        payment_destroy(p);
+    }
+    /* A hung gateway is bounded by the timeout. */
+    p = gateway(f->dir, "hang", 300);
+    int64_t t0 = ms_now();
+    assert_int_equal(payment_verify(p, "vk-3", "4242424242424242", "EUR", why, sizeof why),
+                     PAYMENT_UNKNOWN);
+    assert_true(ms_now() - t0 < 300 + 700);
+    payment_destroy(p);
+    assert_int_equal(count_fds(), fds);
+    no_children_left();
+}
+
 static void exec_hang_is_bounded(void **state)
 {
     struct fixture *f = *state;
@@ -381,7 +471,9 @@ int main(void)
         cmocka_unit_test(expiry),
         cmocka_unit_test(mask),
         cmocka_unit_test_setup_teardown(test_processor, store_setup, store_teardown),
+        cmocka_unit_test_setup_teardown(test_verify, store_setup, store_teardown),
         cmocka_unit_test_setup_teardown(exec_approved, store_setup, store_teardown),
+        cmocka_unit_test_setup_teardown(exec_verify, store_setup, store_teardown),
         cmocka_unit_test_setup_teardown(exec_failures_are_unknown, store_setup, store_teardown),
         cmocka_unit_test_setup_teardown(exec_hang_is_bounded, store_setup, store_teardown),
     };

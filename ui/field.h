@@ -35,7 +35,7 @@ void field_draw(const struct ui_field *f, int y, int x, int w, bool focused, con
 
 /* A form: items in focus order, each a field or (field NULL) a button or
  * choice the screen handles; hidden items are skipped by the focus. */
-#define UI_FORM_MAX 8
+#define UI_FORM_MAX 16
 struct ui_form {
     struct ui_field *field[UI_FORM_MAX];   /* borrowed: fields of the same state */
     bool hidden[UI_FORM_MAX];

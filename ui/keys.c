@@ -53,6 +53,7 @@ static const struct keys_binding keys_table[] = {
     {'p', false, ACT_SAVE_PDF},
     {'f', false, ACT_SAVE_XML},
     {'n', false, ACT_SEND},
+    {KEY_CTRL('n'), false, ACT_NEW_ACCOUNT},
 };
 
 /* How each action is named in the footer: the key and what it does, and a
@@ -94,6 +95,8 @@ static const struct keys_label keys_labels[ACT_COUNT] = {
     [ACT_SAVE_PDF] = {"p", "p", N_("save PDF"), N_("PDF")},
     [ACT_SAVE_XML] = {"f", "f", N_("save XML"), N_("XML")},
     [ACT_SEND] = {"n", "n", N_("send"), NULL},
+    /* TRANSLATORS: short form of "new account" for a crowded footer. */
+    [ACT_NEW_ACCOUNT] = {"Ctrl-N", "Ctrl-N", N_("new account"), N_("new")},
 };
 
 enum ui_action keys_action(wint_t ch, bool is_key, bool kiosk)

@@ -21,6 +21,7 @@ enum ui_action {
     ACT_CTRL_QUIT,    /* no key of its own: Ctrl-Q, the quit that works in text fields (footer label) */
     ACT_INVOICES,     /* i: the account's invoices and credit notes */
     ACT_SAVE_PDF, ACT_SAVE_XML, ACT_SEND,   /* p, f, n: a fiscal document (operators) */
+    ACT_NEW_ACCOUNT,  /* Ctrl-N: a new account (operators, from Find an account) */
     ACT_COUNT
 };
 

@@ -10,6 +10,7 @@ extern const struct ui_screen scr_search, scr_home, scr_modify, scr_cart, scr_re
     scr_payment, scr_confirm, scr_seats, scr_history, scr_signin;
 extern const struct ui_screen scr_invoices, scr_document;
 extern const struct ui_screen scr_paynow;
+extern const struct ui_screen scr_account_new, scr_billing_info, scr_payment_method;
 
 extern const struct ui_screen scr_addproduct;
 static const struct ui_screen *const ui_route_table[] = {
@@ -18,6 +19,7 @@ static const struct ui_screen *const ui_route_table[] = {
     &scr_invoices, &scr_document,
     &scr_addproduct,
     &scr_paynow,
+    &scr_account_new, &scr_billing_info, &scr_payment_method,
 };
 
 const struct ui_screen *ui_route(const char *name)

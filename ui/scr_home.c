@@ -17,7 +17,7 @@
  * only when they apply (SPEC §8). */
 enum home_option { HOME_OPT_MODIFY, HOME_OPT_SEATS, HOME_OPT_HISTORY, HOME_OPT_CANCEL,
                    HOME_OPT_REACTIVATE, HOME_OPT_PAY, HOME_OPT_UNSCHEDULE, HOME_OPT_INVOICES,
-                   HOME_OPT_COUNT };
+                   HOME_OPT_BILLING_INFO, HOME_OPT_PAYMENT_METHOD, HOME_OPT_COUNT };
 
 struct home_state {
     bool menu_open;
@@ -64,6 +64,10 @@ static const char *home_option_label(const struct ui_app *app, int opt)
         return _("Manage seats");
     case HOME_OPT_INVOICES:
         return _("Invoices");
+    case HOME_OPT_BILLING_INFO:
+        return _("Billing information");
+    case HOME_OPT_PAYMENT_METHOD:
+        return _("Payment method");
     case HOME_OPT_CANCEL:
         return _("Cancel subscription");
     case HOME_OPT_REACTIVATE:
@@ -77,15 +81,16 @@ static const char *home_option_label(const struct ui_app *app, int opt)
     }
 }
 
-/* The options that apply to the subscription s, in menu order. */
+/* The options that apply to the subscription s, in menu order, then the
+ * account's own (the only ones without a product: s NULL). */
 static int home_options(const struct store_subscription *s, int opts[HOME_OPT_COUNT])
 {
     int n = 0;
+    if (s == NULL)
+        goto account;
     opts[n++] = HOME_OPT_MODIFY;
     opts[n++] = HOME_OPT_SEATS;
     opts[n++] = HOME_OPT_HISTORY;
-    if (s == NULL)
-        return n;
     bool overdue = s->status == STORE_SUB_PAST_DUE || s->status == STORE_SUB_SUSPENDED;
     if (overdue)
         opts[n++] = HOME_OPT_PAY;
@@ -96,7 +101,10 @@ static int home_options(const struct store_subscription *s, int opts[HOME_OPT_CO
         opts[n++] = HOME_OPT_CANCEL;
     if (s->sched_plan != NULL)
         opts[n++] = HOME_OPT_UNSCHEDULE;
+account:
     opts[n++] = HOME_OPT_INVOICES;
+    opts[n++] = HOME_OPT_BILLING_INFO;
+    opts[n++] = HOME_OPT_PAYMENT_METHOD;
     return n;
 }
 
@@ -185,6 +193,10 @@ static void home_open_option(struct ui_app *app, struct home_state *H, int opt)
     if (opt == HOME_OPT_INVOICES) {
         /* The account's, with or without subscriptions. */
         ui_go(app, "invoices", 0);
+        return;
+    }
+    if (opt == HOME_OPT_BILLING_INFO || opt == HOME_OPT_PAYMENT_METHOD) {
+        ui_go(app, opt == HOME_OPT_BILLING_INFO ? "billing_info" : "payment_method", 0);
         return;
     }
     const struct store_subscription *s = ui_sub(app);
@@ -391,6 +403,8 @@ static void home_draw(struct ui_app *app, void *st, int top, int bottom)
         snprintf(add, sizeof add, "+ %s", _("Add product"));
         attr_t mark = draw_list_mark(y, 2, home_on_add(app), true, A_NORMAL);
         draw_text(y, cprod, COLS - cprod - 2, add, mark);
+        if (home_on_add(app))
+            menu_y = y + 1;   /* the account's own options (o) */
     }
 
     if (H->menu_open && menu_y > 0) {
@@ -441,16 +455,16 @@ static unsigned home_keys(struct ui_app *app, struct home_state *H, enum ui_acti
     switch (act) {
     case ACT_ENTER:
     case ACT_OPTIONS:
-        if (home_on_add(app)) {
+        /* Enter on Add product adds one; o there (or on an account with
+         * nothing to add) opens the account's own options. */
+        if (act == ACT_ENTER && home_on_add(app)) {
             ui_go(app, "addproduct", 0);
             return UI_DONE;
         }
-        if (ui_sub(app) != NULL) {
-            H->menu_open = true;
-            H->nopts = home_options(ui_sub(app), H->opts);
-            H->menu = (struct ui_list){.n = (size_t)H->nopts, .rows = (size_t)H->nopts,
-                                       .wrap = true};
-        }
+        H->menu_open = true;
+        H->nopts = home_options(ui_sub(app), H->opts);
+        H->menu = (struct ui_list){.n = (size_t)H->nopts, .rows = (size_t)H->nopts,
+                                   .wrap = true};
         return UI_DONE;
     case ACT_EDIT:
         home_open_option(app, H, HOME_OPT_MODIFY);
@@ -500,9 +514,16 @@ static const enum ui_action *home_footer(struct ui_app *app, void *st)
                                           ACT_CART, ACT_NONE};
     static const enum ui_action kiosk[] = {ACT_UP, ACT_ENTER, ACT_SIGNOUT, ACT_EDIT, ACT_SEATS,
                                            ACT_HISTORY, ACT_NONE};
+    /* On Add product: Enter adds one, o opens the account's own options. */
+    static const enum ui_action add[] = {ACT_ENTER, ACT_OPTIONS, ACT_UP, ACT_CART, ACT_NONE};
+    static const enum ui_action kiosk_add[] = {ACT_UP, ACT_ENTER, ACT_OPTIONS, ACT_SIGNOUT,
+                                               ACT_NONE};
+    bool kiosk_first = app->kiosk && !ui_can_go_back(app);
     if (H->menu_open)
         return menu;
-    return app->kiosk && !ui_can_go_back(app) ? kiosk : acts;
+    if (home_on_add(app))
+        return kiosk_first ? kiosk_add : add;
+    return kiosk_first ? kiosk : acts;
 }
 
 static const char *const home_help[] = {
@@ -524,7 +545,8 @@ static const char *const home_menu_help[] = {
        "ended, starts paying for it). Manage seats assigns the product's "
        "seats to the account's users, adds and removes users. Order history "
        "lists the orders placed for the account."),
-    N_("Invoices lists the account's invoices and credit notes (also i)."),
+    N_("Invoices (also i), Billing information and Payment method are the account's: "
+       "its documents, what its invoices state, the card renewals are charged to."),
     N_("Up/Down choose an option, Enter opens it, Esc closes the menu."),
     NULL,
 };

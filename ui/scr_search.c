@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "account.h"
 #include "app.h"
 #include "draw.h"
 #include "field.h"
@@ -74,7 +75,6 @@ static void search_open(struct ui_app *app, struct search_state *S)
 static void search_draw(struct ui_app *app, void *st, int top, int bottom)
 {
     struct search_state *S = st;
-    (void)app;
     int w = COLS - 4;
     draw_text(top, 2, w, _("Find an account by name, e-mail or account id:"), A_NORMAL);
     field_draw(&S->q, top + 1, 2, 62, !S->in_list, NULL);
@@ -82,6 +82,9 @@ static void search_draw(struct ui_app *app, void *st, int top, int bottom)
     int y = top + 3;
     if (S->q.text[0] == '\0') {
         draw_text(y, 2, w, _("Type to search; Enter opens the highlighted account."), A_NORMAL);
+        if (account_may_write(&app->b->actor) == BC_OK)
+            draw_text(y + 2, 2, w, _("Ctrl-N opens New account, for a customer not yet here."),
+                      A_NORMAL);
         return;
     }
     if (S->res.n == 0) {
@@ -164,6 +167,14 @@ static unsigned search_action(struct ui_app *app, void *st, enum ui_action act)
     case ACT_SEARCH:
         S->in_list = false;
         return UI_DONE;
+    case ACT_NEW_ACCOUNT: {
+        enum bc_status rc = account_may_write(&app->b->actor);
+        if (rc != BC_OK)
+            ui_status_code(app, rc);
+        else
+            ui_go(app, "account_new", 0);
+        return UI_DONE;
+    }
     case ACT_CART:
         return UI_HANDLED;   /* no account yet */
     default:
@@ -191,9 +202,13 @@ static bool search_typing(const struct search_state *S)
 
 static const enum ui_action *search_footer(struct ui_app *app, void *st)
 {
-    static const enum ui_action acts[] = {ACT_ENTER, ACT_UP, ACT_TAB, ACT_NONE};
-    static const enum ui_action field[] = {ACT_ENTER, ACT_UP, ACT_TAB, ACT_ESC_LEAVE, ACT_NONE};
-    static const enum ui_action typing[] = {ACT_ENTER, ACT_UP, ACT_TAB, ACT_ESC_CLEAR, ACT_NONE};
+    /* Ctrl-N comes last: where the footer is short it is the one left out
+     * (the screen says it in words). */
+    static const enum ui_action acts[] = {ACT_ENTER, ACT_UP, ACT_TAB, ACT_NEW_ACCOUNT, ACT_NONE};
+    static const enum ui_action field[] = {ACT_ENTER, ACT_UP, ACT_TAB, ACT_ESC_LEAVE,
+                                           ACT_NEW_ACCOUNT, ACT_NONE};
+    static const enum ui_action typing[] = {ACT_ENTER, ACT_UP, ACT_TAB, ACT_ESC_CLEAR,
+                                            ACT_NEW_ACCOUNT, ACT_NONE};
     const struct search_state *S = st;
     (void)app;
     if (search_typing(S))
@@ -217,6 +232,8 @@ static const char *const search_help[] = {
        "first row returns to the search box. Everything typed in the search "
        "box goes into it, q and ? too: Esc clears it and leaves it, then ? "
        "opens this help and q quits; Ctrl-Q quits from the box."),
+    N_("Ctrl-N opens New account: an operator creates a customer account and its "
+       "billing contact there."),
     NULL,
 };
 

@@ -380,12 +380,37 @@ enum bc_status account_add(struct billing *b, struct store_account *accounts,
     return st;
 }
 
+static bool same_text(const char *x, const char *y)
+{
+    return strcmp(x ? x : "", y ? y : "") == 0;
+}
+
+/* A billing contact edits its own account's billing information (SPEC
+ * §8): everything but the name, kind and currency, on an account that is
+ * not corporate (billing_rights says why not). */
+static enum bc_status contact_may_edit(struct billing *b, const struct store_account *before,
+                                       const struct store_account *after)
+{
+    struct billing_rights rights;
+    enum bc_status st = billing_rights(b, before, &rights);
+    if (st != BC_OK)
+        return st;
+    if (rights.may_change != BC_OK)
+        return rights.may_change;
+    if (!same_text(before->name, after->name) || before->kind != after->kind ||
+        strcmp(before->currency, after->currency) != 0)
+        return BC_NOT_ADMIN;
+    return BC_OK;
+}
+
 enum bc_status account_edit(struct billing *b, const struct store_account *before,
                             const struct store_account *after)
 {
     enum bc_status st = account_may_write(&b->actor);
     json_t *jb, *ja;
 
+    if (st == BC_NOT_ADMIN && b->actor.kind == BILLING_ACTOR_CONTACT)
+        st = contact_may_edit(b, before, after);
     if (st != BC_OK)
         return audit_refusal(b, before->id, "account.edit", st);
     jb = account_fields_json(before, NULL);

@@ -56,9 +56,24 @@ enum bc_status account_add(struct billing *b, struct store_account *accounts,
                            struct store_contact *contacts, size_t n, size_t *failed);
 
 /* Writes `after` (same id as `before`) with one "account.edit" audit row,
- * before and after holding the fields. */
+ * before and after holding the fields. Operators as account_may_write
+ * says; the account's billing contact too (SPEC §8 Billing information),
+ * for every field but the name, kind and currency (BC_NOT_ADMIN), unless
+ * billing_rights refuses it (a corporate account). */
 enum bc_status account_edit(struct billing *b, const struct store_account *before,
                             const struct store_account *after);
+
+/* Replaces the account's card on file (SPEC §8 Payment method) with the
+ * typed card once the processor verified it (nothing charged): brand,
+ * last 4 digits and expiry only, with one "card.set" audit row. Who may:
+ * billing_rights' may_change (its refusal returned). BC_INVALID_CARD,
+ * BC_INVALID_ARGUMENT (expiry not MM/YY), BC_CARD_EXPIRED,
+ * BC_PAYMENT_DECLINED (the processor's reason in `reason`, "" when none),
+ * BC_PAYMENT_ERROR (no processor, or no answer from it): nothing changed.
+ * *out (may be NULL) gets the card now on file. */
+enum bc_status account_set_card(struct billing *b, int64_t account_id, const char *number,
+                                const char *expiry, struct store_card *out, char *reason,
+                                size_t reasonsize);
 
 /* The billing profile as JSON: tax_code, pec, sdi_code, street, number,
  * postcode, city, province (each null when not given). New reference. */

@@ -20,8 +20,12 @@
  * a declining test card (0002, 9995, 0069): it then declines the same way,
  * so that renewals charged to the card on file can be declined too.
  *
+ * A verify (payment_verify) follows the same card rules and records nothing:
+ * approved, declined with the same reasons, 0119 unknown.
+ *
  * `exec` runs a configured command with /bin/sh -c, writes one JSON request
- * {"op": "charge"|"refund"|"status", "key", "amount_minor", "currency", "card"}
+ * {"op": "charge"|"refund"|"status"|"verify", "key", "amount_minor",
+ * "currency", "card"} (a verify's amount_minor is 0)
  * on its stdin and reads {"status": "approved"|"declined"|"unknown",
  * "reference"} from its stdout (a decline may carry "reason", passed on). A command that exits non-zero, dies from a
  * signal, prints something that is not that JSON or outlives timeout_ms (it is
@@ -320,6 +324,31 @@ enum payment_result payment_status(struct payment_processor *p, const char *key,
     if (p->kind == PROCESSOR_TEST)
         return test_status(p, key, amount, reference, refsize);
     return exec_call(p, "status", key, 0, "", "", amount, reference, refsize);
+}
+
+enum payment_result payment_verify(struct payment_processor *p, const char *key, const char *card,
+                                   const char *currency, char *reason, size_t reasonsize)
+{
+    copy_ref(reason, reasonsize, "");
+    if (!p || !key || !*key || !card || !*card || strncmp(card, "on_file:", 8) == 0)
+        return PAYMENT_UNKNOWN;
+    if (p->kind == PROCESSOR_EXEC) {
+        char ref[128] = "";
+        enum payment_result r = exec_call(p, "verify", key, 0, currency, card, NULL, ref, sizeof ref);
+        if (r == PAYMENT_DECLINED)
+            copy_ref(reason, reasonsize, ref);
+        return r;
+    }
+    switch (test_card_outcome(card)) {
+    case TEST_ERROR:
+        return PAYMENT_UNKNOWN;
+    case TEST_DECLINE:
+        copy_ref(reason, reasonsize, test_decline_reason(card));
+        return PAYMENT_DECLINED;
+    case TEST_APPROVE:
+        break;
+    }
+    return PAYMENT_APPROVED;
 }
 
 /* ---------------------------------------------------------------- cards */

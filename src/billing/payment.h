@@ -41,6 +41,13 @@ enum payment_result payment_refund(struct payment_processor *p, const struct pay
  * DECLINED (declined, refunded or never seen), UNKNOWN (cannot tell now). */
 enum payment_result payment_status(struct payment_processor *p, const char *key,
                                    int64_t *amount, char *reference, size_t refsize);
+/* Asks the processor whether `card` (the full number) can be charged,
+ * charging nothing (SPEC §8, a card put on file outside any checkout):
+ * APPROVED, DECLINED with the reason in `reason` (as for a charge, "" when
+ * none is given), or UNKNOWN (no answer, a processing error). `key` names
+ * the request; nothing is recorded under it. */
+enum payment_result payment_verify(struct payment_processor *p, const char *key, const char *card,
+                                   const char *currency, char *reason, size_t reasonsize);
 
 /* ---- cards: never stored whole; brand + last 4 + expiry only ---- */
 /* Digits only (spaces and dashes dropped) into out; false when not 12..19 digits. */

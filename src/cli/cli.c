@@ -125,6 +125,7 @@ static const enum cli_opt account_edit_opts[] = {
     CLI_OPT_JSON, CLI_OPT_NAME, CLI_OPT_COUNTRY, CLI_OPT_KIND, CLI_OPT_VAT_NUMBER,
     CLI_OPT_ADDRESS, CLI_OPT_LEGAL_NAME, BILLING_PROFILE_OPTS,
 };
+static const enum cli_opt account_set_card_opts[] = {CLI_OPT_JSON, CLI_OPT_CARD, CLI_OPT_CARD_EXP};
 static const enum cli_opt invoice_show_opts[] = {
     CLI_OPT_FORMAT, CLI_OPT_OUTPUT, CLI_OPT_JSON, CLI_OPT_XML, CLI_OPT_PDF, CLI_OPT_PAPER,
 };
@@ -151,6 +152,8 @@ static const struct cli_command commands[] = {
     {"account add", "account", "add", 0, 0, OPTS(account_add_opts), cli_cmd_account_add},
     {"account edit", "account", "edit", 1, 1, OPTS(account_edit_opts), cli_cmd_account_edit},
     {"account import", "account", "import", 1, 1, OPTS(json_opts), cli_cmd_account_import},
+    {"account set-card", "account", "set-card", 1, 1, OPTS(account_set_card_opts),
+     cli_cmd_account_set_card},
     {"orders", "orders", NULL, 1, 1, OPTS(json_opts), cli_cmd_orders},
     {"audit", "audit", NULL, 0, 0, OPTS(audit_opts), cli_cmd_audit},
     {"reconcile", "reconcile", NULL, 0, 0, OPTS(json_opts), cli_cmd_reconcile},
@@ -328,7 +331,8 @@ static int dispatch(struct cli *c, char **words, int nwords, cli_run_ui_fn run_u
         for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
             if (strcmp(words[0], commands[i].word1) == 0)
                 seconds = strcmp(words[0], "operator") == 0  ? "'add', 'remove' or 'list'"
-                          : strcmp(words[0], "account") == 0 ? "'show', 'add', 'edit' or 'import'"
+                          : strcmp(words[0], "account") == 0
+                              ? "'show', 'add', 'edit', 'import' or 'set-card'"
                           : strcmp(words[0], "subscription") == 0
                               ? "'cancel', 'reactivate', 'schedule', 'unschedule' or 'pay'"
                           : strcmp(words[0], "invoice") == 0 ? "'show' or 'send'"

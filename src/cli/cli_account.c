@@ -1,5 +1,6 @@
-/* cli_account.c — `billcenter account add | edit ID | import FILE`: putting
- * customers in from scripts. The fields are checked by account.c (the same
+/* cli_account.c — `billcenter account add | edit ID | import FILE |
+ * set-card ID`: putting customers in from scripts, and replacing the card
+ * on file (verified with the processor first). The fields are checked by account.c (the same
  * checks for the three commands); a bad value is bad usage told in one
  * line, and an import reports every bad row as FILE:LINE: message and
  * imports nothing unless every row is good. */
@@ -45,8 +46,15 @@ static int print_account_json(struct cli *c, int64_t id)
         st = store_cart_get(c->store, id, &cart);
     if (st != BC_OK)
         rc = cli_status(st, "account");
-    else if (!cli_json_print(cli_json_account(&a, have_contact ? &contact : NULL, &subs, &cart)))
-        rc = cli_status(BC_IO_ERROR, "standard output");
+    else {
+        json_t *o = cli_json_account(&a, have_contact ? &contact : NULL, &subs, &cart);
+        if (!cli_json_add_card(o, c->store, id)) {
+            json_decref(o);
+            rc = cli_status(BC_DB_ERROR, "card on file");
+        } else if (!cli_json_print(o)) {
+            rc = cli_status(BC_IO_ERROR, "standard output");
+        }
+    }
     store_cart_clear(&cart);
     store_subscription_list_clear(&subs);
     store_contact_clear(&contact);
@@ -518,4 +526,65 @@ int cli_cmd_account_import(struct cli *c)
     }
     import_free(&im);
     return rc;
+}
+
+/* ---------------------------------------------------------------- set-card */
+
+static json_t *card_json(int64_t id, const struct store_card *card)
+{
+    return json_pack("{s:I, s:{s:s, s:s, s:i, s:i}}", "account", (json_int_t)id, "card_on_file",
+                     "brand", card->brand, "last4", card->last4, "exp_month", card->exp_month,
+                     "exp_year", card->exp_year);
+}
+
+int cli_cmd_account_set_card(struct cli *c)
+{
+    struct store_account a;
+    struct store_card card;
+    char reason[64];
+    int64_t id;
+    enum bc_status st;
+    int rc;
+
+    if (!cli_parse_id("account", c->args[0], &id))
+        return CLI_EXIT_USAGE;
+    if (!c->opt[CLI_OPT_CARD] || !c->opt[CLI_OPT_CARD_EXP])
+        return cli_usage_error(c, "--card and --card-exp are required");
+    rc = cli_open_billing(c);
+    if (rc != CLI_EXIT_OK)
+        return rc;
+    rc = cli_load_account(c, id, &a);
+    if (rc != CLI_EXIT_OK)
+        return rc;
+    store_account_clear(&a);
+    st = account_set_card(&c->billing, id, c->opt[CLI_OPT_CARD], c->opt[CLI_OPT_CARD_EXP], &card,
+                          reason, sizeof reason);
+    switch (st) {
+    case BC_OK:
+        break;
+    case BC_INVALID_CARD:
+        return cli_error("--card: %s Nothing was changed.", _(bc_status_message(st)));
+    case BC_INVALID_ARGUMENT:
+        return cli_bad_value("--card-exp: '%s' is not MM/YY; nothing was changed",
+                             c->opt[CLI_OPT_CARD_EXP]);
+    case BC_CARD_EXPIRED:
+        return cli_error("--card-exp: %s Nothing was changed.", _(bc_status_message(st)));
+    case BC_PAYMENT_DECLINED:
+        if (!reason[0])
+            return refused("account set-card", st);
+        cli_error("account set-card: %s (%s)", _(bc_status_message(st)), reason);
+        return CLI_EXIT_REFUSED;
+    case BC_PAYMENT_ERROR:
+        return cli_error("account set-card: %s The card could not be verified; nothing was "
+                         "changed.", _(bc_status_message(st)));
+    default:
+        return bc_status_is_refusal(st) ? refused("account set-card", st)
+                                        : cli_status(st, "account set-card");
+    }
+    if (c->json)
+        return cli_json_print(card_json(id, &card)) ? CLI_EXIT_OK
+                                                    : cli_status(BC_IO_ERROR, "standard output");
+    printf(_("Card on file for account %lld: %s ending %s, expires %02d/%04d.\n"), (long long)id,
+           card.brand, card.last4, card.exp_month, card.exp_year);
+    return CLI_EXIT_OK;
 }

@@ -153,6 +153,7 @@ int cli_cmd_contact_set_pin(struct cli *c);
 int cli_cmd_account_add(struct cli *c);
 int cli_cmd_account_edit(struct cli *c);
 int cli_cmd_account_import(struct cli *c);
+int cli_cmd_account_set_card(struct cli *c);
 /* a consistent copy of the database (cli_backup.c) */
 int cli_cmd_backup(struct cli *c);
 /* a copy into an empty database of either engine (cli_migrate.c) */

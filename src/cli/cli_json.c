@@ -391,3 +391,18 @@ bool cli_json_print(json_t *v)
     json_decref(v);
     return rc == 0 && fputc('\n', stdout) != EOF;
 }
+
+bool cli_json_add_card(json_t *o, struct store *s, int64_t account_id)
+{
+    struct store_card card;
+    memset(&card, 0, sizeof card);
+    enum bc_status st = store_card_get(s, account_id, &card);
+    if (st != BC_OK && st != BC_NOT_FOUND)
+        return false;
+    if (o)
+        json_object_set_new(o, "card_on_file", st == BC_OK
+            ? json_pack("{s:s, s:s, s:i, s:i}", "brand", card.brand, "last4", card.last4,
+                        "exp_month", card.exp_month, "exp_year", card.exp_year)
+            : json_null());
+    return true;
+}

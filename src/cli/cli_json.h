@@ -33,6 +33,10 @@ json_t *cli_json_order_result(const struct billing_result *r, enum bc_status st)
  * billing_contact {name, email} (or null), subscriptions
  * (cli_json_subscription), cart
  * (items: subscription_id, product, to_plan, to_seats, to_period). */
+/* Adds "card_on_file" to an account object `o` (from cli_json_account):
+ * brand, last4, exp_month, exp_year of the account's card, or null. False
+ * when the store could not tell. */
+bool cli_json_add_card(json_t *o, struct store *s, int64_t account_id);
 json_t *cli_json_account(const struct store_account *a, const struct store_contact *billing_contact,
                          const struct store_subscription_list *subs, const struct store_cart *cart);
 

@@ -152,7 +152,11 @@ int cli_cmd_account_show(struct cli *c)
         goto done;
     }
     if (c->json) {
-        if (!cli_json_print(cli_json_account(&a, have_contact ? &contact : NULL, &subs, &cart)))
+        json_t *o = cli_json_account(&a, have_contact ? &contact : NULL, &subs, &cart);
+        if (!cli_json_add_card(o, c->store, id)) {
+            json_decref(o);
+            rc = cli_status(BC_DB_ERROR, "card on file");
+        } else if (!cli_json_print(o))
             rc = cli_status(BC_IO_ERROR, "standard output");
     } else if ((rc = cli_open_catalog(c)) == CLI_EXIT_OK) {
         print_account_text(c, &a, have_contact ? &contact : NULL, &subs, &cart);

@@ -104,6 +104,9 @@ static const struct {
      "                 currency, kind, vat_number, address, legal_name, contact_name,\n"
      "                 contact_email, tax_code, pec, sdi_code, street, number, postcode,\n"
      "                 city, province, in any order; all rows or none)"},
+    {"account set-card",
+     "billcenter account set-card ID --card NUMBER --card-exp MM/YY [--json]   (verified\n"
+     "                 with the processor, nothing charged; brand, last 4 and expiry kept)"},
     {"orders", "billcenter orders ID [--json]"},
     {"audit", "billcenter audit [--account ID] [--since YYYY-MM-DD (UTC)] [--json]"},
     {"reconcile", "billcenter reconcile [--json]"},
@@ -198,7 +201,7 @@ int cli_usage_error(const struct cli *c, const char *fmt, ...)
         cli_print_usage(stderr, c->command);
     else
         fputs("usage: billcenter [init | catalog check | quote | order place |\n"
-              "                   account show|add|edit|import |\n"
+              "                   account show|add|edit|import|set-card |\n"
               "                   orders | audit | reconcile | operator add|remove|list |\n"
               "                   contact set-pin | backup | migrate | renew |\n"
               "                   subscription cancel|reactivate|schedule|unschedule|pay |\n"

@@ -1343,8 +1343,13 @@ static void test_account_show_json(void **state)
     a = parse_json(text);
     ASSERT_KEYS(a, "id", "name", "kind", "currency", "country", "vat_number", "legal_name", "address",
                 "billing_profile", "balance_minor",
-                "billing_contact", "subscriptions", "cart");
+                "billing_contact", "subscriptions", "cart", "card_on_file");
     assert_int_equal(jint(a, "id"), 1);
+    /* The card on file: brand, last 4 and expiry only. */
+    json_t *card = json_object_get(a, "card_on_file");
+    ASSERT_KEYS(card, "brand", "last4", "exp_month", "exp_year");
+    assert_string_equal(jstr(card, "brand"), "visa");
+    assert_string_equal(jstr(card, "last4"), "4242");
     assert_string_equal(jstr(a, "name"), "Rossi Consulting S.r.l.");
     assert_string_equal(jstr(a, "kind"), "standard");
     assert_string_equal(jstr(a, "currency"), "EUR");
