@@ -68,6 +68,41 @@ static void put_clean(const char *text)
         putchar(*p < 0x20 || *p == 0x7f ? '?' : *p);
 }
 
+
+/* The subscription's state in words under its row (SPEC §8 "States"). */
+static void print_state(const struct cli *c, const struct store_subscription *x)
+{
+    char d[11], since[11];
+    date_format(x->period_end, d);
+    date_format(x->past_due_since ? x->past_due_since : x->period_end, since);
+    switch (x->status) {
+    case STORE_SUB_TRIAL:
+        printf(x->auto_renew_off ? _("    trial, ends on %s (auto-renew off)\n")
+                                 : _("    trial, ends on %s\n"), d);
+        break;
+    case STORE_SUB_PAST_DUE:
+        printf(_("    past due since %s: the renewal is unpaid (subscription pay)\n"), since);
+        break;
+    case STORE_SUB_SUSPENDED:
+        printf(_("    suspended since %s: service off until paid (subscription pay)\n"), since);
+        break;
+    case STORE_SUB_CANCELED:
+        printf(_("    canceled on %s\n"), d);
+        break;
+    case STORE_SUB_TRIAL_ENDED:
+        printf(_("    trial ended on %s\n"), d);
+        break;
+    default:
+        printf(x->auto_renew_off ? _("    pending cancellation, ends on %s\n")
+                                 : _("    active, renews on %s\n"), d);
+        break;
+    }
+    if (x->sched_plan != NULL) {
+        printf(_("    scheduled for %s: %s, "), d, plan_name(c, x->product, x->sched_plan));
+        printf(ngettext("%d seat", "%d seats", (unsigned long)x->sched_seats), x->sched_seats);
+        printf(", %s\n", period_label(x->sched_period));
+    }
+}
 static void print_account_text(const struct cli *c, const struct store_account *a,
                                const struct store_contact *bc,
                                const struct store_subscription_list *subs,
@@ -102,6 +137,7 @@ static void print_account_text(const struct cli *c, const struct store_account *
         printf(_("  %-14s %-12s seats %d/%d  %-8s %s .. %s  (version %lld)\n"),
                product_name(c, x->product), plan_name(c, x->product, x->plan), x->seats_assigned,
                x->seats, period_label(x->period), d0, d1, (long long)x->version);
+        print_state(c, x);
     }
     printf(ngettext("Cart: %zu item\n", "Cart: %zu items\n", cart->n), cart->n);
     for (size_t i = 0; i < cart->n; i++) {
