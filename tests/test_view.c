@@ -199,6 +199,72 @@ static void test_operator_reads_and_searches(void **state)
     view_account_clear(&v);   /* twice is fine */
 }
 
+/* SPEC §8 "States": the account view carries each subscription's next
+ * renewal and its estimate (catalog price today × seats, VAT, before the
+ * balance), figured once by the core when the account is loaded. */
+static void test_account_view_renewal_estimates(void **state)
+{
+    struct fx *f = *state;
+    memset(&f->b.actor, 0, sizeof f->b.actor);
+    f->b.actor.kind = BILLING_ACTOR_OPERATOR;
+    snprintf(f->b.actor.name, sizeof f->b.actor.name, "alice");
+    f->b.actor.op_role = STORE_OP_OPERATOR;
+    bc_day today = f->b.today;
+    /* The lifecycle showcase after the 20 demo accounts: 21 past due, 22
+     * suspended, 23 pending cancellation, 24 scheduled downgrade, 25 trial. */
+    assert_int_equal(demo_lifecycle(f->store, f->catalog, today), BC_OK);
+
+    struct view_account v;
+    memset(&v, 0, sizeof v);
+    assert_int_equal(view_account_load(&f->b, 1, &v), BC_OK);
+    assert_int_equal(v.subs.n, 2);
+    assert_non_null(v.renewals);
+    /* Rossi (IT, Italian partita IVA: 22%, a domestic sale): GoToMeeting
+     * Professional 5 × 12.00 monthly = 60.00 + 13.20 VAT = 73.20, its
+     * 20.00 credit balance not taken off. */
+    assert_string_equal(v.subs.items[0].product, "gotomeeting");
+    assert_true(v.renewals[0].renews);
+    assert_int_equal(v.renewals[0].on, date_from_civil(2026, 12, 10));
+    assert_string_equal(v.renewals[0].terms.plan, "professional");
+    assert_int_equal(v.renewals[0].terms.seats, 5);
+    assert_int_equal(v.renewals[0].subtotal, 6000);
+    assert_int_equal(v.renewals[0].tax, 1320);
+    assert_int_equal(v.renewals[0].total, 7320);
+    /* GoToWebinar Standard 2 × 948.00 annual = 1,896.00 + 417.12 VAT. */
+    assert_string_equal(v.subs.items[1].product, "gotowebinar");
+    assert_true(v.renewals[1].renews);
+    assert_int_equal(v.renewals[1].on, date_from_civil(2027, 8, 17));
+    assert_int_equal(v.renewals[1].total, 231312);
+
+    /* Past due: the unpaid renewal at P1, 2 × 12.00 + 22%. */
+    assert_int_equal(view_account_load(&f->b, 21, &v), BC_OK);
+    assert_true(v.renewals[0].renews);
+    assert_int_equal(v.renewals[0].on, today - 2);
+    assert_int_equal(v.renewals[0].total, 2928);
+    /* Suspended and pending cancellation: no renewal, nothing estimated. */
+    assert_int_equal(view_account_load(&f->b, 22, &v), BC_OK);
+    assert_false(v.renewals[0].renews);
+    assert_int_equal(v.renewals[0].total, 0);
+    assert_int_equal(view_account_load(&f->b, 23, &v), BC_OK);
+    assert_false(v.renewals[0].renews);
+    assert_int_equal(v.renewals[0].total, 0);
+    /* Scheduled downgrade (IE, no VAT number: 23%): what renews is the
+     * change, Lite 2 × 49.00 = 98.00 + 22.54, not Standard's 2 × 99.00. */
+    assert_int_equal(view_account_load(&f->b, 24, &v), BC_OK);
+    assert_true(v.renewals[0].renews);
+    assert_int_equal(v.renewals[0].on, date_from_civil(2026, 12, 13));
+    assert_string_equal(v.renewals[0].terms.plan, "lite");
+    assert_int_equal(v.renewals[0].subtotal, 9800);
+    assert_int_equal(v.renewals[0].total, 12054);
+    /* A trial (NL: 21%) converts at the plan's price, 89.00 + 18.69. */
+    assert_int_equal(view_account_load(&f->b, 25, &v), BC_OK);
+    assert_true(v.renewals[0].renews);
+    assert_int_equal(v.renewals[0].on, today + 10);
+    assert_int_equal(v.renewals[0].total, 10769);
+    view_account_clear(&v);
+    assert_null(v.renewals);
+}
+
 /* The clock linked into this test is the shipped one (no BC_TEST_HOOKS). */
 static void test_shipped_clock_ignores_the_hook(void **state)
 {
@@ -219,6 +285,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_contact_reads_only_its_account, setup, teardown),
         cmocka_unit_test_setup_teardown(test_operator_reads_and_searches, setup, teardown),
         cmocka_unit_test(test_shipped_clock_ignores_the_hook),
+        cmocka_unit_test_setup_teardown(test_account_view_renewal_estimates, setup, teardown),
     };
     return testdb_run_cases("view", tests, sizeof tests / sizeof tests[0], NULL, 0, NULL, NULL);
 }

@@ -38,6 +38,12 @@ static bool required(enum acct_field w)
     return w == AF_NAME || w == AF_COUNTRY || w == AF_CURRENCY;
 }
 
+/* The core's explanations in the UI's language (SPEC §7). */
+static const char *form_tr(const char *msgid)
+{
+    return _(msgid);
+}
+
 int acct_form_build(const struct catalog *cat, const struct store_account *base, const char *kind,
                     const struct acct_form_item *items, size_t n, struct store_account *out,
                     struct store_contact *contact, char *msg, size_t size)
@@ -69,7 +75,7 @@ int acct_form_build(const struct catalog *cat, const struct store_account *base,
         /* A contact needs both: its name waits for its e-mail. */
         if (items[i].which == AF_CONTACT_NAME)
             continue;
-        if (!account_build(cat, &in, base, out, contact, why, sizeof why)) {
+        if (!account_build_tr(cat, &in, base, out, contact, why, sizeof why, form_tr)) {
             size_t at = i;
             if (items[i].which == AF_CONTACT_EMAIL && contact_name < n && !v[0])
                 at = contact_name;
@@ -79,7 +85,7 @@ int acct_form_build(const struct catalog *cat, const struct store_account *base,
         store_account_clear(out);
         store_contact_clear(contact);
     }
-    if (!account_build(cat, &in, base, out, contact, why, sizeof why)) {
+    if (!account_build_tr(cat, &in, base, out, contact, why, sizeof why, form_tr)) {
         size_t at = contact_name < n ? contact_name : 0;
         snprintf(msg, size, "%s: %s", n > 0 ? _(items[at].label) : "", why);
         return (int)at;

@@ -328,6 +328,36 @@ static void home_seat_price(const struct ui_app *app, const struct store_subscri
     fmt_money(buf, size, price, app->va.acct.currency);
 }
 
+/* What the next renewal of the renewing subscription s (row i) does: the
+ * scheduled change and its day, else "Next renewal: DATE"; then the
+ * renewal's estimated total as the core figured it when the account was
+ * loaded (catalog price today, VAT, before the balance; SPEC §8). */
+static void home_renewal_text(const struct ui_app *app, const struct store_subscription *s,
+                              size_t i, char *buf, size_t size)
+{
+    char d[32], money[64] = "", what[256];
+    const struct billing_renewal_estimate *e =
+        app->va.renewals != NULL ? &app->va.renewals[i] : NULL;
+    if (e != NULL && e->renews)
+        fmt_money(money, sizeof money, e->total, app->va.acct.currency);
+    ui_sub_scheduled_text(app, s, what, sizeof what);
+    fmt_date(d, sizeof d, s->period_end);
+    if (what[0] != '\0' && money[0] != '\0')
+        /* TRANSLATORS: the scheduled change with its day ("Lite from
+         * 2026-12-13"), then the renewal's estimated total. */
+        snprintf(buf, size, _("%s, est. %s"), what, money);
+    else if (what[0] != '\0')
+        snprintf(buf, size, "%s", what);
+    else if (money[0] != '\0')
+        /* TRANSLATORS: the next renewal's day and its estimated total
+         * (catalog price today with VAT, before the credit balance). */
+        snprintf(buf, size, _("Next renewal: %s, est. %s"), d, money);
+    else if (s->status == STORE_SUB_ACTIVE)
+        snprintf(buf, size, "%s: %s", _("Next renewal"), d);
+    else
+        buf[0] = '\0';
+}
+
 static void home_draw(struct ui_app *app, void *st, int top, int bottom)
 {
     struct home_state *H = st;
@@ -382,19 +412,21 @@ static void home_draw(struct ui_app *app, void *st, int top, int bottom)
             continue;
         }
         /* The state in words first (suspended also in red), then the
-         * period, then what the next renewal does. */
+         * period, then what the next renewal does and its estimate. */
         char state[256], tail[256] = "";
         attr_t sa;
         ui_sub_state_text(s, state, sizeof state, &sa);
         bool renews = (s->status == STORE_SUB_ACTIVE || s->status == STORE_SUB_TRIAL)
                       && !s->auto_renew_off;
         if (renews)
-            ui_sub_scheduled_text(app, s, tail, sizeof tail);
-        if (renews && tail[0] == '\0' && s->status == STORE_SUB_ACTIVE)
-            snprintf(tail, sizeof tail, "%s: %s", _("Next renewal"), r2);
+            home_renewal_text(app, s, i, tail, sizeof tail);
         int x = cprod, w = COLS - cprod - 2;
         int sw = draw_text(y + 1, x, w, state, sa);
         snprintf(buf, sizeof buf, "   %s%s%s", r1, tail[0] ? "   " : "", tail);
+        /* The period repeats the renewal's day: it goes first when the
+         * line would not hold the next renewal whole. */
+        if (tail[0] != '\0' && sw + draw_width(buf) > w)
+            snprintf(buf, sizeof buf, "   %s", tail);
         if (sw < w)
             draw_text(y + 1, x + sw, w - sw, buf, A_NORMAL);
     }

@@ -871,16 +871,68 @@ static const char *modify_title(struct ui_app *app, void *st)
                                                                : _("Modify subscription");
 }
 
+/* The '?' help: how the screen moves, with what lower plans are for the
+ * one looking (SPEC §3, §8): an operator orders them, a billing contact
+ * schedules them where the product says `downgrade: end_of_term` and asks
+ * Customer Care elsewhere, someone who may not change the account only
+ * looks. Each one paragraph, short enough for the 80x24 overlay with the
+ * operator's extra line. */
 static const char *const modify_help[] = {
     N_("Tab or Up/Down moves between Plan, Seats, Billing and the action. "
        "Edit (e, or Enter on Plan) lists the plans in rank order with their "
-       "features and prices. Lower plans are shown but handled by Customer "
+       "features and prices. Lower plans are ordered today or scheduled for "
+       "the next renewal. Seats: + and - or Left/Right, or type a number. "
+       "Billing: Space or Left/Right switches Monthly and Annual. The Order "
+       "Summary is re-quoted on every change; Enter on the action completes "
+       "the transaction, or adds the change to the cart."),
+    NULL,
+};
+
+static const char *const modify_help_end_of_term[] = {
+    N_("Tab or Up/Down moves between Plan, Seats, Billing and the action. "
+       "Edit (e, or Enter on Plan) lists the plans in rank order with their "
+       "features and prices. A lower plan takes effect at the next renewal. "
+       "Seats: + and - or Left/Right, or type a number. Billing: Space or "
+       "Left/Right switches Monthly and Annual. The Order Summary is "
+       "re-quoted on every change; Enter on the action completes the "
+       "transaction, or adds the change to the cart."),
+    N_("Fewer seats or another billing frequency may also wait for the next "
+       "renewal: nothing is charged today."),
+    NULL,
+};
+
+static const char *const modify_help_support[] = {
+    N_("Tab or Up/Down moves between Plan, Seats, Billing and the action. "
+       "Edit (e, or Enter on Plan) lists the plans in rank order with their "
+       "features and prices. Lower plans are shown but ordered by Customer "
        "Care. Seats: + and - or Left/Right, or type a number. Billing: Space "
        "or Left/Right switches Monthly and Annual. The Order Summary is "
        "re-quoted on every change; Enter on the action completes the "
        "transaction, or adds the change to the cart."),
+    N_("Fewer seats or another billing frequency may also wait for the next "
+       "renewal: nothing is charged today."),
     NULL,
 };
+
+static const char *const modify_help_view_only[] = {
+    N_("Tab or Up/Down moves between Plan, Seats and Billing; Edit (e, or "
+       "Enter on Plan) lists the plans in rank order with their features and "
+       "prices. The Order Summary shows what a change would cost; the screen "
+       "says who may make it."),
+    NULL,
+};
+
+static const char *const *modify_help_now(struct ui_app *app, void *st)
+{
+    const struct modify_state *M = st;
+    if (M->view_only)
+        return modify_help_view_only;
+    if (billing_may_downgrade(app->b))
+        return modify_help;
+    if (M->prod != NULL && M->prod->downgrade == CATALOG_DOWNGRADE_END_OF_TERM)
+        return modify_help_end_of_term;
+    return modify_help_support;
+}
 
 const struct ui_screen scr_modify = {
     .route = "modify",
@@ -894,5 +946,6 @@ const struct ui_screen scr_modify = {
     .busy = modify_busy,
     .footer = modify_footer,
     .help = modify_help,
+    .help_now = modify_help_now,
     .title_now = modify_title,
 };

@@ -63,16 +63,26 @@ static bool has_control(const char *s)
     return false;
 }
 
-static bool text_ok(const char *what, const char *s, bool multiline, char *msg, size_t size)
+/* A message's English sentence through the caller's translator (the UI's
+ * gettext; SPEC §7), itself when there is none: the core marks its
+ * sentences (N_) and never translates by itself. */
+__attribute__((format_arg(2))) static const char *T(account_tr_fn tr, const char *msgid)
+{
+    return tr != NULL ? tr(msgid) : msgid;
+}
+
+static bool text_ok(const char *what, const char *s, bool multiline, char *msg, size_t size,
+                    account_tr_fn tr)
 {
     if (!s)
         return true;
     if (strlen(s) > ACCOUNT_TEXT_MAX) {
-        snprintf(msg, size, "%s is longer than %d bytes", what, ACCOUNT_TEXT_MAX);
+        snprintf(msg, size, T(tr, N_("%s is longer than %d bytes")), T(tr, what),
+                 ACCOUNT_TEXT_MAX);
         return false;
     }
     if (has_control(s) || (!multiline && strchr(s, '\n'))) {
-        snprintf(msg, size, "%s contains control characters", what);
+        snprintf(msg, size, T(tr, N_("%s contains control characters")), T(tr, what));
         return false;
     }
     return true;
@@ -87,44 +97,47 @@ static bool only_spaces(const char *s)
 }
 
 static bool check_fields(const struct catalog *cat, const struct account_input *in, bool adding,
-                         char *msg, size_t size)
+                         char *msg, size_t size, account_tr_fn tr)
 {
     if (adding && !in->name) {
-        snprintf(msg, size, "a name is required");
+        snprintf(msg, size, "%s", T(tr, N_("a name is required")));
         return false;
     }
     if (in->name && only_spaces(in->name)) {
-        snprintf(msg, size, "the name is empty");
+        snprintf(msg, size, "%s", T(tr, N_("the name is empty")));
         return false;
     }
     if (adding && !in->country) {
-        snprintf(msg, size, "a country is required");
+        snprintf(msg, size, "%s", T(tr, N_("a country is required")));
         return false;
     }
     if (in->country && !account_country_known(in->country)) {
-        snprintf(msg, size, "country '%s' is not an ISO 3166-1 two-letter code", in->country);
+        snprintf(msg, size, T(tr, N_("country '%s' is not an ISO 3166-1 two-letter code")),
+                 in->country);
         return false;
     }
     if (adding && !in->currency) {
-        snprintf(msg, size, "a currency is required");
+        snprintf(msg, size, "%s", T(tr, N_("a currency is required")));
         return false;
     }
     if (in->currency && catalog_currency_index(cat, in->currency) < 0) {
-        snprintf(msg, size, "currency '%s' is not one of the catalog's currencies", in->currency);
+        snprintf(msg, size, T(tr, N_("currency '%s' is not one of the catalog's currencies")),
+                 in->currency);
         return false;
     }
     if (in->kind && strcmp(in->kind, "standard") != 0 && strcmp(in->kind, "corporate") != 0) {
-        snprintf(msg, size, "kind '%s' is not standard or corporate", in->kind);
+        snprintf(msg, size, T(tr, N_("kind '%s' is not standard or corporate")), in->kind);
         return false;
     }
     if ((in->contact_name && *in->contact_name) != (in->contact_email && *in->contact_email)) {
-        snprintf(msg, size, "a billing contact needs both a name and an e-mail");
+        snprintf(msg, size, "%s", T(tr, N_("a billing contact needs both a name and an e-mail")));
         return false;
     }
     if (in->contact_email && *in->contact_email) {
         enum bc_status st = billing_email_check(in->contact_email);
         if (st != BC_OK || strlen(in->contact_email) > 200) {
-            const char *why = st != BC_OK ? bc_status_message(st) : "It is longer than 200 bytes.";
+            const char *why = T(tr, st != BC_OK ? bc_status_message(st)
+                                                  : N_("It is longer than 200 bytes."));
             int len = (int)strlen(why);
             /* the sentence without its full stop: the caller goes on */
             snprintf(msg, size, "e-mail '%s': %.*s", in->contact_email,
@@ -132,15 +145,15 @@ static bool check_fields(const struct catalog *cat, const struct account_input *
             return false;
         }
     }
-    return text_ok("the name", in->name, false, msg, size) &&
-           text_ok("the legal name", in->legal_name, false, msg, size) &&
-           text_ok("the address", in->address, true, msg, size) &&
-           text_ok("the contact name", in->contact_name, false, msg, size) &&
-           text_ok("the street", in->street, false, msg, size) &&
-           text_ok("the street number", in->street_number, false, msg, size) &&
-           text_ok("the postcode", in->postcode, false, msg, size) &&
-           text_ok("the city", in->city, false, msg, size) &&
-           text_ok("the PEC address", in->pec, false, msg, size);
+    return text_ok(N_("the name"), in->name, false, msg, size, tr) &&
+           text_ok(N_("the legal name"), in->legal_name, false, msg, size, tr) &&
+           text_ok(N_("the address"), in->address, true, msg, size, tr) &&
+           text_ok(N_("the contact name"), in->contact_name, false, msg, size, tr) &&
+           text_ok(N_("the street"), in->street, false, msg, size, tr) &&
+           text_ok(N_("the street number"), in->street_number, false, msg, size, tr) &&
+           text_ok(N_("the postcode"), in->postcode, false, msg, size, tr) &&
+           text_ok(N_("the city"), in->city, false, msg, size, tr) &&
+           text_ok(N_("the PEC address"), in->pec, false, msg, size, tr);
 }
 
 /* The given profile value, or the account's when not given ("" clears). */
@@ -152,7 +165,8 @@ static const char *given_or(const char *given, const struct store_account *base,
 /* The billing profile (SPEC §9) of *out from the input and the base, each
  * identifier checked against the country the account will have. */
 static bool build_profile(const struct account_input *in, const struct store_account *base,
-                          struct store_account *out, char *msg, size_t size, bool *oom)
+                          struct store_account *out, char *msg, size_t size, bool *oom,
+                          account_tr_fn tr)
 {
     bool italy = strcmp(out->country, "IT") == 0;
     const char *cf = given_or(in->tax_code, base, base ? &base->tax_code : NULL);
@@ -163,25 +177,28 @@ static bool build_profile(const struct account_input *in, const struct store_acc
     char cf_buf[24], sdi_buf[16], prov_buf[3];
     if (cf && *cf) {
         if (!italy) {
-            snprintf(msg, size, "a codice fiscale is for an Italian account (country IT), not %s",
+            snprintf(msg, size,
+                     T(tr, N_("a codice fiscale is for an Italian account (country IT), not %s")),
                      out->country);
             return false;
         }
         if (!fiscal_id_compact(cf, cf_buf, sizeof cf_buf) || !fiscal_codice_fiscale_valid(cf_buf)) {
-            snprintf(msg, size, "codice fiscale '%s' is not valid (16 characters of a person or "
-                     "11 digits of a company, with their check character)", cf);
+            snprintf(msg, size, T(tr, N_("codice fiscale '%s' is not valid (16 characters of a "
+                                         "person or 11 digits of a company, with their "
+                                         "check character)")), cf);
             return false;
         }
         cf = cf_buf;
     }
     if (pec && *pec && !fiscal_pec_valid(pec)) {
-        snprintf(msg, size, "PEC '%s' is not an e-mail address", pec);
+        snprintf(msg, size, T(tr, N_("PEC '%s' is not an e-mail address")), pec);
         return false;
     }
     if (sdi && *sdi) {
         if (!fiscal_id_compact(sdi, sdi_buf, sizeof sdi_buf) ||
             !fiscal_codice_destinatario_valid(sdi_buf)) {
-            snprintf(msg, size, "codice destinatario '%s' is not 7 letters and digits", sdi);
+            snprintf(msg, size, T(tr, N_("codice destinatario '%s' is not 7 letters and digits")),
+                     sdi);
             return false;
         }
         sdi = sdi_buf;
@@ -191,14 +208,15 @@ static bool build_profile(const struct account_input *in, const struct store_acc
         for (size_t i = 0; five && i < 5; i++)
             five = isdigit((unsigned char)postcode[i]);
         if (!five) {
-            snprintf(msg, size, "postcode '%s': an Italian postcode (CAP) is 5 digits", postcode);
+            snprintf(msg, size, T(tr, N_("postcode '%s': an Italian postcode (CAP) is 5 digits")),
+                     postcode);
             return false;
         }
     }
     if (province && *province) {
         if (strlen(province) != 2 || !isalpha((unsigned char)province[0]) ||
             !isalpha((unsigned char)province[1])) {
-            snprintf(msg, size, "province '%s' is not two letters (MI, RM)", province);
+            snprintf(msg, size, T(tr, N_("province '%s' is not two letters (MI, RM)")), province);
             return false;
         }
         prov_buf[0] = (char)toupper((unsigned char)province[0]);
@@ -222,6 +240,13 @@ bool account_build(const struct catalog *cat, const struct account_input *in,
                    const struct store_account *base, struct store_account *out,
                    struct store_contact *contact, char *msg, size_t size)
 {
+    return account_build_tr(cat, in, base, out, contact, msg, size, NULL);
+}
+
+bool account_build_tr(const struct catalog *cat, const struct account_input *in,
+                      const struct store_account *base, struct store_account *out,
+                      struct store_contact *contact, char *msg, size_t size, account_tr_fn tr)
+{
     const char *vat;
     char vat_buf[32];
     bool oom = false;
@@ -229,7 +254,7 @@ bool account_build(const struct catalog *cat, const struct account_input *in,
     memset(out, 0, sizeof *out);
     memset(contact, 0, sizeof *contact);
     msg[0] = '\0';
-    if (!check_fields(cat, in, base == NULL, msg, size))
+    if (!check_fields(cat, in, base == NULL, msg, size, tr))
         return false;
     if (base) {
         out->id = base->id;
@@ -259,13 +284,14 @@ bool account_build(const struct catalog *cat, const struct account_input *in,
     vat = in->vat_number ? in->vat_number : base ? base->vat_number : NULL;
     if (vat && *vat) {
         if (!vat_number_normalise(out->country, vat, vat_buf, sizeof vat_buf)) {
-            snprintf(msg, size, "VAT number '%s' is not valid for country %s", vat, out->country);
+            snprintf(msg, size, T(tr, N_("VAT number '%s' is not valid for country %s")), vat,
+                     out->country);
             store_account_clear(out);
             return false;
         }
         out->vat_number = dup_or_null(vat_buf, &oom);
     }
-    if (!build_profile(in, base, out, msg, size, &oom)) {
+    if (!build_profile(in, base, out, msg, size, &oom, tr)) {
         store_account_clear(out);
         return false;
     }
@@ -275,7 +301,7 @@ bool account_build(const struct catalog *cat, const struct account_input *in,
         contact->role = STORE_ROLE_BILLING;
     }
     if (oom) {
-        snprintf(msg, size, "%s", bc_status_message(BC_NO_MEMORY));
+        snprintf(msg, size, "%s", T(tr, bc_status_message(BC_NO_MEMORY)));
         store_account_clear(out);
         store_contact_clear(contact);
         return false;

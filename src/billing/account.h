@@ -43,6 +43,15 @@ bool account_build(const struct catalog *cat, const struct account_input *in,
                    const struct store_account *base, struct store_account *out,
                    struct store_contact *contact, char *msg, size_t size);
 
+/* A translator of the core's English sentences (the UI's gettext). */
+typedef const char *(*account_tr_fn)(const char *msgid);
+/* account_build with msg's sentences (marked N_ in account.c) passed
+ * through tr before they are filled in: the form's explanations in the
+ * UI's language. tr NULL: English, as account_build. */
+bool account_build_tr(const struct catalog *cat, const struct account_input *in,
+                      const struct store_account *base, struct store_account *out,
+                      struct store_contact *contact, char *msg, size_t size, account_tr_fn tr);
+
 /* Who may add or edit accounts: operators that are not read-only
  * (BC_READONLY_OPERATOR); contacts never (BC_NOT_ADMIN). */
 enum bc_status account_may_write(const struct billing_actor *actor);

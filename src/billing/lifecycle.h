@@ -109,6 +109,30 @@ enum bc_status billing_schedule_preview(struct billing *b, int64_t account_id,
                                         int64_t subscription_id, const struct renewal_terms *to,
                                         struct billing_schedule_preview *out);
 
+/* Whether x renews by itself or is due to: active or trial with auto_renew
+ * on, or past_due (its renewal at P1 waits to be paid). Not a pending
+ * cancellation, canceled, suspended or trial_ended subscription. */
+bool billing_renews(const struct store_subscription *x);
+
+/* The next renewal of x (of account acct) as the Subscriptions row and
+ * `account show --json` show it (SPEC §8 "States"): when billing_renews,
+ * renews is true, `on` is P1 and the figures are renewal_charge's over the
+ * period after [P0, P1) under the effective terms (a scheduled change is
+ * what renews), catalog price today × seats, VAT per §3 with the account's
+ * data, before the balance (total = subtotal + tax). Otherwise renews is
+ * false and BC_OK. Errors as renewal_upcoming's and renewal_charge's (a
+ * plan the catalog lost: BC_NOT_FOUND). Nothing is read or written. */
+struct billing_renewal_estimate {
+    bool renews;
+    bc_day on;
+    struct renewal_terms terms;        /* what renews: the scheduled change, else the current */
+    int64_t subtotal, tax, total;      /* minor units of acct->currency */
+};
+enum bc_status billing_renewal_estimate(const struct catalog *cat,
+                                        const struct store_account *acct,
+                                        const struct store_subscription *x,
+                                        struct billing_renewal_estimate *out);
+
 /* A subscription as renewal.h sees it; false when its status is unknown. */
 bool lifecycle_renewal_sub(const struct store_subscription *x, struct renewal_sub *out);
 /* The catalog's dunning days. */

@@ -43,6 +43,7 @@ void view_account_clear(struct view_account *v)
         return;
     view_store_account_wipe(&v->acct);
     store_subscription_list_clear(&v->subs);
+    free(v->renewals);
     access_wipe(v, sizeof *v);
 }
 
@@ -82,6 +83,18 @@ enum bc_status view_account_load(struct billing *b, int64_t account_id, struct v
         view_account_clear(out);
         return rc;
     }
+    /* The estimates once per load, not per draw (SPEC §8 "States"). */
+    if (out->subs.n > 0) {
+        out->renewals = calloc(out->subs.n, sizeof *out->renewals);
+        if (out->renewals == NULL) {
+            view_account_clear(out);
+            return BC_NO_MEMORY;
+        }
+    }
+    for (size_t i = 0; i < out->subs.n; i++)
+        if (billing_renewal_estimate(b->catalog, &out->acct, &out->subs.items[i],
+                                     &out->renewals[i]) != BC_OK)
+            memset(&out->renewals[i], 0, sizeof out->renewals[i]);
     struct store_cart cart;
     memset(&cart, 0, sizeof cart);
     if (store_cart_get(b->store, account_id, &cart) == BC_OK)

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "billing.h"
+#include "lifecycle.h"
 #include "status.h"
 #include "store.h"
 
@@ -20,6 +21,9 @@ struct view_account {
     struct store_account acct;
     struct billing_rights rights;          /* rights.may_change: BC_OK or why not */
     struct store_subscription_list subs;   /* by product id */
+    struct billing_renewal_estimate *renewals; /* subs.n of them, subs' order: each one's
+                                                * next renewal (renews false when it will
+                                                * not renew, or its estimate failed) */
     size_t cart_count;
     char billing_name[256], billing_email[256];   /* the billing contact, "" when none */
 };

@@ -48,7 +48,10 @@ static int print_account_json(struct cli *c, int64_t id)
         rc = cli_status(st, "account");
     else {
         json_t *o = cli_json_account(&a, have_contact ? &contact : NULL, &subs, &cart);
-        if (!cli_json_add_card(o, c->store, id)) {
+        if (cli_open_catalog(c) != CLI_EXIT_OK || !cli_json_add_estimates(o, c->catalog, &a, &subs)) {
+            json_decref(o);
+            rc = c->catalog ? cli_status(BC_NO_MEMORY, "account") : CLI_EXIT_ERROR;
+        } else if (!cli_json_add_card(o, c->store, id)) {
             json_decref(o);
             rc = cli_status(BC_DB_ERROR, "card on file");
         } else if (!cli_json_print(o)) {

@@ -406,3 +406,19 @@ bool cli_json_add_card(json_t *o, struct store *s, int64_t account_id)
             : json_null());
     return true;
 }
+
+bool cli_json_add_estimates(json_t *o, const struct catalog *cat, const struct store_account *a,
+                            const struct store_subscription_list *subs)
+{
+    json_t *list = json_object_get(o, "subscriptions");
+    if (!json_is_array(list) || json_array_size(list) != subs->n)
+        return false;
+    for (size_t i = 0; i < subs->n; i++) {
+        struct billing_renewal_estimate e;
+        bool known = billing_renewal_estimate(cat, a, &subs->items[i], &e) == BC_OK && e.renews;
+        if (json_object_set_new(json_array_get(list, i), "next_renewal_estimate_minor",
+                                known ? json_integer(e.total) : json_null()) != 0)
+            return false;
+    }
+    return true;
+}

@@ -37,6 +37,14 @@ json_t *cli_json_order_result(const struct billing_result *r, enum bc_status st)
  * brand, last4, exp_month, exp_year of the account's card, or null. False
  * when the store could not tell. */
 bool cli_json_add_card(json_t *o, struct store *s, int64_t account_id);
+/* Each subscription of the account object o (cli_json_account's, subs in
+ * its order) gets "next_renewal_estimate_minor": the next renewal's
+ * estimated total (billing_renewal_estimate: catalog price today × seats,
+ * VAT, before the balance; the scheduled change when one waits), null when
+ * next_renewal is null or the catalog cannot price it. False when o is
+ * NULL or out of memory. */
+bool cli_json_add_estimates(json_t *o, const struct catalog *cat, const struct store_account *a,
+                            const struct store_subscription_list *subs);
 json_t *cli_json_account(const struct store_account *a, const struct store_contact *billing_contact,
                          const struct store_subscription_list *subs, const struct store_cart *cart);
 

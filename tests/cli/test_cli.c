@@ -1367,9 +1367,16 @@ static void test_account_show_json(void **state)
     for (size_t i = 0; i < json_array_size(subs); i++) {
         s = json_array_get(subs, i);
         ASSERT_KEYS(s, "product", "plan", "seats", "seats_assigned", "period", "period_start",
-                    "period_end", "version", "status", "auto_renew", "scheduled", "next_renewal");
+                    "period_end", "version", "status", "auto_renew", "scheduled", "next_renewal",
+                    "next_renewal_estimate_minor");
+        /* SPEC §8: the renewal's estimate, catalog price today, VAT, before
+         * the balance: 2 × 948.00 annual + 22%. */
+        if (strcmp(jstr(s, "product"), "gotowebinar") == 0)
+            assert_int_equal(jint(s, "next_renewal_estimate_minor"), 231312);
         if (strcmp(jstr(s, "product"), "gotomeeting") != 0)
             continue;
+        /* 5 × 12.00 + 13.20 VAT; the 20.00 balance is not taken off. */
+        assert_int_equal(jint(s, "next_renewal_estimate_minor"), 7320);
         seen_meeting = true;
         assert_string_equal(jstr(s, "plan"), "professional");
         assert_int_equal(jint(s, "seats"), 5);

@@ -44,10 +44,10 @@ static const struct words en = {
 
 static const struct words it = {
     "it", "Trova un account", "Nuovo account", "▸ Nome", "▸ Partita IVA",
-    "Partita IVA: VAT number 'IT12345678901' is not valid for country IT",
+    "Partita IVA: la partita IVA 'IT12345678901' non è valida per il paese IT",
     "▸ [ Crea l'account ]", "Sottoscrizioni", "Account 1001 creato.",
     "Questo account non ha sottoscrizioni.", "▸ Dati di fatturazione", "Dati di fatturazione",
-    "▸ CAP", "CAP: postcode '1012': an Italian postcode (CAP) is 5 digits",
+    "▸ CAP", "CAP: CAP '1012': un CAP italiano è di 5 cifre",
     "▸ [ Salva ]", "Salvare i dati di fatturazione? s/n", "Dati di fatturazione salvati.",
 };
 

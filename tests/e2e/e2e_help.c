@@ -79,12 +79,92 @@ static void test_help_everywhere(void **state)
     help_on(vt, "Order placed");
 }
 
+/* Opens the help of the screen shown, checks that it holds `says` and that
+ * its last line, `closing`, still fits the 80x24 overlay, and closes it. */
+static void help_says(struct vt *vt, const char *says, const char *not_said,
+                      const char *closing)
+{
+    E2E_SETTLE(vt);
+    vt_send(vt, "?");
+    E2E_SEE(vt, closing);
+    E2E_SEE(vt, says);
+    if (not_said != NULL)
+        E2E_NOT_SHOWN(vt, not_said);
+    vt_send(vt, "x");
+    E2E_GONE(vt, closing);
+}
+
+/* `plans/` copied into the scenario's directory with GoToWebinar's
+ * downgrades at the end of the term (as e2e_end_of_term does). */
+static void end_of_term_catalog(struct e2e_case *c, char *dir, size_t size)
+{
+    snprintf(dir, size, "%s/plans", c->env.dir);
+    char script[4096];
+    snprintf(script, sizeof script,
+             "mkdir -p '%s' && cp plans/*.yaml '%s/' && "
+             "sed -i 's/^  seat_name: organizer$/&\\n  downgrade: end_of_term/' "
+             "'%s/gotowebinar.yaml' && grep -q '^  downgrade: end_of_term$' '%s/gotowebinar.yaml'",
+             dir, dir, dir, dir);
+    const char *argv[] = {"sh", "-c", script, NULL};
+    assert_int_equal(e2e_run(argv, NULL, NULL), 0);
+}
+
+/* Modify subscription's help says what lower plans are for whoever looks
+ * (SPEC §3, §8): an operator orders them; a billing contact schedules them
+ * on an end_of_term product and leaves them to Customer Care elsewhere;
+ * a view-only contact only looks. Each fits the overlay whole. */
+static void test_modify_help_for_who_looks(void **state)
+{
+    struct e2e_case *c = *state;
+    struct vt *vt = e2e_start_at(c, "en", NULL, 1, E2E_AT_MODIFY);
+    assert_non_null(vt);
+    help_says(vt, "and prices. Lower plans are ordered today or scheduled for the next",
+              "Customer Care", "Press any key to close this help.");
+    vt_send(vt, "q");
+    assert_true(vt_wait_exit(vt, E2E_WAIT, NULL));
+    vt_destroy(vt);
+    c->vt = NULL;
+
+    char dir[512];
+    end_of_term_catalog(c, dir, sizeof dir);
+    const char *extra[] = {"--catalog", dir, NULL};
+    vt = e2e_kiosk_start(c, "it", extra, NULL);
+    assert_non_null(vt);
+    assert_true(e2e_kiosk_sign_in(vt, "maria.rossi@example.it", "1234"));
+    E2E_TITLE(vt, "Sottoscrizioni");
+    vt_send(vt, "e");
+    E2E_SEE(vt, "GoToMeeting: piano attuale Professional");
+    help_says(vt, "funzionalità e prezzi. I piani inferiori sono mostrati ma li ordina",
+              "si ordinano oggi", "Premi un tasto qualsiasi per chiudere questo aiuto.");
+    vt_key(vt, VT_ESC);
+    E2E_TITLE(vt, "Sottoscrizioni");
+    vt_key(vt, VT_DOWN);
+    E2E_SEE(vt, "▸ GoToWebinar");
+    vt_send(vt, "e");
+    E2E_SEE(vt, "GoToWebinar: piano attuale Standard");
+    help_says(vt, "funzionalità e prezzi. Un piano inferiore decorre dal prossimo rinnovo.",
+              "Assistenza clienti", "Premi un tasto qualsiasi per chiudere questo aiuto.");
+    vt_destroy(vt);
+    c->vt = NULL;
+
+    vt = e2e_kiosk_start(c, "en", NULL, NULL);
+    assert_non_null(vt);
+    assert_true(e2e_kiosk_sign_in(vt, "luca.bianchi@example.it", "1234"));
+    E2E_TITLE(vt, "Subscriptions");
+    vt_send(vt, "e");
+    E2E_TITLE(vt, "Modify subscription");
+    help_says(vt, "The Order Summary shows what a change would cost; the screen says who",
+              "Lower plans", "Press any key to close this help.");
+}
+
 int main(int argc, char **argv)
 {
     if (!e2e_setup_args(argc, argv))
         return 2;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_help_everywhere, e2e_case_setup,
+                                        e2e_case_teardown),
+        cmocka_unit_test_setup_teardown(test_modify_help_for_who_looks, e2e_case_setup,
                                         e2e_case_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
