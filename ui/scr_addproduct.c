@@ -36,6 +36,7 @@ struct add_state {
     enum bc_status qrc;
     struct billing_cart_preview cart;   /* the cart this product would join */
     bool in_cart;             /* the cart already holds this product's item */
+    bool from_cart;           /* opened on the cart's item: Esc returns there */
     struct summary sum;
     bool view_only;
 };
@@ -110,6 +111,7 @@ static void add_from_cart(struct ui_app *app, struct add_state *A)
         A->period = e->to_period;
         A->focus = ADD_PLAN;
         A->editing = true;
+        A->from_cart = true;
     }
 }
 
@@ -440,6 +442,8 @@ static unsigned add_edit_action(struct ui_app *app, struct add_state *A, enum ui
         return UI_DONE;
     case ACT_BACK:
         A->editing = false;
+        if (A->from_cart)
+            ui_go_back(app);
         return UI_DONE;
     default:
         return UI_IGNORED;
