@@ -82,6 +82,18 @@ static void cart_draw(struct ui_app *app, void *st, int top, int bottom)
     for (size_t i = C->list.top; i < C->cart.n && y < bottom - 8; i++, y++) {
         const struct store_cart_item *it = &C->cart.items[i];
         attr_t at = draw_list_mark(y, 2, i == C->list.sel, true, A_NORMAL);
+        /* The item total, right-aligned; the item's words take the row up
+         * to it (a new subscription's say so at their end). */
+        int k = cart_quoted(C, i);
+        bool priced = C->qrc == BC_OK && k >= 0 && C->q.items[k].refusal == BC_OK;
+        money[0] = '\0';
+        if (priced)
+            fmt_money(money, sizeof money, C->q.items[k].total, C->q.currency);
+        int tw = COLS - 4 - 4 - (priced ? draw_width(money) + 1 : 0);
+        if (tw > COLS - 26 + 12)
+            tw = COLS - 26 + 12;
+        if (tw < COLS - 26)
+            tw = COLS - 26;
         const char *prod = ui_product_name(app, it->product);
         if (it->subscription_id == 0)
             snprintf(buf, sizeof buf,
@@ -98,16 +110,13 @@ static void cart_draw(struct ui_app *app, void *st, int top, int bottom)
          * cells to rewrite on a move), when the translation starts with it. */
         size_t pn = strlen(prod);
         if (at != A_NORMAL && pn > 0 && strncmp(buf, prod, pn) == 0) {
-            int pw = draw_text(y, 4, COLS - 26, prod, at);
-            draw_text(y, 4 + pw, COLS - 26 - pw, buf + pn, A_NORMAL);
+            int pw = draw_text(y, 4, tw, prod, at);
+            draw_text(y, 4 + pw, tw - pw, buf + pn, A_NORMAL);
         } else {
-            draw_text(y, 4, COLS - 26, buf, at);
+            draw_text(y, 4, tw, buf, at);
         }
-        int k = cart_quoted(C, i);
-        if (C->qrc == BC_OK && k >= 0 && C->q.items[k].refusal == BC_OK) {
-            fmt_money(money, sizeof money, C->q.items[k].total, C->q.currency);
+        if (priced)
             draw_text_right(y, COLS - 20, 16, money, A_NORMAL);
-        }
     }
     y++;
     if (C->qrc != BC_OK) {

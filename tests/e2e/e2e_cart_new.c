@@ -221,6 +221,42 @@ static void test_canceled_subscribes_now(void **state)
     json_decref(orders);
 }
 
+/* In Italian: with the cart empty, Add product offers Aggiungi al carrello
+ * beside Completa la transazione; the cart then lists the product as a new
+ * subscription, and x removes it. */
+static void test_new_product_in_the_cart_italian(void **state)
+{
+    struct e2e_case *c = *state;
+    struct vt *vt = e2e_start_at(c, "it", NULL, 3, E2E_AT_HOME);
+    assert_non_null(vt);
+    assert_true(e2e_press_until(vt, VT_DOWN, "▸ + Aggiungi prodotto", 4));
+    vt_key(vt, VT_ENTER);
+    E2E_TITLE(vt, "Aggiungi prodotto");
+    assert_true(e2e_press_until(vt, VT_DOWN, "▸ GoToWebinar", 3));
+    vt_key(vt, VT_ENTER);
+    E2E_SEE(vt, "GoToWebinar: una nuova sottoscrizione");
+    vt_send(vt, "+");
+    E2E_SEE(vt, "- 2 +");
+    E2E_SEE(vt, "[ Completa la transazione ]    [ Aggiungi al carrello ]");
+    assert_true(e2e_press_until(vt, VT_TAB, "▸ [ Aggiungi al carrello ]", 6));
+    vt_key(vt, VT_ENTER);
+    E2E_TITLE(vt, "Carrello");
+    E2E_SEE(vt, "GoToWebinar: Lite, 2 postazioni, Mensile (nuova sottoscrizione) 116,62 €");
+    json_t *acct = e2e_account(&c->env, 3);
+    assert_non_null(acct);
+    assert_int_equal(json_array_size(json_object_get(acct, "cart")), 1);
+    json_decref(acct);
+    vt_send(vt, "x");
+    E2E_SEE(vt, "GoToWebinar");
+    vt_send(vt, "s");
+    E2E_SEE(vt, "Il carrello è vuoto.");
+    acct = e2e_account(&c->env, 3);
+    assert_non_null(acct);
+    assert_int_equal(json_array_size(json_object_get(acct, "cart")), 0);
+    assert_null(e2e_subscription(acct, "gotowebinar"));
+    json_decref(acct);
+}
+
 int main(int argc, char **argv)
 {
     if (!e2e_setup_args(argc, argv))
@@ -229,6 +265,8 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_new_product_joins_the_cart, e2e_case_setup,
                                         e2e_case_teardown),
         cmocka_unit_test_setup_teardown(test_canceled_subscribes_now, e2e_case_setup,
+                                        e2e_case_teardown),
+        cmocka_unit_test_setup_teardown(test_new_product_in_the_cart_italian, e2e_case_setup,
                                         e2e_case_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
