@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "billing.h"
@@ -23,6 +24,7 @@
 #include "demo.h"
 #include "lifecycle.h"
 #include "payment.h"
+#include "store_internal.h"   /* store_schema_step: to build a version 9 database */
 #include "testdb.h"
 
 #ifndef SOURCE_ROOT
@@ -441,6 +443,267 @@ static void test_two_new_products(void **state)
     store_account_clear(&acct);
 }
 
+
+/* The account's cart (owned by the caller). */
+static struct store_cart cart_of(struct fx *f, int64_t account)
+{
+    struct store_cart c = {0};
+    assert_int_equal(store_cart_get(f->store, account, &c), BC_OK);
+    return c;
+}
+
+/* A new product joins the cart beside a change of another product: the
+ * cart is quoted as one order (the balance applied once, across both),
+ * and checking it out places one order that changes the one, creates the
+ * other's subscription, and empties the cart. Bianchi (9, IT, 500.00 of
+ * credit) has GoToMeeting and adds GoToWebinar Lite, 2 seats annual. */
+static void test_cart_new_product(void **state)
+{
+    struct fx *f = *state;
+    struct store_subscription meeting = {0};
+    assert_true(sub_of(f, 9, "gotomeeting", &meeting));
+    struct billing_change up = add("gotomeeting", meeting.plan, meeting.seats + 1, meeting.period);
+    up.subscription_id = meeting.id;
+    struct billing_change web = add("gotowebinar", "lite", 2, BC_PERIOD_ANNUAL);
+
+    /* Each alone takes the whole balance it can. */
+    struct billing_quote q1, q2, q;
+    assert_int_equal(billing_quote_change(&f->b, 9, &up, &q1), BC_OK);
+    assert_int_equal(q1.refusal, BC_OK);
+    assert_int_equal(billing_quote_change(&f->b, 9, &web, &q2), BC_OK);
+    assert_int_equal(q2.refusal, BC_OK);
+    assert_int_equal(q2.totals.total, 114192);
+    assert_int_equal(q2.totals.balance_applied, 50000);
+    assert_true(q1.totals.total > 0);
+
+    assert_int_equal(billing_cart_put(&f->b, 9, &up), BC_OK);
+    assert_int_equal(billing_cart_put(&f->b, 9, &web), BC_OK);
+    struct store_cart c = cart_of(f, 9);
+    assert_int_equal(c.n, 2);
+    assert_int_equal(c.items[0].subscription_id, meeting.id);
+    assert_string_equal(c.items[0].product, "gotomeeting");
+    assert_int_equal(c.items[1].subscription_id, 0);
+    assert_string_equal(c.items[1].product, "gotowebinar");
+    assert_string_equal(c.items[1].to_plan, "lite");
+    assert_int_equal(c.items[1].to_seats, 2);
+    assert_int_equal(c.items[1].to_period, BC_PERIOD_ANNUAL);
+    assert_int_equal(c.items[1].base_version, 0);
+    store_cart_clear(&c);
+
+    /* The cart: both items, the balance once. */
+    assert_int_equal(billing_quote_cart(&f->b, 9, &q), BC_OK);
+    assert_int_equal(q.refusal, BC_OK);
+    assert_int_equal(q.n, 2);
+    assert_int_equal(q.changes[1].subscription_id, 0);
+    assert_int_equal(q.totals.total, q1.totals.total + q2.totals.total);
+    assert_int_equal(q.totals.balance_applied, 50000);
+    assert_int_equal(q.totals.due, q.totals.total - 50000);
+    assert_int_equal(q.totals.balance_after, 0);
+
+    /* The Add product screen's preview of the new item with the cart. */
+    struct billing_cart_preview pv;
+    assert_int_equal(billing_quote_change_with_cart(&f->b, 9, &web, &q2, &pv), BC_OK);
+    assert_int_equal(pv.others, 1);
+    assert_int_equal(pv.cart_due, q.totals.due);
+
+    size_t before = sub_count(f, 9);
+    struct billing_payment pay = {.card_number = "4242 4242 4242 4242", .card_expiry = "12/30"};
+    struct billing_result *r = calloc(1, sizeof *r);
+    assert_int_equal(billing_place(&f->b, 9, NULL, "cart-9-new", q.totals.due, &pay, r), BC_OK);
+    assert_true(r->order_id > 0);
+    assert_int_equal(r->due, q.totals.due);
+    assert_int_equal(r->balance_after, 0);
+    assert_int_equal(r->created_ids[0], 0);
+    assert_true(r->created_ids[1] > 0);
+    assert_int_equal(sub_count(f, 9), before + 1);
+
+    struct store_subscription sub = {0};
+    assert_true(sub_of(f, 9, "gotowebinar", &sub));
+    assert_int_equal(sub.id, r->created_ids[1]);
+    assert_string_equal(sub.plan, "lite");
+    assert_int_equal(sub.seats, 2);
+    assert_int_equal(sub.period, BC_PERIOD_ANNUAL);
+    assert_int_equal(sub.status, STORE_SUB_ACTIVE);
+    assert_int_equal(sub.period_start, day(2026, 11, 25));
+    assert_int_equal(sub.period_end, day(2027, 11, 25));
+    assert_int_equal(sub.billed, 93600);
+    struct store_subscription m2 = {0};
+    assert_true(sub_of(f, 9, "gotomeeting", &m2));
+    assert_int_equal(m2.seats, meeting.seats + 1);
+    assert_int_equal(m2.version, meeting.version + 1);
+
+    /* One order with the lines of both. */
+    struct store_order o = {0};
+    assert_int_equal(store_order_by_key(f->store, "cart-9-new", &o), BC_OK);
+    assert_int_equal(o.id, r->order_id);
+    assert_int_equal(o.total, q.totals.total);
+    assert_int_equal(o.balance_applied, 50000);
+    assert_int_equal(o.due, q.totals.due);
+    size_t of_meeting = 0, of_web = 0;
+    for (size_t i = 0; i < o.nlines; i++) {
+        if (o.lines[i].subscription_id == meeting.id)
+            of_meeting++;
+        else if (o.lines[i].subscription_id == sub.id)
+            of_web++;
+        else
+            fail_msg("a line for subscription %lld", (long long)o.lines[i].subscription_id);
+    }
+    assert_int_equal(of_web, 2);
+    assert_true(of_meeting >= 2);
+    assert_int_equal(of_meeting + of_web, o.nlines);
+    c = cart_of(f, 9);
+    assert_int_equal(c.n, 0);
+    store_cart_clear(&c);
+    assert_int_equal(events_of(f, "subscription.created", sub.id, NULL, 0), 1);
+
+    /* The new product is the account's now: another is refused. */
+    assert_int_equal(billing_cart_put(&f->b, 9, &web), BC_ALREADY_SUBSCRIBED);
+    c = cart_of(f, 9);
+    assert_int_equal(c.n, 0);
+    store_cart_clear(&c);
+
+    store_order_clear(&o);
+    store_subscription_clear(&sub);
+    store_subscription_clear(&m2);
+    store_subscription_clear(&meeting);
+    free(r);
+}
+
+/* The same new product twice in the cart: the second replaces the first.
+ * It is removed by product; the store refuses a product the account has;
+ * ordering the product alone takes its cart item away with it. */
+static void test_cart_new_product_replaces(void **state)
+{
+    struct fx *f = *state;
+    struct billing_change web = add("gotowebinar", "lite", 2, BC_PERIOD_ANNUAL);
+    assert_int_equal(billing_cart_put(&f->b, 3, &web), BC_OK);
+    struct billing_change web2 = add("gotowebinar", "standard", 3, BC_PERIOD_MONTHLY);
+    assert_int_equal(billing_cart_put(&f->b, 3, &web2), BC_OK);
+    struct store_cart c = cart_of(f, 3);
+    assert_int_equal(c.n, 1);
+    assert_int_equal(c.items[0].subscription_id, 0);
+    assert_string_equal(c.items[0].product, "gotowebinar");
+    assert_string_equal(c.items[0].to_plan, "standard");
+    assert_int_equal(c.items[0].to_seats, 3);
+    assert_int_equal(c.items[0].to_period, BC_PERIOD_MONTHLY);
+    store_cart_clear(&c);
+    /* Out of range: refused, the item kept as it was. */
+    struct billing_change bad = add("gotowebinar", "enterprise", 2, BC_PERIOD_MONTHLY);
+    assert_int_equal(billing_cart_put(&f->b, 3, &bad), BC_SEATS_OUT_OF_RANGE);
+    c = cart_of(f, 3);
+    assert_int_equal(c.n, 1);
+    assert_string_equal(c.items[0].to_plan, "standard");
+    store_cart_clear(&c);
+
+    /* A product the account has, as if it were new. */
+    struct billing_change meeting = add("gotomeeting", "business", 10, BC_PERIOD_MONTHLY);
+    assert_int_equal(billing_cart_put(&f->b, 3, &meeting), BC_ALREADY_SUBSCRIBED);
+    struct store_cart_item it = {.product = "gotomeeting", .to_plan = "business", .to_seats = 10,
+                                 .to_period = BC_PERIOD_MONTHLY};
+    assert_int_equal(store_cart_put(f->store, 3, &it), BC_ALREADY_SUBSCRIBED);
+    it.product = "gotowebinar";
+    assert_int_equal(store_cart_put(f->store, 999999, &it), BC_NOT_FOUND);
+    c = cart_of(f, 3);
+    assert_int_equal(c.n, 1);
+    store_cart_clear(&c);
+
+    /* Removed by its product, once. */
+    assert_int_equal(billing_cart_remove_product(&f->b, 3, "gotowebinar"), BC_OK);
+    assert_int_equal(billing_cart_remove_product(&f->b, 3, "gotowebinar"), BC_NOT_FOUND);
+    assert_int_equal(billing_cart_remove(&f->b, 3, 0), BC_INVALID_ARGUMENT);
+    c = cart_of(f, 3);
+    assert_int_equal(c.n, 0);
+    store_cart_clear(&c);
+
+    /* In the cart, then ordered alone: the order takes the item away. */
+    assert_int_equal(billing_cart_put(&f->b, 3, &web2), BC_OK);
+    struct billing_payment pay = {.card_number = "4242 4242 4242 4242", .card_expiry = "12/30"};
+    struct billing_result *r = calloc(1, sizeof *r);
+    assert_int_equal(billing_place(&f->b, 3, &web2, "add-3-alone", 35343, &pay, r), BC_OK);
+    c = cart_of(f, 3);
+    assert_int_equal(c.n, 0);
+    store_cart_clear(&c);
+    free(r);
+}
+
+/* A version 9 database (before cart items could name a new product) with
+ * a cart item: opening it migrates to the current version and keeps the
+ * item; new products go into its cart after. */
+static void test_cart_migrates_from_v9(void **state)
+{
+    struct fx *f = *state;
+    char target[512];
+    bool pg = testdb_engine() == TESTDB_PG;
+    assert_true(testdb_fresh_in(f->dir, "v9.db", target, sizeof target));
+    if (!pg) {
+        FILE *fp = fopen(target, "w");
+        assert_non_null(fp);
+        fclose(fp);
+        assert_int_equal(chmod(target, 0600), 0);
+    }
+    struct testdb_conn *c = testdb_connect(target, true);
+    assert_non_null(c);
+    for (int v = 1; v <= 9; v++) {
+        const char *step = pg ? store_schema_pg_step(v) : store_schema_step(v);
+        assert_non_null(step);
+        if (*step && !testdb_conn_exec(c, step))
+            fail_msg("step %d: %s", v, testdb_conn_error(c));
+    }
+    if (!testdb_conn_exec(c, pg ? "UPDATE billcenter_schema SET version = 9"
+                                : "PRAGMA user_version = 9") ||
+        !testdb_conn_exec(c,
+            "INSERT INTO accounts(id, name, kind, currency, country)"
+            " VALUES(1, 'Old', 'standard', 'EUR', 'IT');"
+            "INSERT INTO subscriptions(id, account_id, product, plan, seats, period, status,"
+            " period_start, period_end, item_start, anchor_day, billed_minor, price_minor, version)"
+            " VALUES(1, 1, 'gotomeeting', 'business', 5, 'monthly', 'active', 20782, 20812, 20782,"
+            " 25, 10000, 2000, 1);"
+            "INSERT INTO cart_items(account_id, subscription_id, to_plan, to_seats, to_period,"
+            " base_version) VALUES(1, 1, 'enterprise', 7, 'annual', 1)"))
+        fail_msg("%s", testdb_conn_error(c));
+    testdb_disconnect(c);
+
+    struct store *s = NULL;
+    assert_int_equal(store_open(target, STORE_OPEN_EXISTING, &s), BC_OK);
+    assert_int_equal(testdb_int(s, pg ? "SELECT version FROM billcenter_schema"
+                                      : "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+    assert_true(STORE_SCHEMA_VERSION >= 10);
+    struct store_cart cart = {0};
+    assert_int_equal(store_cart_get(s, 1, &cart), BC_OK);
+    assert_int_equal(cart.n, 1);
+    assert_int_equal(cart.items[0].subscription_id, 1);
+    assert_string_equal(cart.items[0].product, "gotomeeting");
+    assert_string_equal(cart.items[0].to_plan, "enterprise");
+    assert_int_equal(cart.items[0].to_seats, 7);
+    assert_int_equal(cart.items[0].to_period, BC_PERIOD_ANNUAL);
+    assert_int_equal(cart.items[0].base_version, 1);
+    store_cart_clear(&cart);
+    assert_int_equal(testdb_int(s, "SELECT count(*) FROM cart_items WHERE product IS NULL"), 1);
+
+    struct store_cart_item it = {.product = "gotowebinar", .to_plan = "lite", .to_seats = 2,
+                                 .to_period = BC_PERIOD_ANNUAL};
+    assert_int_equal(store_cart_put(s, 1, &it), BC_OK);
+    it.to_seats = 3;
+    assert_int_equal(store_cart_put(s, 1, &it), BC_OK);   /* replaces */
+    /* The old kind still replaces by subscription. */
+    struct store_cart_item old = {.subscription_id = 1, .to_plan = "business", .to_seats = 6,
+                                  .to_period = BC_PERIOD_MONTHLY, .base_version = 1};
+    assert_int_equal(store_cart_put(s, 1, &old), BC_OK);
+    assert_int_equal(store_cart_get(s, 1, &cart), BC_OK);
+    assert_int_equal(cart.n, 2);
+    assert_int_equal(cart.items[0].subscription_id, 1);
+    assert_int_equal(cart.items[0].to_seats, 6);
+    assert_int_equal(cart.items[1].subscription_id, 0);
+    assert_string_equal(cart.items[1].product, "gotowebinar");
+    assert_int_equal(cart.items[1].to_seats, 3);
+    store_cart_clear(&cart);
+    store_close(s);
+    assert_int_equal(store_open(target, STORE_OPEN_EXISTING, &s), BC_OK);
+    assert_int_equal(testdb_int(s, "SELECT count(*) FROM cart_items"), 2);
+    store_close(s);
+    assert_true(testdb_drop(target));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -449,6 +712,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_trial, setup, teardown),
         cmocka_unit_test_setup_teardown(test_two_new_products, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cart_new_product, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cart_new_product_replaces, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cart_migrates_from_v9, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

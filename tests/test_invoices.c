@@ -150,7 +150,7 @@ static int64_t account_with_order(struct fx *f, int64_t *order_id)
 static void schema_has_documents(void **state)
 {
     struct fx *f = *state;
-    assert_int_equal(STORE_SCHEMA_VERSION, 9);
+    assert_int_equal(STORE_SCHEMA_VERSION, 10);
     for (const char *const *t = (const char *const[]){"documents", "document_numbers",
                                                       "document_credits", "document_sends", NULL};
          *t; t++) {

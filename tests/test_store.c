@@ -1864,6 +1864,10 @@ static void test_no_statement_scans_history(void **state)
              * DROP: statements of a schema change, not reads. */
             bool ddl = strncmp(sql, "CREATE ", 7) == 0 || strncmp(sql, "DROP ", 5) == 0 ||
                        strncmp(sql, "ALTER ", 6) == 0;
+            /* A schema step's own rows moved into a table it renames
+             * after (v10's rebuilt cart_items). */
+            for (int v = 1; !ddl && v <= STORE_SCHEMA_VERSION; v++)
+                ddl = strstr(store_schema_step(v), sql) != NULL;
             if (!ddl)
                 fail_msg("cannot plan: %s: %s", sql, sqlite3_errmsg(db_sqlite_handle(f->s->db)));
             continue;

@@ -2,8 +2,10 @@
  * account does not have yet; Enter on one opens its plan editing — tier,
  * seats, billing frequency — with the live Order Summary of a new
  * subscription (a charge and no credit, the period starting today, or the
- * product's free trial), then Complete transaction goes to the review,
- * payment and confirmation as for a change. A screen of its own because
+ * product's free trial), then, as for a change, Complete transaction goes
+ * to the review, payment and confirmation, or (the primary action when
+ * the cart holds items) Add to cart puts it in the cart, checked out with
+ * the cart's other items in one order. A screen of its own because
  * Modify subscription is built around the subscription it changes. */
 #include <stdio.h>
 #include <string.h>
@@ -14,7 +16,9 @@
 #include "list.h"
 #include "summary.h"
 
-enum add_focus { ADD_PLAN, ADD_SEATS, ADD_PERIOD, ADD_ACTION, ADD_FOCUS_COUNT };
+/* ADD_CART is the secondary "Add to cart" offered beside Complete
+ * transaction while the cart is empty (the primary is Add to cart otherwise). */
+enum add_focus { ADD_PLAN, ADD_SEATS, ADD_PERIOD, ADD_ACTION, ADD_CART, ADD_FOCUS_COUNT };
 
 #define ADD_MAX_PRODUCTS 64
 
@@ -30,6 +34,9 @@ struct add_state {
     enum add_focus focus;
     struct billing_quote q;
     enum bc_status qrc;
+    struct billing_cart_preview cart;   /* the cart this product would join */
+    bool in_cart;             /* the cart already holds this product's item */
+    bool from_cart;           /* opened on the cart's item: Esc returns there */
     struct summary sum;
     bool view_only;
 };
@@ -63,9 +70,49 @@ static void add_requote(struct ui_app *app, struct add_state *A)
     struct billing_change ch;
     add_change(A, &ch);
     memset(&A->q, 0, sizeof A->q);
-    /* Who may only look sees the figures all the same. */
+    memset(&A->cart, 0, sizeof A->cart);
+    /* Who may only look sees the figures of the product alone (no cart). */
     A->qrc = A->view_only ? view_quote_preview(app->b, app->va.acct.id, &ch, &A->q)
-                          : billing_quote_change(app->b, app->va.acct.id, &ch, &A->q);
+                          : billing_quote_change_with_cart(app->b, app->va.acct.id, &ch, &A->q,
+                                                           &A->cart);
+}
+
+/* Whether the cart holds an item for the product being edited. */
+static void add_find_in_cart(struct ui_app *app, struct add_state *A)
+{
+    struct store_cart cart;
+    memset(&cart, 0, sizeof cart);
+    A->in_cart = false;
+    if (A->prod != NULL && app->va.cart_count > 0 &&
+        view_cart(app->b, app->va.acct.id, &cart) == BC_OK) {
+        for (size_t i = 0; i < cart.n; i++)
+            A->in_cart |= cart.items[i].subscription_id == 0 && cart.items[i].product != NULL &&
+                          strcmp(cart.items[i].product, A->prod->id) == 0;
+    }
+    view_cart_clear(&cart);
+}
+
+/* The cart's item for a new product (Enter on it in the cart): its plan
+ * editing with the item's choices. */
+static void add_from_cart(struct ui_app *app, struct add_state *A)
+{
+    const struct billing_change *e = &app->edit;
+    app->edit_valid = false;
+    for (size_t i = 0; i < A->navail; i++) {
+        if (strcmp(A->avail[i]->id, e->product) != 0)
+            continue;
+        ui_list_select(&A->list, i);
+        A->prod = A->avail[i];
+        A->plan_idx = 0;
+        for (size_t k = 0; k < A->prod->nplans; k++)
+            if (strcmp(A->prod->plans[k].id, e->to_plan) == 0)
+                A->plan_idx = k;
+        A->seats = e->to_seats;
+        A->period = e->to_period;
+        A->focus = ADD_PLAN;
+        A->editing = true;
+        A->from_cart = true;
+    }
 }
 
 static void add_enter(struct ui_app *app, void *st)
@@ -78,15 +125,19 @@ static void add_enter(struct ui_app *app, void *st)
             A->avail[A->navail++] = &c->products[i];
     ui_list_set_count(&A->list, A->navail);
     A->view_only = app->va.rights.may_change != BC_OK;
+    if (!A->editing && app->edit_valid && app->edit.subscription_id == 0 && app->edit.product[0])
+        add_from_cart(app, A);
     if (A->editing) {
         /* Back from the review (Edit order): the choices are kept. */
         bool still = false;
         for (size_t i = 0; i < A->navail; i++)
             still = still || A->avail[i] == A->prod;
-        if (still)
+        if (still) {
+            add_find_in_cart(app, A);
             add_requote(app, A);
-        else
+        } else {
             A->editing = false;
+        }
     }
 }
 
@@ -100,6 +151,7 @@ static void add_edit(struct ui_app *app, struct add_state *A)
     A->period = BC_PERIOD_MONTHLY;
     A->focus = ADD_PLAN;
     A->editing = true;
+    add_find_in_cart(app, A);
     add_requote(app, A);
 }
 
@@ -158,9 +210,11 @@ static void add_draw_list(struct ui_app *app, struct add_state *A, int top, int 
     }
 }
 
-static const char *add_action_label(void)
+static const char *add_action_label(const struct ui_app *app, const struct add_state *A)
 {
-    return _("Complete transaction");
+    if (app->va.cart_count == 0)
+        return _("Complete transaction");
+    return A->in_cart ? _("Update cart item") : _("Add to cart");
 }
 
 static void add_draw_edit(struct ui_app *app, struct add_state *A, int top, int bottom)
@@ -230,7 +284,12 @@ static void add_draw_edit(struct ui_app *app, struct add_state *A, int top, int 
     } else {
         summary_reset(&A->sum);
         summary_item_lines(&A->sum, app, &A->q, 0, false);
-        summary_totals(&A->sum, &A->q, false);
+        /* The balance is applied once across the cart: with other items
+         * in it, what this product adds and the cart's Total due with it. */
+        if (A->cart.others > 0)
+            summary_totals_with_cart(&A->sum, &A->q, &A->cart);
+        else
+            summary_totals(&A->sum, &A->q, false);
         summary_draw(&A->sum, 0, y, sum_bottom, 4, draw_pair_width(COLS - 8));
     }
 
@@ -241,10 +300,16 @@ static void add_draw_edit(struct ui_app *app, struct add_state *A, int top, int 
         return;
     }
     bool can = A->qrc == BC_OK && A->q.refusal == BC_OK;
-    snprintf(buf, sizeof buf, "[ %s ]", add_action_label());
+    snprintf(buf, sizeof buf, "[ %s ]", add_action_label(app, A));
     attr_t aa = draw_list_mark(bottom - 1, 2, A->focus == ADD_ACTION, true,
                                can ? A_BOLD : term_attr(TERM_DISABLED));
-    draw_text(bottom - 1, 4, COLS - 8, buf, aa);
+    int bx = 4 + draw_text(bottom - 1, 4, COLS - 8, buf, aa) + 4;
+    if (app->va.cart_count == 0) {
+        snprintf(buf, sizeof buf, "[ %s ]", _("Add to cart"));
+        aa = draw_list_mark(bottom - 1, bx - 2, A->focus == ADD_CART, true,
+                            can ? A_NORMAL : term_attr(TERM_DISABLED));
+        draw_text(bottom - 1, bx, COLS - bx - 2, buf, aa);
+    }
 }
 
 static void add_draw(struct ui_app *app, void *st, int top, int bottom)
@@ -297,7 +362,7 @@ static void add_set_plan(struct ui_app *app, struct add_state *A, int step)
     add_requote(app, A);
 }
 
-static void add_primary(struct ui_app *app, struct add_state *A)
+static void add_primary(struct ui_app *app, struct add_state *A, bool to_cart)
 {
     if (!ui_may_change(app))
         return;
@@ -311,6 +376,22 @@ static void add_primary(struct ui_app *app, struct add_state *A)
         ui_status(app, true, "%s", buf);
         return;
     }
+    if (to_cart) {
+        struct billing_change ch;
+        add_change(A, &ch);
+        enum bc_status rc = billing_cart_put(app->b, app->va.acct.id, &ch);
+        if (rc != BC_OK) {
+            ui_status_code(app, rc);
+            return;
+        }
+        bool replaced = A->in_cart;
+        A->editing = false;
+        ui_load_account(app, app->va.acct.id);
+        ui_go_back(app);
+        ui_go(app, "cart", 0);
+        ui_status(app, false, "%s", replaced ? _("Cart item updated.") : _("Added to the cart."));
+        return;
+    }
     memset(&app->co, 0, sizeof app->co);
     app->co.serial = ++app->checkouts;
     app->co.is_cart = false;
@@ -321,7 +402,9 @@ static void add_primary(struct ui_app *app, struct add_state *A)
 
 static unsigned add_edit_action(struct ui_app *app, struct add_state *A, enum ui_action act)
 {
-    int last = A->view_only ? ADD_PERIOD : ADD_ACTION;
+    int last = A->view_only ? ADD_PERIOD : app->va.cart_count == 0 ? ADD_CART : ADD_ACTION;
+    if ((int)A->focus > last)
+        A->focus = (enum add_focus)last;
     switch (act) {
     case ACT_UP:
     case ACT_BACKTAB:
@@ -351,12 +434,16 @@ static unsigned add_edit_action(struct ui_app *app, struct add_state *A, enum ui
         return UI_DONE;
     case ACT_ENTER:
         if (A->focus == ADD_ACTION)
-            add_primary(app, A);
+            add_primary(app, A, app->va.cart_count > 0);
+        else if (A->focus == ADD_CART)
+            add_primary(app, A, true);
         else
             A->focus = (int)A->focus < last ? A->focus + 1 : ADD_PLAN;
         return UI_DONE;
     case ACT_BACK:
         A->editing = false;
+        if (A->from_cart)
+            ui_go_back(app);
         return UI_DONE;
     default:
         return UI_IGNORED;
@@ -401,11 +488,13 @@ static const enum ui_action *add_footer(struct ui_app *app, void *st)
 static const char *const add_help[] = {
     N_("The catalog's products this account does not have yet. Enter opens "
        "the chosen product's plan editing: Tab or Up/Down moves between Plan, "
-       "Seats, Billing and Complete transaction; Left/Right changes the plan "
+       "Seats, Billing and the actions; Left/Right changes the plan "
        "or the seats, + and - the seats, Space or Left/Right the billing "
        "frequency. The Order Summary shows what the new subscription costs "
        "(its period begins today; a product with a free trial charges "
-       "nothing until the trial ends). Esc goes back."),
+       "nothing until the trial ends). Complete transaction orders it alone; "
+       "Add to cart (the action when the cart holds items) puts it in the "
+       "cart, ordered with the cart's other items. Esc goes back."),
     NULL,
 };
 

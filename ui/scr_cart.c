@@ -1,4 +1,5 @@
-/* scr_cart.c — "Cart": one item per subscription with its total from
+/* scr_cart.c — "Cart": one item per subscription (or per product the
+ * account does not have yet: a new subscription) with its total from
  * billing_quote_cart, the order's totals, remove an item (x), edit an item
  * (Enter or e), and Complete transaction for all of them in one order. */
 #include <stdio.h>
@@ -18,7 +19,8 @@ struct cart_state {
     enum bc_status qrc;
     struct summary sum;
     bool asking;              /* "Remove ... ? (y/n)" waits for its answer */
-    int64_t asking_sub;       /* the item asked about */
+    int64_t asking_sub;       /* the item asked about (0: a new product's) */
+    char asking_product[BC_ID_MAX + 1];
 };
 
 static void cart_load(struct ui_app *app, struct cart_state *C)
@@ -52,8 +54,11 @@ static void cart_done(struct ui_app *app, void *st)
 /* The quoted item of a cart entry, or -1. */
 static int cart_quoted(const struct cart_state *C, size_t i)
 {
+    const struct store_cart_item *it = &C->cart.items[i];
     for (size_t k = 0; k < C->q.n; k++)
-        if (C->q.changes[k].subscription_id == C->cart.items[i].subscription_id)
+        if (C->q.changes[k].subscription_id == it->subscription_id &&
+            (it->subscription_id != 0 ||
+             (it->product && strcmp(C->q.changes[k].product, it->product) == 0)))
             return (int)k;
     return -1;
 }
@@ -77,25 +82,41 @@ static void cart_draw(struct ui_app *app, void *st, int top, int bottom)
     for (size_t i = C->list.top; i < C->cart.n && y < bottom - 8; i++, y++) {
         const struct store_cart_item *it = &C->cart.items[i];
         attr_t at = draw_list_mark(y, 2, i == C->list.sel, true, A_NORMAL);
+        /* The item total, right-aligned; the item's words take the row up
+         * to it (a new subscription's say so at their end). */
+        int k = cart_quoted(C, i);
+        bool priced = C->qrc == BC_OK && k >= 0 && C->q.items[k].refusal == BC_OK;
+        money[0] = '\0';
+        if (priced)
+            fmt_money(money, sizeof money, C->q.items[k].total, C->q.currency);
+        int tw = COLS - 4 - 4 - (priced ? draw_width(money) + 1 : 0);
+        if (tw > COLS - 26 + 12)
+            tw = COLS - 26 + 12;
+        if (tw < COLS - 26)
+            tw = COLS - 26;
         const char *prod = ui_product_name(app, it->product);
-        snprintf(buf, sizeof buf, ngettext("%s: %s, %d seat, %s", "%s: %s, %d seats, %s",
-                                           it->to_seats),
-                 prod, ui_plan_name(app, it->product, it->to_plan), it->to_seats,
-                 ui_period_label(it->to_period));
+        if (it->subscription_id == 0)
+            snprintf(buf, sizeof buf,
+                     ngettext("%s: %s, %d seat, %s (new subscription)",
+                              "%s: %s, %d seats, %s (new subscription)", it->to_seats),
+                     prod, ui_plan_name(app, it->product, it->to_plan), it->to_seats,
+                     ui_period_label(it->to_period));
+        else
+            snprintf(buf, sizeof buf, ngettext("%s: %s, %d seat, %s", "%s: %s, %d seats, %s",
+                                               it->to_seats),
+                     prod, ui_plan_name(app, it->product, it->to_plan), it->to_seats,
+                     ui_period_label(it->to_period));
         /* Only the cursor and the product name mark the current item (few
          * cells to rewrite on a move), when the translation starts with it. */
         size_t pn = strlen(prod);
         if (at != A_NORMAL && pn > 0 && strncmp(buf, prod, pn) == 0) {
-            int pw = draw_text(y, 4, COLS - 26, prod, at);
-            draw_text(y, 4 + pw, COLS - 26 - pw, buf + pn, A_NORMAL);
+            int pw = draw_text(y, 4, tw, prod, at);
+            draw_text(y, 4 + pw, tw - pw, buf + pn, A_NORMAL);
         } else {
-            draw_text(y, 4, COLS - 26, buf, at);
+            draw_text(y, 4, tw, buf, at);
         }
-        int k = cart_quoted(C, i);
-        if (C->qrc == BC_OK && k >= 0 && C->q.items[k].refusal == BC_OK) {
-            fmt_money(money, sizeof money, C->q.items[k].total, C->q.currency);
+        if (priced)
             draw_text_right(y, COLS - 20, 16, money, A_NORMAL);
-        }
     }
     y++;
     if (C->qrc != BC_OK) {
@@ -122,6 +143,17 @@ static void cart_edit(struct ui_app *app, struct cart_state *C)
     if (C->list.sel >= C->cart.n || !ui_may_change(app))
         return;
     const struct store_cart_item *it = &C->cart.items[C->list.sel];
+    if (it->subscription_id == 0) {
+        /* A new product's item: its plan editing on Add product. */
+        memset(&app->edit, 0, sizeof app->edit);
+        snprintf(app->edit.product, sizeof app->edit.product, "%s", it->product);
+        snprintf(app->edit.to_plan, sizeof app->edit.to_plan, "%s", it->to_plan);
+        app->edit.to_seats = it->to_seats;
+        app->edit.to_period = it->to_period;
+        app->edit_valid = true;
+        ui_go(app, "addproduct", 0);
+        return;
+    }
     for (size_t i = 0; i < app->va.subs.n; i++) {
         if (app->va.subs.items[i].id == it->subscription_id) {
             app->sub_sel = i;
@@ -171,6 +203,7 @@ static void cart_ask_remove(struct ui_app *app, struct cart_state *C)
     const struct store_cart_item *it = &C->cart.items[C->list.sel];
     C->asking = true;
     C->asking_sub = it->subscription_id;
+    snprintf(C->asking_product, sizeof C->asking_product, "%s", it->product ? it->product : "");
     ui_status(app, false, _("Remove %s from the cart? (y/n, default n)"),
               ui_product_name(app, it->product));
 }
@@ -182,7 +215,9 @@ static void cart_answer(struct ui_app *app, struct cart_state *C, bool yes)
         ui_status(app, false, "%s", _("The item stays in the cart."));
         return;
     }
-    enum bc_status rc = billing_cart_remove(app->b, app->va.acct.id, C->asking_sub);
+    enum bc_status rc = C->asking_sub != 0
+        ? billing_cart_remove(app->b, app->va.acct.id, C->asking_sub)
+        : billing_cart_remove_product(app->b, app->va.acct.id, C->asking_product);
     if (rc != BC_OK)
         ui_status_code(app, rc);
     else

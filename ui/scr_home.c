@@ -50,16 +50,18 @@ static bool home_on_add(const struct ui_app *app)
 {
     return app->sub_sel == app->va.subs.n && home_add_offered(app);
 }
-static bool home_trial_ended(const struct store_subscription *s)
+/* Subscribe now (SPEC §8): a trial that ended, or a canceled
+ * subscription — a new subscription whose period starts today. */
+static bool home_subscribe_now(const struct store_subscription *s)
 {
-    return s != NULL && s->status == STORE_SUB_TRIAL_ENDED;
+    return s != NULL && (s->status == STORE_SUB_TRIAL_ENDED || s->status == STORE_SUB_CANCELED);
 }
 
 static const char *home_option_label(const struct ui_app *app, int opt)
 {
     switch (opt) {
     case HOME_OPT_MODIFY:
-        return home_trial_ended(ui_sub(app)) ? _("Subscribe now") : _("Modify subscription");
+        return home_subscribe_now(ui_sub(app)) ? _("Subscribe now") : _("Modify subscription");
     case HOME_OPT_SEATS:
         return _("Manage seats");
     case HOME_OPT_INVOICES:
@@ -420,6 +422,8 @@ static void home_draw(struct ui_app *app, void *st, int top, int bottom)
                       && !s->auto_renew_off;
         if (renews)
             home_renewal_text(app, s, i, tail, sizeof tail);
+        if (s->status == STORE_SUB_CANCELED)
+            snprintf(tail, sizeof tail, "%s", _("Subscribe now"));
         int x = cprod, w = COLS - cprod - 2;
         int sw = draw_text(y + 1, x, w, state, sa);
         snprintf(buf, sizeof buf, "   %s%s%s", r1, tail[0] ? "   " : "", tail);
@@ -563,7 +567,8 @@ static const char *const home_help[] = {
        "billing frequency, current period, next renewal and price per seat. "
        "Enter opens the product's options: Modify subscription, Manage "
        "seats, Order history. Shortcuts: e modify, s seats, h history, c "
-       "cart. A trial that has ended offers Subscribe now instead of Modify."),
+       "cart. A trial that has ended, or a canceled subscription, offers "
+       "Subscribe now (a new period from today) instead of Modify."),
     N_("i opens Invoices: the account's invoices and credit notes."),
     N_("The last row, Add product, lists the catalog's products the account "
        "does not have yet and adds one as a new subscription."),

@@ -867,8 +867,9 @@ static const char *modify_title(struct ui_app *app, void *st)
 {
     (void)st;
     const struct store_subscription *sub = ui_sub(app);
-    return sub != NULL && sub->status == STORE_SUB_TRIAL_ENDED ? _("Subscribe now")
-                                                               : _("Modify subscription");
+    /* A trial that ended or a canceled subscription: a new period from today. */
+    return sub != NULL && (sub->status == STORE_SUB_TRIAL_ENDED || sub->status == STORE_SUB_CANCELED)
+               ? _("Subscribe now") : _("Modify subscription");
 }
 
 /* The '?' help: how the screen moves, with what lower plans are for the

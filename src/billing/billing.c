@@ -606,14 +606,18 @@ static json_t *cart_item_json(const struct store_cart_item *it)
                      (json_int_t)it->base_version);
 }
 
-/* The account's cart item for a subscription as JSON, or NULL. */
-static json_t *cart_item_of(struct billing *b, int64_t account_id, int64_t subscription_id)
+/* The account's cart item for a subscription (or, subscription_id 0, for
+ * a product the account does not have yet) as JSON, or NULL. */
+static json_t *cart_item_of(struct billing *b, int64_t account_id, int64_t subscription_id,
+                            const char *product)
 {
     struct store_cart cart = {0};
     json_t *j = NULL;
     if (store_cart_get(b->store, account_id, &cart) == BC_OK) {
         for (size_t i = 0; i < cart.n; i++)
-            if (cart.items[i].subscription_id == subscription_id)
+            if (cart.items[i].subscription_id == subscription_id &&
+                (subscription_id != 0 ||
+                 (product && cart.items[i].product && strcmp(cart.items[i].product, product) == 0)))
                 j = cart_item_json(&cart.items[i]);
     }
     store_cart_clear(&cart);
@@ -646,7 +650,7 @@ enum bc_status billing_cart_put(struct billing *b, int64_t account_id, const str
     if (st != BC_OK)
         goto done;
     known = true;
-    before = cart_item_of(b, account_id, change->subscription_id);
+    before = cart_item_of(b, account_id, change->subscription_id, change->product);
     if (rights.may_change != BC_OK) {
         st = rights.may_change;
         goto done;
@@ -676,7 +680,8 @@ done:
     return st;
 }
 
-enum bc_status billing_cart_remove(struct billing *b, int64_t account_id, int64_t subscription_id)
+static enum bc_status cart_remove(struct billing *b, int64_t account_id, int64_t subscription_id,
+                                  const char *product)
 {
     struct store_account acct = {0};
     struct billing_rights rights;
@@ -686,7 +691,7 @@ enum bc_status billing_cart_remove(struct billing *b, int64_t account_id, int64_
     if (st != BC_OK)
         goto done;
     known = true;
-    before = cart_item_of(b, account_id, subscription_id);
+    before = cart_item_of(b, account_id, subscription_id, product);
     if (rights.may_change != BC_OK) {
         st = rights.may_change;
         goto done;
@@ -695,11 +700,26 @@ enum bc_status billing_cart_remove(struct billing *b, int64_t account_id, int64_
         st = BC_NOT_FOUND;
         goto done;
     }
-    st = store_cart_remove(b->store, account_id, subscription_id);
+    st = subscription_id != 0 ? store_cart_remove(b->store, account_id, subscription_id)
+                              : store_cart_remove_product(b->store, account_id, product);
 done:
     st = audited(b, account_id, known, "cart.remove", before, NULL, st);
     store_account_clear(&acct);
     return st;
+}
+
+enum bc_status billing_cart_remove(struct billing *b, int64_t account_id, int64_t subscription_id)
+{
+    if (subscription_id == 0)
+        return BC_INVALID_ARGUMENT;
+    return cart_remove(b, account_id, subscription_id, NULL);
+}
+
+enum bc_status billing_cart_remove_product(struct billing *b, int64_t account_id, const char *product)
+{
+    if (!product || !*product)
+        return BC_INVALID_ARGUMENT;
+    return cart_remove(b, account_id, 0, product);
 }
 
 /* ---------------------------------------------------------------- seats and users */

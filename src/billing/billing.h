@@ -131,9 +131,13 @@ enum bc_status billing_quote_change_with_cart(struct billing *b, int64_t account
                                               struct billing_cart_preview *cart);
 
 /* Cart edits (rights checked, audited). Putting a change for a subscription
- * already in the cart replaces its item. */
+ * already in the cart replaces its item; so does putting a change for a
+ * product the account does not have yet (subscription_id 0) that the cart
+ * holds already. Checking the cart out creates the new subscriptions. */
 enum bc_status billing_cart_put(struct billing *b, int64_t account_id, const struct billing_change *change);
 enum bc_status billing_cart_remove(struct billing *b, int64_t account_id, int64_t subscription_id);
+/* Removes the cart's item for a product the account does not have yet. */
+enum bc_status billing_cart_remove_product(struct billing *b, int64_t account_id, const char *product);
 
 /* Payment details given at checkout. All optional. */
 struct billing_payment {

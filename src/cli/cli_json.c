@@ -216,7 +216,9 @@ static json_t *cart_item(const struct store_cart_item *it)
 
     if (!o)
         return NULL;
-    put(o, "subscription_id", json_integer(it->subscription_id), &ok);
+    /* null: a product the account does not have yet (checkout creates it). */
+    put(o, "subscription_id", it->subscription_id ? json_integer(it->subscription_id) : json_null(),
+        &ok);
     put(o, "product", text(it->product), &ok);
     put(o, "to_plan", text(it->to_plan), &ok);
     put(o, "to_seats", json_integer(it->to_seats), &ok);

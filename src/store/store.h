@@ -17,7 +17,7 @@
 
 struct store;
 
-#define STORE_SCHEMA_VERSION 9   /* 7: subscription life (SPEC §8); 8: fiscal documents (SPEC §9); 9: VAT number evidence (SPEC §9) */
+#define STORE_SCHEMA_VERSION 10  /* 7: subscription life (SPEC §8); 8: fiscal documents (SPEC §9); 9: VAT number evidence (SPEC §9); 10: cart items for new products (SPEC §8) */
 
 enum store_open_mode {
     STORE_OPEN_EXISTING,  /* the file must exist and hold a billcenter schema */
@@ -257,9 +257,11 @@ enum bc_status store_seats(struct store *s, int64_t subscription_id, struct stor
  * BC_SEATS_EXHAUSTED (checked inside the write transaction). */
 enum bc_status store_seat_set(struct store *s, int64_t subscription_id, int64_t user_id, bool assigned);
 
-/* ---- cart: at most one item per subscription ---- */
+/* ---- cart: at most one item per subscription, or per product the
+ * account does not have yet (subscription_id 0: checking it out creates
+ * the subscription, SPEC §8 Add a product) ---- */
 struct store_cart_item {
-    int64_t subscription_id;
+    int64_t subscription_id;      /* 0: a new subscription to `product` */
     char *product;
     char *to_plan;
     int to_seats;
@@ -270,9 +272,14 @@ void store_cart_item_clear(struct store_cart_item *c);
 struct store_cart { struct store_cart_item *items; size_t n; };
 void store_cart_clear(struct store_cart *c);
 enum bc_status store_cart_get(struct store *s, int64_t account_id, struct store_cart *out);
-/* Inserts or replaces the item for that subscription. */
+/* Inserts or replaces the item for that subscription, or (subscription_id
+ * 0) for that product, which the account must not have: BC_NOT_FOUND when
+ * the subscription is not the account's, BC_ALREADY_SUBSCRIBED when the
+ * account has the product. */
 enum bc_status store_cart_put(struct store *s, int64_t account_id, const struct store_cart_item *item);
 enum bc_status store_cart_remove(struct store *s, int64_t account_id, int64_t subscription_id);
+/* Removes the item for a product the account does not have yet. */
+enum bc_status store_cart_remove_product(struct store *s, int64_t account_id, const char *product);
 
 /* ---- payment methods: brand, last 4 and expiry only ---- */
 struct store_card { int64_t id; char brand[16]; char last4[5]; int exp_month; int exp_year; };

@@ -1064,9 +1064,11 @@ enum bc_status store_cart_get(struct store *s, int64_t account_id, struct store_
     out->n = 0;
     struct db_stmt *q;
     enum bc_status st = store_prep(s, SL_CART_GET,
-        "SELECT c.subscription_id, s.product, c.to_plan, c.to_seats, c.to_period, c.base_version"
-        " FROM cart_items c JOIN subscriptions s ON s.id = c.subscription_id"
-        " WHERE c.account_id = ?1 ORDER BY s.product, c.subscription_id", &q);
+        "SELECT COALESCE(c.subscription_id, 0), COALESCE(s.product, c.product), c.to_plan,"
+        " c.to_seats, c.to_period, c.base_version"
+        " FROM cart_items c LEFT JOIN subscriptions s ON s.id = c.subscription_id"
+        " WHERE c.account_id = ?1"
+        " ORDER BY COALESCE(s.product, c.product), COALESCE(c.subscription_id, 0)", &q);
     if (st != BC_OK)
         return st;
     db_bind_int64(q, 1, account_id);
@@ -1075,11 +1077,47 @@ enum bc_status store_cart_get(struct store *s, int64_t account_id, struct store_
     return st;
 }
 
+/* The item for a product the account does not have: one per product,
+ * only while the account has no subscription to it. */
+static enum bc_status cart_put_new(struct store *s, int64_t account_id,
+                                   const struct store_cart_item *item)
+{
+    struct db_stmt *q;
+    bool found = false;
+    if (!item->product || !*item->product || id_too_long(item->product))
+        return BC_INVALID_ARGUMENT;
+    enum bc_status st = store_prep(s, SL_CART_PUT_NEW,
+        "INSERT INTO cart_items(account_id, subscription_id, product, to_plan, to_seats,"
+        " to_period, base_version) SELECT ?1, NULL, ?2, ?3, ?4, ?5, 0"
+        " WHERE EXISTS(SELECT 1 FROM accounts WHERE id = ?1) AND NOT EXISTS(SELECT 1"
+        " FROM subscriptions WHERE account_id = ?1 AND product = ?2)"
+        " ON CONFLICT(account_id, product) DO UPDATE SET to_plan = excluded.to_plan,"
+        " to_seats = excluded.to_seats, to_period = excluded.to_period", &q);
+    if (st != BC_OK)
+        return st;
+    db_bind_int64(q, 1, account_id);
+    store_bind_text(q, 2, item->product);
+    store_bind_text(q, 3, item->to_plan);
+    db_bind_int64(q, 4, item->to_seats);
+    db_bind_text(q, 5, store_period_text(item->to_period));
+    st = store_run(s, q);
+    if (st == BC_OK && db_changes(s->db) == 0) {
+        /* Nothing written: the product is the account's already, or no account. */
+        if ((st = store_sub_of_product(s, account_id, item->product, &found)) != BC_OK)
+            return st;
+        store_note(s, found ? "the account has this product already" : "no such account");
+        st = found ? BC_ALREADY_SUBSCRIBED : BC_NOT_FOUND;
+    }
+    return st;
+}
+
 enum bc_status store_cart_put(struct store *s, int64_t account_id, const struct store_cart_item *item)
 {
     struct db_stmt *q;
     if (id_too_long(item->to_plan))
         return BC_INVALID_ARGUMENT;
+    if (item->subscription_id == 0)
+        return cart_put_new(s, account_id, item);
     /* Only for a subscription of that account; one item per subscription. */
     enum bc_status st = store_prep(s, SL_CART_PUT,
         "INSERT INTO cart_items(account_id, subscription_id, to_plan, to_seats, to_period,"
@@ -1113,6 +1151,21 @@ enum bc_status store_cart_remove(struct store *s, int64_t account_id, int64_t su
         return st;
     db_bind_int64(q, 1, account_id);
     db_bind_int64(q, 2, subscription_id);
+    return store_run(s, q);
+}
+
+enum bc_status store_cart_remove_product(struct store *s, int64_t account_id, const char *product)
+{
+    struct db_stmt *q;
+    if (!product)
+        return BC_INVALID_ARGUMENT;
+    enum bc_status st = store_prep(s, SL_CART_REMOVE_PRODUCT,
+        "DELETE FROM cart_items WHERE account_id = ?1 AND subscription_id IS NULL"
+        " AND product = ?2", &q);
+    if (st != BC_OK)
+        return st;
+    db_bind_int64(q, 1, account_id);
+    store_bind_text(q, 2, product);
     return store_run(s, q);
 }
 

@@ -365,6 +365,9 @@ static enum bc_status sub_create(struct store *s, struct store_order *o, int64_t
     enum bc_status st = store_sub_create(s, &x, order_id);
     if (st != BC_OK)
         return st;
+    /* The cart's item for the product, if any, is this subscription now. */
+    if ((st = store_cart_remove_product(s, o->account_id, c->product)) != BC_OK)
+        return st;
     for (size_t k = 0; k < o->nlines; k++)
         if (o->lines[k].subscription_id == 0 && o->lines[k].product &&
             strcmp(o->lines[k].product, c->product) == 0)

@@ -398,6 +398,31 @@ static const char schema_v9[] =
     "CREATE TRIGGER order_vat_checks_no_delete BEFORE DELETE ON order_vat_checks"
     "  BEGIN SELECT RAISE(ABORT, 'order_vat_checks is append-only'); END;";
 
+/* v10 (cart items for new products, SPEC §8 Add a product): a cart item
+ * names either a subscription of the account (product NULL) or a product
+ * the account does not have yet (subscription_id NULL, base_version 0),
+ * at most one item per account and product; checking out creates its
+ * subscription. SQLite cannot relax a column's NOT NULL, so the table is
+ * built again with its rows. */
+static const char schema_v10[] =
+    "CREATE TABLE cart_items_v10("
+    "  id INTEGER PRIMARY KEY,"
+    "  account_id INTEGER NOT NULL REFERENCES accounts(id),"
+    "  subscription_id INTEGER UNIQUE REFERENCES subscriptions(id),"
+    "  to_plan TEXT NOT NULL,"
+    "  to_seats INTEGER NOT NULL CHECK (to_seats > 0),"
+    "  to_period TEXT NOT NULL CHECK (to_period IN ('monthly','annual')),"
+    "  base_version INTEGER NOT NULL,"
+    "  product TEXT,"
+    "  CHECK ((subscription_id IS NULL) <> (product IS NULL)));"
+    "INSERT INTO cart_items_v10(id, account_id, subscription_id, to_plan, to_seats, to_period,"
+    "  base_version) SELECT id, account_id, subscription_id, to_plan, to_seats, to_period,"
+    "  base_version FROM cart_items;"
+    "DROP TABLE cart_items;"
+    "ALTER TABLE cart_items_v10 RENAME TO cart_items;"
+    "CREATE INDEX cart_items_account ON cart_items(account_id);"
+    "CREATE UNIQUE INDEX cart_items_new_product ON cart_items(account_id, product);";
+
 /* migrations[i] lifts version i to i + 1. */
 static const char *const migrations[] = {
     schema_v1,
@@ -409,6 +434,7 @@ static const char *const migrations[] = {
     schema_v7,
     schema_v8,   /* fiscal documents */
     schema_v9,   /* VAT number evidence */
+    schema_v10,  /* cart items for new products */
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,

@@ -348,6 +348,13 @@ static const char schema_pg_v9[] =
     "CREATE TRIGGER order_vat_checks_no_truncate BEFORE TRUNCATE ON order_vat_checks"
     "  FOR EACH STATEMENT EXECUTE FUNCTION bc_append_only();";
 
+/* v10: cart items for new products, as store_schema.c's schema_v10 says. */
+static const char schema_pg_v10[] =
+    "ALTER TABLE cart_items ALTER COLUMN subscription_id DROP NOT NULL,"
+    "  ADD COLUMN product TEXT,"
+    "  ADD CHECK ((subscription_id IS NULL) <> (product IS NULL));"
+    "CREATE UNIQUE INDEX cart_items_new_product ON cart_items(account_id, product);";
+
 const char *store_schema_pg_step(int version)
 {
     if (version == 1)
@@ -358,6 +365,8 @@ const char *store_schema_pg_step(int version)
         return schema_pg_v8;   /* fiscal documents */
     if (version == 9)
         return schema_pg_v9;   /* VAT number evidence */
+    if (version == 10)
+        return schema_pg_v10;  /* cart items for new products */
     if (version < 1 || version > STORE_SCHEMA_VERSION)
         return NULL;
     return "";

@@ -310,8 +310,14 @@ struct vt *e2e_ui(const struct e2e_env *env, const char *lang,
     size_t n = bin_argv(argv);
     argv[n++] = "--db";
     argv[n++] = env->db;
-    argv[n++] = "--date";
-    argv[n++] = E2E_DATE;
+    /* A --date among extra is the day the UI runs on, instead of E2E_DATE. */
+    bool dated = false;
+    for (size_t i = 0; extra && extra[i]; i++)
+        dated = dated || strcmp(extra[i], "--date") == 0;
+    if (!dated) {
+        argv[n++] = "--date";
+        argv[n++] = E2E_DATE;
+    }
     if (lang) {
         argv[n++] = "--lang";
         argv[n++] = lang;

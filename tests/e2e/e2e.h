@@ -73,7 +73,8 @@ const char *e2e_str(json_t *obj, const char *key);
 
 /* Starts the UI: billcenter --db DB --date 2026-11-25 [--lang LANG]
  * [extra args...] in rows x cols; envp_extra as for vt_spawn. lang may be
- * NULL (no --lang). extra may be NULL. */
+ * NULL (no --lang). extra may be NULL; a "--date D" in it replaces
+ * 2026-11-25. */
 struct vt *e2e_ui(const struct e2e_env *env, const char *lang,
                   const char *const extra[], const char *const envp_extra[],
                   int rows, int cols);
