@@ -94,6 +94,30 @@ static void vies_catalog(const struct fx *f, const char *mode, char *plans, size
     free(text);
 }
 
+/* The text of the PDF at `path` (pdftotext, lines joined as laid out). */
+static char *pdf_text(const char *path)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "pdftotext -layout '%s' -", path);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    size_t cap = 65536, n = 0;
+    char *out = malloc(cap);
+    assert_non_null(out);
+    size_t got;
+    while ((got = fread(out + n, 1, cap - n - 1, p)) > 0) {
+        n += got;
+        if (n + 1 >= cap) {
+            cap *= 2;
+            out = realloc(out, cap);
+            assert_non_null(out);
+        }
+    }
+    out[n] = '\0';
+    assert_int_equal(pclose(p), 0);
+    return out;
+}
+
 /* What the client was asked, one request a line ("" when never run). */
 static char *requests(const struct fx *f)
 {
@@ -505,6 +529,23 @@ static void test_renew_valid_in_vies(void **state)
     assert_contains(r.out, "\nCustomer's VAT number checked in VIES on 2026-12-07, consultation"
                            " WAPIAAAAW1\n");
     run_clear(&r);
+    /* Its PDF says the same, in English and in Italian. */
+    char pdf[400];
+    snprintf(pdf, sizeof pdf, "%s/renewal.pdf", f->dir);
+    static const char *const langs[] = {"en", "it"};
+    static const char *const said[] = {
+        "Customer's VAT number checked in VIES on 2026-12-07, consultation WAPIAAAAW1",
+        "Partita IVA del cliente verificata nel VIES il 07/12/2026, consultazione WAPIAAAAW1",
+    };
+    for (size_t i = 0; i < 2; i++) {
+        RUN(&r, f->dir, "invoice", "show", "2026/000001", "--format", "pdf", "-o", pdf, "--db",
+            f->db, "--date", RENEW_DAY, "--lang", langs[i]);
+        assert_exit(&r, 0);
+        run_clear(&r);
+        char *txt = pdf_text(pdf);
+        assert_contains(txt, said[i]);
+        free(txt);
+    }
     /* The audit row of the renewal carries the evidence too. */
     assert_int_equal(sql_int(f->db, "SELECT count(*) FROM audit WHERE action = 'order.renew'"
                                     " AND after_json LIKE '%\"consultation\":\"WAPIAAAAW1\"%'"), 1);
