@@ -630,6 +630,49 @@ static void test_renew_invalid_in_vies_is_past_due(void **state)
     free(status);
 }
 
+/* A renewal killed after its charge, before its commit, left the charge
+ * and its pending checkout (made on an earlier, valid answer). Run again
+ * with VIES now saying not valid: the charge is refunded rather than
+ * ordered, nothing is ordered, the subscription is past_due, and
+ * reconcile finds nothing left to complete. */
+static void test_renew_invalid_refunds_a_killed_runs_charge(void **state)
+{
+    struct fx *f = *state;
+    char plans[300], sql[1024];
+    struct run r;
+    vies_catalog(f, "invalid", plans, sizeof plans);
+    card_on_file_10(f);
+    int64_t sub = sql_int(f->db, "SELECT id FROM subscriptions WHERE account_id = 10");
+    snprintf(sql, sizeof sql,
+             "INSERT INTO test_charges(key, state, amount_minor, currency, reference) VALUES"
+             " ('renew:%lld:2026-12-07', 'approved', 3600, 'EUR', 'test_killedrun');"
+             "INSERT INTO pending_checkouts(key, account_id, amount_minor, currency, request,"
+             " outcome, at) VALUES ('renew:%lld:2026-12-07', 10, 3600, 'EUR',"
+             " '{\"kind\":\"renewal\",\"subscription_id\":%lld,\"attempt\":\"dead\"}', NULL, 0)",
+             (long long)sub, (long long)sub, (long long)sub);
+    sql_exec(f->db, sql);
+    renew_10(&r, f, plans, RENEW_DAY);
+    assert_exit(&r, 0);
+    assert_contains(r.out, "past due (vat_number_rejected)");
+    run_clear(&r);
+    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM orders WHERE account_id = 10"), 0);
+    char *charge = sql_text(f->db, "SELECT state FROM test_charges");
+    assert_string_equal(charge, "refunded");
+    free(charge);
+    char *outcome = sql_text(f->db, "SELECT outcome FROM pending_checkouts");
+    assert_string_equal(outcome, "refunded");
+    free(outcome);
+    char *status = sql_text(f->db, "SELECT status FROM subscriptions WHERE account_id = 10");
+    assert_string_equal(status, "past_due");
+    free(status);
+    RUN(&r, f->dir, "reconcile", "--db", f->db, "--catalog", plans, "--date", RENEW_DAY);
+    assert_exit(&r, 0);
+    run_clear(&r);
+    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM orders WHERE account_id = 10"), 0);
+    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM test_charges WHERE state = 'approved'"),
+                     0);
+}
+
 /* Pay now on a past_due reverse-charge subscription: VIES's "not valid"
  * refuses it (exit 3) and nothing changes; valid, it pays with the
  * evidence stored. */
@@ -775,6 +818,8 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_renew_no_client_is_offline, fx_demo_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_renew_invalid_in_vies_is_past_due, fx_demo_setup,
                                         fx_teardown),
+        cmocka_unit_test_setup_teardown(test_renew_invalid_refunds_a_killed_runs_charge,
+                                        fx_demo_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_pay_asks_vies, fx_demo_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_add_product_and_cart_ask_vies, fx_demo_setup,
                                         fx_teardown),
