@@ -9,6 +9,7 @@
 #include "draw.h"
 #include "i18n.h"
 #include "summary.h"
+#include "vat_evidence.h"
 
 static void confirm_draw(struct ui_app *app, void *st, int top, int bottom)
 {
@@ -29,6 +30,10 @@ static void confirm_draw(struct ui_app *app, void *st, int top, int bottom)
                  r->document);
         draw_text(y++, 2, w, buf, A_BOLD);
     }
+    /* How the VAT number a reverse charge rests on was checked (SPEC §9). */
+    ui_vat_evidence_text(&r->vat_check, buf, sizeof buf);
+    if (buf[0] != '\0')
+        draw_text(y++, 2, w, buf, A_NORMAL);
     if (r->replayed)
         draw_text(y++, 2, w, _("This order had already been placed: nothing was charged again."),
                   A_NORMAL);

@@ -10,6 +10,7 @@
 #include "i18n.h"
 #include "list.h"
 #include "summary.h"
+#include "vat_evidence.h"
 
 struct history_state {
     struct store_order_list orders;
@@ -141,6 +142,10 @@ static void history_build(struct ui_app *app, struct history_state *O)
             }
             summary_add(&O->sum, TERM_NORMAL, buf, money);
         }
+        /* How the VAT number the order's VAT rests on was checked. */
+        ui_vat_evidence_text(&o->vat_check, buf, sizeof buf);
+        if (buf[0] != '\0')
+            summary_add(&O->sum, TERM_NORMAL, buf, "");
         fmt_money(money, sizeof money, o->total, o->currency);
         summary_add(&O->sum, TERM_NORMAL, _("Total"), money);
         char neg[80];

@@ -16,6 +16,7 @@
 #include "payment.h"
 #include "substate.h"
 #include "summary.h"
+#include "vat_evidence.h"
 
 enum paynow_focus { PN_SOURCE, PN_NUMBER, PN_EXPIRY, PN_PAY, PN_FOCUS_COUNT };
 
@@ -191,6 +192,10 @@ static void paynow_draw_paid(const struct paynow_state *P, int y)
     else
         snprintf(buf, sizeof buf, "%s", _("No invoice was issued for this order."));
     draw_text(y++, 2, COLS - 4, buf, A_NORMAL);
+    /* How the VAT number a reverse charge rests on was checked (SPEC §9). */
+    ui_vat_evidence_text(&r->vat_check, buf, sizeof buf);
+    if (buf[0] != '\0')
+        draw_text(y++, 2, COLS - 4, buf, A_NORMAL);
     fmt_range(range, sizeof range, r->period_start, r->period_end);
     snprintf(buf, sizeof buf, _("New period: %s"), range);
     draw_text(y++, 2, COLS - 4, buf, A_NORMAL);
@@ -259,6 +264,14 @@ static void paynow_pay(struct ui_app *app, struct paynow_state *P)
         /* The processor's reason, in its words: nothing was charged. */
         ui_status(app, true, _("Declined by the processor: %s. Nothing was charged."),
                   r.reason[0] ? r.reason : "card_declined");
+        return;
+    }
+    if (rc == BC_VAT_NUMBER_REJECTED) {
+        /* The reverse charge rests on the account's number: it is the
+         * account's to correct, not this payment's. */
+        ui_status(app, true, _("VIES says the VAT number %s is not valid: nothing was charged "
+                               "and nothing changed. Correct or remove it in Billing "
+                               "information, then pay."), r.vat_check.vat_number);
         return;
     }
     if (rc != BC_OK) {

@@ -21,6 +21,8 @@
 #include "billing_impl.h"
 #include "invoice.h"
 #include "payment.h"
+#include "vat.h"
+#include "vat_check.h"
 
 /* A subscription a machine was off for catches up at most this many
  * periods in one run (a monthly one: a century). */
@@ -28,6 +30,9 @@
 /* How often one subscription's renewal is tried again today when a
  * concurrent writer got in between its read and its commit. */
 #define RENEW_STALE_RETRIES 5
+/* The reason a renewal refused by VIES is past_due for (payment.failed's
+ * reason, renew's text and the lifecycle report). */
+#define RENEW_VAT_REJECTED "vat_number_rejected"
 
 /* billing_audit for an `after` made for it alone, released after. */
 static void audit_owned(struct billing *b, int64_t account_id, const char *action,
@@ -176,6 +181,7 @@ struct renewal_job {
     struct renewal_charge charge;
     enum renewal_event paid_event;    /* PAID, RETRY_PAID or PAY */
     const char *kind;                 /* "renewal" or "pay" (order.placed's kind) */
+    struct store_vat_check vat_check; /* the VAT number a reverse charge rests on */
 };
 
 static void report_init(struct lifecycle_report *rep, const struct store_subscription *x,
@@ -203,6 +209,43 @@ static enum bc_status job_price(struct renewal_job *job, int64_t balance)
                           job->due.period_start, job->due.period_end, &job->charge);
 }
 
+/* The evidence of the VAT number a reverse-charge renewal rests on (SPEC
+ * §9), asked of the catalog's VIES client before anything is charged, as a
+ * checkout asks it: VALID or OFFLINE (no client, no usable answer: the
+ * offline check stands, and the evidence says why) with job->vat_check
+ * present; INVALID when VIES says the number is not valid. A renewal that
+ * relies on no VAT number (no reverse charge) has no evidence: OFFLINE with
+ * present false. */
+static enum vat_check_outcome job_vat_check(struct renewal_job *job)
+{
+    memset(&job->vat_check, 0, sizeof job->vat_check);
+    const char *vn = job->acct->vat_number;
+    char number[32];
+    if (!job->charge.vat.reverse_charge || !vn || !*vn ||
+        !vat_number_normalise(job->acct->country, vn, number, sizeof number))
+        return VAT_CHECK_OFFLINE;
+    return billing_vat_check(job->b->catalog, job->acct->country, number, (int64_t)time(NULL),
+                             &job->vat_check);
+}
+
+/* A charge under the renewal's key that an earlier attempt (killed before
+ * its commit, or running now) took with an earlier answer of VIES, given
+ * back now that VIES says the number is not valid: the period is not
+ * ordered with a reverse charge the check no longer supports, and no charge
+ * stays without its order. true when that attempt's order holds the key
+ * already (it is the answer: the renewal happened). */
+static bool job_release_stray(const struct renewal_job *job)
+{
+    struct billing *b = job->b;
+    int64_t charged = 0;
+    char reference[128];
+    bool ordered = false;
+    if (b->processor && payment_status(b->processor, job->due.key, &charged, reference,
+                                       sizeof reference) == PAYMENT_APPROVED)
+        billing_release_key(b, job->due.key, charged, job->acct->currency, &ordered);
+    return ordered;
+}
+
 /* What the pending checkout of a renewal records: enough for reconcile to
  * finish it, and this attempt's own name. Caller frees. */
 static char *job_request(const struct renewal_job *job)
@@ -223,6 +266,10 @@ static char *job_request(const struct renewal_job *job)
         "actor_kind", b->actor.kind == BILLING_ACTOR_CONTACT ? "contact" : "operator",
         "actor", b->actor.name, "contact_id", (json_int_t)b->actor.contact_id,
         "origin", b->actor.origin, "attempt", attempt);
+    /* The evidence the charge was made on: what reconcile orders it with. */
+    json_t *evidence = j ? billing_vat_check_json(&job->vat_check) : NULL;
+    if (evidence)
+        json_object_set_new(j, "vat_check", evidence);
     char *text = j ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     json_decref(j);
     return text;
@@ -259,6 +306,7 @@ static enum bc_status job_order(const struct renewal_job *job, const char *payme
     o->balance_applied = t->balance_applied;
     o->due = t->due;
     o->balance_after = t->balance_after;
+    o->vat_check = job->vat_check;   /* written with the order when present */
     const struct quote_item *it = &job->charge.item;
     for (size_t k = 0; k < it->nlines && k < 2; k++) {
         struct store_order_line *l = &o->lines[o->nlines++];
@@ -321,6 +369,9 @@ static enum bc_status job_commit(const struct renewal_job *job, const char *paym
         "balance_after_minor", (json_int_t)job->charge.totals.balance_after);
     if (bj)
         json_object_set_new(bj, "balance_minor", json_integer(job->acct->balance));
+    json_t *evidence = aj ? billing_vat_check_json(&job->vat_check) : NULL;
+    if (evidence)
+        json_object_set_new(aj, "vat_check", evidence);
     before = bj ? json_dumps(bj, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     after = aj ? json_dumps(aj, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     json_decref(bj);
@@ -435,6 +486,10 @@ static enum bc_status job_failed(const struct renewal_job *job, const char *reas
         "key", job->due.key, "amount_minor", (json_int_t)job->charge.totals.due,
         "currency", job->acct->currency, "reason", reason, "attempt", attempt,
         "period_start", d0, "period_end", d1);
+    json_t *evidence = fail && strcmp(reason, RENEW_VAT_REJECTED) == 0
+                           ? billing_vat_check_json(&job->vat_check) : NULL;
+    if (evidence)
+        json_object_set_new(fail, "vat_check", evidence);   /* VIES's "not valid" */
     json_t *state = sub_json(job->x, &tr.after);
     if (!fail || !state) {
         json_decref(fail);
@@ -457,9 +512,11 @@ static enum bc_status job_failed(const struct renewal_job *job, const char *reas
     free(fail_s);
     free(state_s);
     json_t *before = sub_json(job->x, &job->r);
+    enum bc_status why = strcmp(reason, "no_card") == 0 ? BC_PAYMENT_REQUIRED
+                       : strcmp(reason, RENEW_VAT_REJECTED) == 0 ? BC_VAT_NUMBER_REJECTED
+                       : BC_PAYMENT_DECLINED;
     billing_audit(b, job->x->account_id, "subscription.renew_failed", before, state,
-                  st == BC_OK ? (strcmp(reason, "no_card") == 0 ? BC_PAYMENT_REQUIRED
-                                                                : BC_PAYMENT_DECLINED) : st);
+                  st == BC_OK ? why : st);
     json_decref(before);
     json_decref(state);
     if (st != BC_OK)
@@ -547,12 +604,41 @@ static enum bc_status renew_live(struct renewal_job *job, int attempt,
         rep->replayed = true;
         rep->due = prior.due;
         rep->balance_applied = prior.balance_applied;
+        rep->vat_check = prior.vat_check;
         store_order_clear(&prior);
         *renewed = true;
         return BC_OK;
     }
     if (st != BC_NOT_FOUND)
         return st;
+    /* The VAT number a reverse charge rests on, checked before anything is
+     * charged (SPEC §9), as a checkout checks it. When VIES says it is not
+     * valid the period is not ordered at all: no reverse charge on a number
+     * the tax authority's register rejects, and no consumer VAT either — a
+     * different amount than the customer was told to expect (SPEC §3: what
+     * is shown is what is charged), taken from a card unattended, for what
+     * may be a typo or a registration being renewed. The renewal fails as a
+     * declined card does: past_due from P1 with reason vat_number_rejected
+     * (payment.failed carries VIES's answer), service goes on, dunning
+     * retries ask VIES again, and the customer corrects or removes the
+     * number in Billing information and pays with Pay now. */
+    if (job_vat_check(job) == VAT_CHECK_INVALID) {
+        rep->vat_check = job->vat_check;
+        if (job_release_stray(job)) {
+            /* Another attempt's order, made on its own check, holds the key. */
+            if (store_order_by_key(b->store, job->due.key, &prior) == BC_OK) {
+                rep->order_id = prior.id;
+                rep->due = prior.due;
+                rep->balance_applied = prior.balance_applied;
+                rep->vat_check = prior.vat_check;
+                store_order_clear(&prior);
+            }
+            rep->replayed = true;
+            *renewed = true;
+            return BC_OK;
+        }
+        return job_failed(job, RENEW_VAT_REJECTED, attempt, rep);
+    }
     char card[64] = "", reference[128] = "";
     char *request = NULL;
     if (due > 0) {
@@ -569,6 +655,10 @@ static enum bc_status renew_live(struct renewal_job *job, int attempt,
             free(request);
             *renewed = true;
             rep->replayed = true;
+            if (store_order_by_key(b->store, job->due.key, &prior) == BC_OK) {
+                rep->vat_check = prior.vat_check;
+                store_order_clear(&prior);
+            }
             return BC_OK;
         }
         if (st == BC_PAYMENT_DECLINED) {
@@ -600,8 +690,10 @@ static enum bc_status renew_live(struct renewal_job *job, int attempt,
     *renewed = true;
     rep->replayed = ordered;
     rep->order_id = order_id;
+    rep->vat_check = job->vat_check;
     if (ordered && store_order_by_key(b->store, job->due.key, &prior) == BC_OK) {
         rep->order_id = prior.id;
+        rep->vat_check = prior.vat_check;
         due = prior.due;
         job->charge.totals.balance_applied = prior.balance_applied;
         store_order_clear(&prior);
@@ -864,6 +956,10 @@ static enum bc_status job_from_request(struct billing *rb, json_t *req, int64_t 
         return BC_STALE_QUOTE;
     if ((st = job_price(job, acct->balance)) != BC_OK)
         return st;
+    /* The evidence the charge was made on is the order's (VIES is not asked
+     * again: the charge rests on that answer). */
+    if (!billing_vat_check_from_json(json_object_get(req, "vat_check"), &job->vat_check))
+        memset(&job->vat_check, 0, sizeof job->vat_check);
     if (job->charge.totals.due != charged ||
         json_integer_value(json_object_get(req, "balance_minor")) != acct->balance)
         return BC_STALE_QUOTE;
@@ -1051,6 +1147,16 @@ enum bc_status billing_subscription_pay(struct billing *b, int64_t account_id,
         goto audit;
     rep.period_start = job.due.period_start;
     rep.period_end = job.due.period_end;
+    /* The VAT number a reverse charge rests on, before anything is charged
+     * (SPEC §9): VIES's "not valid" refuses the payment and nothing changes
+     * (the subscription stays as it is; a charge an earlier attempt left
+     * under the key goes back), as a checkout refuses. */
+    if (job_vat_check(&job) == VAT_CHECK_INVALID) {
+        rep.vat_check = job.vat_check;
+        snprintf(rep.reason, sizeof rep.reason, "%s", RENEW_VAT_REJECTED);
+        st = job_release_stray(&job) ? BC_NO_CHANGE : BC_VAT_NUMBER_REJECTED;
+        goto audit;
+    }
     int64_t due = job.charge.totals.due;
     if (due > 0) {
         if ((st = billing_choose_card(b, account_id, pay, card, sizeof card)) != BC_OK)
@@ -1092,6 +1198,7 @@ enum bc_status billing_subscription_pay(struct billing *b, int64_t account_id,
     if (st == BC_OK) {
         rep.outcome = LIFECYCLE_RENEWED;
         rep.order_id = order_id;
+        rep.vat_check = job.vat_check;   /* stored with the order */
         snprintf(rep.document, sizeof rep.document, "%s", docnum);   /* its invoice */
         rep.due = due;
         rep.balance_applied = job.charge.totals.balance_applied;
@@ -1102,10 +1209,13 @@ enum bc_status billing_subscription_pay(struct billing *b, int64_t account_id,
             *out = rep;
         return BC_OK;   /* the order's transaction wrote its audit row */
     }
-audit:
-    audit_owned(b, known ? account_id : 0, "subscription.pay", NULL,
-                  json_pack("{s:I, s:s}", "subscription_id", (json_int_t)subscription_id,
-                            "key", job.due.key), st);
+audit:;
+    json_t *aj = json_pack("{s:I, s:s}", "subscription_id", (json_int_t)subscription_id,
+                           "key", job.due.key);
+    json_t *evidence = aj ? billing_vat_check_json(&job.vat_check) : NULL;
+    if (evidence)
+        json_object_set_new(aj, "vat_check", evidence);
+    audit_owned(b, known ? account_id : 0, "subscription.pay", NULL, aj, st);
     free(request);
     store_subscription_clear(&x);
     store_account_clear(&acct);

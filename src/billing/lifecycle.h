@@ -46,6 +46,10 @@ struct lifecycle_report {
                                         * "corporate_account", or the status code */
     bc_day next_retry;                 /* past_due: the next retry day (0: none) */
     enum bc_status status;             /* BC_OK, or what stopped this subscription today */
+    struct store_vat_check vat_check;  /* how the VAT number a reverse charge rests on was
+                                        * checked (SPEC §9): the order's evidence, or VIES's
+                                        * "not valid" (reason vat_number_rejected); present
+                                        * false when it rests on none (and in a dry run) */
 };
 
 typedef void (*lifecycle_report_fn)(void *ctx, const struct lifecycle_report *r);
@@ -61,7 +65,12 @@ typedef void (*lifecycle_report_fn)(void *ctx, const struct lifecycle_report *r)
  * at P1. Corporate accounts are billed elsewhere: skipped. `cb` (may be
  * NULL) hears of every renewal attempted and every due subscription left
  * alone. `dry_run`: the same figures and outcomes (a charge assumed
- * approved when a card is on file), nothing charged or written.
+ * approved when a card is on file, the VAT number as the offline check
+ * sees it: VIES is not asked), nothing charged or written. A reverse
+ * charge rests on the account's VAT number, asked of VIES before the
+ * charge (vat_check.h) and stored with the order; VIES's "not valid" makes
+ * the renewal fail like a declined charge (past_due, reason
+ * vat_number_rejected, nothing ordered or charged).
  * Operators only (BC_READONLY_OPERATOR, BC_NOT_BILLING_CONTACT for a
  * contact). One subscription's failure does not stop the others: the first
  * error is returned at the end. */
@@ -86,7 +95,10 @@ enum bc_status billing_subscription_unschedule(struct billing *b, int64_t accoun
  * period today; with `pay`'s new card or the card on file (pay may be
  * NULL), exactly once under renew:<id>:<period start>. *out (may be NULL)
  * says what was ordered. A declined card changes nothing
- * (BC_PAYMENT_DECLINED, out->reason the processor's). */
+ * (BC_PAYMENT_DECLINED, out->reason the processor's). A reverse charge
+ * rests on the account's VAT number: it is asked of VIES first
+ * (vat_check.h), and "not valid" there changes nothing either
+ * (BC_VAT_NUMBER_REJECTED, out->vat_check VIES's answer). */
 enum bc_status billing_subscription_pay(struct billing *b, int64_t account_id,
                                         int64_t subscription_id, const struct billing_payment *pay,
                                         struct lifecycle_report *out);

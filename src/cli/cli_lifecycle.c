@@ -91,6 +91,8 @@ static void print_report_text(const struct cli *c, const struct lifecycle_report
         printf(_(" (next attempt %s)"), d0);
     }
     putchar('\n');
+    /* The check a reverse charge rests on, or VIES's "not valid". */
+    cli_print_vat_check("  ", &r->vat_check);
 }
 
 struct renew_out {
@@ -331,6 +333,10 @@ int cli_cmd_subscription_pay(struct cli *c)
     enum bc_status st = billing_subscription_pay(&c->billing, account_id, id, &pay, &r);
     if (st == BC_PAYMENT_DECLINED && r.reason[0])
         fprintf(stderr, "billcenter: %s (%s)\n", _(bc_status_message(st)), r.reason);
+    else if (st == BC_VAT_NUMBER_REJECTED)
+        fprintf(stderr, "billcenter: %s (%s%s%s)\n", _(bc_status_message(st)),
+                r.vat_check.vat_number, r.vat_check.consultation[0] ? ", VIES consultation " : "",
+                r.vat_check.consultation);
     else if (st != BC_OK)
         return cli_status(st, NULL);
     if (st != BC_OK)

@@ -19,6 +19,24 @@ const char *doc_ntr(const char *one, const char *many, unsigned long n, bool tra
     return translate ? ngettext(one, many, n) : n == 1 ? one : many;
 }
 
+void doc_vat_check_text(const struct doc *d, const struct doc_style *s, char *buf, size_t size)
+{
+    char on[16];
+    buf[0] = '\0';
+    if (!d->vat_check.method[0])
+        return;
+    doc_date(s, d->vat_check.checked_on, on, sizeof on);
+    if (strcmp(d->vat_check.method, "vies") == 0 && d->vat_check.consultation[0])
+        snprintf(buf, size, doc_tr(N_("Customer's VAT number checked in VIES on %s, consultation %s"),
+                                   true), on, d->vat_check.consultation);
+    else if (strcmp(d->vat_check.method, "vies") == 0)
+        snprintf(buf, size, doc_tr(N_("Customer's VAT number checked in VIES on %s"), true), on);
+    else
+        snprintf(buf, size,
+                 doc_tr(N_("Customer's VAT number checked offline on %s (format and check digits)"),
+                        true), on);
+}
+
 const char *doc_title(const struct doc *d, bool translate)
 {
     return d->kind == DOC_CREDIT_NOTE ? doc_tr(N_("Credit note"), translate)

@@ -30,6 +30,12 @@ void doc_line_description(const struct doc_line *l, bool translate, char *buf, s
  * customer's country. NULL for domestic VAT. */
 const char *doc_vat_reason(enum doc_vat v, bool translate);
 
+/* How the customer's VAT number was checked (SPEC §9's evidence), one
+ * sentence: "Customer's VAT number checked in VIES on 2026-11-25,
+ * consultation WAPIAAAAW1" or "... checked offline on ... (format and check
+ * digits)"; "" when the document has no evidence. */
+void doc_vat_check_text(const struct doc *d, const struct doc_style *s, char *buf, size_t size);
+
 /* Money in the document's currency and the style's language. */
 void doc_money(const struct doc *d, const struct doc_style *s, int64_t minor, char *buf, size_t size);
 /* "22%", "25.5%" / "25,5%". */

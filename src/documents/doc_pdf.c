@@ -286,6 +286,19 @@ static void payment(struct pdf *p)
     }
 }
 
+/* How the customer's VAT number was checked (the evidence of a reverse
+ * charge), under the payment as the text rendering has it. */
+static void vat_check(struct pdf *p)
+{
+    char buf[256];
+    doc_vat_check_text(p->d, p->s, buf, sizeof buf);
+    if (!buf[0])
+        return;
+    room(p, 20);
+    p->y += 6;
+    p->y += text(p, MARGIN, p->y, p->w - 2 * MARGIN, 8, false, true, LEFT, buf);
+}
+
 static void page(struct pdf *p)
 {
     const struct doc *d = p->d;
@@ -325,6 +338,7 @@ static void page(struct pdf *p)
     total_row(p, _("VAT"), d->vat_total, false);
     total_row(p, _("Document total"), d->total, true);
     payment(p);
+    vat_check(p);
     footer(p);
 }
 

@@ -205,19 +205,10 @@ enum bc_status doc_write_text(const struct doc *d, const struct doc_style *style
     total_row(&o, _("VAT"), d->vat_total);
     total_row(&o, _("Document total"), d->total);
     payment(&o);
-    if (d->vat_check.method[0]) {
-        char on[16];
-        doc_date(style, d->vat_check.checked_on, on, sizeof on);
-        if (strcmp(d->vat_check.method, "vies") == 0 && d->vat_check.consultation[0])
-            fprintf(f, _("Customer's VAT number checked in VIES on %s, consultation %s"), on,
-                    d->vat_check.consultation);
-        else if (strcmp(d->vat_check.method, "vies") == 0)
-            fprintf(f, _("Customer's VAT number checked in VIES on %s"), on);
-        else
-            fprintf(f, _("Customer's VAT number checked offline on %s (format and check digits)"),
-                    on);
-        fputc('\n', f);
-    }
+    char evidence[256];
+    doc_vat_check_text(d, style, evidence, sizeof evidence);
+    if (evidence[0])
+        fprintf(f, "%s\n", evidence);
     if (fclose(f) != 0) {
         doc_bytes_free(out);
         return BC_NO_MEMORY;

@@ -94,6 +94,30 @@ static void vies_catalog(const struct fx *f, const char *mode, char *plans, size
     free(text);
 }
 
+/* The text of the PDF at `path` (pdftotext, lines joined as laid out). */
+static char *pdf_text(const char *path)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "pdftotext -layout '%s' -", path);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    size_t cap = 65536, n = 0;
+    char *out = malloc(cap);
+    assert_non_null(out);
+    size_t got;
+    while ((got = fread(out + n, 1, cap - n - 1, p)) > 0) {
+        n += got;
+        if (n + 1 >= cap) {
+            cap *= 2;
+            out = realloc(out, cap);
+            assert_non_null(out);
+        }
+    }
+    out[n] = '\0';
+    assert_int_equal(pclose(p), 0);
+    return out;
+}
+
 /* What the client was asked, one request a line ("" when never run). */
 static char *requests(const struct fx *f)
 {
@@ -424,6 +448,359 @@ static void test_number_given_at_checkout(void **state)
                                     " AND v.method = 'vies' AND v.consultation = 'WAPIAAAAW1'"), 1);
 }
 
+/* ---- renewals and Pay now (SPEC §8 orders relying on the VAT number) ---- */
+
+/* Account 10's GoToMeeting (Professional, 3 seats, 12.00 a seat) renews on
+ * 2026-12-07: 36.00, reverse charge. */
+#define RENEW_DAY "2026-12-07"
+#define RENEW_DUE 3600
+
+/* Account 10 with a card on file, so that its renewal is charged. */
+static void card_on_file_10(const struct fx *f)
+{
+    struct run r;
+    RUN(&r, f->dir, "account", "set-card", "10", "--card", "4242424242424242", "--card-exp",
+        "12/30", "--db", f->db, "--date", DAY);
+    assert_exit(&r, 0);
+    run_clear(&r);
+}
+
+static void renew_10(struct run *r, const struct fx *f, const char *plans, const char *day)
+{
+    RUN(r, f->dir, "renew", "--account", "10", "--db", f->db, "--catalog", plans, "--date", day,
+        "--lang", "en");
+}
+
+/* A renewal that went through: one order of 36.00 charged with the
+ * evidence `method`/`reason`/`consultation`, shown by renew and orders. */
+static void renewed_with(void **state, const char *mode, const char *method, const char *reason,
+                         const char *consultation, const char *text_line)
+{
+    struct fx *f = *state;
+    char plans[300];
+    struct run r;
+    vies_catalog(f, mode, plans, sizeof plans);
+    card_on_file_10(f);
+    time_t t0 = time(NULL);
+    renew_10(&r, f, plans, RENEW_DAY);
+    time_t t1 = time(NULL);
+    assert_exit(&r, 0);
+    assert_contains(r.out, "Account 10, gotomeeting, 2026-12-07 .. 2027-01-07: renewed (order 1),"
+                           " charged €36.00, from the balance €0.00\n");
+    assert_contains(r.out, text_line);
+    run_clear(&r);
+    char *asked = requests(f);
+    assert_string_equal(asked, mode ? REQUEST_10 "\n" : "");
+    free(asked);
+    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM orders WHERE account_id = 10"), 1);
+    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM order_lines WHERE kind = 'tax'"
+                                    " AND reverse_charge = 1 AND amount_minor = 0"), 1);
+    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM test_charges WHERE state = 'approved'"
+                                    " AND amount_minor = 3600"), 1);
+    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM test_charges"), 1);
+    json_t *v = orders_evidence(f, plans);
+    assert_evidence(f, v, method, reason, consultation, t0, t1);
+    json_decref(v);
+    char *status = sql_text(f->db, "SELECT status FROM subscriptions WHERE account_id = 10");
+    assert_string_equal(status, "active");
+    free(status);
+    /* Run again the same day: the period is ordered once, VIES not asked again. */
+    renew_10(&r, f, plans, RENEW_DAY);
+    assert_exit(&r, 0);
+    run_clear(&r);
+    asked = requests(f);
+    assert_string_equal(asked, mode ? REQUEST_10 "\n" : "");
+    free(asked);
+    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM orders WHERE account_id = 10"), 1);
+    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM order_vat_checks"), 1);
+    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM test_charges"), 1);
+}
+
+static void test_renew_valid_in_vies(void **state)
+{
+    renewed_with(state, "valid", "vies", NULL, "WAPIAAAAW1",
+                 "\n  VAT number DE136464502: valid in VIES (consultation WAPIAAAAW1, ");
+    struct fx *f = *state;
+    /* The renewal's invoice notes the check, as a checkout's does. */
+    struct run r;
+    RUN(&r, f->dir, "invoice", "show", "2026/000001", "--db", f->db, "--date", RENEW_DAY,
+        "--lang", "en");
+    assert_exit(&r, 0);
+    assert_contains(r.out, "\nCustomer's VAT number checked in VIES on 2026-12-07, consultation"
+                           " WAPIAAAAW1\n");
+    run_clear(&r);
+    /* Its PDF says the same, in English and in Italian. */
+    char pdf[400];
+    snprintf(pdf, sizeof pdf, "%s/renewal.pdf", f->dir);
+    static const char *const langs[] = {"en", "it"};
+    static const char *const said[] = {
+        "Customer's VAT number checked in VIES on 2026-12-07, consultation WAPIAAAAW1",
+        "Partita IVA del cliente verificata nel VIES il 07/12/2026, consultazione WAPIAAAAW1",
+    };
+    for (size_t i = 0; i < 2; i++) {
+        RUN(&r, f->dir, "invoice", "show", "2026/000001", "--format", "pdf", "-o", pdf, "--db",
+            f->db, "--date", RENEW_DAY, "--lang", langs[i]);
+        assert_exit(&r, 0);
+        run_clear(&r);
+        char *txt = pdf_text(pdf);
+        assert_contains(txt, said[i]);
+        free(txt);
+    }
+    /* The audit row of the renewal carries the evidence too. */
+    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM audit WHERE action = 'order.renew'"
+                                    " AND after_json LIKE '%\"consultation\":\"WAPIAAAAW1\"%'"), 1);
+}
+
+static void test_renew_client_hang_is_offline(void **state)
+{
+    struct timespec a, b;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    renewed_with(state, "hang", "offline", "timeout", NULL,
+                 "\n  VAT number DE136464502: checked offline (format and check digits only): "
+                 "the VIES client did not answer in time\n");
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    assert_true(b.tv_sec - a.tv_sec < 20);
+}
+
+static void test_renew_no_client_is_offline(void **state)
+{
+    renewed_with(state, NULL, "offline", "not_configured", NULL,
+                 "\n  VAT number DE136464502: checked offline (format and check digits only): "
+                 "no VIES client configured (vat.check_command)\n");
+}
+
+/* VIES says the number is not valid at renewal: the period is not ordered
+ * (neither with a reverse charge nor with VAT the customer was not told
+ * of), nothing is charged, the subscription is past_due with reason
+ * vat_number_rejected, payment.failed carries VIES's answer, and the
+ * dunning retry asks again: valid then, it renews. */
+static void test_renew_invalid_in_vies_is_past_due(void **state)
+{
+    struct fx *f = *state;
+    char plans[300];
+    struct run r;
+    vies_catalog(f, "invalid", plans, sizeof plans);
+    card_on_file_10(f);
+    renew_10(&r, f, plans, RENEW_DAY);
+    assert_exit(&r, 0);
+    assert_contains(r.out, "Account 10, gotomeeting, 2026-12-07 .. 2027-01-07: past due"
+                           " (vat_number_rejected), next attempt 2026-12-08\n"
+                           "  VAT number DE136464502: not valid in VIES (");
+    run_clear(&r);
+    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM orders WHERE account_id = 10"), 0);
+    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM order_vat_checks"), 0);
+    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM documents"), 0);
+    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM test_charges"), 0);
+    char *status = sql_text(f->db, "SELECT status FROM subscriptions WHERE account_id = 10");
+    assert_string_equal(status, "past_due");
+    free(status);
+    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM events WHERE type = 'payment.failed'"
+                                    " AND payload LIKE '%\"reason\":\"vat_number_rejected\"%'"
+                                    " AND payload LIKE '%\"consultation\":\"WAPIAAAAX2\"%'"
+                                    " AND payload LIKE '%\"valid\":false%'"), 1);
+    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM events WHERE type = 'subscription.past_due'"),
+                     1);
+    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM audit WHERE"
+                                    " action = 'subscription.renew_failed'"
+                                    " AND result = 'vat_number_rejected'"), 1);
+    char *asked = requests(f);
+    assert_string_equal(asked, REQUEST_10 "\n");
+    free(asked);
+
+    /* The retry on 2026-12-08 with VIES saying valid renews [P1, P1 + 1 month). */
+    char other[400];
+    snprintf(other, sizeof other, "%s/plans/catalog.yaml", f->dir);
+    char *text = slurp(other);
+    char *at = strstr(text, "fake_vies.sh invalid");
+    assert_non_null(at);
+    memcpy(at, "fake_vies.sh valid  ", strlen("fake_vies.sh invalid"));
+    write_file(other, text);
+    free(text);
+    renew_10(&r, f, plans, "2026-12-08");
+    assert_exit(&r, 0);
+    assert_contains(r.out, "Account 10, gotomeeting, 2026-12-07 .. 2027-01-07: renewed (order 1),"
+                           " charged €36.00");
+    run_clear(&r);
+    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM test_charges WHERE amount_minor = 3600"),
+                     1);
+    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM order_vat_checks WHERE method = 'vies'"
+                                    " AND valid = 1 AND consultation = 'WAPIAAAAW1'"), 1);
+    status = sql_text(f->db, "SELECT status FROM subscriptions WHERE account_id = 10");
+    assert_string_equal(status, "active");
+    free(status);
+}
+
+/* A renewal killed after its charge, before its commit, left the charge
+ * and its pending checkout (made on an earlier, valid answer). Run again
+ * with VIES now saying not valid: the charge is refunded rather than
+ * ordered, nothing is ordered, the subscription is past_due, and
+ * reconcile finds nothing left to complete. */
+static void test_renew_invalid_refunds_a_killed_runs_charge(void **state)
+{
+    struct fx *f = *state;
+    char plans[300], sql[1024];
+    struct run r;
+    vies_catalog(f, "invalid", plans, sizeof plans);
+    card_on_file_10(f);
+    int64_t sub = sql_int(f->db, "SELECT id FROM subscriptions WHERE account_id = 10");
+    snprintf(sql, sizeof sql,
+             "INSERT INTO test_charges(key, state, amount_minor, currency, reference) VALUES"
+             " ('renew:%lld:2026-12-07', 'approved', 3600, 'EUR', 'test_killedrun');"
+             "INSERT INTO pending_checkouts(key, account_id, amount_minor, currency, request,"
+             " outcome, at) VALUES ('renew:%lld:2026-12-07', 10, 3600, 'EUR',"
+             " '{\"kind\":\"renewal\",\"subscription_id\":%lld,\"attempt\":\"dead\"}', NULL, 0)",
+             (long long)sub, (long long)sub, (long long)sub);
+    sql_exec(f->db, sql);
+    renew_10(&r, f, plans, RENEW_DAY);
+    assert_exit(&r, 0);
+    assert_contains(r.out, "past due (vat_number_rejected)");
+    run_clear(&r);
+    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM orders WHERE account_id = 10"), 0);
+    char *charge = sql_text(f->db, "SELECT state FROM test_charges");
+    assert_string_equal(charge, "refunded");
+    free(charge);
+    char *outcome = sql_text(f->db, "SELECT outcome FROM pending_checkouts");
+    assert_string_equal(outcome, "refunded");
+    free(outcome);
+    char *status = sql_text(f->db, "SELECT status FROM subscriptions WHERE account_id = 10");
+    assert_string_equal(status, "past_due");
+    free(status);
+    RUN(&r, f->dir, "reconcile", "--db", f->db, "--catalog", plans, "--date", RENEW_DAY);
+    assert_exit(&r, 0);
+    run_clear(&r);
+    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM orders WHERE account_id = 10"), 0);
+    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM test_charges WHERE state = 'approved'"),
+                     0);
+}
+
+/* Pay now on a past_due reverse-charge subscription: VIES's "not valid"
+ * refuses it (exit 3) and nothing changes; valid, it pays with the
+ * evidence stored. */
+static void test_pay_asks_vies(void **state)
+{
+    struct fx *f = *state;
+    char plans[300], plain[300];
+    struct run r;
+    snprintf(plain, sizeof plain, "%s/plans", SOURCE_ROOT);
+    /* No card on file: the renewal fails, past_due. */
+    renew_10(&r, f, plain, RENEW_DAY);
+    assert_exit(&r, 0);
+    assert_contains(r.out, "past due (no_card)");
+    run_clear(&r);
+    vies_catalog(f, "invalid", plans, sizeof plans);
+    char *before = state_of(f->db);
+    RUN(&r, f->dir, "subscription", "pay", "--account", "10", "--product", "gotomeeting",
+        "--card", "4242424242424242", "--card-exp", "12/30", "--db", f->db, "--catalog", plans,
+        "--date", "2026-12-08", "--lang", "en");
+    assert_exit(&r, 3);
+    assert_one_error_line(&r);
+    assert_contains(r.err, "VIES says this VAT number is not valid: nothing was charged");
+    assert_contains(r.err, "(DE136464502, VIES consultation WAPIAAAAX2)");
+    run_clear(&r);
+    char *after = state_of(f->db);
+    assert_string_equal(after, before);
+    free(before);
+    free(after);
+    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM audit WHERE action = 'subscription.pay'"
+                                    " AND result = 'vat_number_rejected'"
+                                    " AND after_json LIKE '%\"consultation\":\"WAPIAAAAX2\"%'"), 1);
+
+    char other[400];
+    snprintf(other, sizeof other, "%s/plans/catalog.yaml", f->dir);
+    char *text = slurp(other);
+    char *at = strstr(text, "fake_vies.sh invalid");
+    assert_non_null(at);
+    memcpy(at, "fake_vies.sh valid  ", strlen("fake_vies.sh invalid"));
+    write_file(other, text);
+    free(text);
+    time_t t0 = time(NULL);
+    RUN(&r, f->dir, "subscription", "pay", "--account", "10", "--product", "gotomeeting",
+        "--card", "4242424242424242", "--card-exp", "12/30", "--db", f->db, "--catalog", plans,
+        "--date", "2026-12-08", "--lang", "en");
+    time_t t1 = time(NULL);
+    assert_exit(&r, 0);
+    assert_contains(r.out, "Account 10, gotomeeting, 2026-12-07 .. 2027-01-07: renewed (order 1),"
+                           " charged €36.00, from the balance €0.00\n"
+                           "  VAT number DE136464502: valid in VIES (consultation WAPIAAAAW1, ");
+    run_clear(&r);
+    json_t *v = orders_evidence(f, plans);
+    assert_evidence(f, v, "vies", NULL, "WAPIAAAAW1", t0, t1);
+    json_decref(v);
+    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM test_charges WHERE state = 'approved'"
+                                    " AND amount_minor = 3600"), 1);
+    char *asked = requests(f);
+    assert_string_equal(asked, REQUEST_10 "\n" REQUEST_10 "\n");
+    free(asked);
+}
+
+/* Add product (a change with no subscription yet) and a cart checkout go
+ * through the checkout's path: asked of VIES, refused when not valid,
+ * the evidence stored with the order when valid. */
+static void test_add_product_and_cart_ask_vies(void **state)
+{
+    struct fx *f = *state;
+    char plans[300];
+    struct run r;
+    vies_catalog(f, "invalid", plans, sizeof plans);
+    RUN(&r, f->dir, "order", "place", "--account", "10", "--product", "gotowebinar", "--to-plan",
+        "standard", "--card", "4242424242424242", "--card-exp", "12/30", "--idempotency-key",
+        "add-1", "--json", "--db", f->db, "--catalog", plans, "--date", DAY);
+    assert_exit(&r, 3);
+    json_t *v = parse(r.out);
+    run_clear(&r);
+    assert_string_equal(jstr(v, "refusal"), "vat_number_rejected");
+    json_decref(v);
+    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM subscriptions WHERE account_id = 10"), 1);
+
+    char other[400];
+    snprintf(other, sizeof other, "%s/plans/catalog.yaml", f->dir);
+    char *text = slurp(other);
+    char *at = strstr(text, "fake_vies.sh invalid");
+    assert_non_null(at);
+    memcpy(at, "fake_vies.sh valid  ", strlen("fake_vies.sh invalid"));
+    write_file(other, text);
+    free(text);
+    RUN(&r, f->dir, "order", "place", "--account", "10", "--product", "gotowebinar", "--to-plan",
+        "standard", "--card", "4242424242424242", "--card-exp", "12/30", "--idempotency-key",
+        "add-2", "--json", "--db", f->db, "--catalog", plans, "--date", DAY);
+    assert_exit(&r, 0);
+    v = parse(r.out);
+    run_clear(&r);
+    json_t *e = json_object_get(v, "vat_check");
+    assert_string_equal(jstr(e, "method"), "vies");
+    assert_string_equal(jstr(e, "consultation"), "WAPIAAAAW1");
+    json_decref(v);
+    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM subscriptions WHERE account_id = 10"), 2);
+
+    /* The cart as the TUI leaves it: GoToMeeting to Business. */
+    int64_t sub = sql_int(f->db, "SELECT id FROM subscriptions WHERE account_id = 10"
+                                 " AND product = 'gotomeeting'");
+    int64_t version = sql_int(f->db, "SELECT version FROM subscriptions WHERE account_id = 10"
+                                     " AND product = 'gotomeeting'");
+    char sql[300];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO cart_items(account_id, subscription_id, to_plan, to_seats, to_period,"
+             " base_version) VALUES (10, %lld, 'business', 3, 'monthly', %lld)", (long long)sub,
+             (long long)version);
+    sql_exec(f->db, sql);
+    RUN(&r, f->dir, "order", "place", "--account", "10", "--cart", "--card", "4242424242424242",
+        "--card-exp", "12/30", "--idempotency-key", "cart-1", "--json", "--db", f->db,
+        "--catalog", plans, "--date", DAY);
+    assert_exit(&r, 0);
+    v = parse(r.out);
+    run_clear(&r);
+    e = json_object_get(v, "vat_check");
+    assert_string_equal(jstr(e, "method"), "vies");
+    assert_string_equal(jstr(e, "vat_number"), "DE136464502");
+    json_decref(v);
+    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM order_vat_checks v JOIN orders o"
+                                    " ON o.id = v.order_id WHERE o.account_id = 10"
+                                    " AND v.method = 'vies' AND v.valid = 1"), 2);
+    char *asked = requests(f);
+    assert_string_equal(asked, REQUEST_10 "\n" REQUEST_10 "\n" REQUEST_10 "\n");
+    free(asked);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -435,6 +812,17 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_invalid_in_vies_refuses, fx_demo_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_domestic_asks_nothing, fx_demo_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_number_given_at_checkout, fx_demo_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_renew_valid_in_vies, fx_demo_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_renew_client_hang_is_offline, fx_demo_setup,
+                                        fx_teardown),
+        cmocka_unit_test_setup_teardown(test_renew_no_client_is_offline, fx_demo_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_renew_invalid_in_vies_is_past_due, fx_demo_setup,
+                                        fx_teardown),
+        cmocka_unit_test_setup_teardown(test_renew_invalid_refunds_a_killed_runs_charge,
+                                        fx_demo_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_pay_asks_vies, fx_demo_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_add_product_and_cart_ask_vies, fx_demo_setup,
+                                        fx_teardown),
     };
     if (!harness_init(argc, argv, "test_cli_vat"))
         return 2;
