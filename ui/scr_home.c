@@ -88,14 +88,16 @@ static const char *home_option_label(const struct ui_app *app, int opt)
 static int home_options(const struct store_subscription *s, int opts[HOME_OPT_COUNT])
 {
     int n = 0;
+    bool overdue = s != NULL && (s->status == STORE_SUB_PAST_DUE ||
+                                 s->status == STORE_SUB_SUSPENDED);
     if (s == NULL)
         goto account;
+    /* An unpaid renewal comes first: changes wait for it (payment_overdue). */
+    if (overdue)
+        opts[n++] = HOME_OPT_PAY;
     opts[n++] = HOME_OPT_MODIFY;
     opts[n++] = HOME_OPT_SEATS;
     opts[n++] = HOME_OPT_HISTORY;
-    bool overdue = s->status == STORE_SUB_PAST_DUE || s->status == STORE_SUB_SUSPENDED;
-    if (overdue)
-        opts[n++] = HOME_OPT_PAY;
     if (ui_sub_pending_cancel(s))
         opts[n++] = HOME_OPT_REACTIVATE;
     else if (overdue || ((s->status == STORE_SUB_ACTIVE || s->status == STORE_SUB_TRIAL)

@@ -261,9 +261,16 @@ static void paynow_pay(struct ui_app *app, struct paynow_state *P)
     explicit_bzero(digits, sizeof digits);
     explicit_bzero(&pay, sizeof pay);
     if (rc == BC_PAYMENT_DECLINED) {
-        /* The processor's reason, in its words: nothing was charged. */
-        ui_status(app, true, _("Declined by the processor: %s. Nothing was charged."),
-                  r.reason[0] ? r.reason : "card_declined");
+        /* The decline in words (one status line): nothing was charged. */
+        if (strcmp(r.reason, "insufficient_funds") == 0)
+            ui_status(app, true, "%s", _("Declined: insufficient funds. Nothing was charged; "
+                                         "try another card."));
+        else if (strcmp(r.reason, "expired_card") == 0)
+            ui_status(app, true, "%s", _("Declined: the bank says the card has expired. Nothing "
+                                         "was charged."));
+        else
+            ui_status(app, true, "%s", _("The card was declined by the bank. Nothing was "
+                                         "charged; try another card."));
         return;
     }
     if (rc == BC_VAT_NUMBER_REJECTED) {

@@ -87,7 +87,7 @@ static void test_pay_now_past_due(void **state)
     E2E_SEE(vt, "Past due since 2026-11-23   2026-10-23 → 2026-11-23");
 
     vt_key(vt, VT_ENTER);
-    assert_true(e2e_press_until(vt, VT_DOWN, "▸ Pay now", 5));
+    E2E_SEE(vt, "▸ Pay now");   /* first: changes wait for the unpaid renewal */
     vt_key(vt, VT_ENTER);
     E2E_TITLE(vt, "Pay now");
     E2E_SEE(vt, "GoToMeeting Professional, 2 seats, Monthly");
@@ -104,7 +104,7 @@ static void test_pay_now_past_due(void **state)
     /* The card on file declines: the reason, and nothing changes. */
     E2E_SEE(vt, "▸ [ Pay €29.28 ]");
     vt_key(vt, VT_ENTER);
-    E2E_SEE(vt, "Declined by the processor: card_declined. Nothing was charged.");
+    E2E_SEE(vt, "The card was declined by the bank. Nothing was charged; try another card.");
     json_t *a = e2e_account(&c->env, 995);
     assert_non_null(a);
     assert_string_equal(e2e_str(e2e_subscription(a, "gotomeeting"), "status"), "past_due");
@@ -221,7 +221,7 @@ static void test_states_italian(void **state)
     assert_non_null(vt);
     E2E_SEE(vt, "Pagamento scaduto dal 23/11/2026   23/10/2026 → 23/11/2026");
     vt_key(vt, VT_ENTER);
-    assert_true(e2e_press_until(vt, VT_DOWN, "▸ Paga ora", 5));
+    E2E_SEE(vt, "▸ Paga ora");
     vt_key(vt, VT_ENTER);
     E2E_TITLE(vt, "Paga ora");
     E2E_SEE(vt, "Il pagamento rinnova il periodo 23/11/2026 → 23/12/2026");
