@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "account.h"
 #include "app.h"
 #include "draw.h"
 #include "field.h"
@@ -18,7 +19,7 @@
 #include "summary.h"
 #include "vat_evidence.h"
 
-enum paynow_focus { PN_SOURCE, PN_NUMBER, PN_EXPIRY, PN_PAY, PN_FOCUS_COUNT };
+enum paynow_focus { PN_SOURCE, PN_NUMBER, PN_EXPIRY, PN_SAVE, PN_PAY, PN_FOCUS_COUNT };
 
 struct paynow_state {
     int64_t sub_id;
@@ -27,6 +28,8 @@ struct paynow_state {
     bool has_card;
     struct store_card card;
     bool use_card_on_file;
+    bool save_card;                   /* "Use this card for renewals?" (default no) */
+    char saved[160];                  /* what became of that, after paying */
     struct ui_field number, expiry;
     struct ui_form form;              /* items in enum paynow_focus order */
     bool paid;
@@ -36,7 +39,8 @@ struct paynow_state {
 static void paynow_layout(struct paynow_state *P)
 {
     P->form.hidden[PN_SOURCE] = !P->has_card;
-    P->form.hidden[PN_NUMBER] = P->form.hidden[PN_EXPIRY] = P->use_card_on_file;
+    P->form.hidden[PN_NUMBER] = P->form.hidden[PN_EXPIRY] = P->form.hidden[PN_SAVE] =
+        P->use_card_on_file;
     if (P->form.hidden[P->form.focus])
         ui_form_move(&P->form, 1);
 }
@@ -162,6 +166,13 @@ static void paynow_draw_card(struct ui_app *app, struct paynow_state *P, int y, 
         field_draw(&P->expiry, y, vx, 10, focus == PN_EXPIRY, NULL);
         if (focus == PN_EXPIRY)
             draw_text(y, 2, 1, draw_glyph_cursor(), A_BOLD);
+        y++;
+        /* The card pays this renewal only unless the person says so: the
+         * next renewals are charged to the card on file. */
+        snprintf(buf, sizeof buf, "%s  %s %s  %s %s", _("Use this card for renewals?"),
+                 P->save_card ? "( )" : on, _("No"), P->save_card ? on : "( )", _("Yes"));
+        attr_t sa = draw_list_mark(y, 2, focus == PN_SAVE, true, A_NORMAL);
+        draw_text(y, lx, COLS - lx - 2, buf, sa);
         y += 2;
     }
     if (y >= bottom)
@@ -199,6 +210,8 @@ static void paynow_draw_paid(const struct paynow_state *P, int y)
     fmt_range(range, sizeof range, r->period_start, r->period_end);
     snprintf(buf, sizeof buf, _("New period: %s"), range);
     draw_text(y++, 2, COLS - 4, buf, A_NORMAL);
+    if (P->saved[0] != '\0')
+        draw_text(y++, 2, COLS - 4, P->saved, A_NORMAL);
     snprintf(buf, sizeof buf, "[ %s ]", _("Back to Subscriptions"));
     attr_t at = draw_list_mark(y + 1, 2, true, true, A_BOLD);
     draw_text(y + 1, 4, COLS - 6, buf, at);
@@ -258,6 +271,22 @@ static void paynow_pay(struct ui_app *app, struct paynow_state *P)
     struct lifecycle_report r;
     enum bc_status rc = billing_subscription_pay(app->b, app->va.acct.id, P->sub_id,
                                                  pay.card_number ? &pay : NULL, &r);
+    P->saved[0] = '\0';
+    if (rc == BC_OK && pay.card_number != NULL && P->save_card) {
+        /* Put on file once paid, verified as Payment method does; the
+         * payment stands whatever this says. */
+        struct store_card on;
+        char why[64] = "";
+        enum bc_status cs = account_set_card(app->b, app->va.acct.id, digits, P->expiry.text,
+                                             &on, why, sizeof why);
+        if (cs == BC_OK)
+            snprintf(P->saved, sizeof P->saved, _("Renewals are now charged to the card ending %s."),
+                     on.last4);
+        else
+            snprintf(P->saved, sizeof P->saved, "%s",
+                     _("The card could not be put on file: renewals stay on the card on file "
+                       "(Payment method)."));
+    }
     explicit_bzero(digits, sizeof digits);
     explicit_bzero(&pay, sizeof pay);
     if (rc == BC_PAYMENT_DECLINED) {
@@ -313,6 +342,10 @@ static unsigned paynow_action(struct ui_app *app, void *st, enum ui_action act)
         if (P->form.focus == PN_SOURCE) {
             P->use_card_on_file = !P->use_card_on_file;
             paynow_layout(P);
+            return UI_DONE;
+        }
+        if (P->form.focus == PN_SAVE) {
+            P->save_card = !P->save_card;
             return UI_DONE;
         }
         return act != ACT_TOGGLE ? UI_HANDLED : UI_IGNORED;

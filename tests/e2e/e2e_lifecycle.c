@@ -124,9 +124,15 @@ static void test_pay_now_past_due(void **state)
     vt_key(vt, VT_TAB);
     vt_send(vt, "12/30");
     E2E_SEE(vt, "[12/30");
+    /* Kept for the renewals to come (the card on file declines). */
+    vt_key(vt, VT_TAB);
+    E2E_SEE(vt, "▸ Use this card for renewals?  (•) No  ( ) Yes");
+    vt_key(vt, VT_RIGHT);
+    E2E_SEE(vt, "Use this card for renewals?  ( ) No  (•) Yes");
     assert_true(e2e_press_until(vt, VT_TAB, "▸ [ Pay €29.28 ]", 3));
     vt_key(vt, VT_ENTER);
     E2E_SEE(vt, "Order 1 has been placed.");
+    E2E_SEE(vt, "Renewals are now charged to the card ending 4242.");
     E2E_SEE(vt, "Invoice 2026/");
     E2E_SEE(vt, "New period: 2026-11-23 → 2026-12-23");
     E2E_SEE(vt, "Paid: the subscription is active again.");
@@ -138,6 +144,9 @@ static void test_pay_now_past_due(void **state)
     assert_string_equal(e2e_str(s, "status"), "active");
     assert_string_equal(e2e_str(s, "period_start"), "2026-11-23");
     assert_string_equal(e2e_str(s, "period_end"), "2026-12-23");
+    json_t *card = json_object_get(a, "card_on_file");
+    assert_non_null(card);
+    assert_string_equal(e2e_str(card, "last4"), "4242");
     json_decref(a);
     orders = e2e_orders(&c->env, 995);
     assert_non_null(orders);
