@@ -396,7 +396,7 @@ static void home_draw(struct ui_app *app, void *st, int top, int bottom)
          * its other columns and its second line stay as they are, so a
          * move rewrites a few cells instead of four whole rows. */
         attr_t mark = draw_list_mark(y, 2, cur, true, A_BOLD);
-        char buf[256], money[64], r1[64], r2[32];
+        char buf[384], money[64], r1[64], r2[32];   /* room for "   " r1 "   " tail */
         draw_text(y, cprod, cplan - cprod - 1, ui_product_name(app, s->product), mark);
         draw_text(y, cplan, cseats - cplan - 1, ui_plan_name(app, s->product, s->plan), A_NORMAL);
         snprintf(buf, sizeof buf, "%d/%d", s->seats_assigned, s->seats);
