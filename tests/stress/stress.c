@@ -408,3 +408,35 @@ bool stress_integrity(const char *db, char *why, size_t size)
 {
     return testdb_integrity(db, why, size);
 }
+
+bool stress_documents_ok(const char *db, long long after, long long *docs, char *why,
+                         size_t size)
+{
+    char sql[600];
+    long long n = stress_sql_int(db, "SELECT count(*) FROM documents", -1);
+    long long gapped = stress_sql_int(db, "SELECT count(*) FROM (SELECT series, year FROM "
+        "documents GROUP BY series, year HAVING min(sequence) != 1 OR max(sequence) != "
+        "count(*) OR count(DISTINCT sequence) != count(*)) g", -1);
+    long long doubled = stress_sql_int(db, "SELECT count(*) FROM (SELECT order_id FROM "
+        "documents GROUP BY order_id HAVING count(*) > 1) d", -1);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM orders o WHERE o.id > %lld AND NOT EXISTS "
+             "(SELECT 1 FROM documents d WHERE d.order_id = o.id) AND EXISTS (SELECT 1 FROM "
+             "order_lines l WHERE l.order_id = o.id AND l.amount_minor != 0)", after);
+    long long missing = stress_sql_int(db, sql, -1);
+
+    if (docs)
+        *docs = n;
+    if (n < 0 || gapped < 0 || doubled < 0 || missing < 0)
+        snprintf(why, size, "the documents could not be read");
+    else if (gapped)
+        snprintf(why, size, "%lld series/year with a gap or a repeat in their numbers", gapped);
+    else if (doubled)
+        snprintf(why, size, "%lld orders with more than one document", doubled);
+    else if (missing)
+        snprintf(why, size, "%lld orders without their document", missing);
+    else {
+        snprintf(why, size, "ok");
+        return true;
+    }
+    return false;
+}

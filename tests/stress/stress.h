@@ -96,5 +96,11 @@ bool stress_sql_exec(const char *db, const char *sql);
 /* The engine's integrity check (testdb_integrity); false with its finding
  * in why. */
 bool stress_integrity(const char *db, char *why, size_t size);
+/* SPEC §9 over the whole database: per series and year the numbers are
+ * 1..N (no gap, no repeat), at most one document per order, and every
+ * order after order id `after` whose lines are not all zero has exactly
+ * one. False with what is wrong in why; the counts in *docs (may be NULL). */
+bool stress_documents_ok(const char *db, long long after, long long *docs, char *why,
+                         size_t size);
 
 #endif

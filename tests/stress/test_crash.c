@@ -6,7 +6,8 @@
  * wholly absent: order row, lines, ledger entries, subscription version and
  * history, balance and audit row agree. Finally `billcenter reconcile`
  * must leave no customer charged without an order (the test processor's
- * record, table test_charges, against the orders).
+ * record, table test_charges, against the orders), and the fiscal
+ * documents must be numbered 1..N per series and year, one per order.
  *
  * On either engine ($BC_TEST_ENGINE, through testdb): the integrity check
  * is SQLite's integrity_check or PostgreSQL's amcheck. On PostgreSQL the
@@ -492,6 +493,10 @@ int main(int argc, char **argv)
            "a second reconcile finds nothing to do");
     stress_run_clear(&r);
     char why[256];
+    long long docs = 0;
+    tap_ok(stress_documents_ok(db, 0, &docs, why, sizeof why), "after every kill and reconcile: "
+           "document numbers 1..N per series and year, one document per order, none for an "
+           "order that was not placed (%lld documents): %s", docs, why);
     tap_ok(stress_integrity(db, why, sizeof why), "integrity check at the end: %s", why);
     return tap_done();
 }
