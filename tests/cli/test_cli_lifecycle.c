@@ -347,6 +347,88 @@ static void test_events_and_delivery(void **state)
     assert_int_equal(sql_int(f->db, "SELECT count(*) FROM events WHERE delivered_at IS NULL"), 1);
 }
 
+/* A receiver that fails twice, then takes everything: each event reaches
+ * it exactly once, in the order of the log, and only after the failures
+ * (SPEC §8: at least once, in order, retried on the next run). */
+static void test_events_after_failing_receiver(void **state)
+{
+    struct fx *f = *state;
+    struct run r;
+    char plans[300], log[300], script[300], count[300], cmd[400];
+    snprintf(log, sizeof log, "%s/received.jsonl", f->dir);
+    snprintf(count, sizeof count, "%s/calls", f->dir);
+    snprintf(script, sizeof script, "%s/receiver.sh", f->dir);
+    FILE *fp = fopen(script, "w");
+    assert_non_null(fp);
+    fprintf(fp, "n=$(cat '%s' 2>/dev/null || echo 0); n=$((n + 1)); echo $n > '%s'\n"
+                "if [ $n -le 2 ]; then cat > /dev/null; exit 1; fi\n"
+                "cat >> '%s'\n", count, count, log);
+    fclose(fp);
+    snprintf(cmd, sizeof cmd, "sh %s", script);
+    catalog_with_events(f, cmd, plans, sizeof plans);
+
+    RUN(&r, f->dir, "subscription", "cancel", "--account", "998", "--product", "gotowebinar",
+        "--db", f->db, "--date", DAY);
+    assert_exit(&r, 0);
+    run_clear(&r);
+    RUN(&r, f->dir, "renew", "--db", f->db, "--date", DAY);
+    assert_exit(&r, 0);
+    run_clear(&r);
+    int64_t events = sql_int(f->db, "SELECT count(*) FROM events");
+    assert_true(events >= 4);
+
+    /* Two failed runs: nothing delivered, nothing received, said in one line. */
+    for (int i = 0; i < 2; i++) {
+        RUN(&r, f->dir, "events", "deliver", "--json", "--db", f->db, "--catalog", plans);
+        assert_exit(&r, 1);
+        assert_contains(r.err, "exited 1");
+        assert_one_error_line(&r);
+        json_t *a = parse(r.out);
+        assert_int_equal(jint(a, "delivered"), 0);
+        json_decref(a);
+        run_clear(&r);
+        assert_int_equal(sql_int(f->db, "SELECT count(*) FROM events WHERE delivered_at IS "
+                                        "NULL"), events);
+    }
+    char *got = slurp(log);
+    assert_string_equal(got, "");
+    free(got);
+
+    /* The third run delivers every event once, in order. */
+    RUN(&r, f->dir, "events", "deliver", "--json", "--db", f->db, "--catalog", plans);
+    assert_exit(&r, 0);
+    json_t *a = parse(r.out);
+    assert_int_equal(jint(a, "delivered"), events);
+    json_decref(a);
+    run_clear(&r);
+    got = slurp(log);
+    int64_t last = 0, lines = 0;
+    for (char *line = got, *nl; (nl = strchr(line, '\n')); line = nl + 1) {
+        *nl = '\0';
+        json_t *e = parse(line);
+        assert_true(jint(e, "id") > last);   /* in order, none twice */
+        last = jint(e, "id");
+        json_decref(e);
+        lines++;
+    }
+    free(got);
+    assert_int_equal(lines, events);
+    assert_int_equal(last, sql_int(f->db, "SELECT max(id) FROM events"));
+    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM events WHERE delivered_at IS NULL"), 0);
+    /* And never again. */
+    RUN(&r, f->dir, "events", "deliver", "--db", f->db, "--catalog", plans);
+    assert_exit(&r, 0);
+    assert_contains(r.out, "Delivered 0 events.");
+    run_clear(&r);
+    got = slurp(log);
+    int64_t after = 0;
+    for (char *p = got; *p; p++)
+        after += *p == '\n';
+    free(got);
+    assert_int_equal(after, events);
+    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM events"), events);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -354,6 +436,8 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_renew_dry_run, fx_demo_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_subscription_actions, fx_demo_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_events_and_delivery, fx_demo_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_events_after_failing_receiver, fx_demo_setup,
+                                        fx_teardown),
     };
     if (!harness_init(argc, argv, "test_cli_lifecycle"))
         return 2;
