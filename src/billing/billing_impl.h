@@ -70,7 +70,11 @@ enum bc_status billing_checkout_changes(struct billing *b, int64_t account_id,
  * (nothing charged: that order is the answer); BC_PAYMENT_DECLINED with
  * the processor's reason in `reference`; BC_PAYMENT_UNCONFIRMED;
  * BC_STALE_QUOTE when a charge for other figures was refunded. *note (may
- * stay NULL) says why for the audit row. */
+ * stay NULL) says why for the audit row; it is billing_note_key_contended
+ * when the status is BC_PAYMENT_UNCONFIRMED only because another live
+ * attempt with the key was giving its charge back meanwhile (asked again a
+ * moment later, the key is settled). */
+extern const char billing_note_key_contended[];
 enum bc_status billing_charge_key(struct billing *b, int64_t account_id, const char *key,
                                   int64_t due, const char *currency, const char *card,
                                   const char *request, char *reference, size_t refsize,

@@ -665,6 +665,12 @@ static enum bc_status renew_live(struct renewal_job *job, int attempt,
             free(request);
             return job_failed(job, reference[0] ? reference : "card_declined", attempt, rep);
         }
+        if (st == BC_PAYMENT_UNCONFIRMED && note == billing_note_key_contended) {
+            /* Another run renewing this period gave its charge back just
+             * now: read the subscription again (renew_one's retry). */
+            free(request);
+            return BC_STALE_QUOTE;
+        }
         if (st != BC_OK) {
             free(request);
             return st;   /* unconfirmed: the next run (or reconcile) settles it */

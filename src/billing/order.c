@@ -684,6 +684,8 @@ enum bc_status billing_release_key(struct billing *b, const char *key, int64_t a
     return release_key(b, key, amount, currency, ordered);
 }
 
+const char billing_note_key_contended[] = "another attempt with this key was giving its charge back";
+
 enum bc_status billing_charge_key(struct billing *b, int64_t account_id, const char *key,
                                   int64_t due, const char *currency, const char *card,
                                   const char *request, char *reference, size_t refsize,
@@ -712,7 +714,7 @@ enum bc_status billing_charge_key(struct billing *b, int64_t account_id, const c
     }
     if (ks == STORE_KEY_REFUNDING) {
         /* Another attempt is giving back a charge under this key right now. */
-        *note = "another attempt with this key is being refunded";
+        *note = billing_note_key_contended;
         return BC_PAYMENT_UNCONFIRMED;
     }
     /* Once this checkout is open nobody can start a refund of the key
@@ -751,6 +753,9 @@ enum bc_status billing_charge_key(struct billing *b, int64_t account_id, const c
                 break;
             return release_other_charge(b, key, charged, currency, ordered, note);
         case PAYMENT_DECLINED:
+            /* That attempt gave its charge back after ours was answered. */
+            *note = billing_note_key_contended;
+            return BC_PAYMENT_UNCONFIRMED;
         case PAYMENT_UNKNOWN:
             return BC_PAYMENT_UNCONFIRMED;
         }
