@@ -12,14 +12,26 @@ srcs=$(ls src/*/*.c | grep -v -e '/main\.c$')
 libs="-lsqlite3 -lpq -lyaml -lcrypt -ljansson -lcsv -lm $(pkg-config --libs libxml-2.0 cairo pangocairo)"
 # src/documents is built too: its libraries' headers; and the store's libpq.
 doc_cflags="$(pkg-config --cflags libxml-2.0 cairo pangocairo) -I$(pg_config --includedir 2>/dev/null || echo /usr/include/postgresql)"
-# Build every target first, then run them two at a time (one per core).
+# The sources are compiled once (instrumented for coverage, two at a time),
+# then each target is linked against them; then the targets run two at a
+# time (one per core).
+cflags="-g -O1 -D_GNU_SOURCE -fno-sanitize-recover=undefined -Isrc/core -Isrc/store \
+-Isrc/documents -Isrc/billing -Isrc/cli $doc_cflags"
+mkdir -p "$out/obj"
+rm -f "$out"/*.result   # before the build, so that a target that fails to build is counted
+objs=""
+for f in $srcs; do objs="$objs $out/obj/$(echo "$f" | tr / _).o"; done
+export cflags out
+built=1
+printf '%s\n' $srcs | xargs -P 2 -I{} sh -c \
+    'clang $cflags -fsanitize=fuzzer-no-link,address,undefined -c "$1" \
+         -o "$out/obj/$(echo "$1" | tr / _).o"' sh {} || built=0
 targets=()
 for t in tests/fuzz/fuzz_*.c; do
     name=$(basename "$t" .c)
     echo "--- $name: build"
-    if clang -g -O1 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-            -Isrc/core -Isrc/store -Isrc/documents -Isrc/billing -Isrc/cli $doc_cflags \
-            -o "$out/$name" "$t" $srcs $libs; then
+    if [ "$built" = 1 ] && clang $cflags -fsanitize=fuzzer,address,undefined \
+            -o "$out/$name" "$t" $objs $libs; then
         targets+=("$name")
     else
         echo "$name: BUILD FAILED" >"$out/$name.result"
@@ -40,7 +52,6 @@ fuzz_one() {   # fuzz_one NAME: runs it for $secs on a copy of its seeds
     fi
 }
 
-rm -f "$out"/*.result
 for ((i = 0; i < ${#targets[@]}; i += 2)); do
     echo "--- ${targets[*]:i:2}: ${secs}s"
     fuzz_one "${targets[i]}" &
