@@ -155,7 +155,7 @@ static void stmts_read(struct stmts *t, const char *path)
 
 /* ---------------------------------------------------------------- the command line */
 
-static char dir[256], db[512], catalog[400];
+static char dir[256], db[512], catalog[400], csv[400];
 static int run_n;
 
 static int no_ui(const struct cli_ui_args *args)
@@ -165,7 +165,8 @@ static int no_ui(const struct cli_ui_args *args)
 }
 
 /* Runs `billcenter ARGS --db DB --catalog CATALOG` in a child through
- * cli_main (an argument "@me": the user running the test); its exit code
+ * cli_main (an argument "@me": the user running the test; "@csv": a file
+ * of accounts to import); its exit code
  * (128 + signal). Output in DIR/run.N. */
 static int cli_run(const char *const *args)
 {
@@ -174,7 +175,7 @@ static int cli_run(const char *const *args)
     argv[argc++] = "billcenter";
     for (size_t i = 0; args[i] && argc < 58; i++) {
         const struct passwd *me = strcmp(args[i], "@me") == 0 ? getpwuid(getuid()) : NULL;
-        argv[argc++] = me ? me->pw_name : args[i];
+        argv[argc++] = me ? me->pw_name : strcmp(args[i], "@csv") == 0 ? csv : args[i];
     }
     argv[argc++] = "--db";
     argv[argc++] = db;
@@ -266,6 +267,7 @@ static const struct step steps[] = {
          "--contact-name", "Ada Verdi", "--contact-email", "ada@piano-verifica.example",
          "--json"}},
     {0, {"account", "edit", "2", "--legal-name", "Legal Co S.p.A.", "--json"}},
+    {0, {"account", "import", "@csv", "--json"}},
     {0, {"account", "set-card", "3", "--card", "4242424242424242", "--card-exp", "12/30",
          "--json", "--date", DAY}},
     {0, {"subscription", "schedule", "--account", "1", "--product", "gotomeeting", "--to-plan",
@@ -306,6 +308,12 @@ static void make_catalog(void)
                "echo '{\"status\": \"accepted\", \"id\": \"plans-'$$'\"}'\n");
     fclose(h);
     chmod(hook, 0700);
+    snprintf(csv, sizeof csv, "%s/accounts.csv", dir);
+    FILE *a = fopen(csv, "w");
+    if (!a)
+        bail("cannot write %s", csv);
+    fprintf(a, "name,country,currency\nImportata Uno,IT,EUR\nImported Two,DE,EUR\n");
+    fclose(a);
     snprintf(catalog, sizeof catalog, "%s/plans", dir);
     snprintf(cmd, sizeof cmd,
              "cp -r '%s/plans' '%s' && printf 'documents: {send_command: \"%s\"}\\n"
@@ -351,13 +359,27 @@ static void ui_calls(struct store *s)
         store_contact_clear(&c);
         store_contact_get(s, cl.items[0].id, &c);
         store_contact_clear(&c);
+        /* The kiosk's PIN set, a sign-in that fails, one that succeeds. */
+        store_contact_set_pin(s, cl.items[0].id, "$6$plans$x");
+        store_contact_sign_in_result(s, cl.items[0].id, false, 1, 0);
+        store_contact_sign_in_result(s, cl.items[0].id, true, 0, 0);
     }
     store_contact_list_clear(&cl);
+    /* A user added, given a seat, the seat taken back, the user removed. */
+    struct store_user u = {.account_id = 1, .name = "Plan Check", .email = "plan@check.example"};
+    if (store_user_insert(s, &u) != BC_OK)
+        tap(false, "store_user_insert: %s", store_errmsg(s));
     struct store_user_list ul = {0};
     store_users(s, 1, &ul);
     store_user_list_clear(&ul);
     struct store_subscription_list sl = {0};
     if (store_subscriptions(s, 1, &sl) == BC_OK && sl.n > 0) {
+        store_seat_set(s, sl.items[0].id, u.id, true);
+        store_seat_set(s, sl.items[0].id, u.id, false);
+        store_seat_set(s, sl.items[0].id, u.id, true);
+        int freed = 0;
+        if (store_user_delete(s, 1, u.id, &freed) != BC_OK)
+            tap(false, "store_user_delete: %s", store_errmsg(s));
         struct store_seat_list seats = {0};
         store_seats(s, sl.items[0].id, &seats);
         store_seat_list_clear(&seats);
@@ -393,6 +415,13 @@ static void ui_calls(struct store *s)
     store_sign_in_prune(s, 1);
     store_sign_in_clear(s, "nobody@plans.example");
     store_operator_admin_count(s);
+    struct store_event_list el = {0};
+    if (store_events(s, 0, true, 5, &el) == BC_OK && el.n > 0)
+        store_event_delivered(s, el.items[0].id, 1);
+    store_event_list_clear(&el);
+    int64_t sum = 0;
+    store_ledger_sum(s, 1, &sum);
+    store_account_count(s);   /* init's count: allowed[] */
     store_audit_each(s, 1, 0, no_audit, NULL);
 }
 
@@ -412,6 +441,8 @@ static const struct {
 } allowed[] = {
     {"FROM audit ORDER BY id", "audit",
      "`billcenter audit` without --account or --since: its answer is the whole log"},
+    {"SELECT count(*) FROM accounts", "accounts",
+     "store_account_count: `billcenter init` says how many accounts the database holds, once"},
     /* PostgreSQL's search, its word branches (store_search.c, search_pg_sql):
      * "the oldest `limit` accounts with a word starting with ?5" is either a
      * walk of the owner index that stops at `limit` matches (cheap for a
