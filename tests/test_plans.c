@@ -166,8 +166,8 @@ static int no_ui(const struct cli_ui_args *args)
 
 /* Runs `billcenter ARGS --db DB --catalog CATALOG` in a child through
  * cli_main (an argument "@me": the user running the test; "@csv": a file
- * of accounts to import); its exit code
- * (128 + signal). Output in DIR/run.N. */
+ * of accounts to import); its exit code (128 + signal). Output in
+ * DIR/run.N. */
 static int cli_run(const char *const *args)
 {
     const char *argv[64];
