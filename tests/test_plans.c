@@ -450,8 +450,10 @@ static const struct {
      * a sort (cheap for a rare one). A custom plan picks by the prefix's
      * frequency (store_search_plan_for_test's plan of "ros", printed above,
      * takes the word range); the generic plan checked here is one choice for
-     * every prefix. Left to the planner until the search is measured at
-     * 1,000,000 accounts on PostgreSQL (issue 14). */
+     * every prefix. The server keeps custom plans for it: 300 searches of 20
+     * prefixes on a 100,000-account demo made 300 custom plans and no generic
+     * one (pg_prepared_statements). Left to the planner until the search is
+     * measured at 1,000,000 accounts on PostgreSQL (issue 14). */
     {"FROM account_words w", "account_words",
      "the search's word branch: an owner-order walk that stops at the limit"},
     {"FROM contact_words w", "contact_words",
