@@ -150,9 +150,10 @@ static int64_t account_with_order(struct fx *f, int64_t *order_id)
 static void schema_has_documents(void **state)
 {
     struct fx *f = *state;
-    assert_int_equal(STORE_SCHEMA_VERSION, 10);
+    assert_int_equal(STORE_SCHEMA_VERSION, 11);
     for (const char *const *t = (const char *const[]){"documents", "document_numbers",
-                                                      "document_credits", "document_sends", NULL};
+                                                      "document_credits", "document_sends",
+                                                      "document_outbox", NULL};
          *t; t++) {
         char sql[128];
         snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", *t);
@@ -1204,6 +1205,58 @@ static void upgrade_gives_old_orders_no_document(void **state)
     store_account_clear(&a);
 }
 
+/* v11: a database with documents when it is lifted gets their outbox from
+ * what each channel has accepted so far (SQLite: a v10 file made from the
+ * steps; PostgreSQL databases take the same step through the same SQL). */
+static void upgrade_fills_the_outbox(void **state)
+{
+    struct fx *f = *state;
+    store_close(f->s);
+    f->s = NULL;
+    testdb_drop(f->path);
+    snprintf(f->path, sizeof f->path, "%s/v10.db", f->dir);
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    for (int v = 1; v <= 10; v++)
+        assert_int_equal(sqlite3_exec(db, store_schema_step(v), NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db,
+        "INSERT INTO accounts(id, name, kind, currency, country) VALUES(1, 'Old', 'standard', 'EUR', 'IT');"
+        "INSERT INTO orders(id, account_id, idempotency_key, currency, day, created_at, subtotal_minor,"
+        " tax_minor, total_minor, balance_applied_minor, due_minor, balance_after_minor, actor)"
+        " VALUES(1, 1, 'old-key', 'EUR', 20782, 0, 100, 22, 122, 0, 122, 0, 'alice');"
+        "INSERT INTO documents(id, kind, series, year, sequence, number, order_id, account_id,"
+        " issued_on, currency, total_minor, tax_minor, model, fatturapa) VALUES"
+        " (1, 'invoice', '', 2026, 1, '2026/000001', 1, 1, 20782, 'EUR', 122, 22, '{}', '<x/>'),"
+        " (2, 'credit_note', 'NC', 2026, 1, 'NC 2026/000001', 1, 1, 20782, 'EUR', 10, 2, '{}', '<x/>');"
+        "INSERT INTO document_sends(document_id, channel, attempt, at, status, reply) VALUES"
+        " (1, 'sdi', 1, 0, 'sending', NULL), (1, 'sdi', 1, 1, 'accepted', NULL),"
+        " (2, 'send', 1, 0, 'sending', NULL), (2, 'send', 1, 1, 'rejected', NULL);"
+        "PRAGMA user_version = 10;", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    chmod(f->path, 0600);
+    assert_int_equal(store_open(f->path, STORE_OPEN_EXISTING, &f->s), BC_OK);
+    assert_int_equal(testdb_int(f->s, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+    assert_int_equal(testdb_int(f->s, "SELECT count(*) FROM document_outbox"), 3);
+    int64_t *ids;
+    size_t n;
+    assert_int_equal(store_documents_unsent(f->s, STORE_SEND_SDI, &ids, &n), BC_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(ids[0], 2);
+    free(ids);
+    assert_int_equal(store_documents_unsent(f->s, STORE_SEND_EMAIL, &ids, &n), BC_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(ids[0], 1);
+    assert_int_equal(ids[1], 2);
+    free(ids);
+    /* From now on the triggers keep it: an acceptance takes the row out. */
+    assert_int_equal(store_document_send_result(f->s, 2, STORE_SEND_EMAIL, 2, STORE_SEND_ACCEPTED,
+                                                NULL, 2), BC_OK);
+    assert_int_equal(store_documents_unsent(f->s, STORE_SEND_EMAIL, &ids, &n), BC_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(ids[0], 1);
+    free(ids);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -1241,6 +1294,7 @@ int main(void)
     };
     const struct CMUnitTest sqlite_only[] = {
         cmocka_unit_test_setup_teardown(upgrade_gives_old_orders_no_document, setup_empty, teardown),
+        cmocka_unit_test_setup_teardown(upgrade_fills_the_outbox, setup_empty, teardown),
     };
     return TESTDB_RUN(both, sqlite_only, NULL, NULL);
 }

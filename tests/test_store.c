@@ -1068,6 +1068,31 @@ static void test_search_prefix_fills_limit(void **state)
     store_account_list_clear(&l);
 }
 
+/* Prefixes whose upper bound is not the last byte raised: the empty query
+ * (every account, the oldest first) and one whose last character's UTF-8
+ * ends in 0xBF ("¿"), on either engine (PostgreSQL refused both as
+ * invalid UTF-8 once: issue 14's plan check found it); and one ending in
+ * the last character before the surrogates. */
+static void test_search_edge_prefixes(void **state)
+{
+    struct fx *f = *state;
+    assert_int_equal(store_open(f->path, STORE_OPEN_CREATE, &f->s), BC_OK);
+    assert_int_equal(store_begin(f->s), BC_OK);
+    add_account(f->s, "Zulu", NULL);                          /* 1 */
+    add_account(f->s, "\xc2\xbfQu\xc3\xa9 tal", NULL);      /* 2: "¿Qué tal" */
+    add_account(f->s, "\xc2\xbf", NULL);                      /* 3: "¿" */
+    add_account(f->s, "\xc3\x80 la carte", NULL);             /* 4: "À la carte", just above "¿" */
+    add_account(f->s, "\xed\x9f\xbf end", NULL);             /* 5: U+D7FF */
+    assert_int_equal(store_commit(f->s), BC_OK);
+    char names[512];
+    assert_int_equal(search(f, "", 3, names, sizeof names), 3);
+    assert_string_equal(names, "Zulu|\xc2\xbfQu\xc3\xa9 tal|\xc2\xbf|");
+    assert_int_equal(search(f, "\xc2\xbf", 10, names, sizeof names), 2);
+    assert_string_equal(names, "\xc2\xbf|\xc2\xbfQu\xc3\xa9 tal|");   /* the name itself first */
+    assert_int_equal(search(f, "\xed\x9f\xbf", 10, names, sizeof names), 1);
+    assert_string_equal(names, "\xed\x9f\xbf end|");
+}
+
 /* SQLite-only: SQLite's plan of the search statement. */
 static void test_search_uses_indexes(void **state)
 {
@@ -1911,6 +1936,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_search, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_search_words, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_search_prefix_fills_limit, setup_dir, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_search_edge_prefixes, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_order_commit_and_replay, setup_seeded, teardown_dir),
         cmocka_unit_test_setup_teardown(test_order_refusals_write_nothing, setup_seeded, teardown_dir),
         cmocka_unit_test_setup_teardown(test_ledger_and_audit_append_only, setup_seeded, teardown_dir),

@@ -71,10 +71,24 @@ int db_pg_open(const char *conninfo, struct db **out);
  * SQLite has (online backup, bulk-load pragmas); NULL on another engine. */
 void *db_sqlite_handle(struct db *db);
 
+/* A test hook (store_test.h's store_trace_prepares_for_test): when set, it
+ * is called with the text of every statement prepared on any connection of
+ * the process, before the engine sees it, so that a test can ask the engine
+ * for the plan of each. NULL in billcenter itself. */
+extern void (*db_prepare_trace)(const char *sql);
+
 static inline int db_prepare(struct db *db, const char *sql, struct db_stmt **out)
-{ return db->drv->prepare(db, sql, false, out); }
+{
+    if (db_prepare_trace)
+        db_prepare_trace(sql);
+    return db->drv->prepare(db, sql, false, out);
+}
 static inline int db_prepare_persistent(struct db *db, const char *sql, struct db_stmt **out)
-{ return db->drv->prepare(db, sql, true, out); }
+{
+    if (db_prepare_trace)
+        db_prepare_trace(sql);
+    return db->drv->prepare(db, sql, true, out);
+}
 static inline void db_finalize(struct db_stmt *q) { if (q) q->db->drv->finalize(q); }
 static inline void db_reset(struct db_stmt *q) { q->db->drv->reset(q); }
 static inline void db_clear_bindings(struct db_stmt *q) { q->db->drv->clear_bindings(q); }

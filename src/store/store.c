@@ -289,6 +289,11 @@ enum bc_status store_exec_for_test(struct store *s, const char *sql)
     return store_exec(s, sql);
 }
 
+void store_trace_prepares_for_test(void (*fn)(const char *sql))
+{
+    db_prepare_trace = fn;
+}
+
 enum bc_status store_int_for_test(struct store *s, const char *sql, int64_t *out)
 {
     struct db_stmt *q = NULL;

@@ -17,7 +17,7 @@
 
 struct store;
 
-#define STORE_SCHEMA_VERSION 10  /* 7: subscription life (SPEC §8); 8: fiscal documents (SPEC §9); 9: VAT number evidence (SPEC §9); 10: cart items for new products (SPEC §8) */
+#define STORE_SCHEMA_VERSION 11  /* 7: subscription life (SPEC §8); 8: fiscal documents (SPEC §9); 9: VAT number evidence (SPEC §9); 10: cart items for new products (SPEC §8); 11: the documents' outbox (issue 14) */
 
 enum store_open_mode {
     STORE_OPEN_EXISTING,  /* the file must exist and hold a billcenter schema */

@@ -423,6 +423,32 @@ static const char schema_v10[] =
     "CREATE INDEX cart_items_account ON cart_items(account_id);"
     "CREATE UNIQUE INDEX cart_items_new_product ON cart_items(account_id, product);";
 
+/* v11: the documents each channel has still to hand on (issue 14). `invoice
+ * send` asked which documents a channel had not accepted by reading every
+ * document ever issued (SCAN documents, a lookup of its sends each), a cost
+ * that grows with every order. The answer is kept instead, as the
+ * triggers write it: a row per channel when a document is issued, gone
+ * when that channel's 'accepted' is appended; the step fills it for the
+ * documents a database already has. Derived, like the search words: migrate
+ * does not copy it, the target's triggers write it again. */
+static const char schema_v11[] =
+    "CREATE TABLE document_outbox("
+    "  channel TEXT NOT NULL CHECK (channel IN ('send','sdi')),"
+    "  document_id INTEGER NOT NULL REFERENCES documents(id),"
+    "  PRIMARY KEY (channel, document_id)) WITHOUT ROWID;"
+    "INSERT INTO document_outbox(channel, document_id)"
+    "  SELECT c.channel, d.id FROM documents d"
+    "  CROSS JOIN (SELECT 'send' AS channel UNION ALL SELECT 'sdi') c"
+    "  WHERE NOT EXISTS(SELECT 1 FROM document_sends x WHERE x.document_id = d.id"
+    "    AND x.channel = c.channel AND x.status = 'accepted');"
+    "CREATE TRIGGER document_outbox_issue AFTER INSERT ON documents BEGIN"
+    "  INSERT INTO document_outbox(channel, document_id) VALUES('send', new.id), ('sdi', new.id);"
+    "  END;"
+    "CREATE TRIGGER document_outbox_accepted AFTER INSERT ON document_sends"
+    "  WHEN new.status = 'accepted' BEGIN"
+    "  DELETE FROM document_outbox WHERE channel = new.channel AND document_id = new.document_id;"
+    "  END;";
+
 /* migrations[i] lifts version i to i + 1. */
 static const char *const migrations[] = {
     schema_v1,
@@ -435,6 +461,7 @@ static const char *const migrations[] = {
     schema_v8,   /* fiscal documents */
     schema_v9,   /* VAT number evidence */
     schema_v10,  /* cart items for new products */
+    schema_v11,  /* the documents each channel has still to hand on */
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,

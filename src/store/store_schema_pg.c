@@ -355,6 +355,29 @@ static const char schema_pg_v10[] =
     "  ADD CHECK ((subscription_id IS NULL) <> (product IS NULL));"
     "CREATE UNIQUE INDEX cart_items_new_product ON cart_items(account_id, product);";
 
+/* v11: the documents each channel has still to hand on, as store_schema.c's
+ * schema_v11 says, in PostgreSQL's words. */
+static const char schema_pg_v11[] =
+    "CREATE TABLE document_outbox("
+    "  channel TEXT NOT NULL CHECK (channel IN ('send','sdi')),"
+    "  document_id BIGINT NOT NULL REFERENCES documents(id) DEFERRABLE,"
+    "  PRIMARY KEY (channel, document_id));"
+    "INSERT INTO document_outbox(channel, document_id)"
+    "  SELECT c.channel, d.id FROM documents d CROSS JOIN (VALUES ('send'), ('sdi')) c(channel)"
+    "  WHERE NOT EXISTS(SELECT 1 FROM document_sends x WHERE x.document_id = d.id"
+    "    AND x.channel = c.channel AND x.status = 'accepted');"
+    "CREATE FUNCTION bc_document_outbox() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+    "  IF TG_TABLE_NAME = 'documents' THEN"
+    "    INSERT INTO document_outbox(channel, document_id) VALUES ('send', NEW.id), ('sdi', NEW.id);"
+    "  ELSE"
+    "    DELETE FROM document_outbox WHERE channel = NEW.channel AND document_id = NEW.document_id;"
+    "  END IF;"
+    "  RETURN NULL; END $$;"
+    "CREATE TRIGGER document_outbox_issue AFTER INSERT ON documents"
+    "  FOR EACH ROW EXECUTE FUNCTION bc_document_outbox();"
+    "CREATE TRIGGER document_outbox_accepted AFTER INSERT ON document_sends"
+    "  FOR EACH ROW WHEN (NEW.status = 'accepted') EXECUTE FUNCTION bc_document_outbox();";
+
 const char *store_schema_pg_step(int version)
 {
     if (version == 1)
@@ -367,6 +390,8 @@ const char *store_schema_pg_step(int version)
         return schema_pg_v9;   /* VAT number evidence */
     if (version == 10)
         return schema_pg_v10;  /* cart items for new products */
+    if (version == 11)
+        return schema_pg_v11;  /* the documents each channel has still to hand on */
     if (version < 1 || version > STORE_SCHEMA_VERSION)
         return NULL;
     return "";

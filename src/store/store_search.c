@@ -203,7 +203,11 @@ static char *words_query(const char *query)
 /* PostgreSQL: the same branches and ranks. ?5 the first word of the query
  * folded (bc_fold), ?7 the bound above its prefixes, ?8 every folded word,
  * space-separated: an account's word starts with ?5 (a range of the word
- * index) and each word of ?8 starts one of its words. */
+ * index) and each word of ?8 starts one of its words. The id ranges and
+ * the accounts the hits name are read through LATERAL subqueries, one
+ * index range or key each (issue 14): as plain joins a generic plan may
+ * walk the whole primary key instead (a Join Filter on each id range, a
+ * Merge Join with every account). */
 #define PG_NAME "lower(accounts.name COLLATE \"C\")"
 static const char search_pg_sql[] =
     "WITH RECURSIVE ids(lo, hi) AS ("
@@ -211,8 +215,9 @@ static const char search_pg_sql[] =
     "  UNION ALL SELECT lo * 10, hi * 10 FROM ids"
     "    WHERE lo <= (SELECT max(id) FROM accounts) / 10),"
     " hits(id, rank) AS ("
-    "  SELECT id, 5 FROM (SELECT accounts.id FROM ids CROSS JOIN accounts"
-    "    WHERE accounts.id >= ids.lo AND accounts.id < ids.hi ORDER BY accounts.id LIMIT ?4) a"
+    "  SELECT id, 5 FROM (SELECT x.id FROM ids CROSS JOIN LATERAL (SELECT accounts.id"
+    "    FROM accounts WHERE accounts.id >= ids.lo AND accounts.id < ids.hi"
+    "    ORDER BY accounts.id LIMIT ?4) x ORDER BY x.id LIMIT ?4) a"
     "  UNION ALL SELECT id, 4 FROM (SELECT id FROM accounts"
     "    WHERE " PG_NAME " >= CAST(?2 AS TEXT) AND " PG_NAME " < CAST(?3 AS TEXT)"
     "    ORDER BY " PG_NAME " LIMIT ?4) b"
@@ -233,7 +238,8 @@ static const char search_pg_sql[] =
     "          AND x.word >= t.q AND left(x.word, length(t.q)) = t.q))"
     "    ORDER BY w.owner LIMIT ?4) e JOIN contacts ON contacts.id = e.owner),"
     " best(hit, rank) AS (SELECT id, min(rank) FROM hits GROUP BY id)"
-    " SELECT " STORE_ACCOUNT_COLS " FROM best JOIN accounts ON accounts.id = best.hit"
+    " SELECT " STORE_ACCOUNT_COLS " FROM best CROSS JOIN LATERAL (SELECT * FROM accounts"
+    "   WHERE accounts.id = best.hit LIMIT 1) accounts"
     " ORDER BY CASE"
     "   WHEN accounts.id = CAST(?1 AS BIGINT) THEN 0"
     "   WHEN " PG_NAME " = lower(CAST(?6 AS TEXT) COLLATE \"C\") THEN 1"
@@ -296,17 +302,91 @@ static char *pg_words(const char *query)
     return out;
 }
 
+/* The bound above every string that starts with `low` in PostgreSQL's
+ * byte order (COLLATE "C"), as valid UTF-8, which the server requires of
+ * text: `low` with its last character raised to the next code point
+ * (past the surrogates; a last U+10FFFF is dropped and the one before it
+ * raised). prefix_bounds' byte increment can make invalid UTF-8 ("\xc2\xbf"
+ * + 1, or "\xf5" for the empty prefix). With nothing left to raise (the
+ * empty prefix) the bound is U+10FFFF four times, above every string but
+ * those that start so (a noncharacter). */
+static char *pg_prefix_high(const char *low)
+{
+    size_t n = strlen(low);
+    char *out = malloc(n + 17);
+    if (!out)
+        return NULL;
+    memcpy(out, low, n + 1);
+    while (n > 0) {
+        size_t start = n - 1;
+        while (start > 0 && ((unsigned char)out[start] & 0xc0) == 0x80)
+            start--;
+        const unsigned char *c = (const unsigned char *)out + start;
+        size_t len = n - start;
+        uint32_t cp;
+        if (c[0] < 0x80 && len == 1)
+            cp = c[0];
+        else if ((c[0] & 0xe0) == 0xc0 && len == 2)
+            cp = (uint32_t)(c[0] & 0x1f) << 6 | (c[1] & 0x3f);
+        else if ((c[0] & 0xf0) == 0xe0 && len == 3)
+            cp = (uint32_t)(c[0] & 0x0f) << 12 | (uint32_t)(c[1] & 0x3f) << 6 | (c[2] & 0x3f);
+        else if ((c[0] & 0xf8) == 0xf0 && len == 4)
+            cp = (uint32_t)(c[0] & 0x07) << 18 | (uint32_t)(c[1] & 0x3f) << 12 |
+                 (uint32_t)(c[2] & 0x3f) << 6 | (c[3] & 0x3f);
+        else
+            cp = 0x10ffff;   /* not UTF-8: dropped, as a last U+10FFFF is */
+        n = start;
+        if (cp >= 0x10ffff)
+            continue;
+        cp = cp + 1 == 0xd800 ? 0xe000 : cp + 1;
+        unsigned char *o = (unsigned char *)out + n;
+        if (cp < 0x80) {
+            o[0] = (unsigned char)cp;
+            n += 1;
+        } else if (cp < 0x800) {
+            o[0] = (unsigned char)(0xc0 | cp >> 6);
+            o[1] = (unsigned char)(0x80 | (cp & 0x3f));
+            n += 2;
+        } else if (cp < 0x10000) {
+            o[0] = (unsigned char)(0xe0 | cp >> 12);
+            o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+            o[2] = (unsigned char)(0x80 | (cp & 0x3f));
+            n += 3;
+        } else {
+            o[0] = (unsigned char)(0xf0 | cp >> 18);
+            o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3f));
+            o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+            o[3] = (unsigned char)(0x80 | (cp & 0x3f));
+            n += 4;
+        }
+        out[n] = '\0';
+        return out;
+    }
+    memcpy(out, "\xf4\x8f\xbf\xbf\xf4\x8f\xbf\xbf\xf4\x8f\xbf\xbf\xf4\x8f\xbf\xbf", 17);
+    return out;
+}
+
+/* prefix_bounds with pg_prefix_high's upper bound. */
+static bool pg_bounds(const char *query, char **low, char **high)
+{
+    if (!prefix_bounds(query, low, high))
+        return false;
+    free(*high);
+    *high = pg_prefix_high(*low);
+    return *high != NULL;
+}
+
 static enum bc_status search_pg(struct store *s, const char *query, size_t limit,
                                 struct store_account_list *out)
 {
     char *low = NULL, *high = NULL, *words = pg_words(query), *wlow = NULL, *whigh = NULL;
     enum bc_status st = BC_NO_MEMORY;
-    if (!words || !prefix_bounds(query, &low, &high))
+    if (!words || !pg_bounds(query, &low, &high))
         goto done;
     char *sp = strchr(words, ' ');
     size_t first = sp ? (size_t)(sp - words) : strlen(words);
     char *w1 = strndup(words, first);
-    bool ok = w1 && prefix_bounds(w1, &wlow, &whigh);
+    bool ok = w1 && pg_bounds(w1, &wlow, &whigh);
     free(w1);
     if (!ok)
         goto done;

@@ -18,4 +18,10 @@ enum bc_status store_int_for_test(struct store *s, const char *sql, int64_t *out
  * joined by '\n' into buf. */
 enum bc_status store_search_plan_for_test(struct store *s, char *buf, size_t size);
 
+/* Calls `fn` (NULL: no longer) with the text of every statement any store
+ * of the process prepares from now on, as written in src/store (?N
+ * parameters, the engine's own text where STORE_SQL picks one), before the
+ * engine sees it: tests/test_plans.c asks the engine for each one's plan. */
+void store_trace_prepares_for_test(void (*fn)(const char *sql));
+
 #endif
