@@ -20,7 +20,7 @@
  * BC_BENCH_DOCS_ACCOUNTS (default 3000) sizes the demo database,
  * BC_BENCH_DOCS_ORDERS (default 1000) caps the orders of each side,
  * BC_BENCH_DOCS_MS (default 2000) is the CPU time each writer of rows 1-2
- * runs for. */
+ * runs for; BC_BENCH_DOCS_PDF=FILE keeps the PDF rendered. */
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -253,6 +253,12 @@ static bool row_pdf(const struct doc *d, long ms)
         return false;
     }
     size_t size = pdf.len;
+    const char *keep = getenv("BC_BENCH_DOCS_PDF");   /* to look at it: pdffonts, pdftotext */
+    FILE *f = keep && *keep ? fopen(keep, "wb") : NULL;
+    if (f) {
+        fwrite(pdf.data, 1, pdf.len, f);
+        fclose(f);
+    }
     doc_bytes_free(&pdf);
     enum writer ws[] = {W_PDF};
     struct cpu_side m;
