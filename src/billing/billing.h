@@ -37,6 +37,11 @@ struct billing {
     struct payment_processor *processor;
     bc_day today;                      /* --date, or today in the seller's time zone */
     struct billing_actor actor;
+    /* Benchmarks only (tests/bench/bench_docs.c), never set by the program:
+     * orders are placed without their fiscal document, which SPEC §9
+     * forbids, so that the documents' share of an order can be measured
+     * against the same order path without them. */
+    bool bench_no_documents;
 };
 
 /* Why a person may not change an account: BC_OK, BC_CORPORATE_ACCOUNT,
