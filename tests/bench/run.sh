@@ -11,7 +11,8 @@
 # Options: --build DIR (default: <source>/build-bench, set up when missing),
 #          --scale N (accounts, default 1000000), --cache DIR (default
 #          $BC_BENCH_CACHE or ~/.cache/billcenter-bench), --regenerate.
-# Needs: meson, ninja, libvterm (already build dependencies) and, for the
+# Needs: meson, ninja, libvterm, libpq (already build dependencies), the
+# PostgreSQL server binaries (initdb, pg_ctl: tests/pg/with_pg.sh) and, for the
 # peer columns, dialog (`apt-get install -y dialog`; without it those
 # columns say "not installed").
 set -u
@@ -30,7 +31,7 @@ while [ $# -gt 0 ]; do
         --scale) scale="$2"; shift ;;
         --cache) cache="$2"; shift ;;
         --regenerate) regenerate=1 ;;
-        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
         *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
     esac
     shift
@@ -49,6 +50,7 @@ if [ "$smoke" = 1 ]; then
     export BC_BENCH_ORDERS=10 BC_BENCH_SEARCH_PASSES=1 BC_BENCH_SCAN_KEYS=2 BC_BENCH_TUI_RUNS=3
     export BC_BENCH_CATALOG_LARGE=400 BC_BENCH_CATALOG_LARGE_RUNS=1
     export BC_BENCH_HISTORY_ROWS=20000 BC_BENCH_HISTORY_RUNS=3
+    export BC_BENCH_PG_ACCOUNTS=300
 fi
 
 # ---- build (the smoke test is handed meson's own build directory)
@@ -58,14 +60,15 @@ fi
 if [ "$smoke" = 0 ]; then
     ninja -C "$build" -j2 billcenter tests/bench/bench_quote tests/bench/bench_catalog \
         tests/bench/bench_order tests/bench/bench_search tests/bench/bench_tui \
-        tests/bench/bench_history tests/bench/bench_docs_seed >"$work/build.log" 2>&1 \
+        tests/bench/bench_history tests/bench/bench_docs_seed tests/bench/bench_pg \
+        >"$work/build.log" 2>&1 \
         || { cat "$work/build.log" >&2; exit 1; }
 fi
 bin="$build/billcenter"
 bench="$build/tests/bench"
 for p in "$bin" "$bench/bench_quote" "$bench/bench_catalog" "$bench/bench_order" \
          "$bench/bench_search" "$bench/bench_tui" "$bench/bench_history" \
-         "$bench/bench_docs_seed"; do
+         "$bench/bench_docs_seed" "$bench/bench_pg"; do
     [ -x "$p" ] || { echo "run.sh: $p is not built" >&2; exit 1; }
 done
 
@@ -156,6 +159,11 @@ run tui "$bench/bench_tui" "$bin" "$db" "$root/plans" "$docs_db"
 run search "$bench/bench_search" "$db"
 run catalog "$bench/bench_catalog"
 run history "$bench/bench_history"
+# PostgreSQL (issue 14): a private server each time (tests/pg/with_pg.sh),
+# fsync on in the real run so that a commit is as durable as SQLite's
+# synchronous=FULL; the smoke run keeps the test harness's default (off).
+if [ "$smoke" = 1 ]; then pg_fsync=${BC_TEST_PG_FSYNC:-off}; else pg_fsync=on; fi
+run pg_orders env BC_TEST_PG_FSYNC="$pg_fsync" "$root/tests/pg/with_pg.sh" "$bench/bench_pg"
 
 # ---- the table, and where it ran
 echo
@@ -175,8 +183,8 @@ echo "details (stderr of the benchmark programs):"
 sed 's/^/  /' "$log"
 
 # ---- every row present and measured (the smoke test's check)
-want=17   # orders: a row for nothing due, one for paid (bench_order.c); catalog: 2; history: 2;
-          # tui: 5 and 2 for Invoices
+want=20   # orders: a row for nothing due, one for paid (bench_order.c); catalog: 2; history: 2;
+          # tui: 5 and 2 for Invoices; PostgreSQL orders: 1 client, 8 clients, vs SQLite
 got=$(grep -c '^ROW	' "$rows")
 bad=$(grep '^ROW	' "$rows" | awk -F '\t' '$3 == "ERROR" || $3 == ""' | wc -l)
 if [ "$got" -ne "$want" ] || [ "$bad" -ne 0 ] || [ -n "$failed" ]; then
