@@ -106,17 +106,21 @@ static const struct named *named(const PGconn *c, const char *name)
     return NULL;
 }
 
-/* Whether a connection's open transaction has written. */
-static struct { const PGconn *c; bool wrote; } dirty[8];
+/* Whether a connection's open transaction has written. A process opens
+ * a few connections at a time; a full table recycles its oldest entry. */
+static struct { const PGconn *c; bool wrote; } dirty[16];
+static size_t dirty_next;
 
 static bool *dirty_of(const PGconn *c)
 {
-    for (size_t i = 0; i < sizeof dirty / sizeof dirty[0]; i++)
-        if (dirty[i].c == c || !dirty[i].c) {
-            dirty[i].c = c;
+    size_t n = sizeof dirty / sizeof dirty[0];
+    for (size_t i = 0; i < n; i++)
+        if (dirty[i].c == c)
             return &dirty[i].wrote;
-        }
-    abort();
+    size_t i = dirty_next++ % n;
+    dirty[i].c = c;
+    dirty[i].wrote = false;
+    return &dirty[i].wrote;
 }
 
 /* ---------------------------------------------------------------- capture */
