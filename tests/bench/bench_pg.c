@@ -1,27 +1,27 @@
 /* bench_pg.c — orders placed per second on PostgreSQL (issue 14): the
  * store's PostgreSQL engine is the one a shop with several desks runs, so
  * its orders are measured with 1 client and with 8 client processes at
- * once, each against a floor — a bare libpq program in this binary issuing
- * the statements billing_place issues on PostgreSQL (captured with
- * BC_BENCH_TRACE=1, which prints every statement this process sends), in
- * the same transactions, as prepared statements with text parameters like
- * the store's driver — and with the same orders by 8 processes on a SQLite
- * file (synchronous=FULL), the other engine's answer to the same load.
+ * once, each against a floor — billing_place's own libpq calls, recorded as
+ * it makes them and sent again bare by this binary on an identical copy of
+ * the database (see "the floor" below) — and with the same orders by 8
+ * processes on a SQLite file (synchronous=FULL), the other engine's answer
+ * to the same load.
  *
  * The orders are those of bench_order's "nothing due" row (one seat fewer
- * on an active subscription: one transaction, no card), one per account,
- * each client on accounts of its own. 1 client alternates blocks of BLOCK
- * orders between billing_place and the floor in one process; 8 clients run
- * ROUNDS rounds, each round 8 forked billing_place processes, then 8 floor
- * processes, then 8 on SQLite, timed from the moment all of them are
- * connected and ready until the last exits.
+ * on an active subscription, no card), one per account, each client on
+ * accounts of its own. 1 client alternates blocks of BLOCK orders between
+ * billing_place and the floor in one process; 8 clients run ROUNDS rounds,
+ * each round 8 forked billing_place processes, then 8 floor processes, then
+ * 8 on SQLite, timed from the moment all of them are connected and ready
+ * until the last is done.
  *
  * Run under tests/pg/with_pg.sh (BC_TEST_PG: the server's conninfo). The
  * server's fsync setting is read back and shown (run.sh's real run sets
  * BC_TEST_PG_FSYNC=on so that a commit is as durable as SQLite's
  * synchronous=FULL). BC_BENCH_PG_ACCOUNTS (default 10000) sizes the demo
  * databases; BC_BENCH_ORDERS (default 1000) the orders of each side at 1
- * client and, in all, at 8 clients. Libpq's calls are wrapped below to count
+ * client and, in all, at 8 clients; BC_BENCH_TRACE=1 prints every statement
+ * sent. Libpq's calls are wrapped below to record them and to count
  * statements and commits per order on each side. */
 #include <dlfcn.h>
 #include <errno.h>
