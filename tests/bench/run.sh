@@ -10,8 +10,12 @@
 #                                      suite 'bench-smoke'), not the targets
 # Options: --build DIR (default: <source>/build-bench, set up when missing),
 #          --scale N (accounts, default 1000000), --cache DIR (default
-#          $BC_BENCH_CACHE or ~/.cache/billcenter-bench), --regenerate.
-# Needs: meson, ninja, libvterm (already build dependencies) and, for the
+#          $BC_BENCH_CACHE or ~/.cache/billcenter-bench), --regenerate,
+#          --pg-scale N (accounts of the PostgreSQL search database, made
+#          afresh on each run's private server; default 100000: at ~2 ms an
+#          account, 1,000,000 would take over half an hour).
+# Needs: meson, ninja, libvterm, libpq (already build dependencies), the
+# PostgreSQL server binaries (initdb, pg_ctl: tests/pg/with_pg.sh) and, for the
 # peer columns, dialog (`apt-get install -y dialog`; without it those
 # columns say "not installed").
 set -u
@@ -20,6 +24,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 build="$root/build-bench"
 scale=1000000
+pg_scale=100000
 cache="${BC_BENCH_CACHE:-${HOME:-/tmp}/.cache/billcenter-bench}"
 smoke=0
 regenerate=0
@@ -28,9 +33,10 @@ while [ $# -gt 0 ]; do
         --smoke) smoke=1 ;;
         --build) build="$2"; shift ;;
         --scale) scale="$2"; shift ;;
+        --pg-scale) pg_scale="$2"; shift ;;
         --cache) cache="$2"; shift ;;
         --regenerate) regenerate=1 ;;
-        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
         *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
     esac
     shift
@@ -44,12 +50,13 @@ log="$work/log"
 : > "$rows"
 
 if [ "$smoke" = 1 ]; then
-    scale=1000
+    scale=1000 pg_scale=1000
     export BC_BENCH_QUOTE_MS=200 BC_BENCH_CATALOG_RUNS=3 BC_BENCH_ORDER_ACCOUNTS=200
     export BC_BENCH_ORDERS=10 BC_BENCH_SEARCH_PASSES=1 BC_BENCH_SCAN_KEYS=2 BC_BENCH_TUI_RUNS=3
     export BC_BENCH_CATALOG_LARGE=400 BC_BENCH_CATALOG_LARGE_RUNS=1
     export BC_BENCH_HISTORY_ROWS=20000 BC_BENCH_HISTORY_RUNS=3
     export BC_BENCH_DOCS_ACCOUNTS=200 BC_BENCH_DOCS_ORDERS=10 BC_BENCH_DOCS_MS=50
+    export BC_BENCH_PG_ACCOUNTS=300
 fi
 
 # ---- build (the smoke test is handed meson's own build directory)
@@ -59,14 +66,15 @@ fi
 if [ "$smoke" = 0 ]; then
     ninja -C "$build" -j2 billcenter tests/bench/bench_quote tests/bench/bench_catalog \
         tests/bench/bench_order tests/bench/bench_search tests/bench/bench_tui \
-        tests/bench/bench_history tests/bench/bench_docs_seed tests/bench/bench_docs >"$work/build.log" 2>&1 \
+        tests/bench/bench_history tests/bench/bench_docs_seed tests/bench/bench_docs \
+        tests/bench/bench_pg >"$work/build.log" 2>&1 \
         || { cat "$work/build.log" >&2; exit 1; }
 fi
 bin="$build/billcenter"
 bench="$build/tests/bench"
 for p in "$bin" "$bench/bench_quote" "$bench/bench_catalog" "$bench/bench_order" \
          "$bench/bench_search" "$bench/bench_tui" "$bench/bench_history" \
-         "$bench/bench_docs_seed" "$bench/bench_docs"; do
+         "$bench/bench_docs_seed" "$bench/bench_docs" "$bench/bench_pg"; do
     [ -x "$p" ] || { echo "run.sh: $p is not built" >&2; exit 1; }
 done
 
@@ -158,6 +166,21 @@ run search "$bench/bench_search" "$db"
 run catalog "$bench/bench_catalog"
 run history "$bench/bench_history"
 run docs "$bench/bench_docs"
+# PostgreSQL (issue 14): a private server each time (tests/pg/with_pg.sh),
+# fsync on in the real run so that a commit is as durable as SQLite's
+# synchronous=FULL; the smoke run keeps the test harness's default (off).
+if [ "$smoke" = 1 ]; then pg_fsync=${BC_TEST_PG_FSYNC:-off}; else pg_fsync=on; fi
+run pg_orders env BC_TEST_PG_FSYNC="$pg_fsync" "$root/tests/pg/with_pg.sh" "$bench/bench_pg"
+# The search on PostgreSQL against SQLite at the same size: the large
+# database when the sizes agree, else a SQLite one made here.
+pg_lite="$db"
+if [ "$pg_scale" != "$scale" ]; then
+    pg_lite="$work/search-$pg_scale.db"
+    "$bin" --db "$pg_lite" --catalog "$root/plans" --date 2026-11-25 init --demo \
+        --scale "$pg_scale" >>"$log" 2>&1 || echo "run.sh: no SQLite database of $pg_scale" >&2
+fi
+run pg_search env BC_TEST_PG_FSYNC="$pg_fsync" "$root/tests/pg/with_pg.sh" \
+    sh "$here/pg_search.sh" "$bin" "$root" "$pg_scale" "$pg_lite" "$bench/bench_search"
 
 # ---- the table, and where it ran
 echo
@@ -177,8 +200,10 @@ echo "details (stderr of the benchmark programs):"
 sed 's/^/  /' "$log"
 
 # ---- every row present and measured (the smoke test's check)
-want=20   # orders: a row for nothing due, one for paid (bench_order.c); catalog: 2; history: 2;
-          # tui: 5 and 2 for Invoices; docs: 3 (FatturaPA, PDF, orders with documents)
+want=25   # orders: a row for nothing due, one for paid (bench_order.c); catalog: 2; history: 2;
+          # tui: 5 and 2 for Invoices; docs: 3 (FatturaPA, PDF, orders with documents);
+          # PostgreSQL orders: 1 client, 8 clients, vs SQLite;
+          # PostgreSQL search: its demo database and the search
 got=$(grep -c '^ROW	' "$rows")
 bad=$(grep '^ROW	' "$rows" | awk -F '\t' '$3 == "ERROR" || $3 == ""' | wc -l)
 if [ "$got" -ne "$want" ] || [ "$bad" -ne 0 ] || [ -n "$failed" ]; then
