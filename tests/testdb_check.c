@@ -147,6 +147,23 @@ int testdb_run_cases(const char *group, const struct CMUnitTest *both, size_t nb
         memcpy(all + nboth, sqlite_only, nsqlite * sizeof *all);
     if (pg && nsqlite)
         printf("# engine pg: %zu SQLite-only cases are in the -sqlite run, not here\n", nsqlite);
+    /* BC_TEST_SHARD=K/N runs every Nth case from the Kth (1-based): the CI
+     * splits the slow valgrind run of a test across both cores this way. */
+    const char *shard = getenv("BC_TEST_SHARD");
+    unsigned k = 0, of = 0;
+    if (shard && *shard) {
+        if (sscanf(shard, "%u/%u", &k, &of) != 2 || of == 0 || k == 0 || k > of) {
+            fprintf(stderr, "testdb: BC_TEST_SHARD=%s: expected K/N with 1 <= K <= N\n", shard);
+            free(all);
+            return 1;
+        }
+        size_t kept = 0;
+        for (size_t i = 0; i < n; i++)
+            if (i % of == k - 1)
+                all[kept++] = all[i];
+        printf("# shard %u/%u: %zu of %zu cases\n", k, of, kept, n);
+        n = kept;
+    }
     snprintf(name, sizeof name, "%s (%s)", group, testdb_engine_name());
     int rc = _cmocka_run_group_tests(name, all, n, setup, teardown);
     free(all);
