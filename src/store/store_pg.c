@@ -90,5 +90,13 @@ enum bc_status store_pg_bulk(struct store *s, bool on)
     }
     if (st == BC_OK)
         st = pg_bulk_check(s);
+    /* The server has no statistics for what was just loaded until its
+     * autovacuum comes by; without them the first searches plan as if the
+     * tables were empty. */
+    if (st == BC_OK) {
+        int rc = db_exec(s->db, "ANALYZE");
+        if (rc != DB_OK)
+            st = store_fail(s, rc);
+    }
     return st;
 }
