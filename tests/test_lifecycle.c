@@ -572,6 +572,58 @@ static void test_renew_consumes_balance(void **state)
     store_account_clear(&a);
 }
 
+/* SPEC §8: each period is charged at the catalog's price on its renewal
+ * date. Professional is 12.00 for the period that renews on 10 Oct; the
+ * catalog then raises it to 15.00, and the period renewing on 10 Nov costs
+ * 15.00 + 22 % = 18.30 while the first order keeps its 14.64. */
+static void test_renew_price_change_between_periods(void **state)
+{
+    struct fx *f = *state;
+    int64_t acct = add_account(f, "Galli", "IT", "EUR", NULL, 0);
+    add_card(f, acct, "4242");
+    int64_t id = add_sub(f, acct, "gotomeeting", "professional", 1, BC_PERIOD_MONTHLY,
+                         DAY(2026, 9, 10), DAY(2026, 10, 10), 10, STORE_SUB_ACTIVE);
+    struct reports rs;
+    renew_on(f, DAY(2026, 10, 10), acct, false, &rs);
+    assert_int_equal(rs.n, 1);
+    assert_int_equal(rs.r[0].outcome, LIFECYCLE_RENEWED);
+    assert_int_equal(rs.r[0].due, 1464);
+    int64_t first_order = rs.r[0].order_id;
+
+    /* The same catalog with Professional's EUR monthly price at 15.00. */
+    char dir[64], script[1024], err[512];
+    snprintf(dir, sizeof dir, "/tmp/bc-price-XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    snprintf(script, sizeof script,
+             "cp '%s'/plans/*.yaml '%s'/ && sed -i 's/EUR: {monthly: \"12.00\", annual: \"120.00\"}/"
+             "EUR: {monthly: \"15.00\", annual: \"120.00\"}/' '%s'/gotomeeting.yaml && "
+             "grep -q 'monthly: \"15.00\"' '%s'/gotomeeting.yaml",
+             SOURCE_ROOT, dir, dir, dir);
+    assert_int_equal(system(script), 0);
+    struct catalog *raised = catalog_load(dir, err, sizeof err);
+    rm_tree(dir);
+    if (!raised)
+        fail_msg("%s", err);
+    f->b.catalog = raised;
+    renew_on(f, DAY(2026, 11, 10), acct, false, &rs);
+    f->b.catalog = f->catalog;
+    catalog_destroy(raised);
+    assert_int_equal(rs.n, 1);
+    assert_int_equal(rs.r[0].outcome, LIFECYCLE_RENEWED);
+    assert_int_equal(rs.r[0].due, 1830);
+    assert_true(rs.r[0].order_id > first_order);
+
+    struct store_subscription x = get_sub(f, id);
+    assert_int_equal(x.price, 1500);
+    assert_int_equal(x.period_start, DAY(2026, 11, 10));
+    assert_int_equal(x.period_end, DAY(2026, 12, 10));
+    store_subscription_clear(&x);
+    /* The processor saw 14.64 then 18.30, nothing else. */
+    assert_int_equal(count_where(f, "test_charges", NULL), 2);
+    assert_int_equal(testdb_int(f->s, "SELECT min(amount_minor) FROM test_charges"), 1464);
+    assert_int_equal(testdb_int(f->s, "SELECT max(amount_minor) FROM test_charges"), 1830);
+}
+
 static void test_dunning_to_suspension_and_pay(void **state)
 {
     struct fx *f = *state;
@@ -1184,6 +1236,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_renew_dry_run_writes_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_renew_concurrently, setup, teardown),
         cmocka_unit_test_setup_teardown(test_renew_consumes_balance, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_renew_price_change_between_periods, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dunning_to_suspension_and_pay, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pay_while_past_due_keeps_anchor, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cancel_and_reactivate, setup, teardown),
