@@ -962,6 +962,55 @@ static int gateway2_main(char **argv)
     return 0;
 }
 
+/* A VIES client (vat.check_command) that, asked about account 10's VAT
+ * number, first places another request under the same key (account 10's
+ * GoToMeeting to PLAN and SEATS; one with something to charge claims the
+ * key, then is refused: account 10 has no card), writes what it got to
+ * DIR/other as gateway2 does, then answers "valid".
+ * argv: --vies-other DB DIR KEY SUB SEATS PLAN. */
+static int vies_other_main(char **argv)
+{
+    const char *db = argv[2], *dir = argv[3], *key = argv[4];
+    long long sub = atoll(argv[5]);
+    int seats = atoi(argv[6]);
+    const char *plan = argv[7];
+    char buf[4096], path[256], err[512];
+    size_t n = fread(buf, 1, sizeof buf - 1, stdin);
+    buf[n] = '\0';
+    struct store *s = NULL;
+    if (store_open(db, STORE_OPEN_EXISTING, &s) != BC_OK)
+        return 1;
+    struct billing b;
+    memset(&b, 0, sizeof b);
+    b.store = s;
+    struct catalog *cat = catalog_load(SOURCE_ROOT "/plans", err, sizeof err);
+    if (!cat)
+        return 1;
+    b.catalog = cat;
+    b.today = date_from_civil(2026, 11, 25);
+    as_operator(&b, "bob", STORE_OP_OPERATOR);
+    struct billing_change c;
+    memset(&c, 0, sizeof c);
+    c.subscription_id = sub;
+    snprintf(c.product, sizeof c.product, "gotomeeting");
+    snprintf(c.to_plan, sizeof c.to_plan, "%s", plan);
+    c.to_seats = seats;
+    c.to_period = BC_PERIOD_MONTHLY;
+    struct billing_result res;
+    enum bc_status st = billing_place(&b, 10, &c, key, -1, NULL, &res);
+    snprintf(path, sizeof path, "%s/other", dir);
+    FILE *out = fopen(path, "w");
+    if (out) {
+        fprintf(out, "%s %lld %d\n", bc_status_code(st), (long long)res.order_id, res.replayed);
+        fclose(out);
+    }
+    catalog_destroy(cat);
+    store_close(s);
+    printf("{\"valid\": true, \"name\": \"SCHMIDT CONSULTING\", \"address\": \"BERLIN\","
+           " \"consultation\": \"WAPIAAAAW1\"}\n");
+    return 0;
+}
+
 static struct payment_processor *gateway2(struct fx *f, const char *mode, const char *key,
                                           int64_t sub, int seats)
 {
@@ -1087,6 +1136,89 @@ static void same_key_other_figures_never_orders_a_refunded_charge(void **state)
     assert_true(r2.replayed);
     assert_int_equal(r2.order_id, r.order_id);
     payment_destroy(gw);
+}
+
+/* Account 10 (reverse charge: its VAT number is asked of VIES) orders
+ * GoToMeeting at 2 seats, nothing to charge, under key `key`; while it asks
+ * VIES, another request under the same key runs (vies_other_main: `plan`,
+ * `seats`). Returns this attempt's status; *other_code and *other_id what
+ * the other request got. */
+static enum bc_status nothing_due_raced(struct fx *f, const char *key, const char *plan,
+                                        int seats, struct billing_change *a,
+                                        struct billing_result *r, char other_code[64],
+                                        long long *other_id)
+{
+    *a = change(f, 10, "gotomeeting", "professional", 2, BC_PERIOD_MONTHLY);
+    char self[PATH_MAX], cmd[PATH_MAX * 2];
+    ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
+    assert_true(len > 0);
+    self[len] = '\0';
+    snprintf(cmd, sizeof cmd, "'%s' --vies-other '%s' '%s' %s %lld %d %s", self, f->path, f->dir,
+             key, (long long)a->subscription_id, seats, plan);
+    char *saved = f->catalog->vat_check_command;
+    f->catalog->vat_check_command = cmd;
+    enum bc_status st = billing_place(&f->b, 10, a, key, -1, NULL, r);
+    f->catalog->vat_check_command = saved;
+    int other_replayed = -1;
+    other_attempt(f, other_code, other_id, &other_replayed);
+    assert_int_equal(other_replayed, 0);
+    return st;
+}
+
+/* An order with nothing to charge claims its key in its one transaction
+ * (SPEC §4). Another request that claimed the same key first (an upgrade,
+ * then refused for want of a card: no order) wins it: this attempt is refused at
+ * its commit (idempotency_key_reused, naming no order) and writes nothing. */
+static void same_key_nothing_due_loses_at_its_commit(void **state)
+{
+    struct fx *f = *state;
+    int before = order_count(f, 10);
+    struct billing_change a;
+    struct billing_result r;
+    char code[64];
+    long long other_id = -1;
+    enum bc_status st = nothing_due_raced(f, "k-claim", "business", 3, &a, &r, code, &other_id);
+    assert_string_equal(code, "payment_required");   /* no card on file */
+    assert_int_equal(other_id, 0);
+    assert_int_equal(st, BC_IDEMPOTENCY_KEY_REUSED);
+    assert_int_equal(r.quote.refusal, BC_IDEMPOTENCY_KEY_REUSED);
+    assert_int_equal(r.first_order_id, 0);
+    assert_int_equal(r.order_id, 0);
+    assert_int_equal(order_count(f, 10), before);
+    struct store_subscription x = {0};
+    assert_int_equal(store_subscription_get(f->store, a.subscription_id, &x), BC_OK);
+    assert_int_equal(x.seats, 3);
+    assert_string_equal(x.plan, "professional");
+    store_subscription_clear(&x);
+}
+
+/* The same, the other request placing its order (1 seat) first: this
+ * attempt's subscription moved, and the order now under the key is
+ * another request's, so it is refused naming that order, not answered
+ * with it as a replay. */
+static void same_key_nothing_due_after_another_order(void **state)
+{
+    struct fx *f = *state;
+    int before = order_count(f, 10);
+    struct billing_change a;
+    struct billing_result r;
+    char code[64];
+    long long other_id = -1;
+    enum bc_status st = nothing_due_raced(f, "k-vies", "professional", 1, &a, &r, code, &other_id);
+    assert_string_equal(code, "ok");
+    assert_true(other_id > 0);
+    assert_int_equal(st, BC_IDEMPOTENCY_KEY_REUSED);
+    assert_false(r.replayed);
+    assert_int_equal(r.first_order_id, other_id);
+    assert_int_equal(order_count(f, 10), before + 1);
+    struct store_order o = {0};
+    assert_int_equal(store_order_by_key(f->store, "k-vies", &o), BC_OK);
+    assert_int_equal(o.id, other_id);
+    store_order_clear(&o);
+    struct store_subscription x = {0};
+    assert_int_equal(store_subscription_get(f->store, a.subscription_id, &x), BC_OK);
+    assert_int_equal(x.seats, 1);   /* the other request's change, not this one's */
+    store_subscription_clear(&x);
 }
 
 /* SPEC §4 with Stripe's rule: a key replayed with the same request returns
@@ -1842,6 +1974,8 @@ int main(int argc, char **argv)
         return gateway_main(argv[2], argv[3], argv[4]);
     if (argc == 8 && strcmp(argv[1], "--gateway2") == 0)
         return gateway2_main(argv);
+    if (argc == 8 && strcmp(argv[1], "--vies-other") == 0)
+        return vies_other_main(argv);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(worked_example, setup, teardown),
         cmocka_unit_test_setup_teardown(vat_cases, setup, teardown),
@@ -1859,6 +1993,8 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(retry_after_first_order_resolves_checkout, setup, teardown),
         cmocka_unit_test_setup_teardown(same_key_other_figures_never_orders_a_refunded_charge, setup, teardown),
         cmocka_unit_test_setup_teardown(key_reused_with_other_parameters_is_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(same_key_nothing_due_loses_at_its_commit, setup, teardown),
+        cmocka_unit_test_setup_teardown(same_key_nothing_due_after_another_order, setup, teardown),
         cmocka_unit_test_setup_teardown(billing_info_change_needs_confirmation, setup, teardown),
         cmocka_unit_test_setup_teardown(billing_info_written_with_the_order, setup, teardown),
         cmocka_unit_test_setup_teardown(new_card_kept_only_when_asked, setup, teardown),

@@ -245,6 +245,11 @@ struct order_effects {
     const struct store_card *keep;      /* NULL: the card on file stays */
     const char *card;                   /* the card charged, for the document; NULL: none */
     const struct store_vat_check *vat_check;   /* the VAT number's evidence; NULL: none */
+    /* Not NULL: the key is claimed for this request inside the order's
+     * transaction (an order with nothing to charge); *claim_first is the
+     * first order when another request holds it. */
+    const char *claim_fingerprint;
+    int64_t *claim_first;
 };
 
 /* What commit_order says of the order's fiscal document. */
@@ -432,6 +437,21 @@ static enum bc_status commit_order(struct billing *b, int64_t account_id, const 
         goto done;
     }
     in_tx = true;
+    if (fx && fx->claim_fingerprint) {
+        enum store_key_claim claim;
+        int64_t first = 0;
+        st = store_key_claim(b->store, key, account_id, fx->claim_fingerprint, true, &claim,
+                             &first);
+        if (st == BC_OK && claim == STORE_CLAIM_OTHER) {
+            if (fx->claim_first)
+                *fx->claim_first = first;
+            st = BC_IDEMPOTENCY_KEY_REUSED;
+        }
+        if (st != BC_OK) {
+            json_decref(wrap);
+            goto done;
+        }
+    }
     st = effects_plan(b, account_id, fx, wrap, after, &set_vat, country, &vat_number, &set_card);
     before_s = json_dumps(wrap, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(wrap);
@@ -1019,16 +1039,18 @@ enum bc_status billing_place(struct billing *b, int64_t account_id, const struct
     if (st != BC_OK)
         goto audit;
     /* From here on the attempt may charge or order: the key is this
-     * request's, or another attempt claimed it first for another one. */
-    st = key_for_request(b, account_id, key, fingerprint, true, result, &after);
-    if (st != BC_OK) {
-        if (st == BC_IDEMPOTENCY_KEY_REUSED)
-            result->quote.refusal = st;
-        goto audit;
-    }
-
+     * request's, or another attempt claimed it first for another one. A
+     * charge claims it in a commit of its own, before the card is charged;
+     * an order with nothing to charge claims it in the order's transaction,
+     * its only commit (SPEC §4). */
     bool paid = due > 0;
     if (paid) {
+        st = key_for_request(b, account_id, key, fingerprint, true, result, &after);
+        if (st != BC_OK) {
+            if (st == BC_IDEMPOTENCY_KEY_REUSED)
+                result->quote.refusal = st;
+            goto audit;
+        }
         /* result->replayed: another attempt's order owns the key. */
         st = charge_due(b, account_id, key, due, acct.currency, pay, &vat, result, &after, &card,
                         reference, sizeof reference, &checkout);
@@ -1039,17 +1061,28 @@ enum bc_status billing_place(struct billing *b, int64_t account_id, const struct
     /* Order and checkout outcome in one transaction: nothing due is that
      * one transaction alone; a paid order is its second of ours. */
     bool replayed = false;
-    int64_t order_id = 0;
+    int64_t order_id = 0, claim_first = 0;
     struct order_effects fx = {
         .country = result->quote.billing_info.pending ? vat.country : NULL,
         .vat_number = result->quote.billing_info.pending ? vat.vat_number : NULL,
         .keep = card.is_new && pay && pay->save_card ? &card.keep : NULL,
         .card = paid ? card_label(&card, label, sizeof label) : NULL,
         .vat_check = &result->vat_check,
+        .claim_fingerprint = paid ? NULL : fingerprint,
+        .claim_first = &claim_first,
     };
     struct order_doc_out doc;
     st = commit_order(b, account_id, &result->quote, key, paid ? reference : NULL, checkout, &fx,
                       &order_id, &replayed, &doc, result->created_ids);
+    if (st == BC_IDEMPOTENCY_KEY_REUSED) {
+        /* Nothing was written or charged: another request holds the key. */
+        result->first_order_id = claim_first;
+        result->quote.refusal = st;
+        json_decref(after);
+        after = json_pack("{s:s, s:I, s:s}", "key", key, "first_order_id", (json_int_t)claim_first,
+                          "reason", "the key was first used for another request");
+        goto audit;
+    }
     if (st == BC_OK) {
         if (replayed) {
             st = replay_of(b, account_id, key, result, &after);
@@ -1069,7 +1102,13 @@ enum bc_status billing_place(struct billing *b, int64_t account_id, const struct
     bool ordered = false;
     enum bc_status rst = release_key(b, key, paid ? due : 0, acct.currency, &ordered);
     if (ordered) {
-        st = replay_of(b, account_id, key, result, &after);
+        /* That order answers this attempt only if it was for this request:
+         * an attempt with nothing to charge had not claimed the key yet. */
+        st = key_for_request(b, account_id, key, fingerprint, false, result, &after);
+        if (st == BC_IDEMPOTENCY_KEY_REUSED)
+            result->quote.refusal = st;
+        else if (st == BC_OK)
+            st = replay_of(b, account_id, key, result, &after);
         goto audit;
     }
     if (doc.why[0])
