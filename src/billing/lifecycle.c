@@ -454,6 +454,30 @@ done:
 
 /* ---------------------------------------------------------------- failures */
 
+/* A state change that orders nothing and its audit row, in one
+ * transaction: one commit, not two, and never the change without its row.
+ * A change that fails is audited with its failure, as any attempt is.
+ * `result`: the audit's result when the change is written. */
+static enum bc_status life_audited(struct billing *b, const struct store_sub_life *life,
+                                   struct store_event *events, size_t nevents,
+                                   int64_t account_id, const char *action, const json_t *before,
+                                   const json_t *after, enum bc_status result)
+{
+    enum bc_status st = store_begin(b->store);
+    if (st != BC_OK) {
+        billing_audit(b, account_id, action, before, after, st);
+        return st;
+    }
+    st = store_subscription_set_life(b->store, life, events, nevents);
+    enum bc_status ast = billing_audit(b, account_id, action, before, after,
+                                       st == BC_OK ? result : st);
+    if (ast == BC_OK)
+        ast = store_commit(b->store);
+    else
+        store_rollback(b->store);
+    return st == BC_OK ? ast : st;
+}
+
 /* The charge of the renewal at P1 failed on b->today (declined, no card):
  * nothing ordered; the subscription past_due from P1, or suspended when no
  * retry day is left, with payment.failed and the state's event. */
@@ -509,16 +533,18 @@ static enum bc_status job_failed(const struct renewal_job *job, const char *reas
          .payload = state_s},
     };
     size_t nevents = tr.log_event && strcmp(tr.log_event, "payment.failed") != 0 ? 2 : 1;
-    st = fail_s && state_s ? store_subscription_set_life(b->store, &life, events, nevents)
-                           : BC_NO_MEMORY;
-    free(fail_s);
-    free(state_s);
     json_t *before = sub_json(job->x, &job->r);
     enum bc_status why = strcmp(reason, "no_card") == 0 ? BC_PAYMENT_REQUIRED
                        : strcmp(reason, RENEW_VAT_REJECTED) == 0 ? BC_VAT_NUMBER_REJECTED
                        : BC_PAYMENT_DECLINED;
-    billing_audit(b, job->x->account_id, "subscription.renew_failed", before, state,
-                  st == BC_OK ? why : st);
+    st = BC_NO_MEMORY;
+    if (fail_s && state_s)
+        st = life_audited(b, &life, events, nevents, job->x->account_id,
+                          "subscription.renew_failed", before, state, why);
+    else
+        billing_audit(b, job->x->account_id, "subscription.renew_failed", before, state, st);
+    free(fail_s);
+    free(state_s);
     json_decref(before);
     json_decref(state);
     if (st != BC_OK)
@@ -543,13 +569,16 @@ static enum bc_status write_transition(struct billing *b, const struct store_sub
     char *payload = event_text(b, aj);
     struct store_event ev = {.type = tr->log_event, .account_id = x->account_id,
                              .subscription_id = x->id, .payload = payload};
-    enum bc_status st = !payload ? BC_NO_MEMORY
-        : store_subscription_set_life(b->store, &life, &ev, tr->log_event ? 1 : 0);
+    enum bc_status st = BC_NO_MEMORY;
+    if (payload)
+        st = life_audited(b, &life, &ev, tr->log_event ? 1 : 0, x->account_id, action, bj, aj,
+                          BC_OK);
+    else
+        billing_audit(b, x->account_id, action, bj, aj, st);
     free(payload);
-    enum bc_status ast = billing_audit(b, x->account_id, action, bj, aj, st);
     json_decref(bj);
     json_decref(aj);
-    return st == BC_OK ? ast : st;
+    return st;
 }
 
 /* ---------------------------------------------------------------- renew */
