@@ -31,7 +31,8 @@
  *   BC_BENCH_RENEW_MEM_DUE (default DUE / 10) the second size of the
  *     memory row;
  *   BC_BENCH_RENEW_WEEK_ACCOUNTS (default the accounts of DUE) the
- *     database of the week row. */
+ *     database of the week row, BC_BENCH_RENEW_WEEK_RUNS (default 2) how
+ *     often its day and its week are each renewed (the fastest counts). */
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -219,7 +220,7 @@ static bool mix_after(const char *db, struct mix *m)
 /* ---------------------------------------------------------------- floor */
 
 struct floor_run {
-    double secs;
+    double secs, cpu;
     uint64_t statements, commits, errors;
     uint64_t rec_statements, rec_commits, rec_writes;   /* the renew process's, from 'E' */
     bool ended;
@@ -282,7 +283,7 @@ static bool floor_replay(const char *db, const char *rec, struct floor_run *out)
     if (ok)
         sqlite3_commit_hook(h, floor_commit, out);
     struct cursor c = {map, map + sb.st_size, false};
-    int64_t t0 = bench_now_ns();
+    int64_t t0 = bench_now_ns(), c0 = bench_cpu_ns();
     while (ok && !c.bad && c.p < c.end) {
         char kind = (char)*c.p++;
         uint32_t id = 0, len;
@@ -398,6 +399,7 @@ static bool floor_replay(const char *db, const char *rec, struct floor_run *out)
         }
     }
     out->secs = (double)(bench_now_ns() - t0) / 1e9;
+    out->cpu = (double)(bench_cpu_ns() - c0) / 1e9;
     if (c.bad) {
         fprintf(stderr, "bench_renew: the record %s is cut short or damaged\n", rec);
         ok = false;
@@ -473,6 +475,9 @@ int main(int argc, char **argv)
     long n_due = bench_env_long("BC_BENCH_RENEW_DUE", 1000000);
     long n_small = bench_env_long("BC_BENCH_RENEW_MEM_DUE", n_due / 10);
     int64_t week_accounts = bench_env_long("BC_BENCH_RENEW_WEEK_ACCOUNTS", accounts_for(n_due));
+    long week_runs = bench_env_long("BC_BENCH_RENEW_WEEK_RUNS", 2);
+    if (week_runs < 1)
+        week_runs = 1;
     char tmpl[] = "/tmp/bc-bench-renew-XXXXXX";
     if (!(dir = mkdtemp(tmpl)))
         return 1;
@@ -519,10 +524,11 @@ int main(int argc, char **argv)
             snprintf(v, sizeof v, "%.0f renewals/s (%.2f x floor), %.1f s wall (%.1f s CPU) for %s"
                      " due; %.1f commits/renewal", rate, ratio, big.proc.secs, big.proc.cpu,
                      bench_grouped(g[0], sizeof g[0], n), (double)fl.rec_commits / n);
-            snprintf(cmp, sizeof cmp, "floor %.0f renewals/s: the same %s write statements and %llu"
-                     " commits replayed through bare SQLite (renew ran %.1f statements/renewal);"
-                     " mix: %s from the balance, %s charged, %s declined or no card -> past due",
-                     frate, bench_grouped(g[3], sizeof g[3], (double)fl.statements),
+            snprintf(cmp, sizeof cmp, "floor %.0f renewals/s (%.1f s wall, %.1f s CPU): the same %s"
+                     " write statements and %llu commits replayed through bare SQLite (renew ran %.1f"
+                     " statements/renewal); mix: %s from the balance, %s charged, %s declined or no"
+                     " card -> past due", frate, fl.secs, fl.cpu,
+                     bench_grouped(g[3], sizeof g[3], (double)fl.statements),
                      (unsigned long long)fl.commits, (double)fl.rec_statements / n,
                      bench_grouped(g[0], sizeof g[0], (double)big.mix.balance),
                      bench_grouped(g[1], sizeof g[1], (double)big.mix.charged),
@@ -556,22 +562,36 @@ int main(int argc, char **argv)
     }
 
     /* 3. One day's share (11-29) and seven days' (11-29 .. 12-05). */
+    /* Alternately, week_runs times each, the fastest of each side kept:
+     * one slow run beside a busy neighbour says nothing about linearity. */
     struct renew_run day = {0}, wk = {0};
-    if (!make_demo(week, week_accounts) ||
-        !renew_copy(week, "day.db", "2026-11-29", nov29, NULL, &day, path, sizeof path) ||
-        !renew_copy(week, "week7.db", "2026-12-05", dec05, NULL, &wk, path, sizeof path)) {
+    bool week_ok = make_demo(week, week_accounts);
+    for (long r = 0; week_ok && r < week_runs; r++) {
+        struct renew_run d1, w1;
+        week_ok = renew_copy(week, "day.db", "2026-11-29", nov29, NULL, &d1, path, sizeof path) &&
+                  renew_copy(week, "week7.db", "2026-12-05", dec05, NULL, &w1, path, sizeof path);
+        if (week_ok && (r == 0 || d1.proc.secs < day.proc.secs))
+            day = d1;
+        if (week_ok && (r == 0 || w1.proc.secs < wk.proc.secs))
+            wk = w1;
+    }
+    if (!week_ok) {
         fail(ROW_WEEK, T_WEEK, "a renew run of the week row failed");
         code = 1;
     } else {
         double per_day = day.proc.secs / (double)day.mix.due, per_week = wk.proc.secs / (double)wk.mix.due;
         double ratio = per_week / per_day;
-        snprintf(v, sizeof v, "%s due in %.2f s (%.2f ms each, %.2f x the one-day run's)",
-                 bench_grouped(g[0], sizeof g[0], (double)wk.mix.due), wk.proc.secs, per_week * 1e3,
-                 ratio);
-        snprintf(cmp, sizeof cmp, "one day (2026-11-29): %s due in %.2f s (%.2f ms each); the week"
-                 " is %.1f x the day's due set, %lld accounts",
+        /* CPU per renewal too: wall time here is mostly fsync waits, which
+         * other processes on the disk stretch. */
+        double cpu_day = day.proc.cpu / (double)day.mix.due, cpu_week = wk.proc.cpu / (double)wk.mix.due;
+        snprintf(v, sizeof v, "%s due in %.2f s (%.2f ms each, %.2f x the one-day run's; CPU %.2f ms"
+                 " each, %.2f x)", bench_grouped(g[0], sizeof g[0], (double)wk.mix.due), wk.proc.secs,
+                 per_week * 1e3, ratio, cpu_week * 1e3, cpu_day > 0 ? cpu_week / cpu_day : 0);
+        snprintf(cmp, sizeof cmp, "one day (2026-11-29): %s due in %.2f s (%.2f ms each, CPU %.2f ms);"
+                 " the week is %.1f x the day's due set, %lld accounts; fastest of %ld runs each",
                  bench_grouped(g[1], sizeof g[1], (double)day.mix.due), day.proc.secs, per_day * 1e3,
-                 (double)wk.mix.due / (double)day.mix.due, (long long)week_accounts);
+                 cpu_day * 1e3, (double)wk.mix.due / (double)day.mix.due, (long long)week_accounts,
+                 week_runs);
         bench_row(ROW_WEEK, v, T_WEEK, cmp, bench_met(ratio <= LINEAR_LIMIT));
     }
     nftw(dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
