@@ -27,7 +27,9 @@ const char *store_send_status_name(enum store_send_status st)
 }
 
 /* Statements run once per order or per document: prepared each time, like
- * the key claim, rather than kept in the connection's cache. */
+ * the key claim, rather than kept in the connection's cache — except the
+ * four every issued document runs (next_number, its id, its row), which
+ * `renew` runs once per renewal: those come from the cache. */
 static enum bc_status prepare(struct store *s, const char *sql, struct db_stmt **q)
 {
     *q = NULL;
@@ -54,7 +56,7 @@ static enum bc_status next_number(struct store *s, const char *series, int year,
                                   int64_t *sequence)
 {
     struct db_stmt *q;
-    enum bc_status st = prepare(s, "SELECT last_day FROM document_numbers"
+    enum bc_status st = store_prep(s, SL_DOC_LAST_DAY, "SELECT last_day FROM document_numbers"
                                    " WHERE series = ?1 AND year = ?2", &q);
     if (st != BC_OK)
         return st;
@@ -67,10 +69,10 @@ static enum bc_status next_number(struct store *s, const char *series, int year,
     } else if (rc != DB_ROW && rc != DB_DONE) {
         st = store_fail(s, rc);
     }
-    db_finalize(q);
+    db_reset(q);
     if (st != BC_OK)
         return st;
-    st = prepare(s, "INSERT INTO document_numbers(series, year, last, last_day) VALUES(?1, ?2, 1, ?3)"
+    st = store_prep(s, SL_DOC_NUMBER_NEXT, "INSERT INTO document_numbers(series, year, last, last_day) VALUES(?1, ?2, 1, ?3)"
                     " ON CONFLICT(series, year) DO UPDATE SET last = document_numbers.last + 1,"
                     " last_day = excluded.last_day RETURNING last", &q);
     if (st != BC_OK)
@@ -78,9 +80,7 @@ static enum bc_status next_number(struct store *s, const char *series, int year,
     db_bind_text(q, 1, series);
     db_bind_int64(q, 2, year);
     db_bind_int64(q, 3, day);
-    st = store_run_id(s, q, sequence);
-    db_finalize(q);
-    return st;
+    return store_run_id(s, q, sequence);
 }
 
 /* The latest invoice issued for a subscription (by its history, newest
@@ -141,7 +141,7 @@ static enum bc_status insert_document(struct store *s, int64_t id, const struct 
                                       const struct store_doc_rendered *r)
 {
     struct db_stmt *q;
-    enum bc_status st = prepare(s,
+    enum bc_status st = store_prep(s, SL_DOC_INSERT,
         "INSERT INTO documents(id, kind, series, year, sequence, number, order_id, account_id,"
         " issued_on, currency, total_minor, tax_minor, model, fatturapa)"
         " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)", &q);
@@ -161,7 +161,7 @@ static enum bc_status insert_document(struct store *s, int64_t id, const struct 
     db_bind_int64(q, 12, r->tax);
     db_bind_text(q, 13, r->model);
     db_bind_text(q, 14, r->fatturapa);
-    return finish(s, q);
+    return store_run(s, q);
 }
 
 static enum bc_status insert_credit(struct store *s, int64_t credit_note, int64_t invoice)
@@ -189,11 +189,9 @@ enum bc_status store_doc_write(struct store *s, int64_t order_id, int64_t accoun
     enum bc_status st = next_number(s, d->series, year, d->day, &sequence);
     if (st == BC_OK) {
         struct db_stmt *q;
-        st = prepare(s, "SELECT coalesce(max(id), 0) + 1 FROM documents", &q);
-        if (st == BC_OK) {
+        st = store_prep(s, SL_DOC_NEXT_ID, "SELECT coalesce(max(id), 0) + 1 FROM documents", &q);
+        if (st == BC_OK)
             st = store_int64(s, q, &id);
-            db_finalize(q);
-        }
     }
     struct store_doc_ref *refs = NULL;
     size_t nrefs = 0;
