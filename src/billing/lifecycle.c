@@ -30,6 +30,8 @@
 /* How often one subscription's renewal is tried again today when a
  * concurrent writer got in between its read and its commit. */
 #define RENEW_STALE_RETRIES 5
+/* Due subscriptions read at a time by a renew run. */
+#define RENEW_PAGE 256
 /* The reason a renewal refused by VIES is past_due for (payment.failed's
  * reason, renew's text and the lifecycle report). */
 #define RENEW_VAT_REJECTED "vat_number_rejected"
@@ -452,6 +454,30 @@ done:
 
 /* ---------------------------------------------------------------- failures */
 
+/* A state change that orders nothing and its audit row, in one
+ * transaction: one commit, not two, and never the change without its row.
+ * A change that fails is audited with its failure, as any attempt is.
+ * `result`: the audit's result when the change is written. */
+static enum bc_status life_audited(struct billing *b, const struct store_sub_life *life,
+                                   struct store_event *events, size_t nevents,
+                                   int64_t account_id, const char *action, const json_t *before,
+                                   const json_t *after, enum bc_status result)
+{
+    enum bc_status st = store_begin(b->store);
+    if (st != BC_OK) {
+        billing_audit(b, account_id, action, before, after, st);
+        return st;
+    }
+    st = store_subscription_set_life(b->store, life, events, nevents);
+    enum bc_status ast = billing_audit(b, account_id, action, before, after,
+                                       st == BC_OK ? result : st);
+    if (ast == BC_OK)
+        ast = store_commit(b->store);
+    else
+        store_rollback(b->store);
+    return st == BC_OK ? ast : st;
+}
+
 /* The charge of the renewal at P1 failed on b->today (declined, no card):
  * nothing ordered; the subscription past_due from P1, or suspended when no
  * retry day is left, with payment.failed and the state's event. */
@@ -507,16 +533,18 @@ static enum bc_status job_failed(const struct renewal_job *job, const char *reas
          .payload = state_s},
     };
     size_t nevents = tr.log_event && strcmp(tr.log_event, "payment.failed") != 0 ? 2 : 1;
-    st = fail_s && state_s ? store_subscription_set_life(b->store, &life, events, nevents)
-                           : BC_NO_MEMORY;
-    free(fail_s);
-    free(state_s);
     json_t *before = sub_json(job->x, &job->r);
     enum bc_status why = strcmp(reason, "no_card") == 0 ? BC_PAYMENT_REQUIRED
                        : strcmp(reason, RENEW_VAT_REJECTED) == 0 ? BC_VAT_NUMBER_REJECTED
                        : BC_PAYMENT_DECLINED;
-    billing_audit(b, job->x->account_id, "subscription.renew_failed", before, state,
-                  st == BC_OK ? why : st);
+    st = BC_NO_MEMORY;
+    if (fail_s && state_s)
+        st = life_audited(b, &life, events, nevents, job->x->account_id,
+                          "subscription.renew_failed", before, state, why);
+    else
+        billing_audit(b, job->x->account_id, "subscription.renew_failed", before, state, st);
+    free(fail_s);
+    free(state_s);
     json_decref(before);
     json_decref(state);
     if (st != BC_OK)
@@ -541,13 +569,16 @@ static enum bc_status write_transition(struct billing *b, const struct store_sub
     char *payload = event_text(b, aj);
     struct store_event ev = {.type = tr->log_event, .account_id = x->account_id,
                              .subscription_id = x->id, .payload = payload};
-    enum bc_status st = !payload ? BC_NO_MEMORY
-        : store_subscription_set_life(b->store, &life, &ev, tr->log_event ? 1 : 0);
+    enum bc_status st = BC_NO_MEMORY;
+    if (payload)
+        st = life_audited(b, &life, &ev, tr->log_event ? 1 : 0, x->account_id, action, bj, aj,
+                          BC_OK);
+    else
+        billing_audit(b, x->account_id, action, bj, aj, st);
     free(payload);
-    enum bc_status ast = billing_audit(b, x->account_id, action, bj, aj, st);
     json_decref(bj);
     json_decref(aj);
-    return st == BC_OK ? ast : st;
+    return st;
 }
 
 /* ---------------------------------------------------------------- renew */
@@ -722,8 +753,11 @@ static enum bc_status job_period(struct renewal_job *job, enum renewal_action ac
     return st;
 }
 
-/* Renews one subscription today, period after period, telling each. */
-static void renew_one(struct renew_run *run, int64_t sub_id)
+/* Renews one subscription today, period after period, telling each.
+ * True when it renewed at least one period live and then stopped for
+ * another reason than nothing being due (a failure at a later period):
+ * the subscription may then still be due, further on in the due order. */
+static bool renew_one(struct renew_run *run, int64_t sub_id)
 {
     struct billing *b = run->b;
     struct renewal_dunning d = lifecycle_dunning(b->catalog);
@@ -732,7 +766,7 @@ static void renew_one(struct renew_run *run, int64_t sub_id)
     struct lifecycle_report rep;
     struct renewal_sub sim;          /* a dry run's subscription, moved in memory */
     int64_t sim_balance = 0;
-    bool told = false;
+    bool told = false, moved = false, rest_due = true;
     int stale = 0;
     enum bc_status st = BC_OK;
     for (int iter = 0; iter < RENEW_MAX_PERIODS; iter++) {
@@ -772,6 +806,7 @@ static void renew_one(struct renew_run *run, int64_t sub_id)
         struct renewal_transition tr;
         switch (dec.action) {
         case RENEWAL_ACTION_NONE:
+            rest_due = false;
             if (!told) {
                 snprintf(rep.reason, sizeof rep.reason, "%s",
                          job.r.state == RENEWAL_PAST_DUE ? "awaiting_retry" : "not_due");
@@ -861,10 +896,55 @@ static void renew_one(struct renew_run *run, int64_t sub_id)
         told = true;
         if (st != BC_OK || !renewed)
             goto out;
+        moved = moved || !run->dry_run;
     }
 out:
     store_subscription_clear(&x);
     store_account_clear(&acct);
+    return moved && rest_due;
+}
+
+/* Subscription ids, kept sorted. */
+struct id_set {
+    int64_t *v;
+    size_t n, cap;
+};
+
+static bool id_set_has(const struct id_set *set, int64_t id)
+{
+    size_t lo = 0, hi = set->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (set->v[mid] == id)
+            return true;
+        if (set->v[mid] < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return false;
+}
+
+static bool id_set_add(struct id_set *set, int64_t id)
+{
+    if (id_set_has(set, id))
+        return true;
+    if (set->n == set->cap) {
+        size_t cap = set->cap ? 2 * set->cap : 16;
+        int64_t *v = realloc(set->v, cap * sizeof *v);
+        if (!v)
+            return false;
+        set->v = v;
+        set->cap = cap;
+    }
+    size_t i = set->n;
+    while (i > 0 && set->v[i - 1] > id) {
+        set->v[i] = set->v[i - 1];
+        i--;
+    }
+    set->v[i] = id;
+    set->n++;
+    return true;
 }
 
 enum bc_status billing_renew(struct billing *b, int64_t account_id, bool dry_run,
@@ -878,15 +958,38 @@ enum bc_status billing_renew(struct billing *b, int64_t account_id, bool dry_run
         billing_audit(b, account_id, "renew", NULL, NULL, refusal);
         return refusal;
     }
-    struct store_subscription_list due = {0};
-    enum bc_status st = store_subscriptions_due(b->store, b->today, account_id, &due);
-    if (st != BC_OK)
-        return st;
+    /* The due set in pages, in its order (period end, id): the memory of
+     * a run does not grow with the set. A page's renewals move its
+     * subscriptions out of the set or leave them before the next page's
+     * first; those renewed for a period and then stopped (a later period
+     * declined) are remembered, so that none is looked at twice. */
     struct renew_run run = {.b = b, .dry_run = dry_run, .cb = cb, .ctx = ctx};
-    for (size_t i = 0; i < due.n; i++)
-        renew_one(&run, due.items[i].id);
-    store_subscription_list_clear(&due);
-    return run.first_error;
+    struct id_set seen = {0};
+    bc_day after_end = INT32_MIN;
+    int64_t after_id = 0;
+    enum bc_status st = BC_OK;
+    for (;;) {
+        struct store_subscription_list due = {0};
+        st = store_subscriptions_due_after(b->store, b->today, account_id, after_end, after_id,
+                                           RENEW_PAGE, &due);
+        if (st != BC_OK || due.n == 0) {
+            store_subscription_list_clear(&due);
+            break;
+        }
+        for (size_t i = 0; st == BC_OK && i < due.n; i++) {
+            int64_t id = due.items[i].id;
+            if (!id_set_has(&seen, id) && renew_one(&run, id) && !id_set_add(&seen, id))
+                st = BC_NO_MEMORY;
+        }
+        after_end = due.items[due.n - 1].period_end;
+        after_id = due.items[due.n - 1].id;
+        bool last = due.n < RENEW_PAGE;
+        store_subscription_list_clear(&due);
+        if (st != BC_OK || last)
+            break;
+    }
+    free(seen.v);
+    return st != BC_OK ? st : run.first_error;
 }
 
 /* ---------------------------------------------------------------- reconcile */

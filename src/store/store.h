@@ -199,6 +199,12 @@ enum bc_status store_subscription_insert(struct store *s, struct store_subscript
  * only account_id's when it is not 0. */
 enum bc_status store_subscriptions_due(struct store *s, bc_day day, int64_t account_id,
                                        struct store_subscription_list *out);
+/* The same, `limit` at most, those after (after_end, after_id) in that
+ * order only: a run reads its due set page by page, in memory that does
+ * not grow with the set. */
+enum bc_status store_subscriptions_due_after(struct store *s, bc_day day, int64_t account_id,
+                                             bc_day after_end, int64_t after_id, size_t limit,
+                                             struct store_subscription_list *out);
 
 /* A subscription's state as SPEC §8 moves it, outside any order: status,
  * auto_renew, the scheduled change and the dunning days. */

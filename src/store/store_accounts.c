@@ -813,6 +813,38 @@ enum bc_status store_subscriptions_due(struct store *s, bc_day day, int64_t acco
     return st;
 }
 
+/* period_end >= ?2 bounds the index range; the OR then drops the rows of
+ * ?2 up to and including id ?3. */
+enum bc_status store_subscriptions_due_after(struct store *s, bc_day day, int64_t account_id,
+                                             bc_day after_end, int64_t after_id, size_t limit,
+                                             struct store_subscription_list *out)
+{
+    out->items = NULL;
+    out->n = 0;
+    struct db_stmt *q;
+    enum bc_status st = account_id != 0
+        ? store_prep(s, SL_SUBS_DUE_AFTER_ACCOUNT, "SELECT " SUB_COLS " FROM subscriptions"
+                     " WHERE account_id = ?5 AND period_end <= ?1"
+                     " AND status IN ('active','trial','past_due')"
+                     " AND period_end >= ?2 AND (period_end > ?2 OR id > ?3)"
+                     " ORDER BY period_end, id LIMIT ?4", &q)
+        : store_prep(s, SL_SUBS_DUE_AFTER, "SELECT " SUB_COLS " FROM subscriptions"
+                     " WHERE period_end <= ?1 AND status IN ('active','trial','past_due')"
+                     " AND period_end >= ?2 AND (period_end > ?2 OR id > ?3)"
+                     " ORDER BY period_end, id LIMIT ?4", &q);
+    if (st != BC_OK)
+        return st;
+    db_bind_int64(q, 1, day);
+    db_bind_int64(q, 2, after_end);
+    db_bind_int64(q, 3, after_id);
+    db_bind_int64(q, 4, (int64_t)limit);
+    if (account_id != 0)
+        db_bind_int64(q, 5, account_id);
+    if ((st = STORE_ROWS(s, q, out, read_sub)) != BC_OK)
+        store_subscription_list_clear(out);
+    return st;
+}
+
 static enum bc_status life_write(struct store *s, const struct store_sub_life *l)
 {
     struct db_stmt *q;

@@ -57,6 +57,7 @@ if [ "$smoke" = 1 ]; then
     export BC_BENCH_HISTORY_ROWS=20000 BC_BENCH_HISTORY_RUNS=3
     export BC_BENCH_DOCS_ACCOUNTS=200 BC_BENCH_DOCS_ORDERS=10 BC_BENCH_DOCS_MS=50
     export BC_BENCH_PG_ACCOUNTS=300
+    export BC_BENCH_RENEW_DUE=150 BC_BENCH_RENEW_MEM_DUE=30 BC_BENCH_RENEW_WEEK_ACCOUNTS=300
 fi
 
 # ---- build (the smoke test is handed meson's own build directory)
@@ -67,15 +68,19 @@ if [ "$smoke" = 0 ]; then
     ninja -C "$build" -j2 billcenter tests/bench/bench_quote tests/bench/bench_catalog \
         tests/bench/bench_order tests/bench/bench_search tests/bench/bench_tui \
         tests/bench/bench_history tests/bench/bench_docs_seed tests/bench/bench_docs \
-        tests/bench/bench_pg >"$work/build.log" 2>&1 \
+        tests/bench/bench_pg tests/bench/bench_renew tests/bench/bench_renew_rec.so \
+        >"$work/build.log" 2>&1 \
         || { cat "$work/build.log" >&2; exit 1; }
 fi
 bin="$build/billcenter"
 bench="$build/tests/bench"
 for p in "$bin" "$bench/bench_quote" "$bench/bench_catalog" "$bench/bench_order" \
          "$bench/bench_search" "$bench/bench_tui" "$bench/bench_history" \
-         "$bench/bench_docs_seed" "$bench/bench_docs" "$bench/bench_pg"; do
+         "$bench/bench_docs_seed" "$bench/bench_docs" "$bench/bench_pg" "$bench/bench_renew"; do
     [ -x "$p" ] || { echo "run.sh: $p is not built" >&2; exit 1; }
+done
+for p in "$bench/bench_renew_rec.so"; do
+    [ -f "$p" ] || { echo "run.sh: $p is not built" >&2; exit 1; }
 done
 
 row() {  # figure measured target compared met
@@ -181,6 +186,9 @@ if [ "$pg_scale" != "$scale" ]; then
 fi
 run pg_search env BC_TEST_PG_FSYNC="$pg_fsync" "$root/tests/pg/with_pg.sh" \
     sh "$here/pg_search.sh" "$bin" "$root" "$pg_scale" "$pg_lite" "$bench/bench_search"
+# Renewal: its own demo databases, sized by BC_BENCH_RENEW_DUE (default
+# 1,000,000 due the same day: over an hour at today's rate, see RESULTS.md).
+run renew "$bench/bench_renew" "$bin" "$bench/bench_renew_rec.so"
 
 # ---- the table, and where it ran
 echo
@@ -200,10 +208,11 @@ echo "details (stderr of the benchmark programs):"
 sed 's/^/  /' "$log"
 
 # ---- every row present and measured (the smoke test's check)
-want=25   # orders: a row for nothing due, one for paid (bench_order.c); catalog: 2; history: 2;
+want=28   # orders: a row for nothing due, one for paid (bench_order.c); catalog: 2; history: 2;
           # tui: 5 and 2 for Invoices; docs: 3 (FatturaPA, PDF, orders with documents);
           # PostgreSQL orders: 1 client, 8 clients, vs SQLite;
-          # PostgreSQL search: its demo database and the search
+          # PostgreSQL search: its demo database and the search;
+          # renew: 3 (N due, peak memory, a week caught up)
 got=$(grep -c '^ROW	' "$rows")
 bad=$(grep '^ROW	' "$rows" | awk -F '\t' '$3 == "ERROR" || $3 == ""' | wc -l)
 if [ "$got" -ne "$want" ] || [ "$bad" -ne 0 ] || [ -n "$failed" ]; then
