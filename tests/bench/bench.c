@@ -1,6 +1,7 @@
-/* bench.c — the shared clock, quantiles and ROW output of bench.h. */
+/* bench.c — the shared clock, quantiles, ROW output and temporary files of bench.h. */
 #include "bench.h"
 
+#include <ftw.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,4 +73,30 @@ const char *bench_grouped(char *buf, size_t size, double n)
     }
     buf[o] = '\0';
     return buf;
+}
+
+bool bench_copy_file(const char *from, const char *to)
+{
+    FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+    bool ok = in && out;
+    char buf[1 << 16];
+    size_t n;
+    while (ok && (n = fread(buf, 1, sizeof buf, in)) > 0)
+        ok = fwrite(buf, 1, n, out) == n;
+    if (in)
+        fclose(in);
+    if (out && fclose(out) != 0)
+        ok = false;
+    return ok;
+}
+
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb; (void)flag; (void)ftw;
+    return remove(path);
+}
+
+void bench_rm_tree(const char *dir)
+{
+    nftw(dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
 }

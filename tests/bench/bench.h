@@ -35,6 +35,13 @@ const char *bench_met(bool ok);
 /* An integer from the environment, or def when unset or not a number. */
 long bench_env_long(const char *name, long def);
 
+/* Copies the file `from` to `to` (made or truncated); false on any error. */
+bool bench_copy_file(const char *from, const char *to);
+
+/* Removes the directory `dir` and everything below it (the benchmarks'
+ * temporary directories). */
+void bench_rm_tree(const char *dir);
+
 /* Formats n with thousands separators ("5,123,456") into buf. */
 const char *bench_grouped(char *buf, size_t size, double n);
 

@@ -47,27 +47,6 @@
 #define TARGET_PDF ">= 100/s and <= 60 KB (fonts subset)"
 #define TARGET_ORDERS ">= 0.9 x"
 
-static bool copy_file(const char *from, const char *to)
-{
-    FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
-    bool ok = in && out;
-    char buf[1 << 16];
-    size_t n;
-    while (ok && (n = fread(buf, 1, sizeof buf, in)) > 0)
-        ok = fwrite(buf, 1, n, out) == n;
-    if (in)
-        fclose(in);
-    if (out && fclose(out) != 0)
-        ok = false;
-    return ok;
-}
-
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb; (void)flag; (void)ftw;
-    return remove(path);
-}
-
 static void session(struct billing *b, struct store *s, const struct catalog *c,
                     struct payment_processor *p, bc_day today)
 {
@@ -437,7 +416,7 @@ int main(void)
     if (sa)
         store_close(sa);
     sa = NULL;
-    ok = ok && copy_file(a_path, b_path) && store_open(a_path, STORE_OPEN_EXISTING, &sa) == BC_OK &&
+    ok = ok && bench_copy_file(a_path, b_path) && store_open(a_path, STORE_OPEN_EXISTING, &sa) == BC_OK &&
          store_open(b_path, STORE_OPEN_EXISTING, &sb) == BC_OK;
     if (!ok) {
         fprintf(stderr, "bench_docs: cannot make the demo databases: %s\n", c ? "store" : err);
@@ -473,6 +452,6 @@ out:
     store_close(sb);
     catalog_destroy(c);
     xmlCleanupParser();
-    nftw(dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+    bench_rm_tree(dir);
     return ok ? 0 : 1;
 }

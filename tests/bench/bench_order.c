@@ -96,27 +96,6 @@ struct job {
     int64_t price;                   /* new per-seat price */
 };
 
-static bool copy_file(const char *from, const char *to)
-{
-    FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
-    bool ok = in && out;
-    char buf[1 << 16];
-    size_t n;
-    while (ok && (n = fread(buf, 1, sizeof buf, in)) > 0)
-        ok = fwrite(buf, 1, n, out) == n;
-    if (in)
-        fclose(in);
-    if (out && fclose(out) != 0)
-        ok = false;
-    return ok;
-}
-
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb; (void)flag; (void)ftw;
-    return remove(path);
-}
-
 /* Collects up to max orders that billing_place will accept: paid (one seat
  * more, due > 0, a card on file) or not (one seat fewer, nothing due), each
  * on an account not used yet (used[id]). */
@@ -651,7 +630,7 @@ int main(void)
     }
     store_close(s);
     s = NULL;
-    if (!copy_file(a_path, b_path) || !copy_file(a_path, c_path) ||
+    if (!bench_copy_file(a_path, b_path) || !bench_copy_file(a_path, c_path) ||
         store_open(a_path, STORE_OPEN_EXISTING, &s) != BC_OK) {
         fail_row("cannot copy or reopen the database");
         goto out;
@@ -696,6 +675,6 @@ out:
     payment_destroy(proc);
     store_close(s);
     catalog_destroy(c);
-    nftw(dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+    bench_rm_tree(dir);
     return code;
 }

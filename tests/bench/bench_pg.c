@@ -322,12 +322,6 @@ struct job {
     int64_t price;                   /* new per-seat price */
 };
 
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb; (void)flag; (void)ftw;
-    return remove(path);
-}
-
 /* Up to max orders with nothing due (one seat fewer on an active
  * subscription), one per account, as bench_order collects them. */
 static size_t collect_jobs(struct billing *b, int64_t naccounts, struct job *jobs, size_t max)
@@ -1079,6 +1073,6 @@ out:
     catalog_destroy(c);
     admin("DROP DATABASE IF EXISTS bench_pg_floor");
     admin("DROP DATABASE IF EXISTS bench_pg_place");
-    nftw(dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+    bench_rm_tree(dir);
     return code;
 }

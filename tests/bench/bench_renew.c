@@ -129,21 +129,6 @@ static bool make_demo(const char *path, int64_t accounts)
     return run_billcenter(args, NULL, &r);
 }
 
-static bool copy_file(const char *from, const char *to)
-{
-    FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
-    bool ok = in && out;
-    char buf[1 << 16];
-    size_t n;
-    while (ok && (n = fread(buf, 1, sizeof buf, in)) > 0)
-        ok = fwrite(buf, 1, n, out) == n;
-    if (in)
-        fclose(in);
-    if (out && fclose(out) != 0)
-        ok = false;
-    return ok;
-}
-
 /* The database and its WAL, when there is one (billcenter checkpoints it
  * away when it closes, normally). */
 static bool copy_db(const char *from, const char *to)
@@ -151,13 +136,7 @@ static bool copy_db(const char *from, const char *to)
     char fw[600], tw[600];
     snprintf(fw, sizeof fw, "%s-wal", from);
     snprintf(tw, sizeof tw, "%s-wal", to);
-    return copy_file(from, to) && (access(fw, F_OK) != 0 || copy_file(fw, tw));
-}
-
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb; (void)flag; (void)ftw;
-    return remove(path);
+    return bench_copy_file(from, to) && (access(fw, F_OK) != 0 || bench_copy_file(fw, tw));
 }
 
 /* ---------------------------------------------------------------- reading */
@@ -594,6 +573,6 @@ int main(int argc, char **argv)
                  week_runs);
         bench_row(ROW_WEEK, v, T_WEEK, cmp, bench_met(ratio <= LINEAR_LIMIT));
     }
-    nftw(dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+    bench_rm_tree(dir);
     return code;
 }
