@@ -937,6 +937,12 @@ int main(void)
     diag("%zu statements planned, %zu without a plan to ask for (transactions, PRAGMA)",
          planned, all.n - planned);
     testdb_disconnect(c);
+    for (size_t i = 0; i < all.n; i++)
+        free(all.sql[i]);
+    free(all.sql);
+    for (size_t i = 0; i < big.n; i++)
+        free(big.name[i]);
+    free(big.name);
 
     printf("1..%d\n", tap_n);
     if (tap_failed == 0 || getenv("BC_TEST_KEEP")) {
