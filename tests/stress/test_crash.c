@@ -494,7 +494,8 @@ int main(int argc, char **argv)
     stress_run_clear(&r);
     char why[256];
     long long docs = 0;
-    tap_ok(stress_documents_ok(db, 0, &docs, why, sizeof why), "after every kill and reconcile: "
+    bool docs_ok = stress_documents_ok(db, 0, &docs, why, sizeof why);
+    tap_ok(docs_ok, "after every kill and reconcile: "
            "document numbers 1..N per series and year, one document per order, none for an "
            "order that was not placed (%lld documents): %s", docs, why);
     tap_ok(stress_integrity(db, why, sizeof why), "integrity check at the end: %s", why);
