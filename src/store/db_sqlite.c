@@ -1,7 +1,6 @@
 /* db_sqlite.c — the SQLite driver of db.h: a thin layer over sqlite3 whose
  * only work is to name SQLite's result codes as db.h's failure kinds. */
 #include <sqlite3.h>
-#include <stdbool.h>
 #include <stdlib.h>
 
 #include "db.h"
@@ -116,22 +115,8 @@ static const struct db_driver sqlite_driver = {
     .exec = s_exec, .errmsg = s_errmsg, .close = s_close,
 };
 
-/* A savepoint's sub-journal holds every page its steps change until it is
- * released; past SQLITE_STMTJRNL_SPILL (64 KiB, 16 pages) SQLite moves it
- * to a temporary file, created and unlinked again for each order (an
- * order's savepoint spans its rows, lines, ledger and document). Kept in
- * memory up to 4 MiB instead, larger ones still spill. Process-wide, so set
- * before SQLite's first use; refused (and harmless) when something else
- * used SQLite first. */
-#define STMT_JOURNAL_SPILL (4 << 20)
-
 int db_sqlite_open(const char *path, bool readonly, struct db **out)
 {
-    static bool configured;
-    if (!configured) {
-        configured = true;
-        (void)sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, STMT_JOURNAL_SPILL);
-    }
     *out = NULL;
     struct sdb *d = calloc(1, sizeof *d);
     if (!d)

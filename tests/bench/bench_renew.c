@@ -19,8 +19,7 @@
  * The floor: bench_renew_rec.so, preloaded into the timed renew, records
  * every write statement it executes with the values it binds, and its
  * BEGIN/COMMIT; the floor replays that record through bare SQLite (each
- * statement prepared once, store_open's pragmas: WAL, synchronous=FULL,
- * and the store's 4 MiB sub-journal threshold) on
+ * statement prepared once, store_open's pragmas: WAL, synchronous=FULL) on
  * a copy of the database as it was before the run. Same rows, same
  * commits (both counted by commit hooks), without billcenter's reads, C
  * work and process start: what the disk and SQLite cost at the least.
@@ -448,9 +447,6 @@ int main(int argc, char **argv)
     }
     billcenter = argv[1];
     recorder_lib = argv[2];
-    /* The store's sub-journal threshold (db_sqlite.c), before any use of
-     * SQLite here: the floor's savepoints stay in memory as renew's do. */
-    sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 4 << 20);
     long n_due = bench_env_long("BC_BENCH_RENEW_DUE", 1000000);
     long n_small = bench_env_long("BC_BENCH_RENEW_MEM_DUE", n_due / 10);
     int64_t week_accounts = bench_env_long("BC_BENCH_RENEW_WEEK_ACCOUNTS", accounts_for(n_due));
