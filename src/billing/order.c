@@ -706,10 +706,30 @@ enum bc_status billing_release_key(struct billing *b, const char *key, int64_t a
 
 const char billing_note_key_contended[] = "another attempt with this key was giving its charge back";
 
+static enum bc_status charge_key(struct billing *b, int64_t account_id, const char *key,
+                                 int64_t due, const char *currency, const char *card,
+                                 const char *request, const char *fingerprint,
+                                 int64_t *first_order, char *reference, size_t refsize,
+                                 bool *ordered, const char **note);
+
 enum bc_status billing_charge_key(struct billing *b, int64_t account_id, const char *key,
                                   int64_t due, const char *currency, const char *card,
                                   const char *request, char *reference, size_t refsize,
                                   bool *ordered, const char **note)
+{
+    return charge_key(b, account_id, key, due, currency, card, request, NULL, NULL, reference,
+                      refsize, ordered, note);
+}
+
+/* billing_charge_key, also claiming the key for `fingerprint` (when not
+ * NULL) in the commit that opens its checkout, before the card is charged:
+ * BC_IDEMPOTENCY_KEY_REUSED with *first_order when the key was first used
+ * for another request (nothing written or charged). */
+static enum bc_status charge_key(struct billing *b, int64_t account_id, const char *key,
+                                 int64_t due, const char *currency, const char *card,
+                                 const char *request, const char *fingerprint,
+                                 int64_t *first_order, char *reference, size_t refsize,
+                                 bool *ordered, const char **note)
 {
     *ordered = false;
     *note = NULL;
@@ -724,10 +744,16 @@ enum bc_status billing_charge_key(struct billing *b, int64_t account_id, const c
     }
     enum store_key_state ks = STORE_KEY_FREE;
     int64_t prior = -1;
-    enum bc_status st = store_pending_open(b->store, key, account_id, due, currency, request, &ks,
-                                           &prior);
+    enum store_key_claim claim = STORE_CLAIM_NEW;
+    int64_t first = 0;
+    enum bc_status st = store_pending_open_claim(b->store, key, account_id, due, currency, request,
+                                                 fingerprint, &claim, &first, &ks, &prior);
     if (st != BC_OK)
         return st;
+    if (claim == STORE_CLAIM_OTHER) {
+        *first_order = first;
+        return BC_IDEMPOTENCY_KEY_REUSED;
+    }
     if (ks == STORE_KEY_ORDERED) {
         *ordered = true;
         return BC_OK;
@@ -799,8 +825,12 @@ static void requote(struct billing *b, const struct store_account *old, const st
  * the key (billing_charge_key). BC_OK with the charge approved and its
  * reference in `reference`, or with result->replayed when another
  * attempt's order owns the key; any other status ends the attempt. */
+static enum bc_status key_for_request(struct billing *b, int64_t account_id, const char *key,
+                                      const char *fingerprint, bool write,
+                                      struct billing_result *result, json_t **after);
+
 static enum bc_status charge_due(struct billing *b, int64_t account_id, const char *key,
-                                 int64_t due, const char *currency,
+                                 const char *fingerprint, int64_t due, const char *currency,
                                  const struct billing_payment *pay,
                                  const struct billing_vat_override *vat,
                                  struct billing_result *result, json_t **after,
@@ -808,10 +838,16 @@ static enum bc_status charge_due(struct billing *b, int64_t account_id, const ch
                                  char **checkout)
 {
     enum bc_status st = choose_card(b, account_id, pay, card);
-    if (st != BC_OK)
-        return st;
-    if (!b->processor)
-        return BC_PAYMENT_ERROR;
+    if (st == BC_OK && !b->processor)
+        st = BC_PAYMENT_ERROR;
+    if (st != BC_OK) {
+        /* Refused before any checkout: the key is still this request's
+         * (its own commit, on this path only), or another's first. */
+        enum bc_status kst = key_for_request(b, account_id, key, fingerprint, true, result, after);
+        if (kst == BC_IDEMPOTENCY_KEY_REUSED)
+            result->quote.refusal = kst;
+        return kst != BC_OK ? kst : st;
+    }
     char *request = request_text(b, &result->quote, vat->country, vat->vat_number, card,
                                  pay && pay->save_card, &result->vat_check);
     if (!request)
@@ -819,8 +855,17 @@ static enum bc_status charge_due(struct billing *b, int64_t account_id, const ch
     *checkout = request;
     bool ordered = false;
     const char *note = NULL;
-    st = billing_charge_key(b, account_id, key, due, currency, card->charge, request, reference,
-                            refsize, &ordered, &note);
+    int64_t first = 0;
+    st = charge_key(b, account_id, key, due, currency, card->charge, request, fingerprint, &first,
+                    reference, refsize, &ordered, &note);
+    if (st == BC_IDEMPOTENCY_KEY_REUSED) {
+        result->first_order_id = first;
+        result->quote.refusal = st;
+        json_decref(*after);
+        *after = json_pack("{s:s, s:I, s:s}", "key", key, "first_order_id", (json_int_t)first,
+                           "reason", "the key was first used for another request");
+        return st;
+    }
     if (ordered)
         return replay_of(b, account_id, key, result, after);
     if (note && *after)
@@ -1040,20 +1085,14 @@ enum bc_status billing_place(struct billing *b, int64_t account_id, const struct
         goto audit;
     /* From here on the attempt may charge or order: the key is this
      * request's, or another attempt claimed it first for another one. A
-     * charge claims it in a commit of its own, before the card is charged;
-     * an order with nothing to charge claims it in the order's transaction,
-     * its only commit (SPEC §4). */
+     * charge claims it in the commit that opens its checkout, before the
+     * card is charged; an order with nothing to charge claims it in the
+     * order's transaction, its only commit (SPEC §4). */
     bool paid = due > 0;
     if (paid) {
-        st = key_for_request(b, account_id, key, fingerprint, true, result, &after);
-        if (st != BC_OK) {
-            if (st == BC_IDEMPOTENCY_KEY_REUSED)
-                result->quote.refusal = st;
-            goto audit;
-        }
         /* result->replayed: another attempt's order owns the key. */
-        st = charge_due(b, account_id, key, due, acct.currency, pay, &vat, result, &after, &card,
-                        reference, sizeof reference, &checkout);
+        st = charge_due(b, account_id, key, fingerprint, due, acct.currency, pay, &vat, result,
+                        &after, &card, reference, sizeof reference, &checkout);
         if (st != BC_OK || result->replayed)
             goto audit;
     }

@@ -543,6 +543,20 @@ enum store_key_state {
 enum bc_status store_pending_open(struct store *s, const char *key, int64_t account_id,
                                   int64_t amount, const char *currency, const char *request,
                                   enum store_key_state *state, int64_t *prior_amount);
+/* An idempotency key's claim (schema v3). */
+enum store_key_claim {
+    STORE_CLAIM_NEW,       /* nobody has the key: claimed when `write`, else nothing written */
+    STORE_CLAIM_SAME,      /* the key is this request's, or its order predates fingerprints */
+    STORE_CLAIM_OTHER,     /* the key was first used for another request: refuse */
+};
+/* store_pending_open that also claims the key for `fingerprint` in the
+ * same transaction (store_key_claim's rules, declared below): with *claim
+ * STORE_CLAIM_OTHER and *first_order the key's order, nothing is written. */
+enum bc_status store_pending_open_claim(struct store *s, const char *key, int64_t account_id,
+                                        int64_t amount, const char *currency,
+                                        const char *request, const char *fingerprint,
+                                        enum store_key_claim *claim, int64_t *first_order,
+                                        enum store_key_state *state, int64_t *prior_amount);
 /* Before a refund: unless an order holds the key (ORDERED: refund nothing),
  * marks its checkout 'refunding', after which no order commits under it.
  * FREE with *amount/currency (size >= 4) of the checkout, or *amount -1
@@ -679,14 +693,10 @@ enum bc_status store_document_send_result(struct store *s, int64_t id,
                                           enum store_send_status status, const char *reply,
                                           int64_t now);
 
-/* ---- an idempotency key's request (schema v3) ---- */
-enum store_key_claim {
-    STORE_CLAIM_NEW,       /* nobody has the key: claimed when `write`, else nothing written */
-    STORE_CLAIM_SAME,      /* the key is this request's, or its order predates fingerprints */
-    STORE_CLAIM_OTHER,     /* the key was first used for another request: refuse */
-};
-/* One write transaction: compares `fingerprint` with the one the
- * key was first claimed with; a key nobody claimed is claimed for it when
+/* ---- an idempotency key's request (schema v3; enum store_key_claim is
+ * above, beside store_pending_open_claim) ---- */
+/* Compares `fingerprint` with the one the key was first claimed with
+ * (one read when not `write`, one write transaction when `write`); a key nobody claimed is claimed for it when
  * `write` (first writer wins), unless an order already holds the key (an
  * order placed before fingerprints: SAME, nothing written). *order_id: the
  * order under the key, 0 when none. `fingerprint` must not hold card

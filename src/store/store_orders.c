@@ -704,13 +704,31 @@ enum bc_status store_order_place_doc(struct store *s, struct store_order *order,
     return st;
 }
 
+static enum bc_status key_claim_step(struct store *s, const char *key, int64_t account_id,
+                                     const char *fingerprint, bool write,
+                                     enum store_key_claim *claim, int64_t *order_id);
+
 enum bc_status store_pending_open(struct store *s, const char *key, int64_t account_id,
                                   int64_t amount, const char *currency, const char *request,
                                   enum store_key_state *state, int64_t *prior_amount)
 {
+    return store_pending_open_claim(s, key, account_id, amount, currency, request, NULL, NULL,
+                                    NULL, state, prior_amount);
+}
+
+enum bc_status store_pending_open_claim(struct store *s, const char *key, int64_t account_id,
+                                        int64_t amount, const char *currency,
+                                        const char *request, const char *fingerprint,
+                                        enum store_key_claim *claim, int64_t *first_order,
+                                        enum store_key_state *state, int64_t *prior_amount)
+{
     *state = STORE_KEY_FREE;
     *prior_amount = -1;
-    if (!key || !currency || !request)
+    if (claim)
+        *claim = STORE_CLAIM_NEW;
+    if (first_order)
+        *first_order = 0;
+    if (!key || !currency || !request || (fingerprint && (!claim || !first_order)))
         return BC_INVALID_ARGUMENT;
     bool own, ordered = false, found;
     char outcome[32], cur[4];
@@ -718,7 +736,15 @@ enum bc_status store_pending_open(struct store *s, const char *key, int64_t acco
     enum bc_status st = store_tx_begin(s, &own);
     if (st != BC_OK)
         return st;
-    st = key_ordered(s, key, &ordered, NULL);
+    /* The key is claimed in the checkout's own commit: a key first used
+     * for another request writes nothing at all. */
+    if (fingerprint) {
+        st = key_claim_step(s, key, account_id, fingerprint, true, claim, first_order);
+        if (st == BC_OK && *claim == STORE_CLAIM_OTHER)
+            return store_tx_end(s, own, BC_OK);
+    }
+    if (st == BC_OK)
+        st = key_ordered(s, key, &ordered, NULL);
     if (st == BC_OK && ordered)
         *state = STORE_KEY_ORDERED;
     if (st == BC_OK && !ordered)
@@ -1067,27 +1093,21 @@ enum bc_status store_pending_each(struct store *s,
 
 /* ---------------------------------------------------------------- idempotency keys */
 
-/* Prepared each time: one claim per order placed, beside the order's own
- * statements. */
-enum bc_status store_key_claim(struct store *s, const char *key, int64_t account_id,
-                               const char *fingerprint, bool write, enum store_key_claim *claim,
-                               int64_t *order_id)
+/* The key's claim inside the caller's transaction (or, when only reading,
+ * as one statement of its own): what the key was first claimed for, and
+ * the claim written for `fingerprint` when `write` and nobody has it. */
+static enum bc_status key_claim_step(struct store *s, const char *key, int64_t account_id,
+                                     const char *fingerprint, bool write,
+                                     enum store_key_claim *claim, int64_t *order_id)
 {
-    *claim = STORE_CLAIM_NEW;
-    *order_id = 0;
-    if (!key || !fingerprint)
-        return BC_INVALID_ARGUMENT;
-    bool own;
     struct db_stmt *q = NULL;
-    enum bc_status st = store_tx_begin(s, &own);
+    enum bc_status st = store_prep(s, SL_KEY_CLAIM_READ,
+        "SELECT (SELECT fingerprint FROM idempotency_keys WHERE key = ?1),"
+        " (SELECT id FROM orders WHERE idempotency_key = ?1)", &q);
     if (st != BC_OK)
         return st;
-    int rc = db_prepare(s->db, "SELECT (SELECT fingerprint FROM idempotency_keys WHERE key = ?1),"
-        " (SELECT id FROM orders WHERE idempotency_key = ?1)", &q);
-    if (rc == DB_OK) {
-        db_bind_text(q, 1, key);
-        rc = db_step(q);
-    }
+    db_bind_text(q, 1, key);
+    int rc = db_step(q);
     bool claimed = false;
     if (rc == DB_ROW) {
         const char *fp = db_column_text(q, 0);
@@ -1099,20 +1119,37 @@ enum bc_status store_key_claim(struct store *s, const char *key, int64_t account
             *claim = STORE_CLAIM_SAME;
         rc = DB_OK;
     }
-    db_finalize(q);
-    q = NULL;
-    if (rc == DB_OK && write && !claimed && *order_id == 0) {
-        rc = db_prepare(s->db, "INSERT INTO idempotency_keys(key, account_id, fingerprint, at) VALUES(?1, ?2, ?3, ?4)", &q);
-        if (rc == DB_OK) {
-            db_bind_text(q, 1, key);
-            db_bind_int64(q, 2, account_id);
-            db_bind_text(q, 3, fingerprint);
-            db_bind_int64(q, 4, (int64_t)time(NULL));
-            rc = db_step(q);
-            rc = rc == DB_DONE ? DB_OK : rc;
-        }
-        db_finalize(q);
-    }
-    st = rc == DB_OK ? BC_OK : store_fail(s, rc);
+    db_reset(q);
+    if (rc != DB_OK)
+        return store_fail(s, rc);
+    if (!write || claimed || *order_id != 0)
+        return BC_OK;
+    st = store_prep(s, SL_KEY_CLAIM_INSERT,
+        "INSERT INTO idempotency_keys(key, account_id, fingerprint, at) VALUES(?1, ?2, ?3, ?4)", &q);
+    if (st != BC_OK)
+        return st;
+    db_bind_text(q, 1, key);
+    db_bind_int64(q, 2, account_id);
+    db_bind_text(q, 3, fingerprint);
+    db_bind_int64(q, 4, (int64_t)time(NULL));
+    return store_run(s, q);
+}
+
+enum bc_status store_key_claim(struct store *s, const char *key, int64_t account_id,
+                               const char *fingerprint, bool write, enum store_key_claim *claim,
+                               int64_t *order_id)
+{
+    *claim = STORE_CLAIM_NEW;
+    *order_id = 0;
+    if (!key || !fingerprint)
+        return BC_INVALID_ARGUMENT;
+    /* Only reading: one statement sees one snapshot, and takes no lock. */
+    if (!write)
+        return key_claim_step(s, key, account_id, fingerprint, false, claim, order_id);
+    bool own;
+    enum bc_status st = store_tx_begin(s, &own);
+    if (st != BC_OK)
+        return st;
+    st = key_claim_step(s, key, account_id, fingerprint, true, claim, order_id);
     return store_tx_end(s, own, st);
 }
