@@ -738,6 +738,19 @@ static enum bc_status charge_key(struct billing *b, int64_t account_id, const ch
     int64_t charged = 0;
     bool have_charge = false;
     if (payment_status(b->processor, key, &charged, reference, refsize) == PAYMENT_APPROVED) {
+        /* A charge under a key another request claimed is that request's
+         * (its claim was committed before its charge): never touched here. */
+        enum store_key_claim claim = STORE_CLAIM_NEW;
+        int64_t first = 0;
+        enum bc_status kst = fingerprint ? store_key_claim(b->store, key, account_id, fingerprint,
+                                                           false, &claim, &first)
+                                         : BC_OK;
+        if (kst != BC_OK)
+            return kst;
+        if (claim == STORE_CLAIM_OTHER) {
+            *first_order = first;
+            return BC_IDEMPOTENCY_KEY_REUSED;
+        }
         if (charged != due)
             return release_other_charge(b, key, charged, currency, ordered, note);
         have_charge = true;   /* an attempt that died before its commit: reuse its charge */
