@@ -187,7 +187,8 @@ fi
 run pg_search env BC_TEST_PG_FSYNC="$pg_fsync" "$root/tests/pg/with_pg.sh" \
     sh "$here/pg_search.sh" "$bin" "$root" "$pg_scale" "$pg_lite" "$bench/bench_search"
 # Renewal: its own demo databases, sized by BC_BENCH_RENEW_DUE (default
-# 1,000,000 due the same day: over an hour at today's rate, see RESULTS.md).
+# 1,000,000 due the same day: about 25 minutes with its floor on an idle
+# machine, see RESULTS.md).
 run renew "$bench/bench_renew" "$bin" "$bench/bench_renew_rec.so"
 
 # ---- the table, and where it ran
