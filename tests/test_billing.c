@@ -1221,6 +1221,40 @@ static void same_key_nothing_due_after_another_order(void **state)
     store_subscription_clear(&x);
 }
 
+/* A paid order claims its key in the commit that opens its checkout
+ * (SPEC §4: both durable before the charge). A key first claimed for
+ * another request opens nothing; the same request opens its checkout and
+ * keeps the one claim. */
+static void checkout_claims_its_key_in_the_same_commit(void **state)
+{
+    struct fx *f = *state;
+    enum store_key_claim claim;
+    enum store_key_state ks;
+    int64_t first = -1, prior = 0;
+    assert_int_equal(store_pending_open_claim(f->store, "ck-1", 1, 4100, "EUR", "{\"a\":1}",
+                                              "{\"req\":1}", &claim, &first, &ks, &prior), BC_OK);
+    assert_int_equal(claim, STORE_CLAIM_NEW);
+    assert_int_equal(ks, STORE_KEY_FREE);
+    assert_int_equal(prior, -1);
+    assert_int_equal(pending_with(f, "ck-1", NULL), 1);
+    assert_int_equal(testdb_q1(f->path, "SELECT count(*) FROM idempotency_keys WHERE key = 'ck-1'"
+                                        " AND fingerprint = '{\"req\":1}'"), 1);
+    /* Another request under the key: refused, nothing written. */
+    assert_int_equal(store_pending_open_claim(f->store, "ck-1", 1, 9900, "EUR", "{\"a\":2}",
+                                              "{\"req\":2}", &claim, &first, &ks, &prior), BC_OK);
+    assert_int_equal(claim, STORE_CLAIM_OTHER);
+    assert_int_equal(first, 0);
+    assert_int_equal(testdb_q1(f->path, "SELECT amount_minor FROM pending_checkouts"
+                                        " WHERE key = 'ck-1'"), 4100);
+    /* The same request again (a retry): its checkout, written over. */
+    assert_int_equal(store_pending_open_claim(f->store, "ck-1", 1, 4100, "EUR", "{\"a\":3}",
+                                              "{\"req\":1}", &claim, &first, &ks, &prior), BC_OK);
+    assert_int_equal(claim, STORE_CLAIM_SAME);
+    assert_int_equal(prior, 4100);
+    assert_int_equal(testdb_q1(f->path, "SELECT count(*) FROM idempotency_keys WHERE key = 'ck-1'"), 1);
+    assert_int_equal(pending_with(f, "ck-1", NULL), 1);
+}
+
 /* SPEC §4 with Stripe's rule: a key replayed with the same request returns
  * the first order; with other parameters it is refused, naming the first
  * order, and nothing is done. Keys used before fingerprints keep replaying. */
@@ -1992,6 +2026,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(stale_version_refunds, setup, teardown),
         cmocka_unit_test_setup_teardown(retry_after_first_order_resolves_checkout, setup, teardown),
         cmocka_unit_test_setup_teardown(same_key_other_figures_never_orders_a_refunded_charge, setup, teardown),
+        cmocka_unit_test_setup_teardown(checkout_claims_its_key_in_the_same_commit, setup, teardown),
         cmocka_unit_test_setup_teardown(key_reused_with_other_parameters_is_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(same_key_nothing_due_loses_at_its_commit, setup, teardown),
         cmocka_unit_test_setup_teardown(same_key_nothing_due_after_another_order, setup, teardown),
