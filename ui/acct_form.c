@@ -82,8 +82,7 @@ int acct_form_build(const struct catalog *cat, const struct store_account *base,
             snprintf(msg, size, "%s: %s", _(items[at].label), why);
             return (int)at;
         }
-        store_account_clear(out);
-        store_contact_clear(contact);
+        account_build_clear(out, contact);
     }
     if (!account_build_tr(cat, &in, base, out, contact, why, sizeof why, form_tr)) {
         size_t at = contact_name < n ? contact_name : 0;

@@ -28,8 +28,8 @@ struct acct_form_item {
 
 /* Builds the account from the items in their order (base NULL: a new
  * account, `kind` "standard"/"corporate"; else an edit of base, where ""
- * clears). Returns -1 with *out and *contact built (store_account_clear /
- * store_contact_clear them), or the index of the first item at fault with
+ * clears). Returns -1 with *out and *contact built (account_build_clear
+ * frees them), or the index of the first item at fault with
  * the message in msg: "<label>: <what is wrong>" (the label translated). */
 int acct_form_build(const struct catalog *cat, const struct store_account *base, const char *kind,
                     const struct acct_form_item *items, size_t n, struct store_account *out,

@@ -152,8 +152,7 @@ static void new_create(struct ui_app *app, struct new_state *S)
             ui_go(app, "home", 0);
         }
     }
-    store_account_clear(&a);
-    store_contact_clear(&contact);
+    account_build_clear(&a, &contact);
 }
 
 static unsigned new_action(struct ui_app *app, void *st, enum ui_action act)

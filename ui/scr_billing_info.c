@@ -79,7 +79,7 @@ static void info_open(struct ui_app *app, void *st, int64_t arg)
 static void info_forget(struct info_state *S)
 {
     if (S->have_built)
-        store_account_clear(&S->built);
+        account_build_clear(&S->built, NULL);
     S->have_built = false;
 }
 
@@ -172,7 +172,7 @@ static void info_save(struct ui_app *app, struct info_state *S)
         S->form.focus = bad;
         return;
     }
-    store_contact_clear(&none);
+    account_build_clear(NULL, &none);
     S->have_built = true;
     ui_ask(app, _("Save the billing information? y/n"), info_yes_save);
 }

@@ -236,6 +236,14 @@ static bool build_profile(const struct account_input *in, const struct store_acc
     return true;
 }
 
+void account_build_clear(struct store_account *a, struct store_contact *contact)
+{
+    if (a)
+        store_account_clear(a);
+    if (contact)
+        store_contact_clear(contact);
+}
+
 bool account_build(const struct catalog *cat, const struct account_input *in,
                    const struct store_account *base, struct store_account *out,
                    struct store_contact *contact, char *msg, size_t size)

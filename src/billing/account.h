@@ -36,12 +36,16 @@ bool account_country_known(const char *country);
 /* Builds *out from `base` (NULL when adding: then name, country and
  * currency are required) with the given fields applied, and the billing
  * contact into *contact (email NULL when none given). Both are zeroed first
- * and own their strings (store_account_clear / store_contact_clear).
+ * and own their strings (account_build_clear frees them).
  * False with one line in msg ("country 'XX' is not an ISO 3166-1 code")
  * when a field is wrong. */
 bool account_build(const struct catalog *cat, const struct account_input *in,
                    const struct store_account *base, struct store_account *out,
                    struct store_contact *contact, char *msg, size_t size);
+
+/* Frees what account_build built (either may be NULL), so that callers
+ * outside the core never free store records themselves. */
+void account_build_clear(struct store_account *a, struct store_contact *contact);
 
 /* A translator of the core's English sentences (the UI's gettext). */
 typedef const char *(*account_tr_fn)(const char *msgid);
