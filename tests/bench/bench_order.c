@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "bench.h"
+#include "bench_jobs.h"
 #include "billing.h"
 #include "catalog.h"
 #include "demo.h"
@@ -85,77 +86,6 @@ int sqlite3_step(sqlite3_stmt *q)
             fprintf(stderr, "step: %.60s\n", sqlite3_sql(q));
     }
     return real_step(q);
-}
-
-/* ---------------------------------------------------------------- setup */
-
-struct job {
-    int64_t account_id;
-    struct billing_change change;
-    struct store_subscription sub;   /* as quoted */
-    struct billing_quote quote;
-    int64_t balance;
-    int64_t contact_id;              /* the billing contact */
-    int64_t price;                   /* new per-seat price */
-};
-
-/* Collects up to max orders that billing_place will accept: paid (one seat
- * more, due > 0, a card on file) or not (one seat fewer, nothing due), each
- * on an account not used yet (used[id]). */
-static size_t collect_jobs(struct billing *b, int64_t naccounts, bool paid, bool *used,
-                           struct job *jobs, size_t max)
-{
-    size_t n = 0;
-    int y, m, d;
-    date_to_civil(b->today, &y, &m, &d);
-    for (int64_t id = 11; id <= naccounts && n < max; id++) {
-        if (used[id])
-            continue;
-        struct store_account a = {0};
-        if (store_account_get(b->store, id, &a) != BC_OK)
-            continue;
-        bool standard = a.kind == STORE_ACCOUNT_STANDARD;
-        int64_t balance = a.balance, contact_id = a.billing_contact_id;
-        store_account_clear(&a);
-        struct store_card card;
-        if (!standard || (paid && (store_card_get(b->store, id, &card) != BC_OK ||
-                                   !card_expiry_ok(card.exp_month, card.exp_year, y, m))))
-            continue;
-        struct store_subscription_list subs = {0};
-        if (store_subscriptions(b->store, id, &subs) != BC_OK)
-            continue;
-        for (size_t i = 0; i < subs.n; i++) {
-            struct store_subscription *x = &subs.items[i];
-            if (x->status != STORE_SUB_ACTIVE)
-                continue;
-            struct job *j = &jobs[n];
-            memset(j, 0, sizeof *j);
-            j->account_id = id;
-            j->balance = balance;
-            j->contact_id = contact_id;
-            j->change.subscription_id = x->id;
-            snprintf(j->change.product, sizeof j->change.product, "%s", x->product);
-            snprintf(j->change.to_plan, sizeof j->change.to_plan, "%s", x->plan);
-            j->change.to_seats = paid ? x->seats + 1 : x->seats - 1;
-            j->change.to_period = x->period;
-            if (billing_quote_change(b, id, &j->change, &j->quote) != BC_OK ||
-                j->quote.refusal != BC_OK || (j->quote.totals.due > 0) != paid || j->quote.n != 1)
-                continue;
-            const struct catalog_product *p = catalog_product(b->catalog, x->product);
-            const struct catalog_plan *plan = p ? catalog_plan(p, x->plan) : NULL;
-            if (!plan || !catalog_price(b->catalog, plan, j->quote.currency, x->period, &j->price))
-                continue;
-            if (j->quote.items[0].charge <= 0 || j->change.to_seats <= 0)
-                j->price = 0;   /* as sub_change_of in order.c */
-            j->sub = *x;
-            memset(x, 0, sizeof *x);   /* j->sub owns the strings now */
-            used[id] = true;
-            n++;
-            break;
-        }
-        store_subscription_list_clear(&subs);
-    }
-    return n;
 }
 
 /* ---------------------------------------------------------------- floor */
@@ -473,7 +403,7 @@ static double per(uint64_t v, const struct side *sd)
     return sd->n ? (double)v / (double)sd->n : 0;
 }
 
-static bool place(struct billing *b, const struct job *j, const char *key, bool paid,
+static bool place(struct billing *b, const struct bench_job *j, const char *key, bool paid,
                   struct billing_result *res)
 {
     enum bc_status st = billing_place(b, j->account_id, &j->change, key, -1, NULL, res);
@@ -487,7 +417,7 @@ static bool place(struct billing *b, const struct job *j, const char *key, bool 
 
 /* The untimed pass: jobs base .. base + njobs - 1 placed on the recording
  * copy, each one's statements kept for the floor. */
-static bool record_jobs(struct billing *r, const struct job *jobs, size_t njobs, size_t base,
+static bool record_jobs(struct billing *r, const struct bench_job *jobs, size_t njobs, size_t base,
                         bool paid, const char *prefix, struct billing_result *res)
 {
     char key[48];
@@ -506,7 +436,7 @@ static bool record_jobs(struct billing *r, const struct job *jobs, size_t njobs,
 
 /* billing_place and the floor (its recorded statements replayed), in
  * alternating blocks of BLOCK orders. */
-static bool measure(struct billing *b, struct floor *fl, const struct job *jobs, size_t njobs,
+static bool measure(struct billing *b, struct floor *fl, const struct bench_job *jobs, size_t njobs,
                     size_t base, bool paid, const char *prefix, struct billing_result *res,
                     struct sides *out)
 {
@@ -609,8 +539,8 @@ int main(void)
     struct catalog *c = catalog_load(SOURCE_ROOT "/plans", err, sizeof err);
     struct payment_processor *proc = NULL, *rproc = NULL;
     size_t cap = max_orders ? max_orders : 1;
-    struct job *paid_jobs = calloc(cap, sizeof *paid_jobs);
-    struct job *free_jobs = calloc(cap, sizeof *free_jobs);
+    struct bench_job *paid_jobs = calloc(cap, sizeof *paid_jobs);
+    struct bench_job *free_jobs = calloc(cap, sizeof *free_jobs);
     bool *used = calloc((size_t)naccounts + 1, sizeof *used);
     struct billing_result *res = malloc(sizeof *res);
     struct floor fl = {0};
@@ -636,8 +566,8 @@ int main(void)
         fail_row("cannot copy or reopen the database");
         goto out;
     }
-    nfree = collect_jobs(&b, naccounts, false, used, free_jobs, max_orders);
-    npaid = collect_jobs(&b, naccounts, true, used, paid_jobs, max_orders);
+    nfree = bench_collect_jobs(&b, naccounts, false, used, free_jobs, max_orders);
+    npaid = bench_collect_jobs(&b, naccounts, true, used, paid_jobs, max_orders);
     record.job_start = calloc(nfree + npaid + 2, sizeof *record.job_start);
     if (nfree < 2 || npaid < 2 || !record.job_start || !floor_open(&fl, b_path)) {
         fail_row(nfree < 2 || npaid < 2 ? "too few orders to place" : "cannot open the floor database");
@@ -663,10 +593,6 @@ int main(void)
 out:
     if (fl.db)
         floor_close(&fl);
-    for (size_t i = 0; i < npaid; i++)
-        store_subscription_clear(&paid_jobs[i].sub);
-    for (size_t i = 0; i < nfree; i++)
-        store_subscription_clear(&free_jobs[i].sub);
     free(paid_jobs);
     free(free_jobs);
     free(used);

@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "bench.h"
+#include "bench_jobs.h"
 #include "billing.h"
 #include "catalog.h"
 #include "demo.h"
@@ -312,71 +313,6 @@ PGresult *PQexec(PGconn *conn, const char *query)
 
 /* ---------------------------------------------------------------- setup */
 
-struct job {
-    int64_t account_id;
-    struct billing_change change;
-    struct store_subscription sub;   /* as quoted */
-    struct billing_quote quote;
-    int64_t balance;
-    int64_t contact_id;              /* the billing contact */
-    int64_t price;                   /* new per-seat price */
-};
-
-/* Up to max orders with nothing due (one seat fewer on an active
- * subscription), one per account, as bench_order collects them. */
-static size_t collect_jobs(struct billing *b, int64_t naccounts, struct job *jobs, size_t max)
-{
-    size_t n = 0;
-    for (int64_t id = 11; id <= naccounts && n < max; id++) {
-        struct store_account a = {0};
-        if (store_account_get(b->store, id, &a) != BC_OK)
-            continue;
-        bool standard = a.kind == STORE_ACCOUNT_STANDARD;
-        int64_t balance = a.balance, contact_id = a.billing_contact_id;
-        store_account_clear(&a);
-        struct store_subscription_list subs = {0};
-        if (!standard || store_subscriptions(b->store, id, &subs) != BC_OK)
-            continue;
-        for (size_t i = 0; i < subs.n; i++) {
-            struct store_subscription *x = &subs.items[i];
-            if (x->status != STORE_SUB_ACTIVE)
-                continue;
-            struct job *j = &jobs[n];
-            memset(j, 0, sizeof *j);
-            j->account_id = id;
-            j->balance = balance;
-            j->contact_id = contact_id;
-            j->change.subscription_id = x->id;
-            snprintf(j->change.product, sizeof j->change.product, "%s", x->product);
-            snprintf(j->change.to_plan, sizeof j->change.to_plan, "%s", x->plan);
-            j->change.to_seats = x->seats - 1;
-            j->change.to_period = x->period;
-            if (j->change.to_seats <= 0 || billing_quote_change(b, id, &j->change, &j->quote) != BC_OK ||
-                j->quote.refusal != BC_OK || j->quote.totals.due > 0 || j->quote.n != 1)
-                continue;
-            const struct catalog_product *p = catalog_product(b->catalog, x->product);
-            const struct catalog_plan *plan = p ? catalog_plan(p, x->plan) : NULL;
-            if (!plan || !catalog_price(b->catalog, plan, j->quote.currency, x->period, &j->price))
-                continue;
-            if (j->quote.items[0].charge <= 0)
-                j->price = 0;   /* as sub_change_of in order.c */
-            j->sub = *x;
-            memset(x, 0, sizeof *x);   /* j->sub owns the strings now */
-            n++;
-            break;
-        }
-        store_subscription_list_clear(&subs);
-    }
-    return n;
-}
-
-static void clear_jobs(struct job *jobs, size_t n)
-{
-    for (size_t i = 0; jobs && i < n; i++)
-        store_subscription_clear(&jobs[i].sub);
-    free(jobs);
-}
-
 /* A session of billing on a target, acting as an operator. */
 struct placer {
     struct store *s;
@@ -411,7 +347,7 @@ static void placer_close(struct placer *p)
     memset(p, 0, sizeof *p);
 }
 
-static bool place(struct placer *p, const struct job *j, const char *key)
+static bool place(struct placer *p, const struct bench_job *j, const char *key)
 {
     enum bc_status st = billing_place(&p->b, j->account_id, &j->change, key, -1, NULL, p->res);
     if (st != BC_OK || p->res->replayed || p->res->order_id <= 0 || p->res->due > 0) {
@@ -768,7 +704,7 @@ static void end_of_order(void)
 }
 
 /* 1 client: blocks of BLOCK orders, billing_place then the floor. */
-static bool one_client(struct placer *p, struct floor *f, const struct job *jobs, size_t n,
+static bool one_client(struct placer *p, struct floor *f, const struct bench_job *jobs, size_t n,
                        struct side *pl, struct side *fl)
 {
     memset(pl, 0, sizeof *pl);
@@ -808,7 +744,7 @@ enum kind { K_PLACE, K_FLOOR, K_SQLITE };
  * run its orders, say done ('d', or 'x' on failure) — then, for
  * billing_place on PostgreSQL, leave what it sent for the floor's round. */
 static _Noreturn void client(enum kind kind, const char *target, const struct catalog *c, bc_day today,
-                  const struct job *jobs, size_t n, const char *capfile, int ready, int go,
+                  const struct bench_job *jobs, size_t n, const char *capfile, int ready, int go,
                   int round, int me)
 {
     struct placer p = {0};
@@ -859,7 +795,7 @@ static _Noreturn void client(enum kind kind, const char *target, const struct ca
  * own (jobs[i * per ...]); *ns from the moment all are ready to the last
  * one's done. */
 static bool round_of(enum kind kind, const char *target, const struct catalog *c, bc_day today,
-                     const struct job *jobs, size_t per, int nclients, const char *dir,
+                     const struct bench_job *jobs, size_t per, int nclients, const char *dir,
                      int round, int64_t *ns)
 {
     int ready[2], go[2];
@@ -964,7 +900,7 @@ int main(void)
     int code = 1;
     bc_day today = date_from_civil(2026, 11, 25);
     struct catalog *c = catalog_load(SOURCE_ROOT "/plans", err, sizeof err);
-    struct job *jobs = calloc(want, sizeof *jobs), *lite_jobs = calloc(eight, sizeof *lite_jobs);
+    struct bench_job *jobs = calloc(want, sizeof *jobs), *lite_jobs = calloc(eight, sizeof *lite_jobs);
     size_t njobs = 0, nlite = 0;
     struct placer p = {0};
     struct floor f = {0};
@@ -991,13 +927,13 @@ int main(void)
         fail_rows("cannot open the SQLite database");
         goto out;
     }
-    nlite = collect_jobs(&p.b, naccounts, lite_jobs, eight);
+    nlite = bench_collect_jobs(&p.b, naccounts, false, NULL, lite_jobs, eight);
     placer_close(&p);
     if (!placer_open(&p, place_t, c, today) || !floor_open(&f, floor_t)) {
         fail_rows("cannot open the PostgreSQL databases");
         goto out;
     }
-    njobs = collect_jobs(&p.b, naccounts, jobs, want);
+    njobs = bench_collect_jobs(&p.b, naccounts, false, NULL, jobs, want);
     if (njobs < want || nlite < eight) {
         snprintf(err, sizeof err, "too few orders to place: %zu and %zu of %zu and %zu"
                  " (raise BC_BENCH_PG_ACCOUNTS)", njobs, nlite, want, eight);
@@ -1014,7 +950,7 @@ int main(void)
     /* 8 clients: rounds of billing_place, the floor, SQLite. */
     struct side e_pl = {0}, e_fl = {0}, e_lite = {0};
     for (int r = 0; r < ROUNDS; r++) {
-        const struct job *base = jobs + orders + (size_t)r * CLIENTS * per;
+        const struct bench_job *base = jobs + orders + (size_t)r * CLIENTS * per;
         int64_t a, b, l;
         if (!round_of(K_PLACE, place_t, c, today, base, per, CLIENTS, dir, r, &a) ||
             !round_of(K_FLOOR, floor_t, c, today, base, per, CLIENTS, dir, r, &b) ||
@@ -1068,8 +1004,8 @@ out:
     placer_close(&p);
     if (f.c)
         floor_close(&f);
-    clear_jobs(jobs, njobs);
-    clear_jobs(lite_jobs, nlite);
+    free(jobs);
+    free(lite_jobs);
     catalog_destroy(c);
     admin("DROP DATABASE IF EXISTS bench_pg_floor");
     admin("DROP DATABASE IF EXISTS bench_pg_place");
