@@ -838,6 +838,19 @@ static void requote(struct billing *b, const struct store_account *old, const st
  * the key (billing_charge_key). BC_OK with the charge approved and its
  * reference in `reference`, or with result->replayed when another
  * attempt's order owns the key; any other status ends the attempt. */
+/* The key was first used for another request (its order `first`, 0 when
+ * none): the attempt's refusal, and its audit row's "after". */
+static enum bc_status key_reused(const char *key, int64_t first, struct billing_result *result,
+                                 json_t **after)
+{
+    result->first_order_id = first;
+    result->quote.refusal = BC_IDEMPOTENCY_KEY_REUSED;
+    json_decref(*after);
+    *after = json_pack("{s:s, s:I, s:s}", "key", key, "first_order_id", (json_int_t)first,
+                       "reason", "the key was first used for another request");
+    return BC_IDEMPOTENCY_KEY_REUSED;
+}
+
 static enum bc_status key_for_request(struct billing *b, int64_t account_id, const char *key,
                                       const char *fingerprint, bool write,
                                       struct billing_result *result, json_t **after);
@@ -857,8 +870,6 @@ static enum bc_status charge_due(struct billing *b, int64_t account_id, const ch
         /* Refused before any checkout: the key is still this request's
          * (its own commit, on this path only), or another's first. */
         enum bc_status kst = key_for_request(b, account_id, key, fingerprint, true, result, after);
-        if (kst == BC_IDEMPOTENCY_KEY_REUSED)
-            result->quote.refusal = kst;
         return kst != BC_OK ? kst : st;
     }
     char *request = request_text(b, &result->quote, vat->country, vat->vat_number, card,
@@ -871,14 +882,8 @@ static enum bc_status charge_due(struct billing *b, int64_t account_id, const ch
     int64_t first = 0;
     st = charge_key(b, account_id, key, due, currency, card->charge, request, fingerprint, &first,
                     reference, refsize, &ordered, &note);
-    if (st == BC_IDEMPOTENCY_KEY_REUSED) {
-        result->first_order_id = first;
-        result->quote.refusal = st;
-        json_decref(*after);
-        *after = json_pack("{s:s, s:I, s:s}", "key", key, "first_order_id", (json_int_t)first,
-                           "reason", "the key was first used for another request");
-        return st;
-    }
+    if (st == BC_IDEMPOTENCY_KEY_REUSED)
+        return key_reused(key, first, result, after);
     if (ordered)
         return replay_of(b, account_id, key, result, after);
     if (note && *after)
@@ -947,8 +952,8 @@ static enum bc_status vat_evidence(struct billing *b, const struct billing_quote
 }
 
 /* Binds the key to the request (`write`: claims it when nobody has).
- * BC_IDEMPOTENCY_KEY_REUSED, with the first order in the result, when the
- * key was first used for another request. */
+ * BC_IDEMPOTENCY_KEY_REUSED (key_reused) when the key was first used for
+ * another request. */
 static enum bc_status key_for_request(struct billing *b, int64_t account_id, const char *key,
                                       const char *fingerprint, bool write,
                                       struct billing_result *result, json_t **after)
@@ -959,11 +964,7 @@ static enum bc_status key_for_request(struct billing *b, int64_t account_id, con
                                         &first);
     if (st != BC_OK || claim != STORE_CLAIM_OTHER)
         return st;
-    result->first_order_id = first;
-    json_decref(*after);
-    *after = json_pack("{s:s, s:I, s:s}", "key", key, "first_order_id", (json_int_t)first,
-                       "reason", "the key was first used for another request");
-    return BC_IDEMPOTENCY_KEY_REUSED;
+    return key_reused(key, first, result, after);
 }
 
 enum bc_status billing_place(struct billing *b, int64_t account_id, const struct billing_change *change,
@@ -1026,8 +1027,6 @@ enum bc_status billing_place(struct billing *b, int64_t account_id, const struct
         result->due = 0;
         result->balance_after = 0;
         result->replayed = false;
-        if (kst == BC_IDEMPOTENCY_KEY_REUSED)
-            result->quote.refusal = kst;
         st = kst;
         goto audit;
     }
@@ -1128,11 +1127,7 @@ enum bc_status billing_place(struct billing *b, int64_t account_id, const struct
                       &order_id, &replayed, &doc, result->created_ids);
     if (st == BC_IDEMPOTENCY_KEY_REUSED) {
         /* Nothing was written or charged: another request holds the key. */
-        result->first_order_id = claim_first;
-        result->quote.refusal = st;
-        json_decref(after);
-        after = json_pack("{s:s, s:I, s:s}", "key", key, "first_order_id", (json_int_t)claim_first,
-                          "reason", "the key was first used for another request");
+        key_reused(key, claim_first, result, &after);
         goto audit;
     }
     if (st == BC_OK) {
@@ -1157,9 +1152,7 @@ enum bc_status billing_place(struct billing *b, int64_t account_id, const struct
         /* That order answers this attempt only if it was for this request:
          * an attempt with nothing to charge had not claimed the key yet. */
         st = key_for_request(b, account_id, key, fingerprint, false, result, &after);
-        if (st == BC_IDEMPOTENCY_KEY_REUSED)
-            result->quote.refusal = st;
-        else if (st == BC_OK)
+        if (st == BC_OK)
             st = replay_of(b, account_id, key, result, &after);
         goto audit;
     }
