@@ -23,14 +23,10 @@
  * BC_BENCH_ORDERS (default 1000) caps the orders of each kind and side;
  * BC_BENCH_TRACE=1 prints every statement as it starts. */
 #include <dlfcn.h>
-#include <errno.h>
-#include <ftw.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "bench.h"
 #include "bench_jobs.h"

@@ -24,8 +24,6 @@
  * sent. Libpq's calls are wrapped below to record them and to count
  * statements and commits per order on each side. */
 #include <dlfcn.h>
-#include <errno.h>
-#include <ftw.h>
 #include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
