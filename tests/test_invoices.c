@@ -1167,26 +1167,35 @@ static void copy_keeps_documents(void **state)
 /* A version 6 file (SQLite: built step by step) with an order: the upgrade
  * to 8 keeps it and gives it no document; documents begin with the first
  * order placed after it. */
-static void upgrade_gives_old_orders_no_document(void **state)
+/* Replaces the fixture's database with a SQLite file of schema `version`
+ * made from the steps, holding `rows`, and opens it (which lifts it). */
+static void open_old_file(struct fx *f, int version, const char *rows)
 {
-    struct fx *f = *state;
     store_close(f->s);
     f->s = NULL;
     testdb_drop(f->path);
-    snprintf(f->path, sizeof f->path, "%s/v6.db", f->dir);
+    snprintf(f->path, sizeof f->path, "%s/v%d.db", f->dir, version);
     sqlite3 *db = NULL;
     assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-    for (int v = 1; v <= 6; v++)
+    for (int v = 1; v <= version; v++)
         assert_int_equal(sqlite3_exec(db, store_schema_step(v), NULL, NULL, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db,
-        "INSERT INTO accounts(id, name, kind, currency, country) VALUES(1, 'Old', 'standard', 'EUR', 'IT');"
-        "INSERT INTO orders(account_id, idempotency_key, currency, day, created_at, subtotal_minor,"
-        " tax_minor, total_minor, balance_applied_minor, due_minor, balance_after_minor, actor)"
-        " VALUES(1, 'old-key', 'EUR', 20782, 0, 100, 22, 122, 0, 122, 0, 'alice');"
-        "PRAGMA user_version = 6;", NULL, NULL, NULL), SQLITE_OK);
+    char pragma[48];
+    snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", version);
+    assert_int_equal(sqlite3_exec(db, rows, NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, pragma, NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);
     chmod(f->path, 0600);
     assert_int_equal(store_open(f->path, STORE_OPEN_EXISTING, &f->s), BC_OK);
+}
+
+static void upgrade_gives_old_orders_no_document(void **state)
+{
+    struct fx *f = *state;
+    open_old_file(f, 6,
+        "INSERT INTO accounts(id, name, kind, currency, country) VALUES(1, 'Old', 'standard', 'EUR', 'IT');"
+        "INSERT INTO orders(account_id, idempotency_key, currency, day, created_at, subtotal_minor,"
+        " tax_minor, total_minor, balance_applied_minor, due_minor, balance_after_minor, actor)"
+        " VALUES(1, 'old-key', 'EUR', 20782, 0, 100, 22, 122, 0, 122, 0, 'alice');");
     assert_int_equal(testdb_int(f->s, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
     assert_int_equal(testdb_int(f->s, "SELECT count(*) FROM orders"), 1);
     assert_int_equal(testdb_int(f->s, "SELECT count(*) FROM documents"), 0);
@@ -1211,15 +1220,7 @@ static void upgrade_gives_old_orders_no_document(void **state)
 static void upgrade_fills_the_outbox(void **state)
 {
     struct fx *f = *state;
-    store_close(f->s);
-    f->s = NULL;
-    testdb_drop(f->path);
-    snprintf(f->path, sizeof f->path, "%s/v10.db", f->dir);
-    sqlite3 *db = NULL;
-    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-    for (int v = 1; v <= 10; v++)
-        assert_int_equal(sqlite3_exec(db, store_schema_step(v), NULL, NULL, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db,
+    open_old_file(f, 10,
         "INSERT INTO accounts(id, name, kind, currency, country) VALUES(1, 'Old', 'standard', 'EUR', 'IT');"
         "INSERT INTO orders(id, account_id, idempotency_key, currency, day, created_at, subtotal_minor,"
         " tax_minor, total_minor, balance_applied_minor, due_minor, balance_after_minor, actor)"
@@ -1230,11 +1231,7 @@ static void upgrade_fills_the_outbox(void **state)
         " (2, 'credit_note', 'NC', 2026, 1, 'NC 2026/000001', 1, 1, 20782, 'EUR', 10, 2, '{}', '<x/>');"
         "INSERT INTO document_sends(document_id, channel, attempt, at, status, reply) VALUES"
         " (1, 'sdi', 1, 0, 'sending', NULL), (1, 'sdi', 1, 1, 'accepted', NULL),"
-        " (2, 'send', 1, 0, 'sending', NULL), (2, 'send', 1, 1, 'rejected', NULL);"
-        "PRAGMA user_version = 10;", NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_close(db);
-    chmod(f->path, 0600);
-    assert_int_equal(store_open(f->path, STORE_OPEN_EXISTING, &f->s), BC_OK);
+        " (2, 'send', 1, 0, 'sending', NULL), (2, 'send', 1, 1, 'rejected', NULL);");
     assert_int_equal(testdb_int(f->s, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
     assert_int_equal(testdb_int(f->s, "SELECT count(*) FROM document_outbox"), 3);
     int64_t *ids;
